@@ -1,0 +1,85 @@
+"""Engine, sessions, and bringing a database up to date (Alembic migrations, then the seed)."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from etl import config
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def make_engine(url: str | None = None, **kwargs) -> Engine:
+    url = url or config.database_url()
+    if url.startswith("sqlite"):
+        kwargs.setdefault("connect_args", {"timeout": 30})
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # enforce foreign keys, allow concurrent reads
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.close()
+    return engine
+
+
+@lru_cache(maxsize=None)
+def default_engine() -> Engine:
+    """The process-wide engine for DATABASE_URL (one pool per process)."""
+    return make_engine()
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest migration."""
+    with engine.begin() as conn:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def is_initialised(engine: Engine) -> bool:
+    names = inspect(engine).get_table_names()
+    return "alembic_version" in names and "regions" in names
+
+
+def init_db(engine: Engine) -> None:
+    """Migrate, then upsert the catalog and targets from data/seed (idempotent)."""
+    from etl.seed import seed_catalog
+
+    migrate(engine)
+    with session_scope(engine) as session:
+        seed_catalog(session)
+
+
+def ensure_db(engine: Engine) -> None:
+    """What every command does first: initialise an empty database, upgrade an old one."""
+    init_db(engine)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any error."""
+    session = sessionmaker(bind=engine, expire_on_commit=False)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,556 @@
+"""Read functions: the only place where SQL is written for readers (dashboard, CLI, progress).
+
+Every function takes `db`, either an open Session or an Engine (then a short read-only session is
+opened and closed), and returns plain data: lists of dicts or frozen dataclasses, never ORM objects,
+so results can be cached, serialised to JSON and fed to pure functions.
+
+Current values
+    A value is *current* when it is the newest version of its (indicator, region, year, quarter,
+    basis) key (`observations.is_current`) and its batch has status 'loaded' (not rolled back).
+    Queries filter on the indexed columns indicator_code, region_code and is_current, so they stay
+    index scans on a million observations; nothing loads whole tables.
+
+Periods
+    year + quarter (0 = the whole year, 1..4) + basis:
+      'annual'   the whole year                       -> 2024年 / 2024
+      'ytd'      year to date, up to the quarter end  -> 2025年第四季度累计 / 2025 Q4 (year to date)
+      'quarter'  that quarter alone, or the level at
+                 the quarter's end for stocks/ratios  -> 2025年第三季度 / 2025 Q3
+    `period_label()` builds the labels; every row carries period_zh and period_en.
+
+Derived indicators
+    An indicator whose catalog row has a `derivation` ("digital_core_va / gdp * 100",
+    "fiveg_base_stations / population") is computed from its two inputs where it is not reported
+    (a reported value always wins for the same key). The rule for the denominator's period:
+      - a flow or ratio denominator (gdp): the same region, year, quarter and basis;
+      - a stock denominator (population: year-end resident population, published once a year):
+        the annual year-end value; a quarter of year Y uses the year-end of Y-1 (the newest
+        population known at that quarter's end), a whole year Y uses the year-end of Y.
+    A derived row has derived=True, formula, and `inputs`: the two input rows with their own
+    provenance (batch, file, sheet, cell); its own batch/file/sheet/cell fields are None.
+
+Row dicts (current_observations, series, region_values) share these keys:
+    indicator_code, indicator_zh, indicator_en, unit, region_code, region_zh, region_en, year,
+    quarter, basis, period_zh, period_en, value, version, batch_id, file_name, sheet, cell,
+    raw_value, loaded_by, loaded_at, is_demo, is_reference
+  and series / region_values rows add: derived (bool), formula (str|None), inputs (list|None).
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from typing import Any, Iterable, Iterator, Optional, Union
+
+from sqlalchemy import Engine, exists, func, select
+from sqlalchemy.orm import Session
+
+from etl.models import Batch, Indicator, Observation, Region, Target, TargetSet
+
+Db = Union[Session, Engine]
+NATIONAL = "100000"
+PROVINCE = "230000"
+
+_QUARTER_ZH = {1: "一", 2: "二", 3: "三", 4: "四"}
+
+
+# --- plumbing ----------------------------------------------------------------------------------
+
+@contextmanager
+def _reading(db: Db) -> Iterator[Session]:
+    if isinstance(db, Session):
+        yield db
+        return
+    session = Session(bind=db, expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def _codes(value: Union[str, Iterable[str], None]) -> Optional[list[str]]:
+    """None -> None (no filter); 'x' -> ['x']; an iterable -> a list."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    return list(value)
+
+
+# --- periods -----------------------------------------------------------------------------------
+
+def period_label(year: int, quarter: int, basis: str, lang: str = "zh") -> str:
+    """'2024年' / '2025年第四季度累计' / '2025年第三季度' (zh); '2024' / '2025 Q4 (year to date)' (en)."""
+    if quarter == 0 or basis == "annual":
+        return f"{year}年" if lang == "zh" else f"{year}"
+    if lang == "zh":
+        return f"{year}年第{_QUARTER_ZH[quarter]}季度" + ("累计" if basis == "ytd" else "")
+    return f"{year} Q{quarter}" + (" (year to date)" if basis == "ytd" else "")
+
+
+def period_sort_key(year: int, quarter: int) -> tuple[int, int, int]:
+    """Chronological order; a whole year sorts with its fourth quarter, and after it (it is final)."""
+    return (year, quarter or 4, 1 if quarter == 0 else 0)
+
+
+# --- catalog -----------------------------------------------------------------------------------
+
+def indicator_list(db: Db) -> list[dict]:
+    """Every indicator of the catalog, in catalog order, with unit, definition, direction, source."""
+    with _reading(db) as s:
+        rows = s.scalars(select(Indicator).order_by(Indicator.sort_order)).all()
+        return [dict(code=i.code, name_zh=i.name_zh, name_en=i.name_en, unit=i.unit,
+                     unit_en=i.unit_en, direction=i.direction, measure=i.measure,
+                     quarterly_cumulative=i.quarterly_cumulative, derivation=i.derivation,
+                     definition_zh=i.definition_zh, definition_en=i.definition_en,
+                     source_zh=i.source_zh, source_en=i.source_en) for i in rows]
+
+
+def region_list(db: Db, *, level: Optional[str] = None, parent: Optional[str] = None) -> list[dict]:
+    """Regions in seed order; level 'country' | 'province' | 'prefecture'; parent e.g. '230000'."""
+    query = select(Region).order_by(Region.sort_order)
+    if level:
+        query = query.where(Region.level == level)
+    if parent:
+        query = query.where(Region.parent_code == parent)
+    with _reading(db) as s:
+        return [dict(code=r.code, name_zh=r.name_zh, short_zh=r.short_zh, name_en=r.name_en,
+                     level=r.level, parent_code=r.parent_code) for r in s.scalars(query)]
+
+
+# --- current observations ----------------------------------------------------------------------
+
+_ROW_COLUMNS = (
+    Observation.indicator_code, Indicator.name_zh.label("indicator_zh"),
+    Indicator.name_en.label("indicator_en"), Indicator.unit, Observation.region_code,
+    Region.name_zh.label("region_zh"), Region.name_en.label("region_en"), Observation.year,
+    Observation.quarter, Observation.basis, Observation.value, Observation.version,
+    Observation.batch_id, Batch.file_name, Observation.sheet, Observation.cell,
+    Observation.raw_value, Batch.loaded_by, Batch.loaded_at, Batch.is_demo, Batch.is_reference,
+)
+
+
+def _current_select(indicators: Optional[list[str]], regions: Optional[list[str]]):
+    query = (select(*_ROW_COLUMNS)
+             .join(Batch, Batch.id == Observation.batch_id)
+             .join(Indicator, Indicator.code == Observation.indicator_code)
+             .join(Region, Region.code == Observation.region_code)
+             .where(Observation.is_current.is_(True), Batch.status == "loaded"))
+    if indicators is not None:
+        query = query.where(Observation.indicator_code.in_(indicators))
+    if regions is not None:
+        query = query.where(Observation.region_code.in_(regions))
+    return query
+
+
+def _row(mapping) -> dict:
+    row = dict(mapping)
+    row["period_zh"] = period_label(row["year"], row["quarter"], row["basis"], "zh")
+    row["period_en"] = period_label(row["year"], row["quarter"], row["basis"], "en")
+    return row
+
+
+def current_observations(db: Db, indicator: Union[str, Iterable[str], None] = None,
+                         region: Union[str, Iterable[str], None] = None, *,
+                         limit: Optional[int] = None) -> list[dict]:
+    """Current reported values (not derived ones), with period labels and full provenance.
+
+    indicator / region: a code, a list of codes, or None for all. Ordered by indicator (catalog
+    order), region (seed order), then period. Used by the data export and the data grid.
+    """
+    query = _current_select(_codes(indicator), _codes(region)).order_by(
+        Indicator.sort_order, Region.sort_order, Observation.year, Observation.quarter,
+        Observation.basis)
+    if limit is not None:
+        query = query.limit(limit)
+    with _reading(db) as s:
+        return [_row(m) for m in s.execute(query).mappings()]
+
+
+# --- derived indicators ------------------------------------------------------------------------
+
+_DERIVATION = re.compile(r"^\s*(\w+)\s*/\s*(\w+)\s*(?:\*\s*([0-9.]+))?\s*$")
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """numerator / denominator * factor, as written in indicators.derivation."""
+
+    code: str
+    formula: str
+    numerator: str
+    denominator: str
+    factor: float
+    denominator_is_stock: bool  # then the year-end rule applies (see the module docstring)
+
+
+def _derivation(s: Session, code: str) -> Optional[Derivation]:
+    indicator = s.get(Indicator, code)
+    if indicator is None or not indicator.derivation:
+        return None
+    match = _DERIVATION.match(indicator.derivation)
+    if not match:
+        raise ValueError(f"cannot read the derivation of {code}: {indicator.derivation!r}")
+    numerator, denominator, factor = match.groups()
+    denominator_row = s.get(Indicator, denominator)
+    return Derivation(code, indicator.derivation, numerator, denominator,
+                      float(factor) if factor else 1.0,
+                      denominator_row is not None and denominator_row.measure == "stock")
+
+
+def _input(row: dict) -> dict:
+    keep = ("indicator_code", "region_code", "year", "quarter", "basis", "period_zh", "period_en",
+            "value", "unit", "version", "batch_id", "file_name", "sheet", "cell", "raw_value",
+            "loaded_at", "is_demo", "is_reference")
+    return {k: row[k] for k in keep}
+
+
+def derive_rows(derivation: Derivation, indicator: dict, numerators: list[dict],
+                denominators: list[dict]) -> list[dict]:
+    """Pure: the derived rows computable from current input rows (see the module docstring).
+
+    indicator: {'code', 'name_zh', 'name_en', 'unit'} of the derived indicator.
+    A zero or missing denominator gives no row.
+    """
+    if derivation.denominator_is_stock:
+        # year-end values only; a quarter of Y uses Y-1, a whole year uses Y
+        by_key = {(d["region_code"], d["year"]): d for d in denominators if d["quarter"] == 0}
+        def denominator_of(n):  # noqa: E306
+            year = n["year"] if n["quarter"] == 0 else n["year"] - 1
+            return by_key.get((n["region_code"], year))
+    else:
+        by_key = {(d["region_code"], d["year"], d["quarter"], d["basis"]): d for d in denominators}
+        def denominator_of(n):  # noqa: E306
+            return by_key.get((n["region_code"], n["year"], n["quarter"], n["basis"]))
+
+    rows = []
+    for n in numerators:
+        d = denominator_of(n)
+        if d is None or not d["value"]:
+            continue
+        value = n["value"] / d["value"] * derivation.factor
+        rows.append(dict(
+            indicator_code=indicator["code"], indicator_zh=indicator["name_zh"],
+            indicator_en=indicator["name_en"], unit=indicator["unit"],
+            region_code=n["region_code"], region_zh=n["region_zh"], region_en=n["region_en"],
+            year=n["year"], quarter=n["quarter"], basis=n["basis"], period_zh=n["period_zh"],
+            period_en=n["period_en"], value=value, version=None, batch_id=None, file_name=None,
+            sheet=None, cell=None, raw_value=None,
+            loaded_by=None, loaded_at=max(n["loaded_at"], d["loaded_at"]),
+            is_demo=bool(n["is_demo"] or d["is_demo"]),
+            is_reference=bool(n["is_reference"] and d["is_reference"]),
+            derived=True, formula=derivation.formula, inputs=[_input(n), _input(d)]))
+    return rows
+
+
+def _indicator_head(s: Session, code: str) -> dict:
+    i = s.get(Indicator, code)
+    if i is None:
+        raise KeyError(f"unknown indicator {code!r}")
+    return dict(code=i.code, name_zh=i.name_zh, name_en=i.name_en, unit=i.unit,
+                direction=i.direction, measure=i.measure,
+                quarterly_cumulative=i.quarterly_cumulative)
+
+
+def _period_filter(years: Optional[list[int]], quarters: Optional[list[int]]) -> list:
+    clauses = []
+    if years is not None:
+        clauses.append(Observation.year.in_(years))
+    if quarters is not None:
+        clauses.append(Observation.quarter.in_(quarters))
+    return clauses
+
+
+def _values_with_derived(s: Session, code: str, regions: Optional[list[str]],
+                         years: Optional[list[int]] = None,
+                         quarters: Optional[list[int]] = None) -> list[dict]:
+    """Current rows of one indicator (reported, plus derived where not reported), unsorted."""
+    reported = [dict(_row(m), derived=False, formula=None, inputs=None) for m in s.execute(
+        _current_select([code], regions).where(*_period_filter(years, quarters))).mappings()]
+    derivation = _derivation(s, code)
+    if derivation is None:
+        return reported
+    numerators = [_row(m) for m in s.execute(
+        _current_select([derivation.numerator], regions)
+        .where(*_period_filter(years, quarters))).mappings()]
+    if derivation.denominator_is_stock:  # year-end values of the same and the previous year
+        den_years = None if years is None else sorted({y for x in years for y in (x - 1, x)})
+        den_filter = _period_filter(den_years, [0])
+    else:
+        den_filter = _period_filter(years, quarters)
+    denominators = [_row(m) for m in s.execute(
+        _current_select([derivation.denominator], regions).where(*den_filter)).mappings()]
+    have = {_key(r) for r in reported}
+    derived = [r for r in derive_rows(derivation, _indicator_head(s, code), numerators,
+                                      denominators) if _key(r) not in have]
+    return reported + derived
+
+
+def _key(row: dict) -> tuple:
+    return (row["region_code"], row["year"], row["quarter"], row["basis"])
+
+
+# --- series, rankings, latest periods ----------------------------------------------------------
+
+def _basis_rank(head: dict, basis: str) -> int:
+    """Which basis a quarterly chart shows when both exist: year to date for indicators reported
+    cumulatively (GDP, core value added, their share), the quarter-end level for the others."""
+    preferred = "ytd" if head["quarterly_cumulative"] else "quarter"
+    return 0 if basis == preferred else 1
+
+
+def _pick_basis(head: dict, rows: list[dict], basis: Optional[str]) -> list[dict]:
+    """One row per (region, year, quarter): the given basis, or the indicator's preferred one."""
+    if basis is not None:
+        return [r for r in rows if r["basis"] == basis]
+    best: dict[tuple, dict] = {}
+    for r in rows:
+        key = (r["region_code"], r["year"], r["quarter"])
+        if key not in best or _basis_rank(head, r["basis"]) < _basis_rank(head, best[key]["basis"]):
+            best[key] = r
+    return list(best.values())
+
+
+def series(db: Db, indicator: str, regions: Union[str, Iterable[str]], *,
+           frequency: str = "quarterly", basis: Optional[str] = None,
+           since_year: Optional[int] = None) -> list[dict]:
+    """The current values of one indicator for some regions, derived values included.
+
+    frequency: 'quarterly' (quarters 1-4: year to date for cumulative indicators such as GDP and
+    the core-industry share, the quarter-end level for stocks and rates; pass basis= to force
+    'ytd' or 'quarter'), 'annual' (whole-year values, quarter 0), or 'all' (every period and basis).
+    Rows are ordered by region (as given) then chronologically; each row is a row dict (see the
+    module docstring) with derived / formula / inputs.
+    """
+    region_codes = _codes(regions)
+    quarters = {"quarterly": [1, 2, 3, 4], "annual": [0], "all": None}[frequency]
+    with _reading(db) as s:
+        head = _indicator_head(s, indicator)
+        rows = _values_with_derived(s, indicator, region_codes, None, quarters)
+    if since_year is not None:
+        rows = [r for r in rows if r["year"] >= since_year]
+    if frequency == "quarterly":
+        rows = _pick_basis(head, rows, basis)
+    elif basis is not None:
+        rows = [r for r in rows if r["basis"] == basis]
+    order = {code: i for i, code in enumerate(region_codes)}
+    return sorted(rows, key=lambda r: (order[r["region_code"]],
+                                       period_sort_key(r["year"], r["quarter"]), r["basis"]))
+
+
+def region_values(db: Db, indicator: str, year: int, quarter: int = 0, *,
+                  basis: Optional[str] = None, regions: Union[str, Iterable[str], None] = None,
+                  level: str = "prefecture", parent: str = PROVINCE) -> list[dict]:
+    """All regions' values of one indicator for one period, best first, for rankings and the map.
+
+    regions: explicit codes; by default the regions of `level` under `parent` (the 13 cities of
+    Heilongjiang). Derived values are included. Each row dict gets `rank` (1 = best, following the
+    indicator's direction; equal values share a rank and keep the regions' order). Regions without a value are left out.
+    """
+    with _reading(db) as s:
+        head = _indicator_head(s, indicator)
+        codes = _codes(regions) or [r["code"] for r in region_list(s, level=level, parent=parent)]
+        rows = _values_with_derived(s, indicator, codes, [year], [quarter])
+    rows = _pick_basis(head, rows, basis) if quarter else rows
+    sign = -1 if _direction(head) == "higher" else 1
+    order = {code: i for i, code in enumerate(codes)}
+    rows.sort(key=lambda r: (sign * r["value"], order[r["region_code"]]))
+    previous, rank = None, 0
+    for index, row in enumerate(rows, start=1):
+        if row["value"] != previous:
+            rank, previous = index, row["value"]
+        row["rank"] = rank
+    return rows
+
+
+def _direction(head: dict) -> str:
+    if head.get("direction") not in ("higher", "lower"):
+        raise ValueError(f"indicator {head['code']} has no direction in the catalog")
+    return head["direction"]
+
+
+def latest_periods(db: Db, indicators: Union[str, Iterable[str]],
+                   regions: Union[str, Iterable[str]]) -> dict[tuple[str, str], dict]:
+    """{(indicator, region): the newest current row} (derived values included).
+
+    The newest period is by period_sort_key: a whole year counts as its fourth quarter and wins
+    over it; between bases of one quarter the indicator's preferred basis wins. Pairs without any
+    value are absent.
+    """
+    result: dict[tuple[str, str], dict] = {}
+    region_codes = _codes(regions)
+    with _reading(db) as s:
+        for code in _codes(indicators):
+            head = _indicator_head(s, code)
+            for row in _values_with_derived(s, code, region_codes):
+                key = (code, row["region_code"])
+                rank = (period_sort_key(row["year"], row["quarter"]),
+                        -_basis_rank(head, row["basis"]))
+                if key not in result or rank > result[key][0]:
+                    result[key] = (rank, row)
+    return {key: row for key, (_rank, row) in result.items()}
+
+
+# --- targets -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TargetInfo:
+    """One target with its target set, policy clause and indicator, as plain data."""
+
+    id: int
+    target_set_code: str
+    set_name_zh: str
+    set_name_en: str
+    set_issuer_zh: str
+    set_issued_on: Optional[str]
+    set_source: str
+    base_year: int
+    indicator_code: str
+    indicator_zh: str
+    indicator_en: str
+    unit: str
+    unit_en: str
+    direction: str
+    measure: str  # flow | stock | ratio
+    quarterly_cumulative: bool
+    region_code: str
+    region_zh: str
+    region_en: str
+    target_year: int
+    kind: str  # at_least | approximately | national_average | full_coverage
+    value: Optional[float]
+    tolerance: Optional[float]
+    clause_ref_zh: str
+    clause_ref_en: str
+    clause_text: str
+    note_zh: str
+    note_en: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def targets(db: Db, target_set: Optional[str] = None, region: Optional[str] = None,
+            indicator: Optional[str] = None) -> list[TargetInfo]:
+    """Targets in target-set then seed order, optionally for one set, region or indicator."""
+    query = (select(Target, TargetSet, Indicator, Region)
+             .join(TargetSet, TargetSet.code == Target.target_set_code)
+             .join(Indicator, Indicator.code == Target.indicator_code)
+             .join(Region, Region.code == Target.region_code)
+             .order_by(TargetSet.sort_order, TargetSet.code, Target.sort_order, Target.id))
+    if target_set:
+        query = query.where(Target.target_set_code == target_set)
+    if region:
+        query = query.where(Target.region_code == region)
+    if indicator:
+        query = query.where(Target.indicator_code == indicator)
+    with _reading(db) as s:
+        return [TargetInfo(
+            id=t.id, target_set_code=ts.code, set_name_zh=ts.name_zh, set_name_en=ts.name_en,
+            set_issuer_zh=ts.issuer_zh, set_issued_on=ts.issued_on, set_source=ts.source,
+            base_year=ts.base_year if ts.base_year is not None else 2020,
+            indicator_code=i.code, indicator_zh=i.name_zh, indicator_en=i.name_en, unit=i.unit,
+            unit_en=i.unit_en, direction=i.direction, measure=i.measure,
+            quarterly_cumulative=i.quarterly_cumulative, region_code=r.code,
+            region_zh=r.name_zh, region_en=r.name_en, target_year=t.target_year, kind=t.kind,
+            value=t.value, tolerance=t.tolerance, clause_ref_zh=t.clause_ref_zh,
+            clause_ref_en=t.clause_ref_en, clause_text=t.clause_text, note_zh=t.note_zh,
+            note_en=t.note_en) for t, ts, i, r in s.execute(query)]
+
+
+def target_sets(db: Db) -> list[dict]:
+    """The target sets (policy documents), in order."""
+    with _reading(db) as s:
+        return [dict(code=t.code, name_zh=t.name_zh, name_en=t.name_en, issuer_zh=t.issuer_zh,
+                     issued_on=t.issued_on, source=t.source, base_year=t.base_year,
+                     target_year=t.target_year)
+                for t in s.scalars(select(TargetSet).order_by(TargetSet.sort_order, TargetSet.code))]
+
+
+# --- vintage, versions, batches ----------------------------------------------------------------
+
+def data_vintage(db: Db) -> Optional[dict]:
+    """What the data are as of, or None when no current value is loaded.
+
+    {'year', 'quarter' (0 when the newest period is a whole year without quarterly data), 'period_zh',
+     'period_en', 'loaded_at' (newest load time of a loaded batch), 'any_demo' (a current value comes
+     from a demo batch), 'demo_batches', 'loaded_batches'}.
+    """
+    with _reading(db) as s:
+        loaded = s.execute(select(Batch.id, Batch.is_demo, Batch.loaded_at)
+                           .where(Batch.status == "loaded")).all()
+        if not loaded:
+            return None
+        ids = [b.id for b in loaded]
+        # a whole year sorts with its fourth quarter; quarterly data name the quarter
+        quarter_rank = func.coalesce(func.nullif(Observation.quarter, 0), 4)
+        top = s.execute(
+            select(Observation.year, func.max(quarter_rank).label("q"),
+                   func.max(Observation.quarter).label("max_quarter"))
+            .where(Observation.is_current.is_(True), Observation.batch_id.in_(ids))
+            .group_by(Observation.year).order_by(Observation.year.desc()).limit(1)).first()
+        if top is None:
+            return None
+        demo_ids = [b.id for b in loaded if b.is_demo]
+        any_demo = bool(demo_ids) and s.scalar(select(exists().where(
+            Observation.batch_id.in_(demo_ids), Observation.is_current.is_(True))))
+    quarter = top.q if top.max_quarter else 0
+    basis = "quarter" if quarter else "annual"
+    return dict(year=top.year, quarter=quarter,
+                period_zh=period_label(top.year, quarter, basis, "zh"),
+                period_en=period_label(top.year, quarter, basis, "en"),
+                loaded_at=max(b.loaded_at for b in loaded), any_demo=bool(any_demo),
+                demo_batches=len(demo_ids), loaded_batches=len(loaded))
+
+
+def observation_versions(db: Db, indicator: str, region: str, year: int, quarter: int,
+                         basis: str) -> list[dict]:
+    """Every version of one observation key, newest first, including those of rolled-back
+    batches (batch_status says which), for the "earlier versions" view."""
+    query = (select(Observation.version, Observation.value, Observation.raw_value,
+                    Observation.is_current, Observation.sheet, Observation.cell,
+                    Observation.batch_id, Batch.file_name, Batch.loaded_by, Batch.loaded_at,
+                    Batch.status.label("batch_status"), Batch.rolled_back_at, Batch.is_demo)
+             .join(Batch, Batch.id == Observation.batch_id)
+             .where(Observation.indicator_code == indicator, Observation.region_code == region,
+                    Observation.year == year, Observation.quarter == quarter,
+                    Observation.basis == basis)
+             .order_by(Observation.version.desc()))
+    with _reading(db) as s:
+        return [dict(m) for m in s.execute(query).mappings()]
+
+
+def batch_list(db: Db, *, limit: Optional[int] = None) -> list[dict]:
+    """Loaded files, newest first, with counts and status (the validation report is left out:
+    see batch_detail)."""
+    query = select(Batch).order_by(Batch.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    with _reading(db) as s:
+        return [_batch_dict(b) for b in s.scalars(query)]
+
+
+def batch_detail(db: Db, batch_id: int) -> Optional[dict]:
+    """One batch with its validation report, notes and source lines."""
+    with _reading(db) as s:
+        batch = s.get(Batch, batch_id)
+        return None if batch is None else dict(_batch_dict(batch), report=batch.report)
+
+
+def _batch_dict(b: Batch) -> dict:
+    return dict(id=b.id, file_name=b.file_name, sha256=b.sha256, loaded_by=b.loaded_by,
+                loaded_at=b.loaded_at, status=b.status, is_demo=b.is_demo,
+                is_reference=b.is_reference, values_read=b.values_read, values_new=b.values_new,
+                values_revised=b.values_revised, values_unchanged=b.values_unchanged,
+                values_skipped=b.values_skipped, notes=list(b.notes or []),
+                source_lines=list(b.source_lines or []), rolled_back_at=b.rolled_back_at,
+                rolled_back_by=b.rolled_back_by, rollback_reason=b.rollback_reason)
+
+
+def data_stamp(db: Db) -> str:
+    """A short string that changes whenever data change (a load or a rollback): a cache key part.
+    Reads only the small batches table."""
+    with _reading(db) as s:
+        count, last_id, last_rollback = s.execute(
+            select(func.count(Batch.id), func.max(Batch.id), func.max(Batch.rolled_back_at))).one()
+    return f"{count}-{last_id or 0}-{last_rollback or ''}"

@@ -12,10 +12,11 @@ Current values
 
 Periods
     year + quarter (0 = the whole year, 1..4) + basis:
-      'annual'   the whole year                       -> 2024年 / 2024
-      'ytd'      year to date, up to the quarter end  -> 2025年第四季度累计 / 2025 Q4 (year to date)
-      'quarter'  that quarter alone, or the level at
-                 the quarter's end for stocks/ratios  -> 2025年第三季度 / 2025 Q3
+      'annual'   the whole year                                   -> 2024年 / 2024
+      'ytd'      year to date up to the quarter's end; for stocks
+                 and rates the level at the quarter's end (as the
+                 ETL stores them)                                 -> 2025年第四季度累计, 2025年第三季度末
+      'quarter'  that quarter alone (当季)                         -> 2025年第三季度 / 2025 Q3
     `period_label()` builds the labels; every row carries period_zh and period_en.
 
 Derived indicators
@@ -79,13 +80,23 @@ def _codes(value: Union[str, Iterable[str], None]) -> Optional[list[str]]:
 
 # --- periods -----------------------------------------------------------------------------------
 
-def period_label(year: int, quarter: int, basis: str, lang: str = "zh") -> str:
-    """'2024年' / '2025年第四季度累计' / '2025年第三季度' (zh); '2024' / '2025 Q4 (year to date)' (en)."""
+def period_label(year: int, quarter: int, basis: str, lang: str = "zh", *,
+                 measure: str = "flow", cumulative: bool = True) -> str:
+    """The label users read.
+
+    flow, year to date: '2025年第四季度累计' / '2025 Q4 (year to date)'
+    flow, the quarter alone, or a rate not reported cumulatively: '2025年第三季度' / '2025 Q3'
+    stock (a count at the quarter's end): '2025年第三季度末' / 'end of 2025 Q3'
+    whole year: '2024年' / '2024'
+    """
     if quarter == 0 or basis == "annual":
         return f"{year}年" if lang == "zh" else f"{year}"
+    if measure == "stock":
+        return f"{year}年第{_QUARTER_ZH[quarter]}季度末" if lang == "zh" else f"end of {year} Q{quarter}"
+    ytd = basis == "ytd" and (measure == "flow" or cumulative)
     if lang == "zh":
-        return f"{year}年第{_QUARTER_ZH[quarter]}季度" + ("累计" if basis == "ytd" else "")
-    return f"{year} Q{quarter}" + (" (year to date)" if basis == "ytd" else "")
+        return f"{year}年第{_QUARTER_ZH[quarter]}季度" + ("累计" if ytd else "")
+    return f"{year} Q{quarter}" + (" (year to date)" if ytd else "")
 
 
 def period_sort_key(year: int, quarter: int) -> tuple[int, int, int]:
@@ -127,6 +138,7 @@ _ROW_COLUMNS = (
     Observation.quarter, Observation.basis, Observation.value, Observation.version,
     Observation.batch_id, Batch.file_name, Observation.sheet, Observation.cell,
     Observation.raw_value, Batch.loaded_by, Batch.loaded_at, Batch.is_demo, Batch.is_reference,
+    Indicator.measure, Indicator.quarterly_cumulative,
 )
 
 
@@ -145,8 +157,10 @@ def _current_select(indicators: Optional[list[str]], regions: Optional[list[str]
 
 def _row(mapping) -> dict:
     row = dict(mapping)
-    row["period_zh"] = period_label(row["year"], row["quarter"], row["basis"], "zh")
-    row["period_en"] = period_label(row["year"], row["quarter"], row["basis"], "en")
+    measure, cumulative = row.pop("measure"), row.pop("quarterly_cumulative")
+    for lang in ("zh", "en"):
+        row[f"period_{lang}"] = period_label(row["year"], row["quarter"], row["basis"], lang,
+                                             measure=measure, cumulative=cumulative)
     return row
 
 
@@ -209,7 +223,8 @@ def derive_rows(derivation: Derivation, indicator: dict, numerators: list[dict],
                 denominators: list[dict]) -> list[dict]:
     """Pure: the derived rows computable from current input rows (see the module docstring).
 
-    indicator: {'code', 'name_zh', 'name_en', 'unit'} of the derived indicator.
+    indicator: {'code', 'name_zh', 'name_en', 'unit', 'measure', 'quarterly_cumulative'} of the
+    derived indicator.
     A zero or missing denominator gives no row.
     """
     if derivation.denominator_is_stock:
@@ -223,6 +238,8 @@ def derive_rows(derivation: Derivation, indicator: dict, numerators: list[dict],
         def denominator_of(n):  # noqa: E306
             return by_key.get((n["region_code"], n["year"], n["quarter"], n["basis"]))
 
+    labelling = dict(measure=indicator.get("measure", "ratio"),
+                     cumulative=indicator.get("quarterly_cumulative", False))
     rows = []
     for n in numerators:
         d = denominator_of(n)
@@ -233,8 +250,10 @@ def derive_rows(derivation: Derivation, indicator: dict, numerators: list[dict],
             indicator_code=indicator["code"], indicator_zh=indicator["name_zh"],
             indicator_en=indicator["name_en"], unit=indicator["unit"],
             region_code=n["region_code"], region_zh=n["region_zh"], region_en=n["region_en"],
-            year=n["year"], quarter=n["quarter"], basis=n["basis"], period_zh=n["period_zh"],
-            period_en=n["period_en"], value=value, version=None, batch_id=None, file_name=None,
+            year=n["year"], quarter=n["quarter"], basis=n["basis"],
+            period_zh=period_label(n["year"], n["quarter"], n["basis"], "zh", **labelling),
+            period_en=period_label(n["year"], n["quarter"], n["basis"], "en", **labelling),
+            value=value, version=None, batch_id=None, file_name=None,
             sheet=None, cell=None, raw_value=None,
             loaded_by=None, loaded_at=max(n["loaded_at"], d["loaded_at"]),
             is_demo=bool(n["is_demo"] or d["is_demo"]),
@@ -293,9 +312,11 @@ def _key(row: dict) -> tuple:
 # --- series, rankings, latest periods ----------------------------------------------------------
 
 def _basis_rank(head: dict, basis: str) -> int:
-    """Which basis a quarterly chart shows when both exist: year to date for indicators reported
-    cumulatively (GDP, core value added, their share), the quarter-end level for the others."""
-    preferred = "ytd" if head["quarterly_cumulative"] else "quarter"
+    """Which basis a quarterly chart shows when both exist: 'ytd' for indicators reported
+    cumulatively (GDP, core value added, their share) and for stocks and rates (the ETL stores a
+    quarter-end level as 'ytd'); 'quarter' (当季) only for flows not reported cumulatively."""
+    cumulative = head["quarterly_cumulative"] or head["measure"] in ("stock", "ratio")
+    preferred = "ytd" if cumulative else "quarter"
     return 0 if basis == preferred else 1
 
 
@@ -316,9 +337,9 @@ def series(db: Db, indicator: str, regions: Union[str, Iterable[str]], *,
            since_year: Optional[int] = None) -> list[dict]:
     """The current values of one indicator for some regions, derived values included.
 
-    frequency: 'quarterly' (quarters 1-4: year to date for cumulative indicators such as GDP and
-    the core-industry share, the quarter-end level for stocks and rates; pass basis= to force
-    'ytd' or 'quarter'), 'annual' (whole-year values, quarter 0), or 'all' (every period and basis).
+    frequency: 'quarterly' (quarters 1-4, one basis per quarter: 'ytd' for GDP-like cumulative
+    indicators and for stocks and rates, whose quarter-end level the ETL stores as 'ytd'; pass
+    basis= to force 'ytd' or 'quarter' (当季)), 'annual' (whole-year values, quarter 0), or 'all' (every period and basis).
     Rows are ordered by region (as given) then chronologically; each row is a row dict (see the
     module docstring) with derived / formula / inputs.
     """

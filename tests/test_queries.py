@@ -35,6 +35,9 @@ def test_period_labels():
     assert queries.period_label(2024, 0, "annual") == "2024年"
     assert queries.period_label(2024, 0, "annual", "en") == "2024"
     assert queries.period_label(2023, 3, "quarter") == "2023年第三季度"
+    assert queries.period_label(2025, 3, "ytd", measure="stock") == "2025年第三季度末"
+    assert queries.period_label(2025, 3, "ytd", "en", measure="stock") == "end of 2025 Q3"
+    assert queries.period_label(2025, 3, "ytd", measure="ratio", cumulative=False) == "2025年第三季度"
     # a whole year sorts after its fourth quarter, before the next year's first
     assert sorted([(2024, 0), (2025, 1), (2024, 4), (2024, 3)], key=lambda p: queries.period_sort_key(*p)) \
         == [(2024, 3), (2024, 4), (2024, 0), (2025, 1)]
@@ -98,14 +101,15 @@ def test_derived_per_10k_uses_year_end_population(engine):
     with session_scope(engine) as s:
         add_batch(s, [("population", HLJ, 2023, 0, "annual", 3062.0),
                       ("population", HLJ, 2024, 0, "annual", 3029.0),
-                      ("fiveg_base_stations", HLJ, 2024, 2, "quarter", 91880.0),
+                      ("fiveg_base_stations", HLJ, 2024, 2, "ytd", 91880.0),
                       ("fiveg_base_stations", HLJ, 2024, 0, "annual", 99967.0),
                       ("fiveg_base_stations", HLJ, 2022, 0, "annual", 40000.0)])  # no 2022 population
     q2 = queries.series(engine, "fiveg_per_10k", [HLJ])
     # a quarter uses the previous year-end population: 91880 / 3062 = 30.006...
     assert [(r["year"], r["quarter"]) for r in q2] == [(2024, 2)]
     assert q2[0]["value"] == pytest.approx(91880.0 / 3062.0)
-    assert q2[0]["inputs"][1]["year"] == 2023
+    assert q2[0]["inputs"][1]["year"] == 2023 and q2[0]["period_zh"] == "2024年第二季度"
+    assert q2[0]["inputs"][0]["period_zh"] == "2024年第二季度末"
     annual = queries.series(engine, "fiveg_per_10k", [HLJ], frequency="annual")
     # a whole year uses the same year's year-end population: 99967 / 3029 = 33.003...
     assert [(r["year"], round(r["value"], 3)) for r in annual] == [(2024, round(99967 / 3029, 3))]

@@ -1,0 +1,447 @@
+"""Demo data: realistic workbooks in the real layouts, loaded through the normal ETL path.
+
+`generate_demo_files(out_dir)` writes, deterministically (same bytes on every run), the files an
+analyst of the 数字龙江 office would receive for 2019 Q1 - 2025 Q4:
+- national data portal exports (shared/reference/statistics-file-layouts.md §1-4): 分省年度数据 GBK
+  CSVs for GDP and population listing all 31 provinces, a 分省季度数据 GBK CSV of cumulative GDP, an
+  indicators x quarters 季度数据 CSV for the nation (with two sectors the catalog does not track, so it
+  is loaded with skip_unknown), an old BIFF8 .xls and a new-portal .xlsx with numbers stored as text;
+- the provincial bureau's 各市（地）数字经济主要指标 tables (§5), one per quarter and one per year;
+- a benchmark sheet in the long template (CAICT digital-economy shares and 5G stations of the nation
+  and the peer provinces), as analysts compile it.
+The numbers come from etl.demo_series. `load_demo(engine)` ingests them all (flagged is_demo), the
+older vintage before the revision, then the reference batch of published figures
+(data/reference/published-figures.csv, is_reference).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+from etl import config
+from etl import demo_series as ds
+
+REFERENCE_FILE = config.DATA_DIR / "reference" / "published-figures.csv"
+DEMO_USER = "demo"
+REFERENCE_USER = "reference"
+FIXED_ZIP_TIME = (2026, 3, 31, 9, 0, 0)  # xlsx members and properties: no time of generation
+FIXED_ISO_TIME = "2026-03-31T09:00:00Z"
+IDEOGRAPHIC_INDENT = "\u3000" * 3  # how portal exports indent the continuation lines of a note
+
+LONG_TEMPLATE_COLUMNS = ("指标代码", "地区代码", "期间", "数值", "单位", "口径", "来源", "备注")
+
+
+@dataclass(frozen=True)
+class DemoFile:
+    """One generated file and how it is meant to be loaded."""
+
+    name: str
+    data: bytes
+    skip_unknown: bool = False
+    notes: tuple[str, ...] = ()
+
+
+# --- small writers ---------------------------------------------------------------------------------
+
+def _num(value: float | int | None) -> str:
+    """A number as the portal writes it: no thousands separator, empty when missing."""
+    if value is None:
+        return ""
+    if isinstance(value, int) or float(value).is_integer() and abs(value) >= 1000:
+        return str(int(value))
+    return f"{value:.1f}"
+
+
+def portal_csv(lines: list[list[str]], *, crlf: bool) -> bytes:
+    """GBK bytes, no BOM; fields with a line break are quoted, as the portal does."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n" if crlf else "\n")
+    for line in lines:
+        writer.writerow(line)
+    return buffer.getvalue().encode("gbk")
+
+
+def stable_xlsx(data: bytes) -> bytes:
+    """Rewrite an openpyxl xlsx with fixed timestamps, so that generation is byte-for-byte repeatable."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                                 rb"\g<1>" + FIXED_ISO_TIME.encode() + rb"\g<2>", content)
+            info = zipfile.ZipInfo(item.filename, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def save_workbook(workbook) -> bytes:
+    workbook.properties.creator = "黑龙江省统计局"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return stable_xlsx(buffer.getvalue())
+
+
+def province_names() -> list[tuple[str, str]]:
+    """(code, full name) of the 31 provincial-level regions, in the portal's order."""
+    from etl.seed import read_csv
+
+    rows = read_csv(config.SEED_DIR / "regions.csv")
+    return [(r["code"], r["name_zh"]) for r in rows if r["level"] == "province"]
+
+
+# --- national data portal exports ------------------------------------------------------------------
+
+GDP_NOTE_2026 = (
+    "注：1.按当年价格计算。\n"
+    f"{IDEOGRAPHIC_INDENT}2.根据第五次全国经济普查结果及有关制度规定，对2019-2023年地区生产总值"
+    "数据进行了修订，2024年数据为最终核实数，2025年数据为初步核算数。")
+POPULATION_NOTE = (
+    "注：常住人口包括：居住在本乡镇街道且户口在本乡镇街道或户口待定的人；居住在本乡镇街道且离开"
+    "户口登记地所在的乡镇街道半年以上的人；户口在本乡镇街道且外出不满半年或在境外工作学习的人。\n"
+    f"{IDEOGRAPHIC_INDENT}2025年部分地区数据尚未发布。")
+
+
+def provinces_annual_csv(indicator: str, years: list[int], values: dict[str, dict[int, float]],
+                         note: str, missing: frozenset[str] = frozenset()) -> bytes:
+    """分省年度数据, regions x years, newest year first (layout §1)."""
+    lines = [["数据库：分省年度数据"], [f"指标：{indicator}"], ["时间：最近10年"],
+             ["地区"] + [f"{y}年" for y in years]]
+    for code, name in province_names():
+        lines.append([name] + ["" if (code, y) in missing else _num(values[code][y])
+                               for y in years])
+    lines += [[note], ["数据来源：国家统计局"]]
+    return portal_csv(lines, crlf=False)
+
+
+def provinces_quarterly_csv(series: ds.ProvinceSeries) -> bytes:
+    """分省季度数据: cumulative GDP, 2021 Q3 - 2025 Q4, labels like 2023年第四季度 (layout §1)."""
+    quarters = [(y, q) for y in range(2025, 2020, -1) for q in (4, 3, 2, 1)][:18]
+    zh = {1: "一", 2: "二", 3: "三", 4: "四"}
+    lines = [["数据库：分省季度数据"], ["指标：地区生产总值_累计值(亿元)"], ["时间：最近18季度"],
+             ["地区"] + [f"{y}年第{zh[q]}季度" for y, q in quarters]]
+    for code, name in province_names():
+        lines.append([name] + [_num(series.gdp_ytd[code][k]) for k in quarters])
+    lines += [["注：按当年价格计算，累计值为年初至本季度末累计数。"], ["数据来源：国家统计局"]]
+    return portal_csv(lines, crlf=False)
+
+
+def nation_quarterly_csv() -> bytes:
+    """季度数据, indicators x quarters for the nation, CRLF; 当季值 and 累计值 side by side (§2)."""
+    quarters = [(y, q) for y in range(2025, 2018, -1) for q in (4, 3, 2, 1)]
+    zh = {1: "一", 2: "二", 3: "三", 4: "四"}
+
+    def by_quarter(values: dict[int, tuple[float, ...]]) -> list[str]:
+        return [_num(values[y][q - 1]) for y, q in quarters]
+
+    gdp = ds.NATION_GDP_QUARTER
+    lines = [["数据库：季度数据"], ["时间：最近28季度"],
+             ["指标"] + [f"{y}年第{zh[q]}季度" for y, q in quarters],
+             ["国内生产总值当季值(亿元)"] + by_quarter(gdp),
+             ["国内生产总值累计值(亿元)"] + by_quarter({y: ds.nation_ytd(v) for y, v in gdp.items()})]
+    for sector in ds.SECTOR_SHARE:
+        single = {y: ds.sector_quarters(sector, y) for y in gdp}
+        lines.append([f"{sector}增加值当季值(亿元)"] + by_quarter(single))
+        lines.append([f"{sector}增加值累计值(亿元)"]
+                     + by_quarter({y: ds.nation_ytd(v) for y, v in single.items()}))
+    lines += [["注：1.按当年价格计算。累计数据由当季数据相加得到。\n"
+               f"{IDEOGRAPHIC_INDENT}2.三次产业分类依据国家统计局2018年修订的《三次产业划分规定》。"],
+              ["数据来源：国家统计局"]]
+    return portal_csv(lines, crlf=True)
+
+
+def old_portal_xls(series: ds.ProvinceSeries) -> bytes:
+    """Old portal BIFF8 export of 地区生产总值 as published in early 2024 (layout §3).
+
+    Values are numeric cells; 2023 was not yet released, so its column holds empty *text* cells.
+    """
+    import xlwt
+
+    years = [2023, 2022, 2021, 2020, 2019]
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("分省年度数据")
+    for r, text in enumerate(["数据库：分省年度数据", "指标：地区生产总值(亿元)", "时间：最近5年"]):
+        sheet.write(r, 0, text)
+    for c, text in enumerate(["地区"] + [f"{y}年" for y in years]):
+        sheet.write(3, c, text)
+    row = 4
+    for code, name in province_names():
+        sheet.write(row, 0, name)
+        for c, year in enumerate(years, start=1):
+            if year == 2023:
+                sheet.row(row).set_cell_text(c, "")  # not released: empty text, not a blank
+            else:
+                sheet.write(row, c, series.gdp_original[code][year])
+        row += 1
+    for text in ["注：1.按当年价格计算。",
+                 f"{IDEOGRAPHIC_INDENT}2.2019-2022年数据为第四次全国经济普查后的核实数。",
+                 f"{IDEOGRAPHIC_INDENT}3.2023年数据尚未发布。",
+                 "数据来源：国家统计局"]:
+        sheet.write(row, 0, text)
+        row += 1
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def new_portal_xlsx() -> bytes:
+    """New portal (2026) 年度数据 export for the nation: numbers stored as text (layout §4)."""
+    from openpyxl import Workbook
+
+    years = [2025, 2024, 2023, 2022, 2021]
+    core_share = {y: ds.r1(v / ds.NATION_GDP_ANNUAL[y] * 100)
+                  for y, v in ds.NATION_CORE_VA.items()}
+    rows = [
+        ("国内生产总值 (亿元) ", ds.NATION_GDP_ANNUAL),
+        ("年末总人口 (万人) ", ds.NATION_POPULATION),
+        ("5G基站数 (个) ", ds.NATION_FIVEG),
+        ("每万人拥有5G基站数（个） ", {y: ds.nation_fiveg_per_10k(y) for y in years}),
+        ("数字经济核心产业增加值 (亿元) ", ds.NATION_CORE_VA),
+        ("数字经济核心产业增加值占GDP比重 (%) ", core_share),
+    ]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "年度数据"
+    sheet.append(["数据库：年度数据"])
+    sheet.append(["时间：2021年-2025年"])
+    sheet.append(["指标"] + [f"{y}年" for y in years])
+    for label, values in rows:
+        sheet.append([label] + [_num(values.get(y)) if y in values else "" for y in years])
+    sheet.append(["注：1. 数字经济核心产业增加值自2023年起依据第五次全国经济普查结果核算，2021-2022年未发布。"])
+    sheet.append(["2. 根据第五次全国经济普查结果及有关制度规定，对2019-2023年国内生产总值数据进行修订。"])
+    sheet.append(["3. 5G基站数、每万人拥有5G基站数为年末数，来自工业和信息化部。"])
+    sheet.append(["数据来源：国家统计局、工业和信息化部"])
+    sheet.column_dimensions["A"].width = 36
+    return save_workbook(book)
+
+
+# --- provincial 各市（地） tables (layout §5) ----------------------------------------------------
+
+QUARTER_WORDS = {  # the period words vary from one release to the next, as they do in real tables
+    1: ("1-3月", "一季度"),
+    2: ("上半年", "1-6月"),
+    3: ("1~3季度", "前三季度", "1-9月"),
+    4: ("1~4季度", "1-12月"),
+}
+TABLE_COLUMNS = [  # (header, sub-header or None, TableRow field, number format)
+    ("地区生产总值", "绝对值", "gdp", "0.0"),
+    ("地区生产总值", "同比增长%", "gdp_growth", "0.0"),
+    ("数字经济核心产业增加值", "绝对值", "core", "0.0"),
+    ("数字经济核心产业增加值", "同比增长%", "core_growth", "0.0"),
+    ("数字经济核心产业增加值占GDP比重", None, "core_share", "0.0"),
+    ("关键业务环节全面数字化的大型制造企业比例", None, "large_mfg", "0.0"),
+    ("关键业务环节全面数字化的规模以上企业比例", None, "above_scale", "0.0"),
+    ("5G基站数", None, "fiveg", "#,##0"),
+    ("5G网络覆盖的市（地）比例", None, "city_cov", "0.0"),
+    ("5G网络覆盖的县（市、区）比例", None, "county_cov", "0.0"),
+    ("5G网络覆盖的重点园区比例", None, "park_cov", "0.0"),
+    ("5G网络通达的行政村比例", None, "village_cov", "0.0"),
+    ("千兆宽带接入端口占比", None, "gigabit", "0.0"),
+    ("移动网络IPv6流量占比", None, "ipv6", "0.0"),
+]
+PRELIMINARY_MARK = ("230000", 2025, 0, "gdp")  # one footnote-marked figure (*), as bureaux do
+
+
+def period_words(year: int, quarter: int) -> str:
+    if quarter == 0:
+        return "全年"
+    words = QUARTER_WORDS[quarter]
+    return words[year % len(words)]
+
+
+def table_title(year: int, quarter: int) -> str:
+    return f"{year}年{period_words(year, quarter)}各市（地）数字经济主要指标"
+
+
+def table_notes(year: int, quarter: int) -> list[str]:
+    notes = ["注：1. 地区生产总值、数字经济核心产业增加值为年初至本期末累计数，按当年价格计算；"
+             "增速按可比价格计算。" if quarter else
+             "注：1. 地区生产总值、数字经济核心产业增加值为全年数，按当年价格计算；增速按可比价格计算。",
+             "2. 5G基站数为期末累计建成数；各项比例为期末数。",
+             "3. 各市（地）地区生产总值合计与全省数据不等，系分级核算所致。",
+             "4. “—”表示无数据或不适用（大兴安岭地区无大型制造企业）。"]
+    if year == 2019:
+        notes.append("5. 5G网络通达的行政村比例、千兆宽带接入端口占比自2020年起统计。")
+    if (year, quarter) == PRELIMINARY_MARK[1:3]:
+        notes.append("6. 带“*”的数据为初步核算数。")
+    return notes
+
+
+def provincial_table_xlsx(tables: ds.ProvincialTables, year: int, quarter: int) -> bytes:
+    """A formatted 各市（地） workbook: merged title, unit line, two-row header, notes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    last_col = len(TABLE_COLUMNS) + 1
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "各市（地）"
+    sheet.cell(1, 1, table_title(year, quarter)).font = Font(name="黑体", size=16, bold=True)
+    sheet.cell(1, 1).alignment = centre
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
+    sheet.cell(2, 1, "单位：亿元、%、个").alignment = Alignment(horizontal="right")
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last_col)
+
+    # two header rows: a merged group over 绝对值 / 同比增长%, the other headers span both rows
+    sheet.cell(3, 1, "地区")
+    sheet.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
+    col = 2
+    while col <= last_col:
+        header, sub, _, _ = TABLE_COLUMNS[col - 2]
+        if sub is None:
+            sheet.cell(3, col, header)
+            sheet.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+            col += 1
+            continue
+        span = sum(1 for h, s, _, _ in TABLE_COLUMNS if h == header and s)
+        sheet.cell(3, col, header)
+        sheet.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + span - 1)
+        for offset in range(span):
+            sheet.cell(4, col + offset, TABLE_COLUMNS[col - 2 + offset][1])
+        col += span
+    for r in (3, 4):
+        for c in range(1, last_col + 1):
+            sheet.cell(r, c).alignment = centre
+            sheet.cell(r, c).font = Font(bold=True)
+            sheet.cell(r, c).border = box
+
+    row = 5
+    for item in tables.rows(year, quarter):
+        sheet.cell(row, 1, item.label).border = box
+        for c, (_, _, name, fmt) in enumerate(TABLE_COLUMNS, start=2):
+            value = getattr(item, name)
+            cell = sheet.cell(row, c)
+            if value is None:
+                cell.value = "—"
+                cell.alignment = Alignment(horizontal="center")
+            elif (item.code, year, quarter, name) == PRELIMINARY_MARK:
+                cell.value = f"{value:.1f}*"
+                cell.alignment = Alignment(horizontal="right")
+            else:
+                cell.value = value
+                cell.number_format = fmt
+            cell.border = box
+        row += 1
+    for text in table_notes(year, quarter):
+        sheet.cell(row, 1, text)
+        row += 1
+    sheet.cell(row, 1, "数据来源：黑龙江省统计局、省工业和信息化厅、省通信管理局")
+
+    sheet.column_dimensions["A"].width = 14
+    for c in range(2, last_col + 1):
+        sheet.column_dimensions[get_column_letter(c)].width = 12
+    sheet.row_dimensions[3].height = 48
+    sheet.freeze_panes = "B5"
+    return save_workbook(book)
+
+
+# --- benchmark sheet in the long template ---------------------------------------------------------
+
+def benchmark_rows(series: ds.ProvinceSeries) -> list[tuple]:
+    """CAICT digital-economy shares and 5G stations of the nation and the peers, as analysts compile them."""
+    caict_real = "中国信息通信研究院《中国数字经济发展白皮书》"
+    synthetic = "演示数据（模拟）/ demo data (synthetic)"
+    rows = []
+    for y, v in ds.NATION_DIGITAL_ECONOMY_SHARE.items():
+        rows.append(("digital_economy_share", ds.NATION, str(y), v, "%", "年度",
+                     caict_real if y <= 2023 else synthetic, "全国 / national"))
+    for code, values in ds.DIGITAL_ECONOMY_SHARE.items():
+        for y, v in zip(ds.YEARS, values):
+            rows.append(("digital_economy_share", code, str(y), v, "%", "年度", synthetic, ""))
+    for code, values in ds.PEER_FIVEG.items():
+        for y, v in zip(ds.YEARS, values):
+            rows.append(("fiveg_base_stations", code, str(y), v, "个", "年度", synthetic, "年末数"))
+            per_10k = ds.stock_per_10k(v, series.population[code][y])
+            rows.append(("fiveg_per_10k", code, str(y), per_10k, "个", "年度", synthetic, "年末数"))
+    return rows
+
+
+def long_template_xlsx(rows: list[tuple], instructions: list[str]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "数据"
+    sheet.append(list(LONG_TEMPLATE_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+    for letter, width in zip("ABCDEFGH", (24, 10, 10, 12, 8, 8, 40, 16)):
+        sheet.column_dimensions[letter].width = width
+    notes = book.create_sheet("说明")
+    for text in instructions:
+        notes.append([text])
+    return save_workbook(book)
+
+
+# --- the whole demo set ----------------------------------------------------------------------------
+
+DEMO_NOTE = "演示数据（模拟生成，非官方统计）/ demo data (synthetic, not official statistics)"
+
+
+def demo_files() -> list[DemoFile]:
+    """Every demo file, in load order: older vintages before the files that revise them."""
+    series = ds.province_series()
+    tables = ds.ProvincialTables(series)
+    files = []
+    for year in ds.YEARS:
+        for quarter in (1, 2, 3, 4, 0):
+            files.append(DemoFile(f"{table_title(year, quarter)}.xlsx",
+                                  provincial_table_xlsx(tables, year, quarter), notes=(DEMO_NOTE,)))
+    files.append(DemoFile(
+        "分省年度数据_地区生产总值_2019-2023.xls", old_portal_xls(series),
+        notes=(DEMO_NOTE, "旧版数据门户导出（2024年初），2023年数据尚未发布 / old portal export, early 2024")))
+    files.append(DemoFile("分省季度数据_地区生产总值累计值.csv", provinces_quarterly_csv(series),
+                          notes=(DEMO_NOTE,)))
+    files.append(DemoFile(
+        "季度数据_国内生产总值.csv", nation_quarterly_csv(), skip_unknown=True,
+        notes=(DEMO_NOTE, "文件含本系统不跟踪的指标（第一产业、第二产业增加值），按“跳过未知指标”载入 "
+                          "/ holds indicators the catalog does not track; loaded with skip_unknown")))
+    years = list(range(2025, 2015, -1))
+    late = frozenset((code, 2025) for code in ("540000", "630000", "650000"))
+    files.append(DemoFile(
+        "分省年度数据_年末常住人口.csv",
+        provinces_annual_csv("年末常住人口(万人)", years, series.population, POPULATION_NOTE, late),
+        notes=(DEMO_NOTE,)))
+    files.append(DemoFile(
+        "分省年度数据_地区生产总值.csv",
+        provinces_annual_csv("地区生产总值(亿元)", years, series.gdp_revised, GDP_NOTE_2026),
+        notes=(DEMO_NOTE, "第五次全国经济普查后修订2019-2023年地区生产总值（修订版本）"
+                          "/ GDP 2019-2023 revised after the fifth economic census")))
+    files.append(DemoFile("年度数据_全国.xlsx", new_portal_xlsx(), notes=(DEMO_NOTE,)))
+    files.append(DemoFile(
+        "数字经济对标数据_全国及兄弟省份.xlsx",
+        long_template_xlsx(benchmark_rows(series), [
+            "全国及兄弟省份（吉林、辽宁、内蒙古、广东、浙江）数字经济对标数据，分析员整理。",
+            "数字经济规模占GDP比重为中国信通院广义口径；5G基站数为年末数，每万人拥有5G基站数按年末常住人口计算。",
+            "全国2019-2023年数字经济规模占比为中国信通院公开数据，其余为演示数据。"]),
+        notes=(DEMO_NOTE,)))
+    return files
+
+
+def generate_demo_files(out_dir: Path) -> list[Path]:
+    """Write the demo workbooks into out_dir; returns their paths in load order."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for item in demo_files():
+        path = out_dir / item.name
+        path.write_bytes(item.data)
+        paths.append(path)
+    return paths

@@ -1,0 +1,686 @@
+"""Find the data in a sheet: which cells are values, and which labels locate each of them.
+
+Layouts are recognised by content, not by fixed positions (see
+shared/reference/statistics-file-layouts.md):
+1. portal export, regions x periods (CSV/XLS/XLSX), indicator from the `指标：` line;
+2. portal export, indicators x periods, region from a `地区：` line, else 全国 for national
+   databases (季度数据 / 年度数据 / 月度数据); a 分省 database needs a region;
+3. old portal XLS and 4. new portal XLSX: the same shapes (time ranges, empty unreleased columns);
+5. provincial tables 各市（地）主要指标: regions x indicators, the period from the merged title,
+   units from the header or the `单位：` line, one or two header rows (绝对值 / 同比增长% under a
+   merged group header; growth and rank columns are reported once as INFO `skipped-column`);
+and each of them transposed, plus our own long template (指标代码 | 地区代码 | 期间 | 数值 | 单位 |
+口径 | 来源 | 备注).
+
+How a sheet is read:
+- rows before the table are the title and metadata lines (数据库：, 指标：, 时间：, 地区：, 单位：);
+  rows after it are notes (注：, and continuation lines) and sources (数据来源：). They are skipped
+  as data and recorded in `metadata` / `notes` / `sources`.
+- the table's leading text columns hold the row labels (up to three: e.g. indicator, 绝对值/增速,
+  单位), its leading rows (up to three) the column labels; merged cells label every cell they cover.
+- each axis is resolved against the catalog (regions, indicators) and the period parser; the two
+  axes get the two kinds that fit best, and the third dimension comes from the metadata lines, the
+  title or the sheet name.
+- once a layout is recognised, every value cell becomes a RawValue, also under labels that do not
+  resolve, so that etl.normalise reports unknown-region / unknown-indicator at the label's cell.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Optional
+
+from etl import units
+from etl.labels import alias_key
+from etl.normalise import (LabelResolver, find_period_in_text, label_text, parse_indicator_label,
+                           parse_number, parse_period)
+from etl.records import (ERROR, INFO, WARNING, Catalog, Problem, RawValue, Sheet, Workbook,
+                         cell_ref)
+
+REGION, INDICATOR, PERIOD = "region", "indicator", "period"
+KINDS = (REGION, INDICATOR, PERIOD)
+KIND_ZH = {REGION: "地区", INDICATOR: "指标", PERIOD: "时期"}
+
+_META_KEYS = {"数据库": "database", "指标": "indicator", "时间": "time", "地区": "region",
+              "单位": "unit", "计量单位": "unit", "频度": "frequency"}
+_META_LINE = re.compile(r"^\s*(数据库|指标|时间|地区|计量单位|单位|频度)\s*[:：](.*)$", re.S)
+_SOURCE_LINE = re.compile(r"^\s*(数据来源|资料来源|来源|source)\s*[:：]", re.S | re.I)
+_NOTE_LINE = re.compile(r"^\s*(注|说明|备注|附注|note|notes)\s*\d*\s*[:：.、]", re.S | re.I)
+_GROWTH = re.compile(r"同比|增长|增速|比上年|比去年|增幅|增减|环比|位次|排名|排序|名次|上年同期|去年同期|"
+                     r"growth|rank|y-o-y|yoy", re.I)
+_VALUE_WORDS = {"绝对值", "数值", "本期", "本期数", "总量", "金额", "数量", "实绩", "本年", "本年实际",
+                "实际", "值", "value", "合计"}
+_BASIS_WORDS = {"累计": "ytd", "累计值": "ytd", "本年累计": "ytd", "年初累计": "ytd", "累计数": "ytd",
+                "当季": "quarter", "当季值": "quarter", "单季": "quarter", "单季值": "quarter",
+                "本季": "quarter"}
+_CORNER_HINTS = [
+    (REGION, re.compile(r"地区|省份|省市|城市|地市|市\(地\)|市地|区域|region", re.I)),
+    (INDICATOR, re.compile(r"指标|项目|名称|indicator", re.I)),
+    (PERIOD, re.compile(r"时间|时期|期间|年份|年度|季度|日期|月份|period|year", re.I)),
+]
+_NATIONAL_DATABASES = re.compile(r"^(季度数据|年度数据|月度数据|全国.*)$")
+_SERIAL_HEADER = re.compile(r"^(序号|编号|no\.?)$", re.I)
+
+# the long template's column names (alias_key form) -> field
+_TEMPLATE_FIELDS = {
+    "indicator": ("指标代码", "指标", "指标名称", "indicator", "indicator_code", "indicatorcode"),
+    "region": ("地区代码", "地区", "地区名称", "region", "region_code", "regioncode"),
+    "period": ("期间", "时期", "时间", "period"),
+    "value": ("数值", "值", "value"),
+    "unit": ("单位", "unit"),
+    "basis": ("口径", "basis"),
+    "source": ("来源", "数据来源", "source"),
+    "note": ("备注", "注", "note", "notes"),
+}
+_BASIS_VALUES = {"annual": "annual", "年度": "annual", "全年": "annual", "ytd": "ytd", "累计": "ytd",
+                 "累计值": "ytd", "quarter": "quarter", "当季": "quarter", "当季值": "quarter"}
+
+
+@dataclass
+class WorkbookExtract:
+    values: list[RawValue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    metadata: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+# --- small helpers ---------------------------------------------------------------------------------
+
+def _is_missing_mark(text: str) -> bool:
+    return parse_number(text).missing
+
+
+def _is_number(value) -> bool:
+    """A data-looking cell: a number (or numeric text) that is not a year-like label."""
+    if value is None or isinstance(value, bool) or value == "":
+        return False
+    if isinstance(value, (int, float)):
+        return not (float(value).is_integer() and 1949 <= value <= 2100)
+    parsed = parse_number(value)
+    return parsed.value is not None and parse_period(value) is None
+
+
+def _text_key(text: str) -> str:
+    return alias_key(text)
+
+
+class _Grid:
+    """Cells of a sheet, with merged ranges labelling every cell they cover."""
+
+    def __init__(self, sheet: Sheet):
+        self.rows = sheet.rows
+        self.merged_origin: dict[tuple[int, int], tuple[int, int]] = {}
+        budget = 200_000
+        for r0, c0, r1, c1 in sheet.merged:
+            area = (r1 - r0 + 1) * (c1 - c0 + 1)
+            if area > budget:
+                continue
+            budget -= area
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    self.merged_origin[(r, c)] = (r0, c0)
+
+    def raw(self, r: int, c: int):
+        row = self.rows[r]
+        return row[c] if c < len(row) else None
+
+    def label(self, r: int, c: int) -> tuple[str, tuple[int, int]]:
+        """Text of the cell as labels read it (merged cells give their top-left value), and where."""
+        origin = self.merged_origin.get((r, c), (r, c))
+        return label_text(self.raw(*origin)), origin
+
+
+@dataclass
+class _Lines:
+    titles: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    units: list[str] = field(default_factory=list)
+    metadata: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def add(self, text: str, footer: bool) -> None:
+        text = text.strip("\r\n")
+        m = _META_LINE.match(text)
+        if m:
+            key = _META_KEYS[m.group(1)]
+            value = m.group(2).strip()
+            self.metadata.append(text.strip())
+            if key == "unit":
+                self.units.append(value)
+            else:
+                self.meta.setdefault(key, value)
+        elif _SOURCE_LINE.match(text):
+            self.sources.append(text.strip())
+        elif _NOTE_LINE.match(text) or footer:
+            self.notes.append(text.strip())
+        else:
+            self.titles.append(text.strip())
+            self.metadata.append(text.strip())
+
+
+def _is_text_line(text: str) -> bool:
+    return bool(_META_LINE.match(text) or _SOURCE_LINE.match(text) or _NOTE_LINE.match(text))
+
+
+# --- the sheet ------------------------------------------------------------------------------------
+
+@dataclass
+class _Axis:
+    """One position on an axis (a column of the header, or a data row)."""
+    index: int  # column (for column labels) or row (for row labels)
+    candidates: list[tuple[str, tuple[int, int]]]  # label texts to try, with their cells
+    unit: Optional[str] = None
+    basis: Optional[str] = None
+    skip: Optional[str] = None  # the label text of a growth/rank column
+
+
+def extract_workbook(workbook: Workbook, catalog: Catalog) -> WorkbookExtract:
+    """Every sheet's values, notes, sources and metadata lines, and problems (no-data)."""
+    resolver = LabelResolver(catalog)
+    result = WorkbookExtract()
+    empty_sheets: list[str] = []
+    unrecognised: list[Problem] = []
+    for sheet in workbook.sheets:
+        extract = extract_sheet(sheet, resolver)
+        result.values.extend(extract.values)
+        result.notes.extend(extract.notes)
+        result.sources.extend(extract.sources)
+        result.metadata.extend(extract.metadata)
+        result.problems.extend(p for p in extract.problems if p.code != "no-data")
+        no_data = [p for p in extract.problems if p.code == "no-data"]
+        if no_data:
+            if _sheet_is_blank(sheet):
+                empty_sheets.append(sheet.name)
+            else:
+                unrecognised.extend(no_data)
+    found_data = bool(result.values) or any(p.severity == ERROR for p in result.problems)
+    for problem in unrecognised:
+        # a sheet of instructions next to a data sheet is fine; a file with no data at all is not
+        severity = WARNING if found_data else ERROR
+        result.problems.append(Problem(problem.code, severity, problem.message_zh, problem.message_en,
+                                       problem.sheet, problem.cell, problem.raw))
+    if not found_data and not unrecognised:
+        names = "、".join(empty_sheets) or workbook.file_name
+        result.problems.append(Problem(
+            "no-data", ERROR, f"文件中没有可识别的数据：所有工作表都是空的（{names}）。",
+            f"The file has no recognisable data: every sheet is empty ({', '.join(empty_sheets)}).",
+            empty_sheets[0] if empty_sheets else None))
+    result.notes = _unique(result.notes)
+    result.sources = _unique(result.sources)
+    result.metadata = _unique(result.metadata)
+    return result
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))
+
+
+def _sheet_is_blank(sheet: Sheet) -> bool:
+    return not any(label_text(v) for row in sheet.rows for v in row)
+
+
+def _no_data(sheet: str, why_zh: str, why_en: str) -> Problem:
+    return Problem("no-data", ERROR,
+                   f"工作表“{sheet}”中没有可识别的数据：{why_zh}",
+                   f"Sheet {sheet!r} has no recognisable data: {why_en}", sheet)
+
+
+def extract_sheet(sheet: Sheet, resolver: LabelResolver | Catalog) -> WorkbookExtract:
+    """One sheet -> RawValues (+ lines and problems). See the module docstring."""
+    if isinstance(resolver, Catalog):
+        resolver = LabelResolver(resolver)
+    out = WorkbookExtract()
+    grid = _Grid(sheet)
+    lines, table_rows = _split_lines(grid, resolver)
+    out.notes, out.sources, out.metadata = lines.notes, lines.sources, lines.metadata
+    if not table_rows:
+        out.problems.append(_no_data(sheet.name, "没有找到数据表（表头和数据行）。",
+                                     "no table (a header row and data rows) was found."))
+        return out
+    template = _template_columns(grid, table_rows[0])
+    if template:
+        _extract_template(sheet.name, grid, table_rows, template, out)
+        return out
+    _extract_table(sheet.name, grid, table_rows, lines, resolver, out)
+    return out
+
+
+def _split_lines(grid: _Grid, resolver: LabelResolver) -> tuple[_Lines, list[int]]:
+    """Title / metadata lines, the table's row indices, and note / source lines."""
+    lines = _Lines()
+    shape = []  # per row: list of non-empty (col, text) after unit cells are set aside
+    for r, row in enumerate(grid.rows):
+        cells = []
+        for c, value in enumerate(row):
+            text = label_text(value)
+            if not text:
+                continue
+            if re.match(r"^\s*(计量单位|单位)\s*[:：]", text) and c > 0:
+                lines.add(text, footer=False)  # a unit note at the right end of a title row
+                continue
+            cells.append((c, text))
+        shape.append(cells)
+    multi = [r for r, cells in enumerate(shape) if len(cells) >= 2 and not _is_text_line(cells[0][1])]
+    if not multi:
+        for cells in shape:
+            for _, text in cells:
+                lines.add(text, footer=False)
+        return lines, []
+    start, end = multi[0], multi[-1]
+    table_rows: list[int] = []
+    footer = False
+    for r, cells in enumerate(shape):
+        if not cells:
+            continue
+        first = cells[0][1]
+        if r < start:
+            lines.add(" ".join(t for _, t in cells), footer=False)
+        elif r <= end and not _is_text_line(first):
+            table_rows.append(r)
+        elif r > end and not footer and len(cells) == 1 and not _is_text_line(first) and (
+                resolver.region(first) or resolver.indicator(first)[0] or resolver.period(first)):
+            table_rows.append(r)  # a last data row whose values are all missing
+        else:
+            footer = footer or r > end  # after the table, everything is notes and sources
+            for _, text in cells:
+                lines.add(text, footer=True)
+    return lines, table_rows
+
+
+# --- the long template ------------------------------------------------------------------------------
+
+def _template_columns(grid: _Grid, header_row: int) -> dict[str, int] | None:
+    found: dict[str, int] = {}
+    lookup = {_text_key(name): f for f, names in _TEMPLATE_FIELDS.items() for name in names}
+    for c, value in enumerate(grid.rows[header_row]):
+        text = unicodedata.normalize("NFKC", label_text(value))
+        for token in re.split(r"[|/\s()\[\]\n]+", text):
+            f = lookup.get(_text_key(token))
+            if f and f not in found:
+                found[f] = c
+                break
+    required = ("indicator", "region", "period", "value")
+    return found if all(f in found for f in required) else None
+
+
+def _extract_template(name: str, grid: _Grid, rows: list[int], cols: dict[str, int],
+                      out: WorkbookExtract) -> None:
+    vc, ic, rc, pc = cols["value"], cols["indicator"], cols["region"], cols["period"]
+    uc, bc, sc, nc = cols.get("unit"), cols.get("basis"), cols.get("source"), cols.get("note")
+    sources: dict[str, None] = {}
+    notes: dict[str, None] = {}
+    for r in rows[1:]:
+        raw = grid.raw(r, vc)
+        unit = label_text(grid.raw(r, uc)) if uc is not None else ""
+        basis = label_text(grid.raw(r, bc)) if bc is not None else ""
+        if sc is not None and label_text(grid.raw(r, sc)):
+            sources[label_text(grid.raw(r, sc))] = None
+        if nc is not None and label_text(grid.raw(r, nc)):
+            notes[label_text(grid.raw(r, nc))] = None
+        out.values.append(RawValue(
+            name, cell_ref(r, vc), raw,
+            region_label=label_text(grid.raw(r, rc)), indicator_label=label_text(grid.raw(r, ic)),
+            period_label=label_text(grid.raw(r, pc)),
+            region_cell=cell_ref(r, rc), indicator_cell=cell_ref(r, ic), period_cell=cell_ref(r, pc),
+            unit_hint=unit or None, basis_hint=_BASIS_VALUES.get(basis.casefold()) if basis else None))
+    out.sources.extend(sources)
+    out.notes.extend(notes)
+    if not out.values:
+        out.problems.append(_no_data(name, "模板中没有数据行。", "the template has no data rows."))
+
+
+# --- a labelled table ------------------------------------------------------------------------------
+
+def _label_columns(grid: _Grid, rows: list[int]) -> tuple[int, list[int], Optional[int]]:
+    """(first column, label columns, unit column) from a sample of the table's rows."""
+    sample = rows[1:201] or rows
+    width = max(len(grid.rows[r]) for r in rows)
+    first = next((c for c in range(width) if any(label_text(grid.raw(r, c)) for r in rows)), 0)
+    label_cols: list[int] = []
+    unit_col = None
+    for c in range(first, min(width, first + 4)):
+        header = label_text(grid.raw(rows[0], c))
+        if _SERIAL_HEADER.match(header):
+            continue
+        texts = numbers = 0
+        for r in sample:
+            value = grid.raw(r, c)
+            if _is_number(value):
+                numbers += 1
+            elif label_text(value) and not _is_missing_mark(label_text(value)):
+                texts += 1
+        if texts <= numbers or texts == 0:
+            break
+        if header in ("单位", "计量单位") and label_cols:
+            unit_col = c
+        label_cols.append(c)
+    return first, label_cols, unit_col
+
+
+def _header_rows(grid: _Grid, rows: list[int], label_cols: list[int], value_cols: range,
+                 resolver: LabelResolver) -> int:
+    count = 1
+    for r in rows[1:3]:
+        texts = 0
+        for c in value_cols:
+            value = grid.raw(r, c)
+            if _is_number(value):
+                return count
+            text, _ = grid.label(r, c)
+            if text and not _is_missing_mark(text):
+                texts += 1
+        label = " ".join(grid.label(r, c)[0] for c in label_cols).strip()
+        if texts == 0 or (label and (resolver.region(label) or resolver.indicator(label)[0]
+                                     or resolver.period(label))):
+            return count
+        count += 1
+    return count
+
+
+def _classify_parts(parts: list[tuple[str, tuple[int, int]]]) -> _Axis:
+    """Label parts (group header, sub-header ...) -> candidates, unit, basis, or a skip reason."""
+    axis = _Axis(index=-1, candidates=[])
+    kept: list[tuple[str, tuple[int, int]]] = []
+    seen = set()
+    for text, where in parts:
+        if not text or text in seen:
+            continue
+        seen.add(text)
+        if _GROWTH.search(text):
+            axis.skip = text
+            continue
+        if units.is_known_unit(text):
+            axis.unit = units.normalise_unit(text)
+            continue
+        parsed = parse_indicator_label(text)
+        base = parsed.base
+        if base in _BASIS_WORDS or (not base and parsed.basis):
+            axis.basis = _BASIS_WORDS.get(base, parsed.basis)
+            axis.unit = axis.unit or parsed.unit
+            continue
+        if not base or base.casefold() in _VALUE_WORDS:
+            axis.unit = axis.unit or parsed.unit
+            continue
+        kept.append((text, where))
+    if len(kept) > 1:
+        joined = "".join(t for t, _ in kept)
+        axis.candidates = [(joined, kept[-1][1])] + list(reversed(kept))
+    else:
+        axis.candidates = kept
+    return axis
+
+
+def _resolve(axis: _Axis, kind: str, resolver: LabelResolver, year_hint) -> Optional[tuple[str, tuple]]:
+    for text, where in axis.candidates:
+        if kind == REGION and resolver.region(text):
+            return text, where
+        if kind == INDICATOR and resolver.indicator(text)[0]:
+            return text, where
+        if kind == PERIOD and resolver.period(text, year_hint):
+            return text, where
+    return None
+
+
+def _corner_kind(texts: list[str]) -> Optional[str]:
+    text = unicodedata.normalize("NFKC", " ".join(texts))
+    best = None
+    for kind, pattern in _CORNER_HINTS:
+        m = pattern.search(text)
+        if m and (best is None or m.start() < best[1]):
+            best = (kind, m.start())
+    return best[0] if best else None
+
+
+def _search_alias(texts: list[str], aliases: dict[str, str]) -> Optional[str]:
+    """The longest catalog alias found inside one of the texts (titles name an indicator or region)."""
+    best = None
+    for text in texts:
+        key = _text_key(text)
+        for alias in aliases:
+            if len(alias) >= 2 and not alias.isdigit() and alias in key:
+                if best is None or len(alias) > len(best):
+                    best = alias
+    return best
+
+
+def _third_dimension(kind: str, lines: _Lines, sheet_name: str, resolver: LabelResolver,
+                     title_period) -> Optional[str]:
+    """The label of the dimension that is on neither axis, from metadata lines, title or sheet name."""
+    catalog = resolver.catalog
+    if kind == INDICATOR:
+        if lines.meta.get("indicator"):
+            return lines.meta["indicator"]
+        found = _search_alias(lines.titles + [sheet_name], catalog.indicator_aliases)
+        return found and next((t for t in lines.titles if found in _text_key(t)), found)
+    if kind == REGION:
+        if lines.meta.get("region"):
+            return lines.meta["region"]
+        found = _search_alias(lines.titles, catalog.region_aliases)
+        if found:
+            return found
+        database = lines.meta.get("database", "").strip()
+        if database and _NATIONAL_DATABASES.match(database):
+            return "全国"
+        return None
+    if title_period:
+        return title_period[0]
+    time_line = lines.meta.get("time", "")
+    if time_line and parse_period(time_line):
+        return time_line
+    found = find_period_in_text(sheet_name)
+    return found[0] if found else None
+
+
+def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
+                   resolver: LabelResolver, out: WorkbookExtract) -> None:
+    first, label_cols, unit_col = _label_columns(grid, rows)
+    if not label_cols:
+        out.problems.append(_no_data(name, "没有找到地区、指标或时期的标签列。",
+                                     "no column of region, indicator or period labels was found."))
+        return
+    width = max(len(grid.rows[r]) for r in rows)
+    value_cols = range(label_cols[-1] + 1, width)
+    n_header = _header_rows(grid, rows, label_cols, value_cols, resolver)
+    header_rows, data_rows = rows[:n_header], rows[n_header:]
+    name_cols = [c for c in label_cols if c != unit_col]
+
+    title_period = None
+    for text in lines.titles + [lines.meta.get("time", "")]:
+        title_period = find_period_in_text(text) if text else None
+        if title_period:
+            break
+    year_hint = title_period[1] if title_period else None
+
+    columns = _column_axes(grid, header_rows, value_cols)
+    row_axes = _row_axes(grid, data_rows, name_cols)
+    corner = [grid.label(h, c)[0] for h in header_rows for c in label_cols]
+
+    def fraction(axes, kind):
+        usable = [a for a in axes if a.candidates and not a.skip]
+        if not usable:
+            return 0.0
+        return sum(1 for a in usable if _resolve(a, kind, resolver, year_hint)) / len(usable)
+
+    col_scores = {k: fraction(columns, k) for k in KINDS}
+    row_scores = {k: fraction(row_axes, k) for k in KINDS}
+    corner_kind = _corner_kind(corner)
+    best, best_score = None, 0.0
+    for row_kind in KINDS:
+        for col_kind in KINDS:
+            if row_kind == col_kind:
+                continue
+            third = next(k for k in KINDS if k not in (row_kind, col_kind))
+            if row_scores[row_kind] == 0 and col_scores[col_kind] < 0.5:
+                continue
+            if col_scores[col_kind] == 0 and row_scores[row_kind] < 0.5:
+                continue
+            score = row_scores[row_kind] + col_scores[col_kind]
+            score += 0.5 * (corner_kind == row_kind)
+            score += 0.25 * bool(_third_dimension(third, lines, name, resolver, title_period))
+            if score > best_score:
+                best, best_score = (row_kind, col_kind, third), score
+    has_numbers = any(_is_number(grid.raw(r, c)) for r in data_rows[:500] for c in value_cols)
+    if best is None or not data_rows or not has_numbers:
+        out.problems.append(_no_data(
+            name, "表头和行标签中没有可识别的地区、指标或时期，或没有数值。",
+            "no region, indicator or period could be recognised in the header and row labels, or "
+            "there are no numbers."))
+        return
+    row_kind, col_kind, third = best
+    third_label = _third_dimension(third, lines, name, resolver, title_period)
+    if third_label is None:
+        out.problems.append(_missing_third(name, third, row_kind, col_kind, lines))
+        return
+
+    for axis in columns + row_axes:
+        if axis.skip and not axis.candidates:
+            axis.candidates = [(axis.skip, (0, 0))]
+    _report_skipped(name, columns, "column", out)
+    _report_skipped(name, row_axes, "row", out)
+    sheet_units = _unit_line_units(lines)
+    unit_by_row = {}
+    if unit_col is not None:
+        unit_by_row = {r: label_text(grid.raw(r, unit_col)) for r in data_rows}
+
+    def chosen(axis: _Axis, kind: str) -> tuple[str, Optional[str]]:
+        found = _resolve(axis, kind, resolver, year_hint)
+        if found is None and axis.candidates:
+            found = axis.candidates[0]
+        if found is None:
+            return "", None
+        text, where = found
+        return text, cell_ref(*where)
+
+    col_labels = [(axis, *chosen(axis, col_kind)) for axis in columns if not axis.skip]
+    for row_axis in row_axes:
+        if row_axis.skip:
+            continue
+        row_label, row_cell = chosen(row_axis, row_kind)
+        if not row_label:
+            continue
+        r = row_axis.index
+        for col_axis, col_label, col_cell in col_labels:
+            if not col_label:
+                continue
+            raw = grid.raw(r, col_axis.index)
+            if raw is None or raw == "":
+                continue
+            labels = {row_kind: (row_label, row_cell), col_kind: (col_label, col_cell),
+                      third: (third_label, None)}
+            indicator_label = labels[INDICATOR][0]
+            unit = (col_axis.unit or row_axis.unit or unit_by_row.get(r)
+                    or _unit_from_line(sheet_units, indicator_label, resolver))
+            out.values.append(RawValue(
+                name, cell_ref(r, col_axis.index), raw,
+                region_label=labels[REGION][0], indicator_label=indicator_label,
+                period_label=labels[PERIOD][0],
+                region_cell=labels[REGION][1], indicator_cell=labels[INDICATOR][1],
+                period_cell=labels[PERIOD][1], unit_hint=unit or None, year_hint=year_hint,
+                basis_hint=col_axis.basis or row_axis.basis))
+
+
+def _column_axes(grid: _Grid, header_rows: list[int], value_cols: range) -> list[_Axis]:
+    axes = []
+    last = header_rows[-1]
+    for c in value_cols:
+        parts = []
+        for h in header_rows:
+            text, where = grid.label(h, c)
+            if not text and h != last and c > value_cols.start:
+                # an unmerged group header (CSV): it labels the columns to its right
+                left = c - 1
+                while left >= value_cols.start and not grid.label(h, left)[0]:
+                    left -= 1
+                if left >= value_cols.start and grid.label(last, c)[0]:
+                    text, where = grid.label(h, left)
+            parts.append((text, where))
+        axis = _classify_parts(parts)
+        axis.index = c
+        axes.append(axis)
+    return axes
+
+
+def _row_axes(grid: _Grid, data_rows: list[int], name_cols: list[int]) -> list[_Axis]:
+    axes = []
+    previous_group: dict[int, tuple[str, tuple[int, int]]] = {}
+    for r in data_rows:
+        parts = []
+        for i, c in enumerate(name_cols):
+            text, where = grid.label(r, c)
+            if not text and i < len(name_cols) - 1 and grid.label(r, name_cols[-1])[0]:
+                text, where = previous_group.get(c, ("", where))  # an unmerged group label above
+            elif text:
+                previous_group[c] = (text, where)
+            parts.append((text, where))
+        axis = _classify_parts(parts)
+        axis.index = r
+        axes.append(axis)
+    return axes
+
+
+def _report_skipped(name: str, axes: list[_Axis], what: str, out: WorkbookExtract) -> None:
+    for axis in axes:
+        if not axis.skip:
+            continue
+        label = axis.candidates[0][0] if axis.candidates else ""
+        full = f"{label} {axis.skip}".strip() if label != axis.skip else axis.skip
+        where = cell_ref(*axis.candidates[0][1]) if axis.candidates else None
+        if what == "column":
+            where = cell_ref(0, axis.index)[:-1] if where is None else where
+            zh = f"已跳过列“{full}”：增速、同比、位次等不是目录中的指标。"
+            en = f"Skipped column {full!r}: growth rates and ranks are not catalog indicators."
+        else:
+            zh = f"已跳过行“{full}”：增速、同比、位次等不是目录中的指标。"
+            en = f"Skipped row {full!r}: growth rates and ranks are not catalog indicators."
+        out.problems.append(Problem("skipped-column", INFO, zh, en, name, where, axis.skip))
+
+
+def _missing_third(name: str, third: str, row_kind: str, col_kind: str, lines: _Lines) -> Problem:
+    code = {REGION: "unknown-region", INDICATOR: "unknown-indicator", PERIOD: "bad-period"}[third]
+    database = lines.meta.get("database", "")
+    zh = (f"表中的行是{KIND_ZH[row_kind]}、列是{KIND_ZH[col_kind]}，但无法确定{KIND_ZH[third]}："
+          f"请在表头上方加一行“{KIND_ZH[third]}：…”" + (f"（数据库“{database}”按地区分列，需要地区）" if database else "")
+          + ("，或在标题中写明时期（如“2024年1-9月”）。" if third == PERIOD else "。"))
+    en = (f"Rows are {row_kind}s and columns are {col_kind}s, but the {third} is not stated: add a "
+          f"line '{KIND_ZH[third]}：…' above the table"
+          + (f" (database {database!r} is by region, so a region is needed)" if database else "")
+          + (" or name the period in the title (e.g. 2024年1-9月)." if third == PERIOD else "."))
+    return Problem(code, ERROR, zh, en, name, "A1")
+
+
+def _unit_line_units(lines: _Lines) -> list[str]:
+    found = []
+    for line in lines.units:
+        for token in re.split(r"[、,，;；/\s]+", unicodedata.normalize("NFKC", line)):
+            token = units.normalise_unit(token) if token else ""
+            if token:
+                found.append(token)
+    return found
+
+
+def _unit_from_line(sheet_units: list[str], indicator_label: str,
+                    resolver: LabelResolver) -> Optional[str]:
+    """A unit line (单位：亿元、%) names the units of several columns: give each the one that fits."""
+    if not sheet_units:
+        return None
+    if len(sheet_units) == 1:
+        return sheet_units[0]
+    code, parsed = resolver.indicator(indicator_label)
+    if parsed.unit:
+        return None
+    if code is None:
+        return None
+    target = resolver.catalog.indicators[code].unit
+    if target in sheet_units:
+        return target
+    try:
+        dim = units.dimension(target)
+    except units.UnitError:
+        return None
+    for unit in sheet_units:
+        if units.is_known_unit(unit) and units.dimension(unit) == dim:
+            return unit
+    return None

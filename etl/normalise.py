@@ -1,0 +1,466 @@
+"""Turn raw cells into checked values: numbers, periods, labels and units, cell by cell.
+
+The pure parsers (`parse_number`, `parse_period`, `parse_indicator_label`, `find_period_in_text`)
+know nothing of the catalog; `LabelResolver` maps labels to catalog codes (with caches, since a
+200,000-value file repeats the same few dozen labels); `normalise_values` applies them to the
+RawValue items of etl.layout and reports every problem at its sheet and cell.
+
+Basis rules (how a value's period becomes year / quarter / basis):
+- Annual labels (`2024年`, `2024`, `全年`, `年度`) -> quarter 0, basis 'annual'.
+- Range labels (`1-9月`, `1~3季度`, `前三季度`, `上半年`, `1-12月`) -> basis 'ytd', quarter = the
+  last quarter covered (3, 3, 3, 2, 4). A Q4 year-to-date value is NOT the annual value: quarter 4
+  'ytd' and quarter 0 'annual' are kept apart, because annual figures are revised separately.
+- Single-quarter labels (`2024年第三季度`, `2024Q3`, `202403SS`, `2024C`, `三季度`) take their basis
+  from the indicator label or the header (`累计值` -> 'ytd', `当季值` -> 'quarter'). With no such
+  word: 'ytd' for indicators whose catalog `quarterly_cumulative` is true or whose measure is
+  stock/ratio (a value "as at the end of the period"), else 'quarter'.
+- A quarter-end month (`2024年9月`) is read as the end-of-quarter value of a stock or ratio
+  indicator (quarter 3, 'ytd'); for a flow indicator a single month is a bad-period.
+- Values are converted to the indicator's catalog unit (etl.units); a value without any unit in
+  its label, header or unit line is taken to be in the catalog unit.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Iterable, Optional
+
+from etl.labels import alias_key
+from etl.records import ERROR, INFO, Catalog, Problem, RawValue, Value
+from etl import units
+
+# --- numbers ---------------------------------------------------------------------------------------
+
+MISSING_MARKS = frozenset({
+    "", "-", "--", "---", "—", "——", "–", "−", "…", "……", "...", "/", "／", "nan", "none", "null",
+    "n/a", "na", "#n/a", "x", "×", "*", "空", "无",
+})
+# footnote marks after a number: 12.3* / 12.3① / 12.3¹ / 12.3a / 12.3(p)
+_FOOTNOTE_TAIL = re.compile(r"(?:[*#※†‡①-⑳⑴-⒇❶-❿¹²³⁴-⁹⁰]|\([a-zA-Z]\)|(?<=\d)[a-zA-Z])+$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+@dataclass(frozen=True)
+class ParsedNumber:
+    value: Optional[float]
+    missing: bool = False
+    error: Optional[str] = None  # why the cell is not a number, in English
+    unit: Optional[str] = None  # '%' or '‰' when the text carried the sign
+
+
+def parse_number(raw: object) -> ParsedNumber:
+    """A cell as a number: 1234.5, '1,234.5', '１２３４.５', '12.3*', '12.3①', ' 45% ', '—' (missing)."""
+    if raw is None:
+        return ParsedNumber(None, missing=True)
+    if isinstance(raw, bool):
+        return ParsedNumber(None, error="a true/false value, not a number")
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+        if math.isnan(value):
+            return ParsedNumber(None, missing=True)
+        if math.isinf(value):
+            return ParsedNumber(None, error="an infinite number")
+        return ParsedNumber(value)
+    if isinstance(raw, (datetime, date, time, timedelta)):
+        return ParsedNumber(None, error="a date or time, not a number")
+    text = str(raw).strip().strip("\u3000\xa0")
+    if text.casefold() in MISSING_MARKS:
+        return ParsedNumber(None, missing=True)
+    # footnote marks first: NFKC would turn ① into a digit 1
+    text = _FOOTNOTE_TAIL.sub("", text)
+    text = unicodedata.normalize("NFKC", text).strip()
+    text = "".join(text.split())  # '1 234.5', and spaces inside after NFKC
+    if text.casefold() in MISSING_MARKS:
+        return ParsedNumber(None, missing=True)
+    unit = None
+    if text.endswith("%"):
+        unit, text = "%", text[:-1]
+    elif text.endswith("‰"):
+        unit, text = "‰", text[:-1]
+    if "," in text:
+        if not _THOUSANDS.match(text):
+            return ParsedNumber(None, error="not a number (misplaced comma)")
+        text = text.replace(",", "")
+    if not _PLAIN_NUMBER.match(text):
+        return ParsedNumber(None, error="not a number")
+    return ParsedNumber(float(text), unit=unit)
+
+
+# --- periods ---------------------------------------------------------------------------------------
+
+ANNUAL, YTD, QUARTER = "annual", "ytd", "quarter"
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9, "十": 10, "十一": 11, "十二": 12}
+_DASH = r"[-~～—–−至到]"
+_NUM = r"(\d{1,2}|十[一二]?|[一二两三四五六七八九])"
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    quarter: int  # 0 = the whole year, 1..4
+    implied_basis: Optional[str]  # 'annual' | 'ytd' | 'quarter' when the label says so, else None
+    month_end: bool = False  # a single quarter-end month (2024年9月): a stock reading
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else _CN_DIGITS[text]
+
+
+def _valid_year(year: int) -> bool:
+    return 1949 <= year <= 2100
+
+
+def label_text(raw: object) -> str:
+    """A label cell as text: 2024.0 -> '2024', None -> '', strings stripped (incl. U+3000)."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return str(raw)
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw).strip().strip("\u3000\xa0").strip()
+
+
+def _period_rest(rest: str) -> tuple[int, Optional[str], bool] | None:
+    """The part after the year -> (quarter, implied basis, month_end), or None."""
+    if rest in ("", "全年", "年度", "年", "全年累计", "年累计"):
+        return 0, ANNUAL, False
+    m = re.fullmatch(rf"第?{_NUM}季度?(?:末)?", rest)
+    if m:
+        q = _number(m.group(1))
+        return (q, None, False) if 1 <= q <= 4 else None
+    m = re.fullmatch(r"Q([1-4])", rest, re.IGNORECASE)
+    if m:
+        return int(m.group(1)), None, False
+    m = re.fullmatch(rf"(?:1|一){_DASH}{_NUM}月(?:份)?", rest)
+    if m:
+        month = _number(m.group(1))
+        return (month // 3, YTD, False) if month in (3, 6, 9, 12) else None
+    m = re.fullmatch(rf"(?:第?(?:1|一)){_DASH}(?:第)?{_NUM}季度?", rest)
+    if m:
+        q = _number(m.group(1))
+        return (q, YTD, False) if 1 <= q <= 4 else None
+    m = re.fullmatch(rf"前{_NUM}(?:个)?季度?", rest)
+    if m:
+        q = _number(m.group(1))
+        return (q, YTD, False) if 1 <= q <= 4 else None
+    if rest in ("上半年", "1-2季度"):
+        return 2, YTD, False
+    m = re.fullmatch(rf"{_NUM}月(?:份|末|底)?", rest)
+    if m:
+        month = _number(m.group(1))
+        return (month // 3, None, True) if month in (3, 6, 9, 12) else None
+    return None
+
+
+def parse_period(label: object, year_hint: int | None = None) -> Period | None:
+    """'2024Q3', '2024年第三季度', '2024年1-9月', '前三季度' (+ year_hint), '2024年', '202403SS' ... -> Period."""
+    if isinstance(label, bool) or label is None:
+        return None
+    text = unicodedata.normalize("NFKC", label_text(label))
+    text = "".join(text.split())
+    if not text:
+        return None
+    implied = None
+    for word, basis in (("累计值", YTD), ("累计", YTD), ("当季值", QUARTER), ("当季", QUARTER),
+                        ("单季", QUARTER)):
+        if text.endswith(word) and len(text) > len(word):
+            text, implied = text[: -len(word)], basis
+            break
+    m = re.fullmatch(r"(\d{4})(0[1-4])SS", text, re.IGNORECASE)
+    if m:
+        year, quarter, rest_basis, month_end = int(m.group(1)), int(m.group(2)), None, False
+    else:
+        m = re.fullmatch(r"(\d{4})([A-D])", text)
+        if m:
+            year, quarter, rest_basis, month_end = int(m.group(1)), "ABCD".index(m.group(2)) + 1, None, False
+        else:
+            m = re.fullmatch(r"Q([1-4])[-/]?(\d{4})", text, re.IGNORECASE)
+            if m:
+                year, quarter, rest_basis, month_end = int(m.group(2)), int(m.group(1)), None, False
+            else:
+                m = re.fullmatch(r"(\d{4})(?:年|[-/.])?(.*)", text)
+                if m:
+                    year, rest = int(m.group(1)), m.group(2)
+                elif year_hint is not None:
+                    year, rest = year_hint, text
+                    if rest in ("", "年"):
+                        return None
+                else:
+                    return None
+                found = _period_rest(rest)
+                if found is None:
+                    return None
+                quarter, rest_basis, month_end = found
+    if not _valid_year(year):
+        return None
+    basis = rest_basis or implied
+    if rest_basis == ANNUAL and implied:
+        basis = ANNUAL
+    return Period(year, quarter, basis, month_end)
+
+
+# a period inside a title: '2024年1-9月各市（地）数字经济主要指标'
+_TITLE_PERIOD = re.compile(
+    rf"(\d{{4}})\s*年\s*("
+    rf"第?{_NUM}\s*季度|前{_NUM}\s*季度|上半年|全年|"
+    rf"(?:1|一)\s*{_DASH}\s*{_NUM}\s*月|(?:第?(?:1|一))\s*{_DASH}\s*{_NUM}\s*季度|{_NUM}\s*月)?")
+_TITLE_PERIOD_NO_YEAR = re.compile(
+    rf"(第?{_NUM}季度|前{_NUM}季度|上半年|全年|(?:1|一){_DASH}{_NUM}月|(?:1|一){_DASH}{_NUM}季度)")
+
+
+def find_period_in_text(text: str) -> tuple[str, Optional[int]] | None:
+    """The period named in a title line -> (period label, year) or None.
+
+    '2024年1-9月各市（地）数字经济主要指标' -> ('2024年1-9月', 2024); '2021年-2025年' (a range of
+    periods, as in a 时间： line) -> None; '1-9月各市主要指标' -> ('1-9月', None).
+    """
+    clean = unicodedata.normalize("NFKC", str(text))
+    clean = re.sub(r"\s+", "", clean)
+    matches = list(_TITLE_PERIOD.finditer(clean))
+    if len(matches) > 1 and re.search(rf"\d{{4}}年?{_DASH}\d{{4}}年?", clean):
+        return None  # a range of years
+    for m in matches:
+        label = m.group(0)
+        if parse_period(label) is not None:
+            return label, int(m.group(1))
+    m = _TITLE_PERIOD_NO_YEAR.search(clean)
+    if m:
+        return m.group(0), None
+    return None
+
+
+# --- indicator labels ------------------------------------------------------------------------------
+
+_BASIS_SUFFIX = re.compile(
+    r"[_\-—\s]*(本年累计|年初累计|累计值|累计数|累计|当季值|当季|单季值|单季|本季|绝对值|总量)$")
+_UNIT_TAIL = re.compile(r"[(\[]([^()\[\]]{1,12})[)\]]$")
+_LEAD = re.compile(r"^(?:其中[:：]|[#＃△▲*]+|\d{1,2}[.、]|[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\))\s*")
+_TRAIL_MARKS = re.compile(r"[*#※①-⑳¹²³]+$")
+
+
+@dataclass(frozen=True)
+class IndicatorLabel:
+    base: str
+    unit: Optional[str]
+    basis: Optional[str]  # 'ytd' (累计), 'quarter' (当季) or None
+
+
+def _looks_like_unit(text: str) -> bool:
+    return units.is_known_unit(text) or (
+        len(text) <= 6 and not re.search(r"[、，,;；]", text) and not re.search(r"[市县区省地]", text))
+
+
+def parse_indicator_label(label: object) -> IndicatorLabel:
+    """'地区生产总值_累计值(亿元)' -> ('地区生产总值', '亿元', 'ytd'); '5G基站数（万个）' -> ('5G基站数', '万个', None)."""
+    # footnote marks first: NFKC would turn ① into a digit 1
+    text = unicodedata.normalize("NFKC", _TRAIL_MARKS.sub("", label_text(label)))
+    text = _LEAD.sub("", text.strip()).strip()
+    unit = basis = None
+    for _ in range(3):  # '(亿元)累计' and '累计(亿元)' both occur
+        text = text.strip()
+        m = _UNIT_TAIL.search(text)
+        if m and unit is None and _looks_like_unit(m.group(1).strip()):
+            unit = units.normalise_unit(m.group(1))
+            text = text[: m.start()]
+            continue
+        m = _BASIS_SUFFIX.search(text)
+        if m and m.start() > 0:
+            word = m.group(1)
+            if basis is None:
+                if "累计" in word:
+                    basis = YTD
+                elif word in ("当季值", "当季", "单季值", "单季", "本季"):
+                    basis = QUARTER
+            text = text[: m.start()]
+            continue
+        break
+    return IndicatorLabel(text.strip().rstrip("_").strip(), unit or None, basis)
+
+
+# --- catalog lookups ------------------------------------------------------------------------------
+
+_REGION_LEAD = re.compile(r"^(?:其中[:：]|[#＃△▲*]+|\d{1,2}[.、])\s*")
+
+
+class LabelResolver:
+    """Label -> catalog code, with a cache per label (files repeat the same labels many times)."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self._regions: dict[str, Optional[str]] = {}
+        self._indicators: dict[str, tuple[Optional[str], IndicatorLabel]] = {}
+        self._periods: dict[tuple[str, Optional[int]], Optional[Period]] = {}
+
+    def region(self, label: object) -> Optional[str]:
+        text = label_text(label)
+        if text in self._regions:
+            return self._regions[text]
+        aliases = self.catalog.region_aliases
+        code = aliases.get(alias_key(text))
+        if code is None:
+            clean = _REGION_LEAD.sub("", _TRAIL_MARKS.sub("", text)).strip()
+            code = aliases.get(alias_key(clean))
+        self._regions[text] = code
+        return code
+
+    def indicator(self, label: object) -> tuple[Optional[str], IndicatorLabel]:
+        text = label_text(label)
+        if text in self._indicators:
+            return self._indicators[text]
+        parsed = parse_indicator_label(text)
+        aliases = self.catalog.indicator_aliases
+        code = None
+        for candidate in (parsed.base, text, parsed.base.replace("_", "")):
+            code = aliases.get(alias_key(candidate))
+            if code:
+                break
+        self._indicators[text] = (code, parsed)
+        return code, parsed
+
+    def period(self, label: object, year_hint: Optional[int] = None) -> Optional[Period]:
+        key = (label_text(label), year_hint)
+        if key not in self._periods:
+            self._periods[key] = parse_period(key[0], year_hint)
+        return self._periods[key]
+
+
+# --- the normalise step ----------------------------------------------------------------------------
+
+@dataclass
+class NormaliseResult:
+    values: list[Value] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+
+
+def _raw_text(raw: object) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw)
+
+
+def decide_basis(period: Period, label_basis: Optional[str], info) -> Optional[tuple[int, str]]:
+    """(quarter, basis) for a value, by the rules in the module docstring; None = not a usable period."""
+    if period.implied_basis == ANNUAL:
+        return 0, ANNUAL
+    cumulative_by_nature = info.quarterly_cumulative or info.measure in ("stock", "ratio")
+    if period.month_end:
+        return (period.quarter, YTD) if info.measure in ("stock", "ratio") else None
+    if period.implied_basis in (YTD, QUARTER):
+        return period.quarter, period.implied_basis
+    if label_basis in (YTD, QUARTER):
+        return period.quarter, label_basis
+    return period.quarter, YTD if cumulative_by_nature else QUARTER
+
+
+class _Grouped:
+    """Label problems reported once per label cell, with how many values they affect."""
+
+    def __init__(self):
+        self.items: dict[tuple, list] = {}
+
+    def add(self, key: tuple, first: dict) -> None:
+        entry = self.items.get(key)
+        if entry is None:
+            self.items[key] = [first, 1]
+        else:
+            entry[1] += 1
+
+
+def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
+                     skip_unknown: bool = False) -> NormaliseResult:
+    """Check and convert every raw value; problems name sheet, cell, raw text, zh + en."""
+    resolver = LabelResolver(catalog)
+    result = NormaliseResult()
+    grouped = _Grouped()
+    for rv in raw_values:
+        number = parse_number(rv.raw)
+        if number.missing:
+            continue
+        code, parsed = resolver.indicator(rv.indicator_label)
+        if code is None:
+            kind = "skipped-indicator" if skip_unknown else "unknown-indicator"
+            key = (kind, rv.sheet, rv.indicator_label) if skip_unknown else (
+                kind, rv.sheet, rv.indicator_label, rv.indicator_cell or rv.cell)
+            grouped.add(key, dict(sheet=rv.sheet, cell=rv.indicator_cell or rv.cell,
+                                  raw=rv.indicator_label))
+            continue
+        region = resolver.region(rv.region_label)
+        if region is None:
+            grouped.add(("unknown-region", rv.sheet, rv.region_label, rv.region_cell or rv.cell),
+                        dict(sheet=rv.sheet, cell=rv.region_cell or rv.cell, raw=rv.region_label))
+            continue
+        info = catalog.indicators[code]
+        period = resolver.period(rv.period_label, rv.year_hint)
+        decided = decide_basis(period, parsed.basis or rv.basis_hint, info) if period else None
+        if decided is None:
+            grouped.add(("bad-period", rv.sheet, rv.period_label, rv.period_cell or rv.cell),
+                        dict(sheet=rv.sheet, cell=rv.period_cell or rv.cell, raw=rv.period_label,
+                             flow=period is not None))
+            continue
+        if number.error:
+            result.problems.append(Problem(
+                "type-error", ERROR,
+                f"单元格不是数值：“{_raw_text(rv.raw)}”（{info.name_zh}，{rv.region_label}，{rv.period_label}）",
+                f"Cell is not a number ({number.error}): {_raw_text(rv.raw)!r} "
+                f"({info.name_en}, {rv.region_label}, {rv.period_label})",
+                rv.sheet, rv.cell, _raw_text(rv.raw)))
+            continue
+        unit = parsed.unit or rv.unit_hint or number.unit or info.unit
+        try:
+            value = units.convert(number.value, unit, info.unit)
+            if number.unit and unit != number.unit and units.dimension(unit) != "share":
+                raise units.UnitError(f"{number.unit} on a value in {unit}")
+        except units.UnitError:
+            grouped.add(("bad-unit", rv.sheet, rv.indicator_label, unit),
+                        dict(sheet=rv.sheet, cell=rv.cell, raw=_raw_text(rv.raw), unit=unit,
+                             name_zh=info.name_zh, name_en=info.name_en, target=info.unit))
+            continue
+        quarter, basis = decided
+        result.values.append(Value(code, region, period.year, quarter, basis, value,
+                                   rv.sheet, rv.cell, _raw_text(rv.raw)))
+    for key, (first, count) in grouped.items.items():
+        problem = _label_problem(key[0], first, count)
+        (result.skipped if key[0] == "skipped-indicator" else result.problems).append(problem)
+    return result
+
+
+def _label_problem(code: str, first: dict, count: int) -> Problem:
+    raw = first["raw"]
+    n_zh, n_en = f"（涉及 {count} 个数值）", f" ({count} value{'s' if count != 1 else ''})"
+    if code == "unknown-indicator":
+        zh = f"指标名称无法识别：“{raw}”{n_zh}。请使用目录中的指标名称，或选择“跳过未知指标”。"
+        en = (f"Unknown indicator {raw!r}{n_en}. Use a catalog indicator name, or choose to skip "
+              f"unknown indicators.")
+        return Problem(code, ERROR, zh, en, first["sheet"], first["cell"], raw)
+    if code == "skipped-indicator":
+        zh = f"已跳过目录中没有的指标：“{raw}”{n_zh}"
+        en = f"Skipped indicator not in the catalog: {raw!r}{n_en}"
+        return Problem(code, INFO, zh, en, first["sheet"], first["cell"], raw)
+    if code == "unknown-region":
+        zh = f"地区名称无法识别：“{raw}”{n_zh}。请使用规范的地区名称或行政区划代码。"
+        en = f"Unknown region {raw!r}{n_en}. Use a standard region name or GB/T 2260 code."
+        return Problem(code, ERROR, zh, en, first["sheet"], first["cell"], raw)
+    if code == "bad-period":
+        if first["flow"]:
+            zh = f"单月数据只适用于存量或比率指标：“{raw}”{n_zh}"
+            en = f"A single month is only usable for stock or ratio indicators: {raw!r}{n_en}"
+        else:
+            zh = f"无法识别的时期：“{raw}”{n_zh}。可用格式如 2024年、2024年第三季度、2024年1-9月、2024Q3。"
+            en = (f"Unrecognised period {raw!r}{n_en}. Use e.g. 2024年, 2024年第三季度, 2024年1-9月, "
+                  f"2024Q3.")
+        return Problem(code, ERROR, zh, en, first["sheet"], first["cell"], raw)
+    # bad-unit
+    zh = (f"单位“{first['unit']}”无法换算为指标“{first['name_zh']}”的单位“{first['target']}”"
+          f"{n_zh}")
+    en = (f"Unit {first['unit']!r} cannot be converted to {first['target']!r}, the unit of "
+          f"{first['name_en']}{n_en}")
+    return Problem(code, ERROR, zh, en, first["sheet"], first["cell"], first["raw"])

@@ -1,0 +1,74 @@
+"""Units found in statistics files, and conversion to the indicator's catalog unit.
+
+A unit is a (dimension, factor) pair: 万元 is money x 1e4 yuan, ‰ is a share x 0.1 percent. Two
+units convert into each other only within one dimension; anything else is a UnitError, which the
+normalise step reports as `bad-unit` at the cell.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+
+class UnitError(ValueError):
+    """A unit we do not know, or two units that measure different things."""
+
+
+# unit text (NFKC-folded, no spaces) -> (dimension, factor to the dimension's base unit)
+_UNITS: dict[str, tuple[str, float]] = {
+    "元": ("money", 1.0),
+    "千元": ("money", 1e3),
+    "万元": ("money", 1e4),
+    "百万元": ("money", 1e6),
+    "亿元": ("money", 1e8),
+    "万亿元": ("money", 1e12),
+    "个": ("count", 1.0),
+    "千个": ("count", 1e3),
+    "万个": ("count", 1e4),
+    "人": ("persons", 1.0),
+    "万人": ("persons", 1e4),
+    "亿人": ("persons", 1e8),
+    "%": ("share", 1.0),
+    "百分比": ("share", 1.0),
+    "百分点": ("share", 1.0),  # a level quoted in percentage points is still a percent
+    "‰": ("share", 0.1),
+}
+
+
+def normalise_unit(unit: str) -> str:
+    """'（亿元）' / ' 亿元 ' / '％' -> '亿元' / '%'."""
+    text = unicodedata.normalize("NFKC", str(unit)).strip()
+    text = "".join(text.split())
+    if text[:1] in "([" and text[-1:] in ")]":
+        text = text[1:-1]
+    return text
+
+
+def is_known_unit(unit: str | None) -> bool:
+    return bool(unit) and normalise_unit(unit) in _UNITS
+
+
+def known_units() -> list[str]:
+    return list(_UNITS)
+
+
+def dimension(unit: str) -> str:
+    """The dimension a unit measures ('money', 'count', 'persons', 'share'); UnitError if unknown."""
+    try:
+        return _UNITS[normalise_unit(unit)][0]
+    except KeyError:
+        raise UnitError(f"unknown unit {unit!r}") from None
+
+
+def convert(value: float, from_unit: str, to_unit: str) -> float:
+    """`value` measured in `from_unit`, expressed in `to_unit` (12345 万元 -> 1.2345 亿元)."""
+    source, target = normalise_unit(from_unit), normalise_unit(to_unit)
+    if source == target:
+        return float(value)
+    if source not in _UNITS:
+        raise UnitError(f"unknown unit {from_unit!r}")
+    if target not in _UNITS:
+        raise UnitError(f"unknown unit {to_unit!r}")
+    (dim_from, factor_from), (dim_to, factor_to) = _UNITS[source], _UNITS[target]
+    if dim_from != dim_to:
+        raise UnitError(f"cannot convert {from_unit!r} to {to_unit!r}")
+    return float(value) * factor_from / factor_to

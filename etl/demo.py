@@ -131,7 +131,9 @@ def provinces_quarterly_csv(series: ds.ProvinceSeries) -> bytes:
              ["地区"] + [f"{y}年第{zh[q]}季度" for y, q in quarters]]
     for code, name in province_names():
         lines.append([name] + [_num(series.gdp_ytd[code][k]) for k in quarters])
-    lines += [["注：按当年价格计算，累计值为年初至本季度末累计数。"], ["数据来源：国家统计局"]]
+    lines += [["注：1.按当年价格计算，累计值为年初至本季度末累计数。\n"
+               f"{IDEOGRAPHIC_INDENT}2.2024年起为依据第五次全国经济普查结果核算的数据。"],
+              ["数据来源：国家统计局"]]
     return portal_csv(lines, crlf=False)
 
 
@@ -445,3 +447,104 @@ def generate_demo_files(out_dir: Path) -> list[Path]:
         path.write_bytes(item.data)
         paths.append(path)
     return paths
+
+
+# --- loading ---------------------------------------------------------------------------------------
+
+def reference_sources(data: bytes) -> tuple[str, ...]:
+    """The distinct 来源 texts of the reference file, for the batch notes."""
+    text = data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    seen: dict[str, None] = {}
+    for row in rows:
+        seen.setdefault(f"来源 / source: {row['来源']}", None)
+    return tuple(seen)
+
+
+def load_reference(engine, *, progress=None):
+    """Ingest data/reference/published-figures.csv as a reference batch (not demo)."""
+    from etl.pipeline import ingest_file
+
+    data = REFERENCE_FILE.read_bytes()
+    notes = ("公开发布数据，逐项注明来源；“二手来源”为转载，暂作参考 "
+             "/ published figures, each with its source; 'secondary' = reposted, provisional",)
+    return ingest_file(engine, data, REFERENCE_FILE.name, loaded_by=REFERENCE_USER,
+                       is_reference=True, is_demo=False,
+                       extra_notes=notes + reference_sources(data), progress=progress)
+
+
+def load_demo(engine, *, work_dir: Optional[Path] = None,
+              progress: Optional[Callable] = None) -> list:
+    """Generate the demo files into work_dir and ingest them all, then the reference batch.
+
+    Idempotent: a second run finds every file unchanged and loads nothing.
+    """
+    from etl.db import ensure_db
+    from etl.pipeline import ingest_file
+
+    ensure_db(engine)
+    work_dir = Path(work_dir) if work_dir else config.INSTANCE_DIR / "demo"
+    work_dir.mkdir(parents=True, exist_ok=True)
+    outcomes = []
+    for item in demo_files():
+        (work_dir / item.name).write_bytes(item.data)  # kept, so the files can be opened and read
+        outcomes.append(ingest_file(engine, item.data, item.name, loaded_by=DEMO_USER,
+                                    skip_unknown=item.skip_unknown, is_demo=True,
+                                    extra_notes=item.notes, progress=progress))
+    outcomes.append(load_reference(engine, progress=progress))
+    return outcomes
+
+
+def demo_loaded(engine) -> bool:
+    """True when a demo batch is loaded (and not rolled back)."""
+    from sqlalchemy import exists, select
+
+    from etl.db import is_initialised
+    from etl.models import Batch
+
+    if not is_initialised(engine):
+        return False
+    with engine.connect() as conn:
+        return bool(conn.scalar(select(exists().where(Batch.is_demo.is_(True),
+                                                      Batch.status == "loaded"))))
+
+
+# --- command line: python -m etl demo ---------------------------------------------------------------
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "demo", help="生成并载入演示数据 / generate and load the demo data",
+        description="生成演示工作簿（真实版式）并通过ETL载入，随后载入公开发布数据参考批次。"
+                    " / Generate the demo workbooks (real layouts) and load them through the ETL, "
+                    "then the reference batch of published figures.")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="写入演示文件的目录 / folder for the generated files "
+                             "(default: instance/demo)")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="只生成文件，不载入 / write the files, load nothing")
+    parser.set_defaults(handler=run_demo_command)
+
+
+def run_demo_command(args, engine) -> int:
+    out = args.out or config.INSTANCE_DIR / "demo"
+    if args.generate_only:
+        paths = generate_demo_files(out)
+        print(f"已生成 {len(paths)} 个演示文件 / wrote {len(paths)} demo files to {out}")
+        print("载入顺序 / load order:")
+        for item, path in zip(demo_files(), paths):
+            flag = "  (--skip-unknown)" if item.skip_unknown else ""
+            print(f"  {path.name}{flag}")
+        return 0
+    outcomes = load_demo(engine, work_dir=out)
+    failed = 0
+    for outcome in outcomes:
+        report = outcome.report
+        name = getattr(report, "file_name", None) or (report.get("file_name")
+                                                        if isinstance(report, dict) else "")
+        print(f"  {outcome.status:<9} batch {outcome.batch_id or '-':>4}  {name}")
+        failed += outcome.status == "rejected"
+    loaded = sum(o.status == "loaded" for o in outcomes)
+    unchanged = sum(o.status == "unchanged" for o in outcomes)
+    print(f"演示数据：载入 {loaded} 个文件，{unchanged} 个未变，{failed} 个被拒绝 "
+          f"/ demo data: {loaded} files loaded, {unchanged} unchanged, {failed} rejected")
+    return 1 if failed else 0

@@ -1,0 +1,322 @@
+"""The progress engine: hand-computed cases (the arithmetic is written next to each), then the
+engine on a seeded database, a 2030 target set added as data, and the CLI."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+
+import pytest
+
+from etl import progress, queries
+from etl.cli_progress import register, run
+from etl.db import session_scope
+from etl.models import Target, TargetSet
+
+HLJ, CHINA = "230000", "100000"
+
+
+def make_target(**changes) -> queries.TargetInfo:
+    """The 10% core-industry share target as plain data; tests change what they need."""
+    base = dict(
+        id=1, target_set_code="digital-longjiang-2021", set_name_zh="政策", set_name_en="Policy",
+        set_issuer_zh="省政府", set_issued_on="2021-10-20", set_source="", base_year=2020,
+        indicator_code="digital_core_va_share", indicator_zh="数字经济核心产业增加值占GDP比重",
+        indicator_en="Core-industry share of GDP", unit="%", unit_en="%", direction="higher",
+        measure="ratio", quarterly_cumulative=True, region_code=HLJ, region_zh="黑龙江省",
+        region_en="Heilongjiang", target_year=2025, kind="at_least", value=10.0, tolerance=None,
+        clause_ref_zh="序言", clause_ref_en="Preamble", clause_text="……达到10%……", note_zh="",
+        note_en="")
+    base.update(changes)
+    return queries.TargetInfo(**base)
+
+
+def row(year, value, quarter=0, basis=None, region=HLJ):
+    basis = basis or ("annual" if quarter == 0 else "ytd")
+    return dict(region_code=region, year=year, quarter=quarter, basis=basis, value=value,
+                period_zh=queries.period_label(year, quarter, basis, "zh"),
+                period_en=queries.period_label(year, quarter, basis, "en"))
+
+
+# --- hand-computed cases -------------------------------------------------------------------------
+
+def test_acceleration_needed_hand_computed():
+    # share 7.0% in 2020, 8.0% in 2023, target 10% in 2025
+    # observed CAGR = (8.0 / 7.0)^(1/3) - 1 = 1.142857^(0.3333) - 1 = 0.04552  (4.55%)
+    # required CAGR = (10 / 7.0)^(1/5) - 1 = 1.428571^(0.2) - 1   = 0.07394  (7.39%)
+    # R = 0.04552 / 0.07394 = 0.6156 -> 0.60 <= R < 0.95: acceleration needed
+    result = progress.assess(make_target(), [row(2020, 7.0), row(2023, 8.0)], as_of_year=2024)
+    ex = result["explanation"]
+    assert ex["observed_cagr"] == pytest.approx(0.0455, abs=5e-5)
+    assert ex["required_cagr"] == pytest.approx(0.0739, abs=5e-5)
+    assert ex["r"] == pytest.approx(0.616, abs=5e-4)
+    assert result["status"] == "acceleration_needed"
+    assert (result["status_zh"], result["status_en"]) == ("需加快进度", "Acceleration needed")
+    assert (ex["base_year"], ex["base_value"], ex["latest_year"], ex["latest_value"]) == (2020, 7.0, 2023, 8.0)
+    # gap 8.0 - 10 = -2.0 percentage points; share of the way (8 - 7) / (10 - 7) = 1/3
+    assert result["gap"] == pytest.approx(-2.0) and result["gap_unit_zh"] == "个百分点"
+    assert result["share_covered"] == pytest.approx(1 / 3)
+    # projection for 2025: 8.0 * 1.04552^2 = 8.745 at the observed CAGR;
+    # linear: 8.0 + (8.0 - 7.0) / 3 * 2 = 8.667; growth now required: (10 / 8)^(1/2) - 1 = 11.80%
+    proj = result["projection"]
+    assert proj["at_observed_cagr"] == pytest.approx(8.745, abs=1e-3)
+    assert proj["linear"] == pytest.approx(8.6667, abs=1e-4)
+    assert proj["required_growth"] == pytest.approx(0.1180, abs=1e-4)
+    assert proj["required_change_per_year"] == pytest.approx(1.0)  # (10 - 8) / 2 points a year
+    assert result["verdict"]["kind"] == "projection"
+    assert "4.55%" in ex["steps_en"][0] and "7.39%" in ex["steps_en"][1] and "0.616" in ex["steps_en"][2]
+    json.dumps(result)  # JSON-ready for the dashboard's stores and the CLI
+
+
+def test_target_already_met():
+    # 10.5% >= 10%: achieved, whatever the growth; gap +0.5; share (10.5 - 7) / (10 - 7) = 1.1667
+    result = progress.assess(make_target(), [row(2020, 7.0), row(2024, 10.5)], as_of_year=2025)
+    assert result["status"] == "achieved"
+    assert result["gap"] == pytest.approx(0.5)
+    assert result["share_covered"] == pytest.approx(3.5 / 3)
+
+
+def test_approximately_met_within_tolerance():
+    target = make_target(kind="approximately", value=60.0, tolerance=2.0,
+                         indicator_code="large_mfg_digital_rate", quarterly_cumulative=False)
+    # |58.5 - 60| = 1.5 <= 2: met
+    met = progress.assess(target, [row(2020, 45.0), row(2024, 58.5)], as_of_year=2025)
+    assert met["status"] == "achieved" and met["target_label_zh"] == "60%左右（±2）"
+    # 57.5 is 2.5 below: not met; observed (57.5 / 45)^(1/4) - 1 = 6.32%,
+    # required (60 / 45)^(1/5) - 1 = 5.92%, R = 6.32 / 5.92 = 1.067 >= 0.95: on track
+    close = progress.assess(target, [row(2020, 45.0), row(2024, 57.5)], as_of_year=2025)
+    assert close["explanation"]["r"] == pytest.approx(1.067, abs=1e-3)
+    assert close["status"] == "on_track"
+
+
+def test_regressing_series_is_deteriorating():
+    # observed (7.5 / 8.0)^(1/3) - 1 = -2.13%; required (10 / 8)^(1/5) - 1 = 4.56%;
+    # R = -2.13 / 4.56 = -0.466 < 0: deteriorating
+    result = progress.assess(make_target(), [row(2020, 8.0), row(2023, 7.5)], as_of_year=2024)
+    assert result["explanation"]["r"] == pytest.approx(-0.466, abs=1e-3)
+    assert result["status"] == "deteriorating" and result["status_zh"] == "出现倒退"
+
+
+def test_limited_progress_band():
+    # observed (7.3 / 7.0)^(1/3) - 1 = 1.41%; required 7.39%; R = 0.191: limited progress
+    result = progress.assess(make_target(), [row(2020, 7.0), row(2023, 7.3)], as_of_year=2024)
+    assert result["explanation"]["r"] == pytest.approx(0.191, abs=1e-3)
+    assert result["status"] == "limited_progress"
+
+
+def test_lower_is_better_reverses_the_sign():
+    target = make_target(direction="lower", value=5.0)
+    # observed (8 / 10)^(1/3) - 1 = -7.17% (falling, the desired way);
+    # required (5 / 10)^(1/5) - 1 = -12.94%; R = -1 * (-7.17%) / |-12.94%| = 0.554: limited progress
+    result = progress.assess(target, [row(2020, 10.0), row(2023, 8.0)], as_of_year=2024)
+    assert result["explanation"]["r"] == pytest.approx(0.554, abs=1e-3)
+    assert result["status"] == "limited_progress"
+
+
+def test_direction_is_never_defaulted():
+    with pytest.raises(ValueError, match="direction"):
+        progress.assess(make_target(direction=""), [row(2020, 7.0), row(2023, 8.0)])
+
+
+def test_single_point_is_insufficient():
+    result = progress.assess(make_target(), [row(2023, 8.0)], as_of_year=2024)
+    assert result["status"] == "insufficient_data" and result["latest_value"] == 8.0
+    assert result["explanation"]["r"] is None
+    assert progress.assess(make_target(), [], as_of_year=2024)["status"] == "insufficient_data"
+
+
+def test_zero_base_is_insufficient():
+    target = make_target(kind="full_coverage", value=100.0, indicator_code="fiveg_park_coverage",
+                         quarterly_cumulative=False)
+    # (50 / 0)^(1/3) has no meaning
+    result = progress.assess(target, [row(2020, 0.0), row(2023, 50.0)], as_of_year=2024)
+    assert result["status"] == "insufficient_data"
+    assert result["explanation"]["notes_en"]
+    # full coverage is met at 100%
+    assert progress.assess(target, [row(2020, 40.0), row(2023, 100.0)],
+                           as_of_year=2024)["status"] == "achieved"
+
+
+def test_missing_base_year_uses_the_next_year_and_says_so():
+    # no 2020 value: 2021 (7.2) is the base; observed (8.0 / 7.2)^(1/2) - 1 = 5.41%
+    result = progress.assess(make_target(), [row(2019, 6.5), row(2021, 7.2), row(2023, 8.0)],
+                             as_of_year=2024)
+    ex = result["explanation"]
+    assert (ex["base_year"], ex["configured_base_year"]) == (2021, 2020)
+    assert ex["observed_cagr"] == pytest.approx(0.0541, abs=1e-4)
+    assert "2021年为基年" in ex["notes_zh"][0]
+
+
+def test_national_average_above_and_below():
+    target = make_target(kind="national_average", value=None, indicator_code="digital_economy_share",
+                         quarterly_cumulative=False)
+    nation = [row(2020, 38.6, region=CHINA), row(2023, 42.8, region=CHINA)]
+    # above: 44.0 >= 42.8 in 2023: met; ratio 44 / 42.8 = 1.028; gap +1.2 points
+    above = progress.assess(target, [row(2020, 30.0), row(2023, 44.0)], nation, as_of_year=2024)
+    assert above["status"] == "achieved"
+    assert above["ratio_to_national"] == pytest.approx(44 / 42.8)
+    assert above["gap_to_national"] == pytest.approx(1.2)
+    assert above["national_value"] == 42.8 and above["target_label_zh"] == "全国平均水平"
+    # below: ratio 2020 = 30 / 38.6 = 0.7772, 2023 = 36 / 42.8 = 0.8411;
+    # observed (0.8411 / 0.7772)^(1/3) - 1 = 2.67%; required (1 / 0.7772)^(1/5) - 1 = 5.17%;
+    # R = 2.67 / 5.17 = 0.516: limited progress; gap 36 - 42.8 = -6.8 points
+    below = progress.assess(target, [row(2020, 30.0), row(2023, 36.0)], nation, as_of_year=2024)
+    assert below["explanation"]["r"] == pytest.approx(0.516, abs=1e-3)
+    assert below["status"] == "limited_progress"
+    assert below["gap_to_national"] == pytest.approx(-6.8)
+    assert below["explanation"]["measured"] == "ratio_to_national"
+    # a newer own value without the nation's: the latest comparable year is used, and said
+    newer = progress.assess(target, [row(2020, 30.0), row(2023, 36.0), row(2024, 37.0)], nation,
+                            as_of_year=2025)
+    assert newer["latest_year"] == 2023 and newer["newest_own_value"] == 37.0
+    assert any("2024" in note for note in newer["explanation"]["notes_zh"])
+
+
+def test_final_verdict_for_2025():
+    # 2025 has passed and its full-year value is known: final, not a projection
+    missed = progress.assess(make_target(), [row(2020, 7.0), row(2023, 8.0), row(2025, 9.6)],
+                             as_of_year=2026)
+    assert missed["status"] == "not_achieved" and missed["status_en"] == "Target not met"
+    verdict = missed["verdict"]
+    # 10 - 9.6 = 0.4 percentage points short
+    assert verdict["kind"] == "final" and verdict["met"] is False
+    assert verdict["shortfall"] == pytest.approx(0.4)
+    assert verdict["text_zh"].startswith("最终结果") and "0.4个百分点" in verdict["text_zh"]
+    assert missed["projection"] is None
+    met = progress.assess(make_target(), [row(2020, 7.0), row(2025, 10.2)], as_of_year=2026)
+    assert met["status"] == "achieved" and met["verdict"]["kind"] == "final" and met["verdict"]["met"]
+    # a fourth-quarter year-to-date share stands for the whole year too
+    q4 = progress.assess(make_target(), [row(2020, 7.0), row(2025, 9.6, quarter=4)], as_of_year=2026)
+    assert q4["verdict"]["kind"] == "final" and q4["status"] == "not_achieved"
+
+
+def test_partial_target_year():
+    # only 2025 Q3 is known for a share: it stands for 2025, but the verdict is partial
+    result = progress.assess(make_target(), [row(2020, 7.0), row(2023, 8.0), row(2025, 8.9, quarter=3)],
+                             as_of_year=2026)
+    verdict = result["verdict"]
+    assert verdict["kind"] == "partial" and verdict["met"] is False
+    assert verdict["shortfall"] == pytest.approx(1.1)  # 10 - 8.9
+    assert verdict["text_zh"] == ("2025年全年结果未出，目前仅有2025年第三季度累计数据（8.9%）；"
+                                  "按已知数据尚差1.1个百分点")
+    assert result["latest_complete"] is False and result["status"] != "not_achieved"
+    # observed (8.9 / 7.0)^(1/5) - 1 = 4.92%; required 7.39%; R = 0.666: acceleration needed
+    assert result["explanation"]["r"] == pytest.approx(0.666, abs=1e-3)
+
+
+def test_partial_year_flow_is_never_compared_with_full_years():
+    target = make_target(indicator_code="gdp", unit="亿元", unit_en="100 million yuan",
+                         measure="flow", value=20000.0, kind="at_least")
+    rows = [row(2020, 14000.1), row(2024, 16478.1), row(2025, 12000.0, quarter=3),
+            row(2023, 16000.0, quarter=4)]  # a Q4 year-to-date flow is the whole year
+    points = progress.annual_points(rows, "flow")
+    assert [(p.year, p.quarter) for p in points] == [(2020, 0), (2023, 4), (2024, 0)]
+    result = progress.assess(target, rows, as_of_year=2026)
+    assert result["latest_year"] == 2024
+    assert result["verdict"]["kind"] == "partial" and result["verdict"]["met"] is None
+    assert result["gap_unit_zh"] == "亿元"
+
+
+def test_annual_points_prefer_the_whole_year_and_quarter_ends_for_stocks():
+    rows = [row(2024, 99000.0, quarter=4), row(2024, 99967.0), row(2025, 105000.0, quarter=2),
+            row(2025, 110000.0, quarter=3)]
+    points = progress.annual_points(rows, "stock")
+    assert [(p.year, p.value, p.complete) for p in points] == [(2024, 99967.0, True),
+                                                               (2025, 110000.0, False)]
+
+
+def test_summary_headline():
+    results = [dict(status=s, verdict=dict(kind="projection")) for s in
+               ["achieved", "achieved", "on_track", "acceleration_needed", "deteriorating",
+                "insufficient_data"]]
+    summary = progress.summarise(results)
+    assert summary["headline_zh"] == "6项目标中3项已实现或进展顺利"
+    assert summary["headline_en"] == "3 of 6 targets met or on track"
+    assert summary["counts"]["achieved"] == 2 and summary["counts"]["limited_progress"] == 0
+
+
+# --- on the database -------------------------------------------------------------------------------
+
+def _load(session, values, demo=True):
+    from tests.test_queries import add_batch
+    return add_batch(session, values, demo=demo)
+
+
+def test_assess_targets_on_the_seeded_database(engine):
+    with session_scope(engine) as s:
+        _load(s, [("digital_core_va", HLJ, 2020, 0, "annual", 700.0),
+                  ("gdp", HLJ, 2020, 0, "annual", 10000.0),
+                  ("digital_core_va", HLJ, 2023, 4, "ytd", 1280.0),
+                  ("gdp", HLJ, 2023, 4, "ytd", 16000.0),
+                  ("fiveg_base_stations", HLJ, 2020, 0, "annual", 20000.0),
+                  ("fiveg_base_stations", HLJ, 2024, 0, "annual", 99967.0),
+                  ("fiveg_base_stations", CHINA, 2020, 0, "annual", 718000.0),
+                  ("fiveg_base_stations", CHINA, 2024, 0, "annual", 4251000.0),
+                  ("population", HLJ, 2020, 0, "annual", 3171.0),
+                  ("population", HLJ, 2024, 0, "annual", 3029.0),
+                  ("population", CHINA, 2020, 0, "annual", 141212.0),
+                  ("population", CHINA, 2024, 0, "annual", 140828.0)])
+    results = progress.assess_targets(engine, as_of_year=2025)
+    assert len(results) == 12  # every seeded target gets a status
+    assert all(r["status"] in progress.STATUS_LABELS for r in results)
+    share = next(r for r in results if r["indicator_code"] == "digital_core_va_share")
+    # derived: 700 / 10000 = 7.0% in 2020, 1280 / 16000 = 8.0% in 2023 (Q4 ytd = the whole year)
+    assert share["explanation"]["r"] == pytest.approx(0.616, abs=5e-4)
+    assert share["status"] == "acceleration_needed"
+    per10k = next(r for r in results if r["indicator_code"] == "fiveg_per_10k")
+    # 2024: 99967 / 3029 = 33.0 per 10,000 against the nation's 4251000 / 140828 = 30.2: met
+    assert per10k["latest_value"] == pytest.approx(99967 / 3029)
+    assert per10k["national_value"] == pytest.approx(4251000 / 140828)
+    assert per10k["status"] == "achieved"
+    stations = next(r for r in results if r["indicator_code"] == "fiveg_base_stations")
+    # (99967 / 20000)^(1/4) - 1 = 49.5% a year, required (114000 / 20000)^(1/5) - 1 = 41.6%
+    assert stations["status"] == "on_track"
+    missing = next(r for r in results if r["indicator_code"] == "ipv6_traffic_share")
+    assert missing["status"] == "insufficient_data" and missing["latest_value"] is None
+    summary = progress.summarise(results)
+    assert summary["total"] == 12 and summary["met_or_on_track"] == 2
+    # a city assessed against the provincial targets
+    city = progress.assess_targets(engine, region="230100", target_set="digital-longjiang-2021")
+    assert {r["region_code"] for r in city} == {"230100"} and len(city) == 8
+
+
+def test_a_2030_target_set_is_assessed_like_the_others(engine):
+    with session_scope(engine) as s:
+        s.add(TargetSet(code="digital-longjiang-2030", name_zh="2030年目标", name_en="2030 targets",
+                        base_year=2025, target_year=2030, sort_order=3))
+        s.flush()
+        s.add(Target(target_set_code="digital-longjiang-2030", indicator_code="digital_core_va_share",
+                     region_code=HLJ, target_year=2030, kind="at_least", value=15.0,
+                     clause_ref_zh="目标", clause_ref_en="Target", clause_text="到2030年达到15%"))
+        _load(s, [("digital_core_va_share", HLJ, 2025, 0, "annual", 10.0),
+                  ("digital_core_va_share", HLJ, 2027, 0, "annual", 11.5)])
+    (result,) = progress.assess_targets(engine, target_set="digital-longjiang-2030", as_of_year=2028)
+    # observed (11.5 / 10)^(1/2) - 1 = 7.24%; required (15 / 10)^(1/5) - 1 = 8.45%; R = 0.857
+    assert result["explanation"]["base_year"] == 2025
+    assert result["explanation"]["r"] == pytest.approx(0.857, abs=1e-3)
+    assert result["status"] == "acceleration_needed" and result["verdict"]["kind"] == "projection"
+
+
+def test_cli_prints_a_table_and_json(engine, capsys):
+    with session_scope(engine) as s:
+        _load(s, [("digital_core_va_share", HLJ, 2020, 0, "annual", 7.0),
+                  ("digital_core_va_share", HLJ, 2023, 0, "annual", 8.0)])
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["progress"])
+    assert args.handler(args, engine) == 0
+    out = capsys.readouterr().out
+    assert "数字经济核心产业增加值占GDP比重" in out and "需加快进度" in out and "12项目标中" in out
+    args = parser.parse_args(["progress", "--json", "--target-set", "digital-longjiang-2021",
+                              "--lang", "en"])
+    assert run(args, engine) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["total"] == 8 and len(data["results"]) == 8
+    args = parser.parse_args(["progress", "--region", "999999"])
+    assert run(args, engine) == 2
+    assert "999999" in capsys.readouterr().err
+
+
+def test_target_info_is_plain_data():
+    target = make_target()
+    assert dataclasses.asdict(target)["value"] == 10.0

@@ -53,9 +53,9 @@ def _num(value: float | int | None) -> str:
     """A number as the portal writes it: no thousands separator, empty when missing."""
     if value is None:
         return ""
-    if isinstance(value, int) or float(value).is_integer() and abs(value) >= 1000:
-        return str(int(value))
-    return f"{value:.1f}"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.1f}"  # 281528.0, as the portal writes it
 
 
 def portal_csv(lines: list[list[str]], *, crlf: bool) -> bytes:

@@ -175,6 +175,7 @@ class _Axis:
     unit: Optional[str] = None
     basis: Optional[str] = None
     skip: Optional[str] = None  # the label text of a growth/rank column
+    skip_cell: Optional[tuple[int, int]] = None  # where that text is
 
 
 def extract_workbook(workbook: Workbook, catalog: Catalog) -> WorkbookExtract:
@@ -390,7 +391,7 @@ def _classify_parts(parts: list[tuple[str, tuple[int, int]]]) -> _Axis:
             continue
         seen.add(text)
         if _GROWTH.search(text):
-            axis.skip = text
+            axis.skip, axis.skip_cell = text, where
             continue
         if units.is_known_unit(text):
             axis.unit = units.normalise_unit(text)
@@ -535,9 +536,6 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
         out.problems.append(_missing_third(name, third, row_kind, col_kind, lines))
         return
 
-    for axis in columns + row_axes:
-        if axis.skip and not axis.candidates:
-            axis.candidates = [(axis.skip, (0, 0))]
     _report_skipped(name, columns, "column", out)
     _report_skipped(name, row_axes, "row", out)
     sheet_units = _unit_line_units(lines)
@@ -627,9 +625,8 @@ def _report_skipped(name: str, axes: list[_Axis], what: str, out: WorkbookExtrac
             continue
         label = axis.candidates[0][0] if axis.candidates else ""
         full = f"{label} {axis.skip}".strip() if label != axis.skip else axis.skip
-        where = cell_ref(*axis.candidates[0][1]) if axis.candidates else None
+        where = cell_ref(*axis.skip_cell)
         if what == "column":
-            where = cell_ref(0, axis.index)[:-1] if where is None else where
             zh = f"已跳过列“{full}”：增速、同比、位次等不是目录中的指标。"
             en = f"Skipped column {full!r}: growth rates and ranks are not catalog indicators."
         else:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -195,3 +196,77 @@ class Observation(Base):
     raw_value: Mapped[str] = mapped_column(String(100))  # as written in the file
 
     batch: Mapped[Batch] = relationship()
+
+
+# --- accounts, audit and pending uploads (issue 5) -------------------------------------------------
+
+class User(Base):
+    """A dashboard account. Passwords are stored as argon2id hashes only (dashboard/users.py)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(16))  # viewer | analyst | admin
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of the session id: changing it (new password, disabled, role change) ends old sessions.
+    session_nonce: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80), default="")
+    last_login_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+
+
+class LoginAttempt(Base):
+    """Every login attempt, so that rate limits hold across all workers and restarts."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempt_user_at", "username", "at"),
+        Index("ix_login_attempt_addr_at", "remote_addr", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(80))
+    remote_addr: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    success: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AuditEvent(Base):
+    """Who did what, when, from where: logins, uploads, commits, rollbacks, user changes."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_event_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    username: Mapped[str] = mapped_column(String(80), default="")  # "" = anonymous
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    remote_addr: Mapped[str] = mapped_column(String(64), default="")
+    target: Mapped[str] = mapped_column(String(255), default="")  # file name, batch id, user name
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class PendingUpload(Base):
+    """A checked file waiting for its owner's "commit", kept in SQL so any worker can commit it."""
+
+    __tablename__ = "pending_uploads"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random, unguessable token
+    owner: Mapped[str] = mapped_column(String(80), index=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    skip_unknown: Mapped[bool] = mapped_column(Boolean, default=False)
+    # pending (valid, awaiting commit) | rejected (kept for its report) | committed | cancelled
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    # The change plan the analyst saw; commit refuses if the database has moved since.
+    plan_digest: Mapped[str] = mapped_column(String(64), default="")
+    plan_summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the validation report
+    batch_id: Mapped[Optional[int]] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)

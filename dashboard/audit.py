@@ -1,0 +1,74 @@
+"""The audit log: who did what, when, from which address.
+
+Events are rows in `audit_events`, written in the same transaction as the change they describe
+(a rolled-back change leaves no "commit" event behind). Actions:
+
+    login, login-failed, login-blocked, logout, password-change,
+    upload (a file was checked), upload-rejected, commit, commit-refused, cancel, rollback,
+    user-add, user-role, user-disable, user-enable, user-password, audit-export
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from etl.models import AuditEvent
+
+COLUMNS = ("id", "at", "username", "action", "remote_addr", "target", "details")
+
+
+def request_addr() -> str:
+    """The client's address when called inside a Flask request (ProxyFix decides what to trust)."""
+    try:
+        from flask import has_request_context, request
+    except ImportError:  # pragma: no cover - flask is a dependency
+        return ""
+    if not has_request_context():
+        return "local"  # the command line on the server itself
+    return (request.remote_addr or "")[:64]
+
+
+def record(session: Session, action: str, *, username: str = "", target: str = "",
+           details: Optional[dict[str, Any]] = None, remote_addr: Optional[str] = None) -> AuditEvent:
+    event = AuditEvent(action=action, username=(username or "")[:80], target=str(target)[:255],
+                       details=details or {},
+                       remote_addr=request_addr() if remote_addr is None else remote_addr[:64])
+    session.add(event)
+    session.flush()
+    return event
+
+
+def list_events(session: Session, *, action: str | None = None, username: str | None = None,
+                limit: int | None = 500, offset: int = 0) -> list[dict[str, Any]]:
+    """Newest first, as plain dicts (time as ISO text, in UTC)."""
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if username:
+        query = query.where(AuditEvent.username == username)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return [event_dict(e) for e in session.scalars(query)]
+
+
+def count_events(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+
+
+def event_dict(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "at": _iso(event.at),
+        "username": event.username,
+        "action": event.action,
+        "remote_addr": event.remote_addr,
+        "target": event.target,
+        "details": event.details or {},
+    }
+
+
+def _iso(value: dt.datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else ""

@@ -1,0 +1,304 @@
+"""Accounts in the running app: Flask-Login sessions, login with rate limits, role checks.
+
+    init_auth(app)            # called by create_app: security, sessions, page and callback guards
+    current_role()            # "anonymous" | "viewer" | "analyst" | "admin"
+    require_role("analyst", "admin")   # inside a callback: the user, or a 401/403 response
+
+Who may see what is decided on the server, twice: every request to /_dash-update-component is
+checked against the roles registered for its outputs (`protect`) before Dash runs it, and every
+callback that changes data calls `require_role` itself. Page layouts are wrapped so that a page
+with `roles` in its registry entry shows a refusal (or the login form) to anyone else, whatever
+URL they type. Without PUBLIC_VIEWING=1 an anonymous visitor sees only the login page.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Optional
+from urllib.parse import urlencode
+
+import dash
+from flask import Flask, current_app, has_request_context, request, session
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from sqlalchemy import func, select
+from werkzeug.exceptions import Forbidden, Unauthorized
+
+from dashboard import audit, security, users
+from etl.db import session_scope
+from etl.models import LoginAttempt, User, utcnow
+
+ANONYMOUS = "anonymous"
+LOGGED_IN = ("viewer", "analyst", "admin")
+DATA_EDITORS = ("analyst", "admin")
+ADMINS = ("admin",)
+
+# Rate limits, counted in SQL (login_attempts) so that they hold across workers and restarts.
+LOGIN_WINDOW = dt.timedelta(minutes=int(os.environ.get("LOGIN_WINDOW_MINUTES", 15)))
+MAX_FAILURES_PER_USER = int(os.environ.get("LOGIN_MAX_FAILURES_PER_USER", 5))
+MAX_FAILURES_PER_ADDR = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDR", 20))
+
+# Outputs an anonymous visitor's browser needs to show the login page (when viewing is not public):
+# Dash's page router, the shell around pages, and the login form itself.
+ANONYMOUS_OUTPUTS = {"_pages_content", "_pages_store", "_pages_dummy", "navbar", "demo-banner",
+                     "footer", "nav-collapse"}
+ANONYMOUS_PREFIXES = ("login-",)
+# Component-id prefix -> roles allowed to run callbacks writing to it (see `protect`).
+PROTECTED_OUTPUTS: dict[str, tuple[str, ...]] = {}
+
+login_manager = LoginManager()
+login_manager.session_protection = "basic"
+
+
+def protect(prefix: str, *roles: str) -> None:
+    """Callbacks whose outputs have ids starting with `prefix` run only for these roles."""
+    PROTECTED_OUTPUTS[prefix] = tuple(roles)
+
+
+@dataclass
+class SessionUser(UserMixin):
+    """The signed-in user as Flask-Login sees it. The session id includes a nonce that changes with
+    the password, the role or the account's status, so those changes end existing sessions."""
+
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    nonce: str
+
+    def get_id(self) -> str:
+        return f"{self.user_id}:{self.nonce}"
+
+
+def engine():
+    from dashboard import data
+
+    return data.engine()
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> Optional[SessionUser]:
+    user_id, _, nonce = (session_id or "").partition(":")
+    if not user_id.isdigit() or not nonce:
+        return None
+    with session_scope(engine()) as db:
+        user = db.get(User, int(user_id))
+        if user is None or not user.active or user.session_nonce != nonce:
+            return None
+        return SessionUser(user.id, user.username, user.display_name, user.role, user.session_nonce)
+
+
+def public_viewing() -> bool:
+    if has_request_context():
+        return bool(current_app.config.get("PUBLIC_VIEWING"))
+    return os.environ.get("PUBLIC_VIEWING", "") in ("1", "true", "yes")
+
+
+def current_user_or_none() -> Optional[SessionUser]:
+    if not has_request_context():
+        return None
+    user = current_user
+    if user is None or not user.is_authenticated:
+        return None
+    return user  # type: ignore[return-value]
+
+
+def current_username() -> str:
+    user = current_user_or_none()
+    return user.username if user else ""
+
+
+def current_role() -> str:
+    user = current_user_or_none()
+    return user.role if user else ANONYMOUS
+
+
+def may_view() -> bool:
+    return current_role() != ANONYMOUS or public_viewing()
+
+
+def require_role(*roles: str) -> SessionUser:
+    """For callbacks that change data or reveal protected things: the user, or a refusal."""
+    user = current_user_or_none()
+    if user is None:
+        raise Unauthorized("请先登录。Please sign in.")
+    if user.role not in roles:
+        raise Forbidden("没有权限。You are not allowed to do this.")
+    return user
+
+
+# --- logging in and out -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LoginResult:
+    ok: bool
+    message_zh: str = ""
+    message_en: str = ""
+    role: str = ""
+
+
+def _recent_failures(db, column, value: str) -> int:
+    since = utcnow() - LOGIN_WINDOW
+    return db.scalar(select(func.count()).select_from(LoginAttempt).where(
+        column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since)) or 0
+
+
+def attempt_login(username: str, password: str) -> LoginResult:
+    """Check the rate limits, the password, record the attempt and the audit event, sign in."""
+    username = (username or "").strip()[:80]
+    addr = audit.request_addr()
+    if not username or not password:
+        return LoginResult(False, "请输入用户名和密码。", "Enter your user name and password.")
+    with session_scope(engine()) as db:
+        if (_recent_failures(db, LoginAttempt.username, username) >= MAX_FAILURES_PER_USER
+                or _recent_failures(db, LoginAttempt.remote_addr, addr) >= MAX_FAILURES_PER_ADDR):
+            audit.record(db, "login-blocked", username=username, target=username)
+            minutes = int(LOGIN_WINDOW.total_seconds() // 60)
+            return LoginResult(False, f"登录失败次数过多，请{minutes}分钟后再试。",
+                               f"Too many failed attempts: try again in {minutes} minutes.")
+        user = users.authenticate(db, username, password)
+        db.add(LoginAttempt(username=username, remote_addr=addr, success=user is not None))
+        if user is None:
+            audit.record(db, "login-failed", username=username, target=username)
+            return LoginResult(False, "用户名或密码错误，或账户已停用。",
+                               "Wrong user name or password, or the account is disabled.")
+        audit.record(db, "login", username=user.username, target=user.username)
+        signed_in = SessionUser(user.id, user.username, user.display_name, user.role,
+                                user.session_nonce)
+    session.clear()  # nothing from before the login survives (fixation)
+    login_user(signed_in)
+    session.permanent = True
+    security.rotate_csrf_token()
+    return LoginResult(True, role=signed_in.role)
+
+
+def logout() -> None:
+    user = current_user_or_none()
+    if user is not None:
+        with session_scope(engine()) as db:
+            audit.record(db, "logout", username=user.username, target=user.username)
+    logout_user()
+    session.clear()
+    security.rotate_csrf_token()
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only a path on this site may follow a login (no open redirect to //evil or http://...)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+# --- guards -------------------------------------------------------------------------------------
+
+def output_ids(output: str) -> list[str]:
+    """Component ids named in Dash's `output` field ('id.prop' or '..id1.p1...id2.p2..')."""
+    parts = output[2:-2].split("...") if output.startswith("..") else [output]
+    ids = []
+    for part in parts:
+        ident = part.rsplit(".", 1)[0]
+        if ident.startswith("{"):
+            try:
+                ident = str(json.loads(ident).get("type", ident))
+            except (ValueError, AttributeError):
+                pass
+        ids.append(ident)
+    return ids
+
+
+def roles_for(ids: Iterable[str]) -> Optional[set[str]]:
+    """The roles allowed by every protected prefix the ids touch, or None when none is touched."""
+    allowed: Optional[set[str]] = None
+    for ident in ids:
+        for prefix, roles in PROTECTED_OUTPUTS.items():
+            if ident.startswith(prefix):
+                allowed = set(roles) if allowed is None else allowed & set(roles)
+    return allowed
+
+
+def anonymous_may_call(ids: list[str]) -> bool:
+    return all(i in ANONYMOUS_OUTPUTS or i.startswith(ANONYMOUS_PREFIXES) for i in ids)
+
+
+def guard_callbacks():
+    """before_request for /_dash-update-component: refuse callbacks the caller may not run."""
+    if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
+        return None
+    body = request.get_json(silent=True) or {}
+    output = body.get("output")
+    if not isinstance(output, str):
+        return security.refuse(400, "无效请求。", "Bad request.")
+    ids = output_ids(output)
+    role = current_role()
+    if role == ANONYMOUS and not public_viewing() and not anonymous_may_call(ids):
+        return security.refuse(401, "请先登录。", "Please sign in.")
+    allowed = roles_for(ids)
+    if allowed is not None and role not in allowed:
+        if role == ANONYMOUS:
+            return security.refuse(401, "请先登录。", "Please sign in.")
+        return security.refuse(403, "没有权限。", "You are not allowed to do this.")
+    return None
+
+
+def guard_pages(server: Flask) -> None:
+    """Wrap every page's layout: refuse pages whose registry `roles` exclude the user."""
+    for entry in dash.page_registry.values():
+        if not getattr(entry.get("layout"), "auth_guard", False):  # create_app may reset layouts
+            entry["layout"] = _guarded_layout(entry)
+
+
+def _guarded_layout(entry: dict) -> Callable[..., Any]:
+    original = entry.get("layout")
+    module = entry["module"]
+    roles = entry.get("roles")
+    open_to_all = entry.get("auth_open", False)  # the login page itself
+
+    def layout(**kwargs):
+        page = original if original is not None else getattr(sys.modules[module], "layout", None)
+        role = current_role()
+        if not open_to_all:
+            if role == ANONYMOUS and (roles or not public_viewing()):
+                return _login_required(entry["path"], kwargs)
+            if roles and role not in roles:
+                return _forbidden(kwargs.get("lang"))
+        return page(**kwargs) if callable(page) else page
+
+    layout.auth_guard = True
+    return layout
+
+
+def _login_required(path: str, query: dict) -> Any:
+    from dashboard.pages import login as login_page
+
+    next_url = path + ("?" + urlencode({k: v for k, v in query.items() if isinstance(v, str)})
+                       if query else "")
+    return login_page.layout(next=next_url, lang=query.get("lang"))
+
+
+def _forbidden(lang: str | None) -> Any:
+    import dash_bootstrap_components as dbc
+    from dash import html
+
+    en = lang == "en"
+    return dbc.Alert([
+        html.H2("You are not allowed to see this page" if en else "没有访问此页面的权限",
+                className="h5"),
+        html.P("Ask an administrator for the analyst or admin role." if en
+               else "如需上传数据或管理账户，请联系管理员分配相应角色。"),
+    ], color="danger", id="auth-forbidden")
+
+
+def init_auth(app: dash.Dash) -> None:
+    server: Flask = app.server
+    security.init_security(server)
+    server.config.setdefault("PUBLIC_VIEWING",
+                             os.environ.get("PUBLIC_VIEWING", "") in ("1", "true", "yes"))
+    login_manager.init_app(server)
+    server.before_request(guard_callbacks)
+    guard_pages(server)
+    with server.app_context(), session_scope(engine()) as db:
+        created = users.ensure_first_admin(db, os.environ)
+    if created:
+        print(f"[dashboard] first admin created from ADMIN_USERNAME: {created}", file=sys.stderr)

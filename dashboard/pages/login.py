@@ -1,0 +1,187 @@
+"""登录 Sign in, and 我的账户 My account (who am I, change my password, sign out).
+
+The login form posts through a Dash callback (so it carries the CSRF header like every other
+request); on success the browser reloads the page it was sent from, with the new session.
+"""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, dcc, html
+
+from dashboard import auth, users
+from dashboard.callbacks import page_callback
+from dashboard.i18n import norm_lang, parse_query, pick
+
+dash.register_page(__name__, path="/login", name="登录", name_zh="登录", name_en="Sign in",
+                   title="登录 · 数字龙江", order=90, roles=(auth.ANONYMOUS,), auth_open=True)
+
+auth.protect("account-", *auth.LOGGED_IN)
+
+TEXT = {
+    "title": ("登录", "Sign in"),
+    "lead": ("数字龙江 数字经济监测平台", "Digital Longjiang monitor"),
+    "username": ("用户名", "User name"),
+    "password": ("密码", "Password"),
+    "submit": ("登录", "Sign in"),
+    "public": ("浏览数据无需登录；上传数据和管理账户需要登录。",
+               "Viewing needs no account; uploading and administration do."),
+    "private": ("请使用管理员分配的账户登录。没有账户请联系管理员。",
+                "Sign in with the account an administrator gave you."),
+    "already": ("您已登录：", "You are signed in as "),
+    "account": ("我的账户", "My account"),
+}
+
+
+def tr(key: str, lang: str) -> str:
+    zh, en = TEXT[key]
+    return pick(zh, en, lang)
+
+
+def layout(next: str | None = None, lang: str | None = None, **_query):  # noqa: A002 - URL name
+    lang = norm_lang(lang)
+    user = auth.current_user_or_none()
+    if user is not None:
+        return dbc.Alert([tr("already", lang), html.Strong(user.username), " · ",
+                          dcc.Link(tr("account", lang), href="/account")], color="info",
+                         id="login-already")
+    return dbc.Row(dbc.Col(dbc.Card(dbc.CardBody([
+        html.H1(tr("title", lang), className="h4 mb-1"),
+        html.P(tr("lead", lang), className="text-muted"),
+        dbc.Form([
+            dbc.Label(tr("username", lang), html_for="login-username"),
+            dbc.Input(id="login-username", type="text", autocomplete="username", autoFocus=True,
+                      maxLength=80, className="mb-2"),
+            dbc.Label(tr("password", lang), html_for="login-password"),
+            dbc.Input(id="login-password", type="password", autocomplete="current-password",
+                      maxLength=256, className="mb-3", n_submit=0),
+            dbc.Button(tr("submit", lang), id="login-submit", color="primary", n_clicks=0,
+                       className="w-100"),
+        ], id="login-form", prevent_default_on_submit=True),
+        html.Div(id="login-message", className="mt-3", role="alert"),
+        html.P(tr("public" if auth.public_viewing() else "private", lang),
+               className="small text-muted mt-3 mb-0"),
+        dcc.Store(id="login-next", data=auth.safe_next(next)),
+        dcc.Store(id="login-lang", data=lang),
+        dcc.Location(id="login-redirect", refresh=True),
+    ])), xs=12, sm=10, md=6, lg=4), justify="center", className="mt-4")
+
+
+@page_callback(
+    Output("login-message", "children"),
+    Output("login-redirect", "href"),
+    Input("login-submit", "n_clicks"),
+    Input("login-password", "n_submit"),
+    State("login-username", "value"),
+    State("login-password", "value"),
+    State("login-next", "data"),
+    State("login-lang", "data"),
+    prevent_initial_call=True,
+)
+def submit_login(_clicks, _submits, username, password, next_url, lang):
+    result = auth.attempt_login(username or "", password or "")
+    if not result.ok:
+        return dbc.Alert([result.message_zh, html.Br(), html.Small(result.message_en)],
+                         color="danger", className="mb-0", id="login-error"), dash.no_update
+    target = auth.safe_next(next_url)
+    if target.startswith("/login"):
+        target = "/"
+    return dash.no_update, dash.get_relative_path(target)
+
+
+# --- 我的账户 My account -------------------------------------------------------------------------
+
+ACCOUNT_TEXT = {
+    "title": ("我的账户", "My account"),
+    "user": ("用户名", "User name"),
+    "role": ("角色", "Role"),
+    "change": ("修改密码", "Change password"),
+    "current": ("当前密码", "Current password"),
+    "new": ("新密码（至少10个字符）", "New password (10 characters or more)"),
+    "repeat": ("再次输入新密码", "Repeat the new password"),
+    "save": ("保存新密码", "Save the new password"),
+    "logout": ("退出登录", "Sign out"),
+    "saved": ("密码已修改，请重新登录。", "Password changed: please sign in again."),
+    "mismatch": ("两次输入的新密码不一致。", "The two new passwords differ."),
+    "wrong": ("当前密码不正确。", "The current password is wrong."),
+}
+
+
+def at(key: str, lang: str) -> str:
+    zh, en = ACCOUNT_TEXT[key]
+    return pick(zh, en, lang)
+
+
+def account_layout(lang: str | None = None, **_query):
+    lang = norm_lang(lang)
+    user = auth.current_user_or_none()
+    if user is None:  # the guard shows the login form first; this is for direct calls
+        return html.Div()
+    role_zh, role_en = users.ROLE_NAMES.get(user.role, (user.role, user.role))
+    return html.Div([
+        html.H1(at("title", lang), className="h3 mb-3"),
+        dbc.Table(html.Tbody([
+            html.Tr([html.Th(at("user", lang)), html.Td(user.username, id="account-username")]),
+            html.Tr([html.Th(at("role", lang)), html.Td(pick(role_zh, role_en, lang),
+                                                        id="account-role")]),
+        ]), bordered=False, size="sm", className="w-auto"),
+        dbc.Button(at("logout", lang), id="account-logout", color="secondary", n_clicks=0,
+                   className="mb-4"),
+        dbc.Card(dbc.CardBody([
+            html.H2(at("change", lang), className="h6"),
+            dbc.Input(id="account-current", type="password", placeholder=at("current", lang),
+                      autocomplete="current-password", className="mb-2"),
+            dbc.Input(id="account-new", type="password", placeholder=at("new", lang),
+                      autocomplete="new-password", className="mb-2"),
+            dbc.Input(id="account-repeat", type="password", placeholder=at("repeat", lang),
+                      autocomplete="new-password", className="mb-2"),
+            dbc.Button(at("save", lang), id="account-save", color="primary", n_clicks=0),
+            html.Div(id="account-message", className="mt-2"),
+        ]), style={"maxWidth": "28rem"}),
+        dcc.Store(id="account-lang", data=lang),
+        dcc.Location(id="account-redirect", refresh=True),
+    ])
+
+
+dash.register_page(f"{__name__}.account", path="/account", name="我的账户", name_zh="我的账户",
+                   name_en="My account", title="我的账户 · 数字龙江", order=95,
+                   roles=auth.LOGGED_IN, layout=account_layout)
+
+
+@page_callback(
+    Output("account-redirect", "href"),
+    Input("account-logout", "n_clicks"),
+    prevent_initial_call=True,
+)
+def sign_out(n_clicks):
+    if not n_clicks:
+        return dash.no_update
+    auth.require_role(*auth.LOGGED_IN)
+    auth.logout()
+    return dash.get_relative_path("/login")
+
+
+@page_callback(
+    Output("account-message", "children"),
+    Input("account-save", "n_clicks"),
+    State("account-current", "value"),
+    State("account-new", "value"),
+    State("account-repeat", "value"),
+    State("account-lang", "data"),
+    prevent_initial_call=True,
+)
+def change_password(n_clicks, current, new, repeat, lang):
+    user = auth.require_role(*auth.LOGGED_IN)
+    lang = norm_lang(lang)
+    if (new or "") != (repeat or ""):
+        return dbc.Alert(at("mismatch", lang), color="danger")
+    from etl.db import session_scope
+
+    with session_scope(auth.engine()) as db:
+        if users.authenticate(db, user.username, current or "") is None:
+            return dbc.Alert(at("wrong", lang), color="danger")
+        try:
+            users.set_password(db, user.username, new or "", by=user.username)
+        except users.UserError as exc:
+            return dbc.Alert(pick(exc.message_zh, exc.message_en, lang), color="danger")
+    return dbc.Alert(at("saved", lang), color="success")

@@ -1,0 +1,195 @@
+"""Accounts: create, list, change role, disable, check a password. No Dash, no Flask here.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile); nothing
+else about a password is stored. There is no built-in account and no default password: the first
+admin comes from `python -m dashboard users add NAME --role admin` or from ADMIN_USERNAME and
+ADMIN_PASSWORD at first start (see `ensure_first_admin`).
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dashboard import audit
+from etl.models import User, utcnow
+
+ROLES = ("viewer", "analyst", "admin")
+ROLE_NAMES = {"viewer": ("浏览者", "viewer"), "analyst": ("分析员", "analyst"),
+              "admin": ("管理员", "admin")}
+MIN_PASSWORD_LENGTH = 10
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,80}$")
+
+_hasher = PasswordHasher()
+# Verified when the user does not exist, so that a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+class UserError(ValueError):
+    """A refused account change, with a message in Chinese and in English."""
+
+    def __init__(self, message_zh: str, message_en: str):
+        super().__init__(f"{message_zh} / {message_en}")
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    session_nonce: str
+    created_at: str
+    created_by: str
+    last_login_at: str
+
+
+def info(user: User) -> UserInfo:
+    fmt = "%Y-%m-%d %H:%M"
+    return UserInfo(user.id, user.username, user.display_name, user.role, user.active,
+                    user.session_nonce, user.created_at.strftime(fmt) if user.created_at else "",
+                    user.created_by, user.last_login_at.strftime(fmt) if user.last_login_at else "")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_rules(password: str, username: str = "") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"密码至少需要{MIN_PASSWORD_LENGTH}个字符。",
+                        f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    if username and password.lower() == username.lower():
+        raise UserError("密码不能与用户名相同。", "The password must differ from the user name.")
+
+
+def check_username(username: str) -> str:
+    username = (username or "").strip()
+    if not USERNAME_RE.match(username):
+        raise UserError("用户名须为2至80个字母、数字或 _ . @ - 字符。",
+                        "A user name is 2 to 80 letters, digits or _ . @ - characters.")
+    return username
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise UserError(f"未知角色：{role}（可用：{', '.join(ROLES)}）",
+                        f"Unknown role: {role} (one of {', '.join(ROLES)})")
+    return role
+
+
+def get_user(session: Session, username: str) -> Optional[User]:
+    return session.scalar(select(User).where(User.username == username))
+
+
+def require_user(session: Session, username: str) -> User:
+    user = get_user(session, username)
+    if user is None:
+        raise UserError(f"用户不存在：{username}", f"No such user: {username}")
+    return user
+
+
+def list_users(session: Session) -> list[UserInfo]:
+    return [info(u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def create_user(session: Session, username: str, password: str, role: str, *,
+                by: str = "", display_name: str = "") -> User:
+    username = check_username(username)
+    check_role(role)
+    check_password_rules(password, username)
+    if get_user(session, username) is not None:
+        raise UserError(f"用户已存在：{username}", f"The user already exists: {username}")
+    user = User(username=username, display_name=display_name.strip()[:120], role=role,
+                password_hash=hash_password(password), active=True,
+                session_nonce=secrets.token_hex(16), created_by=by)
+    session.add(user)
+    session.flush()
+    audit.record(session, "user-add", username=by, target=username, details={"role": role})
+    return user
+
+
+def _active_admins(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)
+                          .where(User.role == "admin", User.active.is_(True))) or 0
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    if user.role == "admin" and user.active and _active_admins(session) <= 1:
+        raise UserError("不能停用或降级最后一个管理员。",
+                        "The last active admin cannot be disabled or demoted.")
+
+
+def set_role(session: Session, username: str, role: str, *, by: str = "") -> User:
+    check_role(role)
+    user = require_user(session, username)
+    if user.role == role:
+        return user
+    if role != "admin":
+        _keep_an_admin(session, user)
+    old = user.role
+    user.role = role
+    user.session_nonce = secrets.token_hex(16)  # the new role applies from the next login
+    audit.record(session, "user-role", username=by, target=username,
+                 details={"from": old, "to": role})
+    return user
+
+
+def set_active(session: Session, username: str, active: bool, *, by: str = "") -> User:
+    user = require_user(session, username)
+    if user.active == active:
+        return user
+    if not active:
+        _keep_an_admin(session, user)
+    user.active = active
+    user.session_nonce = secrets.token_hex(16)  # a disabled user's sessions end at once
+    audit.record(session, "user-enable" if active else "user-disable", username=by, target=username)
+    return user
+
+
+def set_password(session: Session, username: str, password: str, *, by: str = "") -> User:
+    user = require_user(session, username)
+    check_password_rules(password, username)
+    user.password_hash = hash_password(password)
+    user.session_nonce = secrets.token_hex(16)
+    audit.record(session, "password-change" if by == username else "user-password",
+                 username=by, target=username)
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> Optional[User]:
+    """The active user with this name and password, or None. Rehashes old-parameter hashes."""
+    user = get_user(session, (username or "").strip())
+    stored = user.password_hash if user is not None else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password or "")
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def ensure_first_admin(session: Session, env: Mapping[str, str]) -> Optional[str]:
+    """Create the first admin from ADMIN_USERNAME/ADMIN_PASSWORD when there is no user at all."""
+    name, password = env.get("ADMIN_USERNAME", "").strip(), env.get("ADMIN_PASSWORD", "")
+    if not name or not password or count_users(session) > 0:
+        return None
+    create_user(session, name, password, "admin", by="ADMIN_USERNAME")
+    return name

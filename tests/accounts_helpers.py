@@ -1,0 +1,97 @@
+"""Helpers for the accounts/upload tests: an app on the test database, users, and Dash callbacks
+posted the way dash-renderer posts them (output key, outputs, inputs, state, CSRF header)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from etl.db import session_scope
+
+PASSWORDS = {"admin": "admin-password-1", "ana": "analyst-password-1", "vic": "viewer-password-1",
+             "ana2": "analyst-password-2"}
+ROLES = {"admin": "admin", "ana": "analyst", "vic": "viewer", "ana2": "analyst"}
+
+
+def make_app(engine, public_viewing: bool = False):
+    from dashboard import create_app
+
+    app = create_app(engine, load_demo_if_empty=False)
+    app.server.config.update(TESTING=True, PUBLIC_VIEWING=public_viewing)
+    return app
+
+
+def add_users(engine, names=("admin", "ana", "vic")) -> None:
+    from dashboard import users
+
+    with session_scope(engine) as db:
+        for name in names:
+            users.create_user(db, name, PASSWORDS[name], ROLES[name], by="test")
+
+
+def _spec_list(spec: Any) -> list[dict]:
+    return spec if isinstance(spec, list) else [spec]
+
+
+class DashClient:
+    """A Flask test client that speaks Dash's callback protocol."""
+
+    def __init__(self, app):
+        self.app = app
+        self.client = app.server.test_client()
+        self.client.get("/")  # the page sets the session and the CSRF cookie
+
+    def csrf(self) -> str:
+        cookie = self.client.get_cookie("_csrf_token")
+        return cookie.value if cookie else ""
+
+    def callback_key(self, output_id: str) -> str:
+        """The callback_map key of the callback writing to `output_id` (first property match)."""
+        for key in self.app.callback_map:
+            bare = key.split("@")[0]
+            parts = bare[2:-2].split("...") if bare.startswith("..") else [bare]
+            if any(p.rsplit(".", 1)[0] == output_id or p == output_id for p in parts):
+                return key
+        raise KeyError(output_id)
+
+    def payload(self, key: str, values: dict[str, Any], triggered: str | None = None) -> dict:
+        spec = self.app.callback_map[key]
+        bare = key
+        parts = bare[2:-2].split("...") if bare.startswith("..") else [bare]
+        outputs = []
+        for part in parts:
+            ident, prop = part.rsplit(".", 1)
+            prop = prop.split("@")[0]
+            outputs.append({"id": ident, "property": prop})
+
+        def fill(items):
+            filled = []
+            for item in items:
+                name = f"{item['id']}.{item['property']}"
+                filled.append({"id": item["id"], "property": item["property"],
+                               "value": values.get(name)})
+            return filled
+
+        inputs = fill(spec["inputs"])
+        state = fill(spec.get("state", []))
+        changed = [triggered] if triggered else [f"{i['id']}.{i['property']}" for i in inputs[:1]]
+        return {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
+                "inputs": inputs, "state": state, "changedPropIds": changed}
+
+    def post(self, output_id: str, values: dict[str, Any], *, triggered: str | None = None,
+             csrf: bool = True, key: str | None = None):
+        key = key or self.callback_key(output_id)
+        headers = {"X-CSRFToken": self.csrf()} if csrf else {}
+        return self.client.post("/_dash-update-component",
+                                data=json.dumps(self.payload(key, values, triggered)),
+                                content_type="application/json", headers=headers)
+
+    def login(self, name: str, password: str | None = None):
+        response = self.post("login-message", {
+            "login-submit.n_clicks": 1, "login-username.value": name,
+            "login-password.value": PASSWORDS.get(name, "") if password is None else password,
+            "login-next.data": "/", "login-lang.data": "zh"})
+        return response
+
+
+def response_json(response) -> dict:
+    return json.loads(response.get_data(as_text=True))

@@ -194,20 +194,28 @@ def old_portal_value(index: int, year: int) -> float:
 def new_portal_xlsx(*, indicator: str = "国内生产总值 (亿元) ", database: str = "季度数据",
                     periods=("202504SS", "202503SS", "202502SS", "202501SS", "202404SS"),
                     values=(None, "341230.4", "334210.7", "318758.3", "362720.0"),
-                    extra_indicator: str | None = "社会消费品零售总额（亿元） ") -> tuple[bytes, str]:
+                    extra_indicator: str | None = "社会消费品零售总额（亿元） ",
+                    transposed: bool = False) -> tuple[bytes, str]:
     """Layout 4: numbers as text, a trailing-space label, a time range line, quarter codes.
 
-    `values` pairs with `periods` for the first data row (row 4); None = an empty, unreleased column.
+    `values` pairs with `periods` for the first data row (row 4, from column B); None = an empty,
+    unreleased column. transposed: periods down column A from row 4, indicators across row 3.
     """
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "数据"
     sheet["A1"] = f"数据库：{database}"
     sheet["A2"] = "时间：2024年-2025年"
-    sheet.append(["指标", *periods])
-    sheet.append([indicator, *[v for v in values]])
-    if extra_indicator:
-        sheet.append([extra_indicator, *(None if v is None else "123456.7" for v in values)])
+    extra = [None if v is None else "123456.7" for v in values]
+    if transposed:
+        sheet.append(["时间", indicator, *([extra_indicator] if extra_indicator else [])])
+        for period, value, other in zip(periods, values, extra):
+            sheet.append([period, value, *([other] if extra_indicator else [])])
+    else:
+        sheet.append(["指标", *periods])
+        sheet.append([indicator, *values])
+        if extra_indicator:
+            sheet.append([extra_indicator, *extra])
     sheet.append(["注：1. 国内生产总值按当年价格计算。"])
     sheet.append(["2. 根据第五次全国经济普查结果及有关制度规定，对2019-2023年数据进行修订。"])
     sheet.append(["数据来源：国家统计局"])
@@ -281,9 +289,9 @@ def provincial_transposed_xlsx(*, title: str = "2024年上半年全省及各市�
                                unit_line: str = "单位：万元") -> tuple[bytes, str]:
     """Layout 5 transposed: indicator rows (with 绝对值 / 增速 sub-rows), region columns.
 
-    A3 指标 | B3 单位 … no: A 指标 (merged over its two rows) | B 口径 (绝对值 / 增速) | C 全省 | D.. cities.
-    Core value added is in 万元 (the unit line), so normalise must divide by 10,000.
-    Rows: 4 核心产业增加值 绝对值, 5 增速, 6 5G基站数(个) 绝对值, 7 增速.
+    Row 3: A 指标 | B '' | C 全省 | D..P the 13 cities (short names). Column A holds the indicator,
+    merged over its two rows; column B says 绝对值 or 增速. Rows: 4 核心产业增加值 绝对值 (in 万元,
+    the unit line, so normalise divides by 10,000), 5 增速, 6 5G基站数（个） 绝对值, 7 增速.
     """
     book = openpyxl.Workbook()
     sheet = book.active

@@ -271,10 +271,13 @@ def _indicator_head(s: Session, code: str) -> dict:
                 quarterly_cumulative=i.quarterly_cumulative)
 
 
-def _period_filter(years: Optional[list[int]], quarters: Optional[list[int]]) -> list:
+def _period_filter(years: Optional[list[int]], quarters: Optional[list[int]],
+                   since_year: Optional[int] = None) -> list:
     clauses = []
     if years is not None:
         clauses.append(Observation.year.in_(years))
+    if since_year is not None:
+        clauses.append(Observation.year >= since_year)
     if quarters is not None:
         clauses.append(Observation.quarter.in_(quarters))
     return clauses
@@ -282,21 +285,22 @@ def _period_filter(years: Optional[list[int]], quarters: Optional[list[int]]) ->
 
 def _values_with_derived(s: Session, code: str, regions: Optional[list[str]],
                          years: Optional[list[int]] = None,
-                         quarters: Optional[list[int]] = None) -> list[dict]:
+                         quarters: Optional[list[int]] = None,
+                         since_year: Optional[int] = None) -> list[dict]:
     """Current rows of one indicator (reported, plus derived where not reported), unsorted."""
+    period = _period_filter(years, quarters, since_year)
     reported = [dict(_row(m), derived=False, formula=None, inputs=None) for m in s.execute(
-        _current_select([code], regions).where(*_period_filter(years, quarters))).mappings()]
+        _current_select([code], regions).where(*period)).mappings()]
     derivation = _derivation(s, code)
     if derivation is None:
         return reported
     numerators = [_row(m) for m in s.execute(
-        _current_select([derivation.numerator], regions)
-        .where(*_period_filter(years, quarters))).mappings()]
+        _current_select([derivation.numerator], regions).where(*period)).mappings()]
     if derivation.denominator_is_stock:  # year-end values of the same and the previous year
         den_years = None if years is None else sorted({y for x in years for y in (x - 1, x)})
-        den_filter = _period_filter(den_years, [0])
+        den_filter = _period_filter(den_years, [0], None if since_year is None else since_year - 1)
     else:
-        den_filter = _period_filter(years, quarters)
+        den_filter = period
     denominators = [_row(m) for m in s.execute(
         _current_select([derivation.denominator], regions).where(*den_filter)).mappings()]
     have = {_key(r) for r in reported}
@@ -347,9 +351,7 @@ def series(db: Db, indicator: str, regions: Union[str, Iterable[str]], *,
     quarters = {"quarterly": [1, 2, 3, 4], "annual": [0], "all": None}[frequency]
     with _reading(db) as s:
         head = _indicator_head(s, indicator)
-        rows = _values_with_derived(s, indicator, region_codes, None, quarters)
-    if since_year is not None:
-        rows = [r for r in rows if r["year"] >= since_year]
+        rows = _values_with_derived(s, indicator, region_codes, None, quarters, since_year)
     if frequency == "quarterly":
         rows = _pick_basis(head, rows, basis)
     elif basis is not None:
@@ -498,28 +500,30 @@ def data_vintage(db: Db) -> Optional[dict]:
      from a demo batch), 'demo_batches', 'loaded_batches'}.
     """
     with _reading(db) as s:
-        loaded = s.execute(select(Batch.id, Batch.is_demo, Batch.loaded_at)
-                           .where(Batch.status == "loaded")).all()
+        batches = s.execute(select(Batch.id, Batch.status, Batch.is_demo, Batch.loaded_at)).all()
+        loaded = [b for b in batches if b.status == "loaded"]
         if not loaded:
             return None
-        ids = [b.id for b in loaded]
-        # a whole year sorts with its fourth quarter; quarterly data name the quarter
-        quarter_rank = func.coalesce(func.nullif(Observation.quarter, 0), 4)
-        top = s.execute(
-            select(Observation.year, func.max(quarter_rank).label("q"),
-                   func.max(Observation.quarter).label("max_quarter"))
-            .where(Observation.is_current.is_(True), Observation.batch_id.in_(ids))
-            .group_by(Observation.year).order_by(Observation.year.desc()).limit(1)).first()
-        if top is None:
+        # is_current already excludes rolled-back batches; the explicit filter is a safety net
+        # that costs nothing in the usual case (no rolled-back batch), unlike an IN over all ids
+        current = [Observation.is_current.is_(True)]
+        rolled_back = [b.id for b in batches if b.status != "loaded"]
+        if rolled_back:
+            current.append(Observation.batch_id.notin_(rolled_back))
+        # two aggregate scans (no index on year): ~0.1 s on a million rows; cache the result
+        # keyed by data_stamp()
+        year = s.scalar(select(func.max(Observation.year)).where(*current))
+        if year is None:
             return None
+        quarter = s.scalar(select(func.max(Observation.quarter))
+                           .where(*current, Observation.year == year)) or 0
         demo_ids = [b.id for b in loaded if b.is_demo]
         any_demo = bool(demo_ids) and s.scalar(select(exists().where(
             Observation.batch_id.in_(demo_ids), Observation.is_current.is_(True))))
-    quarter = top.q if top.max_quarter else 0
     basis = "quarter" if quarter else "annual"
-    return dict(year=top.year, quarter=quarter,
-                period_zh=period_label(top.year, quarter, basis, "zh"),
-                period_en=period_label(top.year, quarter, basis, "en"),
+    return dict(year=year, quarter=quarter,
+                period_zh=period_label(year, quarter, basis, "zh"),
+                period_en=period_label(year, quarter, basis, "en"),
                 loaded_at=max(b.loaded_at for b in loaded), any_demo=bool(any_demo),
                 demo_batches=len(demo_ids), loaded_batches=len(loaded))
 

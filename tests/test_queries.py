@@ -110,6 +110,9 @@ def test_derived_per_10k_uses_year_end_population(engine):
     assert q2[0]["value"] == pytest.approx(91880.0 / 3062.0)
     assert q2[0]["inputs"][1]["year"] == 2023 and q2[0]["period_zh"] == "2024年第二季度"
     assert q2[0]["inputs"][0]["period_zh"] == "2024年第二季度末"
+    # since_year filters in SQL; the denominator still reaches back to the previous year-end
+    assert [r["year"] for r in queries.series(engine, "fiveg_per_10k", [HLJ], since_year=2024)] == [2024]
+    assert queries.series(engine, "fiveg_per_10k", [HLJ], since_year=2025) == []
     annual = queries.series(engine, "fiveg_per_10k", [HLJ], frequency="annual")
     # a whole year uses the same year's year-end population: 99967 / 3029 = 33.003...
     assert [(r["year"], round(r["value"], 3)) for r in annual] == [(2024, round(99967 / 3029, 3))]

@@ -532,14 +532,18 @@ def _national_verdict_text(verdict: dict, ratios: list[AnnualPoint], nat: dict, 
 # --- all targets, and the summary -----------------------------------------------------------------
 
 def assess_targets(db, *, target_set: Optional[str] = None, region: Optional[str] = None,
-                   as_of_year: Optional[int] = None) -> list[dict]:
+                   target_id: Optional[int] = None, as_of_year: Optional[int] = None) -> list[dict]:
     """Fetch (etl.queries) and assess every target, in target-set order.
 
+    db: a Session or an Engine. target_set / target_id: only those targets.
     region: assess every target for this region instead of the target's own (e.g. a city against
-    the provincial targets); default: each target for the region it was set for.
+    the provincial targets); default: each target for the region it was set for. An unknown
+    region raises KeyError.
     """
-    with queries._reading(db) as session:  # one session for all the small queries
+    with queries.reading(db) as session:  # one session for all the small queries
         found = queries.targets(session, target_set=target_set)
+        if target_id is not None:
+            found = [t for t in found if t.id == target_id]
         other = None
         if region is not None:
             match = [r for r in queries.region_list(session) if r["code"] == region]

@@ -58,7 +58,9 @@ _QUARTER_ZH = {1: "一", 2: "二", 3: "三", 4: "四"}
 # --- plumbing ----------------------------------------------------------------------------------
 
 @contextmanager
-def _reading(db: Db) -> Iterator[Session]:
+def reading(db: Db) -> Iterator[Session]:
+    """A Session for reading: the one given, or a new one on an Engine (closed afterwards).
+    Use it to run several query functions in one session."""
     if isinstance(db, Session):
         yield db
         return
@@ -108,7 +110,7 @@ def period_sort_key(year: int, quarter: int) -> tuple[int, int, int]:
 
 def indicator_list(db: Db) -> list[dict]:
     """Every indicator of the catalog, in catalog order, with unit, definition, direction, source."""
-    with _reading(db) as s:
+    with reading(db) as s:
         rows = s.scalars(select(Indicator).order_by(Indicator.sort_order)).all()
         return [dict(code=i.code, name_zh=i.name_zh, name_en=i.name_en, unit=i.unit,
                      unit_en=i.unit_en, direction=i.direction, measure=i.measure,
@@ -124,7 +126,7 @@ def region_list(db: Db, *, level: Optional[str] = None, parent: Optional[str] = 
         query = query.where(Region.level == level)
     if parent:
         query = query.where(Region.parent_code == parent)
-    with _reading(db) as s:
+    with reading(db) as s:
         return [dict(code=r.code, name_zh=r.name_zh, short_zh=r.short_zh, name_en=r.name_en,
                      level=r.level, parent_code=r.parent_code) for r in s.scalars(query)]
 
@@ -177,7 +179,7 @@ def current_observations(db: Db, indicator: Union[str, Iterable[str], None] = No
         Observation.basis)
     if limit is not None:
         query = query.limit(limit)
-    with _reading(db) as s:
+    with reading(db) as s:
         return [_row(m) for m in s.execute(query).mappings()]
 
 
@@ -349,7 +351,7 @@ def series(db: Db, indicator: str, regions: Union[str, Iterable[str]], *,
     """
     region_codes = _codes(regions)
     quarters = {"quarterly": [1, 2, 3, 4], "annual": [0], "all": None}[frequency]
-    with _reading(db) as s:
+    with reading(db) as s:
         head = _indicator_head(s, indicator)
         rows = _values_with_derived(s, indicator, region_codes, None, quarters, since_year)
     if frequency == "quarterly":
@@ -370,7 +372,7 @@ def region_values(db: Db, indicator: str, year: int, quarter: int = 0, *,
     Heilongjiang). Derived values are included. Each row dict gets `rank` (1 = best, following the
     indicator's direction; equal values share a rank and keep the regions' order). Regions without a value are left out.
     """
-    with _reading(db) as s:
+    with reading(db) as s:
         head = _indicator_head(s, indicator)
         codes = _codes(regions) or [r["code"] for r in region_list(s, level=level, parent=parent)]
         rows = _values_with_derived(s, indicator, codes, [year], [quarter])
@@ -402,7 +404,7 @@ def latest_periods(db: Db, indicators: Union[str, Iterable[str]],
     """
     result: dict[tuple[str, str], dict] = {}
     region_codes = _codes(regions)
-    with _reading(db) as s:
+    with reading(db) as s:
         for code in _codes(indicators):
             head = _indicator_head(s, code)
             for row in _values_with_derived(s, code, region_codes):
@@ -467,7 +469,7 @@ def targets(db: Db, target_set: Optional[str] = None, region: Optional[str] = No
         query = query.where(Target.region_code == region)
     if indicator:
         query = query.where(Target.indicator_code == indicator)
-    with _reading(db) as s:
+    with reading(db) as s:
         return [TargetInfo(
             id=t.id, target_set_code=ts.code, set_name_zh=ts.name_zh, set_name_en=ts.name_en,
             set_issuer_zh=ts.issuer_zh, set_issued_on=ts.issued_on, set_source=ts.source,
@@ -483,7 +485,7 @@ def targets(db: Db, target_set: Optional[str] = None, region: Optional[str] = No
 
 def target_sets(db: Db) -> list[dict]:
     """The target sets (policy documents), in order."""
-    with _reading(db) as s:
+    with reading(db) as s:
         return [dict(code=t.code, name_zh=t.name_zh, name_en=t.name_en, issuer_zh=t.issuer_zh,
                      issued_on=t.issued_on, source=t.source, base_year=t.base_year,
                      target_year=t.target_year)
@@ -499,7 +501,7 @@ def data_vintage(db: Db) -> Optional[dict]:
      'period_en', 'loaded_at' (newest load time of a loaded batch), 'any_demo' (a current value comes
      from a demo batch), 'demo_batches', 'loaded_batches'}.
     """
-    with _reading(db) as s:
+    with reading(db) as s:
         batches = s.execute(select(Batch.id, Batch.status, Batch.is_demo, Batch.loaded_at)).all()
         loaded = [b for b in batches if b.status == "loaded"]
         if not loaded:
@@ -541,7 +543,7 @@ def observation_versions(db: Db, indicator: str, region: str, year: int, quarter
                     Observation.year == year, Observation.quarter == quarter,
                     Observation.basis == basis)
              .order_by(Observation.version.desc()))
-    with _reading(db) as s:
+    with reading(db) as s:
         return [dict(m) for m in s.execute(query).mappings()]
 
 
@@ -551,13 +553,13 @@ def batch_list(db: Db, *, limit: Optional[int] = None) -> list[dict]:
     query = select(Batch).order_by(Batch.id.desc())
     if limit is not None:
         query = query.limit(limit)
-    with _reading(db) as s:
+    with reading(db) as s:
         return [_batch_dict(b) for b in s.scalars(query)]
 
 
 def batch_detail(db: Db, batch_id: int) -> Optional[dict]:
     """One batch with its validation report, notes and source lines."""
-    with _reading(db) as s:
+    with reading(db) as s:
         batch = s.get(Batch, batch_id)
         return None if batch is None else dict(_batch_dict(batch), report=batch.report)
 
@@ -575,7 +577,7 @@ def _batch_dict(b: Batch) -> dict:
 def data_stamp(db: Db) -> str:
     """A short string that changes whenever data change (a load or a rollback): a cache key part.
     Reads only the small batches table."""
-    with _reading(db) as s:
+    with reading(db) as s:
         count, last_id, last_rollback = s.execute(
             select(func.count(Batch.id), func.max(Batch.id), func.max(Batch.rolled_back_at))).one()
     return f"{count}-{last_id or 0}-{last_rollback or ''}"

@@ -275,6 +275,8 @@ def test_assess_targets_on_the_seeded_database(engine):
     assert missing["status"] == "insufficient_data" and missing["latest_value"] is None
     summary = progress.summarise(results)
     assert summary["total"] == 12 and summary["met_or_on_track"] == 2
+    (one,) = progress.assess_targets(engine, target_id=share["target_id"], as_of_year=2025)
+    assert one == share
     # a city assessed against the provincial targets
     city = progress.assess_targets(engine, region="230100", target_set="digital-longjiang-2021")
     assert {r["region_code"] for r in city} == {"230100"} and len(city) == 8

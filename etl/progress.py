@@ -271,6 +271,7 @@ def _trend(points: list[AnnualPoint], base_year: int, goal: float, tolerance: fl
         out["status"] = ACHIEVED if achieved else INSUFFICIENT
         out["notes_zh"].append("基年值为零或正负号改变，无法计算年均增速")
         out["notes_en"].append("the base value is zero or the sign changed: no growth rate")
+        out["projection"] = _projection(latest, base, None, goal, target_year)  # linear only
         return out
     observed = cagr(latest.value, base.value, latest.year, base.year)
     out["observed"] = observed

@@ -132,6 +132,9 @@ def test_zero_base_is_insufficient():
     result = progress.assess(target, [row(2020, 0.0), row(2023, 50.0)], as_of_year=2024)
     assert result["status"] == "insufficient_data"
     assert result["explanation"]["notes_en"]
+    # only the straight line projects: 50 + (50 - 0) / 3 * 2 = 83.3 in 2025
+    assert result["projection"]["at_observed_cagr"] is None
+    assert result["projection"]["linear"] == pytest.approx(83.333, abs=1e-3)
     # full coverage is met at 100%
     assert progress.assess(target, [row(2020, 40.0), row(2023, 100.0)],
                            as_of_year=2024)["status"] == "achieved"

@@ -162,6 +162,8 @@ class _Lines:
 
 
 def _is_text_line(text: str) -> bool:
+    if not any(mark in text for mark in ":：.、"):
+        return False
     return bool(_META_LINE.match(text) or _SOURCE_LINE.match(text) or _NOTE_LINE.match(text))
 
 
@@ -252,23 +254,27 @@ def extract_sheet(sheet: Sheet, resolver: LabelResolver | Catalog) -> WorkbookEx
 def _split_lines(grid: _Grid, resolver: LabelResolver) -> tuple[_Lines, list[int]]:
     """Title / metadata lines, the table's row indices, and note / source lines."""
     lines = _Lines()
-    shape = []  # per row: list of non-empty (col, text) after unit cells are set aside
+    shape = []  # per row: non-empty (col, value) after unit cells are set aside; text made lazily
     for r, row in enumerate(grid.rows):
         cells = []
         for c, value in enumerate(row):
-            text = label_text(value)
-            if not text:
+            if type(value) is str:
+                value = value.strip()
+                if not value:
+                    continue
+                if c > 0 and "单位" in value and re.match(r"^\s*(计量单位|单位)\s*[:：]", value):
+                    lines.add(value, footer=False)  # a unit note at the right end of a title row
+                    continue
+            elif value is None:
                 continue
-            if re.match(r"^\s*(计量单位|单位)\s*[:：]", text) and c > 0:
-                lines.add(text, footer=False)  # a unit note at the right end of a title row
-                continue
-            cells.append((c, text))
+            cells.append((c, value))
         shape.append(cells)
-    multi = [r for r, cells in enumerate(shape) if len(cells) >= 2 and not _is_text_line(cells[0][1])]
+    multi = [r for r, cells in enumerate(shape)
+             if len(cells) >= 2 and not _is_text_line(label_text(cells[0][1]))]
     if not multi:
         for cells in shape:
-            for _, text in cells:
-                lines.add(text, footer=False)
+            for _, value in cells:
+                lines.add(label_text(value), footer=False)
         return lines, []
     start, end = multi[0], multi[-1]
     table_rows: list[int] = []
@@ -276,9 +282,9 @@ def _split_lines(grid: _Grid, resolver: LabelResolver) -> tuple[_Lines, list[int
     for r, cells in enumerate(shape):
         if not cells:
             continue
-        first = cells[0][1]
+        first = label_text(cells[0][1])
         if r < start:
-            lines.add(" ".join(t for _, t in cells), footer=False)
+            lines.add(" ".join(label_text(v) for _, v in cells), footer=False)
         elif r <= end and not _is_text_line(first):
             table_rows.append(r)
         elif r > end and not footer and len(cells) == 1 and not _is_text_line(first) and (
@@ -286,8 +292,8 @@ def _split_lines(grid: _Grid, resolver: LabelResolver) -> tuple[_Lines, list[int
             table_rows.append(r)  # a last data row whose values are all missing
         else:
             footer = footer or r > end  # after the table, everything is notes and sources
-            for _, text in cells:
-                lines.add(text, footer=True)
+            for _, value in cells:
+                lines.add(label_text(value), footer=True)
     return lines, table_rows
 
 
@@ -313,8 +319,10 @@ def _extract_template(name: str, grid: _Grid, rows: list[int], cols: dict[str, i
     uc, bc, sc, nc = cols.get("unit"), cols.get("basis"), cols.get("source"), cols.get("note")
     sources: dict[str, None] = {}
     notes: dict[str, None] = {}
+    letters = {c: cell_ref(0, c)[:-1] for c in (vc, ic, rc, pc)}
     for r in rows[1:]:
         raw = grid.raw(r, vc)
+        line = str(r + 1)
         unit = label_text(grid.raw(r, uc)) if uc is not None else ""
         basis = label_text(grid.raw(r, bc)) if bc is not None else ""
         if sc is not None and label_text(grid.raw(r, sc)):
@@ -322,10 +330,10 @@ def _extract_template(name: str, grid: _Grid, rows: list[int], cols: dict[str, i
         if nc is not None and label_text(grid.raw(r, nc)):
             notes[label_text(grid.raw(r, nc))] = None
         out.values.append(RawValue(
-            name, cell_ref(r, vc), raw,
+            name, letters[vc] + line, raw,
             region_label=label_text(grid.raw(r, rc)), indicator_label=label_text(grid.raw(r, ic)),
-            period_label=label_text(grid.raw(r, pc)),
-            region_cell=cell_ref(r, rc), indicator_cell=cell_ref(r, ic), period_cell=cell_ref(r, pc),
+            period_label=label_text(grid.raw(r, pc)), region_cell=letters[rc] + line,
+            indicator_cell=letters[ic] + line, period_cell=letters[pc] + line,
             unit_hint=unit or None, basis_hint=_BASIS_VALUES.get(basis.casefold()) if basis else None))
     out.sources.extend(sources)
     out.notes.extend(notes)

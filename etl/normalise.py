@@ -117,13 +117,13 @@ def _valid_year(year: int) -> bool:
 
 def label_text(raw: object) -> str:
     """A label cell as text: 2024.0 -> '2024', None -> '', strings stripped (incl. U+3000)."""
+    if type(raw) is str:
+        return raw.strip()  # str.strip() also drops U+3000 and no-break spaces
     if raw is None:
         return ""
-    if isinstance(raw, bool):
-        return str(raw)
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
-    return str(raw).strip().strip("\u3000\xa0").strip()
+    return str(raw).strip()
 
 
 def _period_rest(rest: str) -> tuple[int, Optional[str], bool] | None:

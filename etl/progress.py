@@ -383,7 +383,7 @@ def _assess_values(result: dict, target, points: list[AnnualPoint], goal: float,
     result.update(
         goal=goal, gap=None if latest is None else latest.value - goal,
         gap_unit_zh=gap_unit[0], gap_unit_en=gap_unit[1],
-        share_covered=_share_covered(latest, base, goal),
+        share_covered=_share_covered(latest, base, goal, d),
         verdict=verdict,
         projection=trend["projection"] and dict(trend["projection"], measured="value"),
         explanation=_explanation(trend, goal, target, d, points, "value"))
@@ -400,8 +400,10 @@ def _latest_fields(latest: Optional[AnnualPoint]) -> dict:
                 latest_complete=latest.complete)
 
 
-def _share_covered(latest, base, goal) -> Optional[float]:
-    if latest is None or base is None or abs(goal - base.value) < EPSILON:
+def _share_covered(latest, base, goal, d: int) -> Optional[float]:
+    """(x_now - x_base) / (target - x_base); None when the base already met the target (then
+    there was no way to cover and the fraction would mean nothing)."""
+    if latest is None or base is None or d * (goal - base.value) <= EPSILON:
         return None
     return (latest.value - base.value) / (goal - base.value) + 0.0  # + 0.0: no "-0%"
 
@@ -495,7 +497,7 @@ def _assess_national(result: dict, target, points: list[AnnualPoint], nation: li
         newest_own_value=own.value if own else None,
         newest_own_period_zh=own.period_zh if own else None,
         newest_own_period_en=own.period_en if own else None,
-        share_covered=_share_covered(latest, trend["base"], 1.0),
+        share_covered=_share_covered(latest, trend["base"], 1.0, d),
         verdict=verdict,
         projection=trend["projection"] and dict(trend["projection"], measured="ratio_to_national"),
         explanation=_explanation(trend, 1.0, target, d, ratios, "ratio_to_national"))

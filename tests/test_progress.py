@@ -74,6 +74,9 @@ def test_target_already_met():
     assert result["status"] == "achieved"
     assert result["gap"] == pytest.approx(0.5)
     assert result["share_covered"] == pytest.approx(3.5 / 3)
+    # a base already above the target: achieved, and no "share of the way" to speak of
+    above = progress.assess(make_target(), [row(2020, 12.0), row(2024, 13.0)], as_of_year=2025)
+    assert above["status"] == "achieved" and above["share_covered"] is None
 
 
 def test_approximately_met_within_tolerance():
@@ -325,3 +328,17 @@ def test_cli_prints_a_table_and_json(engine, capsys):
 def test_target_info_is_plain_data():
     target = make_target()
     assert dataclasses.asdict(target)["value"] == 10.0
+
+
+def test_every_seeded_target_gets_a_status_on_the_demo_data(engine, tmp_path):
+    from etl.demo import load_demo
+
+    load_demo(engine, work_dir=tmp_path)
+    results = progress.assess_targets(engine)
+    assert len(results) == 12
+    for r in results:  # the demo covers every targeted indicator for the province, 2019-2025
+        assert r["latest_value"] is not None, r["indicator_code"]
+        assert r["status"] != "insufficient_data", r["indicator_code"]
+        assert r["verdict"]["kind"] in ("final", "partial"), r["indicator_code"]
+    summary = progress.summarise(results)
+    assert summary["total"] == 12 and summary["headline_zh"].startswith("12项目标中")

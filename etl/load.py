@@ -1,0 +1,295 @@
+"""Loading checked values into SQL: plan the changes, then apply them, in one transaction per file.
+
+- `plan_changes(session, values)` compares the file's values with the current ones: new keys,
+  revised values (old -> new, with the old version) and unchanged values. It reads the stored rows
+  of the touched (indicator, region) pairs in a few queries, not one per value.
+- `apply_plan(session, plan, ...)` writes a batch and the new versions. A value is never updated in
+  place: a revision is a new row with version = max(version) + 1 and the previous current row only
+  loses its is_current flag. Rows go in with Core executemany inserts.
+- `rollback_batch(session, batch_id, ...)` marks a batch rolled back; for each key it touched the
+  newest version from a batch that is still loaded becomes current again.
+- `load_with_retry(engine, work)` runs plan + apply in a transaction, retried when two loads race
+  (the unique constraint on (key, version) fires, or SQLite reports the database locked): the loser
+  plans again against the winner's values, so versions never collide and files never mix.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Optional, TypeVar
+
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from etl.db import session_scope
+from etl.models import Batch, Observation, utcnow
+from etl.records import Value
+from etl.report import Changes, Report, Revision
+
+Key = tuple[str, str, int, int, str]
+CHUNK = 5000  # rows per executemany / ids per UPDATE ... IN
+RETRIES = 6
+T = TypeVar("T")
+
+
+def same_value(a: float, b: float) -> bool:
+    """Equal as statistics: the same text parses to the same float; 1e-9 absorbs unit arithmetic."""
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+class BatchError(Exception):
+    """A rollback that cannot be done; message_zh / message_en say why."""
+
+    def __init__(self, message_zh: str, message_en: str):
+        super().__init__(f"{message_zh} / {message_en}")
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+
+class BatchNotFound(BatchError, LookupError):
+    pass
+
+
+class BatchAlreadyRolledBack(BatchError):
+    pass
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    id: int
+    value: float
+    version: int
+    batch_id: int
+
+
+@dataclass
+class ChangePlan:
+    """What loading the values would do, against the database as it was when planned."""
+
+    new: list[tuple[Value, int]] = field(default_factory=list)  # (value, version to write)
+    revised: list[Revision] = field(default_factory=list)
+    unchanged: list[Value] = field(default_factory=list)
+    values: dict[Key, Value] = field(default_factory=dict)  # the file's value per key (revisions)
+    superseded_ids: list[int] = field(default_factory=list)  # current rows the revisions replace
+    current: dict[Key, float] = field(default_factory=dict)  # stored current values of the file's
+    # indicators and regions (every period), for etl.validate.check_against_current
+
+    @property
+    def is_noop(self) -> bool:
+        return not self.new and not self.revised
+
+    def changes(self) -> Changes:
+        return Changes(new=len(self.new), revised=list(self.revised), unchanged=len(self.unchanged))
+
+    def digest(self) -> str:
+        """A fingerprint of the planned writes and the versions they replace: the uploads page
+        stores it with a preview and commits only if the plan is still the same."""
+        h = hashlib.sha256()
+        for v, version in sorted(self.new, key=lambda item: item[0].key):
+            h.update(repr((v.key, repr(v.value), version)).encode())
+        for r in sorted(self.revised, key=lambda r: (r.indicator_code, r.region_code, r.year,
+                                                      r.quarter, r.basis)):
+            h.update(repr((r.indicator_code, r.region_code, r.year, r.quarter, r.basis,
+                           r.old_version, repr(r.new_value))).encode())
+        h.update(f"unchanged={len(self.unchanged)}".encode())
+        return h.hexdigest()
+
+    def summary(self) -> dict[str, Any]:
+        return {"new": len(self.new), "revised": len(self.revised), "unchanged": len(self.unchanged),
+                "digest": self.digest()}
+
+
+# --- reading what is stored --------------------------------------------------------------------------
+
+def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def stored_rows(session: Session, keys: Iterable[Key]) -> tuple[dict[Key, StoredRow], dict[Key, int],
+                                                               dict[Key, float]]:
+    """(current row per key, max version per key, every current value of the touched
+    indicators x regions) for the given keys, in one query per group of indicators."""
+    keys = set(keys)
+    pairs: dict[str, set[str]] = defaultdict(set)
+    for key in keys:
+        pairs[key[0]].add(key[1])
+    current: dict[Key, StoredRow] = {}
+    max_version: dict[Key, int] = {}
+    context: dict[Key, float] = {}
+    columns = (Observation.id, Observation.indicator_code, Observation.region_code, Observation.year,
+               Observation.quarter, Observation.basis, Observation.value, Observation.version,
+               Observation.is_current, Observation.batch_id)
+    for indicator, regions in pairs.items():
+        query = select(*columns).where(Observation.indicator_code == indicator,
+                                       Observation.region_code.in_(sorted(regions)))
+        for row in session.execute(query):
+            key = (row.indicator_code, row.region_code, row.year, row.quarter, row.basis)
+            if row.is_current:
+                context[key] = row.value
+            if key not in keys:
+                continue
+            if row.version > max_version.get(key, 0):
+                max_version[key] = row.version
+            if row.is_current:
+                current[key] = StoredRow(row.id, row.value, row.version, row.batch_id)
+    return current, max_version, context
+
+
+def plan_changes(session: Session, values: list[Value]) -> ChangePlan:
+    """New / revised / unchanged, against the current values. Values must have unique keys
+    (etl.validate rejects duplicates first)."""
+    plan = ChangePlan()
+    by_key = {}
+    for v in values:
+        by_key.setdefault(v.key, v)
+    plan.values = by_key
+    current, max_version, plan.current = stored_rows(session, by_key)
+    for key, v in by_key.items():
+        stored = current.get(key)
+        version = max_version.get(key, 0) + 1
+        if stored is None:
+            plan.new.append((v, version))
+        elif same_value(stored.value, v.value):
+            plan.unchanged.append(v)
+        else:
+            plan.revised.append(Revision(
+                v.indicator_code, v.region_code, v.year, v.quarter, v.basis, stored.value, v.value,
+                stored.version, version, stored.batch_id, v.sheet, v.cell, v.raw_value))
+            plan.superseded_ids.append(stored.id)
+    return plan
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+def _row(v: Value, version: int, batch_id: int) -> dict[str, Any]:
+    return dict(indicator_code=v.indicator_code, region_code=v.region_code, year=v.year,
+                quarter=v.quarter, basis=v.basis, value=v.value, version=version, is_current=True,
+                batch_id=batch_id, sheet=v.sheet[:100], cell=v.cell[:16], raw_value=v.raw_value[:100])
+
+
+def apply_plan(session: Session, plan: ChangePlan, *, file_name: str, sha256: str, loaded_by: str,
+               report: Optional[Report] = None, notes: Iterable[str] = (),
+               sources: Iterable[str] = (), is_demo: bool = False, is_reference: bool = False,
+               values_skipped: int = 0,
+               progress: Optional[Callable[[str, int, int], None]] = None) -> Batch:
+    """Write a batch and its new versions (inside the caller's transaction); returns the batch."""
+    batch = Batch(file_name=file_name[:255], sha256=sha256, loaded_by=loaded_by[:80], loaded_at=utcnow(),
+                  status="loaded", is_demo=is_demo, is_reference=is_reference,
+                  values_read=report.values_read if report is not None else len(plan.values),
+                  values_new=len(plan.new), values_revised=len(plan.revised),
+                  values_unchanged=len(plan.unchanged), values_skipped=values_skipped,
+                  report={}, notes=list(notes), source_lines=list(sources))
+    session.add(batch)
+    session.flush()
+    for ids in _chunks(plan.superseded_ids):
+        session.execute(update(Observation).where(Observation.id.in_(ids)).values(is_current=False)
+                        .execution_options(synchronize_session=False))
+    rows = [_row(v, version, batch.id) for v, version in plan.new]
+    rows += [_row(plan.values[(r.indicator_code, r.region_code, r.year, r.quarter, r.basis)],
+                  r.new_version, batch.id) for r in plan.revised]
+    table = Observation.__table__
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(table), rows[start:start + CHUNK])
+        if progress:
+            progress("load", min(start + CHUNK, len(rows)), len(rows))
+    if report is not None:
+        report.batch_id = batch.id
+        report.status = "loaded"
+        report.changes = plan.changes()
+        # a 200,000-value revision list would be a 40 MB JSON cell: the batch keeps the first 5,000
+        batch.report = report.to_dict(max_revisions=5000)
+    session.flush()
+    return batch
+
+
+# --- rollback ----------------------------------------------------------------------------------------
+
+def rollback_batch(session: Session, batch_id: int, *, user: str, reason: str = "") -> Batch:
+    """Mark the batch rolled back and make, for each key it touched, the newest version from a
+    batch still loaded current again. Raises BatchNotFound / BatchAlreadyRolledBack."""
+    batch = session.get(Batch, batch_id, with_for_update=True)
+    if batch is None:
+        raise BatchNotFound(f"批次 {batch_id} 不存在。", f"Batch {batch_id} does not exist.")
+    if batch.status == "rolled_back":
+        raise BatchAlreadyRolledBack(
+            f"批次 {batch_id} 已于 {batch.rolled_back_at:%Y-%m-%d %H:%M} 由 {batch.rolled_back_by} 回滚，不能再次回滚。",
+            f"Batch {batch_id} was already rolled back on {batch.rolled_back_at:%Y-%m-%d %H:%M} by "
+            f"{batch.rolled_back_by}; it cannot be rolled back twice.")
+    batch.status = "rolled_back"
+    batch.rolled_back_at = utcnow()
+    batch.rolled_back_by = user[:80]
+    batch.rollback_reason = reason
+    session.flush()
+    keys = {(r.indicator_code, r.region_code, r.year, r.quarter, r.basis) for r in session.execute(
+        select(Observation.indicator_code, Observation.region_code, Observation.year,
+               Observation.quarter, Observation.basis).where(Observation.batch_id == batch_id))}
+    refresh_current(session, keys)
+    return batch
+
+
+def refresh_current(session: Session, keys: set[Key]) -> None:
+    """Set is_current on exactly the newest version from a loaded batch, for each key."""
+    pairs: dict[str, set[str]] = defaultdict(set)
+    for key in keys:
+        pairs[key[0]].add(key[1])
+    best: dict[Key, tuple[int, int]] = {}  # key -> (version, id) of the newest loaded version
+    flagged: dict[Key, list[int]] = defaultdict(list)  # rows currently flagged current
+    for indicator, regions in pairs.items():
+        query = (select(Observation.id, Observation.indicator_code, Observation.region_code,
+                        Observation.year, Observation.quarter, Observation.basis,
+                        Observation.version, Observation.is_current, Batch.status)
+                 .join(Batch, Batch.id == Observation.batch_id)
+                 .where(Observation.indicator_code == indicator,
+                        Observation.region_code.in_(sorted(regions))))
+        for row in session.execute(query):
+            key = (row.indicator_code, row.region_code, row.year, row.quarter, row.basis)
+            if key not in keys:
+                continue
+            if row.is_current:
+                flagged[key].append(row.id)
+            if row.status == "loaded" and (key not in best or row.version > best[key][0]):
+                best[key] = (row.version, row.id)
+    keep = {ident for _, ident in best.values()}
+    clear = [ident for ids in flagged.values() for ident in ids if ident not in keep]
+    already = {ident for ids in flagged.values() for ident in ids}
+    make = [ident for ident in keep if ident not in already]
+    for ids in _chunks(clear):
+        session.execute(update(Observation).where(Observation.id.in_(ids)).values(is_current=False)
+                        .execution_options(synchronize_session=False))
+    for ids in _chunks(make):
+        session.execute(update(Observation).where(Observation.id.in_(ids)).values(is_current=True)
+                        .execution_options(synchronize_session=False))
+    session.flush()
+
+
+# --- two loads at the same moment --------------------------------------------------------------------
+
+def _is_race(exc: Exception) -> bool:
+    """A conflict that a fresh attempt resolves: the version constraint, a lock, a deadlock or a
+    serialization failure. Other integrity errors (a bad foreign key) are real and re-raised."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if isinstance(exc, IntegrityError):
+        return "uq_observation_version" in text or (
+            "unique constraint failed" in text and "observations." in text)
+    if isinstance(exc, OperationalError):
+        return any(word in text for word in ("locked", "busy", "deadlock", "serializ", "could not obtain lock"))
+    return False
+
+
+def run_with_retry(engine: Engine, work: Callable[[Session], T], *, attempts: int = RETRIES) -> T:
+    """Run work(session) in one transaction; on a race with another load, roll back and run again."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with session_scope(engine) as session:
+                return work(session)
+        except (IntegrityError, OperationalError) as exc:
+            if attempt == attempts or not _is_race(exc):
+                raise
+            time.sleep(random.uniform(0.05, 0.2) * attempt)
+    raise AssertionError("unreachable")

@@ -1,0 +1,188 @@
+"""The whole chain for one file: read -> extract -> normalise -> validate -> (plan -> load), with a Report.
+
+- `check_file(data, name, catalog)`: no database; every problem of the file, never a traceback.
+- `preview_file(engine, data, name)`: check, then compare with the database (new / revised /
+  unchanged) without writing: what the upload page shows before the analyst commits.
+- `ingest_file(engine, data, name, loaded_by=...)`: check, then plan and load in one transaction.
+  Status 'rejected' (errors: nothing written), 'unchanged' (every value already current: no batch),
+  'dry-run' (planned, nothing written), 'stale' (expected_digest given and the plan differs from the
+  one previewed: nothing written) or 'loaded'.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional
+
+from sqlalchemy import Engine, select
+
+from etl.catalog import load_catalog
+from etl.db import ensure_db, is_initialised, session_scope
+from etl.load import ChangePlan, apply_plan, plan_changes, run_with_retry
+from etl.models import Batch
+from etl.normalise import normalise_values, parse_number
+from etl.read import FileRejected, read_workbook
+from etl.layout import extract_workbook
+from etl.records import ERROR, Catalog, Problem, Value
+from etl.report import Report, rejected_report
+from etl.validate import check_against_current, check_values
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class CheckResult:
+    report: Report
+    values: list[Value] = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    report: Report
+    values: list[Value] = field(default_factory=list)
+    plan: Optional[ChangePlan] = None
+
+
+@dataclass
+class IngestOutcome:
+    status: str  # loaded | rejected | unchanged | dry-run | stale
+    report: Report
+    batch_id: Optional[int] = None
+    plan: Optional[ChangePlan] = None
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _is_missing(raw) -> bool:
+    if raw is None or raw == "":
+        return True
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return False
+    return parse_number(raw).missing
+
+
+def _internal_error(file_name: str, stage: str, exc: Exception) -> Problem:
+    log.exception("unexpected error while %s %s", stage, file_name)
+    return Problem("bad-file", ERROR,
+                   f"文件“{file_name}”无法处理（{stage}时出现意外错误：{type(exc).__name__}）。请将文件发给系统管理员。",
+                   f"File {file_name!r} could not be processed (unexpected {type(exc).__name__} while "
+                   f"{stage}: {exc}). Please send the file to the administrator.")
+
+
+def check_file(data: bytes, file_name: str, catalog: Catalog, *, skip_unknown: bool = False,
+               progress: Optional[Progress] = None) -> CheckResult:
+    """Read, extract, normalise and check a file; the report holds every problem, sorted."""
+    sha = sha256_of(data)
+    try:
+        workbook = read_workbook(data, file_name)
+    except FileRejected as rejected:
+        return CheckResult(rejected_report(file_name, sha, rejected.problem))
+    except Exception as exc:  # a reader bug must still end in a report, never a traceback
+        return CheckResult(rejected_report(file_name, sha, _internal_error(file_name, "reading", exc)))
+    report = Report(file_name=file_name, sha256=sha, format=workbook.format,
+                    encoding=workbook.encoding, sheet_order=[s.name for s in workbook.sheets])
+    if progress:
+        progress("read", 1, 4)
+    try:
+        extract = extract_workbook(workbook, catalog)
+        if progress:
+            progress("read", 2, 4)
+        normalised = normalise_values(extract.values, catalog, skip_unknown=skip_unknown)
+        if progress:
+            progress("read", 3, 4)
+        cross = check_values(normalised.values, catalog)
+    except Exception as exc:
+        report.add([_internal_error(file_name, "checking", exc)])
+        report.status = "rejected"
+        return CheckResult(report)
+    report.notes, report.sources, report.metadata = extract.notes, extract.sources, extract.metadata
+    report.cells_read = len(extract.values)
+    report.values_missing = sum(1 for rv in extract.values if _is_missing(rv.raw))
+    report.values_valid = len(normalised.values)
+    report.add(extract.problems + normalised.problems + normalised.skipped + cross)
+    if not normalised.values and report.valid:
+        report.add([Problem(
+            "no-data", ERROR, f"文件“{file_name}”中没有可载入的数值（所有数值为空、缺失或被跳过）。",
+            f"File {file_name!r} has no values to load (every value is empty, missing or skipped).")])
+    if progress:
+        progress("read", 4, 4)
+    report.status = "checked" if report.valid else "rejected"
+    return CheckResult(report, normalised.values if report.valid else [])
+
+
+def _catalog(engine: Engine) -> Catalog:
+    if not is_initialised(engine):
+        ensure_db(engine)
+    with session_scope(engine) as session:
+        return load_catalog(session)
+
+
+def _loaded_before(session, sha256: str) -> list[int]:
+    return list(session.scalars(select(Batch.id).where(Batch.sha256 == sha256,
+                                                       Batch.status == "loaded").order_by(Batch.id)))
+
+
+def preview_file(engine: Engine, data: bytes, file_name: str, *, skip_unknown: bool = False,
+                 progress: Optional[Progress] = None) -> Preview:
+    """Check, then compare with the database without writing anything."""
+    catalog = _catalog(engine)
+    checked = check_file(data, file_name, catalog, skip_unknown=skip_unknown, progress=progress)
+    report = checked.report
+    if not report.valid:
+        return Preview(report)
+    with session_scope(engine) as session:
+        plan = plan_changes(session, checked.values)
+        report.loaded_before = _loaded_before(session, report.sha256)
+        session.rollback()
+    report.add(check_against_current(checked.values, plan.current, catalog))
+    report.changes = plan.changes()
+    report.status = "preview"
+    return Preview(report, checked.values, plan)
+
+
+def ingest_file(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
+                skip_unknown: bool = False, dry_run: bool = False, is_demo: bool = False,
+                is_reference: bool = False, extra_notes: Iterable[str] = (),
+                progress: Optional[Progress] = None,
+                expected_digest: Optional[str] = None) -> IngestOutcome:
+    """Check and load one file, all or nothing. See the module docstring for the statuses."""
+    catalog = _catalog(engine)
+    checked = check_file(data, file_name, catalog, skip_unknown=skip_unknown, progress=progress)
+    report = checked.report
+    if not report.valid:
+        report.status = "rejected"
+        return IngestOutcome("rejected", report)
+    base_problems, base_skipped = list(report.problems), list(report.skipped)
+    extra_notes = list(extra_notes)
+
+    def work(session) -> IngestOutcome:
+        report.problems, report.skipped = list(base_problems), list(base_skipped)  # a retry starts over
+        plan = plan_changes(session, checked.values)
+        report.loaded_before = _loaded_before(session, report.sha256)
+        report.add(check_against_current(checked.values, plan.current, catalog))
+        report.changes = plan.changes()
+        if expected_digest is not None and plan.digest() != expected_digest:
+            report.status = "stale"
+            session.rollback()
+            return IngestOutcome("stale", report, plan=plan)
+        if plan.is_noop:
+            report.status = "unchanged"
+            session.rollback()
+            return IngestOutcome("unchanged", report, plan=plan)
+        if dry_run:
+            report.status = "dry-run"
+            session.rollback()
+            return IngestOutcome("dry-run", report, plan=plan)
+        batch = apply_plan(session, plan, file_name=file_name, sha256=report.sha256,
+                           loaded_by=loaded_by, report=report,
+                           notes=extra_notes + report.metadata + report.notes,
+                           sources=report.sources, is_demo=is_demo, is_reference=is_reference,
+                           values_skipped=len(report.skipped), progress=progress)
+        return IngestOutcome("loaded", report, batch.id, plan)
+
+    return run_with_retry(engine, work)

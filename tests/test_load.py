@@ -1,0 +1,223 @@
+"""Loading (etl.load): new values, revisions as new versions, no-ops, rollbacks, racing loads."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import select, text
+
+from etl.db import session_scope
+from etl.load import (BatchAlreadyRolledBack, BatchNotFound, apply_plan, plan_changes,
+                      rollback_batch, run_with_retry)
+from etl.models import Base, Batch, Observation
+from etl.records import Value
+
+
+def snapshot(engine) -> dict[str, list[tuple]]:
+    """Every row of every table, in a stable order: to prove that nothing changed."""
+    out = {}
+    with engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            rows = conn.execute(select(table)).all()
+            out[table.name] = sorted((tuple(map(repr, row)) for row in rows))
+    return out
+
+
+def val(indicator="gdp", region="230000", year=2024, quarter=0, basis="annual", value=100.0,
+        cell="C7") -> Value:
+    return Value(indicator, region, year, quarter, basis, value, "各市", cell, f"{value:g}")
+
+
+def load(engine, values, name="f.xlsx", user="tester"):
+    def work(session):
+        plan = plan_changes(session, values)
+        batch = apply_plan(session, plan, file_name=name, sha256="0" * 64, loaded_by=user,
+                           notes=["注：测试"], sources=["数据来源：测试"])
+        return plan, batch.id
+    return run_with_retry(engine, work)
+
+
+def observations(engine, **where):
+    with session_scope(engine) as s:
+        query = select(Observation).order_by(Observation.region_code, Observation.year,
+                                             Observation.version)
+        for name, value in where.items():
+            query = query.where(getattr(Observation, name) == value)
+        return [(o.region_code, o.year, o.value, o.version, o.is_current, o.batch_id)
+                for o in s.scalars(query)]
+
+
+def current_value(engine, region="230000", year=2024):
+    rows = [r for r in observations(engine, region_code=region, year=year) if r[4]]
+    assert len(rows) <= 1, rows  # never two current versions of one key
+    return rows[0][2] if rows else None
+
+
+def test_new_values_are_version_one_with_provenance(engine):
+    plan, batch_id = load(engine, [val(value=100.0), val(region="230100", value=40.0, cell="C8")])
+    assert len(plan.new) == 2 and not plan.revised and not plan.unchanged
+    assert observations(engine) == [("230000", 2024, 100.0, 1, True, batch_id),
+                                    ("230100", 2024, 40.0, 1, True, batch_id)]
+    with session_scope(engine) as s:
+        batch = s.get(Batch, batch_id)
+        assert (batch.values_new, batch.values_revised, batch.values_unchanged) == (2, 0, 0)
+        assert batch.notes == ["注：测试"] and batch.source_lines == ["数据来源：测试"]
+        obs = s.scalars(select(Observation).where(Observation.region_code == "230100")).one()
+        assert (obs.sheet, obs.cell, obs.raw_value) == ("各市", "C8", "40")
+
+
+def test_revision_is_a_new_version_and_keeps_the_old(engine):
+    _, first = load(engine, [val(value=15901.0), val(region="230100", value=40.0)])
+    plan, second = load(engine, [val(value=16359.2), val(region="230100", value=40.0)])
+    assert len(plan.revised) == 1 and len(plan.unchanged) == 1 and not plan.new
+    rev = plan.revised[0]
+    assert (rev.old_value, rev.new_value, rev.old_version, rev.new_version, rev.old_batch_id) == (
+        15901.0, 16359.2, 1, 2, first)
+    assert observations(engine, region_code="230000") == [
+        ("230000", 2024, 15901.0, 1, False, first), ("230000", 2024, 16359.2, 2, True, second)]
+    with session_scope(engine) as s:
+        batch = s.get(Batch, second)
+        assert (batch.values_new, batch.values_revised, batch.values_unchanged) == (0, 1, 1)
+
+
+def test_identical_values_plan_nothing(engine):
+    load(engine, [val(value=100.0)])
+    with session_scope(engine) as s:
+        plan = plan_changes(s, [val(value=100.0 + 1e-12)])
+    assert plan.is_noop and len(plan.unchanged) == 1
+
+
+def test_rollback_restores_the_previous_current_value(engine):
+    _, first = load(engine, [val(value=1.0)])
+    _, second = load(engine, [val(value=2.0), val(region="230100", value=0.5)])
+    assert current_value(engine) == 2.0
+    with session_scope(engine) as s:
+        batch = rollback_batch(s, second, user="admin", reason="错报 wrong file")
+        assert batch.status == "rolled_back"
+    with session_scope(engine) as s:
+        batch = s.get(Batch, second)
+        assert (batch.rolled_back_by, batch.rollback_reason) == ("admin", "错报 wrong file")
+        assert batch.rolled_back_at is not None
+    assert current_value(engine) == 1.0
+    assert current_value(engine, region="230100") is None  # only that batch had it
+    # rows are never deleted
+    assert len(observations(engine)) == 3
+    # a later load compares with the restored value and takes the next free version
+    plan, third = load(engine, [val(value=3.0)])
+    assert plan.revised[0].old_value == 1.0 and plan.revised[0].new_version == 3
+
+
+def test_rollback_of_an_older_batch_keeps_a_newer_revision(engine):
+    _, first = load(engine, [val(value=1.0)])
+    _, second = load(engine, [val(value=2.0)])
+    with session_scope(engine) as s:
+        rollback_batch(s, first, user="admin", reason="")
+    assert current_value(engine) == 2.0
+    with session_scope(engine) as s:
+        rollback_batch(s, second, user="admin", reason="")
+    assert current_value(engine) is None
+
+
+def test_rollback_twice_or_unknown_batch_is_a_clear_error(engine):
+    _, first = load(engine, [val(value=1.0)])
+    with session_scope(engine) as s:
+        rollback_batch(s, first, user="admin", reason="x")
+    before = snapshot(engine)
+    with pytest.raises(BatchAlreadyRolledBack) as err:
+        with session_scope(engine) as s:
+            rollback_batch(s, first, user="admin", reason="again")
+    assert "已" in err.value.message_zh and "already" in err.value.message_en
+    with pytest.raises(BatchNotFound):
+        with session_scope(engine) as s:
+            rollback_batch(s, 999, user="admin", reason="")
+    assert snapshot(engine) == before
+
+
+def test_values_of_all_rolled_back_versions_get_the_next_version(engine):
+    _, first = load(engine, [val(value=1.0)])
+    with session_scope(engine) as s:
+        rollback_batch(s, first, user="admin")
+    plan, second = load(engine, [val(value=1.0)])
+    assert [(v.value, version) for v, version in plan.new] == [(1.0, 2)]
+    assert current_value(engine) == 1.0
+
+
+def test_a_failed_apply_leaves_every_table_as_it_was(engine):
+    load(engine, [val(value=1.0)])
+    before = snapshot(engine)
+    with pytest.raises(Exception):
+        def work(session):
+            plan = plan_changes(session, [val(value=2.0), val(region="999999", value=5.0)])
+            apply_plan(session, plan, file_name="bad", sha256="1" * 64, loaded_by="t")
+            session.flush()
+            raise RuntimeError("fails after writing")
+        run_with_retry(engine, work)
+    assert snapshot(engine) == before
+
+
+def test_many_values_in_few_queries(engine):
+    """2,000 values: planned and applied with a bounded number of statements."""
+    statements = []
+
+    def count(*_args, **_kwargs):
+        statements.append(1)
+
+    from sqlalchemy import event
+    values = [val(region=r, year=y, value=float(i)) for i, (r, y) in enumerate(
+        (r, y) for r in ("230000", "230100", "230200", "230300") for y in range(1500, 2000))]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        load(engine, values)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) < 30  # not one per value
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM observations")) == 2000
+
+
+def test_two_loads_at_the_same_moment_never_mix(engine):
+    """Two files with different values for the same keys load at once: both land, as versions
+    1 and 2 of every key, and the current values all come from one file."""
+    keys = [(r, y) for r in ("230000", "230100", "230200") for y in range(2000, 2040)]
+    files = {name: [val(region=r, year=y, value=base + y) for r, y in keys]
+             for name, base in (("a", 1000.0), ("b", 5000.0))}
+    barrier = threading.Barrier(2)
+    results, errors, attempts = {}, [], []
+
+    def run(name):
+        def work(session):
+            plan = plan_changes(session, files[name])
+            attempts.append(name)
+            if attempts.count(name) == 1:
+                try:
+                    barrier.wait(timeout=5)  # both have planned before either writes
+                except threading.BrokenBarrierError:
+                    pass
+            batch = apply_plan(session, plan, file_name=name, sha256=name * 64, loaded_by=name)
+            return batch.id
+        try:
+            results[name] = run_with_retry(engine, work)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert len(attempts) >= 3  # the loser planned again
+    with session_scope(engine) as s:
+        rows = s.execute(select(Observation.region_code, Observation.year, Observation.version,
+                                Observation.is_current, Observation.batch_id)).all()
+    assert len(rows) == 2 * len(keys)
+    by_key = {}
+    for region, year, version, is_current, batch_id in rows:
+        by_key.setdefault((region, year), []).append((version, is_current, batch_id))
+    winners = set()
+    for versions in by_key.values():
+        assert sorted(v for v, _, _ in versions) == [1, 2]
+        current = [(v, b) for v, c, b in versions if c]
+        assert len(current) == 1 and current[0][0] == 2
+        winners.add(current[0][1])
+    assert len(winners) == 1  # every current value comes from the same (later) file

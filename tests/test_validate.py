@@ -1,0 +1,206 @@
+"""Cross-value checks (etl.validate) and the report (etl.report), with hand-built values."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from etl.records import ERROR, INFO, WARNING, Catalog, IndicatorInfo, Problem, RegionInfo, Value
+from etl.report import Changes, Report, Revision, cell_position, sort_problems
+from etl.validate import (REVISION_WARN_SHARE, SHARE_TOLERANCE_PP, check_against_current,
+                          check_values)
+
+
+def _catalog() -> Catalog:
+    """A small catalog shaped like the seed (no database needed)."""
+    ind = {
+        "gdp": IndicatorInfo("gdp", "地区生产总值", "GDP", "亿元", "flow", True, 0, None, None),
+        "digital_core_va": IndicatorInfo("digital_core_va", "数字经济核心产业增加值", "Core VA", "亿元",
+                                         "flow", True, 0, None, None),
+        "digital_core_va_share": IndicatorInfo("digital_core_va_share", "核心产业占比", "Core share", "%",
+                                               "ratio", True, 0, 100, "digital_core_va / gdp * 100"),
+        "fiveg_base_stations": IndicatorInfo("fiveg_base_stations", "5G基站数", "5G stations", "个",
+                                             "stock", False, 0, None, None),
+        "gigabit_port_share": IndicatorInfo("gigabit_port_share", "千兆端口占比", "Gigabit share", "%",
+                                            "ratio", False, 0, 100, None),
+    }
+    reg = {
+        "100000": RegionInfo("100000", "全国", "China", "country", None),
+        "230000": RegionInfo("230000", "黑龙江省", "Heilongjiang", "province", "100000"),
+        "230100": RegionInfo("230100", "哈尔滨市", "Harbin", "prefecture", "230000"),
+        "230200": RegionInfo("230200", "齐齐哈尔市", "Qiqihar", "prefecture", "230000"),
+    }
+    return Catalog(reg, ind, {}, {})
+
+
+CAT = _catalog()
+
+
+def v(indicator="gdp", region="230000", year=2024, quarter=0, basis="annual", value=100.0,
+      cell="C7", sheet="各市", raw=None) -> Value:
+    return Value(indicator, region, year, quarter, basis, value, sheet, cell,
+                 raw if raw is not None else f"{value:g}")
+
+
+def codes(problems, severity=None):
+    return [(p.code, p.cell) for p in problems if severity is None or p.severity == severity]
+
+
+def test_clean_values_have_no_problems():
+    values = [v(value=16000.0, cell="B5"), v(region="230100", value=5000.0, cell="B6"),
+              v("digital_core_va", value=1200.0, cell="C5"),
+              v("digital_core_va_share", value=7.5, cell="D5"),
+              v(year=2023, value=15500.0, cell="E5")]
+    assert check_values(values, CAT) == []
+
+
+def test_duplicate_names_both_cells_even_for_identical_repeats():
+    values = [v(value=10.0, cell="C7"), v(value=10.0, cell="C9"), v(value=11.0, cell="C12")]
+    problems = check_values(values, CAT)
+    dups = [p for p in problems if p.code == "duplicate-row"]
+    assert [(p.cell, p.severity) for p in dups] == [("C9", ERROR), ("C12", ERROR)]
+    assert "'各市'!C7" in dups[0].message_zh and "'各市'!C7" in dups[0].message_en
+    assert "'各市'!C9" in dups[0].message_zh
+    assert "相同" in dups[0].message_zh and "different" in dups[1].message_en
+
+
+def test_same_period_different_basis_is_not_a_duplicate():
+    values = [v(quarter=4, basis="ytd", value=100.0), v(quarter=4, basis="quarter", value=30.0, cell="D7"),
+              v(quarter=0, basis="annual", value=101.0, cell="E7")]
+    assert codes(check_values(values, CAT)) == []
+
+
+@pytest.mark.parametrize("indicator, value, bad", [
+    ("gdp", -1.0, True), ("gdp", 0.0, False), ("gigabit_port_share", 100.5, True),
+    ("gigabit_port_share", -0.1, True), ("gigabit_port_share", 100.0, False),
+    ("fiveg_base_stations", -5, True)])
+def test_out_of_range(indicator, value, bad):
+    problems = check_values([v(indicator, value=value)], CAT)
+    assert codes(problems) == ([("out-of-range", "C7")] if bad else [])
+    if bad:
+        assert problems[0].severity == ERROR and "'各市'!C7" in problems[0].message_zh
+        assert problems[0].raw == f"{value:g}"
+
+
+def test_core_value_added_above_gdp_is_inconsistent():
+    values = [v("gdp", value=1000.0, cell="B5"), v("digital_core_va", value=1200.0, cell="C5")]
+    problems = check_values(values, CAT)
+    assert codes(problems) == [("inconsistent", "C5")]
+    assert "'各市'!B5" in problems[0].message_zh and "'各市'!B5" in problems[0].message_en
+    # a different period is not compared
+    values = [v("gdp", value=1000.0, cell="B5"), v("digital_core_va", year=2023, value=1200.0, cell="C5")]
+    assert codes(check_values(values, CAT)) == []
+
+
+def test_reported_share_must_match_core_over_gdp():
+    base = [v("gdp", value=16000.0, cell="B5"), v("digital_core_va", value=1200.0, cell="C5")]
+    ok = 1200 / 16000 * 100  # 7.5
+    assert check_values(base + [v("digital_core_va_share", value=ok + SHARE_TOLERANCE_PP * 0.9,
+                                  cell="D5")], CAT) == []
+    problems = check_values(base + [v("digital_core_va_share", value=9.0, cell="D5")], CAT)
+    assert codes(problems) == [("inconsistent", "D5")]
+    assert "7.50" in problems[0].message_zh
+
+
+def test_city_above_province_is_inconsistent_for_flows_and_stocks_not_ratios():
+    values = [v(value=1000.0, cell="B5"), v(region="230100", value=1500.0, cell="B6"),
+              v("fiveg_base_stations", quarter=3, basis="ytd", value=100, cell="C5"),
+              v("fiveg_base_stations", "230200", quarter=3, basis="ytd", value=150, cell="C7"),
+              v("gigabit_port_share", value=40.0, cell="D5"),
+              v("gigabit_port_share", "230100", value=60.0, cell="D6")]
+    assert codes(check_values(values, CAT)) == [("inconsistent", "B6"), ("inconsistent", "C7")]
+
+
+def test_province_above_nation_is_inconsistent():
+    values = [v(region="100000", value=1000.0, cell="B4"), v(value=1001.0, cell="B5")]
+    assert codes(check_values(values, CAT)) == [("inconsistent", "B5")]
+
+
+def test_cumulative_decrease_within_a_year_for_ytd_flows():
+    values = [v(quarter=1, basis="ytd", value=100.0, cell="B2"),
+              v(quarter=2, basis="ytd", value=210.0, cell="C2"),
+              v(quarter=3, basis="ytd", value=200.0, cell="D2"),
+              v(quarter=4, basis="ytd", value=300.0, cell="E2")]
+    problems = check_values(values, CAT)
+    assert codes(problems) == [("cumulative-decrease", "D2")]
+    assert "'各市'!C2" in problems[0].message_zh
+    # the quarter-alone basis and a new year are not cumulative sums of each other
+    values = [v(quarter=2, basis="quarter", value=100.0, cell="B2"),
+              v(quarter=3, basis="quarter", value=90.0, cell="C2"),
+              v(year=2025, quarter=1, basis="ytd", value=50.0, cell="D2"),
+              v(year=2024, quarter=4, basis="ytd", value=300.0, cell="E2")]
+    assert codes(check_values(values, CAT)) == []
+
+
+def test_stocks_may_fall_within_a_year():
+    values = [v("fiveg_base_stations", quarter=2, basis="ytd", value=1000, cell="B2"),
+              v("fiveg_base_stations", quarter=3, basis="ytd", value=990, cell="C2")]
+    assert check_values(values, CAT) == []
+
+
+def test_suspicious_jump_is_a_warning_for_levels_and_ratios():
+    values = [v(year=2023, value=1000.0, cell="B2"), v(year=2024, value=10_000_000.0, cell="C2"),
+              v("gigabit_port_share", year=2023, value=20.0, cell="D2"),
+              v("gigabit_port_share", year=2024, value=90.0, cell="E2"),
+              v("fiveg_base_stations", year=2023, value=1000, cell="F2"),
+              v("fiveg_base_stations", year=2024, value=3000, cell="G2")]  # x3: roll-out growth
+    problems = check_values(values, CAT)
+    assert codes(problems) == [("suspicious-jump", "C2"), ("suspicious-jump", "E2")]
+    assert all(p.severity == WARNING for p in problems)
+    assert "'各市'!B2" in problems[0].message_zh
+
+
+def test_ratio_jump_between_consecutive_quarters():
+    values = [v("gigabit_port_share", year=2023, quarter=4, basis="ytd", value=20.0, cell="B2"),
+              v("gigabit_port_share", year=2024, quarter=1, basis="ytd", value=65.0, cell="C2")]
+    assert codes(check_values(values, CAT)) == [("suspicious-jump", "C2")]
+
+
+def test_against_current_large_revision_and_stored_previous_year():
+    values = [v(value=1200.0, cell="B2"), v(region="230100", value=500.0, cell="B3")]
+    current = {("gdp", "230000", 2024, 0, "annual"): 1000.0,  # +20 % revision
+               ("gdp", "230100", 2024, 0, "annual"): 500.0 * (1 + REVISION_WARN_SHARE / 2),
+               ("gdp", "230100", 2023, 0, "annual"): 100.0}  # x5 on the stored year before
+    problems = check_against_current(values, current, CAT)
+    assert codes(problems, WARNING) == [("suspicious-jump", "B2"), ("suspicious-jump", "B3")]
+    assert "1,000" in problems[0].message_zh and "database" in problems[1].message_en
+
+
+# --- the report ----------------------------------------------------------------------------------------
+
+def test_cell_position_and_sorting():
+    assert cell_position("C7") == (7, 3) and cell_position("AA10") == (10, 27)
+    assert cell_position(None) == (0, 0)
+    ps = [Problem("type-error", ERROR, "z", "e", "B", "A2"),
+          Problem("type-error", ERROR, "z", "e", "A", "C10"),
+          Problem("type-error", ERROR, "z", "e", "A", "B9"),
+          Problem("type-error", ERROR, "z", "e", "A", "AA9"),
+          Problem("bad-file", ERROR, "z", "e")]
+    ordered = sort_problems(ps, ["B", "A"])
+    assert [(p.sheet, p.cell) for p in ordered] == [(None, None), ("B", "A2"), ("A", "B9"),
+                                                    ("A", "AA9"), ("A", "C10")]
+
+
+def test_report_counts_dict_and_text():
+    report = Report(file_name="各市.xlsx", sha256="ab" * 32, format="xlsx", sheet_order=["各市"])
+    report.cells_read, report.values_missing, report.values_valid = 10, 2, 7
+    report.add([Problem("type-error", ERROR, "单元格不是数值", "Cell is not a number", "各市", "C7", "abc"),
+                Problem("suspicious-jump", WARNING, "跳变", "jump", "各市", "B2", "5"),
+                Problem("skipped-column", INFO, "跳过列", "skipped column", "各市", "D3", "同比")])
+    report.changes = Changes(new=3, unchanged=1, revised=[Revision(
+        "gdp", "230000", 2022, 0, "annual", 15901.0, 16359.2, 1, 2, 4, "各市", "C9", "16359.2")])
+    assert not report.valid
+    assert report.counts == {"cells": 10, "missing": 2, "read": 8, "valid": 7, "errors": 1,
+                             "warnings": 1, "skipped": 1}
+    data = json.loads(json.dumps(report.to_dict()))
+    assert data["valid"] is False and data["problems"][0]["where"] == "'各市'!B2"
+    assert data["problems"][1]["code"] == "type-error" and data["problems"][1]["raw"] == "abc"
+    assert data["changes"]["revised"][0]["old_value"] == 15901.0
+    assert data["skipped"][0]["code"] == "skipped-column"
+    text = report.format_text()
+    line = next(l for l in text.splitlines() if "type-error" in l)
+    assert "'各市'!C7" in line and "abc" in line
+    assert text.index("单元格不是数值") < text.index("Cell is not a number")
+    assert "15901 -> 16359.2" in text
+    english = report.format_text(lang="en")
+    assert "单元格不是数值" not in english and "Cell is not a number" in english

@@ -53,14 +53,21 @@ class DashClient:
                 return key
         raise KeyError(output_id)
 
+    def key_for_input(self, input_id: str) -> str:
+        """The callback_map key of the callback triggered by `input_id` ('id.prop')."""
+        for key, spec in self.app.callback_map.items():
+            names = [f"{i['id']}.{i['property']}" for i in spec["inputs"]]
+            if input_id in names:
+                return key
+        raise KeyError(input_id)
+
     def payload(self, key: str, values: dict[str, Any], triggered: str | None = None) -> dict:
         spec = self.app.callback_map[key]
         bare = key
         parts = bare[2:-2].split("...") if bare.startswith("..") else [bare]
         outputs = []
         for part in parts:
-            ident, prop = part.rsplit(".", 1)
-            prop = prop.split("@")[0]
+            ident, prop = part.split("@")[0].rsplit(".", 1)
             outputs.append({"id": ident, "property": prop})
 
         def fill(items):
@@ -79,7 +86,7 @@ class DashClient:
 
     def post(self, output_id: str, values: dict[str, Any], *, triggered: str | None = None,
              csrf: bool = True, key: str | None = None):
-        key = key or self.callback_key(output_id)
+        key = key or (self.key_for_input(triggered) if triggered else self.callback_key(output_id))
         headers = {"X-CSRFToken": self.csrf()} if csrf else {}
         return self.client.post("/_dash-update-component",
                                 data=json.dumps(self.payload(key, values, triggered)),

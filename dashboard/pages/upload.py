@@ -1,0 +1,391 @@
+"""上传数据 Upload (analysts and admins): template, drop files, report, annotated copy, preview,
+commit or cancel.
+
+All text from files is passed to Dash as plain strings (React escapes it); nothing here uses
+dangerouslySetInnerHTML or Markdown. Every callback checks the role on the server (auth.protect
+for the whole "upload-" id prefix, and require_role inside each callback).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, ctx, dcc, html
+
+from dashboard import auth, security, uploads
+from dashboard.callbacks import page_callback
+from dashboard.i18n import norm_lang, pick
+
+dash.register_page(__name__, path="/upload", name="上传数据", name_zh="上传数据",
+                   name_en="Upload", title="上传数据 · 数字龙江", order=80,
+                   roles=auth.DATA_EDITORS)
+
+auth.protect("upload-", *auth.DATA_EDITORS)
+
+MAX_PROBLEMS_SHOWN = 300
+MAX_REVISIONS_SHOWN = 300
+TEXT = {
+    "title": ("上传统计数据", "Upload statistics"),
+    "step1": ("第一步：下载模板（或直接使用统计部门的原始表格）",
+              "Step 1: download the template (or use the statistics office's own tables)"),
+    "template": ("下载模板（xlsx）", "Download the template (xlsx)"),
+    "step2": ("第二步：选择文件", "Step 2: choose files"),
+    "drop": ("将文件拖放到此处，或点击选择", "Drop files here, or click to choose"),
+    "drop_hint": ("支持 xlsx、xls、csv；可一次选择多个文件；单个文件不超过 {mb} MB",
+                  "xlsx, xls or csv; several files at once; at most {mb} MB each"),
+    "skip": ("跳过未知指标（列入报告，不作为错误）", "Skip unknown indicators (listed, not errors)"),
+    "checking": ("正在读取和检查文件……", "Reading and checking the files…"),
+    "step3": ("第三步：查看检查结果和变更预览，然后提交或取消",
+              "Step 3: read the report and the preview, then commit or cancel"),
+    "commit": ("确认提交入库", "Commit to the database"),
+    "cancel": ("取消", "Cancel"),
+    "committing": ("正在写入数据库……", "Writing to the database…"),
+    "ok": ("检查通过，可以提交", "Valid: ready to commit"),
+    "rejected": ("未通过检查，不能提交（数据库未作任何改动）",
+                 "Rejected: cannot be committed (the database is unchanged)"),
+    "nochange": ("与数据库中的数值完全相同，无需提交", "Identical to the database: nothing to commit"),
+    "counts": ("读取 {read} 个数值，有效 {valid}，错误 {errors}，警告 {warnings}，跳过 {skipped}",
+               "{read} values read, {valid} valid, {errors} errors, {warnings} warnings, "
+               "{skipped} skipped"),
+    "annotated": ("下载批注文件（问题单元格已标出）", "Download an annotated copy (faulty cells marked)"),
+    "problems": ("问题列表", "Problems"),
+    "skipped": ("已跳过", "Skipped"),
+    "more": ("另有 {n} 项未列出，请下载批注文件查看全部。",
+             "{n} more not listed: download the annotated copy for all."),
+    "preview": ("变更预览", "Preview of the changes"),
+    "new": ("新增 {n} 个数值", "{n} new values"),
+    "revised": ("修订 {n} 个数值（旧值 → 新值）", "{n} revised values (old → new)"),
+    "unchanged": ("{n} 个数值未变", "{n} values unchanged"),
+    "loaded_before": ("注意：此文件曾作为批次 {ids} 载入。", "Note: this file was loaded before as batch {ids}."),
+    "done": ("已载入：{file}，批次 #{batch}（新增 {new}，修订 {revised}，未变 {unchanged}）",
+             "Loaded: {file}, batch #{batch} ({new} new, {revised} revised, {unchanged} unchanged)"),
+    "done_same": ("{file}：与数据库相同，未载入任何数据。", "{file}: identical to the database, nothing loaded."),
+    "stale": ("{file}：在您预览之后，其他用户上传的数据改变了数据库，本文件未载入。请查看下方更新后的变更预览，"
+              "确认无误后再次点击“确认提交入库”，或取消。",
+              "{file}: another upload changed the database after your preview, so nothing was "
+              "loaded. Check the updated preview below, then commit again or cancel."),
+    "failed": ("{file}：未通过检查，未载入。", "{file}: rejected, nothing loaded."),
+    "gone": ("{file}：该上传已提交、取消或过期。", "{file}: this upload was already committed, cancelled or has expired."),
+    "cancelled": ("已取消，未载入任何数据。", "Cancelled: nothing was loaded."),
+    "bad_upload": ("无法读取上传内容。", "The upload could not be read."),
+    "col_severity": ("级别", "Severity"),
+    "col_sheet": ("工作表", "Sheet"),
+    "col_cell": ("单元格", "Cell"),
+    "col_code": ("代码", "Code"),
+    "col_value": ("原值", "Value"),
+    "col_message": ("说明", "Message"),
+    "col_indicator": ("指标", "Indicator"),
+    "col_region": ("地区", "Region"),
+    "col_period": ("时期", "Period"),
+    "col_old": ("旧值", "Old"),
+    "col_new": ("新值", "New"),
+    "severity_error": ("错误", "error"),
+    "severity_warning": ("警告", "warning"),
+    "severity_info": ("跳过", "skipped"),
+}
+
+
+def tr(key: str, lang: str, **values: Any) -> str:
+    zh, en = TEXT[key]
+    return pick(zh, en, lang).format(**values)
+
+
+def layout(lang: str | None = None, **_query):
+    lang = norm_lang(lang)
+    mb = security.upload_limit_bytes() // (1024 * 1024)
+    return html.Div([
+        html.H1(tr("title", lang), className="h3 mb-3"),
+        dbc.Card(dbc.CardBody([
+            html.H2(tr("step1", lang), className="h6"),
+            dbc.Button(tr("template", lang), id="upload-template-btn", color="secondary",
+                       outline=True, size="sm", n_clicks=0),
+            dcc.Download(id="upload-template-download"),
+        ]), className="mb-3"),
+        dbc.Card(dbc.CardBody([
+            html.H2(tr("step2", lang), className="h6"),
+            dcc.Upload(
+                id="upload-files",
+                children=html.Div([html.Div(tr("drop", lang), className="fw-bold"),
+                                   html.Div(tr("drop_hint", lang, mb=mb), className="small text-muted")]),
+                multiple=True, accept=".xlsx,.xls,.csv", max_size=security.upload_limit_bytes(),
+                className="upload-drop border border-2 border-primary-subtle rounded p-4 text-center",
+                style={"borderStyle": "dashed", "cursor": "pointer"},
+            ),
+            dbc.Checkbox(id="upload-skip-unknown", label=tr("skip", lang), value=False,
+                         className="mt-2"),
+        ]), className="mb-3"),
+        dcc.Store(id="upload-lang", data=lang),
+        dcc.Store(id="upload-pending", data=[]),
+        dcc.Download(id="upload-annotated-download"),
+        dcc.Loading(html.Div(id="upload-results"), type="default",
+                    overlay_style={"visibility": "visible", "opacity": 0.5},
+                    custom_spinner=html.Div([dbc.Spinner(color="primary"),
+                                             html.Div(tr("checking", lang), className="mt-2")],
+                                            className="text-center")),
+        html.Div([
+            dbc.Button(tr("commit", lang), id="upload-commit", color="success", n_clicks=0,
+                       className="me-2"),
+            dbc.Button(tr("cancel", lang), id="upload-cancel", color="secondary", outline=True,
+                       n_clicks=0),
+        ], id="upload-actions", className="my-3", style={"display": "none"}),
+        dcc.Loading(html.Div(id="upload-commit-result"), type="default",
+                    custom_spinner=html.Div([dbc.Spinner(color="success"),
+                                             html.Div(tr("committing", lang), className="mt-2")],
+                                            className="text-center")),
+    ])
+
+
+# --- pieces of the report -------------------------------------------------------------------------
+
+def problems_table(problems: list[dict], lang: str, id_: str) -> html.Div:
+    header = html.Thead(html.Tr([html.Th(tr(k, lang)) for k in (
+        "col_severity", "col_sheet", "col_cell", "col_code", "col_value", "col_message")]))
+    rows = []
+    for p in problems[:MAX_PROBLEMS_SHOWN]:
+        severity = p.get("severity") or "info"
+        color = {"error": "table-danger", "warning": "table-warning"}.get(severity, "")
+        rows.append(html.Tr([
+            html.Td(tr(f"severity_{severity}", lang) if f"severity_{severity}" in TEXT else severity),
+            html.Td(p.get("sheet") or ""),
+            html.Td(p.get("cell") or ""),
+            html.Td(html.Code(p.get("code") or "")),
+            html.Td("" if p.get("raw") is None else str(p.get("raw"))),
+            html.Td([p.get("message_zh") or "", html.Br(),
+                     html.Small(p.get("message_en") or "", className="text-muted")]
+                    if lang == "zh" else (p.get("message_en") or p.get("message_zh") or "")),
+        ], className=color))
+    more = len(problems) - MAX_PROBLEMS_SHOWN
+    return html.Div([
+        dbc.Table([header, html.Tbody(rows)], size="sm", bordered=True, responsive=True,
+                  className="small mb-1 problems-table", id=id_),
+        html.P(tr("more", lang, n=more), className="small text-muted") if more > 0 else None,
+    ])
+
+
+def preview_block(report: dict, lang: str, names: dict) -> html.Div:
+    changes = report.get("changes") or {}
+    revised = changes.get("revised") or []
+    rows = [html.Tr([
+        html.Td(names.get(r["indicator_code"], r["indicator_code"])),
+        html.Td(names.get(r["region_code"], r["region_code"])),
+        html.Td(f"{r['year']}" + (f"Q{r['quarter']}" if r.get("quarter") else "") + f" {r['basis']}"),
+        html.Td(f"{r['old_value']:g}"), html.Td("→"), html.Td(f"{r['new_value']:g}"),
+        html.Td(r.get("where") or ""),
+    ]) for r in revised[:MAX_REVISIONS_SHOWN]]
+    return html.Div([
+        html.H3(tr("preview", lang), className="h6 mt-3"),
+        html.Ul([
+            html.Li(tr("new", lang, n=changes.get("new", 0)), className="preview-new"),
+            html.Li(tr("revised", lang, n=changes.get("revised_count", len(revised))),
+                    className="preview-revised"),
+            html.Li(tr("unchanged", lang, n=changes.get("unchanged", 0)), className="preview-unchanged"),
+        ], className="mb-2"),
+        dbc.Table([html.Thead(html.Tr([html.Th(tr(k, lang)) for k in (
+            "col_indicator", "col_region", "col_period", "col_old")] + [html.Th(""),
+            html.Th(tr("col_new", lang)), html.Th(tr("col_cell", lang))])),
+            html.Tbody(rows)], size="sm", bordered=True, responsive=True,
+            className="small revisions-table") if rows else None,
+    ])
+
+
+def file_card(name: str, pending_id: str, report: dict, lang: str, names: dict) -> dbc.Card:
+    counts = report.get("counts") or {}
+    problems = report.get("problems") or []
+    skipped = report.get("skipped") or []
+    changes = report.get("changes") or {}
+    valid = report.get("valid") and report.get("status") != "rejected"
+    nothing_new = valid and changes and not changes.get("new") and not changes.get("revised_count")
+    if not valid:
+        badge = dbc.Badge("✗ " + tr("rejected", lang), color="danger", className="upload-status-rejected")
+    elif nothing_new:
+        badge = dbc.Badge("= " + tr("nochange", lang), color="secondary", className="upload-status-same")
+    else:
+        badge = dbc.Badge("✓ " + tr("ok", lang), color="success", className="upload-status-ok")
+    loaded_before = report.get("loaded_before") or []
+    return dbc.Card(dbc.CardBody([
+        html.Div([html.Strong(name, className="me-2"), badge], className="mb-1"),
+        html.Div(tr("counts", lang, read=counts.get("read", 0), valid=counts.get("valid", 0),
+                    errors=counts.get("errors", len([p for p in problems if p.get("severity") == "error"])),
+                    warnings=counts.get("warnings", 0), skipped=counts.get("skipped", len(skipped))),
+                 className="small text-muted mb-2"),
+        html.P(tr("loaded_before", lang, ids=", ".join(map(str, loaded_before))),
+               className="small text-warning") if loaded_before else None,
+        dbc.Button(tr("annotated", lang), id={"type": "upload-annotate", "index": pending_id},
+                   size="sm", color="link", className="px-0", n_clicks=0)
+        if (problems or skipped) and report.get("status") != "too-large" else None,
+        html.Div([html.H3(tr("problems", lang), className="h6 mt-2"),
+                  problems_table(problems, lang, f"upload-problems-{len(name)}")]) if problems else None,
+        html.Div([html.H3(tr("skipped", lang), className="h6 mt-2"),
+                  problems_table(skipped, lang, "upload-skipped")]) if skipped else None,
+        preview_block(report, lang, names) if valid and changes else None,
+    ]), className="mb-3 upload-file-card", id={"type": "upload-card", "index": pending_id})
+
+
+def catalog_names(lang: str) -> dict[str, str]:
+    from dashboard import data
+
+    names = {}
+    try:
+        for code, row in data.indicators().items():
+            names[code] = pick(row.get("name_zh"), row.get("name_en"), lang)
+        for row in data.regions() if hasattr(data, "regions") else []:
+            names[row["code"]] = pick(row.get("name_zh"), row.get("name_en"), lang)
+    except Exception:  # noqa: BLE001 - names are a nicety: codes are shown instead
+        pass
+    return names
+
+
+def decode_contents(contents: str) -> bytes:
+    _, _, encoded = (contents or "").partition(",")
+    return base64.b64decode(encoded, validate=True)
+
+
+# --- callbacks ------------------------------------------------------------------------------------
+
+@page_callback(
+    Output("upload-template-download", "data"),
+    Input("upload-template-btn", "n_clicks"),
+    prevent_initial_call=True,
+)
+def download_template(n_clicks):
+    auth.require_role(*auth.DATA_EDITORS)
+    if not n_clicks:
+        return dash.no_update
+    import tempfile
+    from pathlib import Path
+
+    from etl.catalog import load_catalog
+    from etl.db import session_scope
+    from etl.template import write_template
+
+    with session_scope(auth.engine()) as db:
+        catalog = load_catalog(db)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "数字龙江_数据模板.xlsx"
+        write_template(path, catalog)
+        return dcc.send_bytes(path.read_bytes(), path.name)
+
+
+@page_callback(
+    Output("upload-results", "children"),
+    Output("upload-pending", "data"),
+    Output("upload-actions", "style"),
+    Output("upload-commit-result", "children"),
+    Input("upload-files", "contents"),
+    Input("upload-skip-unknown", "value"),
+    State("upload-files", "filename"),
+    State("upload-lang", "data"),
+    prevent_initial_call=True,
+)
+def check_files(contents, skip_unknown, filenames, lang):
+    user = auth.require_role(*auth.DATA_EDITORS)
+    lang = norm_lang(lang)
+    if not contents:
+        return dash.no_update, dash.no_update, dash.no_update, dash.no_update
+    if isinstance(contents, str):
+        contents, filenames = [contents], [filenames]
+    engine = auth.engine()
+    names = catalog_names(lang)
+    cards, committable = [], []
+    for content, name in zip(contents, filenames or []):
+        name = (name or "upload").replace("\\", "/").rsplit("/", 1)[-1][:255]
+        try:
+            data = decode_contents(content)
+        except (binascii.Error, ValueError):
+            cards.append(dbc.Alert(f"{name}: {tr('bad_upload', lang)}", color="danger"))
+            continue
+        info, report = uploads.check_upload(engine, data, name, user=user.username,
+                                            skip_unknown=bool(skip_unknown),
+                                            limit=security.upload_limit_bytes())
+        cards.append(file_card(name, info.id, report, lang, names))
+        changes = report.get("changes") or {}
+        if info.status == "pending" and (changes.get("new") or changes.get("revised_count")):
+            committable.append(info.id)
+    style = {"display": "block"} if committable else {"display": "none"}
+    return cards, committable, style, None
+
+
+@page_callback(
+    Output("upload-commit-result", "children", allow_duplicate=True),
+    Output("upload-pending", "data", allow_duplicate=True),
+    Output("upload-actions", "style", allow_duplicate=True),
+    Input("upload-commit", "n_clicks"),
+    State("upload-pending", "data"),
+    State("upload-lang", "data"),
+    prevent_initial_call=True,
+    running=[(Output("upload-commit", "disabled"), True, False),
+             (Output("upload-cancel", "disabled"), True, False)],
+)
+def commit_files(n_clicks, pending_ids, lang):
+    user = auth.require_role(*auth.DATA_EDITORS)
+    lang = norm_lang(lang)
+    if not n_clicks or not pending_ids:
+        return dash.no_update, dash.no_update, dash.no_update
+    engine = auth.engine()
+    names = catalog_names(lang)
+    messages, still_pending = [], []
+    for pending_id in pending_ids:
+        result = uploads.commit_upload(engine, str(pending_id), user=user.username)
+        changes = (result.report or {}).get("changes") or {}
+        if result.status == "loaded":
+            messages.append(dbc.Alert(tr("done", lang, file=result.file_name, batch=result.batch_id,
+                                         new=changes.get("new", 0),
+                                         revised=changes.get("revised_count", 0),
+                                         unchanged=changes.get("unchanged", 0)),
+                                      color="success", className="upload-committed"))
+        elif result.status == "unchanged":
+            messages.append(dbc.Alert(tr("done_same", lang, file=result.file_name), color="info"))
+        elif result.status == "stale":
+            still_pending.append(pending_id)
+            messages.append(dbc.Alert([html.P(tr("stale", lang, file=result.file_name)),
+                                       preview_block(result.report, lang, names)],
+                                      color="warning", className="upload-stale"))
+        elif result.status == "rejected":
+            messages.append(dbc.Alert(tr("failed", lang, file=result.file_name), color="danger"))
+        else:
+            messages.append(dbc.Alert(tr("gone", lang, file=result.file_name), color="secondary"))
+    if any(m.color == "success" for m in messages):
+        from dashboard import data
+
+        data.invalidate()
+    style = {"display": "block"} if still_pending else {"display": "none"}
+    return messages, still_pending, style
+
+
+@page_callback(
+    Output("upload-commit-result", "children", allow_duplicate=True),
+    Output("upload-pending", "data", allow_duplicate=True),
+    Output("upload-actions", "style", allow_duplicate=True),
+    Input("upload-cancel", "n_clicks"),
+    State("upload-pending", "data"),
+    State("upload-lang", "data"),
+    prevent_initial_call=True,
+)
+def cancel_files(n_clicks, pending_ids, lang):
+    user = auth.require_role(*auth.DATA_EDITORS)
+    if not n_clicks:
+        return dash.no_update, dash.no_update, dash.no_update
+    for pending_id in pending_ids or []:
+        uploads.cancel_upload(auth.engine(), str(pending_id), user=user.username)
+    return dbc.Alert(tr("cancelled", norm_lang(lang)), color="secondary"), [], {"display": "none"}
+
+
+@page_callback(
+    Output("upload-annotated-download", "data"),
+    Input({"type": "upload-annotate", "index": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
+def download_annotated(clicks):
+    user = auth.require_role(*auth.DATA_EDITORS)
+    trigger = ctx.triggered_id
+    if not trigger or not any(clicks or []):
+        return dash.no_update
+    try:
+        name, content = uploads.annotated_copy(auth.engine(), str(trigger["index"]),
+                                               user=user.username)
+    except Exception:  # noqa: BLE001 - not the user's, expired, or unreadable: nothing to send
+        return dash.no_update
+    return dcc.send_bytes(content, name)

@@ -48,6 +48,7 @@ _META_LINE = re.compile(r"^\s*(数据库|指标|时间|地区|计量单位|单�
 _SOURCE_LINE = re.compile(r"^\s*(数据来源|资料来源|来源|source)\s*[:：]", re.S | re.I)
 _NOTE_LINE = re.compile(r"^\s*(注|说明|备注|附注|note|notes)\s*\d*\s*[:：.、]", re.S | re.I)
 _GROWTH = re.compile(r"同比|增长|增速|比上年|比去年|增幅|增减|环比|位次|排名|排序|名次|上年同期|去年同期|"
+                     r"占全省|占全国|占全市|全省占比|"
                      r"growth|rank|y-o-y|yoy", re.I)
 _VALUE_WORDS = {"绝对值", "数值", "本期", "本期数", "总量", "金额", "数量", "实绩", "本年", "本年实际",
                 "实际", "值", "value", "合计"}
@@ -462,8 +463,14 @@ def _third_dimension(kind: str, lines: _Lines, sheet_name: str, resolver: LabelR
     if kind == INDICATOR:
         if lines.meta.get("indicator"):
             return lines.meta["indicator"]
-        found = _search_alias(lines.titles + [sheet_name], catalog.indicator_aliases)
-        return found and next((t for t in lines.titles if found in _text_key(t)), found)
+        texts = lines.titles + [sheet_name]
+        found = _search_alias(texts, catalog.indicator_aliases)
+        if not found:
+            return None
+        # keep a unit written in the title: '2024年各市地区生产总值（万元）'
+        title = next(t for t in texts if found in _text_key(t))
+        unit = parse_indicator_label(title).unit
+        return f"{found}({unit})" if unit else found
     if kind == REGION:
         if lines.meta.get("region"):
             return lines.meta["region"]
@@ -502,6 +509,9 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
         if title_period:
             break
     year_hint = title_period[1] if title_period else None
+    if year_hint is None:
+        in_name = find_period_in_text(name)
+        year_hint = in_name[1] if in_name else None
 
     columns = _column_axes(grid, header_rows, value_cols)
     row_axes = _row_axes(grid, data_rows, name_cols)

@@ -162,10 +162,21 @@ def parse_period(label: object, year_hint: int | None = None) -> Period | None:
     """'2024Q3', '2024年第三季度', '2024年1-9月', '前三季度' (+ year_hint), '2024年', '202403SS' ... -> Period."""
     if isinstance(label, bool) or label is None:
         return None
+    if isinstance(label, (date, datetime)):
+        # a header typed as a date (2024-09-30): the reading at a quarter's last month
+        if label.month % 3 == 0 and _valid_year(label.year):
+            return Period(label.year, label.month // 3, None, month_end=True)
+        return None
     text = unicodedata.normalize("NFKC", label_text(label))
     text = "".join(text.split())
     if not text:
         return None
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:00:00:00)?", text)  # a date cell, as text
+    if m:
+        try:
+            return parse_period(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            return None
     implied = None
     for word, basis in (("累计值", YTD), ("累计", YTD), ("当季值", QUARTER), ("当季", QUARTER),
                         ("单季", QUARTER)):

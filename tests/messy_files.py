@@ -19,10 +19,12 @@ Layouts:
 - provincial_transposed_xlsx       layout 5 transposed: indicators (and 绝对值/增速) as rows,
                                    regions as columns
 - long_template_xlsx            our long template (指标代码 | 地区代码 | 期间 | 数值 | ...)
+- table_xlsx, table_csv         any small table given as rows (for one-off shapes in a test)
 - no_data_xlsx, empty_file, png_as_xlsx, truncated_xlsx, zip_bomb_xlsx, random_bytes_xlsx
 """
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 
@@ -347,6 +349,28 @@ def long_template_xlsx(rows=None, *, with_instructions: bool = True) -> tuple[by
     codes.append(["gdp", "地区生产总值", "亿元"])
     codes.append(["population", "年末常住人口", "万人"])
     return _save(book), "长表模板.xlsx"
+
+
+# --- any small table ------------------------------------------------------------------------------
+
+def table_xlsx(rows: list[list], *, merges: tuple[str, ...] = (), sheet: str = "表1",
+               name: str = "表.xlsx") -> tuple[bytes, str]:
+    """An .xlsx of the given rows (row 1 first; None = empty cell) with merged ranges like 'A1:F1'."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    for row in rows:
+        ws.append(row)
+    for ref in merges:
+        ws.merge_cells(ref)
+    return _save(book), name
+
+
+def table_csv(rows: list[list], *, encoding: str = "gbk", name: str = "表.csv") -> tuple[bytes, str]:
+    """A CSV of the given rows (None = empty field), quoted where needed."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([["" if v is None else v for v in row] for row in rows])
+    return out.getvalue().encode(encoding), name
 
 
 # --- broken files --------------------------------------------------------------------------------

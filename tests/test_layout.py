@@ -255,3 +255,59 @@ def test_blank_workbook_is_no_data(catalog):
     book.save(out)
     ex = extract_workbook(read_workbook(out.getvalue(), "blank.xlsx"), catalog)
     assert [(p.code, p.severity) for p in ex.problems] == [("no-data", "error")]
+
+
+# --- shapes seen in provincial tables ---------------------------------------------------------------
+
+def test_indicator_and_unit_from_the_title(catalog):
+    rows = [["2024年1-9月各市（地）地区生产总值（万元）"], ["地区", "2024年1-9月", "2023年1-9月"],
+            ["全省", "120000000", "110000000"], ["哈尔滨市", "41082000", "39000000"]]
+    ex, result, by_cell = run(catalog, mf.table_xlsx(rows, merges=("A1:C1",)))
+    assert not errors(ex, result)
+    assert key(by_cell["B3"]) == ("gdp", "230000", 2024, 3, "ytd", 12000.0)
+    assert key(by_cell["C4"]) == ("gdp", "230100", 2023, 3, "ytd", 3900.0)
+
+
+def test_serial_column_unit_row_and_share_of_province_column(catalog):
+    rows = [["2024年各市（地）数字经济主要指标"],
+            ["序号", "地区", "数字经济核心产业增加值", "占全省比重", "5G基站数", "位次"],
+            [None, "单位", "亿元", "%", "万个", None],
+            [1, "全省", "1,234.5", 100, "7.6", None],
+            [2, "哈尔滨市", "512.3", 41.5, "3.1", 1]]
+    ex, result, by_cell = run(catalog, mf.table_xlsx(rows, sheet="2024"))
+    assert not errors(ex, result)
+    assert key(by_cell["C4"]) == ("digital_core_va", "230000", 2024, 0, "annual", 1234.5)
+    assert key(by_cell["E5"]) == ("fiveg_base_stations", "230100", 2024, 0, "annual", 31000.0)
+    assert len(result.values) == 4
+    assert {p.cell for p in ex.problems if p.code == "skipped-column"} == {"D2", "F2"}
+
+
+def test_unmerged_two_row_header_in_a_csv(catalog):
+    rows = [["2024年上半年各市（地）数字经济主要指标"], ["单位：亿元、个"],
+            ["地区", "数字经济核心产业增加值", None, "5G基站数", None],
+            [None, "绝对值", "同比增长%", "绝对值", "同比增长%"],
+            ["全省", "600.5", "8.1", "70000", "12.0"],
+            ["　　大庆市", "100.1", "7.7", "9000", "11.0"],
+            ["注：增速按可比价计算。"]]
+    ex, result, by_cell = run(catalog, mf.table_csv(rows))
+    assert not errors(ex, result)
+    assert key(by_cell["B5"]) == ("digital_core_va", "230000", 2024, 2, "ytd", 600.5)
+    assert key(by_cell["D6"]) == ("fiveg_base_stations", "230600", 2024, 2, "ytd", 9000.0)
+    assert len(result.values) == 4 and ex.notes == ["注：增速按可比价计算。"]
+
+
+def test_period_headers_typed_as_dates(catalog):
+    from datetime import datetime
+    rows = [["指标：5G基站数（个）"], ["地区", datetime(2024, 9, 30), datetime(2024, 6, 30)],
+            ["黑龙江省", 92000, 88000]]
+    _, result, by_cell = run(catalog, mf.table_xlsx(rows))
+    assert key(by_cell["B3"]) == ("fiveg_base_stations", "230000", 2024, 3, "ytd", 92000.0)
+
+
+def test_quarter_columns_take_the_year_from_the_title(catalog):
+    rows = [["2024年各季度全省数字经济核心产业增加值（亿元）"], ["地区", "一季度", "1-6月", "前三季度", "全年"],
+            ["全省", 300.1, 610.2, 930.3, 1260.4]]
+    ex, result, by_cell = run(catalog, mf.table_xlsx(rows))
+    assert not errors(ex, result)
+    assert [(v.year, v.quarter, v.basis) for v in result.values] == [
+        (2024, 1, "ytd"), (2024, 2, "ytd"), (2024, 3, "ytd"), (2024, 0, "annual")]

@@ -89,6 +89,13 @@ def test_quarter_end_month_is_a_stock_reading():
     assert parse_period("2024年8月") is None
 
 
+def test_dates_as_period_labels():
+    assert parse_period(date(2024, 9, 30)) == Period(2024, 3, None, month_end=True)
+    assert parse_period("2024-12-31 00:00:00") == Period(2024, 4, None, month_end=True)
+    assert parse_period(datetime(2024, 8, 31)) is None
+    assert parse_period("2024-02-30") is None
+
+
 def test_find_period_in_titles():
     assert find_period_in_text("2024年1-9月各市（地）数字经济主要指标") == ("2024年1-9月", 2024)
     assert find_period_in_text("2024年前三季度各市（地）主要指标") == ("2024年前三季度", 2024)

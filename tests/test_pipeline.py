@@ -1,0 +1,222 @@
+"""The whole chain on messy files in the real layouts (tests/messy_files.py), against a real database."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+import messy_files as mf
+from etl.db import session_scope
+from etl.load import rollback_batch
+from etl.models import Batch, Observation
+from etl.pipeline import check_file, ingest_file, preview_file
+from test_load import snapshot
+
+
+def current(engine, indicator, region, year, quarter=0, basis="annual"):
+    with session_scope(engine) as s:
+        rows = s.scalars(select(Observation).where(
+            Observation.indicator_code == indicator, Observation.region_code == region,
+            Observation.year == year, Observation.quarter == quarter, Observation.basis == basis,
+            Observation.is_current.is_(True))).all()
+        assert len(rows) <= 1
+        return rows[0] if rows else None
+
+
+def ingest(engine, built, **kwargs):
+    data, name = built
+    kwargs.setdefault("loaded_by", "analyst")
+    return ingest_file(engine, data, name, **kwargs)
+
+
+# --- each layout loads, with provenance ---------------------------------------------------------------
+
+def test_gbk_csv_with_quoted_multiline_notes(engine):
+    outcome = ingest(engine, mf.portal_regions_csv())
+    assert outcome.status == "loaded", outcome.report.format_text()
+    report = outcome.report
+    assert report.format == "csv" and report.encoding in ("gb18030", "gbk")
+    assert report.counts["valid"] == 31 * 5 - 1  # 北京 2024 not released yet
+    obs = current(engine, "population", "230000", 2024)
+    assert obs.value == mf.population("黑龙江省", 2024)
+    assert (obs.sheet, obs.cell) != ("", "") and obs.cell.startswith("B")
+    with session_scope(engine) as s:
+        batch = s.get(Batch, outcome.batch_id)
+        assert any("常住人口包括" in n and "半年以上" in n for n in batch.notes)  # the quoted 2-line note
+        assert batch.source_lines == ["数据来源：国家统计局"]
+        assert batch.values_new == 154 and batch.report["status"] == "loaded"
+        assert batch.report["batch_id"] == outcome.batch_id
+
+
+def test_biff8_xls_with_empty_text_cells(engine):
+    outcome = ingest(engine, mf.old_portal_xls())
+    assert outcome.status == "loaded", outcome.report.format_text()
+    assert outcome.report.format == "xls"
+    assert current(engine, "gdp", "540000", 2015) is None  # the empty text cell is missing, not 0
+    index = [r for r, _ in mf.PROVINCES].index("黑龙江省")
+    assert current(engine, "gdp", "230000", 2019).value == mf.old_portal_value(index, 2019)
+
+
+def test_xlsx_with_numbers_as_text_and_quarter_codes(engine):
+    outcome = ingest(engine, mf.new_portal_xlsx(), skip_unknown=True)
+    assert outcome.status == "loaded", outcome.report.format_text()
+    assert outcome.report.counts["skipped"] >= 1
+    obs = current(engine, "gdp", "100000", 2025, 3, "ytd") or current(engine, "gdp", "100000", 2025, 3,
+                                                                         "quarter")
+    assert obs is not None and obs.value == 341230.4 and obs.raw_value == "341230.4"
+
+
+def test_unknown_indicator_is_an_error_unless_skipped(engine):
+    before = snapshot(engine)
+    outcome = ingest(engine, mf.portal_indicators_csv())
+    assert outcome.status == "rejected"
+    assert [p.code for p in outcome.report.errors] == ["unknown-indicator"]
+    assert outcome.report.errors[0].sheet and outcome.report.errors[0].cell
+    assert snapshot(engine) == before
+    outcome = ingest(engine, mf.portal_indicators_csv(), skip_unknown=True)
+    assert outcome.status == "loaded"
+    assert [p.code for p in outcome.report.skipped] == ["skipped-indicator"]
+    assert current(engine, "gdp", "100000", 2021, 4, "ytd").value == 1143669.7
+    assert current(engine, "gdp", "100000", 2021, 4, "quarter").value == 324237.4
+
+
+def test_provincial_table_merged_title_and_two_header_rows(engine):
+    outcome = ingest(engine, mf.provincial_xlsx())
+    assert outcome.status == "loaded", outcome.report.format_text()
+    assert current(engine, "digital_core_va", "230000", 2024, 3, "ytd").value == mf.PROVINCE_CORE_VA
+    harbin = current(engine, "fiveg_base_stations", "230100", 2024, 3, "ytd")
+    assert harbin.value == mf.CITY_STATIONS[0] and (harbin.sheet, harbin.cell) == ("各市", "D6")
+    assert {p.code for p in outcome.report.skipped} == {"skipped-column"}
+
+
+def test_transposed_provincial_table_in_wan_yuan(engine):
+    outcome = ingest(engine, mf.provincial_transposed_xlsx())
+    assert outcome.status == "loaded", outcome.report.format_text()
+    assert current(engine, "digital_core_va", "230000", 2024, 2, "ytd").value == pytest.approx(
+        mf.PROVINCE_CORE_VA)
+
+
+# --- rejected files change nothing --------------------------------------------------------------------
+
+def test_wrong_region_name_is_rejected_naming_sheet_and_cell(engine):
+    ingest(engine, mf.portal_regions_csv())
+    before = snapshot(engine)
+    outcome = ingest(engine, mf.provincial_xlsx(city_labels=["哈尔滨X市"] + mf.CITIES[1:]))
+    assert outcome.status == "rejected" and outcome.batch_id is None
+    errors = outcome.report.errors
+    assert [(p.code, p.where) for p in errors] == [("unknown-region", "'各市'!A6")]
+    assert "哈尔滨X市" in errors[0].message_zh and errors[0].raw == "哈尔滨X市"
+    assert "'各市'!A6" in outcome.report.format_text()
+    assert snapshot(engine) == before
+
+
+@pytest.mark.parametrize("builder", [mf.empty_file, mf.png_as_xlsx, mf.truncated_xlsx,
+                                     mf.random_bytes_xlsx, mf.no_data_xlsx])
+def test_unreadable_files_are_rejected_with_a_report_not_a_traceback(engine, builder):
+    ingest(engine, mf.provincial_xlsx())
+    before = snapshot(engine)
+    outcome = ingest(engine, builder())
+    assert outcome.status == "rejected"
+    assert outcome.report.errors and outcome.report.errors[0].message_zh
+    json.dumps(outcome.report.to_dict())
+    assert snapshot(engine) == before
+
+
+def test_a_text_value_rejects_the_whole_file(engine):
+    before = snapshot(engine)
+    outcome = ingest(engine, mf.provincial_xlsx(cell_overrides={"B7": "abc"}))
+    assert outcome.status == "rejected"
+    assert [(p.code, p.where, p.raw) for p in outcome.report.errors] == [
+        ("type-error", "'各市'!B7", "abc")]
+    assert snapshot(engine) == before  # none of the 40 good values went in
+
+
+def test_a_cross_value_error_rejects_the_file(engine):
+    before = snapshot(engine)
+    # Harbin's stations above the province's
+    outcome = ingest(engine, mf.provincial_xlsx(cell_overrides={"D6": 999999}))
+    assert outcome.status == "rejected"
+    assert ("inconsistent", "'各市'!D6") in [(p.code, p.where) for p in outcome.report.errors]
+    assert snapshot(engine) == before
+
+
+# --- reloads, revisions, dry runs, previews -------------------------------------------------------
+
+def test_identical_file_again_is_a_noop_that_says_so(engine):
+    first = ingest(engine, mf.provincial_xlsx())
+    before = snapshot(engine)
+    again = ingest(engine, mf.provincial_xlsx())
+    assert again.status == "unchanged" and again.batch_id is None
+    assert again.report.changes.new == 0 and again.report.changes.unchanged == 41
+    assert again.report.loaded_before == [first.batch_id]
+    assert "无变化" in again.report.format_text() and "no-op" in again.report.format_text()
+    assert snapshot(engine) == before
+
+
+def test_revised_file_loads_new_versions_and_lists_old_to_new(engine):
+    first = ingest(engine, mf.provincial_xlsx())
+    outcome = ingest(engine, mf.provincial_xlsx(cell_overrides={"B6": 520.1}))
+    assert outcome.status == "loaded"
+    revised = outcome.report.changes.revised
+    assert [(r.region_code, r.old_value, r.new_value, r.old_version, r.new_version, r.where)
+            for r in revised] == [("230100", 512.3, 520.1, 1, 2, "'各市'!B6")]
+    assert outcome.report.changes.unchanged == 40
+    with session_scope(engine) as s:
+        versions = s.execute(select(Observation.value, Observation.version, Observation.is_current)
+                             .where(Observation.indicator_code == "digital_core_va",
+                                    Observation.region_code == "230100")
+                             .order_by(Observation.version)).all()
+    assert [tuple(v) for v in versions] == [(512.3, 1, False), (520.1, 2, True)]
+    # rolling the revision back restores the first file's value
+    with session_scope(engine) as s:
+        rollback_batch(s, outcome.batch_id, user="admin", reason="test")
+    assert current(engine, "digital_core_va", "230100", 2024, 3, "ytd").value == 512.3
+    assert first.batch_id != outcome.batch_id
+
+
+def test_dry_run_and_preview_write_nothing(engine):
+    before = snapshot(engine)
+    dry = ingest(engine, mf.provincial_xlsx(), dry_run=True)
+    assert dry.status == "dry-run" and dry.report.changes.new == 41
+    preview = preview_file(engine, *mf.provincial_xlsx())
+    assert preview.report.status == "preview" and len(preview.plan.new) == 41
+    assert snapshot(engine) == before
+    # the plan digest guards a commit against a database that moved since the preview
+    digest = preview.plan.digest()
+    ingest(engine, mf.provincial_xlsx(cell_overrides={"B6": 600.0}))
+    stale = ingest(engine, mf.provincial_xlsx(), expected_digest=digest)
+    assert stale.status == "stale" and stale.batch_id is None
+    fresh = preview_file(engine, *mf.provincial_xlsx())
+    assert [r.new_value for r in fresh.plan.revised] == [512.3]
+    done = ingest(engine, mf.provincial_xlsx(), expected_digest=fresh.plan.digest())
+    assert done.status == "loaded"
+
+
+def test_batch_flags_and_extra_notes(engine):
+    outcome = ingest(engine, mf.long_template_xlsx(), is_demo=True, extra_notes=["演示 demo"])
+    assert outcome.status == "loaded", outcome.report.format_text()
+    with session_scope(engine) as s:
+        batch = s.get(Batch, outcome.batch_id)
+        assert batch.is_demo and not batch.is_reference and batch.loaded_by == "analyst"
+        assert batch.notes[0] == "演示 demo"
+        assert "黑龙江省统计局" in " ".join(batch.source_lines)
+
+
+def test_check_file_needs_no_database(catalog):
+    result = check_file(*mf.portal_regions_csv(), catalog)
+    assert result.report.valid and len(result.values) == 154
+    result = check_file(*mf.portal_regions_csv(rename={"黑龙江省": "黑龙江X"}), catalog)
+    assert not result.report.valid and result.values == []
+    assert result.report.errors[0].code == "unknown-region"
+
+
+def test_progress_is_reported(engine):
+    seen = []
+    ingest(engine, mf.portal_regions_csv(), progress=lambda stage, done, total: seen.append(stage))
+    assert "read" in seen and "load" in seen
+
+
+def test_empty_database_is_initialised_first(empty_engine):
+    outcome = ingest(empty_engine, mf.provincial_xlsx())
+    assert outcome.status == "loaded"

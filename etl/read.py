@@ -67,6 +67,15 @@ def read_workbook(data: bytes, file_name: str) -> Workbook:
         if data.startswith(magic):
             raise _reject("bad-file", file_name, f"这是{zh}，不是电子表格。请上传 .xlsx、.xls 或 .csv 文件。",
                           f"this is {en}, not a spreadsheet. Upload an .xlsx, .xls or .csv file.")
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table")) or b"<html" in head[:200]:
+        raise _reject("bad-file", file_name, "这是网页（HTML）文件，不是电子表格。请在 Excel 中另存为 .xlsx 后上传。",
+                      "this is a web page (HTML), not a spreadsheet. Save it as .xlsx in Excel and "
+                      "upload again.")
+    if head.startswith(b"<?xml"):
+        raise _reject("bad-file", file_name, "这是 XML 文件（如 Excel 2003 XML 表格），不是 .xlsx/.xls/.csv。请另存为 .xlsx 后上传。",
+                      "this is an XML file (such as an Excel 2003 XML spreadsheet), not .xlsx/.xls/.csv. "
+                      "Save it as .xlsx and upload again.")
     return _read_csv(data, file_name)
 
 

@@ -172,3 +172,29 @@ def test_hidden_sheets_are_skipped():
     out = io.BytesIO()
     book.save(out)
     assert [s.name for s in read_workbook(out.getvalue(), "h.xlsx").sheets] == ["数据"]
+
+
+def test_zip_that_lies_about_its_sizes_is_caught():
+    data, _ = mf.provincial_xlsx()
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/worksheets/sheet1.xml")
+    lying = bytearray(data)
+    small = (100).to_bytes(4, "little")
+    lying[info.header_offset + 22: info.header_offset + 26] = small  # local header
+    central = lying.find(b"PK\x01\x02")  # central directory entries
+    while central != -1:
+        name_len = int.from_bytes(lying[central + 28: central + 30], "little")
+        if lying[central + 46: central + 46 + name_len] == info.filename.encode():
+            lying[central + 24: central + 28] = small
+            break
+        central = lying.find(b"PK\x01\x02", central + 4)
+    else:
+        raise AssertionError("central directory entry not found")
+    assert zipfile.ZipFile(io.BytesIO(bytes(lying))).getinfo(info.filename).file_size == 100
+    assert rejected(bytes(lying), "lying.xlsx").problem.code in ("bad-file", "zip-bomb")
+
+
+@pytest.mark.parametrize("content", [b"<html><body><table><tr><td>1</td></tr></table></body></html>",
+                                     b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>'])
+def test_html_and_xml_named_xls_are_rejected(content):
+    error = rejected(content, "portal.xls")
+    assert error.problem.code == "bad-file"

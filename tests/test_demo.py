@@ -225,3 +225,101 @@ def test_reference_file_has_a_source_for_every_figure():
     assert "二手来源" in next(r["来源"] for r in rows if r["指标代码"] == "digital_core_va")
     sources = demo.reference_sources(demo.REFERENCE_FILE.read_bytes())
     assert len(sources) == len({r["来源"] for r in rows})
+
+
+# --- loading through the real ETL ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    """One fresh database with the whole demo set loaded once (and then loaded again)."""
+    pytest.importorskip("etl.pipeline")
+    from conftest import new_database_url
+    from etl.db import make_engine
+
+    tmp = tmp_path_factory.mktemp("demo_db")
+    url, kwargs, cleanup = new_database_url(tmp)
+    engine = make_engine(url, **kwargs)
+    assert not demo.demo_loaded(engine)
+    first = demo.load_demo(engine, work_dir=tmp / "files")
+    second = demo.load_demo(engine, work_dir=tmp / "files")
+    yield engine, first, second
+    engine.dispose()
+    cleanup()
+
+
+def _batches(engine):
+    from sqlalchemy import select
+
+    from etl.models import Batch
+
+    with engine.connect() as conn:
+        return conn.execute(select(Batch).order_by(Batch.id)).mappings().all()
+
+
+def test_every_demo_file_loads_without_errors(loaded):
+    engine, first, _ = loaded
+    assert len(first) == len(demo.demo_files()) + 1
+    assert [o.status for o in first] == ["loaded"] * len(first)
+    for batch in _batches(engine):
+        errors = [p for p in batch["report"].get("problems", []) if p["severity"] == "error"]
+        assert errors == [], batch["file_name"]
+    assert demo.demo_loaded(engine)
+
+
+def test_loading_the_demo_again_changes_nothing(loaded):
+    engine, first, second = loaded
+    assert [o.status for o in second] == ["unchanged"] * len(second)
+    assert len(_batches(engine)) == len(first)
+
+
+def test_batches_are_flagged_demo_or_reference(loaded):
+    engine, first, _ = loaded
+    batches = _batches(engine)
+    demo_batches, reference = batches[:-1], batches[-1]
+    assert all(b["is_demo"] and not b["is_reference"] for b in demo_batches)
+    assert all(b["loaded_by"] == demo.DEMO_USER for b in demo_batches)
+    assert reference["file_name"] == "published-figures.csv"
+    assert reference["is_reference"] and not reference["is_demo"]
+    notes = "\n".join(reference["notes"])
+    assert "二手来源（secondary）：中国信息通信研究院" in notes and "统计公报" in notes
+    skip = next(b for b in batches if b["file_name"] == "季度数据_国内生产总值.csv")
+    assert any("skip_unknown" in n for n in skip["notes"]) and skip["values_skipped"] > 0
+
+
+def test_the_census_revision_is_a_second_version(loaded):
+    from sqlalchemy import select
+
+    from etl.models import Batch, Observation
+
+    engine, _, _ = loaded
+    with engine.connect() as conn:
+        versions = conn.execute(
+            select(Observation.version, Observation.value, Observation.is_current, Batch.file_name)
+            .join(Batch, Batch.id == Observation.batch_id)
+            .where(Observation.indicator_code == "gdp", Observation.region_code == "230000",
+                   Observation.year == 2022, Observation.quarter == 0,
+                   Observation.basis == "annual")
+            .order_by(Observation.version)).all()
+    assert [(v.version, v.value, v.is_current) for v in versions] == [
+        (1, 15901.0, False), (2, 16359.2, True)]
+    assert versions[0].file_name == "2022年全年各市（地）数字经济主要指标.xlsx"
+    assert versions[1].file_name == "分省年度数据_地区生产总值.csv"
+
+
+def test_reference_figures_agree_with_the_demo_where_they_overlap(loaded):
+    """The reference batch confirms the demo's real figures instead of revising them."""
+    from sqlalchemy import func, select
+
+    from etl.models import Batch, Observation
+
+    engine, _, _ = loaded
+    with engine.connect() as conn:
+        reference_id = conn.scalar(select(Batch.id).where(Batch.is_reference.is_(True)))
+        revised = conn.scalar(select(func.count()).select_from(Observation).where(
+            Observation.batch_id == reference_id, Observation.version > 1))
+        current = conn.execute(select(Observation.value).where(
+            Observation.indicator_code == "gdp", Observation.region_code == "230100",
+            Observation.year == 2020, Observation.quarter == 0,
+            Observation.is_current.is_(True))).scalar_one()
+    assert revised == 0
+    assert current == 5183.8

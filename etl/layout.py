@@ -277,7 +277,12 @@ def _split_lines(grid: _Grid, resolver: LabelResolver) -> tuple[_Lines, list[int
             for _, value in cells:
                 lines.add(label_text(value), footer=False)
         return lines, []
-    start, end = multi[0], multi[-1]
+    start = multi[0]
+    # the first note or source line after the header ends the table: unquoted continuation lines
+    # of a note may hold commas and look like rows
+    stop = next((r for r in range(start + 1, len(shape))
+                 if shape[r] and _is_text_line(label_text(shape[r][0][1]))), len(shape))
+    end = max(r for r in multi if r < stop)
     table_rows: list[int] = []
     footer = False
     for r, cells in enumerate(shape):
@@ -286,15 +291,14 @@ def _split_lines(grid: _Grid, resolver: LabelResolver) -> tuple[_Lines, list[int
         first = label_text(cells[0][1])
         if r < start:
             lines.add(" ".join(label_text(v) for _, v in cells), footer=False)
-        elif r <= end and not _is_text_line(first):
+        elif r <= end:
             table_rows.append(r)
         elif r > end and not footer and len(cells) == 1 and not _is_text_line(first) and (
                 resolver.region(first) or resolver.indicator(first)[0] or resolver.period(first)):
             table_rows.append(r)  # a last data row whose values are all missing
         else:
             footer = footer or r > end  # after the table, everything is notes and sources
-            for _, value in cells:
-                lines.add(label_text(value), footer=True)
+            lines.add(",".join(label_text(v) for _, v in cells), footer=True)
     return lines, table_rows
 
 

@@ -126,7 +126,8 @@ def portal_indicators_csv(*, encoding: str = "gbk", newline: str = "\r\n", datab
     if extra_indicator:
         lines.append("第一产业增加值当季值(亿元),10953.8,31472.2,23100.5,17139.0,11373.8,29715.7")
     lines += ["注：1.按当年价格计算。累计数据由当季数据相加得到。",
-              f"{IDEOGRAPHIC_SPACE * 3}2.三次产业分类依据国家统计局2018年修订的《三次产业划分规定》。",
+              f"{IDEOGRAPHIC_SPACE * 3}2.三次产业分类依据国家统计局2018年修订的《三次产业划分规定》,"
+              "2023年起按新分类。",  # an unquoted comma: the line splits into two fields
               "数据来源：国家统计局"]
     return _csv_bytes(lines, encoding, newline), "季度数据.csv"
 

@@ -82,7 +82,8 @@ def test_portal_indicators_by_periods_csv(catalog):
     assert len(result.values) == 12
     (skipped,) = result.skipped
     assert skipped.code == "skipped-indicator" and skipped.cell == "A6" and "6" in skipped.message_zh
-    assert ex.notes[1].startswith("2.三次产业")
+    assert ex.notes[1].startswith("2.三次产业") and ex.notes[1].endswith(",2023年起按新分类。")
+    assert len(ex.notes) == 2
     strict = normalise_values(ex.values, catalog)
     assert [p.code for p in strict.problems] == ["unknown-indicator"]
 

@@ -218,7 +218,7 @@ class Report:
         for title_zh, title_en, items in (("来源", "sources", self.sources), ("注释", "notes", self.notes)):
             if items:
                 out.append(say(title_zh, title_en) + ":")
-                out.extend(f"  {line}" for line in items)
+                out.extend("  " + line.replace("\n", "\n  ") for line in items)
         return "\n".join(out)
 
 

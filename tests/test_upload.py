@@ -227,3 +227,107 @@ def test_viewer_and_anonymous_are_refused_inside_the_callbacks_too(app, engine):
             with pytest.raises(Forbidden):
                 call()
     assert counts(engine) == (0, 0)
+
+
+# --- history: batches, values, versions, rollback -----------------------------------------------
+
+def load_two_versions(app, engine) -> list[int]:
+    client = signed_in(app, "ana")
+    _, ids, _ = upload(client, messy_files.provincial_xlsx())
+    commit(client, ids)
+    data, name = messy_files.provincial_xlsx(cell_overrides={"B5": 1300.0})
+    _, ids, _ = upload(client, (data, "revised-" + name))
+    commit(client, ids)
+    with session_scope(engine) as db:
+        return list(db.scalars(select(Batch.id).order_by(Batch.id)))
+
+
+def test_history_lists_batches_and_shows_values_and_versions(app, engine):
+    first, second = load_two_versions(app, engine)
+    viewer = signed_in(app, "vic")
+    page = viewer.post("_pages_content", {"_pages_location.pathname": "/history",
+                                          "_pages_location.search": ""}).get_data(as_text=True)
+    assert "history-batches" in page and "revised-" in page and '"loaded_by":"ana"' in page
+    detail = viewer.post("history-detail", {"history-batches.selectedRows": [{"id": second}],
+                                            "history-lang.data": "zh"})
+    text = detail.get_data(as_text=True)
+    assert detail.status_code == 200 and "history-values" in text and "1300" in text
+    versions = viewer.post("history-versions", {
+        "history-values.selectedRows": [{"key": "digital_core_va|230000|2024|3|ytd"}],
+        "history-lang.data": "zh"})
+    text = versions.get_data(as_text=True)
+    assert "1234.5" in text and "1300" in text and "history-versions-table" in text
+
+
+def test_rollback_is_admin_only_needs_a_reason_and_is_recorded(app, engine):
+    first, second = load_two_versions(app, engine)
+    values = {"history-rollback-btn.n_clicks": 1, "history-batches.selectedRows": [{"id": second}],
+              "history-rollback-reason.value": "数据有误，等待重新报送", "history-lang.data": "zh"}
+    for name in ("vic", "ana"):
+        refused = signed_in(app, name).post("history-rollback-result", values)
+        assert refused.status_code == 403
+    admin = signed_in(app, "admin")
+    no_reason = admin.post("history-rollback-result", dict(values, **{"history-rollback-reason.value": ""}))
+    assert "请填写回滚原因" in no_reason.get_data(as_text=True)
+    done = admin.post("history-rollback-result", values)
+    assert "已回滚" in done.get_data(as_text=True)
+    with session_scope(engine) as db:
+        batch = db.get(Batch, second)
+        assert batch.status == "rolled_back" and batch.rolled_back_by == "admin"
+        assert batch.rollback_reason == "数据有误，等待重新报送"
+        current = db.scalar(select(Observation.value).where(
+            Observation.indicator_code == "digital_core_va", Observation.region_code == "230000",
+            Observation.is_current.is_(True)))
+        assert current == 1234.5  # the earlier version is current again
+        event = db.scalars(select(AuditEvent).where(AuditEvent.action == "rollback")).one()
+        assert event.username == "admin" and event.details["reason"] == "数据有误，等待重新报送"
+    again = admin.post("history-rollback-result", values)
+    assert "不能再次回滚" in again.get_data(as_text=True)
+
+
+# --- admin: accounts and the audit log ------------------------------------------------------------
+
+def test_admin_manages_users_and_exports_the_audit_log(app, engine):
+    admin = signed_in(app, "admin")
+    base = {"admin-lang.data": "zh", "admin-users-new-name.value": "newbie",
+            "admin-users-new-display.value": "新人", "admin-users-new-role.value": "analyst",
+            "admin-users-new-password.value": "newbie-password-1"}
+    added = admin.post("admin-users-grid", dict(base, **{"admin-users-add.n_clicks": 1}),
+                       triggered="admin-users-add.n_clicks")
+    assert "admin-users-saved" in added.get_data(as_text=True)
+    role = admin.post("admin-users-grid", {"admin-users-set-role.n_clicks": 1,
+                                           "admin-users-pick.value": "newbie",
+                                           "admin-users-role.value": "viewer",
+                                           "admin-lang.data": "zh"},
+                      triggered="admin-users-set-role.n_clicks")
+    assert '"role":"viewer"' in role.get_data(as_text=True).replace(" ", "")
+    disabled = admin.post("admin-users-grid", {"admin-users-disable.n_clicks": 1,
+                                               "admin-users-pick.value": "newbie",
+                                               "admin-lang.data": "zh"},
+                          triggered="admin-users-disable.n_clicks")
+    assert disabled.status_code == 200
+    assert response_json(DashClient(app).login("newbie", "newbie-password-1"))[
+        "response"].get("login-redirect") is None
+    # an upload whose file name looks like a formula, then the audit export
+    analyst = signed_in(app, "ana")
+    upload(analyst, (b"x", "=HYPERLINK(1).csv"))
+    grid = admin.post("admin-audit-grid", {"admin-audit-action.value": ""})
+    text = grid.get_data(as_text=True)
+    assert "user-add" in text and "user-disable" in text and "login-failed" in text
+    exported = admin.post("admin-audit-download", {"admin-audit-csv.n_clicks": 1,
+                                                   "admin-audit-action.value": ""},
+                          triggered="admin-audit-csv.n_clicks")
+    content = base64.b64decode(response_json(exported)["response"]["admin-audit-download"]["data"]["content"])
+    csv_text = content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1).csv" in csv_text and "\n=HYPERLINK" not in csv_text
+    assert "user-role" in csv_text
+    xlsx = admin.post("admin-audit-download", {"admin-audit-xlsx.n_clicks": 1,
+                                               "admin-audit-action.value": "user-add"},
+                      triggered="admin-audit-xlsx.n_clicks")
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(
+        response_json(xlsx)["response"]["admin-audit-download"]["data"]["content"])))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][2] == "action" and {r[2] for r in rows[1:]} == {"user-add"}
+    assert actions(engine)[-1] == "audit-export"
+    # analysts and viewers cannot read it
+    assert signed_in(app, "ana").post("admin-audit-grid", {"admin-audit-action.value": ""}).status_code == 403

@@ -1,0 +1,208 @@
+"""管理 Administration (admins only): accounts, and the audit log (view, filter, export).
+
+Every callback here writes to an "admin-" id and is refused to anyone but an admin, before Dash
+runs it (auth.protect) and inside it (require_role).
+"""
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, ctx, dcc, html
+
+from dashboard import audit, auth, users
+from dashboard.callbacks import page_callback
+from dashboard.i18n import norm_lang, pick
+from etl.db import session_scope
+
+dash.register_page(__name__, path="/admin", name="管理", name_zh="管理", name_en="Admin",
+                   title="管理 · 数字龙江", order=85, roles=auth.ADMINS)
+
+auth.protect("admin-", *auth.ADMINS)
+
+AUDIT_LIMIT = 5000
+ACTIONS = ["login", "login-failed", "login-blocked", "logout", "password-change", "upload",
+           "upload-rejected", "commit", "commit-refused", "cancel", "rollback", "user-add",
+           "user-role", "user-disable", "user-enable", "user-password", "audit-export"]
+TEXT = {
+    "title": ("管理", "Administration"),
+    "users": ("账户", "Accounts"),
+    "username": ("用户名", "User name"), "display": ("姓名", "Name"), "role": ("角色", "Role"),
+    "active": ("启用", "Active"), "created": ("创建时间", "Created"), "by": ("创建人", "Created by"),
+    "last": ("最近登录", "Last login"),
+    "add": ("新建账户", "New account"), "password": ("初始密码（至少10个字符）", "Initial password (10+ characters)"),
+    "create": ("创建", "Create"),
+    "change": ("修改账户", "Change an account"), "pick_user": ("选择账户", "Choose an account"),
+    "set_role": ("设置角色", "Set role"), "disable": ("停用", "Disable"), "enable": ("启用", "Enable"),
+    "new_password": ("新密码", "New password"), "set_password": ("重设密码", "Reset password"),
+    "saved": ("已保存。", "Saved."), "need_user": ("请先选择账户。", "Choose an account first."),
+    "audit": ("审计日志", "Audit log"), "all": ("全部操作", "All actions"),
+    "at": ("时间（UTC）", "Time (UTC)"), "user": ("用户", "User"), "action": ("操作", "Action"),
+    "addr": ("地址", "Address"), "target": ("对象", "Target"), "details": ("详情", "Details"),
+    "csv": ("导出 CSV", "Export CSV"), "xlsx": ("导出 Excel", "Export XLSX"),
+}
+
+
+def tr(key: str, lang: str) -> str:
+    zh, en = TEXT[key]
+    return pick(zh, en, lang)
+
+
+def role_options(lang: str) -> list[dict]:
+    return [{"label": pick(zh, en, lang), "value": role}
+            for role, (zh, en) in users.ROLE_NAMES.items()]
+
+
+def user_rows() -> list[dict]:
+    with session_scope(auth.engine()) as db:
+        return [{"username": u.username, "display_name": u.display_name, "role": u.role,
+                 "active": "✓" if u.active else "✗", "created_at": u.created_at,
+                 "created_by": u.created_by, "last_login_at": u.last_login_at}
+                for u in users.list_users(db)]
+
+
+def layout(lang: str | None = None, **_query):
+    lang = norm_lang(lang)
+    user_columns = [("username", "username"), ("display_name", "display"), ("role", "role"),
+                    ("active", "active"), ("last_login_at", "last"), ("created_at", "created"),
+                    ("created_by", "by")]
+    audit_columns = [("at", "at", 150), ("username", "user", 110), ("action", "action", 130),
+                     ("remote_addr", "addr", 120), ("target", "target", 200),
+                     ("details", "details", 300)]
+    return html.Div([
+        html.H1(tr("title", lang), className="h3 mb-3"),
+        dcc.Store(id="admin-lang", data=lang),
+        html.H2(tr("users", lang), className="h5"),
+        dag.AgGrid(id="admin-users-grid", rowData=[],
+                   columnDefs=[{"field": f, "headerName": tr(k, lang)} for f, k in user_columns],
+                   columnSize="responsiveSizeToFit", style={"height": "260px", "width": "100%"}),
+        dbc.Row([
+            dbc.Col(dbc.Card(dbc.CardBody([
+                html.H3(tr("add", lang), className="h6"),
+                dbc.Input(id="admin-users-new-name", placeholder=tr("username", lang), className="mb-2"),
+                dbc.Input(id="admin-users-new-display", placeholder=tr("display", lang), className="mb-2"),
+                dbc.Select(id="admin-users-new-role", options=role_options(lang), value="viewer",
+                           className="mb-2"),
+                dbc.Input(id="admin-users-new-password", type="password", autocomplete="new-password",
+                          placeholder=tr("password", lang), className="mb-2"),
+                dbc.Button(tr("create", lang), id="admin-users-add", color="primary", n_clicks=0),
+            ])), md=6, className="mt-3"),
+            dbc.Col(dbc.Card(dbc.CardBody([
+                html.H3(tr("change", lang), className="h6"),
+                dbc.Select(id="admin-users-pick", options=[], placeholder=tr("pick_user", lang),
+                           className="mb-2"),
+                dbc.InputGroup([
+                    dbc.Select(id="admin-users-role", options=role_options(lang), value="viewer"),
+                    dbc.Button(tr("set_role", lang), id="admin-users-set-role", n_clicks=0),
+                ], className="mb-2"),
+                dbc.InputGroup([
+                    dbc.Input(id="admin-users-password", type="password", autocomplete="new-password",
+                              placeholder=tr("new_password", lang)),
+                    dbc.Button(tr("set_password", lang), id="admin-users-set-password", n_clicks=0),
+                ], className="mb-2"),
+                dbc.Button(tr("disable", lang), id="admin-users-disable", color="danger",
+                           outline=True, n_clicks=0, className="me-2"),
+                dbc.Button(tr("enable", lang), id="admin-users-enable", color="success",
+                           outline=True, n_clicks=0),
+            ])), md=6, className="mt-3"),
+        ]),
+        html.Div(id="admin-users-result", className="mt-2"),
+        html.H2(tr("audit", lang), className="h5 mt-4"),
+        dbc.Row([
+            dbc.Col(dbc.Select(id="admin-audit-action",
+                               options=[{"label": tr("all", lang), "value": ""}]
+                               + [{"label": a, "value": a} for a in ACTIONS], value=""), md=4),
+            dbc.Col([dbc.Button(tr("csv", lang), id="admin-audit-csv", n_clicks=0, size="sm",
+                                outline=True, color="secondary", className="me-2"),
+                     dbc.Button(tr("xlsx", lang), id="admin-audit-xlsx", n_clicks=0, size="sm",
+                                outline=True, color="secondary")], md=8, className="text-end"),
+        ], className="mb-2"),
+        dag.AgGrid(id="admin-audit-grid", rowData=[],
+                   columnDefs=[{"field": f, "headerName": tr(k, lang), "minWidth": w,
+                                "filter": True, "sortable": True} for f, k, w in audit_columns],
+                   dashGridOptions={"pagination": True, "paginationPageSize": 50},
+                   columnSize="responsiveSizeToFit", style={"height": "480px", "width": "100%"}),
+        dcc.Download(id="admin-audit-download"),
+    ])
+
+
+def audit_rows(action: str | None) -> list[dict]:
+    with session_scope(auth.engine()) as db:
+        events = audit.list_events(db, action=action or None, limit=AUDIT_LIMIT)
+    for event in events:
+        event["details"] = ", ".join(f"{k}={v}" for k, v in (event["details"] or {}).items())
+    return events
+
+
+@page_callback(
+    Output("admin-users-grid", "rowData"),
+    Output("admin-users-pick", "options"),
+    Output("admin-users-result", "children"),
+    Input("admin-lang", "data"),
+    Input("admin-users-add", "n_clicks"),
+    Input("admin-users-set-role", "n_clicks"),
+    Input("admin-users-set-password", "n_clicks"),
+    Input("admin-users-disable", "n_clicks"),
+    Input("admin-users-enable", "n_clicks"),
+    State("admin-users-new-name", "value"),
+    State("admin-users-new-display", "value"),
+    State("admin-users-new-role", "value"),
+    State("admin-users-new-password", "value"),
+    State("admin-users-pick", "value"),
+    State("admin-users-role", "value"),
+    State("admin-users-password", "value"),
+)
+def manage_users(lang, _add, _role, _password, _disable, _enable, new_name, new_display,
+                 new_role, new_password, picked, role, password):
+    admin = auth.require_role(*auth.ADMINS)
+    lang = norm_lang(lang)
+    action = ctx.triggered_id
+    message = None
+    if action and action != "admin-lang":
+        try:
+            with session_scope(auth.engine()) as db:
+                if action == "admin-users-add":
+                    users.create_user(db, new_name or "", new_password or "", new_role or "viewer",
+                                      by=admin.username, display_name=new_display or "")
+                elif not picked:
+                    raise users.UserError(*TEXT["need_user"])
+                elif action == "admin-users-set-role":
+                    users.set_role(db, picked, role or "viewer", by=admin.username)
+                elif action == "admin-users-set-password":
+                    users.set_password(db, picked, password or "", by=admin.username)
+                elif action in ("admin-users-disable", "admin-users-enable"):
+                    users.set_active(db, picked, action == "admin-users-enable", by=admin.username)
+            message = dbc.Alert(tr("saved", lang), color="success", id="admin-users-saved")
+        except users.UserError as exc:
+            message = dbc.Alert(pick(exc.message_zh, exc.message_en, lang), color="danger",
+                                id="admin-users-error")
+    rows = user_rows()
+    options = [{"label": f"{r['username']} ({r['role']})", "value": r["username"]} for r in rows]
+    return rows, options, message
+
+
+@page_callback(
+    Output("admin-audit-grid", "rowData"),
+    Input("admin-audit-action", "value"),
+)
+def show_audit(action):
+    auth.require_role(*auth.ADMINS)
+    return audit_rows(action)
+
+
+@page_callback(
+    Output("admin-audit-download", "data"),
+    Input("admin-audit-csv", "n_clicks"),
+    Input("admin-audit-xlsx", "n_clicks"),
+    State("admin-audit-action", "value"),
+    prevent_initial_call=True,
+)
+def export_audit(_csv, _xlsx, action):
+    admin = auth.require_role(*auth.ADMINS)
+    fmt = "xlsx" if ctx.triggered_id == "admin-audit-xlsx" else "csv"
+    rows = audit_rows(action)
+    with session_scope(auth.engine()) as db:
+        audit.record(db, "audit-export", username=admin.username, target=fmt,
+                     details={"rows": len(rows), "action": action or ""})
+    content = audit.export_bytes(rows, fmt)
+    return dcc.send_bytes(content, f"audit-log.{fmt}")

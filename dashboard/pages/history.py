@@ -1,0 +1,248 @@
+"""数据批次 History: every loaded file (who, when, counts, status), its values and report; admins
+roll a batch back with a reason; every version of any value.
+
+Addressable: /history?batch=12 opens a batch; /history?indicator=gdp&region=230100&year=2025
+&quarter=3&basis=ytd shows that value's versions (the data grid can link here).
+"""
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, dcc, html
+
+from dashboard import audit, auth
+from dashboard.callbacks import page_callback
+from dashboard.i18n import norm_lang, pick
+from dashboard.pages.upload import problems_table
+from etl import pending, queries
+from etl.db import session_scope
+
+dash.register_page(__name__, path="/history", name="数据批次", name_zh="数据批次",
+                   name_en="History", title="数据批次 · 数字龙江", order=81, roles=auth.LOGGED_IN)
+
+auth.protect("history-", *auth.LOGGED_IN)
+auth.protect("history-rollback", *auth.ADMINS)
+
+TEXT = {
+    "title": ("数据批次与版本", "Batches and versions"),
+    "lead": ("每个载入的文件是一个批次。选择一行查看其数值和检查报告。",
+             "Each loaded file is a batch. Select a row to see its values and report."),
+    "id": ("批次", "Batch"), "file": ("文件", "File"), "by": ("载入人", "Loaded by"),
+    "at": ("载入时间（UTC）", "Loaded at (UTC)"), "status": ("状态", "Status"),
+    "new": ("新增", "New"), "revised": ("修订", "Revised"), "unchanged": ("未变", "Unchanged"),
+    "skipped": ("跳过", "Skipped"), "demo": ("演示", "Demo"),
+    "loaded": ("已载入", "loaded"), "rolled_back": ("已回滚", "rolled back"),
+    "values": ("本批次的数值（选择一行查看该数值的所有版本）",
+               "Values of this batch (select one to see all its versions)"),
+    "report": ("检查报告", "Validation report"), "none": ("无问题。", "No problems."),
+    "notes": ("注释与来源", "Notes and sources"),
+    "rolled": ("已于 {at} 由 {by} 回滚，原因：{reason}", "Rolled back on {at} by {by}; reason: {reason}"),
+    "rollback": ("回滚此批次", "Roll this batch back"),
+    "reason": ("回滚原因（必填，将记入审计日志）", "Reason (required; recorded in the audit log)"),
+    "need_reason": ("请填写回滚原因（至少4个字符）。", "Give a reason (4 characters or more)."),
+    "pick": ("请先在上表中选择一个批次。", "Select a batch in the table first."),
+    "done": ("批次 #{id} 已回滚；其数值的上一版本重新成为当前值。",
+             "Batch #{id} rolled back; the previous versions of its values are current again."),
+    "versions": ("数值的所有版本", "Every version of the value"),
+    "version": ("版本", "Version"), "value": ("数值", "Value"), "current": ("当前", "Current"),
+    "cell": ("单元格", "Cell"), "raw": ("原文", "As written"),
+    "indicator": ("指标", "Indicator"), "region": ("地区", "Region"), "period": ("时期", "Period"),
+}
+
+
+def tr(key: str, lang: str, **values) -> str:
+    zh, en = TEXT[key]
+    return pick(zh, en, lang).format(**values)
+
+
+def _time(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def batch_rows(lang: str) -> list[dict]:
+    rows = []
+    for b in queries.batch_list(auth.engine(), limit=2000):
+        rows.append({"id": b["id"], "file_name": b["file_name"], "loaded_by": b["loaded_by"],
+                     "loaded_at": _time(b["loaded_at"]), "status": tr(b["status"], lang)
+                     if b["status"] in TEXT else b["status"], "values_new": b["values_new"],
+                     "values_revised": b["values_revised"],
+                     "values_unchanged": b["values_unchanged"],
+                     "values_skipped": b["values_skipped"], "is_demo": "✓" if b["is_demo"] else ""})
+    return rows
+
+
+def batch_grid(lang: str, selected: int | None) -> dag.AgGrid:
+    fields = [("id", "id", 90), ("file_name", "file", 260), ("loaded_by", "by", 120),
+              ("loaded_at", "at", 150), ("status", "status", 110), ("values_new", "new", 90),
+              ("values_revised", "revised", 90), ("values_unchanged", "unchanged", 90),
+              ("values_skipped", "skipped", 90), ("is_demo", "demo", 80)]
+    rows = batch_rows(lang)
+    chosen = [r for r in rows if r["id"] == selected]
+    return dag.AgGrid(
+        id="history-batches", rowData=rows,
+        columnDefs=[{"field": f, "headerName": tr(k, lang), "minWidth": w, "filter": True,
+                     "sortable": True} for f, k, w in fields],
+        dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
+                                          "enableClickSelection": True},
+                         "pagination": True, "paginationPageSize": 20},
+        getRowId="params.data.id", selectedRows=chosen,
+        columnSize="responsiveSizeToFit", style={"height": "420px", "width": "100%"})
+
+
+def layout(lang: str | None = None, batch: str | None = None, indicator: str | None = None,
+           region: str | None = None, year: str | None = None, quarter: str | None = None,
+           basis: str | None = None, **_query):
+    lang = norm_lang(lang)
+    selected = int(batch) if batch and batch.isdigit() else None
+    versions = None
+    if indicator and region and year and (year or "").isdigit():
+        versions = versions_block(indicator, region, int(year), int(quarter or 0),
+                                  basis or "annual", lang)
+    return html.Div([
+        html.H1(tr("title", lang), className="h3 mb-1"),
+        html.P(tr("lead", lang), className="text-muted"),
+        dcc.Store(id="history-lang", data=lang),
+        html.Div(versions, id="history-versions-top"),
+        batch_grid(lang, selected),
+        html.Div(batch_detail(selected, lang) if selected else None, id="history-detail",
+                 className="mt-3"),
+        rollback_form(lang) if auth.current_role() == "admin" else None,
+    ])
+
+
+def rollback_form(lang: str) -> dbc.Card:
+    return dbc.Card(dbc.CardBody([
+        html.H2(tr("rollback", lang), className="h6"),
+        dbc.Textarea(id="history-rollback-reason", placeholder=tr("reason", lang), maxLength=500,
+                     className="mb-2"),
+        dbc.Button(tr("rollback", lang), id="history-rollback-btn", color="danger", n_clicks=0),
+        html.Div(id="history-rollback-result", className="mt-2"),
+    ]), className="mt-3 border-danger", id="history-rollback-card")
+
+
+def batch_detail(batch_id: int, lang: str):
+    engine = auth.engine()
+    detail = queries.batch_detail(engine, batch_id)
+    if detail is None:
+        return None
+    report = detail.get("report") or {}
+    problems = (report.get("problems") or []) + (report.get("skipped") or [])
+    values = pending.batch_values(engine, batch_id)
+    value_rows = [{
+        "key": f"{v['indicator_code']}|{v['region_code']}|{v['year']}|{v['quarter']}|{v['basis']}",
+        "indicator": pick(v["indicator_zh"], v["indicator_en"], lang),
+        "region": pick(v["region_zh"], v["region_en"], lang),
+        "period": queries.period_label(v["year"], v["quarter"], v["basis"], lang),
+        "value": v["value"], "unit": v["unit"], "version": v["version"],
+        "current": "✓" if v["is_current"] else "", "cell": f"'{v['sheet']}'!{v['cell']}",
+        "raw": v["raw_value"]} for v in values]
+    rolled = None
+    if detail["status"] == "rolled_back":
+        rolled = dbc.Alert(tr("rolled", lang, at=_time(detail["rolled_back_at"]),
+                              by=detail["rolled_back_by"] or "", reason=detail["rollback_reason"] or ""),
+                           color="warning", id="history-rolled-note")
+    columns = [("indicator", "indicator"), ("region", "region"), ("period", "period"),
+               ("value", "value"), ("unit", "value"), ("version", "version"),
+               ("current", "current"), ("cell", "cell"), ("raw", "raw")]
+    return html.Div([
+        html.H2(f"#{batch_id} {detail['file_name']}", className="h5"),
+        html.P(f"{detail['loaded_by']} · {_time(detail['loaded_at'])} · sha256 {detail['sha256'][:16]}…",
+               className="small text-muted"),
+        rolled,
+        html.H3(tr("values", lang), className="h6"),
+        dag.AgGrid(id="history-values", rowData=value_rows, getRowId="params.data.key",
+                   columnDefs=[{"field": f, "headerName": tr(k, lang) if f != "unit" else "",
+                                "filter": True, "sortable": True} for f, k in columns],
+                   dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
+                                                     "enableClickSelection": True},
+                                    "pagination": True, "paginationPageSize": 20},
+                   columnSize="responsiveSizeToFit", style={"height": "360px", "width": "100%"}),
+        html.Div(id="history-versions", className="mt-2"),
+        html.H3(tr("report", lang), className="h6 mt-3"),
+        problems_table(problems, lang, "history-problems") if problems
+        else html.P(tr("none", lang), className="small"),
+        html.Details([html.Summary(tr("notes", lang)),
+                      html.Ul([html.Li(line) for line in detail["notes"] + detail["source_lines"]])])
+        if detail["notes"] or detail["source_lines"] else None,
+    ])
+
+
+def versions_block(indicator: str, region: str, year: int, quarter: int, basis: str, lang: str):
+    rows = queries.observation_versions(auth.engine(), indicator, region, year, quarter, basis)
+    body = [html.Tr([html.Td(r["version"]), html.Td(f"{r['value']:g}"),
+                     html.Td("✓" if r["is_current"] else ""),
+                     html.Td(f"#{r['batch_id']} {r['file_name']}"
+                             + (f" ({tr('rolled_back', lang)})" if r["batch_status"] == "rolled_back" else "")),
+                     html.Td(f"'{r['sheet']}'!{r['cell']}"), html.Td(r["raw_value"]),
+                     html.Td(r["loaded_by"]), html.Td(_time(r["loaded_at"]))]) for r in rows]
+    head = html.Tr([html.Th(tr(k, lang)) for k in ("version", "value", "current", "id", "cell",
+                                                   "raw", "by", "at")])
+    title = f"{tr('versions', lang)}: {indicator} · {region} · " \
+            f"{queries.period_label(year, quarter, basis, lang)}"
+    return html.Div([html.H3(title, className="h6"),
+                     dbc.Table([html.Thead(head), html.Tbody(body)], size="sm", bordered=True,
+                               responsive=True, className="small", id="history-versions-table")])
+
+
+@page_callback(
+    Output("history-detail", "children"),
+    Input("history-batches", "selectedRows"),
+    State("history-lang", "data"),
+    prevent_initial_call=True,
+)
+def show_batch(selected, lang):
+    auth.require_role(*auth.LOGGED_IN)
+    if not selected:
+        return None
+    return batch_detail(int(selected[0]["id"]), norm_lang(lang))
+
+
+@page_callback(
+    Output("history-versions", "children"),
+    Input("history-values", "selectedRows"),
+    State("history-lang", "data"),
+    prevent_initial_call=True,
+)
+def show_versions(selected, lang):
+    auth.require_role(*auth.LOGGED_IN)
+    if not selected:
+        return None
+    indicator, region, year, quarter, basis = str(selected[0]["key"]).split("|")
+    return versions_block(indicator, region, int(year), int(quarter), basis, norm_lang(lang))
+
+
+@page_callback(
+    Output("history-rollback-result", "children"),
+    Output("history-batches", "rowData"),
+    Input("history-rollback-btn", "n_clicks"),
+    State("history-batches", "selectedRows"),
+    State("history-rollback-reason", "value"),
+    State("history-lang", "data"),
+    prevent_initial_call=True,
+)
+def rollback(n_clicks, selected, reason, lang):
+    user = auth.require_role(*auth.ADMINS)
+    lang = norm_lang(lang)
+    if not n_clicks:
+        return dash.no_update, dash.no_update
+    if not selected:
+        return dbc.Alert(tr("pick", lang), color="warning"), dash.no_update
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        return dbc.Alert(tr("need_reason", lang), color="warning"), dash.no_update
+    from etl.load import BatchError, rollback_batch
+
+    batch_id = int(selected[0]["id"])
+    try:
+        with session_scope(auth.engine()) as db:
+            rollback_batch(db, batch_id, user=user.username, reason=reason)
+            audit.record(db, "rollback", username=user.username, target=f"batch {batch_id}",
+                         details={"batch_id": batch_id, "reason": reason})
+    except BatchError as exc:
+        return dbc.Alert(pick(exc.message_zh, exc.message_en, lang), color="danger"), dash.no_update
+    from dashboard import data
+
+    data.invalidate()
+    return (dbc.Alert(tr("done", lang, id=batch_id), color="success", id="history-rollback-done"),
+            batch_rows(lang))

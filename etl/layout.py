@@ -23,6 +23,15 @@ How a sheet is read:
   title or the sheet name.
 - once a layout is recognised, every value cell becomes a RawValue, also under labels that do not
   resolve, so that etl.normalise reports unknown-region / unknown-indicator at the label's cell.
+- units: a unit in the label itself wins, then the header (绝对值（亿元）, a 单位 row or column),
+  then the unit line; a unit line naming several units (单位：亿元、%) gives each indicator the one
+  of the same kind as its catalog unit.
+- the long template is recognised by its header: a column each for indicator (指标代码 / 指标 /
+  indicator), region (地区代码 / 地区 / region), period (期间 / 时期 / 时间 / period) and value
+  (数值 / value), optionally unit (单位), basis (口径: annual/ytd/quarter or 年度/累计/当季), source
+  (来源) and note (备注); 'zh|en' or 'zh en' headers work too.
+- a non-blank sheet without recognisable data is a `no-data` problem naming the sheet: a warning
+  when another sheet of the workbook has data (an instructions sheet), an error otherwise.
 """
 from __future__ import annotations
 

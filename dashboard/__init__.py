@@ -1,0 +1,127 @@
+"""The leadership dashboard: a multi-page Dash app over the query functions of etl/queries.py.
+
+    app = create_app()          # DATABASE_URL, or the SQLite file in instance/
+    app.run()                   # development;  gunicorn app:server  in production
+
+`create_app` is deliberately a short list of steps so that other slices can hook in: the accounts
+module (dashboard/auth.py, issue 5) is initialised here when it exists, and its pages register
+themselves in dashboard/pages/ like ours (with a `roles` key to hide them from other roles).
+"""
+from __future__ import annotations
+
+import importlib
+import os
+from contextlib import contextmanager
+import pkgutil
+from pathlib import Path
+
+import dash
+from dash import Dash
+from sqlalchemy import Engine
+
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+
+
+def url_prefix() -> str:
+    """Where the app is mounted (Dash's own setting), so that our links stay on the same origin."""
+    return (os.environ.get("DASH_REQUESTS_PATHNAME_PREFIX")
+            or os.environ.get("DASH_URL_BASE_PATHNAME") or "/")
+
+
+def prepare_database(engine: Engine, load_demo_if_empty: bool = True) -> None:
+    """Migrate and seed (idempotent); load the demo workbooks into a database that holds no data."""
+    from etl.db import ensure_db
+
+    with startup_lock():  # gunicorn workers start together: one initialises, the others wait
+        ensure_db(engine)
+        if load_demo_if_empty:
+            from etl import queries
+            from etl.demo import load_demo
+
+            if queries.data_vintage(engine) is None:
+                load_demo(engine)
+
+
+@contextmanager
+def startup_lock():
+    """An exclusive file lock in the instance folder (POSIX; a no-op where fcntl is missing)."""
+    from etl import config
+
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    config.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    with open(config.INSTANCE_DIR / "startup.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def import_pages() -> None:
+    """Import every module of dashboard/pages (each calls dash.register_page once per process)."""
+    from dashboard import pages
+
+    for info in sorted(pkgutil.iter_modules(pages.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{pages.__name__}.{info.name}")
+        entry = dash.page_registry.get(module.__name__)
+        # what Dash's own pages_folder import does: a page's `layout` defined after register_page
+        if entry is not None and not entry.get("supplied_layout") and hasattr(module, "layout"):
+            entry["layout"] = module.layout
+
+
+def serve_vendor_files(server) -> None:
+    """Bootstrap's CSS from the xstatic-bootstrap package, on our own origin (no CDN)."""
+    import xstatic.pkg.bootstrap as xbootstrap
+    from flask import send_from_directory
+
+    @server.route("/vendor/bootstrap/<path:filename>")
+    def bootstrap_files(filename):  # noqa: ANN001 - Flask view
+        return send_from_directory(xbootstrap.BASE_DIR, filename, max_age=86400)
+
+
+def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True) -> Dash:
+    from dashboard import callbacks, data, shell
+    from dashboard.cache import init_cache
+    from etl.db import default_engine
+
+    engine = engine or default_engine()
+    prepare_database(engine, load_demo_if_empty)
+
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",  # pages are imported by import_pages(), after the app exists
+        assets_folder=str(ASSETS_DIR),
+        external_stylesheets=[url_prefix() + "vendor/bootstrap/css/bootstrap.min.css"],
+        serve_locally=True,
+        suppress_callback_exceptions=True,  # page layouts are built per request
+        title="数字龙江 数字经济监测",
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    server = app.server
+    data.bind_engine(server, engine)
+    init_cache(server)
+    serve_vendor_files(server)
+    import_pages()
+    app.layout = shell.layout
+    callbacks.attach(app)
+    init_auth_if_present(app)
+    return app
+
+
+def init_auth_if_present(app: Dash) -> None:
+    """Accounts and roles live in dashboard/auth.py (issue 5); without it everyone is a viewer."""
+    try:
+        auth = importlib.import_module("dashboard.auth")
+    except ModuleNotFoundError as exc:
+        if exc.name != "dashboard.auth":
+            raise
+        return
+    auth.init_auth(app)

@@ -1,0 +1,31 @@
+"""Callbacks declared by page modules and attached to each app by `create_app`.
+
+Why not `dash.callback`: Dash moves global callbacks into the first app that serves a request and
+forgets them, so a second app in the same process (every test builds its own) would have none.
+Pages declare callbacks with `page_callback(...)` instead; `attach(app)` registers all of them on
+each new app. The decorated function is returned unchanged, so tests can call it directly.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+_DECLARED: list[tuple[tuple, dict, Callable]] = []
+_CLIENTSIDE: list[tuple[str, tuple, dict]] = []
+
+
+def page_callback(*args: Any, **kwargs: Any) -> Callable[[Callable], Callable]:
+    def decorate(func: Callable) -> Callable:
+        _DECLARED.append((args, kwargs, func))
+        return func
+    return decorate
+
+
+def clientside(code: str, *args: Any, **kwargs: Any) -> None:
+    _CLIENTSIDE.append((code, args, kwargs))
+
+
+def attach(app) -> None:
+    for args, kwargs, func in _DECLARED:
+        app.callback(*args, **kwargs)(func)
+    for code, args, kwargs in _CLIENTSIDE:
+        app.clientside_callback(code, *args, **kwargs)

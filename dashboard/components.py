@@ -1,0 +1,398 @@
+"""Building blocks shared by the pages: status badges, chart blocks, figures, the prefecture map.
+
+Figures are built from plain data (lists of point dicts and the indicator's metadata) by pure
+functions, so tests can check them without a browser. Every chart carries: the target line or
+band, hover text with value, unit, period, basis and source, a table of its numbers, Plotly's PNG
+download, and (for statuses) a "how was this computed?" box.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dcc, html
+from plotly.colors import sample_colorscale
+
+from dashboard.i18n import (
+    STATUS_STYLE,
+    axis_value,
+    fmt_basis,
+    fmt_period,
+    fmt_value,
+    norm_lang,
+    pick,
+    t,
+    unit_label,
+)
+
+GEOJSON_PATH = Path(__file__).resolve().parent.parent / "data" / "geo" / "heilongjiang-prefectures.geojson"
+FONT = ("system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', "
+        "'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif")
+COLORS = {"province": "#1f5fa8", "nation": "#7a7a7a", "target": "#c0392b", "peer": "#8fb3d9",
+          "city": "#4c8bd6", "band": "rgba(192,57,43,0.12)"}
+PEER_COLORS = ["#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00"]
+
+
+# --- small pieces -----------------------------------------------------------------------------
+
+def status_badge(code: str, label: str, *, id: str | None = None, size: str = "") -> dbc.Badge:
+    """Status in colour AND words with an icon, never colour alone."""
+    color, icon = STATUS_STYLE.get(code, ("secondary", "•"))
+    text_color = "dark" if color == "warning" else None
+    kwargs = {"id": id} if id else {}
+    return dbc.Badge(f"{icon} {label}", color=color, text_color=text_color,
+                     className=f"status-badge status-{code} {size}".strip(), **kwargs)
+
+
+def page_header(title: str, subtitle: Any = None) -> html.Div:
+    return html.Div([
+        html.H1(title, className="h3 mb-1"),
+        html.Div(subtitle, className="text-muted small") if subtitle else None,
+    ], className="mb-3")
+
+
+def no_data(lang: str) -> dbc.Alert:
+    return dbc.Alert([html.Strong(t("no_data", lang)), " ", t("no_data_detail", lang)],
+                     color="light", className="no-data")
+
+
+def graph_config(filename: str, lang: str) -> dict:
+    return {
+        "displaylogo": False,
+        "responsive": True,
+        "locale": "zh-CN" if norm_lang(lang) == "zh" else "en",
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+    }
+
+
+def numbers_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], lang: str,
+                  id: str | None = None) -> html.Details:
+    """The chart's numbers, one click away (works without any callback)."""
+    body = [html.Tr([html.Td(cell) for cell in row]) for row in rows]
+    table = dbc.Table([html.Thead(html.Tr([html.Th(c) for c in columns])), html.Tbody(body)],
+                      size="sm", striped=True, bordered=False, responsive=True,
+                      className="numbers-table mb-0 small")
+    kwargs = {"id": id} if id else {}
+    return html.Details([html.Summary(t("chart.table", lang), className="small text-primary"),
+                         table], className="mt-1", **kwargs)
+
+
+def chart_block(title: str, figure: go.Figure, *, graph_id: str, lang: str,
+                table: Any = None, note: Any = None, explanation: Any = None,
+                height: int | None = None) -> dbc.Card:
+    style = {"height": f"{height}px"} if height else None
+    return dbc.Card(dbc.CardBody([
+        html.H2(title, className="h6 card-title mb-1"),
+        dcc.Graph(id=graph_id, figure=figure, config=graph_config(graph_id, lang),
+                  style=style, className="chart"),
+        html.Div(note, className="text-muted small") if note else None,
+        table,
+        explanation,
+    ]), className="mb-3 chart-card")
+
+
+def explanation_box(status: dict, unit: str, lang: str, method_href: str) -> html.Details:
+    """'How was this computed?': the numbers and the arithmetic the progress engine used."""
+    ex = status.get("explanation") or {}
+    by_ratio = ex.get("measured") == "ratio_to_national"
+
+    def num(value):  # values of a national-average target are ratios to the nation
+        if value is None:
+            return "—"
+        return f"{value:.3f}" if by_ratio else fmt_value(value, unit, lang)
+
+    rows = []
+
+    def add(key: str, value: str) -> None:
+        rows.append(html.Tr([html.Th(t(key, lang), className="fw-normal text-muted"),
+                             html.Td(value)]))
+
+    if ex.get("base_year") is not None:
+        add("explain.base", f"{ex['base_year']}: {num(ex.get('base_value'))}")
+    if ex.get("latest_year") is not None:
+        add("explain.latest", f"{ex['latest_year']}: {num(ex.get('latest_value'))}")
+    if ex.get("target_value") is not None:
+        add("explain.target", f"{ex.get('target_year')}: {num(ex['target_value'])}")
+    if ex.get("observed_cagr") is not None:
+        add("explain.observed_cagr", f"{ex['observed_cagr'] * 100:.2f}%")
+    if ex.get("required_cagr") is not None:
+        add("explain.required_cagr", f"{ex['required_cagr'] * 100:.2f}%")
+    if ex.get("r") is not None:
+        add("explain.ratio", f"{ex['r']:.3f}")
+    steps = ex.get("steps_en" if lang == "en" else "steps_zh") or []
+    notes = ex.get("notes_en" if lang == "en" else "notes_zh") or []
+    verdict = pick(status.get("verdict_zh"), status.get("verdict_en"), lang)
+    return html.Details([
+        html.Summary(t("explain.button", lang), className="small text-primary"),
+        html.Div([
+            html.P(verdict, className="small mb-1 fw-semibold") if verdict else None,
+            html.P(t("explain.by_ratio", lang), className="small mb-1") if by_ratio else None,
+            dbc.Table(html.Tbody(rows), size="sm", className="small mb-1") if rows else None,
+            html.Ul([html.Li(step, className="font-monospace") for step in steps],
+                    className="small mb-1 ps-3") if steps else None,
+            html.Ul([html.Li(note) for note in notes], className="small text-muted mb-1 ps-3")
+            if notes else None,
+            html.P(t("explain.rule", lang), className="small text-muted mb-1"),
+            dcc.Link(t("explain.method_link", lang), href=method_href, className="small"),
+        ], className="explain-body"),
+    ], className="mt-1 explain")
+
+
+# --- time series --------------------------------------------------------------------------------
+
+def period_end(year: int, quarter: int) -> dt.date:
+    """Where a period sits on a time axis: the last day of its year or quarter."""
+    if not quarter:
+        return dt.date(year, 12, 31)
+    month = quarter * 3
+    return dt.date(year + (month == 12), 1 if month == 12 else month + 1, 1) - dt.timedelta(days=1)
+
+
+def base_layout(lang: str, *, height: int = 320, unit_text: str = "", legend: bool = True) -> dict:
+    return dict(
+        template="plotly_white",
+        height=height,
+        margin=dict(l=48, r=12, t=28, b=36),
+        font=dict(family=FONT, size=12),
+        separators=".,",
+        hovermode="closest",
+        showlegend=legend,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
+        yaxis=dict(title=dict(text=unit_text), rangemode="tozero", automargin=True),
+        hoverlabel=dict(font=dict(family=FONT)),
+    )
+
+
+def hover_rows(points: Sequence[dict], meta: dict, lang: str, region_name: str) -> list[list[str]]:
+    unit = meta["unit"]
+    return [[
+        region_name,
+        fmt_period(p["year"], p["quarter"], p["basis"], lang),
+        fmt_value(p["value"], unit, lang),
+        fmt_basis(p["basis"], lang) + (f" · {t('basis.derived', lang)}" if p.get("derived") else ""),
+        p.get("source") or pick(meta.get("source_zh"), meta.get("source_en"), lang),
+    ] for p in points]
+
+
+HOVER = ("<b>%{customdata[0]}</b><br>%{customdata[1]}: <b>%{customdata[2]}</b><br>"
+         "%{customdata[3]}<br>%{customdata[4]}<extra></extra>")
+
+
+def series_trace(points: Sequence[dict], meta: dict, lang: str, *, name: str,
+                 color: str, dash: str = "solid", mode: str = "lines+markers") -> go.Scatter:
+    points = sorted(points, key=lambda p: (p["year"], p["quarter"]))
+    return go.Scatter(
+        x=[period_end(p["year"], p["quarter"]) for p in points],
+        y=[axis_value(p["value"], meta["unit"], lang) for p in points],
+        name=name, mode=mode, line=dict(color=color, dash=dash, width=2),
+        marker=dict(size=6), customdata=hover_rows(points, meta, lang, name),
+        hovertemplate=HOVER,
+    )
+
+
+def target_traces(target: dict | None, meta: dict, lang: str, start: dt.date) -> list[go.Scatter]:
+    """The target as a dashed line up to its year, and the 左右 band when there is a tolerance."""
+    if not target or target.get("value") is None:
+        return []
+    unit = meta["unit"]
+    value = target["value"]
+    end = dt.date(target["target_year"], 12, 31)
+    label = t("chart.target_line", lang, value=fmt_value(value, unit, lang))
+    custom = [label, str(target["target_year"]), fmt_value(value, unit, lang),
+              pick(target.get("clause_ref_zh"), target.get("clause_ref_en"), lang),
+              pick(target.get("set_name_zh"), target.get("set_name_en"), lang)]
+    traces = []
+    tol = target.get("tolerance")
+    if tol:
+        lo, hi = axis_value(value - tol, unit, lang), axis_value(value + tol, unit, lang)
+        traces.append(go.Scatter(
+            x=[start, end, end, start, start], y=[lo, lo, hi, hi, lo], fill="toself",
+            fillcolor=COLORS["band"], line=dict(width=0), mode="lines",
+            name=t("chart.band", lang), hoverinfo="skip"))
+    traces.append(go.Scatter(
+        x=[start, end], y=[axis_value(value, unit, lang)] * 2, mode="lines+markers",
+        line=dict(color=COLORS["target"], dash="dash", width=2), marker=dict(size=[0, 9], symbol="star"),
+        name=label, customdata=[custom, custom], hovertemplate=HOVER))
+    return traces
+
+
+def time_series_figure(series: Sequence[tuple[str, Sequence[dict], str, str]], meta: dict,
+                       lang: str, *, target: dict | None = None, height: int = 320) -> go.Figure:
+    """series: (name, points, colour, dash) per line. Points: dicts with year, quarter, basis, value."""
+    fig = go.Figure()
+    starts = [period_end(p["year"], p["quarter"]) for _, pts, _, _ in series for p in pts]
+    start = min(starts) if starts else dt.date(2020, 12, 31)
+    for trace in target_traces(target, meta, lang, start):
+        fig.add_trace(trace)
+    for name, points, color, dash in series:
+        if points:
+            fig.add_trace(series_trace(points, meta, lang, name=name, color=color, dash=dash))
+    fig.update_layout(**base_layout(lang, height=height,
+                                    unit_text=unit_label(meta["unit"], meta.get("unit_en"), lang)))
+    fig.update_xaxes(tickformat="%Y", dtick="M12", ticklabelmode="period", showgrid=False)
+    return fig
+
+
+def sparkline_figure(points: Sequence[dict], meta: dict, lang: str, target: dict | None,
+                     color: str) -> go.Figure:
+    fig = time_series_figure([("", points, color, "solid")], meta, lang, target=target, height=70)
+    fig.update_layout(margin=dict(l=2, r=2, t=4, b=2), showlegend=False,
+                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, rangemode="normal")
+    return fig
+
+
+def series_table_rows(series: Sequence[tuple[str, Sequence[dict], str, str]], meta: dict,
+                      lang: str) -> list[list[str]]:
+    rows = []
+    for name, points, _, _ in series:
+        rows.extend(hover_rows(sorted(points, key=lambda p: (p["year"], p["quarter"])),
+                               meta, lang, name))
+    return rows
+
+
+def series_columns(lang: str) -> list[str]:
+    return [t("col.region", lang), t("col.period", lang), t("col.value", lang),
+            t("col.basis", lang), t("col.source", lang)]
+
+
+# --- rankings and comparisons -----------------------------------------------------------------
+
+def ranking_figure(rows: Sequence[dict], meta: dict, lang: str, *, reference: dict | None = None,
+                   target: dict | None = None, highlight: str | None = None) -> go.Figure:
+    """Horizontal bars, best at the top. rows: dicts with region_code, name, value, period fields."""
+    ordered = sorted(rows, key=lambda r: r["value"], reverse=meta.get("direction") != "lower")
+    ordered = list(reversed(ordered))  # plotly draws the first bar at the bottom
+    unit = meta["unit"]
+    colors = [COLORS["province"] if r["region_code"] == highlight else COLORS["city"] for r in ordered]
+    fig = go.Figure(go.Bar(
+        y=[r["name"] for r in ordered], x=[axis_value(r["value"], unit, lang) for r in ordered],
+        orientation="h", marker_color=colors,
+        text=[fmt_value(r["value"], unit, lang) for r in ordered], textposition="auto",
+        customdata=[hover_rows([r], meta, lang, r["name"])[0] for r in ordered],
+        hovertemplate=HOVER, name=pick(meta.get("name_zh"), meta.get("name_en"), lang),
+    ))
+    lines = []
+    if reference and reference.get("value") is not None:
+        lines.append((reference["value"], reference["name"], COLORS["nation"], "dot"))
+    if target and target.get("value") is not None:
+        lines.append((target["value"], t("chart.target_line", lang, value=fmt_value(
+            target["value"], unit, lang)), COLORS["target"], "dash"))
+    for value, label, color, dash in lines:
+        fig.add_vline(x=axis_value(value, unit, lang), line_color=color, line_dash=dash,
+                      annotation_text=label, annotation_position="top",
+                      annotation_font_size=11)
+    layout = base_layout(lang, height=max(260, 26 * len(ordered) + 70), legend=False)
+    layout["yaxis"] = dict(automargin=True)
+    layout["xaxis"] = dict(title=dict(text=unit_label(unit, meta.get("unit_en"), lang)),
+                           rangemode="tozero")
+    layout["margin"] = dict(l=8, r=12, t=36, b=36)
+    fig.update_layout(**layout)
+    return fig
+
+
+# --- the prefecture map (示意图) ------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def prefecture_shapes() -> dict[str, dict]:
+    """code -> {'name', 'cp', 'x', 'y'} with rings joined by None gaps, from data/geo."""
+    with open(GEOJSON_PATH, encoding="utf-8") as handle:
+        collection = json.load(handle)
+    shapes = {}
+    for feature in collection["features"]:
+        geometry = feature["geometry"]
+        polygons = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
+                    else geometry["coordinates"])
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for polygon in polygons:
+            outer = polygon[0]  # holes are not drawn: no prefecture here encloses another
+            xs.extend([p[0] for p in outer] + [None])
+            ys.extend([p[1] for p in outer] + [None])
+        props = feature["properties"]
+        shapes[feature["id"]] = {"name": props["name"], "cp": props["cp"], "x": xs[:-1], "y": ys[:-1]}
+    return shapes
+
+
+def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: dict,
+                          lang: str, *, height: int = 460) -> go.Figure:
+    """The 13 prefectures coloured by value, drawn as SVG shapes on lon/lat axes.
+
+    Why not go.Choroplethmap: map tiles are WebGL (MapLibre), which some intranet PCs and headless
+    browsers lack, and its text labels need glyph files from the internet. Plain filled shapes need
+    nothing but our own GeoJSON. values: code -> {'value', 'year', 'quarter', 'basis', ...}.
+    """
+    shapes = prefecture_shapes()
+    unit = meta["unit"]
+    present = [v["value"] for v in values.values() if v.get("value") is not None]
+    lo, hi = (min(present), max(present)) if present else (0.0, 1.0)
+    span = (hi - lo) or 1.0
+    scale = "Blues"
+    fig = go.Figure()
+    for code, shape in shapes.items():
+        item = values.get(code)
+        name = names.get(code, shape["name"])
+        if item and item.get("value") is not None:
+            color = sample_colorscale(scale, [0.15 + 0.85 * (item["value"] - lo) / span])[0]
+            row = hover_rows([item], meta, lang, name)[0]
+        else:
+            color = "#eeeeee"
+            row = [name, "—", "—", "", ""]
+        fig.add_trace(go.Scatter(
+            x=shape["x"], y=shape["y"], fill="toself", fillcolor=color, mode="lines",
+            line=dict(color="white", width=1), hoveron="fills", name=name,
+            text="<b>{0}</b><br>{1}: <b>{2}</b><br>{3}<br>{4}".format(*row), hoverinfo="text",
+            showlegend=False))
+    # labels: a scatter trace of text at each seat (SVG text, no font download)
+    label_codes = list(shapes)
+    fig.add_trace(go.Scatter(
+        x=[shapes[c]["cp"][0] for c in label_codes], y=[shapes[c]["cp"][1] for c in label_codes],
+        mode="text", text=[_map_label(names.get(c, shapes[c]["name"]), values.get(c), unit, lang)
+                           for c in label_codes],
+        textfont=dict(size=10, color="#222"), hoverinfo="skip", showlegend=False))
+    if present:  # an invisible trace that draws the colour bar
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+            marker=dict(colorscale=[[0, sample_colorscale(scale, [0.15])[0]], [1, sample_colorscale(scale, [1.0])[0]]],
+                        cmin=axis_value(lo, unit, lang), cmax=axis_value(hi, unit, lang),
+                        color=[axis_value(lo, unit, lang)], showscale=True,
+                        colorbar=dict(thickness=10, len=0.6, title=dict(
+                            text=unit_label(unit, meta.get("unit_en"), lang), side="right")))))
+    layout = base_layout(lang, height=height, legend=False)
+    layout["margin"] = dict(l=0, r=0, t=10, b=0)
+    layout["yaxis"] = dict(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(48)),
+                           fixedrange=False)
+    layout["xaxis"] = dict(visible=False)
+    layout["hovermode"] = "closest"
+    fig.update_layout(**layout)
+    return fig
+
+
+def _map_label(name: str, item: dict | None, unit: str, lang: str) -> str:
+    if not item or item.get("value") is None:
+        return name
+    return f"{name}<br>{fmt_value(item['value'], unit, lang)}"
+
+
+# --- controls whose value lives in the URL -----------------------------------------------------
+
+def url_dropdown(name: str, label: str, options: list[dict], value: Any, *,
+                 multi: bool = False, clearable: bool = False) -> html.Div:
+    """A dropdown bound to the query parameter `name` (see shell.update_url_from_controls)."""
+    return html.Div([
+        dbc.Label(label, html_for=f"ctl-{name}", className="small mb-0"),
+        dcc.Dropdown(id={"type": "url-param", "name": name}, options=options, value=value,
+                     multi=multi, clearable=clearable, searchable=False, className="url-control"),
+    ], className="control", id=f"ctl-{name}")
+
+
+def controls_row(*controls: html.Div) -> dbc.Row:
+    return dbc.Row([dbc.Col(ctl, xs=12, sm=6, lg=4) for ctl in controls], className="g-2 mb-3")

@@ -1,0 +1,206 @@
+"""What the pages read: etl.queries and etl.progress, cached, in the shapes the components take.
+
+No SQL here and none in the pages: every function calls the query functions of etl/queries.py
+(or the progress engine) with the app's engine. Results are cached with Flask-Caching under a key
+made of the database, its data stamp (queries.data_stamp: changes on every load and rollback)
+and the arguments, so that a new upload shows at once on every worker and nothing stale is served.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+from typing import Any, Callable
+
+from flask import Flask, current_app
+from sqlalchemy import Engine
+
+from dashboard.cache import cache
+from etl import queries
+
+ENGINE_KEY = "MONITOR_ENGINE"
+DB_KEY = "MONITOR_DB_KEY"
+STAMP_SECONDS = 5  # how long a worker trusts the data stamp before asking the database again
+PROVINCE = queries.PROVINCE
+NATION = queries.NATIONAL
+
+
+# --- the engine of the current app ------------------------------------------------------------
+
+def bind_engine(server: Flask, engine: Engine) -> None:
+    server.config[ENGINE_KEY] = engine
+    server.config[DB_KEY] = database_key(engine)
+
+
+def database_key(engine: Engine) -> str:
+    """Identifies the database across workers (same URL -> same key). Each app has a cache of its
+    own unless CACHE_REDIS_URL is set, so two apps on two test schemas never share entries."""
+    text = engine.url.render_as_string(hide_password=True)
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def engine() -> Engine:
+    return current_app.config[ENGINE_KEY]
+
+
+def data_stamp() -> str:
+    key = f"stamp:{current_app.config[DB_KEY]}"
+    stamp = cache.get(key)
+    if stamp is None:
+        stamp = queries.data_stamp(engine())
+        cache.set(key, stamp, timeout=STAMP_SECONDS)
+    return stamp
+
+
+def invalidate() -> None:
+    """Forget the data stamp, so the next request sees new data at once (after an upload)."""
+    cache.delete(f"stamp:{current_app.config[DB_KEY]}")
+
+
+def cached(func: Callable) -> Callable:
+    """Memoise a reader per (database, data stamp, arguments)."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any):
+        raw = repr((func.__module__, func.__qualname__, current_app.config[DB_KEY], data_stamp(),
+                    args, sorted(kwargs.items())))
+        key = "q:" + hashlib.sha1(raw.encode()).hexdigest()
+        value = cache.get(key)
+        if value is None:
+            value = func(*args, **kwargs)
+            cache.set(key, value)
+        return value
+    wrapper.uncached = func
+    return wrapper
+
+
+# --- catalog ------------------------------------------------------------------------------------
+
+@cached
+def indicators() -> dict[str, dict]:
+    return {row["code"]: row for row in queries.indicator_list(engine())}
+
+
+@cached
+def regions() -> dict[str, dict]:
+    return {row["code"]: row for row in queries.region_list(engine())}
+
+
+@cached
+def prefecture_codes() -> list[str]:
+    return [r["code"] for r in queries.region_list(engine(), level="prefecture", parent=PROVINCE)]
+
+
+@cached
+def targets() -> list[dict]:
+    return [target.to_dict() for target in queries.targets(engine())]
+
+
+def target_for(indicator: str, region: str = PROVINCE) -> dict | None:
+    """The target of the newest target set for this indicator and region."""
+    matches = [t for t in targets() if t["indicator_code"] == indicator and t["region_code"] == region]
+    return matches[-1] if matches else None
+
+
+# --- values ---------------------------------------------------------------------------------------
+
+def _point(row: dict) -> dict:
+    return {key: row.get(key) for key in (
+        "indicator_code", "region_code", "year", "quarter", "basis", "value", "derived", "formula",
+        "batch_id", "file_name", "sheet", "cell", "is_demo", "is_reference")}
+
+
+@cached
+def series(indicator: str, region: str) -> list[dict]:
+    """One line of a chart: annual values, plus the quarters of years that are not complete.
+
+    Flows (GDP, value added) are shown as whole years only: a year-to-date flow would zigzag
+    against full years. Ratios and stocks add their quarterly values, and a whole year replaces
+    its own fourth quarter.
+    """
+    meta = indicators()[indicator]
+    annual = [_point(r) for r in queries.series(engine(), indicator, [region], frequency="annual")]
+    if meta["measure"] == "flow" and annual:
+        return annual
+    quarterly = [_point(r) for r in queries.series(engine(), indicator, [region])]
+    years = {p["year"] for p in annual}
+    quarterly = [p for p in quarterly if not (p["quarter"] == 4 and p["year"] in years)]
+    return sorted(annual + quarterly, key=lambda p: queries.period_sort_key(p["year"], p["quarter"]))
+
+
+@cached
+def periods(indicator: str, level: str = "prefecture") -> list[tuple[int, int, str]]:
+    """Periods with values for the regions of `level` in the province, newest first."""
+    codes = prefecture_codes() if level == "prefecture" else [PROVINCE]
+    found = set()
+    for frequency in ("annual", "quarterly"):
+        for row in queries.series(engine(), indicator, codes, frequency=frequency):
+            found.add((row["year"], row["quarter"], row["basis"]))
+    return sorted(found, key=lambda p: queries.period_sort_key(p[0], p[1]), reverse=True)
+
+
+@cached
+def region_values(indicator: str, year: int, quarter: int = 0, basis: str | None = None, *,
+                  level: str = "prefecture", regions: list[str] | None = None) -> dict[str, dict]:
+    """code -> point (with rank) for one period, best first."""
+    rows = queries.region_values(engine(), indicator, year, quarter,
+                                 basis=None if not quarter else basis, regions=regions, level=level)
+    return {r["region_code"]: {**_point(r), "rank": r["rank"]} for r in rows}
+
+
+@cached
+def latest_common_period(indicator: str, region: str, other: str) -> tuple[int, int, str] | None:
+    """The newest period where both regions have a value of this indicator (annual first)."""
+    for frequency in ("annual", "quarterly"):
+        rows = queries.series(engine(), indicator, [region, other], frequency=frequency)
+        mine = {(r["year"], r["quarter"], r["basis"]) for r in rows if r["region_code"] == region}
+        theirs = {(r["year"], r["quarter"], r["basis"]) for r in rows if r["region_code"] == other}
+        common = mine & theirs
+        if common:
+            return max(common, key=lambda p: queries.period_sort_key(p[0], p[1]))
+    return None
+
+
+@cached
+def current_rows(indicator: str | None = None, region: str | None = None,
+                 limit: int = 20000) -> list[dict]:
+    """Current reported values with provenance, for the data grid (capped; filter to narrow)."""
+    return queries.current_observations(engine(), indicator, region, limit=limit)
+
+
+@cached
+def vintage() -> dict | None:
+    found = queries.data_vintage(engine())
+    if not found:
+        return None
+    return {"year": found["year"], "quarter": found["quarter"], "updated_at": found["loaded_at"],
+            "any_demo": found["any_demo"]}
+
+
+def demo_shown() -> bool:
+    found = vintage()
+    return bool(found and found["any_demo"])
+
+
+# --- progress -----------------------------------------------------------------------------------
+
+@cached
+def progress_report() -> dict:
+    """{'statuses': [status dicts], 'summary': {...}} from the progress engine (etl/progress.py)."""
+    from dashboard.progress_view import report_from_engine
+
+    return report_from_engine(engine())
+
+
+def status_for(indicator: str, region: str = PROVINCE) -> dict | None:
+    for status in progress_report()["statuses"]:
+        if status["indicator_code"] == indicator and status["region_code"] == region:
+            return status
+    return None
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+def export_table(header: list[str], rows: list[list[Any]], fmt: str) -> bytes:
+    """CSV (UTF-8 with BOM, for Excel) or XLSX bytes, formula-like cells neutralised by etl.export."""
+    from etl.export import export_rows
+
+    return export_rows(header, rows, fmt)

@@ -1,0 +1,373 @@
+"""Words and number formats in Chinese (default) and English.
+
+Every text the dashboard shows goes through `t(key, lang)`; numbers, periods and names through the
+formatters here, so that switching `?lang=en` changes everything on a page, hover text included.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping
+from urllib.parse import parse_qsl, urlencode
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # app and navigation
+    "app.title": ("数字龙江 数字经济监测", "Digital Longjiang monitor"),
+    "app.subtitle": ("黑龙江省数字经济政策目标进展", "Heilongjiang digital-economy targets"),
+    "nav.overview": ("总览", "Overview"),
+    "nav.core": ("核心产业", "Core industries"),
+    "nav.enterprise": ("企业数字化", "Enterprise digitalisation"),
+    "nav.infrastructure": ("5G与新型基础设施", "5G & infrastructure"),
+    "nav.benchmarks": ("全国对标", "Benchmarks"),
+    "nav.city": ("地市", "Cities"),
+    "nav.data": ("数据", "Data"),
+    "nav.method": ("口径与方法", "Definitions & method"),
+    "lang.switch": ("English", "中文"),
+    "lang.switch_title": ("切换到英文", "Switch to Chinese"),
+    "demo.banner": ("演示数据 — 非官方统计", "Demo data — not official statistics"),
+    "demo.banner_detail": (
+        "本页显示的是为演示生成的数据，不能作为统计数据引用。",
+        "The figures shown are generated for demonstration and must not be quoted as statistics.",
+    ),
+    "notfound.title": ("页面不存在", "Page not found"),
+    "notfound.back": ("返回总览", "Back to the overview"),
+    "no_data": ("暂无数据", "No data yet"),
+    "no_data_detail": ("数据库中还没有该指标的数据。", "The database holds no values for this yet."),
+    # overview
+    "overview.title": ("目标进展总览", "Progress against the targets"),
+    "overview.vintage": ("数据截至{period}，更新于{updated}", "Data up to {period}, updated {updated}"),
+    "overview.vintage_none": ("尚未载入数据", "No data loaded yet"),
+    "overview.counts": ("按状态统计", "Targets by status"),
+    "card.current": ("当前值", "Current"),
+    "card.target": ("目标", "Target"),
+    "card.gap": ("差距", "Gap"),
+    "card.gap_met": ("已超出", "Ahead by"),
+    "card.final": ("终值判定", "Final"),
+    "card.projected": ("预测", "Projected"),
+    "card.partial": ("目标年数据不完整", "Target year partly known"),
+    "card.projection": ("按当前增速{year}年预计{value}", "At the current pace: {value} in {year}"),
+    "card.required_growth": ("需年均增长{rate}", "Needs {rate} a year"),
+    "card.covered": ("完成进度{share}", "{share} of the way"),
+    "card.national": ("全国同期{value}", "Nation, same period: {value}"),
+    "card.details": ("详情", "Details"),
+    "card.by_target_set": ("目标来源", "Target source"),
+    # explanation
+    "explain.button": ("如何计算？", "How was this computed?"),
+    "explain.title": ("计算过程", "How this status was computed"),
+    "explain.base": ("基期", "Base"),
+    "explain.latest": ("最新", "Latest"),
+    "explain.target": ("目标", "Target"),
+    "explain.observed_cagr": ("实际年均增速", "Observed CAGR"),
+    "explain.required_cagr": ("所需年均增速", "Required CAGR"),
+    "explain.ratio": ("进度比R（实际÷所需）", "Ratio R (observed ÷ required)"),
+    "explain.rule": (
+        "R≥0.95 进展顺利；0.60≤R<0.95 需加快进度；0≤R<0.60 进展有限；R<0 出现倒退。最新值已达到目标为“已实现目标”；"
+        "目标年全年数据已出而未达到为“未实现目标”（终值）。",
+        "R ≥ 0.95 on track; 0.60 ≤ R < 0.95 acceleration needed; 0 ≤ R < 0.60 limited progress; "
+        "R < 0 deteriorating. A latest value that meets the target: “target achieved”; a target year "
+        "whose full-year value misses it: “target not met” (final).",
+    ),
+    "explain.by_ratio": (
+        "“达到全国平均水平”类目标按本地区与全国之比（目标为1）评估。",
+        "A national-average target is assessed on the ratio of the region to the nation (target 1).",
+    ),
+    "explain.method_link": ("完整方法说明", "Full method"),
+    # charts
+    "chart.table": ("查看数据表", "Show the numbers"),
+    "chart.hide_table": ("隐藏数据表", "Hide the numbers"),
+    "chart.target_line": ("目标 {value}", "Target {value}"),
+    "chart.band": ("目标区间（左右）", "Target band (about)"),
+    "chart.national": ("全国", "China"),
+    "chart.province": ("黑龙江", "Heilongjiang"),
+    "chart.source": ("来源", "Source"),
+    "chart.basis": ("口径", "Basis"),
+    "chart.period": ("时期", "Period"),
+    "chart.value": ("数值", "Value"),
+    "chart.unit": ("单位", "Unit"),
+    "chart.region": ("地区", "Region"),
+    "chart.indicator": ("指标", "Indicator"),
+    "chart.rank": ("排名", "Rank"),
+    "chart.map_note": ("示意图，非标准地图，不作为国界、行政区划依据", "Schematic map, not an official boundary"),
+    "chart.no_map_data": ("所选时期没有地市数据", "No city data for the selected period"),
+    # controls
+    "ctl.indicator": ("指标", "Indicator"),
+    "ctl.period": ("时期", "Period"),
+    "ctl.region": ("地市", "City"),
+    "ctl.peers": ("对比省份", "Peer provinces"),
+    # pages
+    "core.title": ("数字经济核心产业", "Digital-economy core industries"),
+    "core.share": ("核心产业增加值占GDP比重", "Core-industry value added, share of GDP"),
+    "core.va": ("核心产业增加值", "Core-industry value added"),
+    "core.ranking": ("13个地市排名", "The 13 cities ranked"),
+    "core.map": ("地市分布", "By prefecture"),
+    "enterprise.title": ("企业数字化转型", "Enterprise digitalisation"),
+    "enterprise.by_city": ("分地市", "By city"),
+    "infra.title": ("5G与新型基础设施", "5G and new infrastructure"),
+    "infra.stations": ("5G基站数", "5G base stations"),
+    "infra.per10k": ("每万人拥有5G基站数（与全国比较）", "5G stations per 10,000 people vs the nation"),
+    "infra.coverage": ("5G网络覆盖（目标100%）", "5G coverage (target 100%)"),
+    "infra.ict": ("千兆与IPv6（信息通信规划目标）", "Gigabit and IPv6 (ICT plan targets)"),
+    "bench.title": ("全国对标", "Benchmarks against the nation"),
+    "bench.ratio": ("相对全国（全国=100）", "Relative to the nation (China = 100)"),
+    "bench.gap": ("与全国差距", "Gap to the nation"),
+    "bench.latest": ("最新可比值", "Latest comparable values"),
+    "bench.none": ("没有可与全国比较的数据", "No values comparable with the nation"),
+    "city.title": ("地市概况", "City profile"),
+    "city.rank": ("第{rank}/{n}名", "Rank {rank} of {n}"),
+    "city.pick": ("选择地市", "Choose a city"),
+    "city.indicators": ("主要指标", "Indicators"),
+    "city.province_value": ("全省", "Province"),
+    "data.title": ("数据明细", "All current values"),
+    "data.export_csv": ("导出CSV（筛选后）", "Export CSV (filtered rows)"),
+    "data.export_xlsx": ("导出Excel（筛选后）", "Export XLSX (filtered rows)"),
+    "data.rows": ("共{n}行", "{n} rows"),
+    "data.hint": (
+        "表头可筛选、排序；导出的是当前筛选后的行。",
+        "Filter and sort in the headers; exports contain the filtered rows.",
+    ),
+    "method.title": ("口径与方法", "Definitions and method"),
+    "method.indicators": ("指标口径", "Indicator definitions"),
+    "method.targets": ("目标及政策依据", "Targets and their policy clauses"),
+    "method.progress": ("进展评估方法", "How progress is assessed"),
+    "method.progress_text": (
+        "采用Open SDG（加拿大统计局）年均增速比值法：实际年均增速 = (最新值 ÷ 基期值)^(1/(最新年 − 基期年)) − 1；"
+        "所需年均增速 = (目标值 ÷ 基期值)^(1/(目标年 − 基期年)) − 1；R = 实际 ÷ 所需。"
+        "最新值已达到目标为“已实现目标”（“左右”类目标含容差）；R≥0.95为“进展顺利”；0.60≤R<0.95为“需加快进度”；"
+        "0≤R<0.60为“进展有限”；R<0为“出现倒退”；年度数据少于两个或基期为零为“数据不足”。基期默认为2020年（“十四五”基期）。"
+        "目标年全年数据已出时给出终值判定（已实现/未实现及差距），否则为预测。季度数据仅在比率或存量指标上用作当年值，"
+        "不以不完整年度的流量与全年比较。“达到全国平均水平”类目标与同期全国值比较，按与全国差距的变化趋势评估。",
+        "The CAGR-ratio method used by Open SDG (Statistics Canada): observed CAGR = (latest ÷ base)^(1/(latest "
+        "year − base year)) − 1; required CAGR = (target ÷ base)^(1/(target year − base year)) − 1; R = observed ÷ "
+        "required. A value that meets the target is “achieved” (with the tolerance of “about” targets); R ≥ 0.95 "
+        "“on track”; 0.60 ≤ R < 0.95 “acceleration needed”; 0 ≤ R < 0.60 “limited progress”; R < 0 "
+        "“deteriorating”; fewer than two annual values or a zero base: “not enough data”. The base year is 2020 "
+        "by default (the 14th five-year plan's base). Once the target year has passed and its data exist, the "
+        "verdict is final (met / not met, by how much); otherwise it is a projection. Quarterly values stand for "
+        "the year only for ratios and stocks, never a partial-year flow against full years. Targets relative to "
+        "the nation compare with the national value of the same period and are assessed on the trend of the gap.",
+    ),
+    "method.definition": ("口径", "Definition"),
+    "method.source": ("来源", "Source"),
+    "method.unit": ("单位", "Unit"),
+    "method.clause": ("政策条款", "Policy clause"),
+    "method.document": ("文件", "Document"),
+    # columns
+    "col.indicator": ("指标", "Indicator"),
+    "col.region": ("地区", "Region"),
+    "col.period": ("时期", "Period"),
+    "col.basis": ("口径", "Basis"),
+    "col.value": ("数值", "Value"),
+    "col.unit": ("单位", "Unit"),
+    "col.version": ("版本", "Version"),
+    "col.batch": ("批次", "Batch"),
+    "col.file": ("文件", "File"),
+    "col.sheet": ("工作表", "Sheet"),
+    "col.cell": ("单元格", "Cell"),
+    "col.loaded_by": ("载入人", "Loaded by"),
+    "col.loaded_at": ("载入时间", "Loaded at"),
+    "col.source": ("来源", "Source"),
+    "col.status": ("状态", "Status"),
+    "col.target": ("目标", "Target"),
+    "col.gap": ("差距", "Gap"),
+    "col.national": ("全国", "China"),
+    "col.ratio": ("相对全国", "Ratio to China"),
+    "col.rank": ("排名", "Rank"),
+    "col.year": ("年份", "Year"),
+    # basis
+    "basis.annual": ("年度", "annual"),
+    "basis.ytd": ("年初至今累计", "year to date"),
+    "basis.quarter": ("当季", "quarter"),
+    "basis.derived": ("本系统计算", "computed here"),
+}
+
+# Status classes of the progress engine -> colour (Bootstrap) and icon; words come from the engine.
+STATUS_STYLE: dict[str, tuple[str, str]] = {
+    "achieved": ("success", "✔"),
+    "on_track": ("primary", "▲"),
+    "acceleration_needed": ("warning", "►"),
+    "limited_progress": ("danger", "▼"),
+    "deteriorating": ("danger", "✖"),
+    "not_achieved": ("danger", "✖"),
+    "insufficient_data": ("secondary", "?"),
+}
+
+
+def norm_lang(lang: Any) -> str:
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
+    zh, en = TEXTS[key]
+    text = en if norm_lang(lang) == "en" else zh
+    return text.format(**values) if values else text
+
+
+def pick(zh: str | None, en: str | None, lang: str) -> str:
+    """The English or Chinese member of a (zh, en) pair from the data, falling back to the other."""
+    if norm_lang(lang) == "en":
+        return en or zh or ""
+    return zh or en or ""
+
+
+# --- URLs -------------------------------------------------------------------------------------
+
+def parse_query(search: str | None) -> dict[str, str]:
+    return dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=False))
+
+
+def build_search(params: Mapping[str, Any]) -> str:
+    clean = {k: v for k, v in params.items() if v not in (None, "", [])}
+    # Chinese is the default: leave it out so that plain links stay short.
+    if clean.get("lang") == DEFAULT_LANG:
+        clean.pop("lang")
+    return "?" + urlencode(clean) if clean else ""
+
+
+def with_params(search: str | None, **changes: Any) -> str:
+    params = parse_query(search)
+    params.update({k: v for k, v in changes.items()})
+    return build_search(params)
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+def _grouped(value: float, decimals: int) -> str:
+    return f"{value:,.{decimals}f}"
+
+
+def default_decimals(value: float, unit: str) -> int:
+    if unit == "%":
+        return 1
+    if unit in ("个",) and abs(value) >= 100:
+        return 0
+    if abs(value) >= 1000:
+        return 0
+    if abs(value) >= 100:
+        return 1
+    return 2 if abs(value) < 10 else 1
+
+
+def fmt_number(value: float | None, lang: str = DEFAULT_LANG, decimals: int | None = None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if decimals is None:
+        decimals = default_decimals(value, "")
+    return _grouped(value, decimals)
+
+
+def fmt_value(value: float | None, unit: str, lang: str = DEFAULT_LANG,
+              decimals: int | None = None) -> str:
+    """A value with its unit as a reader expects it: '8.1%', '1,234.5亿元' / '123.5 bn yuan'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    lang = norm_lang(lang)
+    if unit == "%":
+        return f"{_grouped(value, 1 if decimals is None else decimals)}%"
+    if lang == "zh":
+        if unit == "个" and abs(value) >= 10000:
+            wan = f"{value / 10000:.{2 if decimals is None else decimals}f}"
+            return (wan.rstrip("0").rstrip(".") if "." in wan else wan) + "万个"
+        d = default_decimals(value, unit) if decimals is None else decimals
+        return f"{_grouped(value, d)}{unit}"
+    if unit == "亿元":
+        return f"{_grouped(value / 10, 1 if decimals is None else decimals)} bn yuan"
+    if unit == "万人":
+        return f"{_grouped(value / 100, 2 if decimals is None else decimals)} million people"
+    if unit == "个":
+        return _grouped(value, 0 if decimals is None else decimals)
+    d = default_decimals(value, unit) if decimals is None else decimals
+    return _grouped(value, d)
+
+
+def fmt_gap(gap: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
+    """A signed difference; shares are in percentage points (个百分点 / pp)."""
+    if gap is None or (isinstance(gap, float) and math.isnan(gap)):
+        return "—"
+    sign = "+" if gap > 0 else ("−" if gap < 0 else "±")
+    if unit == "%":
+        return f"{sign}{abs(gap):,.1f}" + ("个百分点" if norm_lang(lang) == "zh" else " pp")
+    return sign + fmt_value(abs(gap), unit, lang)
+
+
+def fmt_percent(share: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
+    """A fraction (0.0455) as a percentage ('4.6%')."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "—"
+    return f"{share * 100:,.{decimals}f}%"
+
+
+def unit_label(unit: str, unit_en: str | None, lang: str) -> str:
+    if norm_lang(lang) == "zh":
+        return unit
+    return {"亿元": "bn yuan", "万人": "million people"}.get(unit, unit_en or unit)
+
+
+def axis_value(value: float | None, unit: str, lang: str) -> float | None:
+    """The number plotted on an axis labelled with `unit_label` (English converts 亿元 to bn)."""
+    if value is None or norm_lang(lang) == "zh":
+        return value
+    if unit == "亿元":
+        return value / 10
+    if unit == "万人":
+        return value / 100
+    return value
+
+
+# --- periods ----------------------------------------------------------------------------------
+
+_ZH_YTD = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}
+_EN_YTD = {1: "Q1", 2: "H1", 3: "Q1–Q3", 4: "full year"}
+_ZH_Q = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+
+
+def fmt_period(year: int, quarter: int = 0, basis: str = "annual", lang: str = DEFAULT_LANG) -> str:
+    lang = norm_lang(lang)
+    if not quarter or basis == "annual":
+        return f"{year}年" if lang == "zh" else str(year)
+    if basis == "ytd":
+        return f"{year}年{_ZH_YTD[quarter]}" if lang == "zh" else f"{year} {_EN_YTD[quarter]}"
+    return f"{year}年{_ZH_Q[quarter]}" if lang == "zh" else f"{year} Q{quarter}"
+
+
+def fmt_vintage_period(year: int, quarter: int, lang: str = DEFAULT_LANG) -> str:
+    """'2025年第四季度' / '2025 Q4' (annual data: '2025年' / '2025')."""
+    if not quarter:
+        return fmt_period(year, 0, "annual", lang)
+    return f"{year}年{_ZH_Q[quarter]}" if norm_lang(lang) == "zh" else f"{year} Q{quarter}"
+
+
+def fmt_basis(basis: str, lang: str = DEFAULT_LANG) -> str:
+    key = f"basis.{basis}"
+    return t(key, lang) if key in TEXTS else basis
+
+
+def fmt_datetime(value: Any, lang: str = DEFAULT_LANG) -> str:
+    if value is None:
+        return "—"
+    if hasattr(value, "strftime"):
+        if norm_lang(lang) == "zh":
+            return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def period_key(year: int, quarter: int, basis: str) -> str:
+    """The period as it appears in a URL: 2025, 2025Q3 (ytd), 2025q3 (single quarter)."""
+    if not quarter or basis == "annual":
+        return str(year)
+    return f"{year}{'Q' if basis == 'ytd' else 'q'}{quarter}"
+
+
+def parse_period_key(text: str | None) -> tuple[int, int, str] | None:
+    if not text:
+        return None
+    try:
+        if "Q" in text or "q" in text:
+            sep = "Q" if "Q" in text else "q"
+            year, quarter = text.split(sep)
+            return int(year), int(quarter), "ytd" if sep == "Q" else "quarter"
+        return int(text), 0, "annual"
+    except ValueError:
+        return None

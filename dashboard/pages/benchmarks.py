@@ -1,0 +1,111 @@
+"""全国对标 Benchmarks: Heilongjiang against the nation and chosen peer provinces (default 吉林,
+辽宁, 内蒙古) for every comparable indicator, as a ratio to the nation and a gap."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import html
+
+from dashboard import components as c
+from dashboard import data
+from dashboard import views as v
+from dashboard.i18n import fmt_gap, fmt_period, fmt_value, norm_lang, t
+
+dash.register_page(__name__, path="/benchmarks", order=4, name="全国对标",
+                   nav_key="nav.benchmarks", title="全国对标 · 数字龙江")
+
+DEFAULT_PEERS = ["220000", "210000", "150000"]
+
+
+def parse_peers(text: str | None) -> list[str]:
+    provinces = {r["code"] for r in data.regions().values() if r["level"] == "province"}
+    chosen = [code for code in (text or "").split(",") if code in provinces and code != v.PROVINCE]
+    return chosen or list(DEFAULT_PEERS)
+
+
+def comparison_rows(peers: list[str], lang: str) -> list[dict]:
+    """For each indicator with a national value: the newest period where the nation and the
+    province both have one; the province's and peers' ratio to the nation and gap."""
+    rows = []
+    regions = [v.PROVINCE, *peers]
+    for code, meta in data.indicators().items():
+        latest = data.latest_common_period(code, v.PROVINCE, v.NATION)
+        if latest is None:
+            continue
+        year, quarter, basis = latest
+        values = data.region_values(code, year, quarter, basis, regions=[v.NATION, *regions])
+        nation = values.get(v.NATION)
+        if not nation or not nation["value"]:
+            continue
+        for region in regions:
+            item = values.get(region)
+            if not item:
+                continue
+            rows.append({
+                "indicator_code": code, "indicator": v.indicator_name(code, lang),
+                "region_code": region, "region": v.region_name(region, lang),
+                "period": fmt_period(year, quarter, basis, lang), "unit": meta["unit"],
+                "value": item["value"], "nation": nation["value"],
+                "ratio": item["value"] / nation["value"] * 100,
+                "gap": item["value"] - nation["value"],
+            })
+    return rows
+
+
+def ratio_figure(rows: list[dict], peers: list[str], lang: str) -> go.Figure:
+    fig = go.Figure()
+    palette = [c.COLORS["province"], *c.PEER_COLORS]
+    for index, region in enumerate([v.PROVINCE, *peers]):
+        mine = [r for r in rows if r["region_code"] == region]
+        if not mine:
+            continue
+        fig.add_trace(go.Bar(
+            y=[r["indicator"] for r in mine], x=[r["ratio"] for r in mine], orientation="h",
+            name=v.region_name(region, lang), marker_color=palette[index % len(palette)],
+            customdata=[[r["region"], r["period"], fmt_value(r["value"], r["unit"], lang),
+                         f"{t('col.national', lang)} {fmt_value(r['nation'], r['unit'], lang)}",
+                         f"{t('col.ratio', lang)} {r['ratio']:.0f} · {t('col.gap', lang)} "
+                         f"{fmt_gap(r['gap'], r['unit'], lang)}"] for r in mine],
+            hovertemplate=c.HOVER))
+    fig.add_vline(x=100, line_color=c.COLORS["nation"], line_dash="dash",
+                  annotation_text=t("chart.national", lang) + " = 100", annotation_position="top")
+    layout = c.base_layout(lang, height=max(300, 40 * len({r["indicator"] for r in rows}) + 120))
+    layout["yaxis"] = dict(automargin=True, autorange="reversed")
+    layout["xaxis"] = dict(title=dict(text=t("bench.ratio", lang)), rangemode="tozero")
+    layout["barmode"] = "group"
+    fig.update_layout(**layout)
+    return fig
+
+
+def layout(lang: str = "zh", peers: str | None = None, indicator: str | None = None, **_query):
+    lang = norm_lang(lang)
+    chosen = parse_peers(peers)
+    provinces = [r for r in data.regions().values() if r["level"] == "province" and r["code"] != v.PROVINCE]
+    rows = comparison_rows(chosen, lang)
+    comparable = list(dict.fromkeys(r["indicator_code"] for r in rows))
+    controls = c.controls_row(
+        c.url_dropdown("peers", t("ctl.peers", lang),
+                       [{"label": v.region_name(r["code"], lang), "value": r["code"]} for r in provinces],
+                       chosen, multi=True),
+        c.url_dropdown("indicator", t("ctl.indicator", lang), v.indicator_options(comparable, lang),
+                       v.pick_indicator(indicator, comparable)) if comparable else None,
+    )
+    if not rows:
+        return html.Div([c.page_header(t("bench.title", lang)), controls,
+                         dbc.Alert(t("bench.none", lang), color="light")], id="page-benchmarks")
+    table_rows = [[r["indicator"], r["region"], r["period"], fmt_value(r["value"], r["unit"], lang),
+                   fmt_value(r["nation"], r["unit"], lang), f"{r['ratio']:.0f}",
+                   fmt_gap(r["gap"], r["unit"], lang)] for r in rows]
+    columns = [t("col.indicator", lang), t("col.region", lang), t("col.period", lang),
+               t("col.value", lang), t("col.national", lang), t("col.ratio", lang), t("col.gap", lang)]
+    focus = v.pick_indicator(indicator, comparable)
+    return html.Div([
+        c.page_header(t("bench.title", lang)),
+        controls,
+        c.chart_block(t("bench.ratio", lang), ratio_figure(rows, chosen, lang),
+                      graph_id="chart-bench-ratio", lang=lang,
+                      table=c.numbers_table(columns, table_rows, lang, id="bench-table")),
+        v.trend_section(focus, lang, regions=[v.PROVINCE, v.NATION, *chosen],
+                        graph_id="chart-bench-trend"),
+    ], id="page-benchmarks")

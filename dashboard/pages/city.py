@@ -1,0 +1,99 @@
+"""地市 City profile: one city's indicators and its rank among the 13, at /city/<code>."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import components as c
+from dashboard import data
+from dashboard import views as v
+from dashboard.i18n import fmt_period, fmt_value, norm_lang, pick, t, with_params
+
+DEFAULT_CITY = "230100"
+
+dash.register_page(__name__, path_template="/city/<code>", path=f"/city/{DEFAULT_CITY}", order=5,
+                   name="地市", nav_key="nav.city", nav_prefix="/city", redirect_from=["/city"],
+                   title="地市 · 数字龙江")
+
+
+def city_rows(code: str, lang: str) -> list[dict]:
+    """Per indicator with city data: the city's newest value, its rank among the 13 in that
+    period, and the province's value for the same period."""
+    rows = []
+    for indicator, meta in data.indicators().items():
+        periods = data.periods(indicator, level="prefecture")
+        for period in periods:  # newest first: the newest period where this city has a value
+            values = data.region_values(indicator, *period, level="prefecture")
+            if code in values:
+                break
+        else:
+            continue
+        year, quarter, basis = period
+        ranked = sorted(values, key=lambda k: values[k]["value"], reverse=meta["direction"] != "lower")
+        province = data.region_values(indicator, year, quarter, basis, regions=[v.PROVINCE]).get(v.PROVINCE)
+        rows.append({
+            "indicator_code": indicator, "indicator": pick(meta["name_zh"], meta["name_en"], lang),
+            "unit": meta["unit"], "value": values[code]["value"], "period": period,
+            "rank": ranked.index(code) + 1, "of": len(ranked),
+            "province": province["value"] if province else None,
+            "point": values[code],
+        })
+    return rows
+
+
+def city_picker(code: str, lang: str) -> html.Div:
+    search = with_params("", lang=lang)
+    return html.Div([
+        html.Span(t("city.pick", lang) + "：" if lang == "zh" else t("city.pick", lang) + ": ",
+                  className="small text-muted me-1"),
+        *[dcc.Link(v.region_name(c_, lang), href=dash.get_relative_path(f"/city/{c_}") + search,
+                   className="btn btn-sm me-1 mb-1 " + (
+                       "btn-primary" if c_ == code else "btn-outline-primary"),
+                   id=f"city-link-{c_}")
+          for c_ in data.prefecture_codes()],
+    ], className="mb-3 city-picker")
+
+
+def layout(code: str = DEFAULT_CITY, lang: str = "zh", indicator: str | None = None, **_query):
+    lang = norm_lang(lang)
+    if code not in data.prefecture_codes():
+        code = DEFAULT_CITY
+    rows = city_rows(code, lang)
+    name = v.region_name(code, lang, short=False)
+    cards = [dbc.Col(dbc.Card(dbc.CardBody([
+        html.Div(r["indicator"], className="small text-muted"),
+        html.Div(fmt_value(r["value"], r["unit"], lang), className="fs-5 fw-bold"),
+        html.Div(fmt_period(*r["period"], lang=lang), className="small text-muted"),
+        dbc.Badge(t("city.rank", lang, rank=r["rank"], n=r["of"]),
+                  color="primary" if r["rank"] <= 3 else "secondary", className="me-1"),
+        html.Span(f"{t('city.province_value', lang)} {fmt_value(r['province'], r['unit'], lang)}",
+                  className="small text-muted") if r["province"] is not None else None,
+    ]), className="h-100 city-indicator", id=f"city-{r['indicator_code']}"), xs=12, sm=6, lg=4,
+        className="mb-2") for r in rows]
+    codes = [r["indicator_code"] for r in rows]
+    body = [c.no_data(lang)]
+    if rows:
+        focus = v.pick_indicator(indicator, codes)
+        body = [
+            dbc.Row(cards, className="g-2 mb-3"),
+            c.controls_row(c.url_dropdown("indicator", t("ctl.indicator", lang),
+                                          v.indicator_options(codes, lang), focus)),
+            dbc.Row([
+                dbc.Col(v.trend_section(focus, lang, regions=[code, v.PROVINCE],
+                                        graph_id="chart-city-trend"), lg=6),
+                dbc.Col(v.ranking_section(focus, v.resolve_period(focus, None), lang,
+                                          graph_id="chart-city-ranking", highlight=code), lg=6),
+            ]),
+            c.numbers_table(
+                [t("col.indicator", lang), t("col.period", lang), t("col.value", lang),
+                 t("col.rank", lang), t("city.province_value", lang)],
+                [[r["indicator"], fmt_period(*r["period"], lang=lang),
+                  fmt_value(r["value"], r["unit"], lang), f"{r['rank']}/{r['of']}",
+                  fmt_value(r["province"], r["unit"], lang)] for r in rows], lang, id="city-table"),
+        ]
+    return html.Div([
+        c.page_header(f"{t('city.title', lang)} · {name}"),
+        city_picker(code, lang),
+        *body,
+    ], id="page-city")

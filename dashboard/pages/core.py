@@ -1,0 +1,36 @@
+"""核心产业 Core industries: the share of GDP against the 10% line and the nation; value added;
+the 13 cities ranked and mapped for the chosen indicator and period."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard import components as c
+from dashboard import views as v
+from dashboard.i18n import norm_lang, t
+
+dash.register_page(__name__, path="/core", order=1, name="核心产业", nav_key="nav.core",
+                   title="核心产业 · 数字龙江")
+
+CITY_INDICATORS = ["digital_core_va_share", "digital_core_va", "gdp"]
+
+
+def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
+    lang = norm_lang(lang)
+    indicator = v.pick_indicator(indicator, CITY_INDICATORS)
+    chosen = v.resolve_period(indicator, period)
+    return html.Div([
+        c.page_header(t("core.title", lang)),
+        dbc.Row([
+            dbc.Col(v.trend_section("digital_core_va_share", lang, title=t("core.share", lang),
+                                    graph_id="chart-core-share"), lg=7),
+            dbc.Col(v.trend_section("digital_core_va", lang, title=t("core.va", lang),
+                                    graph_id="chart-core-va", show_nation=False), lg=5),
+        ]),
+        v.city_controls(CITY_INDICATORS, indicator, chosen, lang),
+        dbc.Row([
+            dbc.Col(v.ranking_section(indicator, chosen, lang, graph_id="chart-core-ranking"), lg=6),
+            dbc.Col(v.map_section(indicator, chosen, lang, graph_id="chart-core-map"), lg=6),
+        ]),
+    ], id="page-core")

@@ -1,0 +1,140 @@
+"""数据 Data: every current value in a filterable, sortable grid with its provenance, and export
+of the filtered rows to CSV and XLSX (cells that a spreadsheet would run as a formula neutralised)."""
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, dcc, html
+
+from dashboard import components as c
+from dashboard import data
+from dashboard import views as v
+from dashboard.callbacks import page_callback
+from dashboard.i18n import fmt_basis, norm_lang, parse_query, pick, t
+
+dash.register_page(__name__, path="/data", order=6, name="数据", nav_key="nav.data",
+                   title="数据 · 数字龙江")
+
+ALL = "all"
+# (field, column key) in the order the grid and the exports show them
+COLUMNS = [
+    ("indicator", "col.indicator"), ("region", "col.region"), ("period", "col.period"),
+    ("basis", "col.basis"), ("value", "col.value"), ("unit", "col.unit"),
+    ("version", "col.version"), ("batch_id", "col.batch"), ("file_name", "col.file"),
+    ("sheet", "col.sheet"), ("cell", "col.cell"), ("loaded_by", "col.loaded_by"),
+    ("loaded_at", "col.loaded_at"), ("source", "col.source"),
+]
+
+
+def grid_rows(indicator: str | None, region: str | None, lang: str) -> list[dict]:
+    rows = data.current_rows(None if indicator in (None, ALL) else indicator,
+                             None if region in (None, ALL) else region)
+    indicators = data.indicators()
+    out = []
+    for r in rows:
+        meta = indicators.get(r["indicator_code"], {})
+        out.append({
+            "indicator": pick(r["indicator_zh"], r["indicator_en"], lang),
+            "region": pick(r["region_zh"], r["region_en"], lang),
+            "period": pick(r["period_zh"], r["period_en"], lang),
+            "basis": fmt_basis(r["basis"], lang),
+            "value": r["value"],
+            "unit": r["unit"] if lang == "zh" else meta.get("unit_en", r["unit"]),
+            "version": r["version"], "batch_id": r["batch_id"], "file_name": r["file_name"],
+            "sheet": r["sheet"], "cell": r["cell"], "loaded_by": r["loaded_by"],
+            "loaded_at": r["loaded_at"].strftime("%Y-%m-%d %H:%M") if r.get("loaded_at") else None,
+            "source": ((t("demo.banner", lang) + " · ") if r.get("is_demo") else "")
+            + pick(meta.get("source_zh"), meta.get("source_en"), lang),
+        })
+    return out
+
+
+def column_defs(lang: str) -> list[dict]:
+    defs = []
+    for field, key in COLUMNS:
+        col = {"field": field, "headerName": t(key, lang)}
+        if field in ("value", "version", "batch_id"):
+            col["filter"] = "agNumberColumnFilter"
+            col["type"] = "rightAligned"
+        else:
+            col["filter"] = "agTextColumnFilter"
+        if field in ("indicator", "file_name", "source"):
+            col["minWidth"] = 200
+        defs.append(col)
+    return defs
+
+
+def layout(lang: str = "zh", indicator: str | None = None, region: str | None = None, **_query):
+    lang = norm_lang(lang)
+    indicators = data.indicators()
+    regions = data.regions()
+    indicator = indicator if indicator in indicators else ALL
+    region = region if region in regions else ALL
+    rows = grid_rows(indicator, region, lang)
+    all_label = "全部" if lang == "zh" else "All"
+    return html.Div([
+        c.page_header(t("data.title", lang), t("data.hint", lang)),
+        c.controls_row(
+            c.url_dropdown("indicator", t("ctl.indicator", lang),
+                           [{"label": all_label, "value": ALL}]
+                           + v.indicator_options(list(indicators), lang), indicator),
+            c.url_dropdown("region", t("chart.region", lang),
+                           [{"label": all_label, "value": ALL}]
+                           + [{"label": v.region_name(code, lang, short=False), "value": code}
+                              for code in regions], region),
+        ),
+        html.Div([
+            dbc.Button(t("data.export_csv", lang), id="export-csv", color="primary", size="sm",
+                       className="me-2 mb-2"),
+            dbc.Button(t("data.export_xlsx", lang), id="export-xlsx", color="primary", size="sm",
+                       outline=True, className="me-2 mb-2"),
+            html.Span(t("data.rows", lang, n=len(rows)), className="small text-muted",
+                      id="data-row-count"),
+            dcc.Download(id="download-export"),
+        ]),
+        dag.AgGrid(
+            id="data-grid",
+            rowData=rows,
+            columnDefs=column_defs(lang),
+            defaultColDef={"sortable": True, "resizable": True, "floatingFilter": True,
+                           "minWidth": 110},
+            dashGridOptions={"pagination": True, "paginationPageSize": 50,
+                             "localeText": GRID_LOCALE_ZH if lang == "zh" else None},
+            columnSize="autoSize",
+            style={"height": "70vh", "width": "100%"},
+        ),
+    ], id="page-data")
+
+
+GRID_LOCALE_ZH = {
+    "page": "页", "of": "/", "to": "至", "more": "更多", "next": "下一页", "last": "末页",
+    "first": "首页", "previous": "上一页", "filterOoo": "筛选…", "equals": "等于",
+    "notEqual": "不等于", "contains": "包含", "notContains": "不包含", "startsWith": "开头是",
+    "endsWith": "结尾是", "lessThan": "小于", "greaterThan": "大于", "inRange": "介于",
+    "lessThanOrEqual": "小于等于", "greaterThanOrEqual": "大于等于", "andCondition": "且",
+    "orCondition": "或", "blank": "为空", "notBlank": "非空", "noRowsToShow": "没有数据",
+    "pageSizeSelectorLabel": "每页行数：", "loadingOoo": "加载中…",
+}
+
+
+@page_callback(
+    Output("download-export", "data"),
+    Input("export-csv", "n_clicks"),
+    Input("export-xlsx", "n_clicks"),
+    State("data-grid", "virtualRowData"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def export_filtered(csv_clicks, xlsx_clicks, rows, search):
+    """The rows the grid shows after the user's filters and sort, as a file."""
+    fmt = "xlsx" if dash.ctx.triggered_id == "export-xlsx" else "csv"
+    lang = norm_lang(parse_query(search).get("lang"))
+    header = [t(key, lang) for _, key in COLUMNS]
+    table = [[row.get(field) for field, _ in COLUMNS] for row in (rows or [])]
+    content = data.export_table(header, table, fmt)
+    filename = f"digital-longjiang-data.{fmt}"
+    if fmt == "csv":
+        return dcc.send_bytes(content, filename, type="text/csv")
+    return dcc.send_bytes(content, filename,
+                          type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,33 @@
+"""企业数字化 Enterprise digitalisation: the two rates against 60% and 40% (with the 左右 band),
+and by city."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard import components as c
+from dashboard import views as v
+from dashboard.i18n import norm_lang, t
+
+dash.register_page(__name__, path="/enterprise", order=2, name="企业数字化",
+                   nav_key="nav.enterprise", title="企业数字化 · 数字龙江")
+
+RATES = ["large_mfg_digital_rate", "above_scale_digital_rate"]
+
+
+def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
+    lang = norm_lang(lang)
+    indicator = v.pick_indicator(indicator, RATES)
+    chosen = v.resolve_period(indicator, period)
+    return html.Div([
+        c.page_header(t("enterprise.title", lang)),
+        dbc.Row([dbc.Col(v.trend_section(code, lang, graph_id=f"chart-{code}"), lg=6)
+                 for code in RATES]),
+        html.H2(t("enterprise.by_city", lang), className="h5 mt-2"),
+        v.city_controls(RATES, indicator, chosen, lang),
+        dbc.Row([
+            dbc.Col(v.ranking_section(indicator, chosen, lang, graph_id="chart-enterprise-ranking"), lg=6),
+            dbc.Col(v.map_section(indicator, chosen, lang, graph_id="chart-enterprise-map"), lg=6),
+        ]),
+    ], id="page-enterprise")

@@ -1,0 +1,47 @@
+"""5G与新型基础设施 Infrastructure: base stations and stations per 10,000 people against the
+nation; coverage of cities, counties and key parks against 100%; gigabit and IPv6 shares against
+the ICT plan's targets."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard import components as c
+from dashboard import views as v
+from dashboard.i18n import norm_lang, t
+
+dash.register_page(__name__, path="/infrastructure", order=3, name="5G与新型基础设施",
+                   nav_key="nav.infrastructure", title="5G与新型基础设施 · 数字龙江")
+
+COVERAGE = ["fiveg_city_coverage", "fiveg_county_coverage", "fiveg_park_coverage",
+            "fiveg_village_coverage"]
+ICT = ["gigabit_port_share", "ipv6_traffic_share"]
+CITY_INDICATORS = ["fiveg_base_stations", "fiveg_per_10k"]
+
+
+def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
+    lang = norm_lang(lang)
+    indicator = v.pick_indicator(indicator, CITY_INDICATORS)
+    chosen = v.resolve_period(indicator, period)
+    return html.Div([
+        c.page_header(t("infra.title", lang)),
+        dbc.Row([
+            dbc.Col(v.trend_section("fiveg_base_stations", lang, title=t("infra.stations", lang),
+                                    graph_id="chart-fiveg-stations", show_nation=False), lg=6),
+            dbc.Col(v.trend_section("fiveg_per_10k", lang, title=t("infra.per10k", lang),
+                                    graph_id="chart-fiveg-per10k"), lg=6),
+        ]),
+        html.H2(t("infra.coverage", lang), className="h5 mt-2"),
+        dbc.Row([dbc.Col(v.trend_section(code, lang, show_nation=False, height=260,
+                                         graph_id=f"chart-{code}"), md=6, xl=3)
+                 for code in COVERAGE]),
+        html.H2(t("infra.ict", lang), className="h5 mt-2"),
+        dbc.Row([dbc.Col(v.trend_section(code, lang, show_nation=False, graph_id=f"chart-{code}"),
+                         lg=6) for code in ICT]),
+        v.city_controls(CITY_INDICATORS, indicator, chosen, lang),
+        dbc.Row([
+            dbc.Col(v.ranking_section(indicator, chosen, lang, graph_id="chart-infra-ranking"), lg=6),
+            dbc.Col(v.map_section(indicator, chosen, lang, graph_id="chart-infra-map"), lg=6),
+        ]),
+    ], id="page-infrastructure")

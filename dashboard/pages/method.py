@@ -1,0 +1,65 @@
+"""口径与方法 Definitions and method: each indicator's definition, unit and source; each target
+with the policy clause it comes from; the progress method in plain words."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard import components as c
+from dashboard import data
+from dashboard import views as v
+from dashboard.i18n import fmt_value, norm_lang, pick, t, unit_label
+
+dash.register_page(__name__, path="/method", order=7, name="口径与方法", nav_key="nav.method",
+                   title="口径与方法 · 数字龙江")
+
+
+def indicator_table(lang: str) -> dbc.Table:
+    head = html.Thead(html.Tr([html.Th(t("col.indicator", lang)), html.Th(t("method.unit", lang)),
+                               html.Th(t("method.definition", lang)), html.Th(t("method.source", lang))]))
+    body = html.Tbody([html.Tr([
+        html.Td(pick(m["name_zh"], m["name_en"], lang)),
+        html.Td(unit_label(m["unit"], m.get("unit_en"), lang)),
+        html.Td(pick(m["definition_zh"], m["definition_en"], lang)),
+        html.Td(pick(m["source_zh"], m["source_en"], lang)),
+    ], id=f"method-{code}") for code, m in data.indicators().items()])
+    return dbc.Table([head, body], size="sm", striped=True, responsive=True, className="small",
+                     id="method-indicators")
+
+
+def target_list(lang: str) -> html.Div:
+    items = []
+    indicators = data.indicators()
+    for target in data.targets():
+        meta = indicators[target["indicator_code"]]
+        if target.get("value") is not None:
+            value = fmt_value(target["value"], meta["unit"], lang)
+            if target.get("tolerance"):
+                value += ("左右" if lang == "zh" else " (about)")
+        else:
+            value = "全国平均水平" if lang == "zh" else "the national average"
+        items.append(dbc.ListGroupItem([
+            html.Div([html.Strong(v.indicator_name(target["indicator_code"], lang)),
+                      html.Span(f" → {value} ({target['target_year']})")]),
+            html.Div(pick(target.get("set_name_zh"), target.get("set_name_en"), lang) + " · "
+                     + pick(target.get("clause_ref_zh"), target.get("clause_ref_en"), lang),
+                     className="small text-muted"),
+            html.Blockquote(target.get("clause_text", ""), className="small mb-0 ps-2 border-start"),
+            html.Div(pick(target.get("note_zh"), target.get("note_en"), lang),
+                     className="small text-muted") if target.get("note_zh") else None,
+        ], id=f"target-{target['indicator_code']}"))
+    return dbc.ListGroup(items, className="mb-3", id="method-targets")
+
+
+def layout(lang: str = "zh", **_query):
+    lang = norm_lang(lang)
+    return html.Div([
+        c.page_header(t("method.title", lang)),
+        html.H2(t("method.progress", lang), className="h5"),
+        html.P(t("method.progress_text", lang), className="method-text", id="method-progress"),
+        html.H2(t("method.targets", lang), className="h5"),
+        target_list(lang),
+        html.H2(t("method.indicators", lang), className="h5"),
+        indicator_table(lang),
+    ], id="page-method")

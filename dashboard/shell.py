@@ -1,0 +1,130 @@
+"""The frame around every page: navigation bar, language switch, demo banner, footer.
+
+Language and page state live in the URL query string (`?lang=en&region=230100&period=2025Q3`), so
+a copied link opens the same view. The navigation is built from `dash.page_registry`, hiding pages
+whose registry entry names `roles` that the current user lacks.
+"""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, dcc, html
+
+from dashboard import data
+from dashboard.callbacks import page_callback
+from dashboard.i18n import norm_lang, parse_query, pick, t, with_params
+
+
+def layout():
+    return html.Div([
+        dcc.Location(id="url", refresh="callback-nav"),
+        html.Div(id="navbar"),
+        html.Div(id="demo-banner"),
+        dbc.Container(dash.page_container, fluid="lg", className="page-body py-3"),
+        html.Footer(id="footer", className="text-muted small text-center py-3"),
+    ])
+
+
+def current_role() -> str:
+    """The signed-in user's role from dashboard.auth (issue 5), or 'viewer' when there is none."""
+    try:
+        from dashboard import auth  # noqa: PLC0415 - optional module, owned by the accounts slice
+    except ImportError:
+        return "viewer"
+    return auth.current_role() or "viewer"
+
+
+def visible_pages(role: str) -> list[dict]:
+    """Registry entries for the navigation, in order; pages may opt out with nav=False."""
+    pages = []
+    for entry in dash.page_registry.values():
+        if entry.get("nav") is False:
+            continue
+        roles = entry.get("roles")
+        if roles and role not in roles:
+            continue
+        pages.append(entry)
+    return sorted(pages, key=lambda e: (e.get("order") is None, e.get("order") or 0))
+
+
+def page_label(entry: dict, lang: str) -> str:
+    if entry.get("nav_key"):
+        return t(entry["nav_key"], lang)
+    return pick(entry.get("name_zh"), entry.get("name_en"), lang) or entry["name"]
+
+
+def navbar(pathname: str, search: str, lang: str, role: str):
+    keep = with_params("", lang=lang)  # nav links keep the language, not the other page's state
+    links = []
+    for entry in visible_pages(role):
+        href = dash.get_relative_path(entry["path"]) + keep
+        active = pathname == entry["path"] or (
+            entry["path"] != "/" and pathname.startswith(entry.get("nav_prefix", entry["path"])))
+        links.append(dbc.NavItem(dbc.NavLink(page_label(entry, lang), href=href, active=active,
+                                             id=f"nav-{entry['module'].split('.')[-1]}")))
+    other = "en" if lang == "zh" else "zh"
+    switch = dcc.Link(t("lang.switch", lang), href=pathname + with_params(search, lang=other),
+                      id="lang-switch", className="btn btn-outline-light btn-sm ms-lg-3",
+                      title=t("lang.switch_title", lang))
+    return dbc.Navbar(
+        dbc.Container([
+            dbc.NavbarBrand(t("app.title", lang), href=dash.get_relative_path("/") + keep,
+                            className="fw-bold"),
+            html.Div([
+                dbc.NavbarToggler(id="nav-toggle", n_clicks=0),
+            ], className="d-flex align-items-center gap-2 d-lg-none"),
+            dbc.Collapse(
+                dbc.Nav(links + [dbc.NavItem(switch, className="d-flex align-items-center")],
+                        className="ms-auto flex-wrap", navbar=True),
+                id="nav-collapse", navbar=True, is_open=False),
+        ], fluid="lg"),
+        color="primary", dark=True, className="mb-0 py-1",
+    )
+
+
+def demo_banner(lang: str):
+    return dbc.Alert([
+        html.Strong(t("demo.banner", lang), className="me-2"),
+        html.Span(t("demo.banner_detail", lang), className="d-none d-md-inline"),
+    ], color="warning", className="demo-banner mb-0 rounded-0 text-center py-2", id="demo-alert")
+
+
+@page_callback(
+    Output("navbar", "children"),
+    Output("demo-banner", "children"),
+    Output("footer", "children"),
+    Input("url", "pathname"),
+    Input("url", "search"),
+)
+def update_shell(pathname, search):
+    lang = norm_lang(parse_query(search).get("lang"))
+    pathname = pathname or "/"
+    banner = demo_banner(lang) if data.demo_shown() else None
+    footer = html.Span([t("app.subtitle", lang), " · ", t("chart.map_note", lang)])
+    return navbar(pathname, search or "", lang, current_role()), banner, footer
+
+
+@page_callback(
+    Output("nav-collapse", "is_open"),
+    Input("nav-toggle", "n_clicks"),
+    dash.State("nav-collapse", "is_open"),
+    prevent_initial_call=True,
+)
+def toggle_nav(n_clicks, is_open):
+    return not is_open
+
+
+@page_callback(
+    Output("url", "search", allow_duplicate=True),
+    Input({"type": "url-param", "name": dash.ALL}, "value"),
+    dash.State({"type": "url-param", "name": dash.ALL}, "id"),
+    dash.State("url", "search"),
+    prevent_initial_call=True,
+)
+def update_url_from_controls(values, ids, search):
+    """A control changed: write its value into the query string; the page re-renders from it."""
+    changes = {}
+    for value, ident in zip(values, ids):
+        changes[ident["name"]] = ",".join(value) if isinstance(value, list) else value
+    new_search = with_params(search, **changes)
+    return dash.no_update if new_search == (search or "") else new_search

@@ -1,0 +1,162 @@
+"""Page sections that read data (through dashboard.data) and assemble components.
+
+Several pages show the same kinds of section: an indicator over time for the province against
+its target and the nation; the 13 cities ranked and mapped for one period. They live here once.
+"""
+from __future__ import annotations
+
+import dash
+from dash import html
+import dash_bootstrap_components as dbc
+
+from dashboard import components as c
+from dashboard import data
+from dashboard.i18n import (
+    fmt_period,
+    parse_period_key,
+    period_key,
+    pick,
+    t,
+    with_params,
+)
+
+PROVINCE = "230000"
+NATION = "100000"
+
+
+def region_name(code: str, lang: str, short: bool = True) -> str:
+    region = data.regions().get(code)
+    if not region:
+        return code
+    if lang == "en":
+        return region["name_en"]
+    return region["short_zh"] if short else region["name_zh"]
+
+
+def indicator_name(code: str, lang: str) -> str:
+    meta = data.indicators()[code]
+    return pick(meta["name_zh"], meta["name_en"], lang)
+
+
+def indicator_options(codes: list[str], lang: str) -> list[dict]:
+    return [{"label": indicator_name(code, lang), "value": code} for code in codes]
+
+
+def method_href(lang: str) -> str:
+    return dash.get_relative_path("/method") + with_params("", lang=lang)
+
+
+def trend_section(indicator: str, lang: str, *, regions: list[str] | None = None,
+                  title: str | None = None, graph_id: str | None = None,
+                  show_nation: bool = True, height: int = 320) -> dbc.Card:
+    """The province (and the nation) over time, with the province's target and its status."""
+    meta = data.indicators()[indicator]
+    regions = regions or ([PROVINCE, NATION] if show_nation else [PROVINCE])
+    palette = [c.COLORS["province"], c.COLORS["nation"], *c.PEER_COLORS]
+    series = []
+    for index, code in enumerate(regions):
+        points = data.series(indicator, code)
+        if points:
+            series.append((region_name(code, lang), points, palette[index % len(palette)],
+                           "solid" if index == 0 else "dot"))
+    status = data.status_for(indicator, PROVINCE)
+    target = data.target_for(indicator, PROVINCE)
+    title = title or indicator_name(indicator, lang)
+    graph_id = graph_id or f"chart-{indicator}"
+    if not series:
+        return dbc.Card(dbc.CardBody([html.H2(title, className="h6"), c.no_data(lang)]),
+                        className="mb-3 chart-card", id=graph_id)
+    figure = c.time_series_figure(series, meta, lang, target=target, height=height)
+    header_badge = None
+    explanation = None
+    if status:
+        header_badge = c.status_badge(status["status"], pick(status["label_zh"], status["label_en"], lang))
+        explanation = c.explanation_box(status, meta["unit"], lang, method_href(lang))
+    return c.chart_block(
+        title, figure, graph_id=graph_id, lang=lang,
+        note=header_badge,
+        table=c.numbers_table(c.series_columns(lang), c.series_table_rows(series, meta, lang), lang),
+        explanation=explanation,
+    )
+
+
+def city_periods(indicator: str) -> list[tuple[int, int, str]]:
+    return data.periods(indicator, level="prefecture")
+
+
+def resolve_period(indicator: str, period: str | None) -> tuple[int, int, str] | None:
+    periods = city_periods(indicator)
+    wanted = parse_period_key(period)
+    if wanted in periods:
+        return wanted
+    return periods[0] if periods else None  # newest first
+
+
+def period_options(indicator: str, lang: str) -> list[dict]:
+    return [{"label": fmt_period(y, q, b, lang), "value": period_key(y, q, b)}
+            for y, q, b in city_periods(indicator)]
+
+
+def city_values(indicator: str, period: tuple[int, int, str] | None, lang: str) -> list[dict]:
+    if period is None:
+        return []
+    year, quarter, basis = period
+    values = data.region_values(indicator, year, quarter, basis, level="prefecture")
+    return [{**v, "name": region_name(code, lang)} for code, v in values.items()]
+
+
+def ranking_section(indicator: str, period: tuple[int, int, str] | None, lang: str, *,
+                    graph_id: str, highlight: str | None = None) -> dbc.Card:
+    meta = data.indicators()[indicator]
+    rows = city_values(indicator, period, lang)
+    title = t("core.ranking", lang) + " · " + indicator_name(indicator, lang)
+    if period:
+        title += " · " + fmt_period(*period, lang=lang)
+    if not rows:
+        return dbc.Card(dbc.CardBody([html.H2(title, className="h6"), c.no_data(lang)]),
+                        className="mb-3 chart-card", id=graph_id)
+    province = None
+    year, quarter, basis = period
+    prov = data.region_values(indicator, year, quarter, basis, regions=[PROVINCE]).get(PROVINCE)
+    if prov:
+        province = {"value": prov["value"], "name": region_name(PROVINCE, lang)}
+    figure = c.ranking_figure(rows, meta, lang, reference=province,
+                              target=data.target_for(indicator, PROVINCE), highlight=highlight)
+    ranked = sorted(rows, key=lambda r: r["value"], reverse=meta["direction"] != "lower")
+    table_rows = [[str(i + 1), *c.hover_rows([r], meta, lang, r["name"])[0]]
+                  for i, r in enumerate(ranked)]
+    return c.chart_block(title, figure, graph_id=graph_id, lang=lang,
+                         table=c.numbers_table([t("col.rank", lang), *c.series_columns(lang)],
+                                               table_rows, lang))
+
+
+def map_section(indicator: str, period: tuple[int, int, str] | None, lang: str, *,
+                graph_id: str) -> dbc.Card:
+    meta = data.indicators()[indicator]
+    rows = city_values(indicator, period, lang)
+    title = t("core.map", lang) + " · " + indicator_name(indicator, lang)
+    if period:
+        title += " · " + fmt_period(*period, lang=lang)
+    values = {r["region_code"]: r for r in rows}
+    names = {code: region_name(code, lang) for code in data.prefecture_codes()}
+    figure = c.prefecture_map_figure(values, names, meta, lang)
+    note = html.Span([t("chart.map_note", lang)] + (
+        [" · ", t("chart.no_map_data", lang)] if not rows else []))
+    return c.chart_block(title, figure, graph_id=graph_id, lang=lang, note=note,
+                         table=c.numbers_table(c.series_columns(lang),
+                                               [c.hover_rows([r], meta, lang, r["name"])[0]
+                                                for r in sorted(rows, key=lambda r: r["region_code"])],
+                                               lang))
+
+
+def city_controls(indicators: list[str], indicator: str, period: tuple | None, lang: str):
+    return c.controls_row(
+        c.url_dropdown("indicator", t("ctl.indicator", lang), indicator_options(indicators, lang),
+                       indicator),
+        c.url_dropdown("period", t("ctl.period", lang), period_options(indicator, lang),
+                       period_key(*period) if period else None),
+    )
+
+
+def pick_indicator(requested: str | None, allowed: list[str]) -> str:
+    return requested if requested in allowed else allowed[0]

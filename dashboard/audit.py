@@ -9,9 +9,7 @@ Events are rows in `audit_events`, written in the same transaction as the change
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Any, Optional
 
 from sqlalchemy import func, select
@@ -80,30 +78,12 @@ EXPORT_COLUMNS = ("at", "username", "action", "remote_addr", "target", "details"
 
 
 def export_bytes(rows: list[dict[str, Any]], fmt: str) -> bytes:
-    """The audit rows as CSV (UTF-8 with BOM, for Excel) or XLSX, with formula-like cells
-    neutralised (a user name or file name such as "=HYPERLINK(...)" must stay text)."""
-    table = [[neutralise(_text(row.get(c))) for c in EXPORT_COLUMNS] for row in rows]
-    if fmt == "xlsx":
-        from openpyxl import Workbook
+    """The audit rows as CSV or XLSX through etl.export's writer, which neutralises formula-like
+    cells (a file name such as "=HYPERLINK(...)" stays text)."""
+    from etl.export import table_bytes
 
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("audit")
-        sheet.append(list(EXPORT_COLUMNS))
-        for line in table:
-            sheet.append(line)
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
-    out_text = io.StringIO()
-    writer = csv.writer(out_text)
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(table)
-    return out_text.getvalue().encode("utf-8-sig")
-
-
-def neutralise(text: str) -> str:
-    """Prefix a quote to text a spreadsheet would run as a formula (CSV/formula injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return table_bytes(EXPORT_COLUMNS, ([_text(row.get(c)) for c in EXPORT_COLUMNS] for row in rows),
+                       fmt)
 
 
 def _text(value: Any) -> str:

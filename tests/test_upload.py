@@ -331,3 +331,11 @@ def test_admin_manages_users_and_exports_the_audit_log(app, engine):
     assert actions(engine)[-1] == "audit-export"
     # analysts and viewers cannot read it
     assert signed_in(app, "ana").post("admin-audit-grid", {"admin-audit-action.value": ""}).status_code == 403
+
+
+def test_template_download(app):
+    client = signed_in(app, "ana")
+    response = client.post("upload-template-download", {"upload-template-btn.n_clicks": 1})
+    download = response_json(response)["response"]["upload-template-download"]["data"]
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(download["content"])))
+    assert "数据" in book.sheetnames and download["filename"].endswith(".xlsx")

@@ -126,8 +126,6 @@ def write_template(path, catalog: Catalog) -> Path:
         rule = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=False)
         rule.add(f"{column}2:{column}5000")
         data.add_data_validation(rule)
-    for row in data.iter_rows(min_row=2, max_row=5000, min_col=2, max_col=2):
-        row[0].number_format = "@"
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path

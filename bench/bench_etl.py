@@ -51,7 +51,9 @@ CUMULATIVE_SHARE = (0.2, 0.45, 0.7, 1.0)  # share of the year's flow reached by 
 
 def bench_rows(n_values: int) -> list[tuple]:
     """n_values long-template rows: every region x indicator, years back from 2025, Q1-Q4 + annual."""
-    regions = [r["code"] for r in read_csv(config.SEED_DIR / "regions.csv")]
+    seed = read_csv(config.SEED_DIR / "regions.csv")
+    regions = [r["code"] for r in seed]
+    level_of = {r["code"]: r["level"] for r in seed}
     per_year = len(regions) * len(INDICATORS) * 5
     years = -(-n_values // per_year)
     first = 2025 - years + 1
@@ -62,7 +64,9 @@ def bench_rows(n_values: int) -> list[tuple]:
     for year in range(2025, first - 1, -1):
         age = 2025 - year
         for r_index, region in enumerate(regions):
-            scale = 0.5 + (r_index % 9) / 4  # regions of different sizes
+            # sizes that respect the hierarchy the checks enforce: nation > province > prefecture
+            scale = {"country": 40.0, "province": 0.5 + (r_index % 9) / 4}.get(
+                level_of[region], 0.05 + (r_index % 9) * 0.03)
             for code, unit, kind, base in INDICATORS:
                 if kind == "ratio":
                     level = max(0.5, min(99.0, base - 0.6 * age + (r_index % 5)))
@@ -180,32 +184,36 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tmp)
         calamine_s, n_read = run_calamine(data)
         results.append(("calamine read only", calamine_s))
-        print(f"calamine read only            {calamine_s:8.2f} s   ({n_read:,} rows)")
+        print(f"{'calamine read only':<40}{calamine_s:8.2f} s   ({n_read:,} rows)")
         targets = ["sqlite"] + (["postgresql"] if args.pg else [])
         etl_seconds = {}
         for kind in targets:
             seconds, outcome, stored = run_etl(data, name, kind, workdir, args.pg)
             etl_seconds[kind] = seconds
             status = getattr(outcome, "status", "?")
-            print(f"full ETL -> {kind:<10}        {seconds:8.2f} s   (status {status}, "
-                  f"{stored:,} observations stored, {len(rows) / seconds:,.0f} values/s)")
+            warnings = len(getattr(getattr(outcome, "report", None), "warnings", []) or [])
+            print(f"{'full ETL (ingest_file) -> ' + kind:<40}{seconds:8.2f} s   (status {status}, "
+                  f"{stored:,} observations stored, {warnings} warnings, "
+                  f"{len(rows) / seconds:,.0f} values/s)")
             if status != "loaded":
                 print("  the file was not loaded; first problems:", file=sys.stderr)
                 report = getattr(outcome, "report", None)
                 problems = getattr(report, "problems", None) or []
                 for problem in list(problems)[:10]:
-                    print(f"  {problem}", file=sys.stderr)
+                    print(f"  {problem.where} {problem.code}: {problem.message_en}", file=sys.stderr)
         naive_seconds = {}
         for kind in targets:
             seconds, n = run_naive(data, kind, workdir, args.pg)
             naive_seconds[kind] = seconds
-            print(f"naive read_excel+to_sql -> {kind:<10} {seconds:6.2f} s   ({n:,} rows, no checks)")
+            print(f"{'naive read_excel + to_sql -> ' + kind:<40}{seconds:8.2f} s   "
+                  f"({n:,} rows, no checks, no provenance)")
 
     print("ratios:")
     for kind in targets:
-        print(f"  full ETL ({kind}) / calamine read      = {etl_seconds[kind] / calamine_s:6.1f}x")
-        print(f"  naive ({kind}) / full ETL ({kind})      = "
-              f"{naive_seconds[kind] / etl_seconds[kind]:6.2f}x")
+        print(f"  {'full ETL (' + kind + ') / calamine read':<46}= "
+              f"{etl_seconds[kind] / calamine_s:6.1f}x")
+        print(f"  {'naive (' + kind + ') / full ETL (' + kind + ')':<46}= "
+              f"{naive_seconds[kind] / etl_seconds[kind]:6.1f}x")
     return 0
 
 

@@ -563,11 +563,11 @@ def run_demo_command(args, engine) -> int:
     outcomes = load_demo(engine, work_dir=out)
     failed = 0
     for outcome in outcomes:
-        report = outcome.report
-        name = getattr(report, "file_name", None) or (report.get("file_name")
-                                                        if isinstance(report, dict) else "")
-        print(f"  {outcome.status:<9} batch {outcome.batch_id or '-':>4}  {name}")
-        failed += outcome.status == "rejected"
+        print(f"  {outcome.status:<9} batch {outcome.batch_id or '-':>4}  {outcome.report.file_name}")
+        if outcome.status == "rejected":
+            failed += 1
+            for problem in outcome.report.errors[:5]:
+                print(f"      {problem.where} {problem.code}: {problem.message_zh} / {problem.message_en}")
     loaded = sum(o.status == "loaded" for o in outcomes)
     unchanged = sum(o.status == "unchanged" for o in outcomes)
     print(f"演示数据：载入 {loaded} 个文件，{unchanged} 个未变，{failed} 个被拒绝 "

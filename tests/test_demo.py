@@ -323,3 +323,15 @@ def test_reference_figures_agree_with_the_demo_where_they_overlap(loaded):
             Observation.is_current.is_(True))).scalar_one()
     assert revised == 0
     assert current == 5183.8
+
+
+def test_demo_command_generate_only(tmp_path, capsys):
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    demo.register(parser.add_subparsers())
+    args = parser.parse_args(["demo", "--out", str(tmp_path), "--generate-only"])
+    assert args.handler(args, None) == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(f.name for f in demo.demo_files())
+    assert "季度数据_国内生产总值.csv  (--skip-unknown)" in capsys.readouterr().out

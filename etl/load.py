@@ -5,7 +5,7 @@
   of the touched (indicator, region) pairs in a few queries, not one per value.
 - `apply_plan(session, plan, ...)` writes a batch and the new versions. A value is never updated in
   place: a revision is a new row with version = max(version) + 1 and the previous current row only
-  loses its is_current flag. Rows go in with Core executemany inserts.
+  loses its is_current flag. Rows go in with COPY on PostgreSQL, Core executemany elsewhere.
 - `rollback_batch(session, batch_id, ...)` marks a batch rolled back; for each key it touched the
   newest version from a batch that is still loaded becomes current again.
 - `load_with_retry(engine, work)` runs plan + apply in a transaction, retried when two loads race
@@ -193,11 +193,7 @@ def apply_plan(session: Session, plan: ChangePlan, *, file_name: str, sha256: st
     rows = [_row(v, version, batch.id) for v, version in plan.new]
     rows += [_row(plan.values[(r.indicator_code, r.region_code, r.year, r.quarter, r.basis)],
                   r.new_version, batch.id) for r in plan.revised]
-    table = Observation.__table__
-    for start in range(0, len(rows), CHUNK):
-        session.execute(insert(table), rows[start:start + CHUNK])
-        if progress:
-            progress("load", min(start + CHUNK, len(rows)), len(rows))
+    insert_rows(session, rows, progress)
     if report is not None:
         report.batch_id = batch.id
         report.status = "loaded"
@@ -206,6 +202,40 @@ def apply_plan(session: Session, plan: ChangePlan, *, file_name: str, sha256: st
         batch.report = report.to_dict(max_revisions=5000)
     session.flush()
     return batch
+
+
+_COLUMNS = ("indicator_code", "region_code", "year", "quarter", "basis", "value", "version",
+            "is_current", "batch_id", "sheet", "cell", "raw_value")
+
+
+def insert_rows(session: Session, rows: list[dict[str, Any]],
+                progress: Optional[Callable[[str, int, int], None]] = None) -> None:
+    """Bulk insert observations: COPY on PostgreSQL (psycopg), else Core executemany in chunks."""
+    bind = session.connection()
+    if bind.dialect.name == "postgresql" and bind.dialect.driver == "psycopg":
+        import psycopg
+
+        statement = f"COPY observations ({', '.join(_COLUMNS)}) FROM STDIN"
+        driver = bind.connection.driver_connection
+        try:
+            with driver.cursor() as cursor:
+                with cursor.copy(statement) as copy:
+                    for done, row in enumerate(rows, 1):
+                        copy.write_row([row[c] for c in _COLUMNS])
+                        if progress and done % CHUNK == 0:
+                            progress("load", done, len(rows))
+        except psycopg.IntegrityError as exc:  # as SQLAlchemy would raise it, so run_with_retry sees it
+            raise IntegrityError(statement, None, exc) from exc
+        except psycopg.OperationalError as exc:
+            raise OperationalError(statement, None, exc) from exc
+        if progress:
+            progress("load", len(rows), len(rows))
+        return
+    table = Observation.__table__
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(table), rows[start:start + CHUNK])
+        if progress:
+            progress("load", min(start + CHUNK, len(rows)), len(rows))
 
 
 # --- rollback ----------------------------------------------------------------------------------------

@@ -354,7 +354,7 @@ def provincial_table_xlsx(tables: ds.ProvincialTables, year: int, quarter: int) 
 # --- benchmark sheet in the long template ---------------------------------------------------------
 
 def benchmark_rows(series: ds.ProvinceSeries) -> list[tuple]:
-    """CAICT digital-economy shares and 5G stations of the nation and the peers, as analysts compile them."""
+    """CAICT digital-economy shares and 5G stations of the nation and peers, as analysts compile them."""
     caict_real = "中国信息通信研究院《中国数字经济发展白皮书》"
     synthetic = "演示数据（模拟）/ demo data (synthetic)"
     rows = []
@@ -407,26 +407,26 @@ def demo_files() -> list[DemoFile]:
             files.append(DemoFile(f"{table_title(year, quarter)}.xlsx",
                                   provincial_table_xlsx(tables, year, quarter), notes=(DEMO_NOTE,)))
     files.append(DemoFile(
-        "分省年度数据_地区生产总值_2019-2023.xls", old_portal_xls(series),
+        "分省年度数据_地区生产总值_2024年导出.xls", old_portal_xls(series),
         notes=(DEMO_NOTE, "旧版数据门户导出（2024年初），2023年数据尚未发布 / old portal export, early 2024")))
-    files.append(DemoFile("分省季度数据_地区生产总值累计值.csv", provinces_quarterly_csv(series),
-                          notes=(DEMO_NOTE,)))
+    files.append(DemoFile("分省季度数据_地区生产总值累计值_2026年导出.csv",
+                          provinces_quarterly_csv(series), notes=(DEMO_NOTE,)))
     files.append(DemoFile(
-        "季度数据_国内生产总值.csv", nation_quarterly_csv(), skip_unknown=True,
+        "季度数据_国内生产总值_2026年导出.csv", nation_quarterly_csv(), skip_unknown=True,
         notes=(DEMO_NOTE, "文件含本系统不跟踪的指标（第一产业、第二产业增加值），按“跳过未知指标”载入 "
                           "/ holds indicators the catalog does not track; loaded with skip_unknown")))
     years = list(range(2025, 2015, -1))
     late = frozenset((code, 2025) for code in ("540000", "630000", "650000"))
     files.append(DemoFile(
-        "分省年度数据_年末常住人口.csv",
+        "分省年度数据_年末常住人口_2026年导出.csv",
         provinces_annual_csv("年末常住人口(万人)", years, series.population, POPULATION_NOTE, late),
         notes=(DEMO_NOTE,)))
     files.append(DemoFile(
-        "分省年度数据_地区生产总值.csv",
+        "分省年度数据_地区生产总值_2026年导出.csv",
         provinces_annual_csv("地区生产总值(亿元)", years, series.gdp_revised, GDP_NOTE_2026),
         notes=(DEMO_NOTE, "第五次全国经济普查后修订2019-2023年地区生产总值（修订版本）"
                           "/ GDP 2019-2023 revised after the fifth economic census")))
-    files.append(DemoFile("年度数据_全国.xlsx", new_portal_xlsx(), notes=(DEMO_NOTE,)))
+    files.append(DemoFile("年度数据_全国_2026年导出.xlsx", new_portal_xlsx(), notes=(DEMO_NOTE,)))
     files.append(DemoFile(
         "数字经济对标数据_全国及兄弟省份.xlsx",
         long_template_xlsx(benchmark_rows(series), [
@@ -567,7 +567,8 @@ def run_demo_command(args, engine) -> int:
         if outcome.status == "rejected":
             failed += 1
             for problem in outcome.report.errors[:5]:
-                print(f"      {problem.where} {problem.code}: {problem.message_zh} / {problem.message_en}")
+                print(f"      {problem.where} {problem.code}: {problem.message_zh}"
+                      f" / {problem.message_en}")
     loaded = sum(o.status == "loaded" for o in outcomes)
     unchanged = sum(o.status == "unchanged" for o in outcomes)
     print(f"演示数据：载入 {loaded} 个文件，{unchanged} 个未变，{failed} 个被拒绝 "

@@ -40,18 +40,22 @@ def test_every_layout_is_present(files):
     assert sum(n.endswith("各市（地）数字经济主要指标.xlsx") for n in names) == 7 * 5  # 4 quarters + 全年
     assert sum(n.endswith(".csv") for n in names) == 4
     assert sum(n.endswith(".xls") for n in names) == 1
-    assert "年度数据_全国.xlsx" in names
-    # the revision comes after the vintage it revises
-    assert names.index("分省年度数据_地区生产总值_2019-2023.xls") < names.index("分省年度数据_地区生产总值.csv")
-    assert names.index("2022年全年各市（地）数字经济主要指标.xlsx") < names.index("分省年度数据_地区生产总值.csv")
+    assert "年度数据_全国_2026年导出.xlsx" in names
+    # the revision comes after the vintages it revises, in load order and in name order (so that
+    # `python -m etl ingest folder/*` loads them in the right order too)
+    revision = "分省年度数据_地区生产总值_2026年导出.csv"
+    for order in (names, sorted(names)):
+        assert order.index("分省年度数据_地区生产总值_2024年导出.xls") < order.index(revision)
+        assert order.index("2022年全年各市（地）数字经济主要指标.xlsx") < order.index(revision)
 
 
 def _csv_lines(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("gbk"), newline="")))
 
 
-@pytest.mark.parametrize("name", ["分省年度数据_地区生产总值.csv", "分省年度数据_年末常住人口.csv",
-                                  "分省季度数据_地区生产总值累计值.csv", "季度数据_国内生产总值.csv"])
+@pytest.mark.parametrize("name", [
+    "分省年度数据_地区生产总值_2026年导出.csv", "分省年度数据_年末常住人口_2026年导出.csv",
+    "分省季度数据_地区生产总值累计值_2026年导出.csv", "季度数据_国内生产总值_2026年导出.csv"])
 def test_portal_csvs_are_gbk_without_bom(files, name):
     data = files[name]
     assert not data.startswith(b"\xef\xbb\xbf")
@@ -65,14 +69,14 @@ def test_portal_csvs_are_gbk_without_bom(files, name):
 
 
 def test_regions_by_years_export_lists_all_31_provinces_newest_first(files):
-    lines = _csv_lines(files["分省年度数据_地区生产总值.csv"])
+    lines = _csv_lines(files["分省年度数据_地区生产总值_2026年导出.csv"])
     assert lines[1] == ["指标：地区生产总值(亿元)"]
     header = lines[3]
     assert header[0] == "地区" and header[1] == "2025年" and header[-1] == "2016年"
     rows = {line[0]: line[1:] for line in lines[4:4 + 31]}
     assert list(rows) == [p["name_zh"] for p in PROVINCES]
     assert rows["黑龙江省"][header.index("2022年") - 1] == "16359.2"  # the census revision
-    population = _csv_lines(files["分省年度数据_年末常住人口.csv"])
+    population = _csv_lines(files["分省年度数据_年末常住人口_2026年导出.csv"])
     pop_rows = {line[0]: line[1:] for line in population[4:4 + 31]}
     assert pop_rows["黑龙江省"][1:10] == ["3029", "3062", "3099", "3125", "3171", "3255", "3327",
                                        "3399", "3463"]
@@ -80,7 +84,7 @@ def test_regions_by_years_export_lists_all_31_provinces_newest_first(files):
 
 
 def test_nation_quarterly_export_has_both_bases_crlf_and_untracked_indicators(files):
-    data = files["季度数据_国内生产总值.csv"]
+    data = files["季度数据_国内生产总值_2026年导出.csv"]
     assert b"\r\n" in data
     lines = _csv_lines(data)
     header = lines[2]
@@ -96,14 +100,14 @@ def test_nation_quarterly_export_has_both_bases_crlf_and_untracked_indicators(fi
             total += float(single[col[f"{year}年第{q}季度"]])
             assert float(cumulative[col[f"{year}年第{q}季度"]]) == pytest.approx(total, abs=0.05)
     assert any(label.startswith("第一产业") for label in rows)  # needs skip_unknown
-    item = next(f for f in demo.demo_files() if f.name == "季度数据_国内生产总值.csv")
+    item = next(f for f in demo.demo_files() if f.name.startswith("季度数据_国内生产总值"))
     assert item.skip_unknown and any("skip_unknown" in note for note in item.notes)
 
 
 def test_old_portal_xls_is_biff8_with_empty_text_cells(files):
     import xlrd
 
-    data = files["分省年度数据_地区生产总值_2019-2023.xls"]
+    data = files["分省年度数据_地区生产总值_2024年导出.xls"]
     assert data[:4] == b"\xd0\xcf\x11\xe0"
     sheet = xlrd.open_workbook(file_contents=data).sheet_by_index(0)
     assert sheet.cell_value(0, 0) == "数据库：分省年度数据"
@@ -117,7 +121,7 @@ def test_old_portal_xls_is_biff8_with_empty_text_cells(files):
 
 
 def test_new_portal_xlsx_stores_numbers_as_text(files):
-    sheet = load_workbook(io.BytesIO(files["年度数据_全国.xlsx"])).active
+    sheet = load_workbook(io.BytesIO(files["年度数据_全国_2026年导出.xlsx"])).active
     assert sheet["A2"].value == "时间：2021年-2025年"
     labels = {sheet.cell(r, 1).value: r for r in range(4, sheet.max_row + 1)}
     row = labels["5G基站数 (个) "]  # a space before '(' and a trailing space
@@ -261,7 +265,7 @@ def test_every_demo_file_loads_without_errors(loaded):
     assert len(first) == len(demo.demo_files()) + 1
     assert [o.status for o in first] == ["loaded"] * len(first)
     for batch in _batches(engine):
-        errors = [p for p in batch["report"].get("problems", []) if p["severity"] == "error"]
+        errors = [p for p in batch["report"]["problems"] if p["severity"] == "error"]
         assert errors == [], batch["file_name"]
     assert demo.demo_loaded(engine)
 
@@ -282,7 +286,7 @@ def test_batches_are_flagged_demo_or_reference(loaded):
     assert reference["is_reference"] and not reference["is_demo"]
     notes = "\n".join(reference["notes"])
     assert "二手来源（secondary）：中国信息通信研究院" in notes and "统计公报" in notes
-    skip = next(b for b in batches if b["file_name"] == "季度数据_国内生产总值.csv")
+    skip = next(b for b in batches if b["file_name"] == "季度数据_国内生产总值_2026年导出.csv")
     assert any("skip_unknown" in n for n in skip["notes"]) and skip["values_skipped"] > 0
 
 
@@ -303,7 +307,7 @@ def test_the_census_revision_is_a_second_version(loaded):
     assert [(v.version, v.value, v.is_current) for v in versions] == [
         (1, 15901.0, False), (2, 16359.2, True)]
     assert versions[0].file_name == "2022年全年各市（地）数字经济主要指标.xlsx"
-    assert versions[1].file_name == "分省年度数据_地区生产总值.csv"
+    assert versions[1].file_name == "分省年度数据_地区生产总值_2026年导出.csv"
 
 
 def test_reference_figures_agree_with_the_demo_where_they_overlap(loaded):
@@ -334,4 +338,4 @@ def test_demo_command_generate_only(tmp_path, capsys):
     assert args.handler(args, None) == 0
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == sorted(f.name for f in demo.demo_files())
-    assert "季度数据_国内生产总值.csv  (--skip-unknown)" in capsys.readouterr().out
+    assert "季度数据_国内生产总值_2026年导出.csv  (--skip-unknown)" in capsys.readouterr().out

@@ -303,7 +303,7 @@ def _split_lines(grid: _Grid, resolver: LabelResolver) -> tuple[_Lines, list[int
         elif r <= end:
             table_rows.append(r)
         elif r > end and not footer and len(cells) == 1 and not _is_text_line(first) and (
-                resolver.region(first) or resolver.indicator(first)[0] or resolver.period(first)):
+                resolver.is_region(first) or resolver.indicator(first)[0] or resolver.period(first)):
             table_rows.append(r)  # a last data row whose values are all missing
         else:
             footer = footer or r > end  # after the table, everything is notes and sources
@@ -396,7 +396,7 @@ def _header_rows(grid: _Grid, rows: list[int], label_cols: list[int], value_cols
             if text and not _is_missing_mark(text):
                 texts += 1
         label = " ".join(grid.label(r, c)[0] for c in label_cols).strip()
-        if texts == 0 or (label and (resolver.region(label) or resolver.indicator(label)[0]
+        if texts == 0 or (label and (resolver.is_region(label) or resolver.indicator(label)[0]
                                      or resolver.period(label))):
             return count
         count += 1
@@ -438,7 +438,7 @@ def _classify_parts(parts: list[tuple[str, tuple[int, int]]]) -> _Axis:
 
 def _resolve(axis: _Axis, kind: str, resolver: LabelResolver, year_hint) -> Optional[tuple[str, tuple]]:
     for text, where in axis.candidates:
-        if kind == REGION and resolver.region(text):
+        if kind == REGION and resolver.is_region(text):
             return text, where
         if kind == INDICATOR and resolver.indicator(text)[0]:
             return text, where

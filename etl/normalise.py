@@ -31,6 +31,7 @@ from typing import Iterable, Optional
 from etl.labels import alias_key
 from etl.records import ERROR, INFO, Catalog, Problem, RawValue, Value
 from etl import units
+from etl.untracked import skip_messages, untracked_region
 
 # --- numbers ---------------------------------------------------------------------------------------
 
@@ -320,6 +321,15 @@ class LabelResolver:
         self._regions[text] = code
         return code
 
+    def is_region(self, label: object) -> bool:
+        """A catalog region, or a real place that is skipped as untracked: either way a region label."""
+        return bool(self.region(label) or self.untracked_region(label))
+
+    def untracked_region(self, label: object) -> Optional[str]:
+        """'city' / 'unit' for a real place this monitor does not track (etl.untracked), else None."""
+        text = label_text(label)
+        return untracked_region(_REGION_LEAD.sub("", _TRAIL_MARKS.sub("", text)).strip())
+
     def indicator(self, label: object) -> tuple[Optional[str], IndicatorLabel]:
         text = label_text(label)
         if text in self._indicators:
@@ -406,8 +416,11 @@ def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
             continue
         region = resolver.region(rv.region_label)
         if region is None:
-            grouped.add(("unknown-region", rv.sheet, rv.region_label, rv.region_cell or rv.cell),
-                        dict(sheet=rv.sheet, cell=rv.region_cell or rv.cell, raw=rv.region_label))
+            untracked = resolver.untracked_region(rv.region_label)
+            code = "skipped-region" if untracked else "unknown-region"
+            grouped.add((code, rv.sheet, rv.region_label, rv.region_cell or rv.cell),
+                        dict(sheet=rv.sheet, cell=rv.region_cell or rv.cell, raw=rv.region_label,
+                             untracked=untracked))
             continue
         info = catalog.indicators[code]
         period = resolver.period(rv.period_label, rv.year_hint)
@@ -440,7 +453,8 @@ def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
                                    rv.sheet, rv.cell, _raw_text(rv.raw)))
     for key, (first, count) in grouped.items.items():
         problem = _label_problem(key[0], first, count)
-        (result.skipped if key[0] == "skipped-indicator" else result.problems).append(problem)
+        skipped = key[0] in ("skipped-indicator", "skipped-region")
+        (result.skipped if skipped else result.problems).append(problem)
     return result
 
 
@@ -456,6 +470,9 @@ def _label_problem(code: str, first: dict, count: int) -> Problem:
         zh = f"已跳过目录中没有的指标：“{raw}”{n_zh}"
         en = f"Skipped indicator not in the catalog: {raw!r}{n_en}"
         return Problem(code, INFO, zh, en, first["sheet"], first["cell"], raw)
+    if code == "skipped-region":
+        zh, en = skip_messages(raw, first["untracked"])
+        return Problem(code, INFO, f"{zh}{n_zh}", f"{en}{n_en}", first["sheet"], first["cell"], raw)
     if code == "unknown-region":
         zh = f"地区名称无法识别：“{raw}”{n_zh}。请使用规范的地区名称或行政区划代码。"
         en = f"Unknown region {raw!r}{n_en}. Use a standard region name or GB/T 2260 code."

@@ -139,7 +139,8 @@ class Problem:
 
     Codes: bad-file, too-large, zip-bomb, encoding, no-data, unknown-region, unknown-indicator,
     bad-period, type-error, bad-unit, out-of-range, duplicate-row, inconsistent,
-    cumulative-decrease (errors); suspicious-jump (warning); skipped-indicator, skipped-column (info).
+    cumulative-decrease (errors); suspicious-jump (warning); skipped-indicator, skipped-column,
+    skipped-region (info: a real place the monitor does not track, see etl.untracked).
     """
 
     code: str

@@ -87,11 +87,11 @@ def numbers_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], lang: s
 def chart_block(title: str, figure: go.Figure, *, graph_id: str, lang: str,
                 table: Any = None, note: Any = None, explanation: Any = None,
                 height: int | None = None) -> dbc.Card:
-    style = {"height": f"{height}px"} if height else None
+    extra = {"style": {"height": f"{height}px"}} if height else {}  # style=None breaks dcc.Graph
     return dbc.Card(dbc.CardBody([
         html.H2(title, className="h6 card-title mb-1"),
         dcc.Graph(id=graph_id, figure=figure, config=graph_config(graph_id, lang),
-                  style=style, className="chart"),
+                  className="chart", **extra),
         html.Div(note, className="text-muted small") if note else None,
         table,
         explanation,
@@ -148,24 +148,40 @@ def explanation_box(status: dict, unit: str, lang: str, method_href: str) -> htm
 # --- time series --------------------------------------------------------------------------------
 
 def period_end(year: int, quarter: int) -> dt.date:
-    """Where a period sits on a time axis: the last day of its year or quarter."""
     if not quarter:
         return dt.date(year, 12, 31)
     month = quarter * 3
     return dt.date(year + (month == 12), 1 if month == 12 else month + 1, 1) - dt.timedelta(days=1)
 
 
+def period_mid(year: int, quarter: int) -> dt.date:
+    """Where a period sits on a time axis: the middle of its year or quarter, so that each point
+    stands above its year's label."""
+    if not quarter:
+        return dt.date(year, 7, 1)
+    return dt.date(year, quarter * 3 - 1, 15)
+
+
 def base_layout(lang: str, *, height: int = 320, unit_text: str = "", legend: bool = True) -> dict:
+    """Legend under the plot, the unit written above the y axis (a rotated axis title would turn
+    Chinese characters sideways), Plotly's mode bar top right."""
+    annotations = []
+    if unit_text:
+        prefix = "单位：" if norm_lang(lang) == "zh" else "Unit: "
+        annotations.append(dict(text=prefix + unit_text, x=0, y=1.02, xref="paper", yref="paper",
+                                xanchor="left", yanchor="bottom", showarrow=False,
+                                font=dict(size=11, color="#6c757d")))
     return dict(
         template="plotly_white",
         height=height,
-        margin=dict(l=48, r=12, t=28, b=36),
+        margin=dict(l=48, r=12, t=30, b=36 + (34 if legend else 0)),
         font=dict(family=FONT, size=12),
         separators=".,",
         hovermode="closest",
         showlegend=legend,
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
-        yaxis=dict(title=dict(text=unit_text), rangemode="tozero", automargin=True),
+        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
+        yaxis=dict(rangemode="tozero", automargin=True),
+        annotations=annotations,
         hoverlabel=dict(font=dict(family=FONT)),
     )
 
@@ -186,10 +202,12 @@ HOVER = ("<b>%{customdata[0]}</b><br>%{customdata[1]}: <b>%{customdata[2]}</b><b
 
 
 def series_trace(points: Sequence[dict], meta: dict, lang: str, *, name: str,
-                 color: str, dash: str = "solid", mode: str = "lines+markers") -> go.Scatter:
-    points = sorted(points, key=lambda p: (p["year"], p["quarter"]))
+                 color: str, dash: str = "solid", mode: str = "lines+markers",
+                 place=None) -> go.Scatter:
+    place = place or period_mid
+    points = sorted(points, key=lambda p: place(p["year"], p["quarter"]))
     return go.Scatter(
-        x=[period_end(p["year"], p["quarter"]) for p in points],
+        x=[place(p["year"], p["quarter"]) for p in points],
         y=[axis_value(p["value"], meta["unit"], lang) for p in points],
         name=name, mode=mode, line=dict(color=color, dash=dash, width=2),
         marker=dict(size=6), customdata=hover_rows(points, meta, lang, name),
@@ -203,7 +221,7 @@ def target_traces(target: dict | None, meta: dict, lang: str, start: dt.date) ->
         return []
     unit = meta["unit"]
     value = target["value"]
-    end = dt.date(target["target_year"], 12, 31)
+    end = dt.date(target["target_year"], 12, 31)  # the target holds by the end of its year
     label = t("chart.target_line", lang, value=fmt_value(value, unit, lang))
     custom = [label, str(target["target_year"]), fmt_value(value, unit, lang),
               pick(target.get("clause_ref_zh"), target.get("clause_ref_en"), lang),
@@ -225,25 +243,33 @@ def target_traces(target: dict | None, meta: dict, lang: str, start: dt.date) ->
 
 def time_series_figure(series: Sequence[tuple[str, Sequence[dict], str, str]], meta: dict,
                        lang: str, *, target: dict | None = None, height: int = 320) -> go.Figure:
-    """series: (name, points, colour, dash) per line. Points: dicts with year, quarter, basis, value."""
+    """series: (name, points, colour, dash) per line. Points: dicts with year, quarter, basis, value.
+
+    With quarterly points, every point sits at its period's end (a year at 31 December, after its
+    third quarter); with whole years only, each sits mid-year, above its year's label.
+    """
+    quarterly = any(p["quarter"] for _, pts, _, _ in series for p in pts)
+    place = period_end if quarterly else period_mid
     fig = go.Figure()
-    starts = [period_end(p["year"], p["quarter"]) for _, pts, _, _ in series for p in pts]
-    start = min(starts) if starts else dt.date(2020, 12, 31)
+    starts = [place(p["year"], p["quarter"]) for _, pts, _, _ in series for p in pts]
+    start = min(starts) if starts else dt.date(2020, 7, 1)
     for trace in target_traces(target, meta, lang, start):
         fig.add_trace(trace)
     for name, points, color, dash in series:
         if points:
-            fig.add_trace(series_trace(points, meta, lang, name=name, color=color, dash=dash))
-    fig.update_layout(**base_layout(lang, height=height,
+            fig.add_trace(series_trace(points, meta, lang, name=name, color=color, dash=dash,
+                                       place=place))
+    fig.update_layout(**base_layout(lang, height=height, legend=height > 260,
                                     unit_text=unit_label(meta["unit"], meta.get("unit_en"), lang)))
-    fig.update_xaxes(tickformat="%Y", dtick="M12", ticklabelmode="period", showgrid=False)
+    fig.update_xaxes(tickformat="%Y", dtick="M12" if height > 260 else "M24",
+                     ticklabelmode="period", showgrid=False, tickangle=0)
     return fig
 
 
 def sparkline_figure(points: Sequence[dict], meta: dict, lang: str, target: dict | None,
                      color: str) -> go.Figure:
     fig = time_series_figure([("", points, color, "solid")], meta, lang, target=target, height=70)
-    fig.update_layout(margin=dict(l=2, r=2, t=4, b=2), showlegend=False,
+    fig.update_layout(margin=dict(l=2, r=2, t=4, b=2), showlegend=False, annotations=[],
                       paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, rangemode="normal")
@@ -281,14 +307,16 @@ def ranking_figure(rows: Sequence[dict], meta: dict, lang: str, *, reference: di
         hovertemplate=HOVER, name=pick(meta.get("name_zh"), meta.get("name_en"), lang),
     ))
     lines = []
-    if reference and reference.get("value") is not None:
-        lines.append((reference["value"], reference["name"], COLORS["nation"], "dot"))
-    if target and target.get("value") is not None:
+    # a province's total or target is no yardstick for one city's count or sum: ratios only
+    comparable = meta.get("measure") == "ratio"
+    if comparable and reference and reference.get("value") is not None:
+        lines.append((reference["value"], reference["name"], COLORS["nation"], "dot", "bottom right"))
+    if comparable and target and target.get("value") is not None:
         lines.append((target["value"], t("chart.target_line", lang, value=fmt_value(
-            target["value"], unit, lang)), COLORS["target"], "dash"))
-    for value, label, color, dash in lines:
+            target["value"], unit, lang)), COLORS["target"], "dash", "top right"))
+    for value, label, color, dash, position in lines:
         fig.add_vline(x=axis_value(value, unit, lang), line_color=color, line_dash=dash,
-                      annotation_text=label, annotation_position="top",
+                      annotation_text=label, annotation_position=position,
                       annotation_font_size=11)
     layout = base_layout(lang, height=max(260, 26 * len(ordered) + 70), legend=False)
     layout["yaxis"] = dict(automargin=True)
@@ -357,7 +385,8 @@ def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: 
         x=[shapes[c]["cp"][0] for c in label_codes], y=[shapes[c]["cp"][1] for c in label_codes],
         mode="text", text=[_map_label(names.get(c, shapes[c]["name"]), values.get(c), unit, lang)
                            for c in label_codes],
-        textfont=dict(size=10, color="#222"), hoverinfo="skip", showlegend=False))
+        textfont=dict(size=10, color=[_label_color(values.get(c), lo, span) for c in label_codes]),
+        hoverinfo="skip", showlegend=False))
     if present:  # an invisible trace that draws the colour bar
         fig.add_trace(go.Scatter(
             x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
@@ -374,6 +403,12 @@ def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: 
     layout["hovermode"] = "closest"
     fig.update_layout(**layout)
     return fig
+
+
+def _label_color(item: dict | None, lo: float, span: float) -> str:
+    if not item or item.get("value") is None:
+        return "#222"
+    return "white" if (item["value"] - lo) / span > 0.6 else "#222"
 
 
 def _map_label(name: str, item: dict | None, unit: str, lang: str) -> str:

@@ -285,7 +285,9 @@ def fmt_gap(gap: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
     """A signed difference; shares are in percentage points (个百分点 / pp)."""
     if gap is None or (isinstance(gap, float) and math.isnan(gap)):
         return "—"
-    sign = "+" if gap > 0 else ("−" if gap < 0 else "±")
+    if abs(gap) < 1e-9:
+        return "0" + ("个百分点" if norm_lang(lang) == "zh" else " pp") if unit == "%" else "0"
+    sign = "+" if gap > 0 else "−"
     if unit == "%":
         return f"{sign}{abs(gap):,.1f}" + ("个百分点" if norm_lang(lang) == "zh" else " pp")
     return sign + fmt_value(abs(gap), unit, lang)

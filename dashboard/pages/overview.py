@@ -140,7 +140,7 @@ def target_card(status: dict, meta: dict, points: list[dict], lang: str, lang_se
                          href=dash.get_relative_path(detail) + lang_search, className="ms-2"),
             ], className="small mt-1 card-source"),
         ]),
-    ], className=f"h-100 target-card border-start border-4 border-{border}", id=card_id),
+    ], className=f"h-100 target-card border-start border-{border}", id=card_id),
         xs=12, md=6, xl=4, className="mb-3")
 
 

@@ -263,3 +263,25 @@ def test_python_m_etl_subprocess(tmp_path):
                             capture_output=True, timeout=120)
     assert result.returncode == 1 and "PNG" in result.stdout.decode()
     assert b"Traceback" not in result.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_only_on_a_terminal(engine, capsys, tmp_path, monkeypatch):
+    path = write(tmp_path, mf.portal_regions_csv())
+    code, _, err = run(engine, capsys, "ingest", "--dry-run", path)
+    assert code == 0 and "检查 check" not in err  # stderr is not a terminal here
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["ingest", path], engine=engine) == 0
+    shown = terminal.getvalue()
+    assert "检查 check" in shown and "载入 load" in shown
+
+
+def test_export_rows_three_argument_form_returns_bytes():
+    data = export_rows(["h"], [["+cmd"]], "xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert [c.value for c in sheet[2]] == ["'+cmd"]

@@ -419,13 +419,22 @@ def _map_label(name: str, item: dict | None, unit: str, lang: str) -> str:
 
 # --- controls whose value lives in the URL -----------------------------------------------------
 
-def url_dropdown(name: str, label: str, options: list[dict], value: Any, *,
+DROPDOWN_LABELS = {
+    "zh": {"select_all": "全选", "deselect_all": "全部取消", "selected_count": "已选{num_selected}项",
+           "search": "搜索", "clear_search": "清除搜索", "clear_selection": "清除选择",
+           "no_options_found": "没有匹配的选项"},
+    "en": None,  # Dash's own English labels
+}
+
+
+def url_dropdown(name: str, label: str, options: list[dict], value: Any, *, lang: str = "zh",
                  multi: bool = False, clearable: bool = False) -> html.Div:
     """A dropdown bound to the query parameter `name` (see shell.update_url_from_controls)."""
     return html.Div([
         dbc.Label(label, html_for=f"ctl-{name}", className="small mb-0"),
         dcc.Dropdown(id={"type": "url-param", "name": name}, options=options, value=value,
-                     multi=multi, clearable=clearable, searchable=False, className="url-control"),
+                     multi=multi, clearable=clearable, searchable=False, className="url-control",
+                     labels=DROPDOWN_LABELS.get(norm_lang(lang))),
     ], className="control", id=f"ctl-{name}")
 
 

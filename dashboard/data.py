@@ -103,9 +103,27 @@ def target_for(indicator: str, region: str = PROVINCE) -> dict | None:
 # --- values ---------------------------------------------------------------------------------------
 
 def _point(row: dict) -> dict:
-    return {key: row.get(key) for key in (
+    point = {key: row.get(key) for key in (
         "indicator_code", "region_code", "year", "quarter", "basis", "value", "derived", "formula",
         "batch_id", "file_name", "sheet", "cell", "is_demo", "is_reference")}
+    point["source"] = row_source(row)
+    return point
+
+
+@cached
+def batch_sources() -> dict[int, str]:
+    """batch id -> its 数据来源 lines (published figures name where they were published)."""
+    return {b["id"]: "；".join(b["source_lines"]) for b in queries.batch_list(engine())
+            if b["source_lines"]}
+
+
+def row_source(row: dict) -> str | None:
+    """The source a reader should see for one value: the file's own 数据来源 line when it has one
+    (published figures), else None (the indicator's catalog source is shown)."""
+    ids = [row.get("batch_id")] + [i.get("batch_id") for i in (row.get("inputs") or [])]
+    sources = batch_sources()
+    found = [sources[i] for i in ids if i in sources]
+    return "；".join(dict.fromkeys(found)) or None
 
 
 @cached

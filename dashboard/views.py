@@ -48,8 +48,11 @@ def method_href(lang: str) -> str:
 
 def trend_section(indicator: str, lang: str, *, regions: list[str] | None = None,
                   title: str | None = None, graph_id: str | None = None,
-                  show_nation: bool = True, height: int = 320) -> dbc.Card:
-    """The province (and the nation) over time, with the province's target and its status."""
+                  show_nation: bool = True, height: int = 320,
+                  with_target: bool = True) -> dbc.Card:
+    """The province (and the nation) over time, with the province's target and its status.
+
+    with_target=False for a city's chart: the provincial target and status are not the city's."""
     meta = data.indicators()[indicator]
     regions = regions or ([PROVINCE, NATION] if show_nation else [PROVINCE])
     palette = [c.COLORS["province"], c.COLORS["nation"], *c.PEER_COLORS]
@@ -59,8 +62,8 @@ def trend_section(indicator: str, lang: str, *, regions: list[str] | None = None
         if points:
             series.append((region_name(code, lang), points, palette[index % len(palette)],
                            "solid" if index == 0 else "dot"))
-    status = data.status_for(indicator, PROVINCE)
-    target = data.target_for(indicator, PROVINCE)
+    status = data.status_for(indicator, PROVINCE) if with_target else None
+    target = data.target_for(indicator, PROVINCE) if with_target else None
     title = title or indicator_name(indicator, lang)
     graph_id = graph_id or f"chart-{indicator}"
     if not series:
@@ -152,9 +155,9 @@ def map_section(indicator: str, period: tuple[int, int, str] | None, lang: str, 
 def city_controls(indicators: list[str], indicator: str, period: tuple | None, lang: str):
     return c.controls_row(
         c.url_dropdown("indicator", t("ctl.indicator", lang), indicator_options(indicators, lang),
-                       indicator),
+                       indicator, lang=lang),
         c.url_dropdown("period", t("ctl.period", lang), period_options(indicator, lang),
-                       period_key(*period) if period else None),
+                       period_key(*period) if period else None, lang=lang),
     )
 
 

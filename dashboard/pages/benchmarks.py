@@ -25,11 +25,14 @@ def parse_peers(text: str | None) -> list[str]:
 
 
 def comparison_rows(peers: list[str], lang: str) -> list[dict]:
-    """For each indicator with a national value: the newest period where the nation and the
-    province both have one; the province's and peers' ratio to the nation and gap."""
+    """For each comparable indicator (a share, rate or per-person figure: totals of a province and
+    of the nation are not comparable) with a national value: the newest period where the nation
+    and the province both have one; the province's and peers' ratio to the nation and gap."""
     rows = []
     regions = [v.PROVINCE, *peers]
     for code, meta in data.indicators().items():
+        if meta["measure"] != "ratio":
+            continue
         latest = data.latest_common_period(code, v.PROVINCE, v.NATION)
         if latest is None:
             continue
@@ -87,9 +90,9 @@ def layout(lang: str = "zh", peers: str | None = None, indicator: str | None = N
     controls = c.controls_row(
         c.url_dropdown("peers", t("ctl.peers", lang),
                        [{"label": v.region_name(r["code"], lang), "value": r["code"]} for r in provinces],
-                       chosen, multi=True),
+                       chosen, multi=True, lang=lang),
         c.url_dropdown("indicator", t("ctl.indicator", lang), v.indicator_options(comparable, lang),
-                       v.pick_indicator(indicator, comparable)) if comparable else None,
+                       v.pick_indicator(indicator, comparable), lang=lang) if comparable else None,
     )
     if not rows:
         return html.Div([c.page_header(t("bench.title", lang)), controls,

@@ -74,13 +74,16 @@ def layout(code: str = DEFAULT_CITY, lang: str = "zh", indicator: str | None = N
     codes = [r["indicator_code"] for r in rows]
     body = [c.no_data(lang)]
     if rows:
-        focus = v.pick_indicator(indicator, codes)
+        preferred = [code for code in ("digital_core_va_share", *codes) if code in codes]
+        focus = indicator if indicator in codes else preferred[0]
+        # a city next to the province's total says nothing; next to its share or rate it does
+        compare = [code, v.PROVINCE] if data.indicators()[focus]["measure"] == "ratio" else [code]
         body = [
             dbc.Row(cards, className="g-2 mb-3"),
             c.controls_row(c.url_dropdown("indicator", t("ctl.indicator", lang),
-                                          v.indicator_options(codes, lang), focus)),
+                                          v.indicator_options(codes, lang), focus, lang=lang)),
             dbc.Row([
-                dbc.Col(v.trend_section(focus, lang, regions=[code, v.PROVINCE],
+                dbc.Col(v.trend_section(focus, lang, regions=compare, with_target=False,
                                         graph_id="chart-city-trend"), lg=6),
                 dbc.Col(v.ranking_section(focus, v.resolve_period(focus, None), lang,
                                           graph_id="chart-city-ranking", highlight=code), lg=6),

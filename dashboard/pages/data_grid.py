@@ -45,7 +45,7 @@ def grid_rows(indicator: str | None, region: str | None, lang: str) -> list[dict
             "sheet": r["sheet"], "cell": r["cell"], "loaded_by": r["loaded_by"],
             "loaded_at": r["loaded_at"].strftime("%Y-%m-%d %H:%M") if r.get("loaded_at") else None,
             "source": ((t("demo.banner", lang) + " · ") if r.get("is_demo") else "")
-            + pick(meta.get("source_zh"), meta.get("source_en"), lang),
+            + (data.row_source(r) or pick(meta.get("source_zh"), meta.get("source_en"), lang)),
         })
     return out
 
@@ -78,11 +78,11 @@ def layout(lang: str = "zh", indicator: str | None = None, region: str | None = 
         c.controls_row(
             c.url_dropdown("indicator", t("ctl.indicator", lang),
                            [{"label": all_label, "value": ALL}]
-                           + v.indicator_options(list(indicators), lang), indicator),
+                           + v.indicator_options(list(indicators), lang), indicator, lang=lang),
             c.url_dropdown("region", t("chart.region", lang),
                            [{"label": all_label, "value": ALL}]
                            + [{"label": v.region_name(code, lang, short=False), "value": code}
-                              for code in regions], region),
+                              for code in regions], region, lang=lang),
         ),
         html.Div([
             dbc.Button(t("data.export_csv", lang), id="export-csv", color="primary", size="sm",

@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional, TypeVar
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -243,6 +243,7 @@ def insert_rows(session: Session, rows: list[dict[str, Any]],
 def rollback_batch(session: Session, batch_id: int, *, user: str, reason: str = "") -> Batch:
     """Mark the batch rolled back and make, for each key it touched, the newest version from a
     batch still loaded current again. Raises BatchNotFound / BatchAlreadyRolledBack."""
+    lock_for_writing(session)
     batch = session.get(Batch, batch_id, with_for_update=True)
     if batch is None:
         raise BatchNotFound(f"批次 {batch_id} 不存在。", f"Batch {batch_id} does not exist.")
@@ -298,7 +299,20 @@ def refresh_current(session: Session, keys: set[Key]) -> None:
     session.flush()
 
 
-# --- two loads at the same moment --------------------------------------------------------------------
+# --- two loads at the same moment -----------------------------------------------------------------
+
+WRITE_LOCK_ID = 2_300_000_001  # any constant shared by every writer of observations
+
+
+def lock_for_writing(session: Session) -> None:
+    """Serialise loads and rollbacks on PostgreSQL (a transaction-scoped advisory lock), so a plan
+    is never made against values that a concurrent rollback is changing. SQLite already allows one
+    writer at a time, and a stale read fails with "database is locked", which run_with_retry retries."""
+    if session.connection().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": WRITE_LOCK_ID})
+
+
+# --- retries --------------------------------------------------------------------
 
 def _is_race(exc: Exception) -> bool:
     """A conflict that a fresh attempt resolves: the version constraint, a lock, a deadlock or a

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 
 from etl.catalog import load_catalog
 from etl.db import ensure_db, is_initialised, session_scope
-from etl.load import ChangePlan, apply_plan, plan_changes, run_with_retry
+from etl.load import ChangePlan, apply_plan, lock_for_writing, plan_changes, run_with_retry
 from etl.models import Batch
 from etl.normalise import normalise_values, parse_number
 from etl.read import FileRejected, read_workbook
@@ -162,6 +162,8 @@ def ingest_file(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
 
     def work(session) -> IngestOutcome:
         report.problems, report.skipped = list(base_problems), list(base_skipped)  # a retry starts over
+        if not dry_run:
+            lock_for_writing(session)
         plan = plan_changes(session, checked.values)
         report.loaded_before = _loaded_before(session, report.sha256)
         report.add(check_against_current(checked.values, plan.current, catalog))

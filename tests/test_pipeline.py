@@ -147,7 +147,8 @@ def test_identical_file_again_is_a_noop_that_says_so(engine):
     first = ingest(engine, mf.provincial_xlsx())
     before = snapshot(engine)
     again = ingest(engine, mf.provincial_xlsx())
-    assert again.status == "unchanged" and again.batch_id is None
+    assert again.status == "unchanged", again.report.format_text()
+    assert again.batch_id is None
     assert again.report.changes.new == 0 and again.report.changes.unchanged == 41
     assert again.report.loaded_before == [first.batch_id]
     assert "无变化" in again.report.format_text() and "no-op" in again.report.format_text()
@@ -220,3 +221,32 @@ def test_progress_is_reported(engine):
 def test_empty_database_is_initialised_first(empty_engine):
     outcome = ingest(empty_engine, mf.provincial_xlsx())
     assert outcome.status == "loaded"
+
+
+def test_two_uploads_at_the_same_moment_both_land_unmixed(engine):
+    import threading
+
+    files = [mf.provincial_xlsx(cell_overrides={"B6": 500.0 + i, "B7": 90.0 + i}) for i in (1, 2)]
+    outcomes = []
+    start = threading.Barrier(2)
+
+    def upload(built):
+        start.wait(timeout=10)
+        outcomes.append(ingest(engine, built))
+
+    threads = [threading.Thread(target=upload, args=(f,)) for f in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert sorted(o.status for o in outcomes) == ["loaded", "loaded"]
+    later = max(outcomes, key=lambda o: o.batch_id)
+    assert [r.region_code for r in later.report.changes.revised] == ["230100", "230200"]
+    with session_scope(engine) as s:
+        rows = s.execute(select(Observation.region_code, Observation.indicator_code,
+                                Observation.is_current, Observation.batch_id, Observation.version)
+                         .where(Observation.is_current.is_(True))).all()
+    assert len(rows) == 41
+    changed = {r.batch_id for r in rows if r.indicator_code == "digital_core_va"
+               and r.region_code in ("230100", "230200")}
+    assert changed == {later.batch_id}  # both changed values from the same, later file

@@ -1,0 +1,165 @@
+"""Pure parts of the dashboard: number and period formats, URL state, figure builders, the map."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard import components as c
+from dashboard import i18n
+from scripts.build_geojson import decode_ring, js_object_to_json, simplify_ring
+
+SHARE = {"code": "digital_core_va_share", "name_zh": "数字经济核心产业增加值占GDP比重",
+         "name_en": "Core-industry value added as share of GDP", "unit": "%", "unit_en": "%",
+         "measure": "ratio", "direction": "higher", "source_zh": "省统计局", "source_en": "Provincial bureau"}
+STATIONS = {**SHARE, "code": "fiveg_base_stations", "unit": "个", "unit_en": "stations",
+            "measure": "stock"}
+
+
+# --- formats ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, unit, lang, expected", [
+    (8.04, "%", "zh", "8.0%"),
+    (8.04, "%", "en", "8.0%"),
+    (114000, "个", "zh", "11.4万个"),
+    (120000, "个", "zh", "12万个"),
+    (114000, "个", "en", "114,000"),
+    (1234.5, "亿元", "zh", "1,234亿元"),
+    (1234.5, "亿元", "en", "123.5 bn yuan"),
+    (3171, "万人", "en", "31.71 million people"),
+    (None, "%", "zh", "—"),
+])
+def test_fmt_value(value, unit, lang, expected):
+    assert i18n.fmt_value(value, unit, lang) == expected
+
+
+def test_gap_in_percentage_points_with_sign():
+    assert i18n.fmt_gap(-2.0, "%", "zh") == "−2.0个百分点"
+    assert i18n.fmt_gap(1.5, "%", "en") == "+1.5 pp"
+    assert i18n.fmt_gap(0.0, "%", "en") == "0 pp"
+    assert i18n.fmt_gap(6000, "个", "zh") == "+6,000个"
+
+
+@pytest.mark.parametrize("args, zh, en", [
+    ((2025, 0, "annual"), "2025年", "2025"),
+    ((2025, 3, "ytd"), "2025年前三季度", "2025 Q1–Q3"),
+    ((2025, 2, "quarter"), "2025年第二季度", "2025 Q2"),
+])
+def test_periods_in_both_languages(args, zh, en):
+    assert i18n.fmt_period(*args, lang="zh") == zh
+    assert i18n.fmt_period(*args, lang="en") == en
+
+
+def test_period_keys_round_trip():
+    for period in [(2024, 0, "annual"), (2025, 3, "ytd"), (2025, 2, "quarter")]:
+        assert i18n.parse_period_key(i18n.period_key(*period)) == period
+    assert i18n.parse_period_key("nonsense") is None
+
+
+def test_url_state_keeps_other_parameters_and_drops_default_language():
+    search = "?lang=en&region=230100&period=2025Q3"
+    assert i18n.parse_query(i18n.with_params(search, lang="zh")) == {"region": "230100", "period": "2025Q3"}
+    assert i18n.parse_query(i18n.with_params(search, period="2024")) == {
+        "lang": "en", "region": "230100", "period": "2024"}
+    assert i18n.with_params("", lang="zh") == ""
+
+
+def test_every_text_has_both_languages():
+    for key, (zh, en) in i18n.TEXTS.items():
+        assert zh and en, key
+        assert zh != en or key in {"chart.value"}, key
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+POINTS = [{"year": 2020, "quarter": 0, "basis": "annual", "value": 7.0},
+          {"year": 2023, "quarter": 0, "basis": "annual", "value": 8.0}]
+
+
+def test_time_series_has_target_line_and_rich_hover():
+    target = {"value": 10.0, "target_year": 2025, "tolerance": None,
+              "clause_ref_zh": "序言", "clause_ref_en": "Preamble", "set_name_zh": "政策", "set_name_en": "Measures"}
+    fig = c.time_series_figure([("黑龙江", POINTS, "#000", "solid")], SHARE, "zh", target=target)
+    target_trace = next(t for t in fig.data if t.name.startswith("目标"))
+    assert list(target_trace.y) == [10.0, 10.0]
+    line = next(t for t in fig.data if t.name == "黑龙江")
+    assert list(line.y) == [7.0, 8.0]
+    first = list(line.customdata[0])
+    assert first == ["黑龙江", "2020年", "7.0%", "年度", "省统计局"]  # region, period, value+unit, basis, source
+    assert "customdata[4]" in line.hovertemplate
+    english = c.time_series_figure([("Heilongjiang", POINTS, "#000", "solid")], SHARE, "en", target=target)
+    assert list(english.data[-1].customdata[0])[1:4] == ["2020", "7.0%", "annual"]
+
+
+def test_about_target_draws_its_band():
+    target = {"value": 60.0, "target_year": 2025, "tolerance": 2.0}
+    fig = c.time_series_figure([("x", POINTS, "#000", "solid")], SHARE, "zh", target=target)
+    band = next(t for t in fig.data if t.fill == "toself")
+    assert min(band.y) == 58.0 and max(band.y) == 62.0
+
+
+def test_ranking_orders_best_first_and_marks_target_for_ratios_only():
+    rows = [{"region_code": "230100", "name": "哈尔滨", "value": 12.0, "year": 2024, "quarter": 0, "basis": "annual"},
+            {"region_code": "230200", "name": "齐齐哈尔", "value": 6.0, "year": 2024, "quarter": 0, "basis": "annual"}]
+    fig = c.ranking_figure(rows, SHARE, "zh", target={"value": 10.0})
+    assert list(fig.data[0].y)[-1] == "哈尔滨"  # drawn last = at the top
+    assert any(shape.x0 == 10.0 for shape in fig.layout.shapes)
+    counts = c.ranking_figure(rows, STATIONS, "zh", target={"value": 114000})
+    assert not counts.layout.shapes
+
+
+def test_map_has_thirteen_prefectures_labels_and_no_web_map():
+    values = {"230100": {"value": 12.0, "year": 2024, "quarter": 0, "basis": "annual"}}
+    names = {"230100": "哈尔滨"}
+    fig = c.prefecture_map_figure(values, names, SHARE, "zh")
+    shapes = [t for t in fig.data if t.fill == "toself"]
+    assert len(shapes) == 13
+    harbin = next(t for t in shapes if t.name == "哈尔滨")
+    assert "12.0%" in harbin.text and "2024年" in harbin.text
+    labels = next(t for t in fig.data if t.mode == "text")
+    assert any(text.startswith("哈尔滨<br>12.0%") for text in labels.text)
+    assert {t.type for t in fig.data} == {"scatter"}  # SVG only: no map tiles, no topojson
+    assert not {"geo", "map", "mapbox"} & set(fig.layout.to_plotly_json())
+
+
+def test_figures_use_no_latex():
+    fig = c.time_series_figure([("x", POINTS, "#000", "solid")], SHARE, "en")
+    assert "$" not in json.dumps(fig.to_plotly_json(), default=str)
+
+
+# --- the map's GeoJSON ------------------------------------------------------------------------
+
+def test_decode_ring_zigzag_from_offsets():
+    # 'B' = 66 - 64 = 2 -> zigzag 1; 'A' = 1 -> zigzag -1; '@' = 0
+    ring = decode_ring("@@BBA@", [1024, 2048])
+    step = round(1 / 1024, 4)  # coordinates are kept to 4 decimals (~10 m)
+    assert ring[:3] == [[1.0, 2.0], [1.0 + step, 2.0 + step], [1.0, 2.0 + step]]
+    assert ring[-1] == ring[0]  # closed
+
+
+def test_js_object_becomes_json_without_touching_strings():
+    text = '{type:"FeatureCollection",features:[{id:"230100",properties:{name:"哈尔滨市",cp:[1,2]},x:"a:b"}],UTF8Encoding:!0}'
+    data = json.loads(js_object_to_json(text))
+    assert data["features"][0]["x"] == "a:b" and data["UTF8Encoding"] is True
+
+
+def test_simplify_keeps_ring_closed():
+    ring = [[i / 1000, 0.0] for i in range(100)] + [[0.0, 0.0]]
+    simple = simplify_ring(ring, 0.02)
+    assert simple[0] == simple[-1] and len(simple) < len(ring)
+
+
+def test_shipped_geojson_matches_the_13_seeded_prefectures():
+    import csv
+
+    from etl import config
+
+    with open(config.SEED_DIR / "regions.csv", encoding="utf-8") as handle:
+        seeded = {r["code"] for r in csv.DictReader(handle) if r["level"] == "prefecture"}
+    shapes = c.prefecture_shapes()
+    assert set(shapes) == seeded
+    xs = [x for s in shapes.values() for x in s["x"] if x is not None]
+    ys = [y for s in shapes.values() for y in s["y"] if y is not None]
+    assert 121 < min(xs) < 122 and 134.5 < max(xs) < 135.5
+    assert 43 < min(ys) < 44 and 53 < max(ys) < 54
+    assert shapes["232700"]["name"] == "大兴安岭地区"

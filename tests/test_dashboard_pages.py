@@ -1,0 +1,320 @@
+"""Dashboard pages and callbacks against a database with known values (tests/dashboard_fixture.py).
+
+Layouts are rendered in a request context of the app, as Dash's router does; callbacks are called
+directly or posted to /_dash-update-component the way the browser posts them.
+"""
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+
+import dash
+import openpyxl
+import plotly.io
+import pytest
+
+from dashboard import data, shell
+from etl.db import session_scope
+from etl.models import Batch
+from tests.accounts_helpers import DashClient, response_json
+from tests.dashboard_fixture import PROVINCE_VALUES, city_values, load_fixture
+
+
+@pytest.fixture
+def app(engine, monkeypatch):
+    monkeypatch.setenv("PUBLIC_VIEWING", "1")
+    load_fixture(engine, demo=True)
+    from dashboard import create_app
+
+    app = create_app(engine, load_demo_if_empty=False)
+    app.server.config.update(TESTING=True, PUBLIC_VIEWING=True)
+    return app
+
+
+def page_layout(name: str):
+    """A page module's layout (page modules register themselves, so they load after the app)."""
+    import importlib
+
+    return importlib.import_module(f"dashboard.pages.{name}").layout
+
+
+def render(app, layout, **query) -> dict:
+    with app.server.test_request_context("/"):
+        tree = layout(**query)
+    return json.loads(plotly.io.json.to_json_plotly(tree))
+
+
+def find(tree, ident):
+    """The component with this id in a rendered tree (dicts from to_plotly_json)."""
+    if isinstance(tree, dict):
+        props = tree.get("props", {})
+        if props.get("id") == ident:
+            return tree
+        for value in props.values():
+            found = find(value, ident)
+            if found is not None:
+                return found
+    elif isinstance(tree, list):
+        for item in tree:
+            found = find(item, ident)
+            if found is not None:
+                return found
+    return None
+
+
+def text(tree) -> str:
+    """All visible text under a node, figures left out."""
+    if isinstance(tree, str):
+        return tree
+    if isinstance(tree, (int, float)):
+        return str(tree)
+    if isinstance(tree, list):
+        return " ".join(text(t) for t in tree)
+    if isinstance(tree, dict):
+        props = tree.get("props", {})
+        return text(props.get("children", ""))
+    return ""
+
+
+def figure(tree, ident) -> dict:
+    return find(tree, ident)["props"]["figure"]
+
+
+# --- overview ---------------------------------------------------------------------------------
+
+def test_overview_cards_show_the_fixture_values_and_statuses(app):
+    page = render(app, page_layout("overview"), lang="zh")
+    share = text(find(page, "card-digital_core_va_share"))
+    assert "8.0%" in share and "2023年" in share and "≥10.0%" in share
+    assert "−2.0个百分点" in share and "需加快进度" in share and "预测" in share
+    stations = text(find(page, "card-fiveg_base_stations"))
+    assert "12万个" in stations and "已实现目标" in stations and "终值判定" in stations
+    assert "≥11.4万个" in stations and "+6,000个" in stations
+    large = text(find(page, "card-large_mfg_digital_rate"))
+    assert "59.0%" in large and "已实现目标" in large  # 59 is within 60 ± 2
+    assert "出现倒退" in text(find(page, "card-ipv6_traffic_share"))
+    # 12 seeded targets; met or on track: the 5G stations and the large manufacturers
+    assert text(find(page, "overview-headline")) == "12项目标中2项已实现或进展顺利"
+    assert text(find(page, "overview-vintage")) == "数据截至2025年，更新于2026年1月15日 09:30"
+
+
+def test_overview_explains_the_status_with_the_engines_numbers(app):
+    page = render(app, page_layout("overview"), lang="zh")
+    how = text(find(page, "card-digital_core_va_share"))
+    # (8/7)^(1/3)-1 = 4.55%; (10/7)^(1/5)-1 = 7.39%; R = 0.616
+    assert "4.55%" in how and "7.39%" in how and "0.616" in how
+    assert "如何计算？" in how
+
+
+def test_overview_in_english(app):
+    page = render(app, page_layout("overview"), lang="en")
+    share = text(find(page, "card-digital_core_va_share"))
+    assert "Acceleration needed" in share and "−2.0 pp" in share and "2023" in share
+    assert text(find(page, "overview-headline")) == "2 of 12 targets met or on track"
+    assert text(find(page, "overview-vintage")).startswith("Data up to 2025, updated 2026-01-15 09:30")
+    assert "需" not in text(page)
+
+
+def test_sparklines_carry_the_series(app):
+    page = render(app, page_layout("overview"), lang="zh")
+    card = find(page, "card-digital_core_va_share")
+    graphs = []
+
+    def collect(node):
+        if isinstance(node, dict):
+            if node.get("type") == "Graph":
+                graphs.append(node)
+            for v in node.get("props", {}).values():
+                collect(v)
+        elif isinstance(node, list):
+            for v in node:
+                collect(v)
+    collect(card)
+    line = graphs[0]["props"]["figure"]["data"][-1]
+    assert line["y"] == [7.0, 7.3, 7.6, 8.0]
+
+
+# --- shell: banner, navigation, URL state ------------------------------------------------------
+
+def test_demo_banner_shows_for_demo_data_only(app, engine):
+    with app.server.test_request_context("/"):
+        _nav, banner, _footer = shell.update_shell("/", "")
+        assert "演示数据 — 非官方统计" in text(json.loads(plotly.io.json.to_json_plotly(banner)))
+        _nav, banner_en, _footer = shell.update_shell("/", "?lang=en")
+        assert "Demo data — not official statistics" in text(json.loads(plotly.io.json.to_json_plotly(banner_en)))
+
+
+def test_no_banner_without_demo_data(engine, monkeypatch):
+    monkeypatch.setenv("PUBLIC_VIEWING", "1")
+    load_fixture(engine, demo=False)
+    from dashboard import create_app
+
+    app = create_app(engine, load_demo_if_empty=False)
+    with app.server.test_request_context("/"):
+        assert shell.update_shell("/", "")[1] is None
+
+
+def test_navigation_lists_our_pages_and_hides_role_restricted_ones(app):
+    paths = [p["path"] for p in shell.visible_pages("viewer")]
+    for path in ["/", "/core", "/enterprise", "/infrastructure", "/benchmarks", "/city/230100",
+                 "/data", "/method"]:
+        assert path in paths
+    for entry in dash.page_registry.values():
+        if entry.get("roles") and "viewer" not in entry["roles"]:
+            assert entry["path"] not in paths
+    with app.server.test_request_context("/"):
+        nav = json.loads(plotly.io.json.to_json_plotly(shell.navbar("/core", "?lang=en&period=2024", "en", "viewer")))
+    switch = find(nav, "lang-switch")["props"]
+    assert switch["href"] == "/core?period=2024"  # the switch keeps the rest of the URL
+    assert find(nav, "nav-core")["props"]["href"] == "/core?lang=en"
+
+
+def test_controls_write_their_value_into_the_query_string():
+    ids = [{"type": "url-param", "name": "indicator"}, {"type": "url-param", "name": "period"}]
+    new = shell.update_url_from_controls(["digital_core_va", "2024"], ids, "?lang=en")
+    assert new == "?lang=en&indicator=digital_core_va&period=2024"
+    assert shell.update_url_from_controls(["digital_core_va", "2024"], ids, new) is dash.no_update
+    peers = shell.update_url_from_controls([["220000", "210000"]], [{"type": "url-param", "name": "peers"}], "")
+    assert peers == "?peers=220000%2C210000"
+
+
+# --- other pages ---------------------------------------------------------------------------------
+
+def test_core_page_ranks_cities_by_derived_share_and_maps_them(app):
+    page = render(app, page_layout("core"), lang="zh", period="2024")
+    ranking = figure(page, "chart-core-ranking")["data"][0]
+    assert ranking["y"][-1] == "哈尔滨" and ranking["x"][-1] == pytest.approx(12.0)
+    assert len(ranking["y"]) == 13
+    chart_map = figure(page, "chart-core-map")
+    harbin = next(t for t in chart_map["data"] if t.get("name") == "哈尔滨")
+    assert "12.0%" in harbin["text"]
+    share = figure(page, "chart-core-share")
+    assert any(t["name"] == "目标 10.0%" for t in share["data"])
+    assert "查看数据表" in text(page)
+
+
+def test_core_page_state_from_url_in_english(app):
+    page = render(app, page_layout("core"), lang="en", indicator="gdp", period="2024")
+    ranking = figure(page, "chart-core-ranking")["data"][0]
+    assert ranking["y"][-1] in {"Harbin", "Qiqihar", "Jixi", "Hegang", "Shuangyashan", "Daqing",
+                                "Yichun", "Jiamusi", "Qitaihe", "Mudanjiang", "Heihe", "Suihua",
+                                "Da Hinggan Ling"}
+    assert "Gross regional product" in text(page)
+
+
+def test_city_profile_has_its_rank(app):
+    page = render(app, page_layout("city"), code="230100", lang="zh")
+    card = text(find(page, "city-digital_core_va_share"))
+    assert "12.0%" in card and "第1/13名" in card
+    assert "大兴安岭" in text(find(page, "city-link-232700"))
+    other = render(app, page_layout("city"), code="232700", lang="en")
+    assert "Rank 13 of 13" in text(find(other, "city-digital_core_va_share"))
+
+
+def test_benchmarks_ratio_and_gap_to_the_nation(app):
+    page = render(app, page_layout("benchmarks"), lang="zh", peers="220000")
+    table = text(find(page, "bench-table"))
+    # 30.0 / 42.8 = 70; 30.0 - 42.8 = -12.8 points; 吉林 35.0 / 42.8 = 82
+    assert "70" in table and "−12.8个百分点" in table and "82" in table
+
+
+def test_method_page_lists_definitions_and_clauses(app):
+    page = render(app, page_layout("method"), lang="zh")
+    assert "力争到2025年我省数字经济核心产业增加值占GDP比重达到10%" in text(find(page, "method-targets"))
+    assert "R≥0.95" in text(find(page, "method-progress")) or "0.95" in text(find(page, "method-progress"))
+    assert "按当年价格计算" in text(find(page, "method-indicators"))
+
+
+def test_data_grid_has_every_current_value_with_provenance(app):
+    page = render(app, page_layout("data_grid"), lang="zh")
+    rows = find(page, "data-grid")["props"]["rowData"]
+    assert len(rows) == len(PROVINCE_VALUES) + len(city_values())
+    row = next(r for r in rows if r["indicator"] == "5G基站数" and r["period"] == "2025年")
+    assert row["value"] == 120000 and row["file_name"] == "fixture.xlsx" and row["sheet"] == "数据"
+    assert row["cell"].startswith("C") and row["loaded_by"] == "tester" and row["version"] == 1
+    narrowed = render(app, page_layout("data_grid"), lang="en", indicator="gdp", region="230100")
+    assert len(find(narrowed, "data-grid")["props"]["rowData"]) == 1
+
+
+# --- callbacks over HTTP ----------------------------------------------------------------------
+
+DANGEROUS = [{"indicator": "=HYPERLINK(\"http://x\")", "region": "+1+cmd|' /C calc'!A0", "period": "@SUM(A1)",
+              "basis": "-2+3", "value": 1.5, "unit": "%", "version": 1, "batch_id": 1,
+              "file_name": "f.xlsx", "sheet": "s", "cell": "C3", "loaded_by": "a",
+              "loaded_at": "2026-01-01 00:00", "source": "x"}]
+
+
+def export(app, which: str, rows):
+    client = DashClient(app)
+    response = client.post("download-export", {
+        f"export-{which}.n_clicks": 1, "data-grid.virtualRowData": rows, "url.search": ""},
+        triggered=f"export-{which}.n_clicks")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    payload = response_json(response)["response"]["download-export"]["data"]
+    content = base64.b64decode(payload["content"]) if payload["base64"] else payload["content"].encode()
+    return payload["filename"], content
+
+
+def test_export_csv_of_the_filtered_rows_neutralises_formulas(app):
+    name, content = export(app, "csv", DANGEROUS)
+    assert name.endswith(".csv")
+    table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert table[0][:3] == ["指标", "地区", "时期"]
+    assert table[1][0] == "'=HYPERLINK(\"http://x\")" and table[1][1] == "'+1+cmd|' /C calc'!A0"
+    assert table[1][2] == "'@SUM(A1)" and table[1][3] == "'-2+3"
+    assert len(table) == 2
+
+
+def test_export_xlsx_of_the_filtered_rows(app):
+    name, content = export(app, "xlsx", DANGEROUS)
+    assert name.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet["A2"].value == "'=HYPERLINK(\"http://x\")" and sheet["A2"].data_type != "f"
+    assert sheet["E2"].value == 1.5
+
+
+def test_page_router_renders_a_page_over_http(app):
+    client = DashClient(app)
+    key = next(k for k in app.callback_map if "_pages_content.children" in k)
+    response = client.post("_pages_content", {"_pages_location.pathname": "/city/230600",
+                                              "_pages_location.search": "?lang=en"}, key=key)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "City profile" in body and "Daqing" in body
+
+
+# --- caching ------------------------------------------------------------------------------------
+
+def test_queries_are_cached_until_the_data_change(app, engine, monkeypatch):
+    from etl import queries
+
+    calls = []
+    real = queries.series
+    monkeypatch.setattr(queries, "series", lambda *a, **k: calls.append(a) or real(*a, **k))
+    with app.server.test_request_context("/"):
+        first = data.series("ipv6_traffic_share", "230000")
+        again = data.series("ipv6_traffic_share", "230000")
+        assert first == again and len(calls) <= 2  # annual + quarterly, once
+        before = len(calls)
+        with session_scope(engine) as session:  # a new batch: a new data stamp
+            session.add(Batch(file_name="second.xlsx", sha256="1" * 64, loaded_by="tester"))
+        data.invalidate()
+        data.series("ipv6_traffic_share", "230000")
+        assert len(calls) > before
+
+
+def test_create_app_loads_the_demo_into_an_empty_database(empty_engine, monkeypatch, tmp_path):
+    from etl import config, queries
+
+    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)
+    from dashboard import create_app
+
+    app = create_app(empty_engine)
+    vintage = queries.data_vintage(empty_engine)
+    assert vintage is not None and vintage["any_demo"]
+    page = render(app, page_layout("overview"), lang="zh")
+    assert "项目标中" in text(find(page, "overview-headline"))
+    create_app(empty_engine)  # a second start loads nothing new
+    assert queries.data_vintage(empty_engine)["loaded_batches"] == vintage["loaded_batches"]

@@ -65,6 +65,7 @@ class StoredRow:
     value: float
     version: int
     batch_id: int
+    is_demo: bool = False
 
 
 @dataclass
@@ -124,10 +125,11 @@ def stored_rows(session: Session, keys: Iterable[Key]) -> tuple[dict[Key, Stored
     context: dict[Key, float] = {}
     columns = (Observation.id, Observation.indicator_code, Observation.region_code, Observation.year,
                Observation.quarter, Observation.basis, Observation.value, Observation.version,
-               Observation.is_current, Observation.batch_id)
+               Observation.is_current, Observation.batch_id, Batch.is_demo)
     for indicator, regions in pairs.items():
-        query = select(*columns).where(Observation.indicator_code == indicator,
-                                       Observation.region_code.in_(sorted(regions)))
+        query = (select(*columns).join(Batch, Batch.id == Observation.batch_id)
+                 .where(Observation.indicator_code == indicator,
+                        Observation.region_code.in_(sorted(regions))))
         for row in session.execute(query):
             key = (row.indicator_code, row.region_code, row.year, row.quarter, row.basis)
             if row.is_current:
@@ -137,13 +139,17 @@ def stored_rows(session: Session, keys: Iterable[Key]) -> tuple[dict[Key, Stored
             if row.version > max_version.get(key, 0):
                 max_version[key] = row.version
             if row.is_current:
-                current[key] = StoredRow(row.id, row.value, row.version, row.batch_id)
+                current[key] = StoredRow(row.id, row.value, row.version, row.batch_id, row.is_demo)
     return current, max_version, context
 
 
-def plan_changes(session: Session, values: list[Value]) -> ChangePlan:
+def plan_changes(session: Session, values: list[Value], *, replace_demo: bool = True) -> ChangePlan:
     """New / revised / unchanged, against the current values. Values must have unique keys
-    (etl.validate rejects duplicates first)."""
+    (etl.validate rejects duplicates first).
+
+    With `replace_demo` (any load that is not itself demo data), a real figure equal to a current
+    demo value is still loaded as a new version: otherwise the screen would keep showing the demo
+    batch as the source of a number that a real file has now confirmed."""
     plan = ChangePlan()
     by_key = {}
     for v in values:
@@ -155,7 +161,7 @@ def plan_changes(session: Session, values: list[Value]) -> ChangePlan:
         version = max_version.get(key, 0) + 1
         if stored is None:
             plan.new.append((v, version))
-        elif same_value(stored.value, v.value):
+        elif same_value(stored.value, v.value) and not (replace_demo and stored.is_demo):
             plan.unchanged.append(v)
         else:
             plan.revised.append(Revision(

@@ -164,7 +164,7 @@ def ingest_file(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
         report.problems, report.skipped = list(base_problems), list(base_skipped)  # a retry starts over
         if not dry_run:
             lock_for_writing(session)
-        plan = plan_changes(session, checked.values)
+        plan = plan_changes(session, checked.values, replace_demo=not is_demo)
         report.loaded_before = _loaded_before(session, report.sha256)
         report.add(check_against_current(checked.values, plan.current, catalog))
         report.changes = plan.changes()

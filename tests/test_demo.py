@@ -304,14 +304,18 @@ def test_the_census_revision_is_a_second_version(loaded):
                    Observation.year == 2022, Observation.quarter == 0,
                    Observation.basis == "annual")
             .order_by(Observation.version)).all()
+    # v1 the demo's first release, v2 the demo's census revision, v3 the same figure from the
+    # real published-figures batch, which takes over as its source (real data supersede demo data)
     assert [(v.version, v.value, v.is_current) for v in versions] == [
-        (1, 15901.0, False), (2, 16359.2, True)]
+        (1, 15901.0, False), (2, 16359.2, False), (3, 16359.2, True)]
     assert versions[0].file_name == "2022年全年各市（地）数字经济主要指标.xlsx"
     assert versions[1].file_name == "分省年度数据_地区生产总值_2026年导出.csv"
+    assert versions[2].file_name == "published-figures.csv"
 
 
-def test_reference_figures_agree_with_the_demo_where_they_overlap(loaded):
-    """The reference batch confirms the demo's real figures instead of revising them."""
+def test_reference_figures_become_the_source_where_they_overlap(loaded):
+    """Where the demo holds a real figure, the reference batch loads it again as a new version with
+    the same value, so the number on screen cites its published source, not the demo."""
     from sqlalchemy import func, select
 
     from etl.models import Batch, Observation
@@ -321,12 +325,12 @@ def test_reference_figures_agree_with_the_demo_where_they_overlap(loaded):
         reference_id = conn.scalar(select(Batch.id).where(Batch.is_reference.is_(True)))
         revised = conn.scalar(select(func.count()).select_from(Observation).where(
             Observation.batch_id == reference_id, Observation.version > 1))
-        current = conn.execute(select(Observation.value).where(
+        current = conn.execute(select(Observation.value, Observation.batch_id).where(
             Observation.indicator_code == "gdp", Observation.region_code == "230100",
             Observation.year == 2020, Observation.quarter == 0,
-            Observation.is_current.is_(True))).scalar_one()
-    assert revised == 0
-    assert current == 5183.8
+            Observation.is_current.is_(True))).one()
+    assert revised > 0
+    assert tuple(current) == (5183.8, reference_id)
 
 
 def test_demo_command_generate_only(tmp_path, capsys):

@@ -221,3 +221,29 @@ def test_two_loads_at_the_same_moment_never_mix(engine):
         assert len(current) == 1 and current[0][0] == 2
         winners.add(current[0][1])
     assert len(winners) == 1  # every current value comes from the same (later) file
+
+
+def test_real_figure_equal_to_a_demo_value_takes_over_its_provenance(engine):
+    """Demo data are labelled as such on screen: a real file confirming a demo number must become
+    the source of that number, not be skipped as 'unchanged'."""
+    from etl.db import session_scope
+    from etl.load import apply_plan, plan_changes
+    from etl.models import Batch, Observation
+    from etl.records import Value
+    from sqlalchemy import select
+
+    v = Value("gdp", "230100", 2020, 0, "annual", 5183.8, "s", "B2", "5183.8")
+    with session_scope(engine) as s:
+        plan = plan_changes(s, [v], replace_demo=False)
+        apply_plan(s, plan, file_name="demo.xlsx", sha256="d" * 64, loaded_by="demo",
+                   report=None, notes=[], sources=[], is_demo=True)
+    with session_scope(engine) as s:
+        assert plan_changes(s, [v], replace_demo=False).unchanged == [v]  # demo again: a no-op
+        plan = plan_changes(s, [v])
+        assert len(plan.revised) == 1 and not plan.unchanged
+        batch = apply_plan(s, plan, file_name="bulletin.csv", sha256="r" * 64, loaded_by="reference",
+                           report=None, notes=[], sources=[], is_reference=True)
+    with session_scope(engine) as s:
+        current = s.scalars(select(Observation).where(Observation.is_current)).all()
+        assert [(o.value, o.version, o.batch_id) for o in current] == [(5183.8, 2, batch.id)]
+        assert s.get(Batch, batch.id).is_demo is False

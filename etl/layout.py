@@ -44,6 +44,7 @@ from etl import units
 from etl.labels import alias_key
 from etl.normalise import (LabelResolver, find_period_in_text, label_text, parse_indicator_label,
                            parse_number, parse_period)
+from etl.read import UncomputedFormula
 from etl.records import (ERROR, INFO, WARNING, Catalog, Problem, RawValue, Sheet, Workbook,
                          cell_ref)
 
@@ -106,6 +107,8 @@ def _is_number(value) -> bool:
     """A data-looking cell: a number (or numeric text) that is not a year-like label."""
     if value is None or isinstance(value, bool) or value == "":
         return False
+    if isinstance(value, UncomputedFormula):
+        return True  # a computed value whose result is missing: still a value cell (reported later)
     if isinstance(value, (int, float)):
         return not (float(value).is_integer() and 1949 <= value <= 2100)
     parsed = parse_number(value)
@@ -256,9 +259,38 @@ def extract_sheet(sheet: Sheet, resolver: LabelResolver | Catalog) -> WorkbookEx
     template = _template_columns(grid, table_rows[0])
     if template:
         _extract_template(sheet.name, grid, table_rows, template, out)
-        return out
-    _extract_table(sheet.name, grid, table_rows, lines, resolver, out)
+    else:
+        _extract_table(sheet.name, grid, table_rows, lines, resolver, out)
+    if sheet.hidden_rows or sheet.hidden_cols:
+        _warn_hidden(sheet, out)
     return out
+
+
+_CELL_PARTS = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def _warn_hidden(sheet: Sheet, out: WorkbookExtract) -> None:
+    """Values in hidden rows or columns are read like any other; say so, since nobody saw them."""
+    rows, cols = set(sheet.hidden_rows), set(sheet.hidden_cols)
+    hidden = []
+    for rv in out.values:
+        letters, number = _CELL_PARTS.match(rv.cell).groups()
+        col = 0
+        for ch in letters:
+            col = col * 26 + ord(ch) - 64
+        if (int(number) - 1 in rows or col - 1 in cols) and not _is_missing_mark(label_text(rv.raw)):
+            hidden.append(rv.cell)
+    if not hidden:
+        return
+    shown = "、".join(hidden[:10]) + ("……" if len(hidden) > 10 else "")
+    out.problems.append(Problem(
+        "hidden-cells", WARNING,
+        f"工作表“{sheet.name}”的隐藏行或隐藏列中有 {len(hidden)} 个数值（{shown}），它们也会被载入；"
+        f"请确认这些数值应当载入。",
+        f"Sheet {sheet.name!r} has {len(hidden)} value(s) in hidden rows or columns "
+        f"({', '.join(hidden[:10])}{'...' if len(hidden) > 10 else ''}); they are loaded too: check "
+        f"that they should be.",
+        sheet.name, hidden[0]))
 
 
 def _split_lines(grid: _Grid, resolver: LabelResolver) -> tuple[_Lines, list[int]]:

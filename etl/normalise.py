@@ -29,6 +29,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Iterable, Optional
 
 from etl.labels import alias_key
+from etl.read import UncomputedFormula
 from etl.records import ERROR, INFO, Catalog, Problem, RawValue, Value
 from etl import units
 from etl.untracked import skip_messages, untracked_region
@@ -430,6 +431,9 @@ def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
                         dict(sheet=rv.sheet, cell=rv.period_cell or rv.cell, raw=rv.period_label,
                              flow=period is not None))
             continue
+        if isinstance(rv.raw, UncomputedFormula):
+            result.problems.append(_formula_problem(rv, info))
+            continue
         if number.error:
             result.problems.append(Problem(
                 "type-error", ERROR,
@@ -456,6 +460,17 @@ def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
         skipped = key[0] in ("skipped-indicator", "skipped-region")
         (result.skipped if skipped else result.problems).append(problem)
     return result
+
+
+def _formula_problem(rv: RawValue, info) -> Problem:
+    return Problem(
+        "type-error", ERROR,
+        f"单元格是公式“{rv.raw}”，但文件中没有它的计算结果（文件多由程序生成、未在 Excel 中保存过）；"
+        f"没有载入任何数值。请在 Excel 中打开文件、保存后再上传（{info.name_zh}，{rv.region_label}，{rv.period_label}）。",
+        f"The cell holds the formula {str(rv.raw)!r} but the file has no computed value for it (files "
+        f"written by programs often have none); nothing was loaded for it. Open the file in Excel, save "
+        f"it and upload again ({info.name_en}, {rv.region_label}, {rv.period_label}).",
+        rv.sheet, rv.cell, str(rv.raw))
 
 
 def _label_problem(code: str, first: dict, count: int) -> Problem:

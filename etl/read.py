@@ -8,8 +8,16 @@ etl.config and are read at call time (tests and deployments change them):
   before parsing, then each member is inflated once through a bounded, CRC-checked stream, so a
   zip that lies about its sizes is caught too (zip-bomb);
 - MAX_CELLS: a sheet's dimensions are checked before its cells are materialised (too-large).
+- a sheet's extent is measured from the file itself before calamine is asked for it (calamine
+  allocates the whole rectangle up front, so a single cell at XFD1048576 would otherwise ask for
+  hundreds of GB and abort the process): the xlsx sheet XML is scanned for the cells that hold a
+  value, the xls Workbook stream is walked record by record (too-large);
 Cell values stay as the file has them (numbers stored as text stay text; etl.normalise parses
 them); empty cells, including the empty *text* cells of old portal XLS files, are ''.
+A formula without a computed value (files written by scripts such as openpyxl carry none) becomes
+an `UncomputedFormula` cell holding its text, which etl.normalise reports as a type-error at its
+cell instead of loading it as empty or 0. Hidden rows and columns are read like any other and
+listed on the Sheet, so that etl.layout can warn about the values found in them.
 Every failure is a FileRejected carrying a Problem with a Chinese and an English message.
 calamine parses the XML itself (quick-xml, no DTD or entity expansion), so no XML is parsed here.
 """
@@ -17,10 +25,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
+import re
+import struct
 import zipfile
+from dataclasses import dataclass, field
 
 import python_calamine
+import xlrd.compdoc
 
 from etl import config
 from etl.records import ERROR, Problem, Sheet, Workbook
@@ -35,6 +48,10 @@ _NOT_SPREADSHEETS = [
     (b"Rar!", "RAR 压缩文件", "a RAR archive"),
     (b"7z\xbc\xaf", "7z 压缩文件", "a 7z archive"),
 ]
+
+
+class UncomputedFormula(str):
+    """A formula cell that has no computed value in the file; the text is the formula ('=SUM(B6:B18)')."""
 
 
 class FileRejected(Exception):
@@ -59,10 +76,11 @@ def read_workbook(data: bytes, file_name: str) -> Workbook:
                       f"the file is {len(data) / 1048576:.1f} MB, over the "
                       f"{config.MAX_FILE_BYTES / 1048576:.1f} MB limit.")
     if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
-        _check_zip(data, file_name)
-        return _read_with_calamine(data, file_name, "xlsx")
+        scans = _check_zip(data, file_name)
+        return _read_with_calamine(data, file_name, "xlsx", scans)
     if data[:8] == OLE_MAGIC:
-        return _read_with_calamine(data, file_name, "xls")
+        _check_xls_extent(data, file_name)
+        return _read_with_calamine(data, file_name, "xls", {})
     for magic, zh, en in _NOT_SPREADSHEETS:
         if data.startswith(magic):
             raise _reject("bad-file", file_name, f"这是{zh}，不是电子表格。请上传 .xlsx、.xls 或 .csv 文件。",
@@ -81,8 +99,110 @@ def read_workbook(data: bytes, file_name: str) -> Workbook:
 
 # --- xlsx / xls ------------------------------------------------------------------------------------
 
-def _check_zip(data: bytes, file_name: str) -> None:
-    """Refuse a zip that is not a workbook, or that would inflate past the limits."""
+@dataclass
+class _SheetScan:
+    """What the sheet XML says beyond calamine's values: extent, uncomputed formulas, hidden rows/cols."""
+    rows: int = 0  # 1 + the last row that holds a value
+    cols: int = 0
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 0-based -> text
+    hidden_rows: set[int] = field(default_factory=set)  # 0-based
+    hidden_cols: set[int] = field(default_factory=set)
+
+
+_XML_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}"[^>/]*>')  # a cell with content
+_XML_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"[^>/]*>')
+_XML_ROW = re.compile(rb'<row r="([0-9]{1,7})"')
+_XML_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>(.*?)</c>', re.S)
+_XML_FORMULA = re.compile(rb'<f\b[^>]*?(?:/>|>(.*?)</f>)', re.S)
+_XML_VALUE = re.compile(rb'<v>[^<]+</v>|<is>')
+_XML_HIDDEN_ROW = re.compile(rb'<row r="([0-9]{1,7})"[^>]*?\bhidden="(?:1|true)"')
+_XML_HIDDEN_COLS = re.compile(rb'<col\b[^>]*?>')
+_XML_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _scan_sheet_xml(stream) -> _SheetScan:
+    """One pass over a worksheet's XML, a row at a time, in bounded memory (regexes, no XML parser)."""
+    scan = _SheetScan()
+    tail = b""
+    while True:
+        chunk = stream.read(1 << 22)
+        buf = tail + chunk
+        if chunk:
+            cut = buf.rfind(b"</row>")
+            if cut < 0 and len(buf) < (64 << 20):
+                tail = buf
+                continue
+            cut = cut + 6 if cut >= 0 else len(buf)
+            work, tail = buf[:cut], buf[cut:]
+        else:
+            work, tail = buf, b""
+        letters = set(_XML_CELL_REF.findall(work))
+        if letters:
+            scan.cols = max(scan.cols, max(_col_number(l) for l in letters))
+            last_row = max(int(r) for r in _XML_ROW.findall(work))
+            if last_row * scan.cols > config.MAX_CELLS:
+                # row tags are an upper bound; only cells with content make calamine allocate
+                last_row = max(int(r) for r in _XML_CELL_ROW.findall(work))
+            scan.rows = max(scan.rows, last_row)
+        if b"<f" in work:
+            for m in _XML_FORMULA_CELL.finditer(work):
+                body = m.group(3)
+                formula = _XML_FORMULA.search(body)
+                if formula and not _XML_VALUE.search(body):
+                    text = html.unescape((formula.group(1) or b"").decode("utf-8", "replace"))
+                    where = (int(m.group(2)) - 1, _col_number(m.group(1)) - 1)
+                    scan.formulas[where] = "=" + text if text else "=…"
+        if b"hidden=" in work:
+            scan.hidden_rows.update(int(r) - 1 for r in _XML_HIDDEN_ROW.findall(work))
+            for tag in _XML_HIDDEN_COLS.findall(work):
+                attrs = dict(_XML_ATTR.findall(tag))
+                if attrs.get(b"hidden") in (b"1", b"true"):
+                    first, last = int(attrs.get(b"min", 0)), int(attrs.get(b"max", 0))
+                    scan.hidden_cols.update(range(first - 1, min(last, 16384)))
+        if not chunk:
+            return scan
+
+
+def _worksheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet member path -> sheet name, from xl/workbook.xml and its relationships."""
+    try:
+        workbook = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    targets = {}
+    for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        attrs = dict(_XML_ATTR.findall(tag))
+        target = attrs.get(b"Target", b"").decode("utf-8", "replace")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[attrs.get(b"Id", b"")] = target
+    names = {}
+    for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", workbook):
+        attrs = dict(_XML_ATTR.findall(tag))
+        rid = next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
+        if rid in targets and b"name" in attrs:
+            names[targets[rid]] = html.unescape(attrs[b"name"].decode("utf-8", "replace"))
+    return names
+
+
+def _too_many_cells(file_name: str, sheet: str, height: int, width: int) -> FileRejected:
+    return _reject("too-large", file_name,
+                   f"工作表“{sheet}”的内容延伸到 {height} 行 × {width} 列，超过上限 {config.MAX_CELLS} 个单元格"
+                   f"（如果数据并没有这么多，可能是远处的单元格里有空格等内容：请删除多余的行和列后再上传）。",
+                   f"sheet {sheet!r} has content spanning {height} rows x {width} columns, over the "
+                   f"{config.MAX_CELLS} cell limit (if the data is not that large, a far-away cell may "
+                   f"hold a space or similar: delete the extra rows and columns and upload again).")
+
+
+def _check_zip(data: bytes, file_name: str) -> dict[str, _SheetScan]:
+    """Refuse a zip that is not a workbook, or that would inflate past the limits; scan its sheets."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -109,14 +229,73 @@ def _check_zip(data: bytes, file_name: str) -> None:
                 member.file_size > 1_000_000 and ratio > config.MAX_COMPRESSION_RATIO):
             raise _zip_bomb(file_name)
     # Declared sizes can lie: inflate each member once, bounded by its declared size, with CRC check.
+    # Worksheets are scanned on the way (extent, formulas, hidden rows).
+    sheet_names = _worksheet_names(archive)
+    scans: dict[str, _SheetScan] = {}
     try:
         for member in members:
             with archive.open(member) as stream:
-                while stream.read(1 << 20):
-                    pass
+                if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                    scan = _scan_sheet_xml(stream)
+                    name = sheet_names.get(member.filename, member.filename)
+                    if scan.rows * scan.cols > config.MAX_CELLS:
+                        raise _too_many_cells(file_name, name, scan.rows, scan.cols)
+                    scans[name] = scan
+                else:
+                    while stream.read(1 << 20):
+                        pass
+    except FileRejected:
+        raise
     except Exception as exc:  # BadZipFile, zlib.error, EOFError, unsupported compression ...
         raise _reject("bad-file", file_name, "文件已损坏（压缩内容校验失败）。",
                       f"the file is corrupt (a compressed part fails its check: {exc}).") from None
+    return scans
+
+
+# BIFF8 records that hold a cell value: (row, col) are their first two 16-bit fields
+_XLS_CELL_RECORDS = {0x0203, 0x00FD, 0x027E, 0x0204, 0x0205, 0x0006, 0x00D6}
+_XLS_MULRK, _XLS_BOF, _XLS_BOUNDSHEET = 0x00BD, 0x0809, 0x0085
+
+
+def _check_xls_extent(data: bytes, file_name: str) -> None:
+    """Walk the BIFF8 Workbook stream's records and refuse a sheet whose cells span too many cells.
+
+    Anything unexpected is left to calamine, which reports a corrupt file as bad-file.
+    """
+    try:
+        doc = xlrd.compdoc.CompDoc(data, logfile=io.StringIO(), ignore_workbook_corruption=True)
+        mem, base, length = doc.locate_named_stream("Workbook")
+        if mem is None:
+            mem, base, length = doc.locate_named_stream("Book")
+    except Exception:
+        return
+    if mem is None:
+        return
+    names: dict[int, str] = {}
+    extents: dict[int, list[int]] = {}
+    current = None
+    pos, end = base, base + length
+    while pos + 4 <= end:
+        kind, size = struct.unpack_from("<HH", mem, pos)
+        body = pos + 4
+        if kind == _XLS_BOF:
+            current = pos - base
+            extents[current] = [0, 0]
+        elif kind == _XLS_BOUNDSHEET and size >= 8:
+            offset, = struct.unpack_from("<I", mem, body)
+            count, flags = mem[body + 6], mem[body + 7]
+            raw = bytes(mem[body + 8: body + 8 + (count * 2 if flags & 1 else count)])
+            names[offset] = raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")
+        elif current is not None and size >= 4 and (kind in _XLS_CELL_RECORDS or kind == _XLS_MULRK):
+            row, col = struct.unpack_from("<HH", mem, body)
+            if kind == _XLS_MULRK and size >= 6:
+                col, = struct.unpack_from("<H", mem, body + size - 2)
+            extent = extents[current]
+            extent[0], extent[1] = max(extent[0], row + 1), max(extent[1], col + 1)
+        pos = body + size
+    for offset, (height, width) in extents.items():
+        if height * width > config.MAX_CELLS:
+            raise _too_many_cells(file_name, names.get(offset, "?"), height, width)
 
 
 def _zip_bomb(file_name: str) -> FileRejected:
@@ -127,7 +306,7 @@ def _zip_bomb(file_name: str) -> FileRejected:
                    f"{config.MAX_COMPRESSION_RATIO:g} when unzipped; refused (possible zip bomb).")
 
 
-def _read_with_calamine(data: bytes, file_name: str, fmt: str) -> Workbook:
+def _read_with_calamine(data: bytes, file_name: str, fmt: str, scans: dict[str, _SheetScan]) -> Workbook:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
@@ -139,13 +318,13 @@ def _read_with_calamine(data: bytes, file_name: str, fmt: str) -> Workbook:
             sheet = book.get_sheet_by_name(meta.name)
             height, width = sheet.total_height, sheet.total_width
             if height * width > config.MAX_CELLS:
-                raise _reject("too-large", file_name,
-                              f"工作表“{meta.name}”有 {height}×{width} 个单元格，超过上限 {config.MAX_CELLS}。",
-                              f"sheet {meta.name!r} spans {height}x{width} cells, over the "
-                              f"{config.MAX_CELLS} cell limit.")
+                raise _too_many_cells(file_name, meta.name, height, width)
             rows = sheet.to_python(skip_empty_area=False)
             merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
-            sheets.append(Sheet(meta.name, rows, merged))
+            scan = scans.get(meta.name) or _SheetScan()
+            _mark_formulas(rows, scan.formulas)
+            sheets.append(Sheet(meta.name, rows, merged, hidden_rows=sorted(scan.hidden_rows),
+                                hidden_cols=sorted(scan.hidden_cols)))
     except FileRejected:
         raise
     except Exception as exc:  # calamine raises its own errors, and panics surface as others
@@ -155,14 +334,23 @@ def _read_with_calamine(data: bytes, file_name: str, fmt: str) -> Workbook:
     return Workbook(file_name, fmt, sheets)
 
 
+def _mark_formulas(rows: list[list], formulas: dict[tuple[int, int], str]) -> None:
+    """Formula cells that calamine read as empty (no computed value in the file) -> UncomputedFormula."""
+    for (r, c), text in formulas.items():
+        if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
+            rows[r][c] = UncomputedFormula(text)
+
+
 # --- csv -------------------------------------------------------------------------------------------
 
 def _decode(data: bytes, file_name: str) -> tuple[str, str]:
-    """(text, encoding): UTF-8 with or without BOM, UTF-16 with BOM, else GB18030 (a GBK superset)."""
+    """(text, encoding): UTF-8 with or without BOM, UTF-16 (with or without BOM), else GB18030."""
     if data.startswith(codecs.BOM_UTF8):
         candidates = ["utf-8-sig"]
     elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        candidates = ["utf-16"]
+        candidates = ["utf-16"]  # Excel's "Unicode text" (UTF-16, tab separated)
+    elif _utf16_without_bom(data):
+        candidates = [_utf16_without_bom(data)]
     else:
         candidates = ["utf-8", "gb18030"]
     for encoding in candidates:
@@ -180,6 +368,19 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str]:
     raise _reject("encoding", file_name, "无法识别文本编码（支持 UTF-8、带 BOM 的 UTF-8、GBK/GB18030）。",
                   "the text encoding cannot be recognised (UTF-8, UTF-8 with BOM and GBK/GB18030 are "
                   "supported).")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when every other byte of the sample is NUL, as in UTF-16 text."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def _control_share(text: str) -> float:

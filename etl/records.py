@@ -26,6 +26,8 @@ class Sheet:
     rows: list[list[CellValue]]  # rows[r][c], 0-based; ragged rows allowed
     # merged ranges as (first_row, first_col, last_row, last_col), 0-based inclusive
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    hidden_rows: list[int] = field(default_factory=list)  # 0-based; xlsx only
+    hidden_cols: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -139,8 +141,8 @@ class Problem:
 
     Codes: bad-file, too-large, zip-bomb, encoding, no-data, unknown-region, unknown-indicator,
     bad-period, type-error, bad-unit, out-of-range, duplicate-row, inconsistent,
-    cumulative-decrease (errors); suspicious-jump (warning); skipped-indicator, skipped-column,
-    skipped-region (info: a real place the monitor does not track, see etl.untracked).
+    cumulative-decrease (errors); suspicious-jump, hidden-cells (warnings); skipped-indicator,
+    skipped-column, skipped-region (info: a real place the monitor does not track, etl.untracked).
     """
 
     code: str

@@ -276,3 +276,206 @@ def test_provincial_table_with_non_administrative_units_loads(engine):
         regions = set(s.scalars(select(Observation.region_code).where(
             Observation.batch_id == outcome.batch_id)))
     assert regions == {"230000", *rf.CITY_CODES}
+
+
+# --- the same data in every format Excel and the portal produce --------------------------------------------
+
+def values_of(result):
+    return sorted((v.key, v.value, v.cell) for v in result.values)
+
+
+def population_rows():
+    return rf.rows_of_csv(rf.nbs_population_csv()[0])
+
+
+@pytest.mark.parametrize("built", [
+    lambda: rf.xlsx_from_rows(population_rows(), sheet="分省年度数据", name="分省年度数据.xlsx"),
+    lambda: rf.xlsx_from_rows(population_rows(), sheet="分省年度数据", name="分省年度数据.xlsx", numbers=False),
+    lambda: rf.xls_from_rows(population_rows(), sheet="分省年度数据", name="分省年度数据.xls"),
+    lambda: rf.nbs_population_csv(encoding="utf-8-sig"),
+    lambda: rf.nbs_population_csv(delimiter="\t"),
+    lambda: rf.nbs_population_csv(delimiter=";"),
+    lambda: rf.nbs_population_csv(trailing_comma=True),
+], ids=["excel-saved-xlsx", "xlsx-numbers-as-text", "xls", "utf8-bom", "tab", "semicolon",
+        "trailing-empty-column"])
+def test_same_file_in_every_format_gives_the_same_values(catalog, built):
+    reference = check(catalog, rf.nbs_population_csv())
+    other = check(catalog, built())
+    assert other.report.valid and not other.report.problems, other.report.format_text()
+    assert values_of(other) == values_of(reference)
+    assert other.report.sources == reference.report.sources
+
+
+@pytest.mark.parametrize("bom", [True, False])
+def test_excel_unicode_text_is_utf16_tsv(catalog, bom):
+    text = "\r\n".join("\t".join(row) for row in population_rows()) + "\r\n"
+    data = (b"\xff\xfe" if bom else b"") + text.encode("utf-16-le")
+    result = check(catalog, (data, "分省年度数据.txt"))
+    assert result.report.valid, result.report.format_text()
+    assert values_of(result) == values_of(check(catalog, rf.nbs_population_csv()))
+
+
+def test_instructions_sheet_next_to_the_data(catalog):
+    import io
+    import openpyxl
+    book = openpyxl.load_workbook(io.BytesIO(rf.new_portal_xlsx()[0]))
+    info = book.create_sheet("填报说明", 0)
+    for line in (["填报说明"], ["1. 请按国家统计局口径填报。"], ["指标", "说明"], ["国内生产总值", "按当年价格计算"]):
+        info.append(line)
+    result = check(catalog, (rf.save(book), "年度数据.xlsx"), skip_unknown=True)
+    report = result.report
+    assert report.valid and len(result.values) == 8, report.format_text()
+    assert [(p.code, p.severity, p.sheet) for p in report.problems] == [("no-data", "warning", "填报说明")]
+
+
+# --- formulas, dates, hidden rows -----------------------------------------------------------------------------
+
+def provincial_with(edit):
+    import io
+    import openpyxl
+    book = openpyxl.load_workbook(io.BytesIO(rf.provincial_table_xlsx()[0]))
+    edit(book["各市"])
+    return rf.save(book), "各市.xlsx"
+
+
+def test_formula_without_a_computed_value_is_reported_not_loaded(catalog):
+    def edit(ws):
+        ws["B5"] = "=SUM(B6:B18)"  # openpyxl writes no cached value, as scripts do
+    result = check(catalog, provincial_with(edit))
+    report = result.report
+    assert codes(report.errors) == [("type-error", "'各市'!B5")]
+    error = report.errors[0]
+    assert error.raw == "=SUM(B6:B18)" and "公式" in error.message_zh and "formula" in error.message_en
+    assert not result.values  # rejected: nothing is loaded, certainly not 0
+
+
+def test_formula_with_a_cached_value_loads_the_value(catalog):
+    import io
+    import re
+    import zipfile
+    data, _ = provincial_with(lambda ws: ws.__setitem__("B5", "=SUM(B6:B18)"))
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":  # as Excel saves it: formula + value
+                body = re.sub(rb"(<c r=\"B5\"[^>]*>)<f>(.*?)</f>(<v\s*/>|<v></v>)?", rb"\1<f>\2</f><v>1234.5</v>", body)
+            target.writestr(item, body)
+    result = check(catalog, (out.getvalue(), "各市.xlsx"))
+    assert result.report.valid, result.report.format_text()
+    assert by_cell(result)["B5"].value == 1234.5
+
+
+def date_header_table(indicator_title, dates):
+    import openpyxl
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "表1"
+    ws.append([indicator_title])
+    ws.append(["地区", *dates])
+    for i, label in enumerate(["全省"] + rf.CITIES):
+        ws.append([label, *[(20000 if i == 0 else 1000 + i) + j for j in range(len(dates))]])
+    return rf.save(book), "日期表头.xlsx"
+
+
+def test_excel_dates_as_period_headers(catalog):
+    import datetime as dt
+    dates = [dt.datetime(2024, 9, 30), dt.datetime(2024, 6, 30), dt.datetime(2023, 12, 31)]
+    result = check(catalog, date_header_table("各市（地）5G基站数（个）", dates))
+    assert result.report.valid, result.report.format_text()
+    # a stock at a quarter's end date is that quarter's end-of-period reading
+    assert {(v.year, v.quarter, v.basis) for v in result.values} == {(2024, 3, "ytd"), (2024, 2, "ytd"),
+                                                                     (2023, 4, "ytd")}
+    assert by_cell(result)["B3"].value == 20000
+
+
+def test_date_headers_for_a_flow_are_a_bad_period_at_the_header(catalog):
+    import datetime as dt
+    report = check(catalog, date_header_table("各市（地）地区生产总值（亿元）", [dt.datetime(2024, 9, 30)])).report
+    assert codes(report.errors) == [("bad-period", "'表1'!B2")]
+    assert "存量或比率" in report.errors[0].message_zh
+
+
+def test_hidden_rows_are_read_and_warned_about(catalog):
+    def edit(ws):
+        ws.row_dimensions[7].hidden = True  # 齐齐哈尔市
+    result = check(catalog, provincial_with(edit))
+    report = result.report
+    assert report.valid
+    (warning,) = report.warnings
+    assert (warning.code, warning.where) == ("hidden-cells", "'各市'!B7")
+    assert "隐藏" in warning.message_zh and "hidden" in warning.message_en
+    assert by_cell(result)["B7"].value == 98.7
+
+
+# --- size: wide, long, huge declared or real extents -----------------------------------------------------
+
+def test_wide_sheet_300_quarters(catalog):
+    periods = [f"{y}年第{q}季度" for y in range(2024, 1949, -1) for q in "四三二一"]
+    lines = ["数据库：季度数据", "时间：1950-2024", ",".join(["指标"] + periods),
+             ",".join(["国内生产总值累计值(亿元)"] + [f"{100000 - i}.5" for i in range(len(periods))])]
+    result = check(catalog, ("\r\n".join(lines).encode("gbk"), "宽表.csv"))
+    assert result.report.valid and len(result.values) == 300, result.report.format_text()
+    assert key(by_cell(result)["KO4"]) == ("gdp", "100000", 1950, 1, "ytd", 99701.5)
+
+
+def test_long_template_20000_rows(catalog):
+    import openpyxl
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "数据"
+    ws.append(["指标代码", "地区代码", "期间", "数值"])
+    for i in range(20000):
+        ws.append(["population", rf.PROVINCE_CODES[i % 31], f"{1950 + i // 31 % 150}年", str(i)])
+    result = check(catalog, (rf.save(book), "长表.xlsx"))
+    # 20000 rows repeat (region, year) pairs after 31 x 150: duplicates are named, not a crash
+    assert result.report.cells_read == 20000
+    assert all(p.sheet == "数据" and p.cell for p in result.report.problems)
+
+
+def rezip(data, member, change):
+    import io
+    import zipfile
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            target.writestr(item, change(body) if item.filename == member else body)
+    return out.getvalue()
+
+
+def test_huge_declared_dimension_is_not_trusted(catalog):
+    import re
+    data = rezip(rf.new_portal_xlsx()[0], "xl/worksheets/sheet1.xml",
+                 lambda b: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', b))
+    result = check(catalog, (data, "年度数据.xlsx"), skip_unknown=True)
+    assert result.report.valid and len(result.values) == 8
+
+
+def test_a_far_away_cell_is_refused_before_it_is_allocated(catalog):
+    # calamine would allocate 1048576 x 16384 cells (and abort the process) for this one cell
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t> </t></is></c></row></sheetData>'
+    data = rezip(rf.new_portal_xlsx()[0], "xl/worksheets/sheet1.xml",
+                 lambda b: b.replace(b"</sheetData>", far))
+    report = check(catalog, (data, "年度数据.xlsx")).report
+    (error,) = report.errors
+    assert error.code == "too-large" and "年度数据" in error.message_zh and "1048576" in error.message_en
+    styled_only = b'<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>'  # no value: fine
+    data = rezip(rf.new_portal_xlsx()[0], "xl/worksheets/sheet1.xml",
+                 lambda b: b.replace(b"</sheetData>", styled_only))
+    assert check(catalog, (data, "年度数据.xlsx"), skip_unknown=True).report.valid
+
+
+def test_xls_with_a_far_away_cell_is_refused_in_bounded_memory(catalog):
+    import io
+    import xlwt
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("分省年度数据")
+    sheet.write(0, 0, "数据库：分省年度数据")
+    sheet.write(65535, 255, "x")
+    out = io.BytesIO()
+    book.save(out)
+    (error,) = check(catalog, (out.getvalue(), "远处.xls")).report.errors
+    assert error.code == "too-large" and "分省年度数据" in error.message_zh

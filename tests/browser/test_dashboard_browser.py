@@ -1,0 +1,232 @@
+"""Browser tests of the leadership dashboard (Selenium, headless Chromium, Debian's chromedriver).
+
+Against the fixture database of tests/dashboard_fixture.py: every page loads in both languages
+with its figures, without console errors and without a single request leaving the app's origin;
+the overview's cards show the fixture's values and statuses; the language switch keeps the URL;
+controls write the page state into the URL and a shared link restores it; the data page exports
+the filtered rows. Screenshots of every page go to artifacts/screenshots/ (git-ignored).
+Skipped without Chromium, unless CI=true (then a missing browser is a failure).
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.dashboard_fixture import load_fixture
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("CI needs Chromium and chromedriver for the browser tests")
+    pytest.skip("Chromium / chromedriver not installed", allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+PAGES = {  # path -> (page container id, how many charts at least)
+    "/": ("page-overview", 4),
+    "/core": ("page-core", 3),
+    "/enterprise": ("page-enterprise", 2),
+    "/infrastructure": ("page-infrastructure", 3),
+    "/benchmarks": ("page-benchmarks", 2),
+    "/city/230100": ("page-city", 2),
+    "/data": ("page-data", 0),
+    "/method": ("page-method", 0),
+}
+
+
+@pytest.fixture
+def server(engine, monkeypatch):
+    from werkzeug.serving import make_server
+
+    from dashboard import create_app
+
+    monkeypatch.setenv("PUBLIC_VIEWING", "1")
+    load_fixture(engine, demo=True)
+    app = create_app(engine, load_demo_if_empty=False)
+    app.server.config.update(PUBLIC_VIEWING=True)
+    httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--no-first-run", "--window-size=1280,1400",
+                "--lang=zh-CN"):
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {"download.default_directory": str(tmp_path),
+                                              "download.prompt_for_download": False})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                           {"behavior": "allow", "downloadPath": str(tmp_path)})
+    driver.download_dir = tmp_path
+    yield driver
+    driver.quit()
+
+
+def wait_for(driver, css: str, timeout: float = 45):
+    return WebDriverWait(driver, timeout).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def wait_text(driver, css: str, text: str, timeout: float = 45):
+    WebDriverWait(driver, timeout).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
+    return driver.find_element(By.CSS_SELECTOR, css)
+
+
+def settle(driver, timeout: float = 45) -> None:
+    """Wait until Dash has no callback in flight (the renderer marks loading on the document)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        busy = driver.execute_script(
+            "return document.querySelectorAll('[data-dash-is-loading=\"true\"]').length")
+        if not busy:
+            time.sleep(0.3)
+            return
+        time.sleep(0.2)
+
+
+def shot(driver, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SHOTS / f"dashboard-{name}.png"))
+
+
+def console_errors(driver) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def foreign_requests(driver, base: str) -> list[str]:
+    """Every URL the page asked for that is not on the app's own origin (from Chrome's logs)."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return [u for u in urls if not (u.startswith(base) or u.startswith(("data:", "blob:", "about:")))]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_loads_offline_without_errors(server, browser, lang):
+    for path, (container, charts) in PAGES.items():
+        browser.get(server + path + ("?lang=en" if lang == "en" else ""))
+        wait_for(browser, f"#{container}")
+        settle(browser)
+        if charts:
+            WebDriverWait(browser, 45).until(
+                lambda d: len(d.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .main-svg")) >= charts)
+        assert wait_for(browser, "#demo-alert").text.startswith(
+            "演示数据 — 非官方统计" if lang == "zh" else "Demo data — not official statistics")
+        shot(browser, f"{container}-{lang}")
+        assert console_errors(browser) == [], path
+        assert foreign_requests(browser, server) == [], path
+
+
+def test_overview_cards_show_the_fixture(server, browser):
+    browser.get(server + "/")
+    share = wait_text(browser, "#card-digital_core_va_share", "8.0%").text
+    assert "需加快进度" in share and "≥10.0%" in share and "−2.0个百分点" in share
+    stations = browser.find_element(By.ID, "card-fiveg_base_stations").text
+    assert "已实现目标" in stations and "12万个" in stations and "终值判定" in stations
+    assert "出现倒退" in browser.find_element(By.ID, "card-ipv6_traffic_share").text
+    assert browser.find_element(By.ID, "overview-headline").text == "12项目标中2项已实现或进展顺利"
+    browser.find_element(By.CSS_SELECTOR, "#card-digital_core_va_share .explain summary").click()
+    explanation = browser.find_element(By.CSS_SELECTOR, "#card-digital_core_va_share .explain-body").text
+    assert "4.55%" in explanation and "7.39%" in explanation and "0.616" in explanation
+    # phone width: the cards stack and stay readable
+    browser.set_window_size(390, 844)
+    time.sleep(1)
+    shot(browser, "overview-phone")
+    card = browser.find_element(By.ID, "card-digital_core_va_share")
+    assert card.size["width"] <= 390
+    assert console_errors(browser) == []
+
+
+def test_language_switch_keeps_the_rest_of_the_url(server, browser):
+    browser.get(server + "/core?period=2024&indicator=gdp")
+    wait_text(browser, "#page-core", "数字经济核心产业")
+    browser.find_element(By.ID, "lang-switch").click()
+    wait_text(browser, "#page-core", "Digital-economy core industries")
+    query = parse_qs(urlparse(browser.current_url).query)
+    assert query == {"lang": ["en"], "period": ["2024"], "indicator": ["gdp"]}
+    assert "The 13 cities ranked · Gross regional product" in browser.find_element(By.ID, "page-core").text
+    assert browser.find_element(By.ID, "nav-core").text == "Core industries"
+    browser.find_element(By.ID, "lang-switch").click()
+    wait_text(browser, "#page-core", "数字经济核心产业")
+    assert "lang" not in parse_qs(urlparse(browser.current_url).query)
+    assert console_errors(browser) == []
+
+
+def choose(browser, control: str, option_text: str) -> None:
+    browser.find_element(By.CSS_SELECTOR, f"#ctl-{control} .dash-dropdown-trigger").click()
+    options = WebDriverWait(browser, 20).until(lambda d: d.find_elements(
+        By.XPATH, f"//*[@role='option'][normalize-space()='{option_text}'] | "
+                  f"//*[contains(@class,'option')][normalize-space()='{option_text}']"))
+    options[-1].click()
+
+
+def test_controls_put_the_state_in_a_shareable_url(server, browser):
+    browser.get(server + "/core")
+    wait_text(browser, "#page-core", "13个地市排名 · 数字经济核心产业增加值占GDP比重")
+    choose(browser, "indicator", "地区生产总值")
+    WebDriverWait(browser, 30).until(lambda d: "indicator=gdp" in d.current_url)
+    wait_text(browser, "#page-core", "13个地市排名 · 地区生产总值")
+    shared = browser.current_url
+    assert parse_qs(urlparse(shared).query)["period"] == ["2024"]
+    browser.get(server + "/method")
+    wait_for(browser, "#page-method")
+    browser.get(shared)  # a colleague opens the link
+    wait_text(browser, "#page-core", "13个地市排名 · 地区生产总值")
+    browser.find_element(By.ID, "nav-city").click()
+    wait_for(browser, "#page-city")
+    browser.find_element(By.ID, "city-link-230600").click()
+    wait_text(browser, "#page-city", "大庆市")
+    assert urlparse(browser.current_url).path == "/city/230600"
+    assert console_errors(browser) == []
+
+
+def test_data_page_exports_the_filtered_rows(server, browser):
+    browser.get(server + "/data")
+    wait_for(browser, "#data-grid .ag-row")
+    settle(browser)
+    first_filter = browser.find_element(By.CSS_SELECTOR, "#data-grid .ag-floating-filter input")
+    first_filter.send_keys("5G基站数")
+    WebDriverWait(browser, 20).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#data-grid .ag-center-cols-container .ag-row")) == 3)
+    shot(browser, "data-filtered")
+    browser.find_element(By.ID, "export-csv").click()
+    target = None
+    end = time.time() + 30
+    while time.time() < end and target is None:
+        done = [p for p in browser.download_dir.glob("*.csv")]
+        target = done[0] if done else None
+        time.sleep(0.3)
+    assert target is not None, "no CSV was downloaded"
+    with open(target, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 3 and {r["指标"] for r in rows} == {"5G基站数"}
+    assert {r["文件"] for r in rows} == {"fixture.xlsx"} and all(r["单元格"] for r in rows)
+    assert console_errors(browser) == []

@@ -72,6 +72,14 @@ def cached(func: Callable) -> Callable:
     return wrapper
 
 
+def cached_page(build: Callable) -> Callable:
+    """A page's layout function, memoised per query string and data stamp (page state lives in
+    the URL, so the same URL always renders the same page until the data change)."""
+    wrapper = cached(build)
+    wrapper.__name__ = "layout"
+    return wrapper
+
+
 # --- catalog ------------------------------------------------------------------------------------
 
 @cached

@@ -81,6 +81,7 @@ def ratio_figure(rows: list[dict], peers: list[str], lang: str) -> go.Figure:
     return fig
 
 
+@data.cached_page
 def layout(lang: str = "zh", peers: str | None = None, indicator: str | None = None, **_query):
     lang = norm_lang(lang)
     chosen = parse_peers(peers)

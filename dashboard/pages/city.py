@@ -55,6 +55,7 @@ def city_picker(code: str, lang: str) -> html.Div:
     ], className="mb-3 city-picker")
 
 
+@data.cached_page
 def layout(code: str = DEFAULT_CITY, lang: str = "zh", indicator: str | None = None, **_query):
     lang = norm_lang(lang)
     if code not in data.prefecture_codes():

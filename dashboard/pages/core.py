@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import components as c
+from dashboard import data
 from dashboard import views as v
 from dashboard.i18n import norm_lang, t
 
@@ -16,6 +17,7 @@ dash.register_page(__name__, path="/core", order=1, name="核心产业", nav_key
 CITY_INDICATORS = ["digital_core_va_share", "digital_core_va", "gdp"]
 
 
+@data.cached_page
 def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
     lang = norm_lang(lang)
     indicator = v.pick_indicator(indicator, CITY_INDICATORS)

@@ -65,6 +65,7 @@ def column_defs(lang: str) -> list[dict]:
     return defs
 
 
+@data.cached_page
 def layout(lang: str = "zh", indicator: str | None = None, region: str | None = None, **_query):
     lang = norm_lang(lang)
     indicators = data.indicators()

@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import components as c
+from dashboard import data
 from dashboard import views as v
 from dashboard.i18n import norm_lang, t
 
@@ -16,6 +17,7 @@ dash.register_page(__name__, path="/enterprise", order=2, name="企业数字化"
 RATES = ["large_mfg_digital_rate", "above_scale_digital_rate"]
 
 
+@data.cached_page
 def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
     lang = norm_lang(lang)
     indicator = v.pick_indicator(indicator, RATES)

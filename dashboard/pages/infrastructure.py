@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import components as c
+from dashboard import data
 from dashboard import views as v
 from dashboard.i18n import norm_lang, t
 
@@ -20,6 +21,7 @@ ICT = ["gigabit_port_share", "ipv6_traffic_share"]
 CITY_INDICATORS = ["fiveg_base_stations", "fiveg_per_10k"]
 
 
+@data.cached_page
 def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
     lang = norm_lang(lang)
     indicator = v.pick_indicator(indicator, CITY_INDICATORS)

@@ -52,6 +52,7 @@ def target_list(lang: str) -> html.Div:
     return dbc.ListGroup(items, className="mb-3", id="method-targets")
 
 
+@data.cached_page
 def layout(lang: str = "zh", **_query):
     lang = norm_lang(lang)
     return html.Div([

@@ -144,6 +144,7 @@ def target_card(status: dict, meta: dict, points: list[dict], lang: str, lang_se
         xs=12, md=6, xl=4, className="mb-3")
 
 
+@data.cached_page
 def layout(lang: str = "zh", **_query):
     lang = norm_lang(lang)
     lang_search = with_params("", lang=lang)

@@ -1,7 +1,7 @@
 """Upsert the catalog (regions, indicators, aliases) and the targets from data/seed/*.csv.
 
-Targets are data: a 2030 target set is a few more rows in target_sets.csv and targets.csv (or a
-file passed to `python -m etl targets FILE`), loaded by `python -m etl init`; no code changes.
+Targets are data: a 2030 target set is a few more rows in target_sets.csv and targets.csv, loaded
+by `python -m etl init` (an upsert: existing rows are updated, new ones added); no code changes.
 """
 from __future__ import annotations
 

@@ -94,7 +94,7 @@ def target_card(status: dict, meta: dict, points: list[dict], lang: str, lang_se
     if national and status.get("national_value") is not None:
         target_note = t("card.national", lang, value=fmt_value(status["national_value"], unit, lang))
     gap = status.get("gap")
-    gap_label = t("card.gap_met", lang) if gap is not None and gap >= 0 else t("card.gap", lang)
+    gap_label = t("card.gap_met", lang) if gap is not None and gap > 1e-9 else t("card.gap", lang)
     covered = status.get("share_covered")
     facts = [
         fact(t("card.current", lang), current, period, "current-value"),

@@ -30,6 +30,7 @@ from etl.db import session_scope
 from etl.models import Batch, Observation, utcnow
 from etl.records import Value
 from etl.report import Changes, Report, Revision
+from etl.validate import Stored, related_indicators
 
 Key = tuple[str, str, int, int, str]
 CHUNK = 5000  # rows per executemany / ids per UPDATE ... IN
@@ -77,8 +78,9 @@ class ChangePlan:
     unchanged: list[Value] = field(default_factory=list)
     values: dict[Key, Value] = field(default_factory=dict)  # the file's value per key (revisions)
     superseded_ids: list[int] = field(default_factory=list)  # current rows the revisions replace
-    current: dict[Key, float] = field(default_factory=dict)  # stored current values of the file's
-    # indicators and regions (every period), for etl.validate.check_against_current
+    current: dict[Key, Stored] = field(default_factory=dict)  # stored current values (with batch,
+    # file, cell) of the file's indicators and those checked with them (etl.validate.RELATED_GROUPS)
+    # in the file's regions, every period: for etl.validate.check_against_current
 
     @property
     def is_noop(self) -> bool:
@@ -113,19 +115,23 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
 
 
 def stored_rows(session: Session, keys: Iterable[Key]) -> tuple[dict[Key, StoredRow], dict[Key, int],
-                                                               dict[Key, float]]:
-    """(current row per key, max version per key, every current value of the touched
-    indicators x regions) for the given keys, in one query per group of indicators."""
+                                                               dict[Key, Stored]]:
+    """(current row per key, max version per key, every current value with its provenance of the
+    touched indicators and their related ones x the file's regions), one query per indicator."""
     keys = set(keys)
     pairs: dict[str, set[str]] = defaultdict(set)
     for key in keys:
         pairs[key[0]].add(key[1])
+    all_regions = {key[1] for key in keys}
+    for indicator in related_indicators(pairs) - set(pairs):
+        pairs[indicator] = all_regions
     current: dict[Key, StoredRow] = {}
     max_version: dict[Key, int] = {}
-    context: dict[Key, float] = {}
+    context: dict[Key, Stored] = {}
     columns = (Observation.id, Observation.indicator_code, Observation.region_code, Observation.year,
                Observation.quarter, Observation.basis, Observation.value, Observation.version,
-               Observation.is_current, Observation.batch_id, Batch.is_demo)
+               Observation.is_current, Observation.batch_id, Observation.sheet, Observation.cell,
+               Batch.is_demo, Batch.file_name)
     for indicator, regions in pairs.items():
         query = (select(*columns).join(Batch, Batch.id == Observation.batch_id)
                  .where(Observation.indicator_code == indicator,
@@ -133,7 +139,8 @@ def stored_rows(session: Session, keys: Iterable[Key]) -> tuple[dict[Key, Stored
         for row in session.execute(query):
             key = (row.indicator_code, row.region_code, row.year, row.quarter, row.basis)
             if row.is_current:
-                context[key] = row.value
+                context[key] = Stored(row.value, row.batch_id, row.file_name, row.sheet, row.cell,
+                                      row.is_demo)
             if key not in keys:
                 continue
             if row.version > max_version.get(key, 0):

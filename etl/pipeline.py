@@ -2,7 +2,9 @@
 
 - `check_file(data, name, catalog)`: no database; every problem of the file, never a traceback.
 - `preview_file(engine, data, name)`: check, then compare with the database (new / revised /
-  unchanged) without writing: what the upload page shows before the analyst commits.
+  unchanged) without writing: what the upload page shows before the analyst commits. A file whose
+  values contradict the stored ones (etl.validate.check_against_current errors) is rejected here
+  and in ingest_file, in the same transaction that planned the load.
 - `ingest_file(engine, data, name, loaded_by=...)`: check, then plan and load in one transaction.
   Status 'rejected' (errors: nothing written), 'unchanged' (every value already current: no batch),
   'dry-run' (planned, nothing written), 'stale' (expected_digest given and the plan differs from the
@@ -140,6 +142,9 @@ def preview_file(engine: Engine, data: bytes, file_name: str, *, skip_unknown: b
         report.loaded_before = _loaded_before(session, report.sha256)
         session.rollback()
     report.add(check_against_current(checked.values, plan.current, catalog))
+    if not report.valid:  # the file contradicts what the database holds
+        report.status = "rejected"
+        return Preview(report)
     report.changes = plan.changes()
     report.status = "preview"
     return Preview(report, checked.values, plan)
@@ -167,6 +172,10 @@ def ingest_file(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
         plan = plan_changes(session, checked.values, replace_demo=not is_demo)
         report.loaded_before = _loaded_before(session, report.sha256)
         report.add(check_against_current(checked.values, plan.current, catalog))
+        if not report.valid:  # the file contradicts what the database holds: nothing written
+            report.status = "rejected"
+            session.rollback()
+            return IngestOutcome("rejected", report, plan=plan)
         report.changes = plan.changes()
         if expected_digest is not None and plan.digest() != expected_digest:
             report.status = "stale"

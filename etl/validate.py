@@ -20,16 +20,33 @@
   RATIO_JUMP_PP points between consecutive periods. The typical cause is a unit slip (万元 read as
   亿元 is a factor of 10,000) or a shifted column.
 
+- inconsistent (error): 'quarter' (当季) values of a cumulative flow that do not add up to the
+  year-to-date values of the same file (Q3 alone != 1-9月 - 1-6月, Q1 alone != 1-3月, or
+  Q1 + ... + Qn alone != 1-n ytd), beyond QUARTER_SUM_TOLERANCE; every cell involved is named.
+- inconsistent (warning): a reported fiveg_per_10k more than PER_10K_TOLERANCE away from
+  fiveg_base_stations / population (the year-end population of the year before for a quarter, as
+  etl.queries derives it; the same year's is accepted too, since offices differ).
+
 `check_against_current(values, current, catalog)` compares the file with what the database holds
-(a dict key -> value, fetched by etl.load): a revision that changes a value by more than
-REVISION_WARN_SHARE is a suspicious-jump warning, and the year-on-year / consecutive-period jumps are
-also checked against stored values where the file lacks the earlier period.
+(a dict key -> Stored (value + batch, file, cell), or a bare float, fetched by etl.load). The file's
+own values always come first; a stored value fills in only what the file lacks:
+- errors, where the facts together are impossible: core value added above GDP (either side from the
+  database); a year-to-date flow below the stored earlier quarter's, or above the stored later
+  quarter's, of the same year (cumulative-decrease); a reported core share more than
+  SHARE_TOLERANCE_PP away from core / GDP when the share is the file's. Demo values are not facts:
+  they are never the stored side of an error (a real file replaces them).
+- warnings: a stored share that the file's new core or GDP no longer matches (the office publishes
+  the revised share later); a fiveg_per_10k that disagrees with stations / population; a revision
+  that changes a value by more than REVISION_WARN_SHARE (suspicious-jump); year-on-year and
+  consecutive-period jumps against stored values where the file lacks the earlier period.
+The messages name the file's cell, the stored value and the batch and file it came from.
 """
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Iterable, Optional
+from dataclasses import dataclass
+from typing import Iterable, Optional, Union
 
 from etl.records import ERROR, WARNING, Catalog, Problem, Value, sheet_cell
 
@@ -43,6 +60,14 @@ STOCK_JUMP_UP = 10.0
 STOCK_JUMP_DOWN = 0.5
 RATIO_JUMP_PP = 30.0
 REVISION_WARN_SHARE = 0.10
+# quarter-alone flows against year-to-date differences: figures rounded to 0.1 (three roundings are
+# 0.15 at most) and offices that round each quarter independently; relative to the ytd value
+QUARTER_SUM_TOLERANCE = 0.002
+QUARTER_SUM_FLOOR = 0.2
+# 5G stations per 10,000 people: rounding to 0.1 and the choice of population (year-end of the year
+# before or of the same year, ~1 % apart) stay well within 3 %
+PER_10K_TOLERANCE = 0.03
+PER_10K_FLOOR = 0.1
 
 Key = tuple[str, str, int, int, str]
 
@@ -50,6 +75,57 @@ Key = tuple[str, str, int, int, str]
 PART_OF_WHOLE = (("digital_core_va", "gdp"),)
 # (share, numerator, denominator, factor)
 DERIVED_SHARES = (("digital_core_va_share", "digital_core_va", "gdp", 100.0),)
+PER_10K = ("fiveg_per_10k", "fiveg_base_stations", "population")
+# indicators checked together: etl.load fetches the stored values of the whole group for the regions
+# of a file holding any one of them
+RELATED_GROUPS = (frozenset({"gdp", "digital_core_va", "digital_core_va_share"}), frozenset(PER_10K))
+
+
+def related_indicators(codes: Iterable[str]) -> set[str]:
+    """The indicators whose stored values the cross-checks of a file with `codes` may need."""
+    codes = set(codes)
+    out = set(codes)
+    for group in RELATED_GROUPS:
+        if codes & group:
+            out |= group
+    return out
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A current value in the database, with where it came from (for messages)."""
+
+    value: float
+    batch_id: Optional[int] = None
+    file_name: str = ""
+    sheet: str = ""
+    cell: str = ""
+    is_demo: bool = False
+
+
+Known = Union[Value, Stored]
+
+
+def _where(x: Known) -> tuple[str, str]:
+    """Where a value is: its cell in this file, or the stored value's batch, file and cell."""
+    if isinstance(x, Value):
+        ref = sheet_cell(x.sheet, x.cell)
+        return ref, ref
+    if x.batch_id is None:
+        return "数据库现值", "in the database"
+    ref = sheet_cell(x.sheet, x.cell) if x.sheet else ""
+    return (f"数据库现值，批次 #{x.batch_id}，文件“{x.file_name}”" + (f"，{ref}" if ref else ""),
+            f"stored value, batch #{x.batch_id}, file {x.file_name!r}" + (f", {ref}" if ref else ""))
+
+
+def _in_file(*operands: Known) -> int:
+    return sum(isinstance(x, Value) for x in operands)
+
+
+def _mixed(*operands: Known) -> bool:
+    """At least one operand from the file and one from the database (file-only ones are checked by
+    check_values, database-only ones are not this file's doing)."""
+    return 0 < _in_file(*operands) < len(operands)
 
 
 def period_text(year: int, quarter: int, basis: str, measure: str = "flow") -> tuple[str, str]:
@@ -110,6 +186,8 @@ def check_values(values: list[Value], catalog: Catalog) -> list[Problem]:
     problems += check_ranges(values, catalog, names)
     problems += check_parts(by_key, names)
     problems += check_shares(by_key, names)
+    problems += check_per_10k(by_key, names)
+    problems += check_quarter_sums(by_key, catalog, names)
     problems += check_parents(by_key, catalog, names)
     problems += check_cumulative(by_key, catalog, names)
     problems += check_jumps(by_key, catalog, names, by_key)
@@ -151,51 +229,179 @@ def check_ranges(values: Iterable[Value], catalog: Catalog, names: Optional[_Nam
     return problems
 
 
-def check_parts(by_key: dict[Key, Value], names: _Names) -> list[Problem]:
+def _wanted(mode: str, *operands: Known) -> bool:
+    """mode 'file': every operand from the file (check_values); 'stored': a mix of file and
+    database (check_against_current)."""
+    return _in_file(*operands) == len(operands) if mode == "file" else _mixed(*operands)
+
+
+def check_parts(known: dict[Key, Known], names: _Names, mode: str = "file") -> list[Problem]:
+    """A part above its whole (core value added above GDP), reported at the file's cell."""
     problems = []
     for part_code, whole_code in PART_OF_WHOLE:
-        for key, part in by_key.items():
+        for key, part in known.items():
             if key[0] != part_code:
                 continue
-            whole = by_key.get((whole_code,) + key[1:])
-            if whole is None or part.value <= whole.value * (1 + 1e-9):
+            whole = known.get((whole_code,) + key[1:])
+            if whole is None or not _wanted(mode, part, whole) or part.value <= whole.value * (1 + 1e-9):
                 continue
-            zh, en = names.of(part)
-            wz, we = names.indicator(whole_code)
             unit = names.unit(part_code)
-            problems.append(_problem(
-                "inconsistent", ERROR, part,
-                f"{zh} 为 {_fmt(part.value)}{unit}，大于同期{wz} {_fmt(whole.value)}{unit}"
-                f"（{sheet_cell(whole.sheet, whole.cell)}）：部分不能大于整体。",
-                f"{en} is {_fmt(part.value)} {unit}, more than {we} {_fmt(whole.value)} {unit} for the "
-                f"same period ({sheet_cell(whole.sheet, whole.cell)}): a part cannot exceed the whole."))
+            pz, pe = names.indicator(part_code)
+            wz, we = names.indicator(whole_code)
+            if isinstance(part, Value):  # the file's part against the whole (file or database)
+                at, (zh, en), (oz, oe) = part, names.of(part), _where(whole)
+                problems.append(_problem(
+                    "inconsistent", ERROR, at,
+                    f"{zh} 为 {_fmt(part.value)}{unit}，大于同期{wz} {_fmt(whole.value)}{unit}"
+                    f"（{oz}）：部分不能大于整体。",
+                    f"{en} is {_fmt(part.value)} {unit}, more than {we} {_fmt(whole.value)} {unit} for "
+                    f"the same period ({oe}): a part cannot exceed the whole."))
+            else:  # the file's whole below the stored part
+                at, (zh, en), (oz, oe) = whole, names.of(whole), _where(part)
+                problems.append(_problem(
+                    "inconsistent", ERROR, at,
+                    f"{zh} 为 {_fmt(whole.value)}{unit}，小于同期{pz} {_fmt(part.value)}{unit}"
+                    f"（{oz}）：整体不能小于部分。",
+                    f"{en} is {_fmt(whole.value)} {unit}, less than {pe} {_fmt(part.value)} {unit} for "
+                    f"the same period ({oe}): the whole cannot be below its part."))
     return problems
 
 
-def check_shares(by_key: dict[Key, Value], names: _Names) -> list[Problem]:
+def check_shares(known: dict[Key, Known], names: _Names, mode: str = "file") -> list[Problem]:
+    """A reported share against numerator / denominator. The file's share: an error. A stored share
+    that the file's new numerator or denominator no longer matches: a warning (the revised share is
+    often published later), reported at the file's cell."""
     problems = []
     for share_code, num_code, den_code, factor in DERIVED_SHARES:
-        for key, share in by_key.items():
+        for key, share in known.items():
             if key[0] != share_code:
                 continue
-            num = by_key.get((num_code,) + key[1:])
-            den = by_key.get((den_code,) + key[1:])
-            if num is None or den is None or den.value <= 0:
+            num = known.get((num_code,) + key[1:])
+            den = known.get((den_code,) + key[1:])
+            if num is None or den is None or den.value <= 0 or not _wanted(mode, share, num, den):
                 continue
             computed = num.value / den.value * factor
             if abs(computed - share.value) <= SHARE_TOLERANCE_PP:
                 continue
-            zh, en = names.of(share)
             nz, ne = names.indicator(num_code)
             dz, de = names.indicator(den_code)
-            cells = f"{sheet_cell(num.sheet, num.cell)}、{sheet_cell(den.sheet, den.cell)}"
+            (nwz, nwe), (dwz, dwe) = _where(num), _where(den)
+            if isinstance(share, Value):
+                zh, en = names.of(share)
+                problems.append(_problem(
+                    "inconsistent", ERROR, share,
+                    f"{zh} 填报为 {_fmt(share.value)}%，但按{nz} {_fmt(num.value)}（{nwz}）÷{dz} "
+                    f"{_fmt(den.value)}（{dwz}）计算为 {computed:.2f}%，相差超过 {SHARE_TOLERANCE_PP} 个百分点。",
+                    f"{en} is reported as {_fmt(share.value)}%, but {ne} {_fmt(num.value)} ({nwe}) / {de} "
+                    f"{_fmt(den.value)} ({dwe}) gives {computed:.2f}%, more than {SHARE_TOLERANCE_PP} "
+                    f"points apart."))
+                continue
+            at = num if isinstance(num, Value) else den
+            zh, en = names.of(at)
+            sz, se = names.indicator(share_code)
+            wz, we = _where(share)
             problems.append(_problem(
-                "inconsistent", ERROR, share,
-                f"{zh} 填报为 {_fmt(share.value)}%，但按{nz}÷{dz}（{cells}）计算为 {computed:.2f}%，"
-                f"相差超过 {SHARE_TOLERANCE_PP} 个百分点。",
-                f"{en} is reported as {_fmt(share.value)}%, but {ne} / {de} ({cells.replace('、', ', ')}) "
-                f"gives {computed:.2f}%, more than {SHARE_TOLERANCE_PP} points apart."))
+                "inconsistent", WARNING, at,
+                f"{zh}：按本文件的数值，{nz}÷{dz} 为 {computed:.2f}%，与数据库中的{sz} {_fmt(share.value)}%"
+                f"（{wz}）相差超过 {SHARE_TOLERANCE_PP} 个百分点，请同时上传修订后的{sz}。",
+                f"{en}: with this file's values {ne} / {de} is {computed:.2f}%, more than "
+                f"{SHARE_TOLERANCE_PP} points from the stored {se} {_fmt(share.value)}% ({we}); "
+                f"upload the revised {se} too."))
     return problems
+
+
+def _population_keys(key: Key) -> list[Key]:
+    """The population a per-10k figure divides by: for a quarter the year-end of the year before
+    (the newest known then, as etl.queries derives it) or of the same year; for a year, its own."""
+    _, region, year, quarter, _ = key
+    own = ("population", region, year, 0, "annual")
+    return [own] if quarter == 0 else [("population", region, year - 1, 0, "annual"), own]
+
+
+def check_per_10k(known: dict[Key, Known], names: _Names, mode: str = "file") -> list[Problem]:
+    """fiveg_per_10k reported against fiveg_base_stations / population (warning)."""
+    ratio_code, stations_code, _ = PER_10K
+    problems = []
+    for key, ratio in known.items():
+        if key[0] != ratio_code:
+            continue
+        stations = known.get((stations_code,) + key[1:])
+        pops = [known[k] for k in _population_keys(key) if k in known and known[k].value > 0]
+        if stations is None or not pops:
+            continue
+        triples = [(ratio, stations, pop) for pop in pops]
+        if mode == "stored" and any(_in_file(*t) == 3 for t in triples):
+            continue  # the file holds every input for one population: check_values decides
+        considered = [t for t in triples if _wanted(mode, *t)]
+        # stations / population in 万人 = stations per 10,000 people
+        if not considered or any(_close_per_10k(ratio.value, stations.value / pop.value)
+                                 for _, _, pop in triples):
+            continue
+        pop = considered[0][2]
+        computed = stations.value / pop.value
+        at = next(x for x in (ratio, stations, pop) if isinstance(x, Value))
+        zh, en = names.of(at)
+        rz, re_ = names.indicator(ratio_code)
+        (sz, se), (pz, pe), (wz, we) = _where(stations), _where(pop), _where(ratio)
+        problems.append(_problem(
+            "inconsistent", WARNING, at,
+            f"{zh}：{rz} 为 {_fmt(ratio.value)}（{wz}），但5G基站数 {_fmt(stations.value)}（{sz}）÷ 年末常住人口 "
+            f"{_fmt(pop.value)}万人（{pz}）为 {computed:.2f}，相差超过 {PER_10K_TOLERANCE * 100:g}%，请核对。",
+            f"{en}: {re_} is {_fmt(ratio.value)} ({we}), but 5G stations {_fmt(stations.value)} ({se}) / "
+            f"population {_fmt(pop.value)} (10,000 persons; {pe}) gives {computed:.2f}, more than "
+            f"{PER_10K_TOLERANCE * 100:g}% apart: please check."))
+    return problems
+
+
+def _close_per_10k(reported: float, computed: float) -> bool:
+    return abs(reported - computed) <= max(PER_10K_FLOOR, PER_10K_TOLERANCE * computed)
+
+
+def check_quarter_sums(by_key: dict[Key, Value], catalog: Catalog, names: _Names) -> list[Problem]:
+    """'quarter' (当季) values of a cumulative flow must add up to the file's year-to-date values."""
+    ytd: dict[tuple[str, str, int], dict[int, Value]] = defaultdict(dict)
+    alone: dict[tuple[str, str, int], dict[int, Value]] = defaultdict(dict)
+    for key, v in by_key.items():
+        info = catalog.indicators.get(key[0])
+        if info is None or info.measure != "flow" or not info.quarterly_cumulative or key[3] == 0:
+            continue
+        if key[4] == "ytd":
+            ytd[key[:3]][key[3]] = v
+        elif key[4] == "quarter":
+            alone[key[:3]][key[3]] = v
+    problems = []
+    for series, quarters in alone.items():
+        sums = ytd.get(series, {})
+        unit = names.unit(series[0])
+        for q in sorted(sums):
+            total = sums[q]
+            if q in quarters and (q == 1 or q - 1 in sums):
+                parts = [quarters[q]] + ([sums[q - 1]] if q > 1 else [])
+                expected = total.value - (sums[q - 1].value if q > 1 else 0.0)
+                at, got = quarters[q], quarters[q].value
+                formula_zh = f"{_cells(total)} − {_cells(sums[q - 1])}" if q > 1 else _cells(total)
+            elif all(i in quarters for i in range(1, q + 1)):
+                parts = [quarters[i] for i in range(1, q + 1)]
+                expected, at = sum(p.value for p in parts), total
+                got = total.value
+                formula_zh = " + ".join(_cells(p) for p in parts)
+            else:
+                continue
+            if abs(got - expected) <= max(QUARTER_SUM_FLOOR, QUARTER_SUM_TOLERANCE * abs(total.value)):
+                continue
+            zh, en = names.of(at)
+            problems.append(_problem(
+                "inconsistent", ERROR, at,
+                f"{zh} 为 {_fmt(got)}{unit}，与同一文件中的累计值不符：按 {formula_zh} 应为 {_fmt(expected)}{unit}"
+                f"（当季值之和须等于累计值）。",
+                f"{en} is {_fmt(got)} {unit}, which does not agree with the year-to-date values of the "
+                f"same file: {formula_zh} gives {_fmt(expected)} {unit} (the quarters must add up to "
+                f"the year-to-date sum)."))
+    return problems
+
+
+def _cells(v: Value) -> str:
+    return sheet_cell(v.sheet, v.cell)
 
 
 def check_parents(by_key: dict[Key, Value], catalog: Catalog, names: _Names) -> list[Problem]:
@@ -220,29 +426,44 @@ def check_parents(by_key: dict[Key, Value], catalog: Catalog, names: _Names) -> 
     return problems
 
 
-def check_cumulative(by_key: dict[Key, Value], catalog: Catalog, names: _Names) -> list[Problem]:
-    """Year-to-date sums of a flow never fall within a year (negative flows aside)."""
-    series: dict[tuple[str, str, int], list[Value]] = defaultdict(list)
-    for key, v in by_key.items():
+def check_cumulative(known: dict[Key, Known], catalog: Catalog, names: _Names,
+                     mode: str = "file") -> list[Problem]:
+    """Year-to-date sums of a flow never fall within a year (negative flows aside). Each pair of
+    consecutive quarters is compared; mode 'stored' reports the pairs of a file value and a stored
+    one, at the file's cell."""
+    series: dict[tuple[str, str, int], list[tuple[Key, Known]]] = defaultdict(list)
+    for key, v in known.items():
         info = catalog.indicators.get(key[0])
         if info is None or key[4] != "ytd" or info.measure != "flow" or not info.quarterly_cumulative:
             continue
-        series[(key[0], key[1], key[2])].append(v)
+        series[(key[0], key[1], key[2])].append((key, v))
     problems = []
     for items in series.values():
-        items.sort(key=lambda v: v.quarter)
-        for before, after in zip(items, items[1:]):
-            if after.value >= before.value or before.value < 0:
+        items.sort(key=lambda item: item[0][3])
+        for (_, before), (after_key, after) in zip(items, items[1:]):
+            if after.value >= before.value or before.value < 0 or not _wanted(mode, before, after):
                 continue
-            zh, en = names.of(after)
-            info = catalog.indicators[after.indicator_code]
-            problems.append(_problem(
-                "cumulative-decrease", ERROR, after,
-                f"{zh} 累计值 {_fmt(after.value)}{info.unit} 小于前一季度累计值 {_fmt(before.value)}{info.unit}"
-                f"（{sheet_cell(before.sheet, before.cell)}）：年内累计值不能减少。",
-                f"{en}: the year-to-date value {_fmt(after.value)} {info.unit} is below the previous "
-                f"quarter's {_fmt(before.value)} {info.unit} ({sheet_cell(before.sheet, before.cell)}): "
-                f"a year-to-date sum cannot fall within a year."))
+            unit = catalog.indicators[after_key[0]].unit
+            if isinstance(after, Value):
+                zh, en = names.of(after)
+                wz, we = _where(before)
+                problems.append(_problem(
+                    "cumulative-decrease", ERROR, after,
+                    f"{zh} 累计值 {_fmt(after.value)}{unit} 小于前一季度累计值 {_fmt(before.value)}{unit}"
+                    f"（{wz}）：年内累计值不能减少。",
+                    f"{en}: the year-to-date value {_fmt(after.value)} {unit} is below the previous "
+                    f"quarter's {_fmt(before.value)} {unit} ({we}): a year-to-date sum cannot fall "
+                    f"within a year."))
+            else:  # the file's earlier quarter above a stored later one
+                zh, en = names.of(before)
+                wz, we = _where(after)
+                problems.append(_problem(
+                    "cumulative-decrease", ERROR, before,
+                    f"{zh} 累计值 {_fmt(before.value)}{unit} 大于后一季度累计值 {_fmt(after.value)}{unit}"
+                    f"（{wz}）：年内累计值不能减少。",
+                    f"{en}: the year-to-date value {_fmt(before.value)} {unit} is above the following "
+                    f"quarter's {_fmt(after.value)} {unit} ({we}): a year-to-date sum cannot fall "
+                    f"within a year."))
     return problems
 
 
@@ -269,7 +490,7 @@ def _jump(info, old: float, new: float) -> bool:
 
 
 def check_jumps(by_key: dict[Key, Value], catalog: Catalog, names: _Names,
-                earlier: dict[Key, Value] | dict[Key, float]) -> list[Problem]:
+                earlier: dict[Key, Known]) -> list[Problem]:
     """suspicious-jump warnings: each value against its comparison period in `earlier`
     (the file itself, or the database's current values)."""
     problems = []
@@ -281,13 +502,13 @@ def check_jumps(by_key: dict[Key, Value], catalog: Catalog, names: _Names,
         prev = earlier.get(prev_key) if prev_key else None
         if prev is None:
             continue
-        prev_value = prev.value if isinstance(prev, Value) else float(prev)
+        prev_value = prev.value
         if not _jump(info, prev_value, v.value):
             continue
         zh, en = names.of(v)
         pz, pe = period_text(*prev_key[2:], info.measure)
-        where = f"（{sheet_cell(prev.sheet, prev.cell)}）" if isinstance(prev, Value) else "（数据库现值）"
-        where_en = f" ({sheet_cell(prev.sheet, prev.cell)})" if isinstance(prev, Value) else " (in the database)"
+        wz, we = _where(prev)
+        where, where_en = f"（{wz}）", f" ({we})"
         if info.measure == "ratio":
             change_zh = f"变动 {v.value - prev_value:+.1f} 个百分点，超过 {RATIO_JUMP_PP:g} 个百分点"
             change_en = f"moves {v.value - prev_value:+.1f} points, more than {RATIO_JUMP_PP:g}"
@@ -305,19 +526,22 @@ def check_jumps(by_key: dict[Key, Value], catalog: Catalog, names: _Names,
 
 # --- against the database ----------------------------------------------------------------------------
 
-def check_against_current(values: list[Value], current: dict[Key, float], catalog: Catalog) -> list[Problem]:
-    """Warnings from comparing a file with the database's current values (key -> value).
+def _as_stored(x: Stored | float) -> Stored:
+    return x if isinstance(x, Stored) else Stored(float(x))
 
-    - a revision larger than REVISION_WARN_SHARE of the stored value;
-    - suspicious jumps against stored earlier periods the file itself does not hold.
-    """
+
+def check_against_current(values: list[Value], current: dict[Key, Stored | float],
+                          catalog: Catalog) -> list[Problem]:
+    """Problems from comparing a file with the database's current values (key -> Stored or a
+    bare value); see the module docstring. Errors here reject the file like any other."""
     names = _Names(catalog)
     problems = []
     in_file: dict[Key, Value] = {}
     for v in values:
         in_file.setdefault(v.key, v)
+    stored = {key: _as_stored(x) for key, x in current.items()}
     for key, v in in_file.items():
-        old = current.get(key)
+        old = stored[key].value if key in stored else None
         if old is None or math.isclose(old, v.value, rel_tol=1e-9, abs_tol=1e-12):
             continue
         info = catalog.indicators.get(key[0])
@@ -326,13 +550,22 @@ def check_against_current(values: list[Value], current: dict[Key, float], catalo
         if change <= REVISION_WARN_SHARE:
             continue
         zh, en = names.of(v)
+        wz, we = _where(stored[key])
         pct = "∞" if math.isinf(change) else f"{change * 100:.1f}%"
         problems.append(_problem(
             "suspicious-jump", WARNING, v,
-            f"{zh} 将由数据库现值 {_fmt(old)}{unit} 修订为 {_fmt(v.value)}{unit}，变动 {pct}，"
+            f"{zh} 将由 {_fmt(old)}{unit}（{wz}）修订为 {_fmt(v.value)}{unit}，变动 {pct}，"
             f"超过 {REVISION_WARN_SHARE * 100:g}%，请确认是正式修订。",
-            f"{en} would be revised from the stored {_fmt(old)} {unit} to {_fmt(v.value)} {unit}, "
+            f"{en} would be revised from {_fmt(old)} {unit} ({we}) to {_fmt(v.value)} {unit}, "
             f"a change of {pct}, more than {REVISION_WARN_SHARE * 100:g}%: confirm it is a real revision."))
-    stored_only = {k: val for k, val in current.items() if k not in in_file}
+    stored_only = {k: x for k, x in stored.items() if k not in in_file}
     problems += check_jumps(in_file, catalog, names, stored_only)
+    # the file's values first; stored real values fill in what the file lacks (demo values are
+    # placeholders, never evidence against a real file)
+    facts: dict[Key, Known] = {k: x for k, x in stored_only.items() if not x.is_demo}
+    facts.update(in_file)
+    problems += check_parts(facts, names, "stored")
+    problems += check_shares(facts, names, "stored")
+    problems += check_cumulative(facts, catalog, names, "stored")
+    problems += check_per_10k(facts, names, "stored")
     return problems

@@ -250,3 +250,50 @@ def test_two_uploads_at_the_same_moment_both_land_unmixed(engine):
     changed = {r.batch_id for r in rows if r.indicator_code == "digital_core_va"
                and r.region_code in ("230100", "230200")}
     assert changed == {later.batch_id}  # both changed values from the same, later file
+
+
+# --- checks against what the database holds ------------------------------------------------------
+
+def template(*rows):
+    return mf.long_template_xlsx([list(r) + ["省统计局", ""] for r in rows])
+
+
+def test_a_file_contradicting_stored_values_is_rejected_and_changes_nothing(engine):
+    first = ingest(engine, template(("gdp", "230000", "2024年1-6月", 7000.0, "亿元", "ytd"),
+                                    ("gdp", "230000", "2024年1-9月", 11000.0, "亿元", "ytd")))
+    assert first.status == "loaded"
+    before = snapshot(engine)
+    # core value added above the stored GDP, and a 1-3月 value above the stored 1-6月
+    data, _ = template(("digital_core_va", "230000", "2024年1-9月", 12000.0, "亿元", "ytd"),
+                       ("gdp", "230000", "2024年1-3月", 7500.0, "亿元", "ytd"))
+    preview = preview_file(engine, data, "核心产业.xlsx")
+    assert preview.report.status == "rejected" and preview.plan is None
+    outcome = ingest_file(engine, data, "核心产业.xlsx", loaded_by="analyst")
+    assert outcome.status == "rejected" and outcome.batch_id is None
+    found = {(p.code, p.cell): p for p in outcome.report.errors}
+    assert set(found) == {("inconsistent", "D2"), ("cumulative-decrease", "D3")}
+    for p in found.values():
+        assert f"#{first.batch_id}" in p.message_zh and "长表模板.xlsx" in p.message_en
+    assert "11,000" in found[("inconsistent", "D2")].message_zh
+    assert "7,000" in found[("cumulative-decrease", "D3")].message_en
+    assert snapshot(engine) == before
+    # with the GDP revised in the same file, the file's own values are used: it loads
+    fixed = ingest(engine, template(("digital_core_va", "230000", "2024年1-9月", 12000.0, "亿元", "ytd"),
+                                    ("gdp", "230000", "2024年1-9月", 13000.0, "亿元", "ytd")))
+    assert fixed.status == "loaded", fixed.report.format_text()
+
+
+def test_per_10k_and_quarter_sums_end_to_end(engine):
+    outcome = ingest(engine, template(
+        ("fiveg_base_stations", "230000", "2024年", 90000, "个", "annual"),
+        ("population", "230000", "2024年", 3000.0, "万人", "annual"),
+        ("fiveg_per_10k", "230000", "2024年", 40.0, "个", "annual")))  # 30 computed: a warning
+    assert outcome.status == "loaded"
+    assert [(p.code, p.severity, p.cell) for p in outcome.report.problems
+            if p.code == "inconsistent"] == [("inconsistent", "warning", "D4")]
+    sums = ingest(engine, template(
+        ("gdp", "230100", "2024年1-3月", 1000.0, "亿元", "ytd"),
+        ("gdp", "230100", "2024年1-6月", 2100.0, "亿元", "ytd"),
+        ("gdp", "230100", "2024年第二季度", 1000.0, "亿元", "quarter")))
+    assert sums.status == "rejected"
+    assert [(p.code, p.cell) for p in sums.report.errors] == [("inconsistent", "D4")]

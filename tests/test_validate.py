@@ -7,8 +7,8 @@ import pytest
 
 from etl.records import ERROR, INFO, WARNING, Catalog, IndicatorInfo, Problem, RegionInfo, Value
 from etl.report import Changes, Report, Revision, cell_position, sort_problems
-from etl.validate import (REVISION_WARN_SHARE, SHARE_TOLERANCE_PP, check_against_current,
-                          check_values)
+from etl.validate import (REVISION_WARN_SHARE, SHARE_TOLERANCE_PP, Stored, check_against_current,
+                          check_values, related_indicators)
 
 
 def _catalog() -> Catalog:
@@ -23,6 +23,10 @@ def _catalog() -> Catalog:
                                              "stock", False, 0, None, None),
         "gigabit_port_share": IndicatorInfo("gigabit_port_share", "千兆端口占比", "Gigabit share", "%",
                                             "ratio", False, 0, 100, None),
+        "population": IndicatorInfo("population", "年末常住人口", "Population", "万人", "stock", False,
+                                    0, None, None),
+        "fiveg_per_10k": IndicatorInfo("fiveg_per_10k", "每万人拥有5G基站数", "5G per 10k", "个", "ratio",
+                                       False, 0, None, "fiveg_base_stations / population"),
     }
     reg = {
         "100000": RegionInfo("100000", "全国", "China", "country", None),
@@ -164,6 +168,135 @@ def test_against_current_large_revision_and_stored_previous_year():
     problems = check_against_current(values, current, CAT)
     assert codes(problems, WARNING) == [("suspicious-jump", "B2"), ("suspicious-jump", "B3")]
     assert "1,000" in problems[0].message_zh and "database" in problems[1].message_en
+
+
+# --- against the database: impossible facts are errors -------------------------------------------------
+
+def stored(value, batch=7, file="上季度.xlsx", cell="C5", demo=False) -> Stored:
+    return Stored(value, batch, file, "各市", cell, demo)
+
+
+def ytd(indicator="gdp", quarter=1, value=100.0, cell="C7", region="230000", year=2024):
+    return v(indicator, region, year, quarter, "ytd", value, cell)
+
+
+def K(indicator, quarter=0, basis="annual", region="230000", year=2024):
+    return (indicator, region, year, quarter, basis)
+
+
+def test_core_value_added_above_stored_gdp_is_an_error_naming_the_stored_batch():
+    current = {K("gdp"): stored(1000.0, batch=12, file="GDP快报.xlsx", cell="B9")}
+    problems = check_against_current([v("digital_core_va", value=1200.0, cell="C5")], current, CAT)
+    assert codes(problems, ERROR) == [("inconsistent", "C5")]
+    p = problems[0]
+    for text in (p.message_zh, p.message_en):
+        assert "'各市'!C5" in text and "1,000" in text and "#12" in text and "GDP快报.xlsx" in text
+        assert "'各市'!B9" in text
+    # the file's own GDP comes first: a file revising GDP upwards is consistent
+    fixed = [v("digital_core_va", value=1200.0, cell="C5"), v("gdp", value=1300.0, cell="B5")]
+    assert codes(check_against_current(fixed, current, CAT), ERROR) == []
+    # another period or region is not compared
+    assert codes(check_against_current([v("digital_core_va", year=2023, value=1200.0)], current, CAT)) == []
+
+
+def test_gdp_below_stored_core_value_added_is_an_error():
+    current = {K("digital_core_va", 3, "ytd"): stored(900.0, batch=3, file="核心产业.xlsx")}
+    problems = check_against_current([ytd(quarter=3, value=800.0, cell="B4")], current, CAT)
+    assert codes(problems, ERROR) == [("inconsistent", "B4")]
+    assert "900" in problems[0].message_zh and "核心产业.xlsx" in problems[0].message_en
+    assert "less than" in problems[0].message_en
+
+
+def test_demo_values_are_never_evidence_against_a_real_file():
+    current = {K("gdp"): stored(1000.0, demo=True),
+               K("gdp", 2, "ytd"): stored(600.0, demo=True)}
+    values = [v("digital_core_va", value=1200.0), ytd(quarter=1, value=700.0)]
+    assert codes(check_against_current(values, current, CAT), ERROR) == []
+
+
+def test_ytd_below_the_stored_earlier_quarter_or_above_the_stored_later_one():
+    current = {K("gdp", 1, "ytd"): stored(300.0, batch=4, cell="B2"),
+               K("gdp", 3, "ytd"): stored(900.0, batch=5, cell="D2")}
+    below = check_against_current([ytd(quarter=2, value=250.0, cell="C2")], current, CAT)
+    assert codes(below, ERROR) == [("cumulative-decrease", "C2")]
+    assert "300" in below[0].message_zh and "#4" in below[0].message_zh and "below" in below[0].message_en
+    above = check_against_current([ytd(quarter=2, value=950.0, cell="C2")], current, CAT)
+    assert codes(above, ERROR) == [("cumulative-decrease", "C2")]
+    assert "900" in above[0].message_zh and "#5" in above[0].message_en and "above" in above[0].message_en
+    assert codes(check_against_current([ytd(quarter=2, value=600.0)], current, CAT), ERROR) == []
+    # the file revising the stored Q1 as well: its own Q1 is used, and it is consistent
+    both = [ytd(quarter=1, value=200.0, cell="B2"), ytd(quarter=2, value=250.0, cell="C2")]
+    assert codes(check_against_current(both, current, CAT), ERROR) == []
+    # another year, the quarter-alone basis and stocks are not cumulative
+    other = [ytd(quarter=2, value=250.0, year=2025), v(quarter=2, basis="quarter", value=10.0),
+             v("fiveg_base_stations", quarter=2, basis="ytd", value=1.0)]
+    current[K("fiveg_base_stations", 1, "ytd")] = stored(1000.0)
+    assert codes(check_against_current(other, current, CAT), ERROR) == []
+
+
+def test_reported_share_against_stored_core_and_gdp():
+    current = {K("gdp"): stored(16000.0, batch=2, cell="B5"),
+               K("digital_core_va"): stored(1200.0, batch=3, cell="C5")}  # 7.5 %
+    assert codes(check_against_current([v("digital_core_va_share", value=7.6, cell="D5")], current,
+                                       CAT)) == []
+    problems = check_against_current([v("digital_core_va_share", value=9.0, cell="D5")], current, CAT)
+    assert codes(problems, ERROR) == [("inconsistent", "D5")]
+    assert "7.50" in problems[0].message_zh and "#2" in problems[0].message_zh and "#3" in problems[0].message_en
+    # the file's new GDP with its matching share: the file's values first, no problem
+    revised = [v("gdp", value=12000.0, cell="B5"), v("digital_core_va_share", value=10.0, cell="D5")]
+    assert codes(check_against_current(revised, current, CAT), ERROR) == []
+    # a stored share that the file's new GDP no longer matches: a warning at the GDP cell, not an error
+    current[K("digital_core_va_share")] = stored(7.5, batch=4, cell="D5")
+    problems = check_against_current([v("gdp", value=12000.0, cell="B5")], current, CAT)
+    assert [(p.code, p.severity, p.cell) for p in problems if p.code == "inconsistent"] == [
+        ("inconsistent", WARNING, "B5")]
+
+
+def test_five_g_per_10k_against_stations_and_population():
+    q3 = dict(quarter=3, basis="ytd")
+    inputs = [v("fiveg_base_stations", value=30_000, cell="B2", **q3),
+              v("population", year=2023, value=3000.0, cell="C2")]  # 10 per 10k
+    assert check_values(inputs + [v("fiveg_per_10k", value=10.1, cell="D2", **q3)], CAT) == []
+    problems = check_values(inputs + [v("fiveg_per_10k", value=12.0, cell="D2", **q3)], CAT)
+    assert [(p.code, p.severity, p.cell) for p in problems] == [("inconsistent", WARNING, "D2")]
+    assert "10.00" in problems[0].message_zh and "'各市'!B2" in problems[0].message_en
+    # the stations and population stored, the ratio in the file
+    current = {K("fiveg_base_stations", 3, "ytd"): stored(30_000.0, batch=8),
+               K("population", year=2023): stored(3000.0, batch=9)}
+    problems = check_against_current([v("fiveg_per_10k", value=12.0, cell="D2", **q3)], current, CAT)
+    assert [(p.code, p.severity, p.cell) for p in problems] == [("inconsistent", WARNING, "D2")]
+    assert "#8" in problems[0].message_zh and "#9" in problems[0].message_en
+    assert check_against_current([v("fiveg_per_10k", value=10.0, **q3)], current, CAT) == []
+    # the same year's population is accepted too
+    current[K("population")] = stored(2500.0)
+    assert check_against_current([v("fiveg_per_10k", value=12.0, **q3)], current, CAT) == []
+
+
+def test_quarter_alone_values_must_add_up_to_the_year_to_date_ones():
+    good = [ytd(quarter=1, value=100.0, cell="B2"), ytd(quarter=2, value=250.0, cell="C2"),
+            v(quarter=1, basis="quarter", value=100.0, cell="B3"),
+            v(quarter=2, basis="quarter", value=150.05, cell="C3")]
+    assert check_values(good, CAT) == []
+    bad = good[:3] + [v(quarter=2, basis="quarter", value=170.0, cell="C3")]
+    problems = check_values(bad, CAT)
+    assert [(p.code, p.severity, p.cell) for p in problems] == [("inconsistent", ERROR, "C3")]
+    assert "'各市'!C2" in problems[0].message_zh and "'各市'!B2" in problems[0].message_en
+    assert "150" in problems[0].message_zh
+    q1 = check_values([ytd(quarter=1, value=100.0, cell="B2"),
+                       v(quarter=1, basis="quarter", value=90.0, cell="B3")], CAT)
+    assert codes(q1) == [("inconsistent", "B3")]
+    # only the quarters alone and the last ytd: their sum is checked, at the ytd cell
+    sums = [v(quarter=q, basis="quarter", value=100.0, cell=f"{c}3") for q, c in ((1, "B"), (2, "C"), (3, "D"))]
+    assert check_values(sums + [ytd(quarter=3, value=300.0, cell="D2")], CAT) == []
+    problems = check_values(sums + [ytd(quarter=3, value=330.0, cell="D2")], CAT)
+    assert codes(problems) == [("inconsistent", "D2")]
+    assert "'各市'!B3 + '各市'!C3 + '各市'!D3" in problems[0].message_zh
+
+
+def test_related_indicators_for_the_stored_context():
+    assert related_indicators(["gdp"]) == {"gdp", "digital_core_va", "digital_core_va_share"}
+    assert "population" in related_indicators(["fiveg_per_10k"])
+    assert related_indicators(["gigabit_port_share"]) == {"gigabit_port_share"}
 
 
 # --- the report ----------------------------------------------------------------------------------------

@@ -185,9 +185,12 @@ def latest_common_period(indicator: str, region: str, other: str) -> tuple[int, 
     return None
 
 
+GRID_LIMIT = 20000  # rows the data grid takes at once; narrow by indicator / region for more
+
+
 @cached
 def current_rows(indicator: str | None = None, region: str | None = None,
-                 limit: int = 20000) -> list[dict]:
+                 limit: int = GRID_LIMIT) -> list[dict]:
     """Current reported values with provenance, for the data grid (capped; filter to narrow)."""
     return queries.current_observations(engine(), indicator, region, limit=limit)
 

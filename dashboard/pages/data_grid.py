@@ -90,7 +90,8 @@ def layout(lang: str = "zh", indicator: str | None = None, region: str | None = 
                        className="me-2 mb-2"),
             dbc.Button(t("data.export_xlsx", lang), id="export-xlsx", color="primary", size="sm",
                        outline=True, className="me-2 mb-2"),
-            html.Span(t("data.rows", lang, n=len(rows)), className="small text-muted",
+            html.Span(t("data.capped", lang, n=len(rows)) if len(rows) >= data.GRID_LIMIT
+                      else t("data.rows", lang, n=len(rows)), className="small text-muted",
                       id="data-row-count"),
             dcc.Download(id="download-export"),
         ]),

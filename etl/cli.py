@@ -216,12 +216,10 @@ def cmd_batches(args, engine: Engine) -> int:
 
 
 def cmd_rollback(args, engine: Engine) -> int:
-    from etl.load import BatchAlreadyRolledBack, BatchNotFound, rollback_batch
+    from etl.load import BatchAlreadyRolledBack, BatchNotFound, rollback
 
     try:
-        with session_scope(engine) as session:
-            batch = rollback_batch(session, args.batch_id, user=args.user, reason=args.reason)
-            file_name = batch.file_name
+        file_name = rollback(engine, args.batch_id, user=args.user, reason=args.reason).file_name
     except BatchNotFound as exc:
         _err(f"{exc.message_zh} / {exc.message_en}")
         return EXIT_USAGE

@@ -7,7 +7,9 @@
   place: a revision is a new row with version = max(version) + 1 and the previous current row only
   loses its is_current flag. Rows go in with COPY on PostgreSQL, Core executemany elsewhere.
 - `rollback_batch(session, batch_id, ...)` marks a batch rolled back; for each key it touched the
-  newest version from a batch that is still loaded becomes current again.
+  newest version from a batch that is still loaded becomes current again. `rollback(engine, ...)`
+  runs it in its own transaction through `run_with_retry`, like a load, so a rollback that meets a
+  concurrent load waits for it or tries again instead of failing with "database is locked".
 - `load_with_retry(engine, work)` runs plan + apply in a transaction, retried when two loads race
   (the unique constraint on (key, version) fires, or SQLite reports the database locked): the loser
   plans again against the winner's values, so versions never collide and files never mix.
@@ -275,6 +277,21 @@ def rollback_batch(session: Session, batch_id: int, *, user: str, reason: str = 
                Observation.quarter, Observation.basis).where(Observation.batch_id == batch_id))}
     refresh_current(session, keys)
     return batch
+
+
+def rollback(engine: Engine, batch_id: int, *, user: str, reason: str = "",
+             also: Optional[Callable[[Session, Batch], None]] = None) -> Batch:
+    """rollback_batch in a transaction of its own, retried on a race with a load like loads are.
+    `also(session, batch)` runs in the same transaction (the audit record of the rollback), so a
+    retry repeats it and a failure leaves neither. Raises BatchNotFound / BatchAlreadyRolledBack."""
+
+    def work(session: Session) -> Batch:
+        batch = rollback_batch(session, batch_id, user=user, reason=reason)
+        if also is not None:
+            also(session, batch)
+        return batch
+
+    return run_with_retry(engine, work)
 
 
 def refresh_current(session: Session, keys: set[Key]) -> None:

@@ -5,9 +5,11 @@ import threading
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
 
 from etl.db import session_scope
-from etl.load import (BatchAlreadyRolledBack, BatchNotFound, apply_plan, plan_changes,
+from etl.db import make_engine
+from etl.load import (BatchAlreadyRolledBack, BatchNotFound, apply_plan, plan_changes, rollback,
                       rollback_batch, run_with_retry)
 from etl.models import Base, Batch, Observation
 from etl.records import Value
@@ -247,3 +249,51 @@ def test_real_figure_equal_to_a_demo_value_takes_over_its_provenance(engine):
         current = s.scalars(select(Observation).where(Observation.is_current)).all()
         assert [(o.value, o.version, o.batch_id) for o in current] == [(5183.8, 2, batch.id)]
         assert s.get(Batch, batch.id).is_demo is False
+
+
+def test_a_rollback_meeting_a_concurrent_load_waits_or_retries_instead_of_failing(engine):
+    """A load holds the write lock (its transaction open after writing); a rollback at that moment
+    used to fail at once with "database is locked" on SQLite. Through rollback(), which takes the
+    same lock and retry path as loads, it lands once the load has committed."""
+    first = load(engine, [val(value=100.0)], name="first")[1]
+    sqlite = engine.dialect.name == "sqlite"
+    # a short lock timeout, so that the collision shows within the test (the default is 30 s)
+    impatient = make_engine(str(engine.url), connect_args={"timeout": 0.3}) if sqlite else engine
+    holding, release, errors = threading.Event(), threading.Event(), []
+
+    def slow_load():
+        def work(session):
+            plan = plan_changes(session, [val(region="230100", value=50.0)])
+            batch = apply_plan(session, plan, file_name="slow", sha256="1" * 64, loaded_by="b")
+            holding.set()
+            release.wait(10)  # the transaction stays open, holding the write lock
+            return batch.id
+        try:
+            run_with_retry(engine, work)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=slow_load)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        if sqlite:  # the old way: one transaction, no retry
+            with pytest.raises(OperationalError, match="locked"):
+                with session_scope(impatient) as session:
+                    rollback_batch(session, first, user="admin", reason="old path")
+        threading.Timer(0.8, release.set).start()
+        audit = []
+        batch = rollback(impatient, first, user="admin", reason="wrong file",
+                         also=lambda session, b: audit.append(b.id))
+        assert batch.status == "rolled_back" and batch.rollback_reason == "wrong file"
+        assert audit and set(audit) == {first}
+    finally:
+        release.set()
+        thread.join(20)
+    assert not errors, errors
+    with session_scope(engine) as s:
+        statuses = dict(s.execute(select(Batch.file_name, Batch.status)).all())
+    assert statuses == {"first": "rolled_back", "slow": "loaded"}
+    assert current_value(engine) is None and current_value(engine, "230100") == 50.0
+    with pytest.raises(BatchAlreadyRolledBack):
+        rollback(engine, first, user="admin")

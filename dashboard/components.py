@@ -84,14 +84,25 @@ def numbers_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], lang: s
                          table], className="mt-1", **kwargs)
 
 
+def responsive_graph(figure: go.Figure, config: dict, *, height: int | None = None,
+                     **kwargs: Any) -> dcc.Graph:
+    """A graph as wide as its card at any screen width, as tall as the figure asks.
+
+    responsive=True makes Dash drop the figure's fixed size and follow the container (a resize
+    observer), so a figure first drawn before the page's CSS settled still fits a phone screen;
+    the height then comes from the style."""
+    height = height or figure.layout.height or 320
+    return dcc.Graph(figure=figure, config=config, responsive=True,
+                     style={"height": f"{height}px", "width": "100%"}, **kwargs)
+
+
 def chart_block(title: str, figure: go.Figure, *, graph_id: str, lang: str,
                 table: Any = None, note: Any = None, explanation: Any = None,
                 height: int | None = None) -> dbc.Card:
-    extra = {"style": {"height": f"{height}px"}} if height else {}  # style=None breaks dcc.Graph
     return dbc.Card(dbc.CardBody([
         html.H2(title, className="h6 card-title mb-1"),
-        dcc.Graph(id=graph_id, figure=figure, config=graph_config(graph_id, lang),
-                  className="chart", **extra),
+        responsive_graph(figure, graph_config(graph_id, lang), height=height, id=graph_id,
+                         className="chart"),
         html.Div(note, className="text-muted small") if note else None,
         table,
         explanation,

@@ -113,10 +113,9 @@ def target_card(status: dict, meta: dict, points: list[dict], lang: str, lang_se
     target_line = None if national else {"value": status.get("target_value"),
                                          "target_year": status.get("target_year"),
                                          "tolerance": status.get("tolerance")}
-    sparkline = dcc.Graph(
-        figure=c.sparkline_figure(points, meta, lang, target_line, c.COLORS["province"]),
-        config={"displayModeBar": False, "responsive": True},
-        className="sparkline", style={"height": "70px"}) if points else None
+    sparkline = c.responsive_graph(
+        c.sparkline_figure(points, meta, lang, target_line, c.COLORS["province"]),
+        {"displayModeBar": False, "responsive": True}, className="sparkline") if points else None
     detail = DETAIL_PAGE.get(meta["code"], "/infrastructure")
     card_id = f"card-{status['indicator_code']}"
     border = c.STATUS_STYLE.get(status["status"], ("secondary", ""))[0]

@@ -24,6 +24,8 @@ from dashboard.i18n import (
     axis_value,
     fmt_basis,
     fmt_period,
+    fmt_target,
+    fmt_target_value,
     fmt_value,
     norm_lang,
     pick,
@@ -125,12 +127,15 @@ def explanation_box(status: dict, unit: str, lang: str, method_href: str) -> htm
         rows.append(html.Tr([html.Th(t(key, lang), className="fw-normal text-muted"),
                              html.Td(value)]))
 
+    def year_value(year, value) -> str:
+        return f"{fmt_period(year, 0, 'annual', lang)}{'：' if lang == 'zh' else ': '}{num(value)}"
+
     if ex.get("base_year") is not None:
-        add("explain.base", f"{ex['base_year']}: {num(ex.get('base_value'))}")
+        add("explain.base", year_value(ex["base_year"], ex.get("base_value")))
     if ex.get("latest_year") is not None:
-        add("explain.latest", f"{ex['latest_year']}: {num(ex.get('latest_value'))}")
+        add("explain.latest", year_value(ex["latest_year"], ex.get("latest_value")))
     if ex.get("target_value") is not None:
-        add("explain.target", f"{ex.get('target_year')}: {num(ex['target_value'])}")
+        add("explain.target", year_value(ex.get("target_year"), ex["target_value"]))
     if ex.get("observed_cagr") is not None:
         add("explain.observed_cagr", f"{ex['observed_cagr'] * 100:.2f}%")
     if ex.get("required_cagr") is not None:
@@ -233,8 +238,9 @@ def target_traces(target: dict | None, meta: dict, lang: str, start: dt.date) ->
     unit = meta["unit"]
     value = target["value"]
     end = dt.date(target["target_year"], 12, 31)  # the target holds by the end of its year
-    label = t("chart.target_line", lang, value=fmt_value(value, unit, lang))
-    custom = [label, str(target["target_year"]), fmt_value(value, unit, lang),
+    label = t("chart.target_line", lang, value=fmt_target(target.get("kind"), value, unit, lang))
+    custom = [label, fmt_period(target["target_year"], 0, "annual", lang),
+              fmt_target(target.get("kind"), value, unit, lang),
               pick(target.get("clause_ref_zh"), target.get("clause_ref_en"), lang),
               pick(target.get("set_name_zh"), target.get("set_name_en"), lang)]
     traces = []
@@ -244,7 +250,8 @@ def target_traces(target: dict | None, meta: dict, lang: str, start: dt.date) ->
         traces.append(go.Scatter(
             x=[start, end, end, start, start], y=[lo, lo, hi, hi, lo], fill="toself",
             fillcolor=COLORS["band"], line=dict(width=0), mode="lines",
-            name=t("chart.band", lang), hoverinfo="skip"))
+            name=t("chart.band", lang, low=fmt_target_value(value - tol, unit, lang),
+                   high=fmt_target_value(value + tol, unit, lang)), hoverinfo="skip"))
     traces.append(go.Scatter(
         x=[start, end], y=[axis_value(value, unit, lang)] * 2, mode="lines+markers",
         line=dict(color=COLORS["target"], dash="dash", width=2), marker=dict(size=[0, 9], symbol="star"),
@@ -323,8 +330,8 @@ def ranking_figure(rows: Sequence[dict], meta: dict, lang: str, *, reference: di
     if comparable and reference and reference.get("value") is not None:
         lines.append((reference["value"], reference["name"], COLORS["nation"], "dot", "bottom right"))
     if comparable and target and target.get("value") is not None:
-        lines.append((target["value"], t("chart.target_line", lang, value=fmt_value(
-            target["value"], unit, lang)), COLORS["target"], "dash", "top right"))
+        lines.append((target["value"], t("chart.target_line", lang, value=fmt_target(
+            target.get("kind"), target["value"], unit, lang)), COLORS["target"], "dash", "top right"))
     for value, label, color, dash, position in lines:
         fig.add_vline(x=axis_value(value, unit, lang), line_color=color, line_dash=dash,
                       annotation_text=label, annotation_position=position,

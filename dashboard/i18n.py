@@ -44,6 +44,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "card.target": ("目标", "Target"),
     "card.gap": ("差距", "Gap"),
     "card.gap_met": ("已超出", "Ahead by"),
+    "card.within_tolerance": ("在{band}容差内", "within the {band} tolerance"),
+    "card.tolerance": ("容差{band}", "{band} tolerance"),
     "card.final": ("终值判定", "Final"),
     "card.projected": ("预测", "Projected"),
     "card.partial": ("目标年数据不完整", "Target year partly known"),
@@ -63,11 +65,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "explain.required_cagr": ("所需年均增速", "Required CAGR"),
     "explain.ratio": ("进度比R（实际÷所需）", "Ratio R (observed ÷ required)"),
     "explain.rule": (
-        "R≥0.95 进展顺利；0.60≤R<0.95 需加快进度；0≤R<0.60 进展有限；R<0 出现倒退。最新值已达到目标为“已实现目标”；"
-        "目标年全年数据已出而未达到为“未实现目标”（终值）。",
+        "R≥0.95 进展顺利；0.60≤R<0.95 需加快进度；0≤R<0.60 进展有限；R<0 出现倒退。最新值已达到目标为“已实现目标”"
+        "（“左右”类目标与目标值相差不超过容差即为达到）；目标年全年数据已出而未达到为“未实现目标”（终值）。",
         "R ≥ 0.95 on track; 0.60 ≤ R < 0.95 acceleration needed; 0 ≤ R < 0.60 limited progress; "
-        "R < 0 deteriorating. A latest value that meets the target: “target achieved”; a target year "
-        "whose full-year value misses it: “target not met” (final).",
+        "R < 0 deteriorating. A latest value that meets the target: “target achieved” (for an “about” "
+        "target: within its tolerance); a target year whose full-year value misses it: “target not met” "
+        "(final).",
     ),
     "explain.by_ratio": (
         "“达到全国平均水平”类目标按本地区与全国之比（目标为1）评估。",
@@ -78,7 +81,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.table": ("查看数据表", "Show the numbers"),
     "chart.hide_table": ("隐藏数据表", "Hide the numbers"),
     "chart.target_line": ("目标 {value}", "Target {value}"),
-    "chart.band": ("目标区间（左右）", "Target band (about)"),
+    "chart.band": ("目标区间 {low}–{high}", "Target band {low}–{high}"),
     "chart.national": ("全国", "China"),
     "chart.province": ("黑龙江", "Heilongjiang"),
     "chart.source": ("来源", "Source"),
@@ -292,6 +295,30 @@ def fmt_gap(gap: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
     if unit == "%":
         return f"{sign}{abs(gap):,.1f}" + ("个百分点" if norm_lang(lang) == "zh" else " pp")
     return sign + fmt_value(abs(gap), unit, lang)
+
+
+def fmt_target_value(value: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
+    """A target as the policy writes it: '10%', '63%', '11.4万个' (no '10.0%')."""
+    if unit == "%" and value is not None and float(value).is_integer():
+        return fmt_value(value, unit, lang, decimals=0)
+    return fmt_value(value, unit, lang)
+
+
+def fmt_tolerance(tolerance: float, unit: str, lang: str = DEFAULT_LANG) -> str:
+    """The 左右 band: '±2个百分点' / '±2 pp' for shares."""
+    if unit == "%":
+        return f"±{tolerance:g}" + ("个百分点" if norm_lang(lang) == "zh" else " pp")
+    return "±" + fmt_value(tolerance, unit, lang)
+
+
+def fmt_target(kind: str | None, value: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
+    """'≥10%' for at-least targets, '60%左右' / 'about 60%' for approximate ones."""
+    text = fmt_target_value(value, unit, lang)
+    if kind == "approximately":
+        return f"{text}左右" if norm_lang(lang) == "zh" else f"about {text}"
+    if kind == "at_least":
+        return "≥" + text
+    return text
 
 
 def fmt_percent(share: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:

@@ -96,6 +96,20 @@ def test_about_target_draws_its_band():
     fig = c.time_series_figure([("x", POINTS, "#000", "solid")], SHARE, "zh", target=target)
     band = next(t for t in fig.data if t.fill == "toself")
     assert min(band.y) == 58.0 and max(band.y) == 62.0
+    assert band.name == "目标区间 58%–62%"
+    about = {**target, "kind": "approximately"}
+    fig = c.time_series_figure([("x", POINTS, "#000", "solid")], SHARE, "en", target=about)
+    assert any(t.name == "Target about 60%" for t in fig.data)
+
+
+def test_targets_and_tolerances_read_as_the_policy_writes_them():
+    assert i18n.fmt_target("at_least", 10.0, "%", "zh") == "≥10%"
+    assert i18n.fmt_target("approximately", 60.0, "%", "zh") == "60%左右"
+    assert i18n.fmt_target("approximately", 60.0, "%", "en") == "about 60%"
+    assert i18n.fmt_target("at_least", 114000, "个", "zh") == "≥11.4万个"
+    assert i18n.fmt_target("at_least", 2.5, "%", "zh") == "≥2.5%"
+    assert i18n.fmt_tolerance(2.0, "%", "zh") == "±2个百分点"
+    assert i18n.fmt_tolerance(2.0, "%", "en") == "±2 pp"
 
 
 def test_ranking_orders_best_first_and_marks_target_for_ratios_only():

@@ -87,13 +87,16 @@ def figure(tree, ident) -> dict:
 def test_overview_cards_show_the_fixture_values_and_statuses(app):
     page = render(app, page_layout("overview"), lang="zh")
     share = text(find(page, "card-digital_core_va_share"))
-    assert "8.0%" in share and "2023年" in share and "≥10.0%" in share
+    assert "8.0%" in share and "2023年" in share and "≥10%" in share and "2025年" in share
     assert "−2.0个百分点" in share and "需加快进度" in share and "预测" in share
     stations = text(find(page, "card-fiveg_base_stations"))
     assert "12万个" in stations and "已实现目标" in stations and "终值判定" in stations
     assert "≥11.4万个" in stations and "+6,000个" in stations
     large = text(find(page, "card-large_mfg_digital_rate"))
     assert "59.0%" in large and "已实现目标" in large  # 59 is within 60 ± 2
+    # the shortfall inside the band is said plainly, not left as a bare gap next to "achieved"
+    assert "60%左右" in large and "容差±2个百分点" in large
+    assert "−1.0个百分点" in large and "在±2个百分点容差内" in large and "完成进度" not in large
     assert "出现倒退" in text(find(page, "card-ipv6_traffic_share"))
     # 12 seeded targets; met or on track: the 5G stations and the large manufacturers
     assert text(find(page, "overview-headline")) == "12项目标中2项已实现或进展顺利"
@@ -115,6 +118,8 @@ def test_overview_in_english(app):
     assert text(find(page, "overview-headline")) == "2 of 12 targets met or on track"
     assert text(find(page, "overview-vintage")).startswith("Data up to 2025, updated 2026-01-15 09:30")
     assert "需" not in text(page)
+    large = text(find(page, "card-large_mfg_digital_rate"))
+    assert "about 60%" in large and "−1.0 pp" in large and "within the ±2 pp tolerance" in large
 
 
 def test_sparklines_carry_the_series(app):
@@ -191,7 +196,7 @@ def test_core_page_ranks_cities_by_derived_share_and_maps_them(app):
     harbin = next(t for t in chart_map["data"] if t.get("name") == "哈尔滨")
     assert "12.0%" in harbin["text"]
     share = figure(page, "chart-core-share")
-    assert any(t["name"] == "目标 10.0%" for t in share["data"])
+    assert any(t["name"] == "目标 ≥10%" for t in share["data"])
     assert "查看数据表" in text(page)
 
 

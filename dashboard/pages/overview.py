@@ -14,6 +14,9 @@ from dashboard.i18n import (
     fmt_datetime,
     fmt_gap,
     fmt_percent,
+    fmt_period,
+    fmt_target,
+    fmt_tolerance,
     fmt_value,
     fmt_vintage_period,
     norm_lang,
@@ -72,15 +75,31 @@ def verdict_badge(status: dict, lang: str) -> dbc.Badge:
 
 
 def target_label(status: dict, unit: str, lang: str) -> str:
-    """'≥10%', '60%左右(±2)'; the engine's words for national-average and full-coverage targets."""
+    """'≥10%', '60%左右'; the engine's words for national-average and full-coverage targets."""
     value = status.get("target_value")
-    if status.get("kind") == "at_least" and value is not None:
-        return "≥" + fmt_value(value, unit, lang)
-    if status.get("kind") == "approximately" and value is not None:
-        tol = status.get("tolerance") or 0
-        about = f"{fmt_value(value, unit, lang)}左右" if lang == "zh" else f"≈{fmt_value(value, unit, lang)}"
-        return about + (f" ±{tol:g}" if tol else "")
-    return pick(status.get("target_text_zh"), status.get("target_text_en"), lang)
+    if status.get("kind") in ("at_least", "approximately") and value is not None:
+        return fmt_target(status["kind"], value, unit, lang)
+    text = pick(status.get("target_text_zh"), status.get("target_text_en"), lang)
+    return text[:1].upper() + text[1:] if lang == "en" else text
+
+
+def target_note(status: dict, unit: str, lang: str) -> str:
+    """Under the target: its year, and the 左右 band ('容差±2个百分点 · 2025年')."""
+    if status.get("kind") == "national_average" and status.get("national_value") is not None:
+        return t("card.national", lang, value=fmt_value(status["national_value"], unit, lang))
+    year = fmt_period(status["target_year"], 0, "annual", lang) if status.get("target_year") else ""
+    tol = status.get("tolerance")
+    if status.get("kind") == "approximately" and tol:
+        return f"{t('card.tolerance', lang, band=fmt_tolerance(tol, unit, lang))} · {year}"
+    return year
+
+
+def within_tolerance(status: dict) -> bool:
+    """An 'about' target met inside its band, though not reached exactly: the gap alone would read
+    as a shortfall next to a green 'achieved'."""
+    tol, gap = status.get("tolerance"), status.get("gap")
+    return (status.get("kind") == "approximately" and bool(tol) and gap is not None
+            and status.get("status") == "achieved" and abs(gap) <= tol + 1e-9)
 
 
 def target_card(status: dict, meta: dict, points: list[dict], lang: str, lang_search: str) -> dbc.Col:
@@ -89,19 +108,21 @@ def target_card(status: dict, meta: dict, points: list[dict], lang: str, lang_se
     national = status.get("kind") == "national_average"
     current = fmt_value(status.get("latest_value"), unit, lang)
     period = pick(status.get("latest_period_zh"), status.get("latest_period_en"), lang) or ""
-    target_text = target_label(status, unit, lang)
-    target_note = str(status.get("target_year", ""))
-    if national and status.get("national_value") is not None:
-        target_note = t("card.national", lang, value=fmt_value(status["national_value"], unit, lang))
     gap = status.get("gap")
     gap_label = t("card.gap_met", lang) if gap is not None and gap > 1e-9 else t("card.gap", lang)
     covered = status.get("share_covered")
+    if within_tolerance(status):
+        gap_note = t("card.within_tolerance", lang,
+                     band=fmt_tolerance(status["tolerance"], unit, lang))
+    elif covered is not None:
+        gap_note = t("card.covered", lang, share=fmt_percent(covered, lang))
+    else:
+        gap_note = ""
     facts = [
         fact(t("card.current", lang), current, period, "current-value"),
-        fact(t("card.target", lang), target_text, target_note, "target-value"),
-        fact(gap_label, fmt_gap(gap, unit, lang),
-             t("card.covered", lang, share=fmt_percent(covered, lang)) if covered is not None else "",
-             "gap-value"),
+        fact(t("card.target", lang), target_label(status, unit, lang),
+             target_note(status, unit, lang), "target-value"),
+        fact(gap_label, fmt_gap(gap, unit, lang), gap_note, "gap-value"),
     ]
     extra = []
     if not status.get("is_final") and status.get("projection") is not None:
@@ -112,7 +133,8 @@ def target_card(status: dict, meta: dict, points: list[dict], lang: str, lang_se
         extra.append(t("card.required_growth", lang, rate=fmt_percent(status["required_growth"], lang)))
     target_line = None if national else {"value": status.get("target_value"),
                                          "target_year": status.get("target_year"),
-                                         "tolerance": status.get("tolerance")}
+                                         "tolerance": status.get("tolerance"),
+                                         "kind": status.get("kind")}
     sparkline = c.responsive_graph(
         c.sparkline_figure(points, meta, lang, target_line, c.COLORS["province"]),
         {"displayModeBar": False, "responsive": True}, className="sparkline") if points else None

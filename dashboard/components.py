@@ -332,17 +332,27 @@ def ranking_figure(rows: Sequence[dict], meta: dict, lang: str, *, reference: di
     if comparable and target and target.get("value") is not None:
         lines.append((target["value"], t("chart.target_line", lang, value=fmt_target(
             target.get("kind"), target["value"], unit, lang)), COLORS["target"], "dash", "top right"))
-    for value, label, color, dash, position in lines:
-        fig.add_vline(x=axis_value(value, unit, lang), line_color=color, line_dash=dash,
-                      annotation_text=label, annotation_position=position,
-                      annotation_font_size=11)
-    layout = base_layout(lang, height=max(260, 26 * len(ordered) + 70), legend=False)
+    for value, label, color, dash, _ in lines:
+        add_reference_line(fig, axis_value(value, unit, lang), label, color, dash)
+    layout = base_layout(lang, height=max(260, 26 * len(ordered) + 70 + (30 if lines else 0)),
+                         legend=bool(lines))
     layout["yaxis"] = dict(automargin=True)
     layout["xaxis"] = dict(title=dict(text=unit_label(unit, meta.get("unit_en"), lang)),
-                           rangemode="tozero")
+                           rangemode="tozero", automargin=True)
     layout["margin"] = dict(l=8, r=12, t=36, b=36)
+    layout["legend"] = dict(orientation="h", yanchor="top", y=-0.14 if len(ordered) > 6 else -0.3,
+                            xanchor="left", x=0)
     fig.update_layout(**layout)
+    fig.data[0].showlegend = False
     return fig
+
+
+def add_reference_line(fig: go.Figure, x: float, label: str, color: str, dash: str) -> None:
+    """A vertical line across the plot, named in the legend under the plot: a label written on
+    the plot would sit on the bars or under Plotly's mode bar."""
+    fig.add_vline(x=x, line_color=color, line_dash=dash, line_width=2)
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label, hoverinfo="skip",
+                             line=dict(color=color, dash=dash, width=2)))
 
 
 # --- the prefecture map (示意图) ------------------------------------------------------------------

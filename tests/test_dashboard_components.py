@@ -118,6 +118,9 @@ def test_ranking_orders_best_first_and_marks_target_for_ratios_only():
     fig = c.ranking_figure(rows, SHARE, "zh", target={"value": 10.0})
     assert list(fig.data[0].y)[-1] == "哈尔滨"  # drawn last = at the top
     assert any(shape.x0 == 10.0 for shape in fig.layout.shapes)
+    # lines named in the legend: a label on the plot would cover the top bar
+    assert not fig.layout.annotations
+    assert [t.name for t in fig.data[1:]] == ["目标 10%"]
     counts = c.ranking_figure(rows, STATIONS, "zh", target={"value": 114000})
     assert not counts.layout.shapes
 

@@ -223,6 +223,14 @@ def test_benchmarks_ratio_and_gap_to_the_nation(app):
     table = text(find(page, "bench-table"))
     # 30.0 / 42.8 = 70; 30.0 - 42.8 = -12.8 points; 吉林 35.0 / 42.8 = 82
     assert "70" in table and "−12.8个百分点" in table and "82" in table
+    chart = figure(page, "chart-bench-ratio")
+    bars = {t["name"]: t for t in chart["data"] if t["type"] == "bar"}
+    # the numbers on the bars, not only in the hover; the periods compared under each indicator
+    assert "70" in bars["黑龙江"]["text"] and "82" in bars["吉林"]["text"]
+    assert all("<br>" in label for label in bars["黑龙江"]["y"])
+    # the nation's line is named in the legend, not written on the plot under the mode bar
+    assert not chart["layout"].get("annotations")
+    assert any(t.get("name") == "全国 = 100" and t.get("mode") == "lines" for t in chart["data"])
 
 
 def test_method_page_lists_definitions_and_clauses(app):

@@ -56,6 +56,11 @@ def comparison_rows(peers: list[str], lang: str) -> list[dict]:
     return rows
 
 
+def bar_label(row: dict) -> str:
+    """The indicator and the period compared, on two lines (periods differ between indicators)."""
+    return f"{row['indicator']}<br>{row['period']}"
+
+
 def ratio_figure(rows: list[dict], peers: list[str], lang: str) -> go.Figure:
     fig = go.Figure()
     palette = [c.COLORS["province"], *c.PEER_COLORS]
@@ -64,18 +69,21 @@ def ratio_figure(rows: list[dict], peers: list[str], lang: str) -> go.Figure:
         if not mine:
             continue
         fig.add_trace(go.Bar(
-            y=[r["indicator"] for r in mine], x=[r["ratio"] for r in mine], orientation="h",
+            y=[bar_label(r) for r in mine], x=[r["ratio"] for r in mine], orientation="h",
             name=v.region_name(region, lang), marker_color=palette[index % len(palette)],
+            text=[f"{r['ratio']:.0f}" for r in mine], textposition="outside", cliponaxis=False,
+            textfont=dict(size=11),
             customdata=[[r["region"], r["period"], fmt_value(r["value"], r["unit"], lang),
                          f"{t('col.national', lang)} {fmt_value(r['nation'], r['unit'], lang)}",
                          f"{t('col.ratio', lang)} {r['ratio']:.0f} · {t('col.gap', lang)} "
                          f"{fmt_gap(r['gap'], r['unit'], lang)}"] for r in mine],
             hovertemplate=c.HOVER))
-    fig.add_vline(x=100, line_color=c.COLORS["nation"], line_dash="dash",
-                  annotation_text=t("chart.national", lang) + " = 100", annotation_position="top")
-    layout = c.base_layout(lang, height=max(300, 40 * len({r["indicator"] for r in rows}) + 120))
+    c.add_reference_line(fig, 100, t("chart.national", lang) + " = 100", c.COLORS["nation"], "dash")
+    bars = len(rows)
+    layout = c.base_layout(lang, height=max(300, 22 * bars + 30 * len({r["indicator"] for r in rows}) + 130))
     layout["yaxis"] = dict(automargin=True, autorange="reversed")
-    layout["xaxis"] = dict(title=dict(text=t("bench.ratio", lang)), rangemode="tozero")
+    top = max(r["ratio"] for r in rows) if rows else 100
+    layout["xaxis"] = dict(title=dict(text=t("bench.ratio", lang)), range=[0, max(top, 100) * 1.12])
     layout["barmode"] = "group"
     fig.update_layout(**layout)
     return fig

@@ -65,12 +65,15 @@ def no_data(lang: str) -> dbc.Alert:
 
 
 def graph_config(filename: str, lang: str) -> dict:
+    """Plotly's mode bar in the page's language (zh-CN from assets/plotly-locale-zh-cn.js), with
+    its PNG download, and without "Share chart…", which uploads the figure to Plotly's cloud."""
     return {
         "displaylogo": False,
         "responsive": True,
         "locale": "zh-CN" if norm_lang(lang) == "zh" else "en",
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
-        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "sendChartToCloud"],
+        "showSendToCloud": False,
     }
 
 

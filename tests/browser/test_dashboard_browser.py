@@ -179,6 +179,27 @@ def test_overview_cards_show_the_fixture(server, browser):
     assert console_errors(browser) == []
 
 
+def mode_bar_titles(browser, graph: str) -> list[str]:
+    WebDriverWait(browser, 45).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, f"#{graph} .modebar-btn"))
+    return browser.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map(b => b.getAttribute('data-title'))",
+        f"#{graph} .modebar-btn")
+
+
+def test_mode_bar_speaks_the_page_language_and_cannot_upload(server, browser):
+    browser.get(server + "/core")
+    zh = mode_bar_titles(browser, "chart-core-share")
+    assert "下载图表为PNG格式" in zh and "重置轴" in zh  # Plotly's zh-CN locale, served locally
+    browser.get(server + "/core?lang=en")
+    en = mode_bar_titles(browser, "chart-core-share")
+    assert "Download plot as a PNG" in en
+    # no "Share chart…": it would upload official figures to Plotly's cloud
+    assert not any("Share" in title for title in zh + en)
+    assert console_errors(browser) == []
+    assert foreign_requests(browser, server) == []
+
+
 def test_language_switch_keeps_the_rest_of_the_url(server, browser):
     browser.get(server + "/core?period=2024&indicator=gdp")
     wait_text(browser, "#page-core", "数字经济核心产业")

@@ -14,16 +14,17 @@ DEFAULT_LANG = "zh"
 
 TEXTS: dict[str, tuple[str, str]] = {
     # app and navigation
-    "app.title": ("数字龙江 数字经济监测", "Digital Longjiang monitor"),
+    "app.title": ("数字龙江 数字经济监测", "Digital Longjiang"),
+    "app.short": ("数字龙江", "Digital Longjiang"),
     "app.subtitle": ("黑龙江省数字经济政策目标进展", "Heilongjiang digital-economy targets"),
     "nav.overview": ("总览", "Overview"),
     "nav.core": ("核心产业", "Core industries"),
-    "nav.enterprise": ("企业数字化", "Enterprise digitalisation"),
-    "nav.infrastructure": ("5G与新型基础设施", "5G & infrastructure"),
+    "nav.enterprise": ("企业数字化", "Enterprises"),
+    "nav.infrastructure": ("5G与新型基础设施", "5G & networks"),
     "nav.benchmarks": ("全国对标", "Benchmarks"),
     "nav.city": ("地市", "Cities"),
     "nav.data": ("数据", "Data"),
-    "nav.method": ("口径与方法", "Definitions & method"),
+    "nav.method": ("口径与方法", "Method"),
     "lang.switch": ("English", "中文"),
     "lang.switch_title": ("切换到英文", "Switch to Chinese"),
     "demo.banner": ("演示数据 — 非官方统计", "Demo data — not official statistics"),

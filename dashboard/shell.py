@@ -11,13 +11,15 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
 from dashboard import data
-from dashboard.callbacks import page_callback
+from dashboard.callbacks import clientside, page_callback
 from dashboard.i18n import norm_lang, parse_query, pick, t, with_params
 
 
 def layout():
     return html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
+        dcc.Store(id="page-title"),
+        html.Div(id="page-title-sink", hidden=True),
         html.Div(id="navbar"),
         html.Div(id="demo-banner"),
         dbc.Container(dash.page_container, fluid="lg", className="page-body py-3"),
@@ -89,10 +91,28 @@ def demo_banner(lang: str):
     ], color="warning", className="demo-banner mb-0 rounded-0 text-center py-2", id="demo-alert")
 
 
+def page_entry(pathname: str) -> dict | None:
+    """The registry entry serving this path (a template such as /city/<code> by its prefix)."""
+    for entry in dash.page_registry.values():
+        template = entry.get("path_template")
+        if entry["path"] == pathname or (
+                template and pathname.startswith(template.split("<")[0].rstrip("/") + "/")):
+            return entry
+    return None
+
+
+def page_title(pathname: str, lang: str) -> str:
+    """The browser tab's title in the page's language: '总览 · 数字龙江' / 'Overview · Digital Longjiang'."""
+    entry = page_entry(pathname)
+    name = page_label(entry, lang) if entry else t("notfound.title", lang)
+    return f"{name} · {t('app.short', lang)}"
+
+
 @page_callback(
     Output("navbar", "children"),
     Output("demo-banner", "children"),
     Output("footer", "children"),
+    Output("page-title", "data"),
     Input("url", "pathname"),
     Input("url", "search"),
 )
@@ -100,8 +120,22 @@ def update_shell(pathname, search):
     lang = norm_lang(parse_query(search).get("lang"))
     pathname = pathname or "/"
     banner = demo_banner(lang) if data.demo_shown() else None
-    footer = html.Span([t("app.subtitle", lang), " · ", t("chart.map_note", lang)])
-    return navbar(pathname, search or "", lang, current_role()), banner, footer
+    footer = html.Span(t("app.subtitle", lang))
+    return (navbar(pathname, search or "", lang, current_role()), banner, footer,
+            page_title(pathname, lang))
+
+
+# Dash's router writes the registry's (Chinese) title when a page renders; this runs after it,
+# whichever of the two answers comes back last, and puts the title in the page's language.
+clientside(
+    """function (title, routed) {
+        if (title) { setTimeout(function () { document.title = title; }, 0); }
+        return window.dash_clientside.no_update;
+    }""",
+    Output("page-title-sink", "children"),
+    Input("page-title", "data"),
+    Input("_pages_store", "data"),
+)
 
 
 @page_callback(

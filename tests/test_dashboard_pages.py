@@ -145,9 +145,9 @@ def test_sparklines_carry_the_series(app):
 
 def test_demo_banner_shows_for_demo_data_only(app, engine):
     with app.server.test_request_context("/"):
-        _nav, banner, _footer = shell.update_shell("/", "")
+        _nav, banner, _footer, _title = shell.update_shell("/", "")
         assert "演示数据 — 非官方统计" in text(json.loads(plotly.io.json.to_json_plotly(banner)))
-        _nav, banner_en, _footer = shell.update_shell("/", "?lang=en")
+        _nav, banner_en, _footer, _title = shell.update_shell("/", "?lang=en")
         assert "Demo data — not official statistics" in text(json.loads(plotly.io.json.to_json_plotly(banner_en)))
 
 
@@ -174,6 +174,13 @@ def test_navigation_lists_our_pages_and_hides_role_restricted_ones(app):
     switch = find(nav, "lang-switch")["props"]
     assert switch["href"] == "/core?period=2024"  # the switch keeps the rest of the URL
     assert find(nav, "nav-core")["props"]["href"] == "/core?lang=en"
+
+
+def test_page_titles_follow_the_language(app):
+    assert shell.page_title("/", "zh") == "总览 · 数字龙江"
+    assert shell.page_title("/core", "en") == "Core industries · Digital Longjiang"
+    assert shell.page_title("/city/230600", "en") == "Cities · Digital Longjiang"
+    assert shell.page_title("/no-such-page", "zh") == "页面不存在 · 数字龙江"
 
 
 def test_controls_write_their_value_into_the_query_string():

@@ -209,9 +209,11 @@ def test_language_switch_keeps_the_rest_of_the_url(server, browser):
     assert query == {"lang": ["en"], "period": ["2024"], "indicator": ["gdp"]}
     assert "The 13 cities ranked · Gross regional product" in browser.find_element(By.ID, "page-core").text
     assert browser.find_element(By.ID, "nav-core").text == "Core industries"
+    WebDriverWait(browser, 10).until(lambda d: d.title == "Core industries · Digital Longjiang")
     browser.find_element(By.ID, "lang-switch").click()
     wait_text(browser, "#page-core", "数字经济核心产业")
     assert "lang" not in parse_qs(urlparse(browser.current_url).query)
+    WebDriverWait(browser, 10).until(lambda d: d.title == "核心产业 · 数字龙江")
     assert console_errors(browser) == []
 
 

@@ -199,7 +199,9 @@ def base_layout(lang: str, *, height: int = 320, unit_text: str = "", legend: bo
         hovermode="closest",
         showlegend=legend,
         legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
-        yaxis=dict(rangemode="tozero", automargin=True),
+        # '120,000', not '120k': SI suffixes are no Chinese number format
+        yaxis=dict(rangemode="tozero", automargin=True, exponentformat="none",
+                   separatethousands=True),
         annotations=annotations,
         hoverlabel=dict(font=dict(family=FONT)),
     )
@@ -341,7 +343,8 @@ def ranking_figure(rows: Sequence[dict], meta: dict, lang: str, *, reference: di
                          legend=bool(lines))
     layout["yaxis"] = dict(automargin=True)
     layout["xaxis"] = dict(title=dict(text=unit_label(unit, meta.get("unit_en"), lang)),
-                           rangemode="tozero", automargin=True)
+                           rangemode="tozero", automargin=True, exponentformat="none",
+                           separatethousands=True)
     layout["margin"] = dict(l=8, r=12, t=36, b=36)
     layout["legend"] = dict(orientation="h", yanchor="top", y=-0.14 if len(ordered) > 6 else -0.3,
                             xanchor="left", x=0)
@@ -424,7 +427,8 @@ def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: 
             marker=dict(colorscale=[[0, sample_colorscale(scale, [0.15])[0]], [1, sample_colorscale(scale, [1.0])[0]]],
                         cmin=axis_value(lo, unit, lang), cmax=axis_value(hi, unit, lang),
                         color=[axis_value(lo, unit, lang)], showscale=True,
-                        colorbar=dict(thickness=10, len=0.6, title=dict(
+                        colorbar=dict(thickness=10, len=0.6, exponentformat="none",
+                                      separatethousands=True, title=dict(
                             text=unit_label(unit, meta.get("unit_en"), lang), side="right")))))
     layout = base_layout(lang, height=height, legend=False)
     layout["margin"] = dict(l=0, r=0, t=10, b=0)

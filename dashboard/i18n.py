@@ -280,14 +280,14 @@ def fmt_value(value: float | None, unit: str, lang: str = DEFAULT_LANG,
         return f"{_grouped(value / 10, 1 if decimals is None else decimals)} bn yuan"
     if unit == "万人":
         return f"{_grouped(value / 100, 2 if decimals is None else decimals)} million people"
-    if unit == "个":
-        return _grouped(value, 0 if decimals is None else decimals)
     d = default_decimals(value, unit) if decimals is None else decimals
     return _grouped(value, d)
 
 
-def fmt_gap(gap: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
-    """A signed difference; shares are in percentage points (个百分点 / pp)."""
+def fmt_gap(gap: float | None, unit: str, lang: str = DEFAULT_LANG,
+            decimals: int | None = None) -> str:
+    """A signed difference; shares are in percentage points (个百分点 / pp). `decimals`: those of
+    the value it is compared with, so that '38.5个' is followed by '+4.6个', not '+4.56个'."""
     if gap is None or (isinstance(gap, float) and math.isnan(gap)):
         return "—"
     if abs(gap) < 1e-9:
@@ -295,7 +295,7 @@ def fmt_gap(gap: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
     sign = "+" if gap > 0 else "−"
     if unit == "%":
         return f"{sign}{abs(gap):,.1f}" + ("个百分点" if norm_lang(lang) == "zh" else " pp")
-    return sign + fmt_value(abs(gap), unit, lang)
+    return sign + fmt_value(abs(gap), unit, lang, decimals)
 
 
 def fmt_target_value(value: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:

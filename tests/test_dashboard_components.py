@@ -24,6 +24,8 @@ STATIONS = {**SHARE, "code": "fiveg_base_stations", "unit": "个", "unit_en": "s
     (114000, "个", "zh", "11.4万个"),
     (120000, "个", "zh", "12万个"),
     (114000, "个", "en", "114,000"),
+    (38.46, "个", "zh", "38.5个"),  # stations per 10,000 people keep their decimal in English too
+    (38.46, "个", "en", "38.5"),
     (1234.5, "亿元", "zh", "1,234亿元"),
     (1234.5, "亿元", "en", "123.5 bn yuan"),
     (3171, "万人", "en", "31.71 million people"),
@@ -31,6 +33,17 @@ STATIONS = {**SHARE, "code": "fiveg_base_stations", "unit": "个", "unit_en": "s
 ])
 def test_fmt_value(value, unit, lang, expected):
     assert i18n.fmt_value(value, unit, lang) == expected
+
+
+def test_gap_with_the_decimals_of_the_value_beside_it():
+    assert i18n.fmt_gap(4.56, "个", "zh", decimals=1) == "+4.6个"
+    assert i18n.fmt_gap(-1200, "个", "en", decimals=0) == "−1,200"
+
+
+def test_axes_write_thousands_not_si_suffixes():
+    fig = c.time_series_figure([("x", [{"year": 2024, "quarter": 0, "basis": "annual", "value": 114000}],
+                                 "#000", "solid")], STATIONS, "zh")
+    assert fig.layout.yaxis.exponentformat == "none" and fig.layout.yaxis.separatethousands
 
 
 def test_gap_in_percentage_points_with_sign():

@@ -57,6 +57,8 @@ def column_defs(lang: str) -> list[dict]:
         if field in ("value", "version", "batch_id"):
             col["filter"] = "agNumberColumnFilter"
             col["type"] = "rightAligned"
+        if field == "value":  # 986,515.2: thousands grouped, decimals as stored (up to 4)
+            col["valueFormatter"] = {"function": "d3.format(',.4~f')(params.value)"}
         else:
             col["filter"] = "agTextColumnFilter"
         if field in ("indicator", "file_name", "source"):

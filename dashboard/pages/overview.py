@@ -11,6 +11,7 @@ from dash import dcc, html
 from dashboard import components as c
 from dashboard import data
 from dashboard.i18n import (
+    default_decimals,
     fmt_datetime,
     fmt_gap,
     fmt_percent,
@@ -94,6 +95,13 @@ def target_note(status: dict, unit: str, lang: str) -> str:
     return year
 
 
+def gap_decimals(latest: float | None, unit: str) -> int | None:
+    """A gap in a count or sum shows as many decimals as the current value beside it."""
+    if latest is None or unit == "%":
+        return None
+    return default_decimals(abs(latest), unit)
+
+
 def within_tolerance(status: dict) -> bool:
     """An 'about' target met inside its band, though not reached exactly: the gap alone would read
     as a shortfall next to a green 'achieved'."""
@@ -122,7 +130,8 @@ def target_card(status: dict, meta: dict, points: list[dict], lang: str, lang_se
         fact(t("card.current", lang), current, period, "current-value"),
         fact(t("card.target", lang), target_label(status, unit, lang),
              target_note(status, unit, lang), "target-value"),
-        fact(gap_label, fmt_gap(gap, unit, lang), gap_note, "gap-value"),
+        fact(gap_label, fmt_gap(gap, unit, lang, gap_decimals(status.get("latest_value"), unit)),
+             gap_note, "gap-value"),
     ]
     extra = []
     if not status.get("is_final") and status.get("projection") is not None:

@@ -254,6 +254,8 @@ def test_data_page_exports_the_filtered_rows(server, browser):
     WebDriverWait(browser, 20).until(
         lambda d: len(d.find_elements(By.CSS_SELECTOR, "#data-grid .ag-center-cols-container .ag-row")) == 3)
     shot(browser, "data-filtered")
+    shown = {c.text for c in browser.find_elements(By.CSS_SELECTOR, "#data-grid .ag-cell[col-id='value']")}
+    assert {"20,000", "60,000", "120,000"} <= shown  # thousands grouped in the grid
     browser.find_element(By.ID, "export-csv").click()
     target = None
     end = time.time() + 30

@@ -129,8 +129,18 @@ def ranking_section(indicator: str, period: tuple[int, int, str] | None, lang: s
     table_rows = [[str(i + 1), *c.hover_rows([r], meta, lang, r["name"])[0]]
                   for i, r in enumerate(ranked)]
     return c.chart_block(title, figure, graph_id=graph_id, lang=lang,
+                         note=missing_cities_note(rows, lang),
                          table=c.numbers_table([t("col.rank", lang), *c.series_columns(lang)],
                                                table_rows, lang))
+
+
+def missing_cities_note(rows: list[dict], lang: str) -> str | None:
+    """Cities without a value for the period, named: a ranking of 12 must not pass for all 13."""
+    present = {r["region_code"] for r in rows}
+    missing = [region_name(code, lang) for code in data.prefecture_codes() if code not in present]
+    if not missing:
+        return None
+    return t("chart.missing_cities", lang, names=("、" if lang == "zh" else ", ").join(missing))
 
 
 def map_section(indicator: str, period: tuple[int, int, str] | None, lang: str, *,
@@ -143,8 +153,8 @@ def map_section(indicator: str, period: tuple[int, int, str] | None, lang: str, 
     values = {r["region_code"]: r for r in rows}
     names = {code: region_name(code, lang) for code in data.prefecture_codes()}
     figure = c.prefecture_map_figure(values, names, meta, lang)
-    note = html.Span([t("chart.map_note", lang)] + (
-        [" · ", t("chart.no_map_data", lang)] if not rows else []))
+    missing = missing_cities_note(rows, lang) if rows else t("chart.no_map_data", lang)
+    note = html.Span([t("chart.map_note", lang)] + ([" · ", missing] if missing else []))
     return c.chart_block(title, figure, graph_id=graph_id, lang=lang, note=note,
                          table=c.numbers_table(c.series_columns(lang),
                                                [c.hover_rows([r], meta, lang, r["name"])[0]

@@ -207,6 +207,19 @@ def test_core_page_ranks_cities_by_derived_share_and_maps_them(app):
     assert "查看数据表" in text(page)
 
 
+def test_ranking_names_the_cities_without_data(app):
+    from dashboard import views
+
+    with app.server.test_request_context("/"):
+        codes = data.prefecture_codes()
+        assert len(codes) == 13
+        note = views.missing_cities_note([{"region_code": c} for c in codes[:-1]], "zh")
+        assert note == "暂无数据：" + views.region_name(codes[-1], "zh")
+        assert views.missing_cities_note([{"region_code": c} for c in codes], "en") is None
+        page = render(app, page_layout("core"), lang="zh", period="2024")
+        assert "13个市（地）排名" in text(page) and "暂无数据：" not in text(page)
+
+
 def test_core_page_state_from_url_in_english(app):
     page = render(app, page_layout("core"), lang="en", indicator="gdp", period="2024")
     ranking = figure(page, "chart-core-ranking")["data"][0]

@@ -1,4 +1,4 @@
-"""地市 City profile: one city's indicators and its rank among the 13, at /city/<code>."""
+"""市（地） City profile: one city's indicators and its rank among the 13, at /city/<code>."""
 from __future__ import annotations
 
 import dash
@@ -13,8 +13,8 @@ from dashboard.i18n import fmt_period, fmt_value, norm_lang, pick, t, with_param
 DEFAULT_CITY = "230100"
 
 dash.register_page(__name__, path_template="/city/<code>", path=f"/city/{DEFAULT_CITY}", order=5,
-                   name="地市", nav_key="nav.city", nav_prefix="/city", redirect_from=["/city"],
-                   title="地市 · 数字龙江")
+                   name="市（地）", nav_key="nav.city", nav_prefix="/city", redirect_from=["/city"],
+                   title="市（地） · 数字龙江")
 
 
 def city_rows(code: str, lang: str) -> list[dict]:

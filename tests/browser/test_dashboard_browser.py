@@ -227,16 +227,16 @@ def choose(browser, control: str, option_text: str) -> None:
 
 def test_controls_put_the_state_in_a_shareable_url(server, browser):
     browser.get(server + "/core")
-    wait_text(browser, "#page-core", "13个地市排名 · 数字经济核心产业增加值占GDP比重")
+    wait_text(browser, "#page-core", "13个市（地）排名 · 数字经济核心产业增加值占GDP比重")
     choose(browser, "indicator", "地区生产总值")
     WebDriverWait(browser, 30).until(lambda d: "indicator=gdp" in d.current_url)
-    wait_text(browser, "#page-core", "13个地市排名 · 地区生产总值")
+    wait_text(browser, "#page-core", "13个市（地）排名 · 地区生产总值")
     shared = browser.current_url
     assert parse_qs(urlparse(shared).query)["period"] == ["2024"]
     browser.get(server + "/method")
     wait_for(browser, "#page-method")
     browser.get(shared)  # a colleague opens the link
-    wait_text(browser, "#page-core", "13个地市排名 · 地区生产总值")
+    wait_text(browser, "#page-core", "13个市（地）排名 · 地区生产总值")
     browser.find_element(By.ID, "nav-city").click()
     wait_for(browser, "#page-city")
     browser.find_element(By.ID, "city-link-230600").click()

@@ -40,6 +40,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "overview.title": ("目标进展总览", "Progress against the targets"),
     "overview.vintage": ("数据截至{period}，更新于{updated}", "Data up to {period}, updated {updated}"),
     "overview.vintage_none": ("尚未载入数据", "No data loaded yet"),
+    "overview.empty": (
+        "数据库中还没有统计数据。分析员登录后在“上传数据”页上传报表，各项目标的进展即显示在此。",
+        "The database holds no statistics yet. Once an analyst uploads the tables on the Upload page, "
+        "the progress of each target shows here.",
+    ),
     "overview.counts": ("按状态统计", "Targets by status"),
     "card.current": ("当前值", "Current"),
     "card.target": ("目标", "Target"),

@@ -101,6 +101,7 @@ def test_overview_cards_show_the_fixture_values_and_statuses(app):
     # 12 seeded targets; met or on track: the 5G stations and the large manufacturers
     assert text(find(page, "overview-headline")) == "12项目标中2项已实现或进展顺利"
     assert text(find(page, "overview-vintage")) == "数据截至2025年，更新于2026年1月15日 09:30"
+    assert find(page, "overview-empty") is None
 
 
 def test_overview_explains_the_status_with_the_engines_numbers(app):
@@ -336,6 +337,30 @@ def test_queries_are_cached_until_the_data_change(app, engine, monkeypatch):
         data.invalidate()
         data.series("ipv6_traffic_share", "230000")
         assert len(calls) > before
+
+
+EMPTY_STATE = {"zh": ("暂无数据", "没有可与全国比较的数据", "共0行", "数据库中还没有统计数据"),
+               "en": ("No data yet", "No values comparable with the nation", "0 rows",
+                      "The database holds no statistics yet")}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_says_plainly_when_the_database_holds_no_values(engine, monkeypatch, lang):
+    monkeypatch.setenv("PUBLIC_VIEWING", "1")
+    from dashboard import create_app
+
+    app = create_app(engine, load_demo_if_empty=False)  # catalog and targets, no values
+    shown = ""
+    for name in ["overview", "core", "enterprise", "infrastructure", "benchmarks", "city",
+                 "data_grid", "method"]:
+        query = {"code": "230100"} if name == "city" else {}
+        shown += text(render(app, page_layout(name), lang=lang, **query))
+    for message in EMPTY_STATE[lang]:
+        assert message in shown
+    overview = render(app, page_layout("overview"), lang=lang)
+    assert find(overview, "overview-empty") is not None
+    with app.server.test_request_context("/"):
+        assert shell.update_shell("/", "?lang=" + lang)[1] is None  # no demo banner without demo data
 
 
 def test_create_app_loads_the_demo_into_an_empty_database(empty_engine, monkeypatch, tmp_path):

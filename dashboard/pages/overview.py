@@ -187,9 +187,11 @@ def layout(lang: str = "zh", **_query):
         meta = indicators[status["indicator_code"]]
         points = data.series(status["indicator_code"], status["region_code"])
         cards.append(target_card(status, meta, points, lang, lang_search))
+    vintage = data.vintage()
     return html.Div([
         c.page_header(t("overview.title", lang)),
+        dbc.Alert(t("overview.empty", lang), color="info", id="overview-empty") if not vintage else None,
         headline(report["summary"], lang),
-        vintage_line(data.vintage(), lang),
+        vintage_line(vintage, lang),
         dbc.Row(cards, className="g-3") if cards else c.no_data(lang),
     ], id="page-overview")

@@ -452,6 +452,24 @@ def _map_label(name: str, item: dict | None, unit: str, lang: str) -> str:
     return f"{name}<br>{fmt_value(item['value'], unit, lang)}"
 
 
+# --- ag-grid ------------------------------------------------------------------------------------
+
+GRID_LOCALE_ZH = {
+    "page": "页", "of": "/", "to": "至", "more": "更多", "next": "下一页", "last": "末页",
+    "first": "首页", "previous": "上一页", "filterOoo": "筛选…", "equals": "等于",
+    "notEqual": "不等于", "contains": "包含", "notContains": "不包含", "startsWith": "开头是",
+    "endsWith": "结尾是", "lessThan": "小于", "greaterThan": "大于", "inRange": "介于",
+    "lessThanOrEqual": "小于等于", "greaterThanOrEqual": "大于等于", "andCondition": "且",
+    "orCondition": "或", "blank": "为空", "notBlank": "非空", "noRowsToShow": "没有数据",
+    "pageSizeSelectorLabel": "每页行数：", "loadingOoo": "加载中…",
+}
+
+
+def grid_locale(lang: str) -> dict | None:
+    """ag-grid's own words (pager, filters) in Chinese; None keeps its English."""
+    return GRID_LOCALE_ZH if norm_lang(lang) == "zh" else None
+
+
 # --- controls whose value lives in the URL -----------------------------------------------------
 
 DROPDOWN_LABELS = {

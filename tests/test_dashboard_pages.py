@@ -259,6 +259,10 @@ def test_method_page_lists_definitions_and_clauses(app):
     assert "力争到2025年我省数字经济核心产业增加值占GDP比重达到10%" in text(find(page, "method-targets"))
     assert "R≥0.95" in text(find(page, "method-progress")) or "0.95" in text(find(page, "method-progress"))
     assert "按当年价格计算" in text(find(page, "method-indicators"))
+    targets = text(find(page, "method-targets"))
+    assert "：2025年≥10%" in targets and "：2025年60%左右（±2个百分点）" in targets
+    english = text(find(render(app, page_layout("method"), lang="en"), "method-targets"))
+    assert ": about 60% (±2 pp) by 2025" in english
 
 
 def test_data_grid_has_every_current_value_with_provenance(app):

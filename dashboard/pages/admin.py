@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import audit, auth, users
+from dashboard import components as c
 from dashboard.callbacks import page_callback
 from dashboard.i18n import norm_lang, pick
 from etl.db import session_scope
@@ -75,6 +76,7 @@ def layout(lang: str | None = None, **_query):
         html.H2(tr("users", lang), className="h5"),
         dag.AgGrid(id="admin-users-grid", rowData=[],
                    columnDefs=[{"field": f, "headerName": tr(k, lang)} for f, k in user_columns],
+                   dashGridOptions={"localeText": c.grid_locale(lang)},
                    columnSize="responsiveSizeToFit", style={"height": "260px", "width": "100%"}),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([
@@ -120,7 +122,8 @@ def layout(lang: str | None = None, **_query):
         dag.AgGrid(id="admin-audit-grid", rowData=[],
                    columnDefs=[{"field": f, "headerName": tr(k, lang), "minWidth": w,
                                 "filter": True, "sortable": True} for f, k, w in audit_columns],
-                   dashGridOptions={"pagination": True, "paginationPageSize": 50},
+                   dashGridOptions={"pagination": True, "paginationPageSize": 50,
+                                    "localeText": c.grid_locale(lang)},
                    columnSize="responsiveSizeToFit", style={"height": "480px", "width": "100%"}),
         dcc.Download(id="admin-audit-download"),
     ])

@@ -104,22 +104,13 @@ def layout(lang: str = "zh", indicator: str | None = None, region: str | None = 
             defaultColDef={"sortable": True, "resizable": True, "floatingFilter": True,
                            "minWidth": 110},
             dashGridOptions={"pagination": True, "paginationPageSize": 50,
-                             "localeText": GRID_LOCALE_ZH if lang == "zh" else None},
+                             "localeText": c.grid_locale(lang)},
             columnSize="autoSize",
             style={"height": "70vh", "width": "100%"},
         ),
     ], id="page-data")
 
 
-GRID_LOCALE_ZH = {
-    "page": "页", "of": "/", "to": "至", "more": "更多", "next": "下一页", "last": "末页",
-    "first": "首页", "previous": "上一页", "filterOoo": "筛选…", "equals": "等于",
-    "notEqual": "不等于", "contains": "包含", "notContains": "不包含", "startsWith": "开头是",
-    "endsWith": "结尾是", "lessThan": "小于", "greaterThan": "大于", "inRange": "介于",
-    "lessThanOrEqual": "小于等于", "greaterThanOrEqual": "大于等于", "andCondition": "且",
-    "orCondition": "或", "blank": "为空", "notBlank": "非空", "noRowsToShow": "没有数据",
-    "pageSizeSelectorLabel": "每页行数：", "loadingOoo": "加载中…",
-}
 
 
 @page_callback(

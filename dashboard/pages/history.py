@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
 from dashboard import audit, auth
+from dashboard import components as c
 from dashboard.callbacks import page_callback
 from dashboard.i18n import norm_lang, pick
 from dashboard.pages.upload import problems_table
@@ -63,7 +64,8 @@ def _time(value) -> str:
 def batch_rows(lang: str) -> list[dict]:
     rows = []
     for b in queries.batch_list(auth.engine(), limit=2000):
-        rows.append({"id": b["id"], "file_name": b["file_name"], "loaded_by": b["loaded_by"],
+        rows.append({"id": b["id"], "row_id": str(b["id"]),  # ag-grid wants string row ids
+                     "file_name": b["file_name"], "loaded_by": b["loaded_by"],
                      "loaded_at": _time(b["loaded_at"]), "status": tr(b["status"], lang)
                      if b["status"] in TEXT else b["status"], "values_new": b["values_new"],
                      "values_revised": b["values_revised"],
@@ -85,8 +87,9 @@ def batch_grid(lang: str, selected: int | None) -> dag.AgGrid:
                      "sortable": True} for f, k, w in fields],
         dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                           "enableClickSelection": True},
-                         "pagination": True, "paginationPageSize": 20},
-        getRowId="params.data.id", selectedRows=chosen,
+                         "pagination": True, "paginationPageSize": 20,
+                         "localeText": c.grid_locale(lang)},
+        getRowId="params.data.row_id", selectedRows=chosen,
         columnSize="responsiveSizeToFit", style={"height": "420px", "width": "100%"})
 
 
@@ -156,7 +159,8 @@ def batch_detail(batch_id: int, lang: str):
                                 "filter": True, "sortable": True} for f, k in columns],
                    dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                                      "enableClickSelection": True},
-                                    "pagination": True, "paginationPageSize": 20},
+                                    "pagination": True, "paginationPageSize": 20,
+                                    "localeText": c.grid_locale(lang)},
                    columnSize="responsiveSizeToFit", style={"height": "360px", "width": "100%"}),
         html.Div(id="history-versions", className="mt-2"),
         html.H3(tr("report", lang), className="h6 mt-3"),

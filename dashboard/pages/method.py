@@ -9,7 +9,7 @@ from dash import html
 from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
-from dashboard.i18n import fmt_value, norm_lang, pick, t, unit_label
+from dashboard.i18n import fmt_period, fmt_target, fmt_tolerance, norm_lang, pick, t, unit_label
 
 dash.register_page(__name__, path="/method", order=7, name="口径与方法", nav_key="nav.method",
                    title="口径与方法 · 数字龙江")
@@ -20,7 +20,7 @@ def indicator_table(lang: str) -> dbc.Table:
                                html.Th(t("method.definition", lang)), html.Th(t("method.source", lang))]))
     body = html.Tbody([html.Tr([
         html.Td(pick(m["name_zh"], m["name_en"], lang)),
-        html.Td(unit_label(m["unit"], m.get("unit_en"), lang)),
+        html.Td(unit_label(m["unit"], m.get("unit_en"), lang), className="text-nowrap"),
         html.Td(pick(m["definition_zh"], m["definition_en"], lang)),
         html.Td(pick(m["source_zh"], m["source_en"], lang)),
     ], id=f"method-{code}") for code, m in data.indicators().items()])
@@ -34,14 +34,16 @@ def target_list(lang: str) -> html.Div:
     for target in data.targets():
         meta = indicators[target["indicator_code"]]
         if target.get("value") is not None:
-            value = fmt_value(target["value"], meta["unit"], lang)
+            value = fmt_target(target.get("kind"), target["value"], meta["unit"], lang)
             if target.get("tolerance"):
-                value += ("左右" if lang == "zh" else " (about)")
+                value += (f"（{fmt_tolerance(target['tolerance'], meta['unit'], lang)}）" if lang == "zh"
+                          else f" ({fmt_tolerance(target['tolerance'], meta['unit'], lang)})")
         else:
             value = "全国平均水平" if lang == "zh" else "the national average"
+        year = fmt_period(target["target_year"], 0, "annual", lang)
         items.append(dbc.ListGroupItem([
             html.Div([html.Strong(v.indicator_name(target["indicator_code"], lang)),
-                      html.Span(f" → {value} ({target['target_year']})")]),
+                      html.Span(f"：{year}{value}" if lang == "zh" else f": {value} by {year}")]),
             html.Div(pick(target.get("set_name_zh"), target.get("set_name_en"), lang) + " · "
                      + pick(target.get("clause_ref_zh"), target.get("clause_ref_en"), lang),
                      className="small text-muted"),

@@ -66,13 +66,16 @@ def no_data(lang: str) -> dbc.Alert:
 
 def graph_config(filename: str, lang: str) -> dict:
     """Plotly's mode bar in the page's language (zh-CN from assets/plotly-locale-zh-cn.js), with
-    its PNG download, and without "Share chart…", which uploads the figure to Plotly's cloud."""
+    its PNG download and reset, without "Share chart…", which uploads the figure to Plotly's cloud."""
     return {
         "displaylogo": False,
         "responsive": True,
         "locale": "zh-CN" if norm_lang(lang) == "zh" else "en",
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
-        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "sendChartToCloud"],
+        # PNG download and reset only: the zoom buttons (dragging still zooms) would cover the
+        # unit written above a narrow chart
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "sendChartToCloud",
+                                   "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d"],
         "showSendToCloud": False,
     }
 

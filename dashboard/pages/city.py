@@ -80,7 +80,15 @@ def layout(code: str = DEFAULT_CITY, lang: str = "zh", indicator: str | None = N
         # a city next to the province's total says nothing; next to its share or rate it does
         compare = [code, v.PROVINCE] if data.indicators()[focus]["measure"] == "ratio" else [code]
         body = [
-            dbc.Row(cards, className="g-2 mb-3"),
+            dbc.Row(cards, className="g-2 mb-1"),
+            # the cards' numbers as one table, right under them
+            c.numbers_table(
+                [t("col.indicator", lang), t("col.period", lang), t("col.value", lang),
+                 t("col.rank", lang), t("city.province_value", lang)],
+                [[r["indicator"], fmt_period(*r["period"], lang=lang),
+                  fmt_value(r["value"], r["unit"], lang), f"{r['rank']}/{r['of']}",
+                  fmt_value(r["province"], r["unit"], lang)] for r in rows], lang, id="city-table"),
+            html.Div(className="mb-3"),
             c.controls_row(c.url_dropdown("indicator", t("ctl.indicator", lang),
                                           v.indicator_options(codes, lang), focus, lang=lang)),
             dbc.Row([
@@ -89,12 +97,6 @@ def layout(code: str = DEFAULT_CITY, lang: str = "zh", indicator: str | None = N
                 dbc.Col(v.ranking_section(focus, v.resolve_period(focus, None), lang,
                                           graph_id="chart-city-ranking", highlight=code), lg=6),
             ]),
-            c.numbers_table(
-                [t("col.indicator", lang), t("col.period", lang), t("col.value", lang),
-                 t("col.rank", lang), t("city.province_value", lang)],
-                [[r["indicator"], fmt_period(*r["period"], lang=lang),
-                  fmt_value(r["value"], r["unit"], lang), f"{r['rank']}/{r['of']}",
-                  fmt_value(r["province"], r["unit"], lang)] for r in rows], lang, id="city-table"),
         ]
     return html.Div([
         c.page_header(f"{t('city.title', lang)} · {name}"),

@@ -249,6 +249,9 @@ def test_benchmarks_ratio_and_gap_to_the_nation(app):
     # the numbers on the bars, not only in the hover; the periods compared under each indicator
     assert "70" in bars["黑龙江"]["text"] and "82" in bars["吉林"]["text"]
     assert all("<br>" in label for label in bars["黑龙江"]["y"])
+    hover = bars["黑龙江"]["customdata"][0]  # region, period, value, nation · ratio · gap, basis · source
+    assert hover[0] == "黑龙江" and "全国" in hover[3] and "相对全国" in hover[3]
+    assert hover[4].startswith("年度 · ") and len(hover[4]) > len("年度 · ")
     # the nation's line is named in the legend, not written on the plot under the mode bar
     assert not chart["layout"].get("annotations")
     assert any(t.get("name") == "全国 = 100" and t.get("mode") == "lines" for t in chart["data"])

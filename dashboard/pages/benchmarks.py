@@ -10,7 +10,7 @@ from dash import html
 from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
-from dashboard.i18n import fmt_gap, fmt_period, fmt_value, norm_lang, t
+from dashboard.i18n import fmt_basis, fmt_gap, fmt_period, fmt_value, norm_lang, pick, t
 
 dash.register_page(__name__, path="/benchmarks", order=4, name="全国对标",
                    nav_key="nav.benchmarks", title="全国对标 · 数字龙江")
@@ -52,6 +52,8 @@ def comparison_rows(peers: list[str], lang: str) -> list[dict]:
                 "value": item["value"], "nation": nation["value"],
                 "ratio": item["value"] / nation["value"] * 100,
                 "gap": item["value"] - nation["value"],
+                "basis": fmt_basis(basis, lang),
+                "source": item.get("source") or pick(meta.get("source_zh"), meta.get("source_en"), lang),
             })
     return rows
 
@@ -74,9 +76,10 @@ def ratio_figure(rows: list[dict], peers: list[str], lang: str) -> go.Figure:
             text=[f"{r['ratio']:.0f}" for r in mine], textposition="outside", cliponaxis=False,
             textfont=dict(size=11),
             customdata=[[r["region"], r["period"], fmt_value(r["value"], r["unit"], lang),
-                         f"{t('col.national', lang)} {fmt_value(r['nation'], r['unit'], lang)}",
+                         f"{t('col.national', lang)} {fmt_value(r['nation'], r['unit'], lang)} · "
                          f"{t('col.ratio', lang)} {r['ratio']:.0f} · {t('col.gap', lang)} "
-                         f"{fmt_gap(r['gap'], r['unit'], lang)}"] for r in mine],
+                         f"{fmt_gap(r['gap'], r['unit'], lang)}",
+                         f"{r['basis']} · {r['source']}"] for r in mine],
             hovertemplate=c.HOVER))
     c.add_reference_line(fig, 100, t("chart.national", lang) + " = 100", c.COLORS["nation"], "dash")
     bars = len(rows)

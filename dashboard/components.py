@@ -23,9 +23,11 @@ from dashboard.i18n import (
     STATUS_STYLE,
     axis_value,
     fmt_basis,
+    fmt_gap,
     fmt_period,
     fmt_target,
     fmt_target_value,
+    fmt_tolerance,
     fmt_value,
     norm_lang,
     pick,
@@ -117,6 +119,14 @@ def chart_block(title: str, figure: go.Figure, *, graph_id: str, lang: str,
     ]), className="mb-3 chart-card")
 
 
+def within_tolerance(status: dict) -> bool:
+    """An 'about' target met inside its band, though not reached exactly: the gap alone would read
+    as a shortfall next to a green 'achieved'."""
+    tol, gap = status.get("tolerance"), status.get("gap")
+    return (status.get("kind") == "approximately" and bool(tol) and gap is not None
+            and status.get("status") == "achieved" and abs(gap) <= tol + 1e-9)
+
+
 def explanation_box(status: dict, unit: str, lang: str, method_href: str) -> html.Details:
     """'How was this computed?': the numbers and the arithmetic the progress engine used."""
     ex = status.get("explanation") or {}
@@ -155,6 +165,9 @@ def explanation_box(status: dict, unit: str, lang: str, method_href: str) -> htm
         html.Summary(t("explain.button", lang), className="small text-primary"),
         html.Div([
             html.P(verdict, className="small mb-1 fw-semibold") if verdict else None,
+            html.P(t("explain.within_tolerance", lang, gap=fmt_gap(status["gap"], unit, lang),
+                     band=fmt_tolerance(status["tolerance"], unit, lang)),
+                   className="small mb-1") if within_tolerance(status) else None,
             html.P(t("explain.by_ratio", lang), className="small mb-1") if by_ratio else None,
             dbc.Table(html.Tbody(rows), size="sm", className="small mb-1") if rows else None,
             html.Ul([html.Li(step, className="font-monospace") for step in steps],

@@ -82,6 +82,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "“达到全国平均水平”类目标按本地区与全国之比（目标为1）评估。",
         "A national-average target is assessed on the ratio of the region to the nation (target 1).",
     ),
+    "explain.within_tolerance": (
+        "与目标相差{gap}，在“左右”目标{band}的容差内，视为达到。",
+        "{gap} from the target: within the {band} tolerance of an “about” target, so counted as met.",
+    ),
     "explain.method_link": ("完整方法说明", "Full method"),
     # charts
     "chart.table": ("查看数据表", "Show the numbers"),

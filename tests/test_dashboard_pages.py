@@ -97,6 +97,7 @@ def test_overview_cards_show_the_fixture_values_and_statuses(app):
     # the shortfall inside the band is said plainly, not left as a bare gap next to "achieved"
     assert "60%左右" in large and "容差±2个百分点" in large
     assert "−1.0个百分点" in large and "在±2个百分点容差内" in large and "完成进度" not in large
+    assert "与目标相差−1.0个百分点，在“左右”目标±2个百分点的容差内，视为达到。" in large  # 如何计算？
     assert "出现倒退" in text(find(page, "card-ipv6_traffic_share"))
     # 12 seeded targets; met or on track: the 5G stations and the large manufacturers
     assert text(find(page, "overview-headline")) == "12项目标中2项已实现或进展顺利"

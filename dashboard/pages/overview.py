@@ -102,14 +102,6 @@ def gap_decimals(latest: float | None, unit: str) -> int | None:
     return default_decimals(abs(latest), unit)
 
 
-def within_tolerance(status: dict) -> bool:
-    """An 'about' target met inside its band, though not reached exactly: the gap alone would read
-    as a shortfall next to a green 'achieved'."""
-    tol, gap = status.get("tolerance"), status.get("gap")
-    return (status.get("kind") == "approximately" and bool(tol) and gap is not None
-            and status.get("status") == "achieved" and abs(gap) <= tol + 1e-9)
-
-
 def target_card(status: dict, meta: dict, points: list[dict], lang: str, lang_search: str) -> dbc.Col:
     unit = meta["unit"]
     name = pick(meta["name_zh"], meta["name_en"], lang)
@@ -119,7 +111,7 @@ def target_card(status: dict, meta: dict, points: list[dict], lang: str, lang_se
     gap = status.get("gap")
     gap_label = t("card.gap_met", lang) if gap is not None and gap > 1e-9 else t("card.gap", lang)
     covered = status.get("share_covered")
-    if within_tolerance(status):
+    if c.within_tolerance(status):
         gap_note = t("card.within_tolerance", lang,
                      band=fmt_tolerance(status["tolerance"], unit, lang))
     elif covered is not None:

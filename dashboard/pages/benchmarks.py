@@ -58,9 +58,24 @@ def comparison_rows(peers: list[str], lang: str) -> list[dict]:
     return rows
 
 
+def wrap(text: str, width: int) -> str:
+    """Break a long axis label into lines (at spaces in English, anywhere in Chinese), so that on
+    a phone the labels leave room for the bars."""
+    if " " in text:
+        lines, line = [], ""
+        for word in text.split():
+            if line and len(line) + 1 + len(word) > width * 2:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        return "<br>".join(lines + [line])
+    return "<br>".join(text[i:i + width] for i in range(0, len(text), width))
+
+
 def bar_label(row: dict) -> str:
-    """The indicator and the period compared, on two lines (periods differ between indicators)."""
-    return f"{row['indicator']}<br>{row['period']}"
+    """The indicator and the period compared (periods differ between indicators)."""
+    return f"{wrap(row['indicator'], 10)}<br>{row['period']}"
 
 
 def ratio_figure(rows: list[dict], peers: list[str], lang: str) -> go.Figure:
@@ -86,7 +101,8 @@ def ratio_figure(rows: list[dict], peers: list[str], lang: str) -> go.Figure:
     layout = c.base_layout(lang, height=max(300, 22 * bars + 30 * len({r["indicator"] for r in rows}) + 130))
     layout["yaxis"] = dict(automargin=True, autorange="reversed")
     top = max(r["ratio"] for r in rows) if rows else 100
-    layout["xaxis"] = dict(title=dict(text=t("bench.ratio", lang)), range=[0, max(top, 100) * 1.12])
+    # no axis title: the card's title says "全国=100", and under the axis it met the legend
+    layout["xaxis"] = dict(range=[0, max(top, 100) * 1.12])
     layout["barmode"] = "group"
     fig.update_layout(**layout)
     return fig

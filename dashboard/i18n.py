@@ -152,7 +152,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "最新值已达到目标为“已实现目标”（“左右”类目标含容差）；R≥0.95为“进展顺利”；0.60≤R<0.95为“需加快进度”；"
         "0≤R<0.60为“进展有限”；R<0为“出现倒退”；年度数据少于两个或基期为零为“数据不足”。基期默认为2020年（“十四五”基期）。"
         "目标年全年数据已出时给出终值判定（已实现/未实现及差距），否则为预测。季度数据仅在比率或存量指标上用作当年值，"
-        "不以不完整年度的流量与全年比较。“达到全国平均水平”类目标与同期全国值比较，按与全国差距的变化趋势评估。",
+        "不以不完整年度的流量与全年比较。“达到全国平均水平”类目标与同期全国值比较，按本地区与全国之比的变化趋势评估。",
         "The CAGR-ratio method used by Open SDG (Statistics Canada): observed CAGR = (latest ÷ base)^(1/(latest "
         "year − base year)) − 1; required CAGR = (target ÷ base)^(1/(target year − base year)) − 1; R = observed ÷ "
         "required. A value that meets the target is “achieved” (with the tolerance of “about” targets); R ≥ 0.95 "
@@ -161,7 +161,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "by default (the 14th five-year plan's base). Once the target year has passed and its data exist, the "
         "verdict is final (met / not met, by how much); otherwise it is a projection. Quarterly values stand for "
         "the year only for ratios and stocks, never a partial-year flow against full years. Targets relative to "
-        "the nation compare with the national value of the same period and are assessed on the trend of the gap.",
+        "the nation compare with the national value of the same period and are assessed on the trend of the ratio "
+        "to it.",
     ),
     "method.definition": ("口径", "Definition"),
     "method.source": ("来源", "Source"),

@@ -56,8 +56,8 @@ HEADERS = {
     "en": ("Set", "Indicator", "Region", "Latest", "Period", "Target", "Gap", "Covered", "R",
            "Status", "Verdict"),
 }
-VERDICT_WORDS = {"final": ("最终", "final"), "partial": ("部分年度", "partial year"),
-                 "projection": ("预测", "projected")}
+VERDICT_WORDS = {"final": ("最终", "Final"), "partial": ("部分年度", "Partial year"),
+                 "projection": ("预测", "Projected")}
 
 
 def render_table(results: list[dict], summary: dict, lang: str = "zh") -> str:

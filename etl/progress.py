@@ -56,10 +56,10 @@ STATUS_LABELS: dict[str, tuple[str, str, str]] = {
 }
 
 KIND_LABELS = {
-    "at_least": ("达到", "at least"),
-    "approximately": ("左右", "about"),
-    "full_coverage": ("全面覆盖", "full coverage"),
-    "national_average": ("达到全国平均水平", "at the national average"),
+    "at_least": ("达到", "At least"),
+    "approximately": ("左右", "About"),
+    "full_coverage": ("全面覆盖", "Full coverage"),
+    "national_average": ("达到全国平均水平", "At the national average"),
 }
 
 EPSILON = 1e-9  # float comparisons of values read from files
@@ -223,13 +223,15 @@ def _target_label(target, lang: str) -> str:
     unit = target.unit if lang == "zh" or target.unit == "%" else f" {target.unit_en}"
     value = _fmt(target.value)
     if target.kind == "national_average":
-        return "全国平均水平" if lang == "zh" else "national average"
+        return "全国平均水平" if lang == "zh" else "National average"
     if target.kind == "approximately":
+        band_zh, band_en = ("个百分点", "pp") if target.unit == "%" else (target.unit, target.unit_en)
         band = _fmt(target.tolerance or 0)
-        return (f"{value}{unit}左右（±{band}）" if lang == "zh" else f"about {value}{unit} (±{band})")
+        return (f"{value}{unit}左右（±{band}{band_zh}）" if lang == "zh"
+                else f"About {value}{unit} (±{band} {band_en})")
     if target.kind == "full_coverage":
         return "100%（全面覆盖）" if lang == "zh" else "100% (full coverage)"
-    return f"≥{value}{unit}" if lang == "zh" else f"at least {value}{unit}"
+    return f"≥{value}{unit}" if lang == "zh" else f"At least {value}{unit}"
 
 
 def _gap_unit(unit: str, unit_en: str) -> tuple[str, str]:
@@ -243,10 +245,10 @@ def _base_point(points: list[AnnualPoint], base_year: int) -> tuple[Optional[Ann
             return p, "", ""
     later = [p for p in points if p.year > base_year]
     if not later:
-        return None, f"基年{base_year}年及以后无数据", f"no data for the base year {base_year} or later"
+        return None, f"基年{base_year}年及以后无数据", f"No data for the base year {base_year} or later"
     p = later[0]
     return (p, f"基年{base_year}年无数据，以{p.year}年为基年",
-            f"no data for the base year {base_year}; {p.year} is used as the base")
+            f"No data for the base year {base_year}; {p.year} is used as the base")
 
 
 def _trend(points: list[AnnualPoint], base_year: int, goal: float, tolerance: float, d: int,
@@ -264,13 +266,13 @@ def _trend(points: list[AnnualPoint], base_year: int, goal: float, tolerance: fl
     if base is None or latest.year <= base.year:
         out["status"] = ACHIEVED if achieved else INSUFFICIENT
         out["notes_zh"].append("自基年以来不足两个年度数据点")
-        out["notes_en"].append("fewer than two annual points since the base year")
+        out["notes_en"].append("Fewer than two annual points since the base year")
         out["projection"] = _projection(latest, None, None, goal, target_year)
         return out
     if base.value == 0 or (base.value > 0) != (latest.value > 0) or latest.value == 0:
         out["status"] = ACHIEVED if achieved else INSUFFICIENT
         out["notes_zh"].append("基年值为零或正负号改变，无法计算年均增速")
-        out["notes_en"].append("the base value is zero or the sign changed: no growth rate")
+        out["notes_en"].append("The base value is zero or the sign changed: no growth rate")
         out["projection"] = _projection(latest, base, None, goal, target_year)  # linear only
         return out
     observed = cagr(latest.value, base.value, latest.year, base.year)
@@ -319,16 +321,16 @@ def _verdict(points: list[AnnualPoint], target_year: int, goal: float, tolerance
         if partial_flow:
             return dict(kind="partial", met=None, value=None, shortfall=None,
                         text_zh=f"{target_year}年全年结果未出，目前仅有{partial_flow[0]}数据；部分年度的流量不与全年比较",
-                        text_en=f"the full-year {target_year} result is not out yet; only {partial_flow[1]} "
+                        text_en=f"The full-year {target_year} result is not out yet; only {partial_flow[1]} "
                                 "is known, and a partial-year flow is not compared with full years")
         if passed:
             return dict(kind="projection", met=None, value=None, shortfall=None,
                         text_zh=f"目标年{target_year}年已过，尚无{target_year}年数据；以下为预测",
-                        text_en=f"the target year {target_year} is over but has no data yet; "
+                        text_en=f"The target year {target_year} is over but has no data yet; "
                                 "the figures below are projections")
         return dict(kind="projection", met=None, value=None, shortfall=None,
                     text_zh=f"目标年{target_year}年尚未到来；以下为预测",
-                    text_en=f"the target year {target_year} is still ahead; the figures below are projections")
+                    text_en=f"The target year {target_year} is still ahead; the figures below are projections")
     met = meets(point.value, goal, d, tolerance)
     shortfall = 0.0 if met else abs(goal - point.value)  # measured from the target value itself
     value_zh = f"{_fmt(point.value)}{unit[0]}"
@@ -338,7 +340,7 @@ def _verdict(points: list[AnnualPoint], target_year: int, goal: float, tolerance
         state_en = "already meets the target" if met else f"{_fmt(shortfall)} {gap_unit[1]} short so far"
         return dict(kind="partial", met=met, value=point.value, shortfall=shortfall,
                     text_zh=f"{target_year}年全年结果未出，目前仅有{point.period_zh}数据（{value_zh}）；按已知数据{state_zh}",
-                    text_en=f"the full-year {target_year} result is not out yet; only {point.period_en} is "
+                    text_en=f"The full-year {target_year} result is not out yet; only {point.period_en} is "
                             f"known ({value_en}); so far it {state_en}")
     if met:
         return dict(kind="final", met=True, value=point.value, shortfall=0.0,
@@ -416,13 +418,13 @@ def _explanation(trend: dict, goal: float, target, d: int, points: list[AnnualPo
     if base is not None and latest is not None and trend["observed"] is not None:
         formula = (f"({_fmt(latest.value, 4)} / {_fmt(base.value, 4)})^(1/({latest.year}−{base.year})) − 1 "
                    f"= {_pct(trend['observed'])}")
-        steps_zh.append(f"观察年均增速 = {formula}")
-        steps_en.append(f"observed CAGR = {formula}")
+        steps_zh.append(f"实际年均增速 = {formula}")
+        steps_en.append(f"Observed CAGR = {formula}")
         if trend["required"] is not None:
             formula = (f"({_fmt(goal, 4)} / {_fmt(base.value, 4)})^(1/({target.target_year}−{base.year})) − 1 "
                        f"= {_pct(trend['required'])}")
             steps_zh.append(f"所需年均增速 = {formula}")
-            steps_en.append(f"required CAGR = {formula}")
+            steps_en.append(f"Required CAGR = {formula}")
         if trend["r"] is not None:
             formula = f"{_pct(trend['observed'])} / |{_pct(trend['required'])}| = {trend['r']:.3f}"
             steps_zh.append(f"R = {formula}" + ("（越低越好的指标取反）" if d < 0 else ""))
@@ -473,11 +475,11 @@ def _assess_national(result: dict, target, points: list[AnnualPoint], nation: li
     latest_nation = nat.get(latest.year) if latest else None
     if own is not None and latest is not None and own.year > latest.year:
         trend["notes_zh"].append(f"本地区最新为{own.period_zh}，全国同期数据尚未发布，以{latest.year}年比较")
-        trend["notes_en"].append(f"the region's newest value is {own.period_en}; the nation's for "
+        trend["notes_en"].append(f"The region's newest value is {own.period_en}; the nation's for "
                                  f"that period is not out yet, so {latest.year} is compared")
     if latest is None:
         trend["notes_zh"].append("本地区与全国没有同期数据")
-        trend["notes_en"].append("no period with both the region's and the nation's value")
+        trend["notes_en"].append("No period with both the region's and the nation's value")
     status = trend["status"]
     verdict = _verdict(ratios, target.target_year, 1.0, 0.0, d, as_of_year, ("", ""), ("", ""),
                        partial_flow)
@@ -524,7 +526,7 @@ def _national_verdict_text(verdict: dict, ratios: list[AnnualPoint], nat: dict, 
     verdict = dict(verdict, shortfall=None if verdict["met"] else abs(gap))
     if verdict["kind"] == "partial":
         verdict["text_zh"] = f"{year}年全年结果未出，目前仅有{own.period_zh}数据：{compare_zh}"
-        verdict["text_en"] = f"the full-year {year} result is not out yet; so far ({own.period_en}): {compare_en}"
+        verdict["text_en"] = f"The full-year {year} result is not out yet; so far ({own.period_en}): {compare_en}"
     else:
         word_zh, word_en = ("已实现", "was met") if verdict["met"] else ("未实现", "was not met")
         verdict["text_zh"] = f"最终结果：{year}年达到全国平均水平的目标{word_zh}（{compare_zh}）"

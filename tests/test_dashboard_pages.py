@@ -99,6 +99,7 @@ def test_overview_cards_show_the_fixture_values_and_statuses(app):
     assert "−1.0个百分点" in large and "在±2个百分点容差内" in large and "完成进度" not in large
     assert "与目标相差−1.0个百分点，在“左右”目标±2个百分点的容差内，视为达到。" in large  # 如何计算？
     assert "出现倒退" in text(find(page, "card-ipv6_traffic_share"))
+    assert "观察" not in text(page)  # one term, 实际年均增速, in the table and the steps
     # 12 seeded targets; met or on track: the 5G stations and the large manufacturers
     assert text(find(page, "overview-headline")) == "12项目标中2项已实现或进展顺利"
     assert text(find(page, "overview-vintage")) == "数据截至2025年，更新于2026年1月15日 09:30"
@@ -122,6 +123,9 @@ def test_overview_in_english(app):
     assert "需" not in text(page)
     large = text(find(page, "card-large_mfg_digital_rate"))
     assert "about 60%" in large and "−1.0 pp" in large and "within the ±2 pp tolerance" in large
+    national = text(find(page, "card-digital_economy_share"))
+    assert "National average" in national and "national average" not in national
+    assert "Observed CAGR = " in share
 
 
 def test_sparklines_carry_the_series(app):

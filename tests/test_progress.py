@@ -84,12 +84,40 @@ def test_approximately_met_within_tolerance():
                          indicator_code="large_mfg_digital_rate", quarterly_cumulative=False)
     # |58.5 - 60| = 1.5 <= 2: met
     met = progress.assess(target, [row(2020, 45.0), row(2024, 58.5)], as_of_year=2025)
-    assert met["status"] == "achieved" and met["target_label_zh"] == "60%左右（±2）"
+    assert met["status"] == "achieved" and met["target_label_zh"] == "60%左右（±2个百分点）"
+    assert met["target_label_en"] == "About 60% (±2 pp)"
     # 57.5 is 2.5 below: not met; observed (57.5 / 45)^(1/4) - 1 = 6.32%,
     # required (60 / 45)^(1/5) - 1 = 5.92%, R = 6.32 / 5.92 = 1.067 >= 0.95: on track
     close = progress.assess(target, [row(2020, 45.0), row(2024, 57.5)], as_of_year=2025)
     assert close["explanation"]["r"] == pytest.approx(1.067, abs=1e-3)
     assert close["status"] == "on_track"
+
+
+def test_wording_is_one_term_and_english_sentences_start_with_a_capital():
+    target = make_target()
+    cases = [
+        progress.assess(target, [row(2020, 7.0), row(2023, 8.0)], as_of_year=2024),  # projection
+        progress.assess(target, [row(2023, 8.0)], as_of_year=2024),  # one point
+        progress.assess(target, [row(2021, 7.2), row(2023, 8.0)], as_of_year=2024),  # later base
+        progress.assess(target, [row(2020, 7.0), row(2025, 9.6, quarter=3)], as_of_year=2026),
+        progress.assess(target, [row(2020, 7.0), row(2025, 9.6)], as_of_year=2026),  # final
+        progress.assess(target, [row(2020, 7.0), row(2023, 8.0)], as_of_year=2026),  # year over
+        progress.assess(make_target(kind="national_average", value=None), [row(2020, 30.0), row(2024, 36.0)],
+                        [row(2020, 38.6, region=CHINA), row(2023, 42.8, region=CHINA)], as_of_year=2025),
+    ]
+    for result in cases:
+        ex = result["explanation"]
+        english = ex["steps_en"] + ex["notes_en"] + [result["verdict"]["text_en"], result["kind_en"],
+                                                     result["target_label_en"]]
+        for text in english:
+            assert not text[0].islower(), text
+        # the table's term, 实际年均增速 / Observed CAGR, in the steps too
+        assert not any("观察" in step for step in ex["steps_zh"])
+    steps = cases[0]["explanation"]
+    assert steps["steps_zh"][0].startswith("实际年均增速 = ") and steps["steps_en"][0].startswith("Observed CAGR = ")
+    assert steps["steps_en"][1].startswith("Required CAGR = ")
+    assert cases[-1]["target_label_en"] == "National average"
+    assert make_target().unit == "%" and cases[0]["target_label_en"] == "At least 10%"
 
 
 def test_regressing_series_is_deteriorating():

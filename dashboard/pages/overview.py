@@ -80,8 +80,7 @@ def target_label(status: dict, unit: str, lang: str) -> str:
     value = status.get("target_value")
     if status.get("kind") in ("at_least", "approximately") and value is not None:
         return fmt_target(status["kind"], value, unit, lang)
-    text = pick(status.get("target_text_zh"), status.get("target_text_en"), lang)
-    return text[:1].upper() + text[1:] if lang == "en" else text
+    return pick(status.get("target_text_zh"), status.get("target_text_en"), lang)
 
 
 def target_note(status: dict, unit: str, lang: str) -> str:

@@ -52,8 +52,8 @@ def run(args, engine) -> int:
 # --- the table -----------------------------------------------------------------------------------
 
 HEADERS = {
-    "zh": ("目标集", "指标", "地区", "最新值", "期别", "目标", "差距", "已完成", "R", "状态", "结论"),
-    "en": ("Set", "Indicator", "Region", "Latest", "Period", "Target", "Gap", "Covered", "R",
+    "zh": ("目标集", "指标", "地区", "最新值", "期别", "目标", "差距", "进度", "R", "状态", "结论"),
+    "en": ("Set", "Indicator", "Region", "Latest", "Period", "Target", "Gap", "Progress", "R",
            "Status", "Verdict"),
 }
 VERDICT_WORDS = {"final": ("最终", "Final"), "partial": ("部分年度", "Partial year"),
@@ -73,8 +73,9 @@ def render_table(results: list[dict], summary: dict, lang: str = "zh") -> str:
             _num(r["latest_value"]) + (r["unit"] if r["latest_value"] is not None and r["unit"] == "%" else ""),
             (r["latest_period_zh"] if zh else r["latest_period_en"]) or "—",
             r["target_label_zh"] if zh else r["target_label_en"],
-            "—" if r["gap"] is None else f"{'+' if r['gap'] >= 0 else '-'}{_num(abs(r['gap']))} {gap_unit}",
-            "—" if r["share_covered"] is None else f"{r['share_covered'] * 100:.0f}%",
+            _gap(r["gap"], gap_unit),
+            # share of the way, ratio to the nation or to the target: what makes sense for the kind
+            (r["standing"]["text_zh"] if zh else r["standing"]["text_en"]) or "—",
             "—" if ex["r"] is None else f"{ex['r']:.2f}",
             f"{r['status_icon']} {r['status_zh'] if zh else r['status_en']}",
             VERDICT_WORDS[r["verdict"]["kind"]][0 if zh else 1],
@@ -93,6 +94,14 @@ def _num(value) -> str:
     if value is None:
         return "—"
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.2f}"
+
+
+def _gap(gap, unit: str) -> str:
+    if gap is None:
+        return "—"
+    if abs(gap) < 1e-9:
+        return f"0 {unit}"
+    return f"{'+' if gap > 0 else '−'}{_num(abs(gap))} {unit}"
 
 
 def _width(text: str) -> int:

@@ -389,6 +389,8 @@ def _assess_values(result: dict, target, points: list[AnnualPoint], goal: float,
         verdict=verdict,
         projection=trend["projection"] and dict(trend["projection"], measured="value"),
         explanation=_explanation(trend, goal, target, d, points, "value"))
+    result["standing"] = _standing(target, latest, base, goal, tolerance, d,
+                                   result["share_covered"])
     result.update(_status_fields(status))
     return result
 
@@ -408,6 +410,70 @@ def _share_covered(latest, base, goal, d: int) -> Optional[float]:
     if latest is None or base is None or d * (goal - base.value) <= EPSILON:
         return None
     return (latest.value - base.value) / (goal - base.value) + 0.0  # + 0.0: no "-0%"
+
+
+def _percent_text(fraction: float, below: bool) -> str:
+    """'79%', '113%'; one more decimal where rounding would make a shortfall read as 100%."""
+    for digits in (0, 1, 2):
+        text = f"{fraction * 100:,.{digits}f}"
+        if not below or float(text.replace(",", "")) < 100:
+            break
+    return text + "%"
+
+
+def _standing_fields(kind: Optional[str], value: Optional[float], text_zh: str = "",
+                     text_en: str = "") -> dict:
+    return dict(kind=kind, value=value, text_zh=text_zh or None, text_en=text_en or None)
+
+
+def _standing(target, latest: Optional[AnnualPoint], base: Optional[AnnualPoint], goal: float,
+              tolerance: float, d: int, share: Optional[float]) -> dict:
+    """Where the latest value stands, in the words that make sense for the kind of target.
+
+    - not yet met, from a base short of the target: the share of the way covered since the base
+      year ('2020年以来完成进度79%'), named with its base year so that it is not read as value ÷ target;
+    - met: full coverage reached, within the 左右 band, or value ÷ target ('为目标的101%');
+    - short of it though the base had met it: says so (a share of the way means nothing there).
+    National-average targets: see _national_standing.
+    """
+    if latest is None:
+        return _standing_fields(None, None)
+    if meets(latest.value, goal, d, tolerance):
+        if target.kind == "full_coverage":
+            return _standing_fields("full_coverage", latest.value, "已全面覆盖", "Full coverage reached")
+        if target.kind == "approximately" and d * (latest.value - goal) < -EPSILON:
+            band = _fmt(tolerance)
+            unit_zh, unit_en = ("个百分点", "pp") if target.unit == "%" else (target.unit, target.unit_en)
+            return _standing_fields("within_tolerance", latest.value - goal,
+                                    f"在±{band}{unit_zh}容差内", f"Within the ±{band} {unit_en} tolerance")
+        return _ratio_to_target(latest.value, goal, d, below=False)
+    if share is not None and latest.year > base.year:
+        pct = _percent_text(share, below=True)
+        return _standing_fields("share_covered", share, f"{base.year}年以来完成进度{pct}",
+                                f"{pct} of the way since {base.year}")
+    if base is not None and latest.year > base.year:  # the base met the target; now it does not
+        return _standing_fields("fell_back", None, f"{base.year}年已达到目标，现低于目标",
+                                f"Met in {base.year}, short of the target now")
+    return _ratio_to_target(latest.value, goal, d, below=True)
+
+
+def _ratio_to_target(value: float, goal: float, d: int, below: bool) -> dict:
+    """value ÷ target, for higher-is-better targets above zero (for the others it means nothing)."""
+    if d < 0 or goal <= 0:
+        return _standing_fields(None, None)
+    ratio = value / goal
+    pct = _percent_text(ratio, below)
+    return _standing_fields("ratio_to_target", ratio, f"为目标的{pct}", f"{pct} of the target")
+
+
+def _national_standing(latest: Optional[AnnualPoint], d: int) -> dict:
+    """'为全国的113%': the region against the nation in the latest comparable period. A share of the
+    way towards 'the national average' means nothing to a reader; the ratio is what the target is."""
+    if latest is None:
+        return _standing_fields(None, None)
+    pct = _percent_text(latest.value, below=d * (latest.value - 1.0) < -EPSILON)
+    return _standing_fields("ratio_to_national", latest.value, f"为全国的{pct}",
+                            f"{pct} of the national level")
 
 
 def _explanation(trend: dict, goal: float, target, d: int, points: list[AnnualPoint],
@@ -504,6 +570,7 @@ def _assess_national(result: dict, target, points: list[AnnualPoint], nation: li
         projection=trend["projection"] and dict(trend["projection"], measured="ratio_to_national"),
         explanation=_explanation(trend, 1.0, target, d, ratios, "ratio_to_national"))
     result["explanation"]["national_points"] = [p.to_dict() for p in nation]
+    result["standing"] = _national_standing(latest, d)
     result.update(_status_fields(status))
     return result
 

@@ -99,6 +99,12 @@ def test_overview_cards_show_the_fixture_values_and_statuses(app):
     assert "−1.0个百分点" in large and "在±2个百分点容差内" in large and "完成进度" not in large
     assert "与目标相差−1.0个百分点，在“左右”目标±2个百分点的容差内，视为达到。" in large  # 如何计算？
     assert "出现倒退" in text(find(page, "card-ipv6_traffic_share"))
+    # a national-average target: 30.0 against the nation's 42.8 = 70% of it (not a share of the way)
+    national = text(find(page, "card-digital_economy_share"))
+    assert "全国平均水平" in national and "全国同期42.8%" in national and "为全国的70%" in national
+    assert "完成进度" not in national
+    # the share of the way names its base year: (8 - 7) / (10 - 7) = 33%
+    assert "2020年以来完成进度33%" in share
     assert "观察" not in text(page)  # one term, 实际年均增速, in the table and the steps
     # 12 seeded targets; met or on track: the 5G stations and the large manufacturers
     assert text(find(page, "overview-headline")) == "12项目标中2项已实现或进展顺利"
@@ -122,10 +128,11 @@ def test_overview_in_english(app):
     assert text(find(page, "overview-vintage")).startswith("Data up to 2025, updated 2026-01-15 09:30")
     assert "需" not in text(page)
     large = text(find(page, "card-large_mfg_digital_rate"))
-    assert "about 60%" in large and "−1.0 pp" in large and "within the ±2 pp tolerance" in large
+    assert "about 60%" in large and "−1.0 pp" in large and "Within the ±2 pp tolerance" in large
     national = text(find(page, "card-digital_economy_share"))
-    assert "National average" in national and "national average" not in national
-    assert "Observed CAGR = " in share
+    assert "National average" in national and "70% of the national level" in national
+    assert "of the way" not in national and "national average" not in national
+    assert "33% of the way since 2020" in share and "Observed CAGR = " in share
 
 
 def test_sparklines_carry_the_series(app):

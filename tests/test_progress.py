@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import re
 
 import pytest
 
 from etl import progress, queries
-from etl.cli_progress import register, run
+from etl.cli_progress import register, render_table, run
 from etl.db import session_scope
 from etl.models import Target, TargetSet
 
@@ -118,6 +119,48 @@ def test_wording_is_one_term_and_english_sentences_start_with_a_capital():
     assert steps["steps_en"][1].startswith("Required CAGR = ")
     assert cases[-1]["target_label_en"] == "National average"
     assert make_target().unit == "%" and cases[0]["target_label_en"] == "At least 10%"
+
+
+def test_standing_reads_right_for_every_kind_of_target():
+    # not met, from a base short of it: share of the way since the base year, (8 - 7) / (10 - 7) = 33%
+    short = progress.assess(make_target(), [row(2020, 7.0), row(2023, 8.0)], as_of_year=2024)
+    assert short["standing"]["kind"] == "share_covered"
+    assert (short["standing"]["text_zh"], short["standing"]["text_en"]) == (
+        "2020年以来完成进度33%", "33% of the way since 2020")
+    # met: value / target, 10.5 / 10 = 105% (a 'share of the way' past 100% says little)
+    met = progress.assess(make_target(), [row(2020, 7.0), row(2024, 10.5)], as_of_year=2025)
+    assert (met["standing"]["text_zh"], met["standing"]["text_en"]) == ("为目标的105%", "105% of the target")
+    # the base met the target, the latest does not: said in words, no fraction
+    fell = progress.assess(make_target(), [row(2020, 10.5), row(2023, 9.5)], as_of_year=2024)
+    assert fell["standing"]["kind"] == "fell_back" and fell["standing"]["text_zh"] == "2020年已达到目标，现低于目标"
+    # about 60%, 58.5 inside the ±2 band
+    about = make_target(kind="approximately", value=60.0, tolerance=2.0)
+    inside = progress.assess(about, [row(2020, 45.0), row(2024, 58.5)], as_of_year=2025)
+    assert (inside["standing"]["text_zh"], inside["standing"]["text_en"]) == (
+        "在±2个百分点容差内", "Within the ±2 pp tolerance")
+    # full coverage: reached (even from a base that was already 100%), or the share of the way
+    full = make_target(kind="full_coverage", value=100.0)
+    reached = progress.assess(full, [row(2020, 100.0), row(2023, 100.0)], as_of_year=2024)
+    assert (reached["standing"]["text_zh"], reached["standing"]["text_en"]) == ("已全面覆盖", "Full coverage reached")
+    assert reached["share_covered"] is None
+    # (96.4 - 60) / (100 - 60) = 91%
+    park = progress.assess(full, [row(2020, 60.0), row(2023, 96.4)], as_of_year=2024)
+    assert park["standing"]["text_zh"] == "2020年以来完成进度91%"
+    # national average: the ratio to the nation, 38.46 / 33.9 = 113.5% -> '113%' ... and 32.7 / 45.6 = 72%
+    nat = make_target(kind="national_average", value=None, unit="个", unit_en="per 10,000 people")
+    above = progress.assess(nat, [row(2020, 10.0), row(2025, 38.46)],
+                            [row(2020, 12.0, region=CHINA), row(2025, 33.9, region=CHINA)], as_of_year=2026)
+    assert (above["standing"]["text_zh"], above["standing"]["text_en"]) == ("为全国的113%", "113% of the national level")
+    below = progress.assess(nat, [row(2020, 20.0), row(2025, 32.7)],
+                            [row(2020, 38.6, region=CHINA), row(2025, 45.6, region=CHINA)], as_of_year=2026)
+    assert below["standing"]["text_zh"] == "为全国的72%"
+    # just short of the nation never rounds up to '100%': 33.8 / 33.9 = 99.7%
+    close = progress.assess(nat, [row(2020, 10.0), row(2025, 33.8)],
+                            [row(2020, 12.0, region=CHINA), row(2025, 33.9, region=CHINA)], as_of_year=2026)
+    assert close["standing"]["text_zh"] == "为全国的99.7%"
+    # nothing to compare: no words
+    none = progress.assess(nat, [row(2025, 33.8)], [], as_of_year=2026)
+    assert none["standing"]["text_zh"] is None
 
 
 def test_regressing_series_is_deteriorating():
@@ -370,3 +413,13 @@ def test_every_seeded_target_gets_a_status_on_the_demo_data(engine, tmp_path):
         assert r["verdict"]["kind"] in ("final", "partial"), r["indicator_code"]
     summary = progress.summarise(results)
     assert summary["total"] == 12 and summary["headline_zh"].startswith("12项目标中")
+    # the CLI's progress column: a ratio to the nation for national-average targets, never a
+    # share of the way towards 'the national average'
+    table = {lang: render_table(results, summary, lang).splitlines() for lang in ("zh", "en")}
+    for r in results:
+        line_zh = next(line for line in table["zh"] if re.split(r"\s{2,}", line)[1:2] == [r["indicator_zh"]])
+        line_en = next(line for line in table["en"] if re.split(r"\s{2,}", line)[1:2] == [r["indicator_en"]])
+        if r["kind"] == "national_average":
+            assert "为全国的" in line_zh and "of the national level" in line_en, line_zh
+            assert "完成进度" not in line_zh and "of the way" not in line_en
+        assert r["standing"]["text_zh"] in line_zh and r["standing"]["text_en"] in line_en

@@ -109,14 +109,10 @@ def target_card(status: dict, meta: dict, points: list[dict], lang: str, lang_se
     period = pick(status.get("latest_period_zh"), status.get("latest_period_en"), lang) or ""
     gap = status.get("gap")
     gap_label = t("card.gap_met", lang) if gap is not None and gap > 1e-9 else t("card.gap", lang)
-    covered = status.get("share_covered")
-    if c.within_tolerance(status):
-        gap_note = t("card.within_tolerance", lang,
-                     band=fmt_tolerance(status["tolerance"], unit, lang))
-    elif covered is not None:
-        gap_note = t("card.covered", lang, share=fmt_percent(covered, lang))
-    else:
-        gap_note = ""
+    # the engine's words for where the value stands: share of the way, within the band, ratio to
+    # the nation or to the target, whichever makes sense for the kind of target
+    standing = status.get("standing") or {}
+    gap_note = pick(standing.get("text_zh"), standing.get("text_en"), lang)
     facts = [
         fact(t("card.current", lang), current, period, "current-value"),
         fact(t("card.target", lang), target_label(status, unit, lang),

@@ -294,9 +294,11 @@ def fmt_value(value: float | None, unit: str, lang: str = DEFAULT_LANG,
 
 
 def fmt_gap(gap: float | None, unit: str, lang: str = DEFAULT_LANG,
-            decimals: int | None = None) -> str:
+            decimals: int | None = None, like: float | None = None) -> str:
     """A signed difference; shares are in percentage points (个百分点 / pp). `decimals`: those of
-    the value it is compared with, so that '38.5个' is followed by '+4.6个', not '+4.56个'."""
+    the value it is compared with, so that '38.5个' is followed by '+4.6个', not '+4.56个'.
+    `like`: that value; a count written in 万个 ('11.52万个') has its gap in 万个 too ('+0.12万个',
+    not '+1,200个'), as an official report writes value, target and gap in one unit."""
     if gap is None or (isinstance(gap, float) and math.isnan(gap)):
         return "—"
     if abs(gap) < 1e-9:
@@ -304,7 +306,18 @@ def fmt_gap(gap: float | None, unit: str, lang: str = DEFAULT_LANG,
     sign = "+" if gap > 0 else "−"
     if unit == "%":
         return f"{sign}{abs(gap):,.1f}" + ("个百分点" if norm_lang(lang) == "zh" else " pp")
+    if unit == "个" and norm_lang(lang) == "zh" and like is not None and abs(like) >= 10000:
+        return sign + _wan(abs(gap))
     return sign + fmt_value(abs(gap), unit, lang, decimals)
+
+
+def _wan(count: float) -> str:
+    """A count in 万个 with two decimals, more for a small count ('0.005万个', not '0.01万个')."""
+    digits = 2
+    while digits < 4 and count / 10000 < 10 ** (1 - digits):
+        digits += 1
+    text = f"{count / 10000:,.{digits}f}".rstrip("0").rstrip(".")
+    return text + "万个"
 
 
 def fmt_target_value(value: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:

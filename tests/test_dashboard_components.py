@@ -51,6 +51,13 @@ def test_gap_in_percentage_points_with_sign():
     assert i18n.fmt_gap(1.5, "%", "en") == "+1.5 pp"
     assert i18n.fmt_gap(0.0, "%", "en") == "0 pp"
     assert i18n.fmt_gap(6000, "个", "zh") == "+6,000个"
+    # next to a count written in 万个, the gap is in 万个 too: 115,200 - 114,000 = 1,200 = 0.12万
+    assert i18n.fmt_value(115200, "个", "zh") == "11.52万个"
+    assert i18n.fmt_gap(1200, "个", "zh", decimals=0, like=115200) == "+0.12万个"
+    assert i18n.fmt_gap(-75984, "个", "zh", decimals=0, like=38016) == "−7.6万个"
+    assert i18n.fmt_gap(50, "个", "zh", like=114050) == "+0.005万个"  # not rounded to 0.01
+    assert i18n.fmt_gap(1200, "个", "en", decimals=0, like=115200) == "+1,200"  # 115,200 in English
+    assert i18n.fmt_gap(300, "个", "zh", decimals=0, like=9800) == "+300个"  # 9,800个: no 万
 
 
 @pytest.mark.parametrize("args, zh, en", [

@@ -117,7 +117,8 @@ def target_card(status: dict, meta: dict, points: list[dict], lang: str, lang_se
         fact(t("card.current", lang), current, period, "current-value"),
         fact(t("card.target", lang), target_label(status, unit, lang),
              target_note(status, unit, lang), "target-value"),
-        fact(gap_label, fmt_gap(gap, unit, lang, gap_decimals(status.get("latest_value"), unit)),
+        fact(gap_label, fmt_gap(gap, unit, lang, gap_decimals(status.get("latest_value"), unit),
+                                 like=status.get("latest_value")),
              gap_note, "gap-value"),
     ]
     extra = []

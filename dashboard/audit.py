@@ -19,6 +19,34 @@ from etl.models import AuditEvent
 
 COLUMNS = ("id", "at", "username", "action", "remote_addr", "target", "details")
 
+# action code -> (zh, en), in the order the admin page lists them; the code stays in the data
+# and the export, the words are what a reader sees
+ACTION_NAMES: dict[str, tuple[str, str]] = {
+    "login": ("登录", "Signed in"),
+    "login-failed": ("登录失败", "Sign-in failed"),
+    "login-blocked": ("登录被暂时锁定", "Sign-in blocked"),
+    "logout": ("退出登录", "Signed out"),
+    "password-change": ("修改本人密码", "Own password changed"),
+    "upload": ("上传并检查文件", "File uploaded and checked"),
+    "upload-rejected": ("上传文件被拒绝", "Uploaded file rejected"),
+    "commit": ("数据入库", "Data committed"),
+    "commit-refused": ("入库被拒绝", "Commit refused"),
+    "cancel": ("取消上传", "Upload cancelled"),
+    "rollback": ("撤回批次", "Batch rolled back"),
+    "user-add": ("新建账户", "Account created"),
+    "user-role": ("修改角色", "Role changed"),
+    "user-disable": ("停用账户", "Account disabled"),
+    "user-enable": ("启用账户", "Account enabled"),
+    "user-password": ("重设密码", "Password reset"),
+    "audit-export": ("导出审计日志", "Audit log exported"),
+}
+
+
+def action_name(action: str, lang: str = "zh") -> str:
+    """The action in words of the language ('新建账户' / 'Account created'); an unknown code as is."""
+    zh, en = ACTION_NAMES.get(action, (action, action))
+    return en if lang == "en" else zh
+
 
 def request_addr() -> str:
     """The client's address when called inside a Flask request (ProxyFix decides what to trust)."""
@@ -74,7 +102,8 @@ def _iso(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
-EXPORT_COLUMNS = ("at", "username", "action", "remote_addr", "target", "details")
+# the code for filtering and scripts; action_name (when the rows carry it) for readers
+EXPORT_COLUMNS = ("at", "username", "action", "remote_addr", "target", "details", "action_name")
 
 
 def export_bytes(rows: list[dict[str, Any]], fmt: str) -> bytes:

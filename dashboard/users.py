@@ -21,8 +21,8 @@ from dashboard import audit
 from etl.models import User, utcnow
 
 ROLES = ("viewer", "analyst", "admin")
-ROLE_NAMES = {"viewer": ("浏览者", "viewer"), "analyst": ("分析员", "analyst"),
-              "admin": ("管理员", "admin")}
+ROLE_NAMES = {"viewer": ("浏览者", "Viewer"), "analyst": ("分析员", "Analyst"),
+              "admin": ("管理员", "Administrator")}
 MIN_PASSWORD_LENGTH = 10
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,80}$")
 

@@ -396,3 +396,47 @@ def test_create_app_loads_the_demo_into_an_empty_database(empty_engine, monkeypa
     assert "项目标中" in text(find(page, "overview-headline"))
     create_app(empty_engine)  # a second start loads nothing new
     assert queries.data_vintage(empty_engine)["loaded_batches"] == vintage["loaded_batches"]
+
+
+# --- administration ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_admin_grids_show_roles_and_actions_in_words_keeping_the_codes(engine, lang):
+    from tests.accounts_helpers import PASSWORDS, add_users, make_app
+
+    add_users(engine, ("admin", "ana"))
+    app = make_app(engine)
+    admin = DashClient(app)
+    assert response_json(admin.login("admin"))["response"]["login-redirect"]["href"] == "/"
+    DashClient(app).login("ana", PASSWORDS["admin"])  # a failed sign-in for the log
+    page = render(app, page_layout("admin"), lang=lang)
+    words = {"zh": ("管理员", "分析员", "登录", "登录失败", "新建账户"),
+             "en": ("Administrator", "Analyst", "Signed in", "Sign-in failed", "Account created")}[lang]
+    # the action filter: words, with the code as its value
+    options = find(page, "admin-audit-action")["props"]["options"]
+    assert {"label": words[4], "value": "user-add"} in options
+    # the grids show the words, and keep the code as the cell's tooltip (and in the data)
+    columns = {c["field"]: c for c in find(page, "admin-users-grid")["props"]["columnDefs"]}
+    assert "role" not in columns and columns["role_name"]["tooltipField"] == "role"
+    columns = {c["field"]: c for c in find(page, "admin-audit-grid")["props"]["columnDefs"]}
+    assert "action" not in columns and columns["action_name"]["tooltipField"] == "action"
+    users_grid = response_json(admin.post("admin-users-grid", {"admin-lang.data": lang}))
+    rows = {r["username"]: r for r in users_grid["response"]["admin-users-grid"]["rowData"]}
+    assert (rows["admin"]["role"], rows["admin"]["role_name"]) == ("admin", words[0])
+    assert (rows["ana"]["role"], rows["ana"]["role_name"]) == ("analyst", words[1])
+    picks = users_grid["response"]["admin-users-pick"]["options"]
+    assert {"label": f"admin ({words[0]})", "value": "admin"} in picks
+    audit_grid = response_json(admin.post("admin-audit-grid", {"admin-audit-action.value": "",
+                                                               "admin-lang.data": lang}))
+    events = {(r["action"], r["action_name"]) for r in audit_grid["response"]["admin-audit-grid"]["rowData"]}
+    assert ("login", words[2]) in events and ("login-failed", words[3]) in events
+    # the export keeps the codes for scripts, and the words for readers
+    exported = admin.post("admin-audit-download", {"admin-audit-csv.n_clicks": 1,
+                                                   "admin-audit-action.value": "",
+                                                   "admin-lang.data": lang},
+                          triggered="admin-audit-csv.n_clicks")
+    content = response_json(exported)["response"]["admin-audit-download"]["data"]["content"]
+    table = list(csv.reader(io.StringIO(base64.b64decode(content).decode("utf-8-sig"))))
+    assert table[0][2] == "action" and table[0][-1] == "action_name"
+    assert ["login-failed", words[3]] in [[r[2], r[-1]] for r in table[1:]]
+

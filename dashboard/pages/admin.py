@@ -22,9 +22,7 @@ dash.register_page(__name__, path="/admin", name="管理", name_zh="管理", nam
 auth.protect("admin-", *auth.ADMINS)
 
 AUDIT_LIMIT = 5000
-ACTIONS = ["login", "login-failed", "login-blocked", "logout", "password-change", "upload",
-           "upload-rejected", "commit", "commit-refused", "cancel", "rollback", "user-add",
-           "user-role", "user-disable", "user-enable", "user-password", "audit-export"]
+ACTIONS = list(audit.ACTION_NAMES)
 TEXT = {
     "title": ("管理", "Administration"),
     "users": ("账户", "Accounts"),
@@ -54,29 +52,48 @@ def role_options(lang: str) -> list[dict]:
             for role, (zh, en) in users.ROLE_NAMES.items()]
 
 
-def user_rows() -> list[dict]:
+def role_name(role: str, lang: str) -> str:
+    zh, en = users.ROLE_NAMES.get(role, (role, role))
+    return pick(zh, en, lang)
+
+
+def user_rows(lang: str = "zh") -> list[dict]:
+    """Accounts; `role` keeps the code (shown as the role cell's tooltip), `role_name` the words."""
     with session_scope(auth.engine()) as db:
         return [{"username": u.username, "display_name": u.display_name, "role": u.role,
+                 "role_name": role_name(u.role, lang),
                  "active": "✓" if u.active else "✗", "created_at": u.created_at,
                  "created_by": u.created_by, "last_login_at": u.last_login_at}
                 for u in users.list_users(db)]
 
 
+def column(field: str, key: str, lang: str, code_field: str | None = None, **extra) -> dict:
+    """A grid column; with code_field, the cell's tooltip shows the code behind the words."""
+    definition = {"field": field, "headerName": tr(key, lang), **extra}
+    if code_field:
+        definition["tooltipField"] = code_field
+    return definition
+
+
 def layout(lang: str | None = None, **_query):
     lang = norm_lang(lang)
-    user_columns = [("username", "username"), ("display_name", "display"), ("role", "role"),
-                    ("active", "active"), ("last_login_at", "last"), ("created_at", "created"),
-                    ("created_by", "by")]
-    audit_columns = [("at", "at", 150), ("username", "user", 110), ("action", "action", 130),
-                     ("remote_addr", "addr", 120), ("target", "target", 200),
-                     ("details", "details", 300)]
+    user_columns = [column("username", "username", lang), column("display_name", "display", lang),
+                    column("role_name", "role", lang, "role"), column("active", "active", lang),
+                    column("last_login_at", "last", lang), column("created_at", "created", lang),
+                    column("created_by", "by", lang)]
+    grid_options = {"localeText": c.grid_locale(lang), "enableBrowserTooltips": True}
+    audit_columns = [column(f, k, lang, code, minWidth=w, filter=True, sortable=True)
+                     for f, k, w, code in [("at", "at", 150, None), ("username", "user", 110, None),
+                                           ("action_name", "action", 130, "action"),
+                                           ("remote_addr", "addr", 120, None),
+                                           ("target", "target", 200, None),
+                                           ("details", "details", 300, None)]]
     return html.Div([
         html.H1(tr("title", lang), className="h3 mb-3"),
         dcc.Store(id="admin-lang", data=lang),
         html.H2(tr("users", lang), className="h5"),
         dag.AgGrid(id="admin-users-grid", rowData=[],
-                   columnDefs=[{"field": f, "headerName": tr(k, lang)} for f, k in user_columns],
-                   dashGridOptions={"localeText": c.grid_locale(lang)},
+                   columnDefs=user_columns, dashGridOptions=grid_options,
                    columnSize="responsiveSizeToFit", style={"height": "260px", "width": "100%"}),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([
@@ -113,27 +130,28 @@ def layout(lang: str | None = None, **_query):
         dbc.Row([
             dbc.Col(dbc.Select(id="admin-audit-action",
                                options=[{"label": tr("all", lang), "value": ""}]
-                               + [{"label": a, "value": a} for a in ACTIONS], value=""), md=4),
+                               + [{"label": audit.action_name(a, lang), "value": a} for a in ACTIONS],
+                               value=""), md=4),
             dbc.Col([dbc.Button(tr("csv", lang), id="admin-audit-csv", n_clicks=0, size="sm",
                                 outline=True, color="secondary", className="me-2"),
                      dbc.Button(tr("xlsx", lang), id="admin-audit-xlsx", n_clicks=0, size="sm",
                                 outline=True, color="secondary")], md=8, className="text-end"),
         ], className="mb-2"),
         dag.AgGrid(id="admin-audit-grid", rowData=[],
-                   columnDefs=[{"field": f, "headerName": tr(k, lang), "minWidth": w,
-                                "filter": True, "sortable": True} for f, k, w in audit_columns],
-                   dashGridOptions={"pagination": True, "paginationPageSize": 50,
-                                    "localeText": c.grid_locale(lang)},
+                   columnDefs=audit_columns,
+                   dashGridOptions={**grid_options, "pagination": True, "paginationPageSize": 50},
                    columnSize="responsiveSizeToFit", style={"height": "480px", "width": "100%"}),
         dcc.Download(id="admin-audit-download"),
     ])
 
 
-def audit_rows(action: str | None) -> list[dict]:
+def audit_rows(action: str | None, lang: str = "zh") -> list[dict]:
+    """Newest events; `action` keeps the code (tooltip, filter, export), `action_name` the words."""
     with session_scope(auth.engine()) as db:
         events = audit.list_events(db, action=action or None, limit=AUDIT_LIMIT)
     for event in events:
         event["details"] = ", ".join(f"{k}={v}" for k, v in (event["details"] or {}).items())
+        event["action_name"] = audit.action_name(event["action"], lang)
     return events
 
 
@@ -179,18 +197,19 @@ def manage_users(lang, _add, _role, _password, _disable, _enable, new_name, new_
         except users.UserError as exc:
             message = dbc.Alert(pick(exc.message_zh, exc.message_en, lang), color="danger",
                                 id="admin-users-error")
-    rows = user_rows()
-    options = [{"label": f"{r['username']} ({r['role']})", "value": r["username"]} for r in rows]
+    rows = user_rows(lang)
+    options = [{"label": f"{r['username']} ({r['role_name']})", "value": r["username"]} for r in rows]
     return rows, options, message
 
 
 @page_callback(
     Output("admin-audit-grid", "rowData"),
     Input("admin-audit-action", "value"),
+    State("admin-lang", "data"),
 )
-def show_audit(action):
+def show_audit(action, lang):
     auth.require_role(*auth.ADMINS)
-    return audit_rows(action)
+    return audit_rows(action, norm_lang(lang))
 
 
 @page_callback(
@@ -198,12 +217,13 @@ def show_audit(action):
     Input("admin-audit-csv", "n_clicks"),
     Input("admin-audit-xlsx", "n_clicks"),
     State("admin-audit-action", "value"),
+    State("admin-lang", "data"),
     prevent_initial_call=True,
 )
-def export_audit(_csv, _xlsx, action):
+def export_audit(_csv, _xlsx, action, lang=None):
     admin = auth.require_role(*auth.ADMINS)
     fmt = "xlsx" if ctx.triggered_id == "admin-audit-xlsx" else "csv"
-    rows = audit_rows(action)
+    rows = audit_rows(action, norm_lang(lang))
     with session_scope(auth.engine()) as db:
         audit.record(db, "audit-export", username=admin.username, target=fmt,
                      details={"rows": len(rows), "action": action or ""})

@@ -470,20 +470,38 @@ def _map_label(name: str, item: dict | None, unit: str, lang: str) -> str:
 
 # --- ag-grid ------------------------------------------------------------------------------------
 
+# ag-grid 35's own words (keys as its community bundle looks them up). Its pager is built as
+# [page] N [of] M and its row summary as A [to] B [of] C, with "of" shared: "第 1 / 3" plus the
+# "页" that assets/style.css writes after the page count of a .grid-zh grid -> "第 1 / 3 页";
+# rows: "1 至 50 / 120".
 GRID_LOCALE_ZH = {
-    "page": "页", "of": "/", "to": "至", "more": "更多", "next": "下一页", "last": "末页",
-    "first": "首页", "previous": "上一页", "filterOoo": "筛选…", "equals": "等于",
-    "notEqual": "不等于", "contains": "包含", "notContains": "不包含", "startsWith": "开头是",
-    "endsWith": "结尾是", "lessThan": "小于", "greaterThan": "大于", "inRange": "介于",
-    "lessThanOrEqual": "小于等于", "greaterThanOrEqual": "大于等于", "andCondition": "且",
-    "orCondition": "或", "blank": "为空", "notBlank": "非空", "noRowsToShow": "没有数据",
-    "pageSizeSelectorLabel": "每页行数：", "loadingOoo": "加载中…",
+    # pager
+    "page": "第", "of": "/", "to": "至", "more": "更多", "pageLastRowUnknown": "?",
+    "firstPage": "首页", "previousPage": "上一页", "nextPage": "下一页", "lastPage": "末页",
+    "pageSizeSelectorLabel": "每页行数：", "ariaPageSizeSelectorLabel": "每页行数",
+    # filters
+    "filterOoo": "筛选…", "empty": "请选择", "equals": "等于", "notEqual": "不等于",
+    "contains": "包含", "notContains": "不包含", "startsWith": "开头是", "endsWith": "结尾是",
+    "lessThan": "小于", "greaterThan": "大于", "lessThanOrEqual": "小于等于",
+    "greaterThanOrEqual": "大于等于", "inRange": "介于", "inRangeStart": "从", "inRangeEnd": "到",
+    "before": "早于", "after": "晚于", "blank": "为空", "notBlank": "非空", "blanks": "（空白）",
+    "andCondition": "且", "orCondition": "或", "applyFilter": "应用", "clearFilter": "清除",
+    "resetFilter": "重置", "cancelFilter": "取消", "textFilter": "文本筛选",
+    "numberFilter": "数字筛选", "dateFilter": "日期筛选", "ariaFilterValue": "筛选值",
+    "ariaLabelColumnFilter": "列筛选", "ariaFilterMenuOpen": "打开筛选菜单",
+    # other
+    "noRowsToShow": "没有数据", "loadingOoo": "加载中…", "loadingError": "出错",
 }
 
 
 def grid_locale(lang: str) -> dict | None:
     """ag-grid's own words (pager, filters) in Chinese; None keeps its English."""
     return GRID_LOCALE_ZH if norm_lang(lang) == "zh" else None
+
+
+def grid_class(lang: str) -> str:
+    """The grid's class: 'grid-zh' lets the stylesheet finish the Chinese pager ('第 1 / 3 页')."""
+    return "grid-zh" if norm_lang(lang) == "zh" else ""
 
 
 # --- controls whose value lives in the URL -----------------------------------------------------

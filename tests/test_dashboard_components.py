@@ -200,3 +200,13 @@ def test_shipped_geojson_matches_the_13_seeded_prefectures():
     assert 121 < min(xs) < 122 and 134.5 < max(xs) < 135.5
     assert 43 < min(ys) < 44 and 53 < max(ys) < 54
     assert shapes["232700"]["name"] == "大兴安岭地区"
+
+
+def test_grid_locale_uses_ag_grid_35_keys_and_reads_as_chinese():
+    zh = c.grid_locale("zh")
+    # ag-grid 35 builds its pager as [page] N [of] M; the page word comes first in Chinese
+    assert (zh["page"], zh["of"]) == ("第", "/")
+    # its buttons' labels are firstPage/previousPage/nextPage/lastPage (no longer first/last)
+    assert {zh[k] for k in ("firstPage", "previousPage", "nextPage", "lastPage")} == {"首页", "上一页", "下一页", "末页"}
+    assert c.grid_locale("en") is None
+    assert (c.grid_class("zh"), c.grid_class("en")) == ("grid-zh", "")

@@ -92,7 +92,7 @@ def layout(lang: str | None = None, **_query):
         html.H1(tr("title", lang), className="h3 mb-3"),
         dcc.Store(id="admin-lang", data=lang),
         html.H2(tr("users", lang), className="h5"),
-        dag.AgGrid(id="admin-users-grid", rowData=[],
+        dag.AgGrid(id="admin-users-grid", rowData=[], className=c.grid_class(lang),
                    columnDefs=user_columns, dashGridOptions=grid_options,
                    columnSize="responsiveSizeToFit", style={"height": "260px", "width": "100%"}),
         dbc.Row([
@@ -137,7 +137,7 @@ def layout(lang: str | None = None, **_query):
                      dbc.Button(tr("xlsx", lang), id="admin-audit-xlsx", n_clicks=0, size="sm",
                                 outline=True, color="secondary")], md=8, className="text-end"),
         ], className="mb-2"),
-        dag.AgGrid(id="admin-audit-grid", rowData=[],
+        dag.AgGrid(id="admin-audit-grid", rowData=[], className=c.grid_class(lang),
                    columnDefs=audit_columns,
                    dashGridOptions={**grid_options, "pagination": True, "paginationPageSize": 50},
                    columnSize="responsiveSizeToFit", style={"height": "480px", "width": "100%"}),

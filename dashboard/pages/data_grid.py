@@ -99,6 +99,7 @@ def layout(lang: str = "zh", indicator: str | None = None, region: str | None = 
         ]),
         dag.AgGrid(
             id="data-grid",
+            className=c.grid_class(lang),
             rowData=rows,
             columnDefs=column_defs(lang),
             defaultColDef={"sortable": True, "resizable": True, "floatingFilter": True,

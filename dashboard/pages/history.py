@@ -82,7 +82,7 @@ def batch_grid(lang: str, selected: int | None) -> dag.AgGrid:
     rows = batch_rows(lang)
     chosen = [r for r in rows if r["id"] == selected]
     return dag.AgGrid(
-        id="history-batches", rowData=rows,
+        id="history-batches", rowData=rows, className=c.grid_class(lang),
         columnDefs=[{"field": f, "headerName": tr(k, lang), "minWidth": w, "filter": True,
                      "sortable": True} for f, k, w in fields],
         dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
@@ -155,6 +155,7 @@ def batch_detail(batch_id: int, lang: str):
         rolled,
         html.H3(tr("values", lang), className="h6"),
         dag.AgGrid(id="history-values", rowData=value_rows, getRowId="params.data.key",
+                   className=c.grid_class(lang),
                    columnDefs=[{"field": f, "headerName": tr(k, lang) if f != "unit" else "",
                                 "filter": True, "sortable": True} for f, k in columns],
                    dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,

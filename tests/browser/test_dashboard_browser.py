@@ -269,3 +269,22 @@ def test_data_page_exports_the_filtered_rows(server, browser):
     assert len(rows) == 3 and {r["指标"] for r in rows} == {"5G基站数"}
     assert {r["文件"] for r in rows} == {"fixture.xlsx"} and all(r["单元格"] for r in rows)
     assert console_errors(browser) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_grid_pager_reads_naturally(server, browser, lang):
+    browser.get(server + "/data" + ("?lang=en" if lang == "en" else ""))
+    wait_for(browser, "#data-grid .ag-row")
+    settle(browser)
+    panel = browser.find_element(By.CSS_SELECTOR, "#data-grid .ag-paging-page-summary-panel")
+    words = " ".join(panel.text.split())
+    # the page count's word comes from the stylesheet (ag-grid has no key after the count)
+    after = browser.execute_script(
+        "return getComputedStyle(arguments[0].querySelector('[data-ref=\"lbTotal\"]'), '::after')"
+        ".content", panel)
+    if lang == "zh":
+        assert words.startswith("第 1 / ") and after == '" 页"', (words, after)
+        assert "页 1" not in words
+    else:
+        assert words.startswith("Page 1 of ") and after in ("none", "normal", ""), (words, after)
+    assert console_errors(browser) == []

@@ -4,24 +4,45 @@
     commit_upload(engine, pending_id, *, user) -> CommitResult
     cancel_upload(engine, pending_id, *, user) -> bool
     annotated_copy(engine, pending_id, *, user) -> (file name, xlsx bytes)
+    job_identity() / job_context(identity) -> the user a background job acts for (see below)
+    ProgressText(set_progress, lang, kind, file_count) -> the progress(stage, done, total) hook
 
 Every step is recorded in the audit log. A checked file waits in SQL (etl.pending), so the commit
 may reach any worker. The commit hands the ETL the change plan the analyst saw; if another upload
 changed those values in the meantime the ETL loads nothing and says "stale", and the analyst is
 shown the new plan (old -> new as it is now) to commit again or cancel: no value is lost or mixed.
+
+Background jobs. The upload page checks and commits in Dash background callbacks: each runs in a
+process forked from the gunicorn worker that received the request (DiskcacheManager; results and
+progress in a diskcache in the instance folder, so any worker answers the browser's polls). That
+process has no request and no session. So the role is checked in the request that starts the job
+(`job_identity`, a Dash custom_data hook: it runs where the session is and records the verified
+user id, session nonce and address), and `job_context` re-checks that user in the database inside
+the job (still active, same session nonce, still an analyst or admin) before anything is read or
+written; it also enters the starting app's context and renews the engine's connection pool, whose
+connections belong to the parent process.
 """
 from __future__ import annotations
 
+import os
+import time
+import weakref
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Iterator, Optional
 
+from flask import Flask, current_app, has_request_context
 from sqlalchemy import Engine
+from werkzeug.exceptions import Forbidden, Unauthorized
 
 from dashboard import audit
 from etl import pending
 from etl.annotate import annotated_xlsx
 from etl.db import session_scope
+from etl.models import User
 from etl.records import ERROR, Problem
+
+DATA_EDITORS = ("analyst", "admin")  # as dashboard.auth.DATA_EDITORS
 
 
 @dataclass
@@ -43,8 +64,10 @@ def too_large_report(file_name: str, size: int, limit: int) -> dict[str, Any]:
 
 
 def check_upload(engine: Engine, data: bytes, file_name: str, *, user: str, skip_unknown: bool,
-                 limit: int) -> tuple[pending.PendingInfo, dict[str, Any]]:
-    """Check a file and compare it with the database; keep it for commit (or for its report)."""
+                 limit: int, progress: Optional[Callable[[str, int, int], None]] = None,
+                 addr: Optional[str] = None) -> tuple[pending.PendingInfo, dict[str, Any]]:
+    """Check a file and compare it with the database; keep it for commit (or for its report).
+    `addr`: the client's address for the audit log, when called outside the request (a job)."""
     from etl import pipeline
 
     pending.purge_expired(engine)
@@ -53,7 +76,8 @@ def check_upload(engine: Engine, data: bytes, file_name: str, *, user: str, skip
         info = pending.store(engine, data, file_name, report, owner=user,
                              skip_unknown=skip_unknown, keep_bytes=False)
     else:
-        preview = pipeline.preview_file(engine, data, file_name, skip_unknown=skip_unknown)
+        preview = pipeline.preview_file(engine, data, file_name, skip_unknown=skip_unknown,
+                                        progress=progress)
         report = preview.report.to_dict()
         plan = preview.plan.summary() if preview.plan is not None else None
         info = pending.store(engine, data, file_name, report, owner=user,
@@ -61,14 +85,16 @@ def check_upload(engine: Engine, data: bytes, file_name: str, *, user: str, skip
     counts = report.get("counts") or {}
     with session_scope(engine) as db:
         audit.record(db, "upload" if info.status == "pending" else "upload-rejected",
-                     username=user, target=file_name,
+                     username=user, target=file_name, remote_addr=addr,
                      details={"sha256": info.sha256, "size": info.size,
                               "errors": counts.get("errors"), "warnings": counts.get("warnings"),
                               "skip_unknown": skip_unknown, "pending": info.id})
     return info, report
 
 
-def commit_upload(engine: Engine, pending_id: str, *, user: str) -> CommitResult:
+def commit_upload(engine: Engine, pending_id: str, *, user: str,
+                  progress: Optional[Callable[[str, int, int], None]] = None,
+                  addr: Optional[str] = None) -> CommitResult:
     from etl import pipeline
 
     try:
@@ -79,7 +105,7 @@ def commit_upload(engine: Engine, pending_id: str, *, user: str) -> CommitResult
         return CommitResult("gone", row.file_name)
     outcome = pipeline.ingest_file(engine, row.content, row.file_name, loaded_by=user,
                                    skip_unknown=row.skip_unknown,
-                                   expected_digest=row.plan_digest)
+                                   expected_digest=row.plan_digest, progress=progress)
     report = outcome.report.to_dict()
     status = outcome.status
     with session_scope(engine) as db:
@@ -89,7 +115,7 @@ def commit_upload(engine: Engine, pending_id: str, *, user: str) -> CommitResult
             action = "commit-refused"
         else:
             action = "commit-" + status
-        audit.record(db, action, username=user, target=row.file_name,
+        audit.record(db, action, username=user, target=row.file_name, remote_addr=addr,
                      details={"batch_id": outcome.batch_id, "sha256": row.sha256,
                               "pending": pending_id, "changes": _change_counts(report)})
     if status in ("loaded", "unchanged"):
@@ -127,3 +153,115 @@ def annotated_copy(engine: Engine, pending_id: str, *, user: str) -> tuple[str, 
     problems = (row.report or {}).get("problems", []) + (row.report or {}).get("skipped", [])
     stem = row.file_name.rsplit(".", 1)[0] or "upload"
     return f"{stem}_校验批注.xlsx", annotated_xlsx(row.content, row.file_name, problems)
+
+
+# --- background jobs ------------------------------------------------------------------------------
+
+# the apps of this process, by id: a forked job finds its own (weak: test apps come and go)
+_APPS: "weakref.WeakValueDictionary[str, Flask]" = weakref.WeakValueDictionary()
+_INHERITED_POOLS: list = []  # in a forked job: the parent's connection pools, never used, never closed
+
+
+def job_identity(_context: Any = None) -> Optional[dict[str, Any]]:
+    """In the request that starts (or polls) a callback: who is asking, as verified from the
+    session here, and which app serves them. Registered as a Dash custom_data hook; the job reads it
+    from callback_context.custom_data and never trusts anything the browser sent about the user."""
+    if not has_request_context():
+        return None
+    from dashboard import auth
+
+    app = current_app._get_current_object()
+    _APPS.setdefault(str(id(app)), app)
+    user = auth.current_user_or_none()
+    if user is None:
+        return {"role": auth.ANONYMOUS, "app": str(id(app)), "pid": os.getpid()}
+    return {"role": user.role, "user_id": user.user_id, "username": user.username,
+            "nonce": user.nonce, "addr": audit.request_addr(), "app": str(id(app)),
+            "pid": os.getpid()}
+
+
+def verified_editor(engine: Engine, identity: Optional[dict[str, Any]]) -> str:
+    """The username of an analyst or admin whose session is still valid, or Unauthorized/Forbidden."""
+    if not identity or not identity.get("user_id"):
+        raise Unauthorized("请先登录。Please sign in.")
+    if identity.get("role") not in DATA_EDITORS:
+        raise Forbidden("没有权限。You are not allowed to do this.")
+    with session_scope(engine) as db:
+        user = db.get(User, int(identity["user_id"]))
+        if (user is None or not user.active or user.session_nonce != identity.get("nonce")
+                or user.role not in DATA_EDITORS):
+            raise Forbidden("没有权限。You are not allowed to do this.")
+        return user.username
+
+
+@contextmanager
+def job_context(identity: Optional[dict[str, Any]]) -> Iterator[tuple[Engine, str, Optional[str]]]:
+    """(engine, username, client address) for a check or commit, inside the app's context.
+
+    In a forked job: enter the context of the app that started it and give the engine a fresh pool
+    (the inherited connections belong to the parent). Called in a request (no job): the identity is
+    taken from the session now. Either way the user is re-checked in the database first."""
+    from dashboard import data
+
+    if identity is None and has_request_context():
+        identity = job_identity()
+    if identity is None:
+        raise Unauthorized("请先登录。Please sign in.")
+    forked = identity.get("pid") != os.getpid()
+    # A forked job inherits a copy of the starting request's context (contextvars), so "is there a
+    # request?" cannot tell a job from a request: the process id can.
+    if not forked and has_request_context():
+        engine = data.engine()
+        yield engine, verified_editor(engine, identity), None
+        return
+    app = _APPS.get(str(identity.get("app")))
+    if app is None:  # not forked from the worker that started it (spawn start method)
+        raise RuntimeError("upload jobs need the fork start method (Linux)")
+    with app.app_context():
+        engine = data.engine()
+        if forked and engine.pool not in _INHERITED_POOLS:
+            # keep the parent's pool referenced until the job exits: if its connections were
+            # garbage-collected here, the driver would close them, i.e. the parent's sessions
+            _INHERITED_POOLS.append(engine.pool)
+            engine.dispose(close=False)
+        yield engine, verified_editor(engine, identity), identity.get("addr")
+
+
+_STAGES = {
+    # stage of etl.pipeline's progress(stage, done, total) -> share of one file's bar (from, to)
+    "check": {"read": (0.0, 0.85), "compare": (0.85, 1.0)},
+    "commit": {"read": (0.0, 0.4), "compare": (0.4, 0.5), "load": (0.5, 1.0)},
+}
+_STAGE_TEXT = {
+    "read": ("读取和检查", "reading and checking"),
+    "compare": ("与数据库比较", "comparing with the database"),
+    "load": ("写入数据库", "writing to the database"),
+}
+
+
+class ProgressText:
+    """Turns etl.pipeline's progress(stage, done, total) for file i of n into (percent, label,
+    text) for the page's progress bar, and hands them to `set_progress` at most every 0.2 s
+    (each is a write to the job's cache) and at every new stage."""
+
+    def __init__(self, set_progress: Callable[[tuple], None], lang: str, kind: str, files: int):
+        self.set_progress, self.lang, self.stages, self.files = set_progress, lang, _STAGES[kind], files
+        self.index, self.name, self.last, self.stage = 0, "", 0.0, ""
+
+    def file(self, index: int, name: str) -> None:
+        self.index, self.name = index, name
+        self("read", 0, 1)
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if stage == self.stage and now - self.last < 0.2 and done < total:
+            return
+        self.stage, self.last = stage, now
+        start, end = self.stages.get(stage, (0.0, 1.0))
+        within = start + (end - start) * (done / total if total else 1.0)
+        percent = int(100 * (self.index + within) / max(self.files, 1))
+        zh, en = _STAGE_TEXT.get(stage, (stage, stage))
+        detail = f" {done:,}/{total:,}" if stage == "load" else ""
+        text = (f"文件 {self.index + 1}/{self.files}“{self.name}”：{zh}{detail}" if self.lang == "zh"
+                else f"File {self.index + 1}/{self.files} {self.name!r}: {en}{detail}")
+        self.set_progress((percent, f"{percent}%", text))

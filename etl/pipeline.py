@@ -137,6 +137,8 @@ def preview_file(engine: Engine, data: bytes, file_name: str, *, skip_unknown: b
     report = checked.report
     if not report.valid:
         return Preview(report)
+    if progress:
+        progress("compare", 0, 1)
     with session_scope(engine) as session:
         plan = plan_changes(session, checked.values)
         report.loaded_before = _loaded_before(session, report.sha256)
@@ -147,6 +149,8 @@ def preview_file(engine: Engine, data: bytes, file_name: str, *, skip_unknown: b
         return Preview(report)
     report.changes = plan.changes()
     report.status = "preview"
+    if progress:
+        progress("compare", 1, 1)
     return Preview(report, checked.values, plan)
 
 
@@ -167,6 +171,8 @@ def ingest_file(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
 
     def work(session) -> IngestOutcome:
         report.problems, report.skipped = list(base_problems), list(base_skipped)  # a retry starts over
+        if progress:
+            progress("compare", 0, 1)
         if not dry_run:
             lock_for_writing(session)
         plan = plan_changes(session, checked.values, replace_demo=not is_demo)
@@ -177,6 +183,8 @@ def ingest_file(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
             session.rollback()
             return IngestOutcome("rejected", report, plan=plan)
         report.changes = plan.changes()
+        if progress:
+            progress("compare", 1, 1)
         if expected_digest is not None and plan.digest() != expected_digest:
             report.status = "stale"
             session.rollback()

@@ -34,22 +34,56 @@ def data_url(data: bytes) -> str:
     return "data:application/octet-stream;base64," + base64.b64encode(data).decode()
 
 
-def upload(client: DashClient, *files: tuple[bytes, str], skip_unknown: bool = False):
-    response = client.post("upload-results", {
+def run_background(client: DashClient, output_id: str, values: dict, triggered: str,
+                   progress: list | None = None, timeout: float = 60.0):
+    """Start a background callback and poll it as dash-renderer does: the first answer holds the
+    signed cacheKey and job; polls send them back (inputs emptied) until the response arrives."""
+    import time
+
+    key = client.key_for_input(triggered)
+    payload = client.payload(key, values, triggered)
+    started = client.client.post("/_dash-update-component", data=json.dumps(payload),
+                                 content_type="application/json",
+                                 headers={"X-CSRFToken": client.csrf()})
+    assert started.status_code == 200, started.get_data(as_text=True)[:500]
+    handles = response_json(started)
+    assert set(handles) >= {"cacheKey", "job"}, handles  # really a background job
+    for item in payload["inputs"] + payload["state"]:
+        item["value"] = None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        polled = client.client.post(
+            "/_dash-update-component", query_string={"cacheKey": handles["cacheKey"],
+                                                     "job": handles["job"]},
+            data=json.dumps(payload), content_type="application/json",
+            headers={"X-CSRFToken": client.csrf()})
+        assert polled.status_code in (200, 204), polled.get_data(as_text=True)[:500]
+        body = response_json(polled) if polled.status_code == 200 else {}
+        if progress is not None and body.get("progress"):
+            progress.append(body["progress"])
+        if "response" in body:
+            return polled
+        time.sleep(0.05)
+    raise AssertionError(f"background callback {output_id} did not finish in {timeout} s")
+
+
+def upload(client: DashClient, *files: tuple[bytes, str], skip_unknown: bool = False,
+           progress: list | None = None):
+    response = run_background(client, "upload-results", {
         "upload-files.contents": [data_url(d) for d, _ in files],
         "upload-files.filename": [n for _, n in files],
         "upload-skip-unknown.value": skip_unknown, "upload-lang.data": "zh",
-    }, triggered="upload-files.contents")
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        "upload-nonce.data": client.csrf()[:16],
+    }, "upload-files.contents", progress)
     body = response_json(response)["response"]
     return body, body["upload-pending"]["data"], json.dumps(body, ensure_ascii=False)
 
 
-def commit(client: DashClient, pending_ids: list[str]):
-    response = client.post("upload-commit-result", {
+def commit(client: DashClient, pending_ids: list[str], progress: list | None = None):
+    response = run_background(client, "upload-commit-result", {
         "upload-commit.n_clicks": 1, "upload-pending.data": pending_ids,
-        "upload-lang.data": "zh"}, triggered="upload-commit.n_clicks")
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        "upload-lang.data": "zh", "upload-nonce.data": client.csrf()[:16]},
+        "upload-commit.n_clicks", progress)
     body = response_json(response)["response"]
     return body, json.dumps(body, ensure_ascii=False)
 
@@ -216,17 +250,120 @@ def test_viewer_and_anonymous_are_refused_inside_the_callbacks_too(app, engine):
     from dashboard import auth
     from dashboard.pages import upload as page
 
+    ignore = [].append  # set_progress
     with app.server.test_request_context("/_dash-update-component", method="POST"):
         with pytest.raises(Unauthorized):
-            page.check_files([data_url(b"x")], False, ["x.csv"], "zh")
+            page.check_files(ignore, [data_url(b"x")], False, ["x.csv"], "zh")
         login_user(auth.SessionUser(1, "vic", "", "viewer", "n"))
-        for call in (lambda: page.check_files([data_url(b"x")], False, ["x.csv"], "zh"),
-                     lambda: page.commit_files(1, ["x"], "zh"),
+        for call in (lambda: page.check_files(ignore, [data_url(b"x")], False, ["x.csv"], "zh"),
+                     lambda: page.commit_files(ignore, 1, ["x"], "zh"),
                      lambda: page.cancel_files(1, ["x"], "zh"),
                      lambda: page.download_template(1)):
             with pytest.raises(Forbidden):
                 call()
     assert counts(engine) == (0, 0)
+
+
+# --- background jobs: progress, and the role checked where the session is ----------------------
+
+def identity_of(app, name: str) -> dict:
+    """What the starting request records for a job (uploads.job_identity), for `name` signed in."""
+    from dashboard import uploads
+
+    client = signed_in(app, name)
+    with app.server.test_request_context("/_dash-update-component", method="POST",
+                                         headers={"Cookie": f"dlj_session={client.client.get_cookie('dlj_session').value}"}):
+        identity = uploads.job_identity()
+    assert identity["username"] == name
+    return identity
+
+
+def test_check_and_commit_report_their_progress(app, engine):
+    from flask_login import login_user
+
+    from dashboard import auth
+    from dashboard.pages import upload as page
+
+    data, name = messy_files.provincial_xlsx()
+    seen: list[tuple] = []
+    with app.server.test_request_context("/_dash-update-component", method="POST"):
+        with session_scope(engine) as db:
+            from etl.models import User
+            ana = db.scalar(select(User).where(User.username == "ana"))
+            login_user(auth.SessionUser(ana.id, "ana", "", "analyst", ana.session_nonce))
+        cards, pending_ids, style, _ = page.check_files(seen.append, [data_url(data)], False, [name], "en")
+        assert len(pending_ids) == 1 and style == {"display": "block"}
+        checked = list(seen)
+        seen.clear()
+        messages, still, _, loaded = page.commit_files(seen.append, 1, pending_ids, "en")
+    assert loaded and not still
+    percents = [p for p, _, _ in checked]
+    assert percents == sorted(percents) and percents[0] < 50 and percents[-1] == 100
+    assert any("reading and checking" in text for _, _, text in checked)
+    assert any("comparing with the database" in text for _, _, text in checked)
+    assert all(label == f"{p}%" for p, label, _ in checked + seen)
+    assert any("writing to the database" in text for _, _, text in seen) and seen[-1][0] == 100
+    assert counts(engine)[0] == 1
+
+
+def test_progress_text_spreads_files_and_stages():
+    from dashboard.uploads import ProgressText
+
+    seen = []
+    progress = ProgressText(seen.append, "zh", "commit", 2)
+    progress.file(1, "b.xlsx")  # the second of two files starts at 50 %
+    progress("load", 5000, 10000)
+    progress("load", 10000, 10000)
+    assert [p for p, _, _ in seen] == [50, 87, 100]
+    assert "文件 2/2“b.xlsx”" in seen[1][2] and "5,000/10,000" in seen[1][2]
+
+
+def test_the_job_rechecks_the_user_in_the_database(app, engine):
+    """The job has no session: it acts only for the user the starting request verified, and only
+    while that user is still an active analyst with the same session."""
+    from dashboard import uploads, users
+
+    identity = identity_of(app, "ana")
+    with uploads.job_context(identity) as (job_engine, username, addr):  # no request: as in a job
+        assert username == "ana" and addr is not None
+        assert str(job_engine.url) == str(engine.url)
+    with session_scope(engine) as db:
+        users.set_role(db, "ana", "viewer", by="admin")
+    with pytest.raises(Forbidden):
+        with uploads.job_context(identity):
+            pass
+    with pytest.raises(Unauthorized):
+        with uploads.job_context({"role": "anonymous", "app": identity["app"]}):
+            pass
+    forged = dict(identity, role="analyst", user_id=identity["user_id"], nonce="guessed")
+    with pytest.raises(Forbidden):
+        uploads.verified_editor(engine, forged)
+
+
+def test_polls_and_stop_are_protected_like_the_callbacks(app, engine):
+    """A viewer holding an analyst's job handles can neither read the result nor stop the job."""
+    analyst, viewer = signed_in(app, "ana"), signed_in(app, "vic")
+    data, name = messy_files.provincial_xlsx()
+    key = analyst.key_for_input("upload-files.contents")
+    payload = analyst.payload(key, {"upload-files.contents": [data_url(data)],
+                                    "upload-files.filename": [name], "upload-lang.data": "zh",
+                                    "upload-skip-unknown.value": False}, "upload-files.contents")
+    started = analyst.client.post("/_dash-update-component", data=json.dumps(payload),
+                                  content_type="application/json",
+                                  headers={"X-CSRFToken": analyst.csrf()})
+    handles = response_json(started)
+    for item in payload["inputs"] + payload["state"]:
+        item["value"] = None
+    stolen = viewer.client.post("/_dash-update-component", query_string=handles,
+                                data=json.dumps(payload), content_type="application/json",
+                                headers={"X-CSRFToken": viewer.csrf()})
+    assert stolen.status_code == 403 and "response" not in stolen.get_data(as_text=True)
+    stop_key = next(k for k in app.callback_map if k.startswith("upload-stop."))
+    stop = viewer.payload(stop_key, {"upload-stop.n_clicks": 1}, "upload-stop.n_clicks")
+    refused = viewer.client.post("/_dash-update-component", query_string={"cancelJob": handles["job"]},
+                                 data=json.dumps(stop), content_type="application/json",
+                                 headers={"X-CSRFToken": viewer.csrf()})
+    assert refused.status_code == 403
 
 
 # --- history: batches, values, versions, rollback -----------------------------------------------

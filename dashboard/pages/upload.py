@@ -4,11 +4,21 @@ commit or cancel.
 All text from files is passed to Dash as plain strings (React escapes it); nothing here uses
 dangerouslySetInnerHTML or Markdown. Every callback checks the role on the server (auth.protect
 for the whole "upload-" id prefix, and require_role inside each callback).
+
+Checking and committing run as Dash background callbacks, so a big file shows a progress bar (stage,
+file i of n, rows written) instead of a spinner: the work runs in a process forked from the worker
+(DiskcacheManager, its cache in instance/upload-jobs, shared by every gunicorn worker on the
+machine), and the browser polls /_dash-update-component for progress and the result. Those polls
+and the "stop" button's cancel callback write to "upload-" ids, so auth's guard checks the role on
+each of them. The job itself has no session: the role is checked in the request that starts it
+(uploads.job_identity, a custom_data hook) and the user re-checked in the database inside the job
+(uploads.job_context). Nothing is kept in a worker's memory between requests.
 """
 from __future__ import annotations
 
 import base64
 import binascii
+import secrets
 from typing import Any
 
 import dash
@@ -18,12 +28,28 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 from dashboard import auth, security, uploads
 from dashboard.callbacks import page_callback
 from dashboard.i18n import norm_lang, pick
+from etl import config
 
 dash.register_page(__name__, path="/upload", name="上传数据", name_zh="上传数据",
                    name_en="Upload", title="上传数据 · 数字龙江", order=80,
                    roles=auth.DATA_EDITORS)
 
 auth.protect("upload-", *auth.DATA_EDITORS)
+dash.hooks.custom_data("upload")(uploads.job_identity)
+
+
+def job_manager():
+    """Runs checks and commits in a separate process; results and progress in a disk cache that
+    every worker on this machine shares (so a poll may reach any gunicorn worker)."""
+    import diskcache
+
+    path = config.INSTANCE_DIR / "upload-jobs"
+    path.mkdir(parents=True, exist_ok=True)
+    # results the browser never fetched (tab closed) are dropped when the cache passes 1 GB
+    return dash.DiskcacheManager(diskcache.Cache(str(path), size_limit=2**30))
+
+
+JOBS = job_manager()
 
 MAX_PROBLEMS_SHOWN = 300
 MAX_REVISIONS_SHOWN = 300
@@ -38,6 +64,7 @@ TEXT = {
                   "xlsx, xls or csv; several files at once; at most {mb} MB each"),
     "skip": ("跳过未知指标（列入报告，不作为错误）", "Skip unknown indicators (listed, not errors)"),
     "checking": ("正在读取和检查文件……", "Reading and checking the files…"),
+    "stop": ("停止检查", "Stop checking"),
     "step3": ("第三步：查看检查结果和变更预览，然后提交或取消",
               "Step 3: read the report and the preview, then commit or cancel"),
     "commit": ("确认提交入库", "Commit to the database"),
@@ -119,22 +146,31 @@ def layout(lang: str | None = None, **_query):
         ]), className="mb-3"),
         dcc.Store(id="upload-lang", data=lang),
         dcc.Store(id="upload-pending", data=[]),
+        # per page load: two analysts (or tabs) dropping the same file never share a job
+        dcc.Store(id="upload-nonce", data=secrets.token_urlsafe(16)),
+        dcc.Store(id="upload-committed", data=[]),
+        dcc.Store(id="upload-refreshed", data=None),
         dcc.Download(id="upload-annotated-download"),
-        dcc.Loading(html.Div(id="upload-results"), type="default",
-                    overlay_style={"visibility": "visible", "opacity": 0.5},
-                    custom_spinner=html.Div([dbc.Spinner(color="primary"),
-                                             html.Div(tr("checking", lang), className="mt-2")],
-                                            className="text-center")),
+        html.Div([
+            html.Div(tr("checking", lang), id="upload-check-status", className="small mb-1"),
+            dbc.Progress(id="upload-check-progress", value=0, label="", striped=True, animated=True,
+                         className="mb-2", style={"height": "1.25rem"}),
+            dbc.Button(tr("stop", lang), id="upload-stop", color="secondary", outline=True,
+                       size="sm", n_clicks=0),
+        ], id="upload-check-box", className="mb-3", style={"display": "none"}),
+        html.Div(id="upload-results"),
         html.Div([
             dbc.Button(tr("commit", lang), id="upload-commit", color="success", n_clicks=0,
                        className="me-2"),
             dbc.Button(tr("cancel", lang), id="upload-cancel", color="secondary", outline=True,
                        n_clicks=0),
         ], id="upload-actions", className="my-3", style={"display": "none"}),
-        dcc.Loading(html.Div(id="upload-commit-result"), type="default",
-                    custom_spinner=html.Div([dbc.Spinner(color="success"),
-                                             html.Div(tr("committing", lang), className="mt-2")],
-                                            className="text-center")),
+        html.Div([
+            html.Div(tr("committing", lang), id="upload-commit-status", className="small mb-1"),
+            dbc.Progress(id="upload-commit-progress", value=0, label="", striped=True,
+                         animated=True, color="success", style={"height": "1.25rem"}),
+        ], id="upload-commit-box", className="mb-3", style={"display": "none"}),
+        html.Div(id="upload-commit-result"),
     ])
 
 
@@ -269,6 +305,18 @@ def download_template(n_clicks):
         return dcc.send_bytes(path.read_bytes(), path.name)
 
 
+def job_identity() -> dict | None:
+    """Who started this job, as the starting request verified it (uploads.job_identity)."""
+    try:
+        return dash.callback_context.custom_data.get("upload")
+    except (LookupError, AttributeError, dash.exceptions.MissingCallbackContextException):
+        return None  # called outside a Dash callback (tests): job_context asks the session
+
+
+def _show(shown: bool) -> dict:
+    return {"display": "block"} if shown else {"display": "none"}
+
+
 @page_callback(
     Output("upload-results", "children"),
     Output("upload-pending", "data"),
@@ -278,81 +326,123 @@ def download_template(n_clicks):
     Input("upload-skip-unknown", "value"),
     State("upload-files", "filename"),
     State("upload-lang", "data"),
+    State("upload-nonce", "data"),
     prevent_initial_call=True,
+    background=True,
+    manager=JOBS,
+    interval=500,
+    progress=[Output("upload-check-progress", "value"), Output("upload-check-progress", "label"),
+              Output("upload-check-status", "children")],
+    progress_default=[0, "", ""],
+    running=[(Output("upload-check-box", "style"), {"display": "block"}, {"display": "none"}),
+             (Output("upload-files", "disabled"), True, False)],
+    cancel=[Input("upload-stop", "n_clicks")],
 )
-def check_files(contents, skip_unknown, filenames, lang):
-    user = auth.require_role(*auth.DATA_EDITORS)
+def check_files(set_progress, contents, skip_unknown, filenames, lang, _nonce=None):
     lang = norm_lang(lang)
-    if not contents:
-        return dash.no_update, dash.no_update, dash.no_update, dash.no_update
-    if isinstance(contents, str):
-        contents, filenames = [contents], [filenames]
-    engine = auth.engine()
-    names = catalog_names(lang)
-    cards, committable = [], []
-    for content, name in zip(contents, filenames or []):
-        name = (name or "upload").replace("\\", "/").rsplit("/", 1)[-1][:255]
-        try:
-            data = decode_contents(content)
-        except (binascii.Error, ValueError):
-            cards.append(dbc.Alert(f"{name}: {tr('bad_upload', lang)}", color="danger"))
-            continue
-        info, report = uploads.check_upload(engine, data, name, user=user.username,
-                                            skip_unknown=bool(skip_unknown),
-                                            limit=security.upload_limit_bytes())
-        cards.append(file_card(name, info.id, report, lang, names))
-        changes = report.get("changes") or {}
-        if info.status == "pending" and (changes.get("new") or changes.get("revised_count")):
-            committable.append(info.id)
-    style = {"display": "block"} if committable else {"display": "none"}
-    return cards, committable, style, None
+    with uploads.job_context(job_identity()) as (engine, username, addr):
+        if not contents:
+            return dash.no_update, dash.no_update, dash.no_update, dash.no_update
+        if isinstance(contents, str):
+            contents, filenames = [contents], [filenames]
+        names = catalog_names(lang)
+        progress = uploads.ProgressText(set_progress, lang, "check", len(contents))
+        cards, committable = [], []
+        for index, (content, name) in enumerate(zip(contents, filenames or [])):
+            name = (name or "upload").replace("\\", "/").rsplit("/", 1)[-1][:255]
+            progress.file(index, name)
+            try:
+                data = decode_contents(content)
+            except (binascii.Error, ValueError):
+                cards.append(dbc.Alert(f"{name}: {tr('bad_upload', lang)}", color="danger"))
+                continue
+            info, report = uploads.check_upload(engine, data, name, user=username,
+                                                skip_unknown=bool(skip_unknown),
+                                                limit=security.upload_limit_bytes(),
+                                                progress=progress, addr=addr)
+            cards.append(file_card(name, info.id, report, lang, names))
+            changes = report.get("changes") or {}
+            if info.status == "pending" and (changes.get("new") or changes.get("revised_count")):
+                committable.append(info.id)
+        return cards, committable, _show(bool(committable)), None
 
 
 @page_callback(
     Output("upload-commit-result", "children", allow_duplicate=True),
     Output("upload-pending", "data", allow_duplicate=True),
     Output("upload-actions", "style", allow_duplicate=True),
+    Output("upload-committed", "data"),
     Input("upload-commit", "n_clicks"),
     State("upload-pending", "data"),
     State("upload-lang", "data"),
+    State("upload-nonce", "data"),
     prevent_initial_call=True,
+    background=True,
+    manager=JOBS,
+    interval=500,
+    progress=[Output("upload-commit-progress", "value"), Output("upload-commit-progress", "label"),
+              Output("upload-commit-status", "children")],
+    progress_default=[0, "", ""],
     running=[(Output("upload-commit", "disabled"), True, False),
-             (Output("upload-cancel", "disabled"), True, False)],
+             (Output("upload-cancel", "disabled"), True, False),
+             (Output("upload-commit-box", "style"), {"display": "block"}, {"display": "none"})],
 )
-def commit_files(n_clicks, pending_ids, lang):
-    user = auth.require_role(*auth.DATA_EDITORS)
+def commit_files(set_progress, n_clicks, pending_ids, lang, _nonce=None):
     lang = norm_lang(lang)
-    if not n_clicks or not pending_ids:
-        return dash.no_update, dash.no_update, dash.no_update
-    engine = auth.engine()
-    names = catalog_names(lang)
-    messages, still_pending = [], []
-    for pending_id in pending_ids:
-        result = uploads.commit_upload(engine, str(pending_id), user=user.username)
-        changes = (result.report or {}).get("changes") or {}
-        if result.status == "loaded":
-            messages.append(dbc.Alert(tr("done", lang, file=result.file_name, batch=result.batch_id,
-                                         new=changes.get("new", 0),
-                                         revised=changes.get("revised_count", 0),
-                                         unchanged=changes.get("unchanged", 0)),
-                                      color="success", className="upload-committed"))
-        elif result.status == "unchanged":
-            messages.append(dbc.Alert(tr("done_same", lang, file=result.file_name), color="info"))
-        elif result.status == "stale":
-            still_pending.append(pending_id)
-            messages.append(dbc.Alert([html.P(tr("stale", lang, file=result.file_name)),
-                                       preview_block(result.report, lang, names)],
-                                      color="warning", className="upload-stale"))
-        elif result.status == "rejected":
-            messages.append(dbc.Alert(tr("failed", lang, file=result.file_name), color="danger"))
-        else:
-            messages.append(dbc.Alert(tr("gone", lang, file=result.file_name), color="secondary"))
-    if any(m.color == "success" for m in messages):
-        from dashboard import data
+    with uploads.job_context(job_identity()) as (engine, username, addr):
+        if not n_clicks or not pending_ids:
+            return dash.no_update, dash.no_update, dash.no_update, dash.no_update
+        names = catalog_names(lang)
+        progress = uploads.ProgressText(set_progress, lang, "commit", len(pending_ids))
+        messages, still_pending, loaded = [], [], []
+        for index, pending_id in enumerate(pending_ids):
+            progress.file(index, "")
+            result = uploads.commit_upload(engine, str(pending_id), user=username,
+                                           progress=progress, addr=addr)
+            changes = (result.report or {}).get("changes") or {}
+            if result.status == "loaded":
+                loaded.append(result.batch_id)
+                messages.append(dbc.Alert(tr("done", lang, file=result.file_name, batch=result.batch_id,
+                                             new=changes.get("new", 0),
+                                             revised=changes.get("revised_count", 0),
+                                             unchanged=changes.get("unchanged", 0)),
+                                          color="success", className="upload-committed"))
+            elif result.status == "unchanged":
+                messages.append(dbc.Alert(tr("done_same", lang, file=result.file_name), color="info"))
+            elif result.status == "stale":
+                still_pending.append(pending_id)
+                messages.append(dbc.Alert([html.P(tr("stale", lang, file=result.file_name)),
+                                           preview_block(result.report, lang, names)],
+                                          color="warning", className="upload-stale"))
+            elif result.status == "rejected":
+                messages.append(dbc.Alert(tr("failed", lang, file=result.file_name), color="danger"))
+                messages.append(problems_table(
+                    [p for p in (result.report or {}).get("problems", []) if p.get("severity") == "error"],
+                    lang, f"upload-commit-problems-{index}"))
+            else:
+                messages.append(dbc.Alert(tr("gone", lang, file=result.file_name), color="secondary"))
+        if loaded:
+            from dashboard import data
 
-        data.invalidate()
-    style = {"display": "block"} if still_pending else {"display": "none"}
-    return messages, still_pending, style
+            data.invalidate()  # a shared (Redis) cache; a worker's own cache: see refresh_after_commit
+        return messages, still_pending, _show(bool(still_pending)), loaded
+
+
+@page_callback(
+    Output("upload-refreshed", "data"),
+    Input("upload-committed", "data"),
+    prevent_initial_call=True,
+)
+def refresh_after_commit(batch_ids):
+    """After a commit in a background process: forget this worker's data stamp as well, so the
+    pages show the new values at once (other workers' stamps expire within data.STAMP_SECONDS)."""
+    auth.require_role(*auth.DATA_EDITORS)
+    if not batch_ids:
+        return dash.no_update
+    from dashboard import data
+
+    data.invalidate()
+    return batch_ids
 
 
 @page_callback(

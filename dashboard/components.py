@@ -7,6 +7,7 @@ download, and (for statuses) a "how was this computed?" box.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import math
@@ -35,7 +36,9 @@ from dashboard.i18n import (
     unit_label,
 )
 
-GEOJSON_PATH = Path(__file__).resolve().parent.parent / "data" / "geo" / "heilongjiang-prefectures.geojson"
+GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
+GEOJSON_PATH = GEO_DIR / "heilongjiang-prefectures.geojson"
+LABELS_PATH = GEO_DIR / "label-positions.csv"
 FONT = ("system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', "
         "'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif")
 COLORS = {"province": "#1f5fa8", "nation": "#7a7a7a", "target": "#c0392b", "peer": "#8fb3d9",
@@ -400,6 +403,15 @@ def prefecture_shapes() -> dict[str, dict]:
     return shapes
 
 
+@lru_cache(maxsize=1)
+def label_positions() -> dict[str, tuple[float, float]]:
+    """code -> (lon, lat) where the map writes the prefecture's label: hand-placed in
+    data/geo/label-positions.csv inside each shape, clear of the neighbours' labels (the seats'
+    points crowd the small eastern prefectures, 鹤岗, 佳木斯, 双鸭山, 七台河, 鸡西)."""
+    with open(LABELS_PATH, encoding="utf-8", newline="") as handle:
+        return {row["code"]: (float(row["lon"]), float(row["lat"])) for row in csv.DictReader(handle)}
+
+
 def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: dict,
                           lang: str, *, height: int = 460) -> go.Figure:
     """The 13 prefectures coloured by value, drawn as SVG shapes on lon/lat axes.
@@ -429,10 +441,12 @@ def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: 
             line=dict(color="white", width=1), hoveron="fills", name=name,
             text="<b>{0}</b><br>{1}: <b>{2}</b><br>{3}<br>{4}".format(*row), hoverinfo="text",
             showlegend=False))
-    # labels: a scatter trace of text at each seat (SVG text, no font download)
+    # labels: a scatter trace of text at each label position (SVG text, no font download)
     label_codes = list(shapes)
+    places = label_positions()
+    points = [places.get(c, shapes[c]["cp"]) for c in label_codes]
     fig.add_trace(go.Scatter(
-        x=[shapes[c]["cp"][0] for c in label_codes], y=[shapes[c]["cp"][1] for c in label_codes],
+        x=[p[0] for p in points], y=[p[1] for p in points],
         mode="text", text=[_map_label(names.get(c, shapes[c]["name"]), values.get(c), unit, lang)
                            for c in label_codes],
         textfont=dict(size=10, color=[_label_color(values.get(c), lo, span) for c in label_codes]),

@@ -210,3 +210,51 @@ def test_grid_locale_uses_ag_grid_35_keys_and_reads_as_chinese():
     assert {zh[k] for k in ("firstPage", "previousPage", "nextPage", "lastPage")} == {"首页", "上一页", "下一页", "末页"}
     assert c.grid_locale("en") is None
     assert (c.grid_class("zh"), c.grid_class("en")) == ("grid-zh", "")
+
+
+def _inside(x: float, y: float, xs: list, ys: list) -> bool:
+    """Ray casting over the rings of a shape (rings separated by None)."""
+    inside, ring = False, []
+    for px, py in list(zip(xs, ys)) + [(None, None)]:
+        if px is None:
+            for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+                if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                    inside = not inside
+            ring = []
+        else:
+            ring.append((px, py))
+    return inside
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_map_labels_sit_inside_their_prefecture_and_do_not_overlap(lang):
+    import csv
+    import math
+
+    from etl import config
+
+    with open(config.SEED_DIR / "regions.csv", encoding="utf-8") as handle:
+        names = {r["code"]: r["short_zh"] if lang == "zh" else r["name_en"]
+                 for r in csv.DictReader(handle) if r["level"] == "prefecture"}
+    shapes, places = c.prefecture_shapes(), c.label_positions()
+    assert set(places) == set(shapes)
+    values = {code: {"value": 5.55, "year": 2025, "quarter": 0, "basis": "annual"} for code in shapes}
+    meta = {"unit": "%", "unit_en": "%", "name_zh": "x", "name_en": "x"}
+    fig = c.prefecture_map_figure(values, names, meta, lang)
+    labels = next(tr for tr in fig.data if tr.mode == "text")
+    # the figure is 460 px high for about 10.6 degrees of latitude; a degree of longitude is
+    # cos(48°) as long on screen. Label boxes: 10 px a Chinese character, 6 px a Latin one,
+    # two lines of 13 px ('鹤岗<br>5.6%').
+    px_lat = 460 / 10.6
+    px_lon = px_lat * math.cos(math.radians(48))
+    boxes = {}
+    for code, x, y, text in zip(shapes, labels.x, labels.y, labels.text):
+        assert _inside(x, y, shapes[code]["x"], shapes[code]["y"]), (code, x, y)
+        width = max(sum(10 if ord(ch) > 0x2e80 else 6 for ch in line) for line in text.split("<br>"))
+        boxes[code] = (x * px_lon - width / 2, x * px_lon + width / 2, y * px_lat - 13, y * px_lat + 13)
+    codes = sorted(boxes)
+    for i, a in enumerate(codes):
+        for b in codes[i + 1:]:
+            (l1, r1, b1, t1), (l2, r2, b2, t2) = boxes[a], boxes[b]
+            overlap = min(r1, r2) - max(l1, l2) > 0 and min(t1, t2) - max(b1, b2) > 0
+            assert not overlap, (names[a], names[b])

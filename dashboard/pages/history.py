@@ -17,7 +17,6 @@ from dashboard.callbacks import page_callback
 from dashboard.i18n import norm_lang, pick
 from dashboard.pages.upload import problems_table
 from etl import pending, queries
-from etl.db import session_scope
 
 dash.register_page(__name__, path="/history", name="数据批次", name_zh="数据批次",
                    name_en="History", title="数据批次 · 数字龙江", order=81, roles=auth.LOGGED_IN)
@@ -236,14 +235,15 @@ def rollback(n_clicks, selected, reason, lang):
     reason = (reason or "").strip()
     if len(reason) < 4:
         return dbc.Alert(tr("need_reason", lang), color="warning"), dash.no_update
-    from etl.load import BatchError, rollback_batch
+    from etl.load import BatchError, rollback
 
     batch_id = int(selected[0]["id"])
     try:
-        with session_scope(auth.engine()) as db:
-            rollback_batch(db, batch_id, user=user.username, reason=reason)
-            audit.record(db, "rollback", username=user.username, target=f"batch {batch_id}",
-                         details={"batch_id": batch_id, "reason": reason})
+        # the same retried path as loads, with the audit record in the same transaction
+        rollback(auth.engine(), batch_id, user=user.username, reason=reason,
+                 also=lambda db, _batch: audit.record(
+                     db, "rollback", username=user.username, target=f"batch {batch_id}",
+                     details={"batch_id": batch_id, "reason": reason}))
     except BatchError as exc:
         return dbc.Alert(pick(exc.message_zh, exc.message_en, lang), color="danger"), dash.no_update
     from dashboard import data

@@ -75,14 +75,17 @@ def import_pages() -> None:
             entry["layout"] = module.layout
 
 
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+BOOTSTRAP_VERSION = "5.3.8"  # dashboard/static/bootstrap: bootstrap.min.css from npm, MIT (LICENSE there)
+
+
 def serve_vendor_files(server) -> None:
-    """Bootstrap's CSS from the xstatic-bootstrap package, on our own origin (no CDN)."""
-    import xstatic.pkg.bootstrap as xbootstrap
+    """Bootstrap's CSS, vendored in dashboard/static/bootstrap, on our own origin (no CDN)."""
     from flask import send_from_directory
 
     @server.route("/vendor/bootstrap/<path:filename>")
     def bootstrap_files(filename):  # noqa: ANN001 - Flask view
-        return send_from_directory(xbootstrap.BASE_DIR, filename, max_age=86400)
+        return send_from_directory(STATIC_DIR / "bootstrap", filename, max_age=86400)
 
 
 def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True) -> Dash:

@@ -2,21 +2,75 @@
 
     PUBLIC_VIEWING=1 python app.py   development server on http://127.0.0.1:8050 (HOST / PORT to
                                      change), viewable without sign-in (the README's demo command)
-    gunicorn app:server              production (set CACHE_REDIS_URL when running several workers)
+    gunicorn -c gunicorn.conf.py app:server
+                                     production (set CACHE_REDIS_URL when running several workers)
 
 On an empty database (DATABASE_URL, default instance/monitor.sqlite) the schema is created, the
 catalog and targets are seeded and the demo workbooks are loaded, so the first start shows data.
-Without PUBLIC_VIEWING=1 every page asks for a sign-in (docs/accounts.md: the first admin).
+`python app.py` does this before the server listens, with a progress bar on the terminal, so the
+first page answers at once. Without PUBLIC_VIEWING=1 every page asks for a
+sign-in (docs/accounts.md: the first admin).
 """
 from __future__ import annotations
 
+import errno
 import os
+import socket
+import sys
 
 from dashboard import create_app
 
-app = create_app()
-server = app.server
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port, in one line, or None when it can."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (f"端口 {port} 已被占用 / port {port} on {host} is already in use: "
+                        f"start on another port with  PORT={port + 1} python app.py")
+            return f"无法监听 / cannot listen on {host}:{port}: {exc.strerror}"
+    return None
+
+
+def terminal_progress():
+    """A progress bar for the first start's demo load (tqdm, on stderr)."""
+    from tqdm import tqdm
+
+    bar = None
+
+    def on_file(done: int, total: int, name: str) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="个文件", desc="准备演示数据 / preparing demo data",
+                       file=sys.stderr, leave=True)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return on_file
+
+
+def main() -> int:
+    host = os.environ.get("HOST", "127.0.0.1")
+    try:
+        port = int(os.environ.get("PORT", "8050"))
+    except ValueError:
+        print(f"PORT 应为端口号 / PORT must be a port number, not {os.environ['PORT']!r}",
+              file=sys.stderr)
+        return 2
+    problem = port_problem(host, port)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    dash_app = create_app(on_demo_file=terminal_progress())
+    dash_app.run(host=host, port=port, debug=os.environ.get("DASH_DEBUG") == "1")
+    return 0
+
 
 if __name__ == "__main__":
-    app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")),
-            debug=os.environ.get("DASH_DEBUG") == "1")
+    sys.exit(main())
+
+app = create_app()
+server = app.server

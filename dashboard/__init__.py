@@ -28,8 +28,13 @@ def url_prefix() -> str:
             or os.environ.get("DASH_URL_BASE_PATHNAME") or "/")
 
 
-def prepare_database(engine: Engine, load_demo_if_empty: bool = True) -> None:
-    """Migrate and seed (idempotent); load the demo workbooks into a database that holds no data."""
+def prepare_database(engine: Engine, load_demo_if_empty: bool = True,
+                     on_demo_file=None) -> None:
+    """Migrate and seed (idempotent); load the demo workbooks into a database that holds no data.
+
+    on_demo_file(done, total, name), when given, is told of every demo file as it is loaded (the
+    terminal's progress bar of `python app.py`).
+    """
     from etl.db import ensure_db
 
     with startup_lock():  # gunicorn workers start together: one initialises, the others wait
@@ -39,7 +44,7 @@ def prepare_database(engine: Engine, load_demo_if_empty: bool = True) -> None:
             from etl.demo import load_demo
 
             if queries.data_vintage(engine) is None:
-                load_demo(engine)
+                load_demo(engine, on_file=on_demo_file)
 
 
 @contextmanager
@@ -88,13 +93,14 @@ def serve_vendor_files(server) -> None:
         return send_from_directory(STATIC_DIR / "bootstrap", filename, max_age=86400)
 
 
-def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True) -> Dash:
+def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True,
+               on_demo_file=None) -> Dash:
     from dashboard import callbacks, data, shell
     from dashboard.cache import init_cache
     from etl.db import default_engine
 
     engine = engine or default_engine()
-    prepare_database(engine, load_demo_if_empty)
+    prepare_database(engine, load_demo_if_empty, on_demo_file)
 
     app = Dash(
         __name__,

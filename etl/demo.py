@@ -474,10 +474,12 @@ def load_reference(engine, *, progress=None):
 
 
 def load_demo(engine, *, work_dir: Optional[Path] = None,
-              progress: Optional[Callable] = None) -> list:
+              progress: Optional[Callable] = None,
+              on_file: Optional[Callable[[int, int, str], None]] = None) -> list:
     """Generate the demo files into work_dir and ingest them all, then the reference batch.
 
-    Idempotent: a second run finds every file unchanged and loads nothing.
+    Idempotent: a second run finds every file unchanged and loads nothing. on_file(done, total,
+    name) is called after each file (a progress bar on the terminal at the first start).
     """
     from etl.db import ensure_db
     from etl.pipeline import ingest_file
@@ -486,14 +488,20 @@ def load_demo(engine, *, work_dir: Optional[Path] = None,
     work_dir = Path(work_dir) if work_dir else config.INSTANCE_DIR / "demo"
     work_dir.mkdir(parents=True, exist_ok=True)
     outcomes = []
-    for item in demo_files():
+    files = demo_files()
+    total = len(files) + 1
+    for done, item in enumerate(files, start=1):
         (work_dir / item.name).write_bytes(item.data)  # kept, so the files can be opened and read
         outcomes.append(already_loaded(engine, item.data, item.name) or ingest_file(
             engine, item.data, item.name, loaded_by=DEMO_USER, skip_unknown=item.skip_unknown,
             is_demo=True, extra_notes=item.notes, progress=progress))
+        if on_file:
+            on_file(done, total, item.name)
     data = REFERENCE_FILE.read_bytes()
     outcomes.append(already_loaded(engine, data, REFERENCE_FILE.name)
                     or load_reference(engine, progress=progress))
+    if on_file:
+        on_file(total, total, REFERENCE_FILE.name)
     return outcomes
 
 

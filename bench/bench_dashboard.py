@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
-from etl.db import init_db, make_engine, session_scope  # noqa: E402
-from etl.models import Batch, Indicator, Observation, Region  # noqa: E402
+from etl.store.db import init_db, make_engine, session_scope  # noqa: E402
+from etl.store.models import Batch, Indicator, Observation, Region  # noqa: E402
 
 PAGES = ["/", "/core", "/enterprise", "/infrastructure", "/benchmarks", "/city/230100", "/data",
          "/method"]

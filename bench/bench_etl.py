@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text  # noqa: E402
 
-from etl.db import init_db, make_engine  # noqa: E402
-from etl.seed import read_csv  # noqa: E402
+from etl.store.db import init_db, make_engine  # noqa: E402
+from etl.store.seed import read_csv  # noqa: E402
 from etl import config  # noqa: E402
 
 COLUMNS = ("指标代码", "地区代码", "期间", "数值", "单位", "口径", "来源", "备注")

@@ -1,4 +1,4 @@
-"""The leadership dashboard: a multi-page Dash app over the query functions of etl/queries.py.
+"""The leadership dashboard: a multi-page Dash app over the query functions of etl/store/queries.py.
 
     app = create_app()          # DATABASE_URL, or the SQLite file in instance/
     app.run()                   # development;  gunicorn app:server  in production
@@ -35,13 +35,13 @@ def prepare_database(engine: Engine, load_demo_if_empty: bool = True,
     on_demo_file(done, total, name), when given, is told of every demo file as it is loaded (the
     terminal's progress bar of `python app.py`).
     """
-    from etl.db import ensure_db
+    from etl.store.db import ensure_db
 
     with startup_lock():  # gunicorn workers start together: one initialises, the others wait
         ensure_db(engine)
         if load_demo_if_empty:
-            from etl import queries
-            from etl.demo import load_demo
+            from etl.store import queries
+            from etl.demo.files import load_demo
 
             if queries.data_vintage(engine) is None:
                 load_demo(engine, on_file=on_demo_file)
@@ -97,7 +97,7 @@ def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True,
                on_demo_file=None) -> Dash:
     from dashboard import callbacks, data, shell
     from dashboard.cache import init_cache
-    from etl.db import default_engine
+    from etl.store.db import default_engine
 
     engine = engine or default_engine()
     prepare_database(engine, load_demo_if_empty, on_demo_file)

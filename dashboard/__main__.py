@@ -59,7 +59,7 @@ def read_password(from_stdin: bool) -> str:
 
 
 def run(args: argparse.Namespace, engine) -> int:
-    from etl.db import ensure_db, session_scope
+    from etl.store.db import ensure_db, session_scope
 
     ensure_db(engine)
     by = "cli:" + getpass.getuser()
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None, engine=None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     if engine is None:
-        from etl.db import default_engine
+        from etl.store.db import default_engine
 
         engine = default_engine()
     try:

@@ -15,7 +15,7 @@ from typing import Any, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from etl.models import AuditEvent
+from etl.store.models import AuditEvent
 
 COLUMNS = ("id", "at", "username", "action", "remote_addr", "target", "details")
 
@@ -107,9 +107,9 @@ EXPORT_COLUMNS = ("at", "username", "action", "remote_addr", "target", "details"
 
 
 def export_bytes(rows: list[dict[str, Any]], fmt: str) -> bytes:
-    """The audit rows as CSV or XLSX through etl.export's writer, which neutralises formula-like
+    """The audit rows as CSV or XLSX through etl.store.export's writer, which neutralises formula-like
     cells (a file name such as "=HYPERLINK(...)" stays text)."""
-    from etl.export import table_bytes
+    from etl.store.export import table_bytes
 
     return table_bytes(EXPORT_COLUMNS, ([_text(row.get(c)) for c in EXPORT_COLUMNS] for row in rows),
                        fmt)

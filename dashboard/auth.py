@@ -27,8 +27,8 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from dashboard import audit, security, users
-from etl.db import session_scope
-from etl.models import LoginAttempt, User, utcnow
+from etl.store.db import session_scope
+from etl.store.models import LoginAttempt, User, utcnow
 
 ANONYMOUS = "anonymous"
 LOGGED_IN = ("viewer", "analyst", "admin")

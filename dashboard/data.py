@@ -1,6 +1,6 @@
-"""What the pages read: etl.queries and etl.progress, cached, in the shapes the components take.
+"""What the pages read: etl.store.queries and etl.progress.engine, cached, in the shapes the components take.
 
-No SQL here and none in the pages: every function calls the query functions of etl/queries.py
+No SQL here and none in the pages: every function calls the query functions of etl/store/queries.py
 (or the progress engine) with the app's engine. Results are cached with Flask-Caching under a key
 made of the database, its data stamp (queries.data_stamp: changes on every load and rollback)
 and the arguments, so that a new upload shows at once on every worker and nothing stale is served.
@@ -15,7 +15,7 @@ from flask import Flask, current_app
 from sqlalchemy import Engine
 
 from dashboard.cache import cache
-from etl import queries
+from etl.store import queries
 
 ENGINE_KEY = "MONITOR_ENGINE"
 DB_KEY = "MONITOR_DB_KEY"
@@ -213,7 +213,7 @@ def demo_shown() -> bool:
 
 @cached
 def progress_report() -> dict:
-    """{'statuses': [status dicts], 'summary': {...}} from the progress engine (etl/progress.py)."""
+    """{'statuses': [status dicts], 'summary': {...}} from the progress engine (etl/progress/engine.py)."""
     from dashboard.progress_view import report_from_engine
 
     return report_from_engine(engine())
@@ -230,6 +230,6 @@ def status_for(indicator: str, region: str = PROVINCE) -> dict | None:
 
 def export_table(header: list[str], rows: list[list[Any]], fmt: str) -> bytes:
     """CSV (UTF-8 with BOM, for Excel) or XLSX bytes, formula-like cells neutralised by etl.export."""
-    from etl.export import export_rows
+    from etl.store.export import export_rows
 
     return export_rows(header, rows, fmt)

@@ -1,4 +1,4 @@
-"""The progress engine's results (etl/progress.py), reshaped for the overview cards and charts.
+"""The progress engine's results (etl/progress/engine.py), reshaped for the overview cards and charts.
 
 Kept apart from the pages so that the cards read a few plain fields and every number still comes
 from the engine: nothing is recomputed here.
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from etl import progress
+from etl.progress import engine as progress
 
 
 def card_status(result: dict) -> dict:

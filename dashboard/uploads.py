@@ -7,7 +7,7 @@
     job_identity() / job_context(identity) -> the user a background job acts for (see below)
     ProgressText(set_progress, lang, kind, file_count) -> the progress(stage, done, total) hook
 
-Every step is recorded in the audit log. A checked file waits in SQL (etl.pending), so the commit
+Every step is recorded in the audit log. A checked file waits in SQL (etl.store.pending), so the commit
 may reach any worker. The commit hands the ETL the change plan the analyst saw; if another upload
 changed those values in the meantime the ETL loads nothing and says "stale", and the analyst is
 shown the new plan (old -> new as it is now) to commit again or cancel: no value is lost or mixed.
@@ -36,10 +36,10 @@ from sqlalchemy import Engine
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from dashboard import audit
-from etl import pending
-from etl.annotate import annotated_xlsx
-from etl.db import session_scope
-from etl.models import User
+from etl.store import pending
+from etl.checks.annotate import annotated_xlsx
+from etl.store.db import session_scope
+from etl.store.models import User
 from etl.records import ERROR, Problem
 
 DATA_EDITORS = ("analyst", "admin")  # as dashboard.auth.DATA_EDITORS

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard import audit
-from etl.models import User, utcnow
+from etl.store.models import User, utcnow
 
 ROLES = ("viewer", "analyst", "admin")
 ROLE_NAMES = {"viewer": ("浏览者", "Viewer"), "analyst": ("分析员", "Analyst"),

@@ -1,7 +1,7 @@
-"""`python -m etl`: see etl/cli.py."""
+"""`python -m etl`: see etl/cli/main.py."""
 import sys
 
-from etl.cli import main
+from etl.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -3,7 +3,7 @@
 - `check_file(data, name, catalog)`: no database; every problem of the file, never a traceback.
 - `preview_file(engine, data, name)`: check, then compare with the database (new / revised /
   unchanged) without writing: what the upload page shows before the analyst commits. A file whose
-  values contradict the stored ones (etl.validate.check_against_current errors) is rejected here
+  values contradict the stored ones (etl.checks.validate.check_against_current errors) is rejected here
   and in ingest_file, in the same transaction that planned the load.
 - `ingest_file(engine, data, name, loaded_by=...)`: check, then plan and load in one transaction.
   Status 'rejected' (errors: nothing written), 'unchanged' (every value already current: no batch),
@@ -19,16 +19,16 @@ from typing import Callable, Iterable, Optional
 
 from sqlalchemy import Engine, select
 
-from etl.catalog import load_catalog
-from etl.db import ensure_db, is_initialised, session_scope
-from etl.load import ChangePlan, apply_plan, lock_for_writing, plan_changes, run_with_retry
-from etl.models import Batch
-from etl.normalise import normalise_values, parse_number
-from etl.read import FileRejected, read_workbook
-from etl.layout import extract_workbook
+from etl.store.catalog import load_catalog
+from etl.store.db import ensure_db, is_initialised, session_scope
+from etl.store.load import ChangePlan, apply_plan, lock_for_writing, plan_changes, run_with_retry
+from etl.store.models import Batch
+from etl.normalise.cells import normalise_values, parse_number
+from etl.read.files import FileRejected, read_workbook
+from etl.read.layout import extract_workbook
 from etl.records import ERROR, Catalog, Problem, Value
-from etl.report import Report, rejected_report
-from etl.validate import check_against_current, check_values
+from etl.checks.report import Report, rejected_report
+from etl.checks.validate import check_against_current, check_values
 
 log = logging.getLogger(__name__)
 

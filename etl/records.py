@@ -1,10 +1,10 @@
 """The plain records that flow through the ETL: file -> sheets -> raw values -> values -> SQL.
 
-    read.read_workbook(bytes, name)           -> Workbook (sheets of cells)        [etl/read.py]
-    layout.extract_sheet(sheet, catalog)      -> SheetExtract (RawValue items)     [etl/layout.py]
-    normalise.normalise(raw_values, catalog)  -> values + problems + skipped       [etl/normalise.py]
-    validate.check_values(values, catalog)    -> problems (cross-value checks)      [etl/validate.py]
-    load.plan / load.apply                    -> rows in SQL, in one transaction    [etl/load.py]
+    read.read_workbook(bytes, name)           -> Workbook (sheets of cells)        [etl/read/files.py]
+    layout.extract_sheet(sheet, catalog)      -> SheetExtract (RawValue items)     [etl/read/layout.py]
+    normalise.normalise(raw_values, catalog)  -> values + problems + skipped       [etl/normalise/cells.py]
+    validate.check_values(values, catalog)    -> problems (cross-value checks)      [etl/checks/validate.py]
+    load.plan / load.apply                    -> rows in SQL, in one transaction    [etl/store/load.py]
     pipeline.check_file / ingest_file         -> the whole chain + a Report         [etl/pipeline.py]
 
 Everything here is a frozen dataclass with no database or Dash dependency, so each step is a pure
@@ -142,7 +142,7 @@ class Problem:
     Codes: bad-file, too-large, zip-bomb, encoding, no-data, unknown-region, unknown-indicator,
     bad-period, type-error, bad-unit, out-of-range, duplicate-row, inconsistent,
     cumulative-decrease (errors); suspicious-jump, hidden-cells (warnings); skipped-indicator,
-    skipped-column, skipped-region (info: a real place the monitor does not track, etl.untracked).
+    skipped-column, skipped-region (info: a real place the monitor does not track, etl.normalise.untracked).
     """
 
     code: str

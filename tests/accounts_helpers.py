@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from etl.db import session_scope
+from etl.store.db import session_scope
 
 PASSWORDS = {"admin": "admin-password-1", "ana": "analyst-password-1", "vic": "viewer-password-1",
              "ana2": "analyst-password-2"}

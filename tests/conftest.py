@@ -13,8 +13,8 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from etl.catalog import load_catalog
-from etl.db import init_db, make_engine, session_scope
+from etl.store.catalog import load_catalog
+from etl.store.db import init_db, make_engine, session_scope
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from etl.db import session_scope
-from etl.models import Batch, Observation
+from etl.store.db import session_scope
+from etl.store.models import Batch, Observation
 
 PREFECTURES = ["230100", "230200", "230300", "230400", "230500", "230600", "230700", "230800",
                "230900", "231000", "231100", "231200", "232700"]

@@ -1,4 +1,4 @@
-"""etl.annotate: faulty cells highlighted and commented, a report sheet first, text never a formula."""
+"""etl.checks.annotate: faulty cells highlighted and commented, a report sheet first, text never a formula."""
 from __future__ import annotations
 
 import io
@@ -6,8 +6,8 @@ import io
 import openpyxl
 import pytest
 
-from etl import annotate
-from etl.read import FileRejected
+from etl.checks import annotate
+from etl.read.files import FileRejected
 from tests import messy_files
 
 TYPE_ERROR = {"sheet": "各市", "cell": "B7", "code": "type-error", "severity": "error",

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from dashboard import __main__ as cli
 from dashboard import auth, users
-from etl.db import session_scope
-from etl.models import AuditEvent, LoginAttempt, User
+from etl.store.db import session_scope
+from etl.store.models import AuditEvent, LoginAttempt, User
 from tests.accounts_helpers import PASSWORDS, DashClient, add_users, make_app, response_json
 
 

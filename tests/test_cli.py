@@ -1,4 +1,4 @@
-"""`python -m etl` (etl.cli.main with the test's engine), the export and the template."""
+"""`python -m etl` (etl.cli.main.main with the test's engine), the export and the template."""
 from __future__ import annotations
 
 import csv
@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import select
 
 import messy_files as mf
-from etl.cli import main
-from etl.db import session_scope
-from etl.export import export_rows, neutralise, table_bytes
-from etl.models import Batch, Observation
+from etl.cli.main import main
+from etl.store.db import session_scope
+from etl.store.export import export_rows, neutralise, table_bytes
+from etl.store.models import Batch, Observation
 from etl.pipeline import ingest_file
-from etl.queries import current_observations
-from etl.template import EXAMPLE, write_template
+from etl.store.queries import current_observations
+from etl.read.template import EXAMPLE, write_template
 from test_load import snapshot
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -16,8 +16,8 @@ import plotly.io
 import pytest
 
 from dashboard import data, shell
-from etl.db import session_scope
-from etl.models import Batch
+from etl.store.db import session_scope
+from etl.store.models import Batch
 from tests.accounts_helpers import DashClient, response_json
 from tests.dashboard_fixture import PROVINCE_VALUES, city_values, load_fixture
 
@@ -342,7 +342,7 @@ def test_page_router_renders_a_page_over_http(app):
 # --- caching ------------------------------------------------------------------------------------
 
 def test_queries_are_cached_until_the_data_change(app, engine, monkeypatch):
-    from etl import queries
+    from etl.store import queries
 
     calls = []
     real = queries.series
@@ -384,7 +384,8 @@ def test_every_page_says_plainly_when_the_database_holds_no_values(engine, monke
 
 
 def test_create_app_loads_the_demo_into_an_empty_database(empty_engine, monkeypatch, tmp_path):
-    from etl import config, queries
+    from etl import config
+    from etl.store import queries
 
     monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)
     from dashboard import create_app

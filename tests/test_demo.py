@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from etl import demo
-from etl import demo_series as ds
-from etl.labels import alias_key
-from etl.seed import read_csv
+from etl.demo import files as demo
+from etl.demo import series as ds
+from etl.normalise.labels import alias_key
+from etl.store.seed import read_csv
 from etl import config
 
 PROVINCES = [r for r in read_csv(config.SEED_DIR / "regions.csv") if r["level"] == "province"]
@@ -238,7 +238,7 @@ def loaded(tmp_path_factory):
     """One fresh database with the whole demo set loaded once (and then loaded again)."""
     pytest.importorskip("etl.pipeline")
     from conftest import new_database_url
-    from etl.db import make_engine
+    from etl.store.db import make_engine
 
     tmp = tmp_path_factory.mktemp("demo_db")
     url, kwargs, cleanup = new_database_url(tmp)
@@ -254,7 +254,7 @@ def loaded(tmp_path_factory):
 def _batches(engine):
     from sqlalchemy import select
 
-    from etl.models import Batch
+    from etl.store.models import Batch
 
     with engine.connect() as conn:
         return conn.execute(select(Batch).order_by(Batch.id)).mappings().all()
@@ -293,7 +293,7 @@ def test_batches_are_flagged_demo_or_reference(loaded):
 def test_the_census_revision_is_a_second_version(loaded):
     from sqlalchemy import select
 
-    from etl.models import Batch, Observation
+    from etl.store.models import Batch, Observation
 
     engine, _, _ = loaded
     with engine.connect() as conn:
@@ -318,7 +318,7 @@ def test_reference_figures_become_the_source_where_they_overlap(loaded):
     the same value, so the number on screen cites its published source, not the demo."""
     from sqlalchemy import func, select
 
-    from etl.models import Batch, Observation
+    from etl.store.models import Batch, Observation
 
     engine, _, _ = loaded
     with engine.connect() as conn:

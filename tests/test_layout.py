@@ -6,9 +6,9 @@ import io
 import openpyxl
 import pytest
 
-from etl.layout import extract_workbook
-from etl.normalise import normalise_values
-from etl.read import read_workbook
+from etl.read.layout import extract_workbook
+from etl.normalise.cells import normalise_values
+from etl.read.files import read_workbook
 from tests import messy_files as mf
 
 

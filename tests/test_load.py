@@ -1,4 +1,4 @@
-"""Loading (etl.load): new values, revisions as new versions, no-ops, rollbacks, racing loads."""
+"""Loading (etl.store.load): new values, revisions as new versions, no-ops, rollbacks, racing loads."""
 from __future__ import annotations
 
 import threading
@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
-from etl.db import session_scope
-from etl.db import make_engine
-from etl.load import (BatchAlreadyRolledBack, BatchNotFound, apply_plan, plan_changes, rollback,
+from etl.store.db import session_scope
+from etl.store.db import make_engine
+from etl.store.load import (BatchAlreadyRolledBack, BatchNotFound, apply_plan, plan_changes, rollback,
                       rollback_batch, run_with_retry)
-from etl.models import Base, Batch, Observation
+from etl.store.models import Base, Batch, Observation
 from etl.records import Value
 
 
@@ -228,9 +228,9 @@ def test_two_loads_at_the_same_moment_never_mix(engine):
 def test_real_figure_equal_to_a_demo_value_takes_over_its_provenance(engine):
     """Demo data are labelled as such on screen: a real file confirming a demo number must become
     the source of that number, not be skipped as 'unchanged'."""
-    from etl.db import session_scope
-    from etl.load import apply_plan, plan_changes
-    from etl.models import Batch, Observation
+    from etl.store.db import session_scope
+    from etl.store.load import apply_plan, plan_changes
+    from etl.store.models import Batch, Observation
     from etl.records import Value
     from sqlalchemy import select
 

@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 import pytest
 
-from etl.normalise import (Period, decide_basis, find_period_in_text, normalise_values,
+from etl.normalise.cells import (Period, decide_basis, find_period_in_text, normalise_values,
                            parse_indicator_label, parse_number, parse_period)
 from etl.records import RawValue
-from etl.units import UnitError, convert
+from etl.normalise.units import UnitError, convert
 
 
 # --- parse_number ----------------------------------------------------------------------------------

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 import messy_files as mf
-from etl.db import session_scope
-from etl.load import rollback_batch
-from etl.models import Batch, Observation
+from etl.store.db import session_scope
+from etl.store.load import rollback_batch
+from etl.store.models import Batch, Observation
 from etl.pipeline import check_file, ingest_file, preview_file
 from test_load import snapshot
 

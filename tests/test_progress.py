@@ -9,10 +9,11 @@ import re
 
 import pytest
 
-from etl import progress, queries
-from etl.cli_progress import register, render_table, run
-from etl.db import session_scope
-from etl.models import Target, TargetSet
+from etl.progress import engine as progress
+from etl.store import queries
+from etl.cli.progress import register, render_table, run
+from etl.store.db import session_scope
+from etl.store.models import Target, TargetSet
 
 HLJ, CHINA = "230000", "100000"
 
@@ -402,7 +403,7 @@ def test_target_info_is_plain_data():
 
 
 def test_every_seeded_target_gets_a_status_on_the_demo_data(engine, tmp_path):
-    from etl.demo import load_demo
+    from etl.demo.files import load_demo
 
     load_demo(engine, work_dir=tmp_path)
     results = progress.assess_targets(engine)

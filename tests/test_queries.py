@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from etl import queries
-from etl.db import session_scope
-from etl.models import Batch, Observation
+from etl.store import queries
+from etl.store.db import session_scope
+from etl.store.models import Batch, Observation
 
 HLJ, HARBIN, DAQING, CHINA = "230000", "230100", "230600", "100000"
 

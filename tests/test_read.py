@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from etl import config
-from etl.read import FileRejected, read_workbook
+from etl.read.files import FileRejected, read_workbook
 from tests import messy_files as mf
 
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 import real_files as rf
-from etl.db import session_scope
-from etl.models import Batch, Observation
+from etl.store.db import session_scope
+from etl.store.models import Batch, Observation
 from etl.pipeline import check_file, ingest_file
 
 

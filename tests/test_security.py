@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from dashboard import auth, security
 from etl import config
-from etl.db import session_scope
-from etl.models import AuditEvent, Batch, Observation, PendingUpload, User
+from etl.store.db import session_scope
+from etl.store.models import AuditEvent, Batch, Observation, PendingUpload, User
 from tests.accounts_helpers import DashClient, add_users, make_app, response_json
 
 

@@ -1,8 +1,8 @@
 from sqlalchemy import func, select
 
-from etl.db import init_db, session_scope
-from etl.labels import alias_key
-from etl.models import Indicator, Region, Target
+from etl.store.db import init_db, session_scope
+from etl.normalise.labels import alias_key
+from etl.store.models import Indicator, Region, Target
 
 
 def test_seed_is_idempotent_and_complete(engine):

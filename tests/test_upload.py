@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from etl import config
-from etl.db import session_scope
-from etl.models import AuditEvent, Batch, Observation, PendingUpload
+from etl.store.db import session_scope
+from etl.store.models import AuditEvent, Batch, Observation, PendingUpload
 from tests import messy_files
 from tests.accounts_helpers import DashClient, add_users, make_app, response_json
 
@@ -288,7 +288,7 @@ def test_check_and_commit_report_their_progress(app, engine):
     seen: list[tuple] = []
     with app.server.test_request_context("/_dash-update-component", method="POST"):
         with session_scope(engine) as db:
-            from etl.models import User
+            from etl.store.models import User
             ana = db.scalar(select(User).where(User.username == "ana"))
             login_user(auth.SessionUser(ana.id, "ana", "", "analyst", ana.session_nonce))
         cards, pending_ids, style, _ = page.check_files(seen.append, [data_url(data)], False, [name], "en")

@@ -1,4 +1,4 @@
-"""Cross-value checks (etl.validate) and the report (etl.report), with hand-built values."""
+"""Cross-value checks (etl.checks.validate) and the report (etl.checks.report), with hand-built values."""
 from __future__ import annotations
 
 import json
@@ -6,8 +6,8 @@ import json
 import pytest
 
 from etl.records import ERROR, INFO, WARNING, Catalog, IndicatorInfo, Problem, RegionInfo, Value
-from etl.report import Changes, Report, Revision, cell_position, sort_problems
-from etl.validate import (REVISION_WARN_SHARE, SHARE_TOLERANCE_PP, Stored, check_against_current,
+from etl.checks.report import Changes, Report, Revision, cell_position, sort_problems
+from etl.checks.validate import (REVISION_WARN_SHARE, SHARE_TOLERANCE_PP, Stored, check_against_current,
                           check_values, related_indicators)
 
 

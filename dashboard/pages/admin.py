@@ -14,7 +14,7 @@ from dashboard import audit, auth, users
 from dashboard import components as c
 from dashboard.callbacks import page_callback
 from dashboard.i18n import norm_lang, pick
-from etl.db import session_scope
+from etl.store.db import session_scope
 
 dash.register_page(__name__, path="/admin", name="管理", name_zh="管理", name_en="Admin",
                    title="管理 · 数字龙江", order=85, roles=auth.ADMINS)

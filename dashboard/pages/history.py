@@ -16,7 +16,8 @@ from dashboard import components as c
 from dashboard.callbacks import page_callback
 from dashboard.i18n import norm_lang, pick
 from dashboard.pages.upload import problems_table
-from etl import pending, queries
+from etl.store import pending
+from etl.store import queries
 
 dash.register_page(__name__, path="/history", name="数据批次", name_zh="数据批次",
                    name_en="History", title="数据批次 · 数字龙江", order=81, roles=auth.LOGGED_IN)
@@ -235,7 +236,7 @@ def rollback(n_clicks, selected, reason, lang):
     reason = (reason or "").strip()
     if len(reason) < 4:
         return dbc.Alert(tr("need_reason", lang), color="warning"), dash.no_update
-    from etl.load import BatchError, rollback
+    from etl.store.load import BatchError, rollback
 
     batch_id = int(selected[0]["id"])
     try:

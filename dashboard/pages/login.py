@@ -175,7 +175,7 @@ def change_password(n_clicks, current, new, repeat, lang):
     lang = norm_lang(lang)
     if (new or "") != (repeat or ""):
         return dbc.Alert(at("mismatch", lang), color="danger")
-    from etl.db import session_scope
+    from etl.store.db import session_scope
 
     with session_scope(auth.engine()) as db:
         if users.authenticate(db, user.username, current or "") is None:

@@ -293,9 +293,9 @@ def download_template(n_clicks):
     import tempfile
     from pathlib import Path
 
-    from etl.catalog import load_catalog
-    from etl.db import session_scope
-    from etl.template import write_template
+    from etl.store.catalog import load_catalog
+    from etl.store.db import session_scope
+    from etl.read.template import write_template
 
     with session_scope(auth.engine()) as db:
         catalog = load_catalog(db)

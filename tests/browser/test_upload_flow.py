@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from etl.db import session_scope
-from etl.models import Batch, Observation
+from etl.store.db import session_scope
+from etl.store.models import Batch, Observation
 from tests import messy_files
 from tests.accounts_helpers import PASSWORDS, add_users, make_app
 

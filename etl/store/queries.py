@@ -46,7 +46,7 @@ from typing import Any, Iterable, Iterator, Optional, Union
 from sqlalchemy import Engine, exists, func, select
 from sqlalchemy.orm import Session
 
-from etl.models import Batch, Indicator, Observation, Region, Target, TargetSet
+from etl.store.models import Batch, Indicator, Observation, Region, Target, TargetSet
 
 Db = Union[Session, Engine]
 NATIONAL = "100000"

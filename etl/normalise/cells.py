@@ -3,7 +3,7 @@
 The pure parsers (`parse_number`, `parse_period`, `parse_indicator_label`, `find_period_in_text`)
 know nothing of the catalog; `LabelResolver` maps labels to catalog codes (with caches, since a
 200,000-value file repeats the same few dozen labels); `normalise_values` applies them to the
-RawValue items of etl.layout and reports every problem at its sheet and cell.
+RawValue items of etl.read.layout and reports every problem at its sheet and cell.
 
 Basis rules (how a value's period becomes year / quarter / basis):
 - Annual labels (`2024年`, `2024`, `全年`, `年度`) -> quarter 0, basis 'annual'.
@@ -16,7 +16,7 @@ Basis rules (how a value's period becomes year / quarter / basis):
   stock/ratio (a value "as at the end of the period"), else 'quarter'.
 - A quarter-end month (`2024年9月`) is read as the end-of-quarter value of a stock or ratio
   indicator (quarter 3, 'ytd'); for a flow indicator a single month is a bad-period.
-- Values are converted to the indicator's catalog unit (etl.units); a value without any unit in
+- Values are converted to the indicator's catalog unit (etl.normalise.units); a value without any unit in
   its label, header or unit line is taken to be in the catalog unit.
 """
 from __future__ import annotations
@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Iterable, Optional
 
-from etl.labels import alias_key
-from etl.read import UncomputedFormula
+from etl.normalise.labels import alias_key
+from etl.read.files import UncomputedFormula
 from etl.records import ERROR, INFO, Catalog, Problem, RawValue, Value
-from etl import units
-from etl.untracked import skip_messages, untracked_region
+from etl.normalise import units
+from etl.normalise.untracked import skip_messages, untracked_region
 
 # --- numbers ---------------------------------------------------------------------------------------
 
@@ -327,7 +327,7 @@ class LabelResolver:
         return bool(self.region(label) or self.untracked_region(label))
 
     def untracked_region(self, label: object) -> Optional[str]:
-        """'city' / 'unit' for a real place this monitor does not track (etl.untracked), else None."""
+        """'city' / 'unit' for a real place this monitor does not track (etl.normalise.untracked), else None."""
         text = label_text(label)
         return untracked_region(_REGION_LEAD.sub("", _TRAIL_MARKS.sub("", text)).strip())
 

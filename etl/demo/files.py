@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from etl import config
-from etl import demo_series as ds
+from etl.demo import series as ds
 
 REFERENCE_FILE = config.DATA_DIR / "reference" / "published-figures.csv"
 DEMO_USER = "demo"
@@ -93,7 +93,7 @@ def save_workbook(workbook) -> bytes:
 
 def province_names() -> list[tuple[str, str]]:
     """(code, full name) of the 31 provincial-level regions, in the portal's order."""
-    from etl.seed import read_csv
+    from etl.store.seed import read_csv
 
     rows = read_csv(config.SEED_DIR / "regions.csv")
     return [(r["code"], r["name_zh"]) for r in rows if r["level"] == "province"]
@@ -481,7 +481,7 @@ def load_demo(engine, *, work_dir: Optional[Path] = None,
     Idempotent: a second run finds every file unchanged and loads nothing. on_file(done, total,
     name) is called after each file (a progress bar on the terminal at the first start).
     """
-    from etl.db import ensure_db
+    from etl.store.db import ensure_db
     from etl.pipeline import ingest_file
 
     ensure_db(engine)
@@ -513,9 +513,9 @@ def already_loaded(engine, data: bytes, file_name: str):
     """
     from sqlalchemy import select
 
-    from etl.models import Batch
+    from etl.store.models import Batch
     from etl.pipeline import IngestOutcome, sha256_of
-    from etl.report import Report
+    from etl.checks.report import Report
 
     digest = sha256_of(data)
     with engine.connect() as conn:
@@ -532,8 +532,8 @@ def demo_loaded(engine) -> bool:
     """True when a demo batch is loaded (and not rolled back)."""
     from sqlalchemy import exists, select
 
-    from etl.db import is_initialised
-    from etl.models import Batch
+    from etl.store.db import is_initialised
+    from etl.store.models import Batch
 
     if not is_initialised(engine):
         return False

@@ -22,7 +22,7 @@ How a sheet is read:
   axes get the two kinds that fit best, and the third dimension comes from the metadata lines, the
   title or the sheet name.
 - once a layout is recognised, every value cell becomes a RawValue, also under labels that do not
-  resolve, so that etl.normalise reports unknown-region / unknown-indicator at the label's cell.
+  resolve, so that etl.normalise.cells reports unknown-region / unknown-indicator at the label's cell.
 - units: a unit in the label itself wins, then the header (绝对值（亿元）, a 单位 row or column),
   then the unit line; a unit line naming several units (单位：亿元、%) gives each indicator the one
   of the same kind as its catalog unit.
@@ -40,11 +40,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
-from etl import units
-from etl.labels import alias_key
-from etl.normalise import (LabelResolver, find_period_in_text, label_text, parse_indicator_label,
+from etl.normalise import units
+from etl.normalise.labels import alias_key
+from etl.normalise.cells import (LabelResolver, find_period_in_text, label_text, parse_indicator_label,
                            parse_number, parse_period)
-from etl.read import UncomputedFormula
+from etl.read.files import UncomputedFormula
 from etl.records import (ERROR, INFO, WARNING, Catalog, Problem, RawValue, Sheet, Workbook,
                          cell_ref)
 

@@ -86,13 +86,13 @@ def table_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) 
 
 
 def observation_table(rows: Iterable[dict]) -> tuple[list[str], list[list[Any]]]:
-    """Rows of etl.queries.current_observations -> (header, rows) in OBSERVATION_COLUMNS order."""
+    """Rows of etl.store.queries.current_observations -> (header, rows) in OBSERVATION_COLUMNS order."""
     header = [title for _, title in OBSERVATION_COLUMNS]
     return header, [[row.get(key) for key, _ in OBSERVATION_COLUMNS] for row in rows]
 
 
 def export_rows(rows, path, fmt: Optional[str] = None):
-    """Write observation rows (dicts from etl.queries.current_observations) to `path`; the format
+    """Write observation rows (dicts from etl.store.queries.current_observations) to `path`; the format
     is the path's suffix (.csv or .xlsx). Returns the number of rows written.
 
     Also callable as export_rows(header, rows, fmt) -> bytes (the dashboard's download), which is

@@ -22,8 +22,8 @@ from typing import Any, Optional
 
 from sqlalchemy import Engine, delete, select
 
-from etl.db import session_scope
-from etl.models import Batch, Indicator, Observation, PendingUpload, Region, utcnow
+from etl.store.db import session_scope
+from etl.store.models import Batch, Indicator, Observation, PendingUpload, Region, utcnow
 
 PENDING_HOURS = int(os.environ.get("PENDING_UPLOAD_HOURS", 24))
 

@@ -59,7 +59,7 @@ def is_initialised(engine: Engine) -> bool:
 
 def init_db(engine: Engine) -> None:
     """Migrate, then upsert the catalog and targets from data/seed (idempotent)."""
-    from etl.seed import seed_catalog
+    from etl.store.seed import seed_catalog
 
     migrate(engine)
     with session_scope(engine) as session:

@@ -10,7 +10,8 @@ import json
 import sys
 import unicodedata
 
-from etl import progress, queries
+from etl.progress import engine as progress
+from etl.store import queries
 
 
 def register(subparsers) -> argparse.ArgumentParser:

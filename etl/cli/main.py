@@ -17,8 +17,9 @@ from typing import Optional, Sequence
 
 from sqlalchemy import Engine, func, select
 
-from etl import cli_progress, demo
-from etl.db import default_engine, ensure_db, session_scope
+from etl.cli import progress as cli_progress
+from etl.demo import files as demo
+from etl.store.db import default_engine, ensure_db, session_scope
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -74,7 +75,7 @@ def _read(path: str) -> Optional[bytes]:
 
 
 def _load_catalog(engine: Engine):
-    from etl.catalog import load_catalog
+    from etl.store.catalog import load_catalog
 
     with session_scope(engine) as session:
         return load_catalog(session)
@@ -83,7 +84,7 @@ def _load_catalog(engine: Engine):
 # --- handlers ----------------------------------------------------------------------------------------
 
 def cmd_init(args, engine: Engine) -> int:
-    from etl.models import Indicator, Region, Target
+    from etl.store.models import Indicator, Region, Target
 
     ensure_db(engine)
     with session_scope(engine) as s:
@@ -161,7 +162,7 @@ def _one_or_list(items: list):
 
 
 def cmd_template(args, engine: Engine) -> int:
-    from etl.template import write_template
+    from etl.read.template import write_template
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
@@ -173,8 +174,8 @@ def cmd_template(args, engine: Engine) -> int:
 
 
 def cmd_export(args, engine: Engine) -> int:
-    from etl.export import export_rows
-    from etl.queries import current_observations
+    from etl.store.export import export_rows
+    from etl.store.queries import current_observations
 
     out = Path(args.output)
     if out.suffix.lower() not in (".csv", ".xlsx"):
@@ -193,7 +194,7 @@ def cmd_export(args, engine: Engine) -> int:
 
 
 def cmd_batches(args, engine: Engine) -> int:
-    from etl.queries import batch_list
+    from etl.store.queries import batch_list
 
     batches = batch_list(engine, limit=args.limit)
     if args.json:
@@ -216,7 +217,7 @@ def cmd_batches(args, engine: Engine) -> int:
 
 
 def cmd_rollback(args, engine: Engine) -> int:
-    from etl.load import BatchAlreadyRolledBack, BatchNotFound, rollback
+    from etl.store.load import BatchAlreadyRolledBack, BatchNotFound, rollback
 
     try:
         file_name = rollback(engine, args.batch_id, user=args.user, reason=args.reason).file_name

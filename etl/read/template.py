@@ -1,6 +1,6 @@
 """The long template: one value per row, for figures that do not come as a statistics workbook.
 
-Sheets: 数据 (the columns etl.layout reads as the long template, with one example row and drop-down
+Sheets: 数据 (the columns etl.read.layout reads as the long template, with one example row and drop-down
 lists), 说明 Instructions (Chinese, then English), 指标代码 (the catalog's indicators with names,
 units and definitions) and 地区代码 (regions). The codes sheets hold text only, so the ETL reads
 them as notes, never as data.

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from etl import config
-from etl.labels import alias_key
-from etl.models import Indicator, IndicatorAlias, Region, RegionAlias, Target, TargetSet
+from etl.normalise.labels import alias_key
+from etl.store.models import Indicator, IndicatorAlias, Region, RegionAlias, Target, TargetSet
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

@@ -1,7 +1,7 @@
-"""Alembic environment: runs on the connection handed over by etl.db.migrate, or on DATABASE_URL."""
+"""Alembic environment: runs on the connection handed over by etl.store.db.migrate, or on DATABASE_URL."""
 from alembic import context
 
-from etl.models import Base
+from etl.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -10,7 +10,7 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        from etl.db import make_engine
+        from etl.store.db import make_engine
 
         with make_engine().begin() as conn:
             context.configure(connection=conn, target_metadata=target_metadata,

@@ -25,10 +25,10 @@
   Q1 + ... + Qn alone != 1-n ytd), beyond QUARTER_SUM_TOLERANCE; every cell involved is named.
 - inconsistent (warning): a reported fiveg_per_10k more than PER_10K_TOLERANCE away from
   fiveg_base_stations / population (the year-end population of the year before for a quarter, as
-  etl.queries derives it; the same year's is accepted too, since offices differ).
+  etl.store.queries derives it; the same year's is accepted too, since offices differ).
 
 `check_against_current(values, current, catalog)` compares the file with what the database holds
-(a dict key -> Stored (value + batch, file, cell), or a bare float, fetched by etl.load). The file's
+(a dict key -> Stored (value + batch, file, cell), or a bare float, fetched by etl.store.load). The file's
 own values always come first; a stored value fills in only what the file lacks:
 - errors, where the facts together are impossible: core value added above GDP (either side from the
   database); a year-to-date flow below the stored earlier quarter's, or above the stored later
@@ -76,7 +76,7 @@ PART_OF_WHOLE = (("digital_core_va", "gdp"),)
 # (share, numerator, denominator, factor)
 DERIVED_SHARES = (("digital_core_va_share", "digital_core_va", "gdp", 100.0),)
 PER_10K = ("fiveg_per_10k", "fiveg_base_stations", "population")
-# indicators checked together: etl.load fetches the stored values of the whole group for the regions
+# indicators checked together: etl.store.load fetches the stored values of the whole group for the regions
 # of a file holding any one of them
 RELATED_GROUPS = (frozenset({"gdp", "digital_core_va", "digital_core_va_share"}), frozenset(PER_10K))
 
@@ -312,7 +312,7 @@ def check_shares(known: dict[Key, Known], names: _Names, mode: str = "file") -> 
 
 def _population_keys(key: Key) -> list[Key]:
     """The population a per-10k figure divides by: for a quarter the year-end of the year before
-    (the newest known then, as etl.queries derives it) or of the same year; for a year, its own."""
+    (the newest known then, as etl.store.queries derives it) or of the same year; for a year, its own."""
     _, region, year, quarter, _ = key
     own = ("population", region, year, 0, "annual")
     return [own] if quarter == 0 else [("population", region, year - 1, 0, "annual"), own]

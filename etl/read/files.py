@@ -12,12 +12,12 @@ etl.config and are read at call time (tests and deployments change them):
   allocates the whole rectangle up front, so a single cell at XFD1048576 would otherwise ask for
   hundreds of GB and abort the process): the xlsx sheet XML is scanned for the cells that hold a
   value, the xls Workbook stream is walked record by record (too-large);
-Cell values stay as the file has them (numbers stored as text stay text; etl.normalise parses
+Cell values stay as the file has them (numbers stored as text stay text; etl.normalise.cells parses
 them); empty cells, including the empty *text* cells of old portal XLS files, are ''.
 A formula without a computed value (files written by scripts such as openpyxl carry none) becomes
-an `UncomputedFormula` cell holding its text, which etl.normalise reports as a type-error at its
+an `UncomputedFormula` cell holding its text, which etl.normalise.cells reports as a type-error at its
 cell instead of loading it as empty or 0. Hidden rows and columns are read like any other and
-listed on the Sheet, so that etl.layout can warn about the values found in them.
+listed on the Sheet, so that etl.read.layout can warn about the values found in them.
 Every failure is a FileRejected carrying a Problem with a Chinese and an English message.
 calamine parses the XML itself (quick-xml, no DTD or entity expansion), so no XML is parsed here.
 """

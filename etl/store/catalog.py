@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from etl.models import Indicator, IndicatorAlias, Region, RegionAlias
+from etl.store.models import Indicator, IndicatorAlias, Region, RegionAlias
 from etl.records import Catalog, IndicatorInfo, RegionInfo
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from etl.labels import alias_key
+from etl.normalise.labels import alias_key
 
 # the 主要城市 databases' cities that are outside the catalog
 OTHER_MAJOR_CITIES = frozenset({

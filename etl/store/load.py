@@ -28,11 +28,11 @@ from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from etl.db import session_scope
-from etl.models import Batch, Observation, utcnow
+from etl.store.db import session_scope
+from etl.store.models import Batch, Observation, utcnow
 from etl.records import Value
-from etl.report import Changes, Report, Revision
-from etl.validate import Stored, related_indicators
+from etl.checks.report import Changes, Report, Revision
+from etl.checks.validate import Stored, related_indicators
 
 Key = tuple[str, str, int, int, str]
 CHUNK = 5000  # rows per executemany / ids per UPDATE ... IN
@@ -81,8 +81,8 @@ class ChangePlan:
     values: dict[Key, Value] = field(default_factory=dict)  # the file's value per key (revisions)
     superseded_ids: list[int] = field(default_factory=list)  # current rows the revisions replace
     current: dict[Key, Stored] = field(default_factory=dict)  # stored current values (with batch,
-    # file, cell) of the file's indicators and those checked with them (etl.validate.RELATED_GROUPS)
-    # in the file's regions, every period: for etl.validate.check_against_current
+    # file, cell) of the file's indicators and those checked with them (etl.checks.validate.RELATED_GROUPS)
+    # in the file's regions, every period: for etl.checks.validate.check_against_current
 
     @property
     def is_noop(self) -> bool:
@@ -154,7 +154,7 @@ def stored_rows(session: Session, keys: Iterable[Key]) -> tuple[dict[Key, Stored
 
 def plan_changes(session: Session, values: list[Value], *, replace_demo: bool = True) -> ChangePlan:
     """New / revised / unchanged, against the current values. Values must have unique keys
-    (etl.validate rejects duplicates first).
+    (etl.checks.validate rejects duplicates first).
 
     With `replace_demo` (any load that is not itself demo data), a real figure equal to a current
     demo value is still loaded as a new version: otherwise the screen would keep showing the demo

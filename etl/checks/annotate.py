@@ -5,7 +5,7 @@
 Pure: bytes and the report's problems (dicts with sheet, cell, code, severity, raw, message_zh,
 message_en, as Problem.to_dict() gives them) in, XLSX bytes out. An .xlsx of moderate size is
 annotated in place, so the analyst keeps its layout; a .csv, an .xls, or a very large .xlsx is first
-copied cell by cell (the grid etl.read parsed) into a new workbook. A first sheet, 校验报告 Report,
+copied cell by cell (the grid etl.read.files parsed) into a new workbook. A first sheet, 校验报告 Report,
 lists every problem with a link to its cell, including those that have no cell (file-level).
 Texts are written as text, never as formulas, so a cell that says "=HYPERLINK(...)" stays inert.
 """
@@ -24,7 +24,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
-from etl.read import read_workbook
+from etl.read.files import read_workbook
 
 REPORT_SHEET = "校验报告 Report"
 IN_PLACE_MAX_CELLS = 1_000_000  # above this, openpyxl's full load costs too much memory

@@ -18,8 +18,8 @@ Classes: achieved (the latest value meets the target); on_track R >= 0.95; accel
 two annual points from the base year on, a zero base, or values of opposite signs); not_achieved
 (the target year is over, its full-year value is known and misses the target: a final verdict).
 
-The pure functions (annual_points, assess, summarise) take plain data: a TargetInfo (etl.queries)
-and row dicts as returned by etl.queries.series(..., frequency='all'). `assess_targets(db)` fetches
+The pure functions (annual_points, assess, summarise) take plain data: a TargetInfo (etl.store.queries)
+and row dicts as returned by etl.store.queries.series(..., frequency='all'). `assess_targets(db)` fetches
 and calls them.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
-from etl import queries
+from etl.store import queries
 
 NATIONAL = queries.NATIONAL
 
@@ -605,7 +605,7 @@ def _national_verdict_text(verdict: dict, ratios: list[AnnualPoint], nat: dict, 
 
 def assess_targets(db, *, target_set: Optional[str] = None, region: Optional[str] = None,
                    target_id: Optional[int] = None, as_of_year: Optional[int] = None) -> list[dict]:
-    """Fetch (etl.queries) and assess every target, in target-set order.
+    """Fetch (etl.store.queries) and assess every target, in target-set order.
 
     db: a Session or an Engine. target_set / target_id: only those targets.
     region: assess every target for this region instead of the target's own (e.g. a city against

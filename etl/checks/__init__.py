@@ -1,0 +1,1 @@
+"""Checks and the report: typed problems, cross-value checks, the annotated copy of a file."""

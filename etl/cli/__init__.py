@@ -1,0 +1,1 @@
+"""`python -m etl`: the command line over the pipeline, the store and the progress engine."""

@@ -1,0 +1,1 @@
+"""Normalising: raw cells -> numbers, periods, units and catalog codes, cell by cell."""

@@ -1,0 +1,1 @@
+"""The SQL store: models, migrations, seed, loading, and the read queries (the only SQL)."""

@@ -102,3 +102,25 @@ class DashClient:
 
 def response_json(response) -> dict:
     return json.loads(response.get_data(as_text=True))
+
+
+def component_text(value: Any) -> str:
+    """The visible text of a component tree as a callback response serialises it (the strings and
+    numbers of every `children`, in order), so that tests assert on what the user reads and not on
+    the response's JSON encoding (Dash 4 escapes non-ASCII characters as \\uXXXX)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, list):
+        return " ".join(component_text(item) for item in value)
+    if isinstance(value, dict):
+        props = value.get("props", value)
+        return component_text(props.get("children")) if isinstance(props, dict) else ""
+    return ""
+
+
+def output_text(response, output_id: str) -> str:
+    """The text a callback response writes into `output_id` (its `children`)."""
+    output = response_json(response)["response"][output_id]
+    return component_text(output.get("children", output))

@@ -12,7 +12,8 @@ from dashboard import __main__ as cli
 from dashboard import auth, users
 from etl.store.db import session_scope
 from etl.store.models import AuditEvent, LoginAttempt, User
-from tests.accounts_helpers import PASSWORDS, DashClient, add_users, make_app, response_json
+from tests.accounts_helpers import (PASSWORDS, DashClient, add_users, make_app, output_text,
+                                    response_json)
 
 
 def audit_actions(engine) -> list[str]:
@@ -187,9 +188,9 @@ def test_password_change_needs_the_current_password(engine):
     values = {"account-save.n_clicks": 1, "account-current.value": "wrong-password-0",
               "account-new.value": "new-viewer-pw-1", "account-repeat.value": "new-viewer-pw-1",
               "account-lang.data": "zh"}
-    assert "当前密码不正确" in client.post("account-message", values).get_data(as_text=True)
+    assert "当前密码不正确" in output_text(client.post("account-message", values), "account-message")
     values["account-current.value"] = PASSWORDS["vic"]
-    assert "密码已修改" in client.post("account-message", values).get_data(as_text=True)
+    assert "密码已修改" in output_text(client.post("account-message", values), "account-message")
     with session_scope(engine) as db:
         assert users.authenticate(db, "vic", "new-viewer-pw-1") is not None
 

@@ -15,7 +15,7 @@ from etl import config
 from etl.store.db import session_scope
 from etl.store.models import AuditEvent, Batch, Observation, PendingUpload
 from tests import messy_files
-from tests.accounts_helpers import DashClient, add_users, make_app, response_json
+from tests.accounts_helpers import DashClient, add_users, make_app, output_text, response_json
 
 
 @pytest.fixture
@@ -169,7 +169,7 @@ def test_cancel(app, engine):
                                                     "upload-pending.data": pending_ids,
                                                     "upload-lang.data": "zh"},
                            triggered="upload-cancel.n_clicks")
-    assert "已取消" in response.get_data(as_text=True)
+    assert "已取消" in output_text(response, "upload-commit-result")
     assert pending_rows(engine)[-1].status == "cancelled" and counts(engine)[0] == 0
     assert actions(engine)[-1] == "cancel"
 
@@ -405,9 +405,9 @@ def test_rollback_is_admin_only_needs_a_reason_and_is_recorded(app, engine):
         assert refused.status_code == 403
     admin = signed_in(app, "admin")
     no_reason = admin.post("history-rollback-result", dict(values, **{"history-rollback-reason.value": ""}))
-    assert "请填写回滚原因" in no_reason.get_data(as_text=True)
+    assert "请填写回滚原因" in output_text(no_reason, "history-rollback-result")
     done = admin.post("history-rollback-result", values)
-    assert "已回滚" in done.get_data(as_text=True)
+    assert "已回滚" in output_text(done, "history-rollback-result")
     with session_scope(engine) as db:
         batch = db.get(Batch, second)
         assert batch.status == "rolled_back" and batch.rolled_back_by == "admin"
@@ -419,7 +419,7 @@ def test_rollback_is_admin_only_needs_a_reason_and_is_recorded(app, engine):
         event = db.scalars(select(AuditEvent).where(AuditEvent.action == "rollback")).one()
         assert event.username == "admin" and event.details["reason"] == "数据有误，等待重新报送"
     again = admin.post("history-rollback-result", values)
-    assert "不能再次回滚" in again.get_data(as_text=True)
+    assert "不能再次回滚" in output_text(again, "history-rollback-result")
 
 
 # --- admin: accounts and the audit log ------------------------------------------------------------

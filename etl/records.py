@@ -139,10 +139,8 @@ INFO = "info"
 class Problem:
     """One finding, shaped like a frictionless error: code, where, what, and why in two languages.
 
-    Codes: bad-file, too-large, zip-bomb, encoding, no-data, unknown-region, unknown-indicator,
-    bad-period, type-error, bad-unit, out-of-range, duplicate-row, inconsistent,
-    cumulative-decrease (errors); suspicious-jump, hidden-cells (warnings); skipped-indicator,
-    skipped-column, skipped-region (info: a real place the monitor does not track, etl.normalise.untracked).
+    Made only from the catalogue of problem types (etl.checks.problems), which gives each code its
+    severity, title, messages and the "how to fix" line; docs/etl.md lists them.
     """
 
     code: str
@@ -152,6 +150,10 @@ class Problem:
     sheet: Optional[str] = None
     cell: Optional[str] = None  # A1 reference
     raw: Optional[str] = None
+    title_zh: str = ""
+    title_en: str = ""
+    fix_zh: str = ""  # how to fix it
+    fix_en: str = ""
 
     @property
     def where(self) -> str:

@@ -1,0 +1,522 @@
+"""The catalogue of problem types: one code per check, in the manner of frictionless-py's errors.
+
+Every finding of the ETL is made from a `ProblemType` here, never from ad-hoc strings:
+
+    problems.NOT_A_NUMBER.at("各市", "C7", raw="约672", name_zh=..., ...)   # a cell
+    problems.PART_ABOVE_WHOLE.at_value(value, ...)                         # a checked Value
+    problems.NO_DATA.in_file(file="a.xlsx")                                # the whole file
+
+A type carries its code, severity, a title and message templates in Chinese and English, a "how to
+fix" line in both languages, and a description for the documentation. Templates are `str.format`
+strings whose fields are the keyword arguments of `.at()`; a type with `variants` has several
+phrasings of the same check (e.g. the file's part above a stored whole, or the file's whole below a
+stored part), chosen with `variant=`.
+
+`docs/etl.md`'s table of checks is generated from this catalogue (`markdown_table()`;
+`python -m etl.checks.problems` prints it) and a test compares the two.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional
+
+from etl.records import ERROR, INFO, WARNING, Problem, Value, sheet_cell
+
+# where in the chain a check runs (documentation order)
+READ, LAYOUT, CELL, FILE, STORED = "read", "layout", "cell", "file", "stored"
+STAGE_TEXT = {
+    READ: ("读取文件", "reading the file"),
+    LAYOUT: ("识别版式", "recognising the layout"),
+    CELL: ("逐格检查", "cell by cell"),
+    FILE: ("文件内交叉检查", "across the file's values"),
+    STORED: ("与数据库比较", "against the stored values"),
+}
+
+
+class _Strict(dict):
+    def __missing__(self, key):
+        raise KeyError(f"problem template needs {key!r}")
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    code: str
+    severity: str
+    stage: str
+    title_zh: str
+    title_en: str
+    message_zh: str
+    message_en: str
+    fix_zh: str = ""
+    fix_en: str = ""
+    doc_zh: str = ""  # what the check does, for docs/etl.md (defaults to the title)
+    doc_en: str = ""
+    variants: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    def _texts(self, variant: Optional[str]) -> tuple[str, str]:
+        if variant is None:
+            return self.message_zh, self.message_en
+        return self.variants[variant]
+
+    def at(self, sheet: Optional[str] = None, cell: Optional[str] = None, *, raw: Any = None,
+           variant: Optional[str] = None, prefix: bool = False, **params: Any) -> Problem:
+        """The problem at `sheet`!`cell` (either may be None), with the template's fields filled.
+        `prefix`: start the messages with the cell reference ('各市'!C7：…)."""
+        zh, en = self._texts(variant)
+        fields = _Strict(params)
+        if raw is not None and "raw" not in fields:
+            fields["raw"] = raw
+        message_zh, message_en = zh.format_map(fields), en.format_map(fields)
+        if prefix and sheet:
+            ref = sheet_cell(sheet, cell)
+            message_zh, message_en = f"{ref}：{message_zh}", f"{ref}: {message_en}"
+        return Problem(self.code, self.severity, message_zh, message_en, sheet, cell,
+                       None if raw is None else str(raw),
+                       title_zh=self.title_zh, title_en=self.title_en,
+                       fix_zh=self.fix_zh.format_map(fields), fix_en=self.fix_en.format_map(fields))
+
+    def at_value(self, v: Value, *, variant: Optional[str] = None, **params: Any) -> Problem:
+        """The problem at a checked value's cell, its messages starting with the cell reference."""
+        return self.at(v.sheet, v.cell, raw=v.raw_value, variant=variant, prefix=True, **params)
+
+    def in_file(self, *, variant: Optional[str] = None, **params: Any) -> Problem:
+        """A problem of the whole file (no sheet, no cell)."""
+        return self.at(None, None, variant=variant, **params)
+
+    @property
+    def doc(self) -> tuple[str, str]:
+        return self.doc_zh or self.title_zh, self.doc_en or self.title_en
+
+
+CATALOGUE: dict[str, ProblemType] = {}
+
+
+def _define(*args, **kwargs) -> ProblemType:
+    kind = ProblemType(*args, **kwargs)
+    if kind.code in CATALOGUE:
+        raise ValueError(f"problem code {kind.code!r} defined twice")
+    CATALOGUE[kind.code] = kind
+    return kind
+
+
+def get(code: str) -> ProblemType:
+    return CATALOGUE[code]
+
+
+_CHECK_SEND = ("如果文件确实是用 Excel 或 WPS 正常保存的，请另存为 .xlsx 后重新上传。",
+               "If the file was saved normally in Excel or WPS, save it again as .xlsx and upload that.")
+
+# --- reading the file ---------------------------------------------------------------------------
+
+WRONG_FORMAT = _define(
+    "wrong-format", ERROR, READ, "不是电子表格", "Not a spreadsheet",
+    "文件“{file}”：这是{kind_zh}，不是电子表格。", "File {file!r}: this is {kind_en}, not a spreadsheet.",
+    "请上传 .xlsx、.xls 或 .csv 文件；如为其他格式，请在 Excel 或 WPS 中另存为 .xlsx。",
+    "Upload an .xlsx, .xls or .csv file; save other formats as .xlsx in Excel or WPS.",
+    "内容是图片、PDF、网页、XML、.ods、.xlsb、Word 文档或二进制数据（按内容判断，不按扩展名）",
+    "the content is an image, a PDF, a web page, XML, .ods, .xlsb, a Word document or binary data "
+    "(decided by the content, not the name)")
+BAD_FILE = _define(
+    "bad-file", ERROR, READ, "文件已损坏", "Corrupt file",
+    "文件“{file}”：文件已损坏或不完整，无法作为 {fmt} 读取（{detail}）。",
+    "File {file!r}: the file is corrupt or truncated and cannot be read as {fmt} ({detail}).",
+    *_CHECK_SEND, "文件损坏、不完整、压缩内容校验失败或 CSV 无法解析",
+    "corrupt or truncated, a compressed part fails its check, or the CSV cannot be parsed")
+EMPTY_FILE = _define(
+    "empty-file", ERROR, READ, "空文件", "Empty file",
+    "文件“{file}”：文件是空的，没有任何数据。", "File {file!r}: the file is empty: there is no data.",
+    "请确认上传的是保存后的数据文件。", "Check that you uploaded the saved data file.",
+    "文件为空或只有空白", "the file is empty or blank")
+TOO_LARGE = _define(
+    "too-large", ERROR, READ, "文件过大", "File too large",
+    "文件“{file}”：文件大小 {size_mb} MB，超过上限 {limit_mb} MB。",
+    "File {file!r}: the file is {size_mb} MB, over the {limit_mb} MB limit.",
+    "请删除不需要的工作表、行和列，或把数据分成几个文件上传。",
+    "Delete sheets, rows and columns that are not needed, or split the data into several files.",
+    "超过文件大小或单元格数量上限",
+    "over the file size or cell count limit",
+    variants={
+        "cells": ("文件“{file}”：工作表“{sheet}”的内容延伸到 {height} 行 × {width} 列，超过上限 {limit} 个单元格"
+                  "（如果数据并没有这么多，可能是远处的单元格里有空格等内容）。",
+                  "File {file!r}: sheet {sheet!r} has content spanning {height} rows x {width} columns, "
+                  "over the {limit} cell limit (if the data is not that large, a far-away cell may "
+                  "hold a space or similar)."),
+        "csv": ("文件“{file}”：单元格超过上限 {limit} 个。", "File {file!r}: more than {limit} cells."),
+    })
+ZIP_BOMB = _define(
+    "zip-bomb", ERROR, READ, "疑似压缩炸弹", "Possible zip bomb",
+    "文件“{file}”：解压后会超过 {limit_mb} MB 或压缩比超过 {ratio} 倍，已拒绝（疑似压缩炸弹）。",
+    "File {file!r}: it would inflate past {limit_mb} MB or a compression ratio of {ratio} when "
+    "unzipped; refused (possible zip bomb).",
+    *_CHECK_SEND, "解压后过大或压缩比异常", "inflates too far, or an abnormal compression ratio")
+ENCODING = _define(
+    "encoding", ERROR, READ, "无法识别编码", "Unknown encoding",
+    "文件“{file}”：无法识别文本编码（支持 UTF-8、带 BOM 的 UTF-8、GBK/GB18030）。",
+    "File {file!r}: the text encoding cannot be recognised (UTF-8, UTF-8 with BOM and GBK/GB18030 are "
+    "supported).",
+    "请在 Excel 中打开后另存为 .xlsx，或另存为“CSV UTF-8”。",
+    "Open it in Excel and save as .xlsx, or as 'CSV UTF-8'.",
+    "CSV 的编码不是 UTF-8 或 GBK/GB18030", "a CSV that is neither UTF-8 nor GBK/GB18030")
+INTERNAL_ERROR = _define(
+    "internal-error", ERROR, READ, "处理时出现意外错误", "Unexpected error",
+    "文件“{file}”无法处理（{stage_zh}时出现意外错误：{exc_type}）。",
+    "File {file!r} could not be processed (unexpected {exc_type} while {stage_en}).",
+    "这是系统的问题，不是文件的问题：请将文件发给系统管理员（服务器日志中有详细记录）。",
+    "This is a fault of the system, not of the file: send the file to the administrator (the server "
+    "log has the details).",
+    "程序出错（服务器记录详细信息，界面只显示此说明）", "a program fault (logged on the server; only this line is shown)")
+
+# --- recognising the layout -----------------------------------------------------------------------
+
+NO_DATA = _define(
+    "no-data", ERROR, LAYOUT, "没有可载入的数据", "No data to load",
+    "文件“{file}”中没有可载入的数值（所有数值为空、缺失或被跳过）。",
+    "File {file!r} has no values to load (every value is empty, missing or skipped).",
+    "请检查是否上传了正确的文件，数据是否在隐藏的工作表中，或表头是否写明了地区、指标和时期。",
+    "Check that this is the right file, that the data is not on a hidden sheet, and that the header "
+    "names the regions, indicators and periods.",
+    "文件中没有可识别的数据或可载入的数值", "nothing recognisable to load",
+    variants={
+        "blank": ("文件中没有可识别的数据：所有工作表都是空的（{sheets}）。",
+                  "The file has no recognisable data: every sheet is empty ({sheets})."),
+        "sheet": ("工作表“{sheet}”中没有可识别的数据：{why_zh}", "Sheet {sheet!r} has no recognisable data: {why_en}"),
+    })
+UNRECOGNISED_SHEET = _define(
+    "unrecognised-sheet", WARNING, LAYOUT, "工作表未识别", "Sheet not recognised",
+    "工作表“{sheet}”中没有可识别的数据：{why_zh}（其他工作表的数据照常检查）。",
+    "Sheet {sheet!r} has no recognisable data: {why_en} (the other sheets are checked as usual).",
+    "如果这个工作表应当载入，请让表头写明地区、指标和时期；否则可以忽略此警告或删除该工作表。",
+    "If this sheet should be loaded, make its header name the regions, indicators and periods; "
+    "otherwise ignore this warning or delete the sheet.",
+    "有数据的工作簿中另有一个无法识别的工作表", "a sheet that cannot be read, next to sheets with data")
+MISSING_DIMENSION = _define(
+    "missing-dimension", ERROR, LAYOUT, "缺少地区、指标或时期", "Region, indicator or period not stated",
+    "表中的行是{row_zh}、列是{col_zh}，但无法确定{third_zh}。",
+    "Rows are {row_en}s and columns are {col_en}s, but the {third_en} is not stated.",
+    "请在表头上方加一行“{third_zh}：…”，或在标题中写明{third_zh}（如“2024年1-9月”“地区生产总值”）。",
+    "Add a line '{third_zh}：…' above the table, or name the {third_en} in the title (e.g. "
+    "2024年1-9月, 地区生产总值).",
+    "表的两个方向可以识别，第三个维度（地区、指标或时期）在标题、元数据行和工作表名中都没有",
+    "two axes are recognised but the third (region, indicator or period) is in no title, "
+    "metadata line or sheet name")
+PERIOD_CONFLICT = _define(
+    "period-conflict", ERROR, LAYOUT, "标题与表头的时期不一致", "Periods disagree",
+    "标题、副标题和表头写的时期不一致：{found_zh}。",
+    "The title, subtitle and header name different periods: {found_en}.",
+    "请只保留一个正确的时期（如把标题改为“2024年1-9月……”），再上传。",
+    "Keep one correct period (e.g. a title '2024年1-9月……') and upload again.",
+    "标题、副标题、时间行或表头中出现两个不同的时期（如“2024年……（1-9月）”与“全年”）",
+    "two different periods in the title, subtitle, time line or header")
+YTD_AS_ANNUAL = _define(
+    "ytd-as-annual", ERROR, LAYOUT, "累计数会被当作全年数", "Year-to-date read as annual",
+    "标题写明“{ytd_label}”（年初至{month}月累计），但{where_zh}的时期“{annual_label}”表示全年：这样会把累计数当作全年数载入。",
+    "The title says {ytd_label!r} (year to date, to month {month}), but the period {annual_label!r} "
+    "{where_en} means the whole year: the year-to-date figures would be stored as annual ones.",
+    "请把表头的时期改为“{year}年1-{month}月”，或删除标题中的累计期间（如果确是全年数据）。",
+    "Write the header's period as '{year}年1-{month}月', or remove the year-to-date period from the "
+    "title if the figures really are annual.",
+    "标题或副标题写明年初至今的期间（1-9月、前三季度、截至9月底），而表头只有年份",
+    "a title or subtitle naming a year-to-date period (1-9月, 前三季度, 截至9月底) over a header "
+    "that names only the year")
+UNIT_CONFLICT = _define(
+    "unit-conflict", ERROR, LAYOUT, "单位与指标不符", "Unit does not fit the indicator",
+    "“{label}”的单位“{unit}”（{unit_where}）不适用于指标“{name_zh}”（单位 {target}）。",
+    "The unit {unit!r} of {label!r} ({unit_where}) does not fit {name_en} (unit {target}).",
+    "请在表头或单位行中给这一列写上正确的单位（如“单位：万个、个”依次对应各列），或把该列放到单独的表中。",
+    "Write the column's own unit in its header or the unit line (e.g. '单位：万个、个' in column "
+    "order), or put the column in a table of its own.",
+    "单位行或表头的单位与指标的量纲不符（如“万个”用于“每万人拥有5G基站数”），不做换算",
+    "a unit from the unit line or header that does not fit the indicator's dimension (万个 over a "
+    "per-10,000-people column); never converted")
+FORMAT_CONFLICT = _define(
+    "format-conflict", ERROR, LAYOUT, "数字格式与表头不符", "Number format disagrees with the header",
+    "单元格的数字格式“{number_format}”显示为{shown_zh}，但表头/单位是“{unit}”（{name_zh}）。",
+    "The cell's number format {number_format!r} shows {shown_en}, but the header or unit says "
+    "{unit!r} ({name_en}).",
+    "请统一单元格格式和表头单位：百分数用“%”格式或在表头写“%”，以万为单位的格式请在表头写“万…”。",
+    "Make the cell format and the header agree: a percentage either as a '%' format or '%' in the "
+    "header; a format that shows 万 needs '万…' in the header.",
+    "单元格数字格式（0.0%、以万为单位的自定义格式）与表头或单位行的单位矛盾",
+    "a cell's number format (0.0%, a custom 万 format) that contradicts the header or unit line")
+SHARE_NOT_LEVEL = _define(
+    "share-not-level", ERROR, LAYOUT, "比重与总量混淆", "A share read as a level",
+    "“{label}”是比重（{phrase}），但{where_zh}的单位或数值是{unit_zh}，与指标“{name_zh}”（{target}）不符。",
+    "{label!r} is a share ({phrase}), but {where_en} the unit or values are {unit_en}, which does not "
+    "fit {name_en} ({target}).",
+    "比重请以“%”为单位填写，总量请去掉“占……比重”字样，二者不要放在同一列。",
+    "Report a share in %, and a level without '占……比重'; never both in one column.",
+    "“占……比重/比例”决定指标；数值和单位与该指标不符时拒绝",
+    "a ratio phrase (占…比重/比例) decides the indicator; values or units that disagree are rejected")
+HIDDEN_CELLS = _define(
+    "hidden-cells", WARNING, LAYOUT, "隐藏行列中的数值", "Values in hidden rows or columns",
+    "工作表“{sheet}”的隐藏行或隐藏列中有 {count} 个数值（{cells}），它们也会被载入。",
+    "Sheet {sheet!r} has {count} value(s) in hidden rows or columns ({cells}); they are loaded too.",
+    "请取消隐藏并确认这些数值应当载入；不应载入的请删除。",
+    "Unhide them and check that they should be loaded; delete those that should not.",
+    "隐藏的行或列中有数值（照常载入，但提醒核对）", "values in hidden rows or columns (loaded, but flagged)")
+SKIPPED_SHEET = _define(
+    "skipped-sheet", INFO, LAYOUT, "跳过的工作表", "Sheet skipped",
+    "已跳过工作表“{sheet}”：{why_zh}", "Skipped sheet {sheet!r}: {why_en}",
+    doc_zh="隐藏的工作表、说明/填表说明工作表、模板的代码表：列出并说明原因，不载入",
+    doc_en="hidden sheets, instructions sheets (说明) and the template's code lists: listed with the "
+           "reason, not loaded")
+SKIPPED_ROW = _define(
+    "skipped-row", INFO, LAYOUT, "跳过的行", "Row skipped",
+    "已跳过第 {row} 行“{label}”：{why_zh}", "Skipped row {row} {label!r}: {why_en}",
+    doc_zh="合计、全国平均、模板示例行等不是监测地区的数值的行",
+    doc_en="合计 (total) and 全国平均 (national average) rows, the template's example row")
+SKIPPED_COLUMN = _define(
+    "skipped-column", INFO, LAYOUT, "跳过的列", "Column skipped",
+    "已跳过列“{label}”：增速、同比、位次等不是目录中的指标。",
+    "Skipped column {label!r}: growth rates and ranks are not catalog indicators.",
+    doc_zh="增速、同比、位次等列（行）", doc_en="growth-rate and rank columns (or rows)",
+    variants={"row": ("已跳过行“{label}”：增速、同比、位次等不是目录中的指标。",
+                      "Skipped row {label!r}: growth rates and ranks are not catalog indicators.")})
+QUALIFIER = _define(
+    "qualifier", INFO, LAYOUT, "口径说明", "Qualifier noted",
+    "“{label}”中的“{words}”是口径说明，不是单位：已记入批次备注。",
+    "{words!r} in {label!r} qualifies the figures (price basis, preliminary, cumulative); it is not "
+    "a unit and is kept in the batch notes.",
+    doc_zh="现价、当年价、可比价、初步核算、快报、累计等说明记入备注，不当作单位（累计决定口径）",
+    doc_en="现价, 当年价, 可比价, 初步核算, 快报, 累计 are kept as notes, not units (累计 decides the basis)")
+
+# --- cell by cell ---------------------------------------------------------------------------------
+
+UNKNOWN_INDICATOR = _define(
+    "unknown-indicator", ERROR, CELL, "指标无法识别", "Unknown indicator",
+    "指标名称无法识别：“{raw}”（涉及 {count} 个数值）。", "Unknown indicator {raw!r} ({count} value(s)).",
+    "请使用目录中的指标名称或代码（见模板的“指标代码”工作表），或选择“跳过未知指标”。",
+    "Use a catalog indicator name or code (see the template's 指标代码 sheet), or choose to skip "
+    "unknown indicators.")
+SKIPPED_INDICATOR = _define(
+    "skipped-indicator", INFO, CELL, "跳过的指标", "Indicator skipped",
+    "已跳过目录中没有的指标：“{raw}”（涉及 {count} 个数值）。",
+    "Skipped indicator not in the catalog: {raw!r} ({count} value(s)).",
+    doc_zh="目录中没有的指标（选择“跳过未知指标”时）", doc_en="indicators not in the catalog (with --skip-unknown)")
+UNKNOWN_REGION = _define(
+    "unknown-region", ERROR, CELL, "地区无法识别", "Unknown region",
+    "地区名称无法识别：“{raw}”（涉及 {count} 个数值）。", "Unknown region {raw!r} ({count} value(s)).",
+    "请使用规范的地区名称（哈尔滨市、哈尔滨、Harbin）或6位行政区划代码（230100）。",
+    "Use a standard region name (哈尔滨市, 哈尔滨, Harbin) or its 6-digit GB/T 2260 code (230100).")
+SKIPPED_REGION = _define(
+    "skipped-region", INFO, CELL, "跳过的地区", "Region skipped",
+    "{why_zh}（涉及 {count} 个数值）", "{why_en} ({count} value(s))",
+    doc_zh="外省城市、农垦/森工/省直等非行政区划单位", doc_en="cities of other provinces, non-administrative "
+                                                     "units (农垦, 森工, 省直)")
+BAD_PERIOD = _define(
+    "bad-period", ERROR, CELL, "时期无法识别", "Unrecognised period",
+    "无法识别的时期：“{raw}”（涉及 {count} 个数值）。", "Unrecognised period {raw!r} ({count} value(s)).",
+    "可用的写法：{accepted_zh}。", "Accepted labels: {accepted_en}.",
+    variants={"flow-month": ("单月数据只适用于存量或比率指标：“{raw}”（涉及 {count} 个数值）。",
+                             "A single month is only usable for stock or ratio indicators: {raw!r} "
+                             "({count} value(s)).")})
+NOT_A_NUMBER = _define(
+    "type-error", ERROR, CELL, "不是数值", "Not a number",
+    "单元格不是数值：“{raw}”（{name_zh}，{region}，{period}）。",
+    "The cell is not a number: {raw!r} ({why}; {name_en}, {region}, {period}).",
+    "请只填写数字（如 672），把“约”“左右”“预计”等文字写到“备注”列或表下的注释中。",
+    "Enter the number alone (e.g. 672) and put words such as 约 (about) or 预计 (expected) into the "
+    "备注 (note) column or a note below the table.")
+FORMULA_WITHOUT_VALUE = _define(
+    "formula-without-value", ERROR, CELL, "公式没有计算结果", "Formula without a value",
+    "单元格是公式“{raw}”，但文件中没有它的计算结果（{name_zh}，{region}，{period}）。",
+    "The cell holds the formula {raw!r} but the file has no computed value for it ({name_en}, "
+    "{region}, {period}).",
+    "文件多由程序生成、未在 Excel 中保存过：请在 Excel 或 WPS 中打开文件、保存后再上传。",
+    "Files written by programs often carry no computed values: open the file in Excel or WPS, save "
+    "it and upload again.")
+BAD_UNIT = _define(
+    "bad-unit", ERROR, CELL, "单位无法换算", "Unit cannot be converted",
+    "单位“{unit}”无法换算为指标“{name_zh}”的单位“{target}”（涉及 {count} 个数值）。",
+    "Unit {unit!r} cannot be converted to {target!r}, the unit of {name_en} ({count} value(s)).",
+    "请在表头或“单位”列写明与指标量纲相同的单位（如 亿元、万元；%；个、万个）。",
+    "Write a unit of the indicator's kind in the header or the unit column (亿元, 万元; %; 个, 万个).")
+
+# --- across the file's values ---------------------------------------------------------------------
+
+DUPLICATE_ROW = _define(
+    "duplicate-row", ERROR, FILE, "重复的数值", "Duplicate value",
+    "与 {first} 重复（{what_zh}），{same_zh}。", "duplicates {first} ({what_en}), {same_en}.",
+    "同一指标、地区、时期、口径只能出现一次：请删除其中一个。",
+    "An indicator, region, period and basis may appear only once: delete one of them.",
+    "同一指标、地区、时期、口径在文件中出现两次（数值相同也算），报告两个单元格",
+    "the same indicator, region, period and basis twice in a file, even with the same number; both "
+    "cells named")
+OUT_OF_RANGE = _define(
+    "out-of-range", ERROR, FILE, "超出取值范围", "Out of range",
+    "数值 {value}{unit} 超出允许范围 {low} 至 {high}{unit}（{what_zh}）。",
+    "value {value} {unit} is outside the allowed range {low} to {high} {unit} ({what_en}).",
+    "请核对数值和单位（比例在 0–100 之间，总量不能为负）。",
+    "Check the number and its unit (shares lie within 0–100, totals are never negative).",
+    "超出目录中的取值范围：比例不在0–100之间、GDP为负等",
+    "outside the catalog's range: a share outside 0–100, a negative GDP")
+PART_ABOVE_WHOLE = _define(
+    "part-above-whole", ERROR, FILE, "部分大于整体", "Part above the whole",
+    "{what_zh} 为 {value}{unit}，大于同期{whole_zh} {whole}{unit}（{where_zh}）：部分不能大于整体。",
+    "{what_en} is {value} {unit}, more than {whole_en} {whole} {unit} for the same period "
+    "({where_en}): a part cannot exceed the whole.",
+    "请核对两个数值的单位和口径（如核心产业增加值与GDP是否同为“亿元”、同为累计值）。",
+    "Check the units and bases of both figures (e.g. core value added and GDP both in 亿元, both "
+    "year to date).",
+    "核心产业增加值大于同期GDP（文件内，或文件与数据库之间）",
+    "core value added above GDP for the same period (in the file, or file against database)",
+    variants={"whole": ("{what_zh} 为 {value}{unit}，小于同期{part_zh} {part}{unit}（{where_zh}）：整体不能小于部分。",
+                        "{what_en} is {value} {unit}, less than {part_en} {part} {unit} for the same "
+                        "period ({where_en}): the whole cannot be below its part.")})
+SHARE_MISMATCH = _define(
+    "share-mismatch", ERROR, FILE, "占比与计算值不符", "Share disagrees with its parts",
+    "{what_zh} 填报为 {value}%，但按{num_zh} {num}（{num_where_zh}）÷{den_zh} {den}（{den_where_zh}）"
+    "计算为 {computed}%，相差超过 {tolerance} 个百分点。",
+    "{what_en} is reported as {value}%, but {num_en} {num} ({num_where_en}) / {den_en} {den} "
+    "({den_where_en}) gives {computed}%, more than {tolerance} points apart.",
+    "请核对占比、分子和分母是否同一时期、同一口径，并使用同一版本的数据。",
+    "Check that the share, numerator and denominator are of the same period and basis, from the "
+    "same release.",
+    "填报的核心产业占比与 增加值÷GDP×100 相差超过0.2个百分点",
+    "a reported core share more than 0.2 points from core ÷ GDP × 100")
+STALE_SHARE = _define(
+    "stale-share", WARNING, STORED, "数据库中的占比需要修订", "Stored share no longer matches",
+    "{what_zh}：按本文件的数值，{num_zh}÷{den_zh} 为 {computed}%，与数据库中的{share_zh} {share}%"
+    "（{where_zh}）相差超过 {tolerance} 个百分点。",
+    "{what_en}: with this file's values {num_en} / {den_en} is {computed}%, more than {tolerance} "
+    "points from the stored {share_en} {share}% ({where_en}).",
+    "请同时上传修订后的{share_zh}。", "Upload the revised {share_en} too.",
+    "文件中新的增加值或GDP与数据库中的核心产业占比不再相符（占比通常稍后公布）",
+    "the file's new core value added or GDP no longer matches the stored share (published later)")
+ABOVE_PARENT = _define(
+    "above-parent", ERROR, FILE, "大于上级地区", "Above its parent region",
+    "{what_zh} 为 {value}{unit}，大于上级地区的数值 {parent}{unit}（{parent_zh}，{parent_where}）。",
+    "{what_en} is {value} {unit}, more than its parent region's {parent} {unit} ({parent_en}, "
+    "{parent_where}).",
+    "请核对两行是否错位、单位是否相同（如市的数值误用“万元”）。",
+    "Check that the rows are not shifted and the units agree (e.g. a city's figure in 万元).",
+    "市（地）的总量或存量大于全省（省大于全国）；比率不检查",
+    "a city's flow or stock above its province (a province above the nation); ratios are not checked")
+QUARTER_SUM_MISMATCH = _define(
+    "quarter-sum-mismatch", ERROR, FILE, "当季值与累计值不符", "Quarters do not add up",
+    "{what_zh} 为 {value}{unit}，与同一文件中的累计值不符：按 {formula} 应为 {expected}{unit}"
+    "（当季值之和须等于累计值）。",
+    "{what_en} is {value} {unit}, which does not agree with the year-to-date values of the same file: "
+    "{formula} gives {expected} {unit} (the quarters must add up to the year-to-date sum).",
+    "请核对“当季”和“累计”两列是否放反或错位。",
+    "Check that the quarter-alone and year-to-date columns are not swapped or shifted.",
+    "累计指标的当季值与同一文件中的累计值对不上（Q3当季 ≠ 1-9月 − 1-6月）",
+    "quarter-alone values of a cumulative flow that do not add up to the file's year-to-date values")
+PER_10K_MISMATCH = _define(
+    "per-10k-mismatch", WARNING, FILE, "每万人基站数与计算值不符", "Per-10k figure disagrees",
+    "{what_zh}：{ratio_zh} 为 {ratio}（{ratio_where_zh}），但5G基站数 {stations}（{stations_where_zh}）÷ "
+    "年末常住人口 {population}万人（{population_where_zh}）为 {computed}，相差超过 {tolerance}%。",
+    "{what_en}: {ratio_en} is {ratio} ({ratio_where_en}), but 5G stations {stations} "
+    "({stations_where_en}) / population {population} (10,000 persons; {population_where_en}) gives "
+    "{computed}, more than {tolerance}% apart.",
+    "请核对基站数和人口的时期与单位。", "Check the periods and units of the station count and the population.",
+    "填报的每万人拥有5G基站数与 基站数÷年末常住人口 相差超过3%",
+    "a reported fiveg_per_10k more than 3 % from stations ÷ population")
+CUMULATIVE_DECREASE = _define(
+    "cumulative-decrease", ERROR, FILE, "累计值减少", "Year-to-date sum falls",
+    "{what_zh} 累计值 {value}{unit} 小于前一季度累计值 {other}{unit}（{where_zh}）：年内累计值不能减少。",
+    "{what_en}: the year-to-date value {value} {unit} is below the previous quarter's {other} {unit} "
+    "({where_en}): a year-to-date sum cannot fall within a year.",
+    "请核对是否把当季值填成了累计值，或列的顺序是否错位。",
+    "Check whether a quarter-alone figure was entered as year to date, or the columns are shifted.",
+    "累计值指标（GDP、核心产业增加值）年内累计值下降，如1-9月小于1-6月。基站数等存量和比率可以下降，不检查此项",
+    "a year-to-date sum that falls within a year; stocks (stations) and ratios may fall and are not "
+    "checked",
+    variants={"later": ("{what_zh} 累计值 {value}{unit} 大于后一季度累计值 {other}{unit}（{where_zh}）：年内累计值不能减少。",
+                        "{what_en}: the year-to-date value {value} {unit} is above the following "
+                        "quarter's {other} {unit} ({where_en}): a year-to-date sum cannot fall within "
+                        "a year.")})
+SUSPICIOUS_JUMP = _define(
+    "suspicious-jump", WARNING, FILE, "变动异常", "Suspicious change",
+    "{what_zh} 为 {value}{unit}，较{before_zh} {before}{unit}（{where_zh}）{change_zh}。",
+    "{what_en} is {value} {unit}; against {before_en}, {before} {unit} ({where_en}), it {change_en}.",
+    "请核对单位和数值（万元/亿元、个/万个之差是一万倍）。",
+    "Check the unit and the number (万元 vs 亿元, 个 vs 万个 is a factor of 10,000).",
+    "与上年同期相比，流量变化超过+50%/−33%、存量超过10倍或减半；比率与上一期相比变动超过30个百分点",
+    "a flow changing beyond +50 % / −33 % on the same period last year, a stock beyond ×10 or halved, "
+    "a ratio moving more than 30 points between consecutive periods")
+FRACTION_AS_PERCENT = _define(
+    "fraction-as-percent", WARNING, FILE, "百分数疑似填成小数", "Percentages look like fractions",
+    "“{name_zh}”的 {count} 个数值（{cells}）都在 0–1 之间，而单位是 %：可能把 35.2% 填成了 0.352。",
+    "All {count} values of {name_en} ({cells}) lie within 0–1 while the unit is %: 35.2% may have been "
+    "entered as 0.352.",
+    "如果是小数，请乘以100后填写，或把单元格设为百分比格式（0.0%）。",
+    "If they are fractions, multiply by 100, or format the cells as percentages (0.0%).",
+    "百分比指标的整列数值都在0–1之间", "every value of a % indicator in a file lies within 0–1")
+
+# --- against the stored values ------------------------------------------------------------------
+
+SCALE_SLIP = _define(
+    "scale-slip", ERROR, STORED, "数量级错误", "Scale slip",
+    "{what_zh} 为 {value}{unit}，约为数据库中同一序列{before_zh} {before}{unit}（{where_zh}）的 {factor_zh}：疑似单位或数量级错误。",
+    "{what_en} is {value} {unit}, about {factor_en} the stored {before} {unit} of the same series for "
+    "{before_en} ({where_en}): probably a unit or scale slip.",
+    "请核对单位（元/万元/亿元，个/万个）和单元格格式；如数值确实如此，请先回滚旧批次或联系管理员。",
+    "Check the unit (元/万元/亿元, 个/万个) and the cell format; if the figure really is right, roll "
+    "back the old batch first or ask the administrator.",
+    "与同一地区、同一指标相邻时期的已存数值相差约100、1,000或10,000倍",
+    "a factor near 100, 1,000 or 10,000 against the same region and indicator's stored values in "
+    "neighbouring periods")
+LARGE_REVISION = _define(
+    "large-revision", WARNING, STORED, "修订幅度大", "Large revision",
+    "{what_zh} 将由 {old}{unit}（{where_zh}）修订为 {value}{unit}，变动 {change}，超过 {limit}%。",
+    "{what_en} would be revised from {old} {unit} ({where_en}) to {value} {unit}, a change of "
+    "{change}, more than {limit}%.",
+    "请确认这是正式修订（如经济普查后的修订）。", "Confirm it is a real revision (e.g. after an economic census).",
+    "修订幅度超过10%（与数据库当前值比较）", "a revision of more than 10 % against the stored value")
+OTHER_INDICATOR = _define(
+    "other-indicator", ERROR, STORED, "修订的不是标题所说的指标", "Revises another indicator",
+    "标题写的是“{title_zh}”，但文件会修订数据库中另一个指标“{name_zh}”的 {count} 个数值（如 {cell}：{old} → {value}）。",
+    "The title names {title_en!r}, but the file would revise {count} stored value(s) of another "
+    "indicator, {name_en} (e.g. {cell}: {old} -> {value}).",
+    "请核对表头的指标名称：如果是标题所说的指标，请把表头改为该指标的名称。",
+    "Check the indicator names in the header: if the figures are the title's indicator, name it in "
+    "the header.",
+    "标题指明一个指标，而文件修订的是另一个指标的已存数值",
+    "the title names one indicator but the file would revise stored values of another")
+
+
+def markdown_table() -> str:
+    """The checks as the Markdown table of docs/etl.md (generated; a test compares the two)."""
+    severity = {ERROR: "error", WARNING: "warning", INFO: "info"}
+    lines = ["| 代码 code | 级别 severity | 阶段 stage | 说明 / meaning | 如何修改 / how to fix |",
+             "|---|---|---|---|---|"]
+    for kind in CATALOGUE.values():
+        doc_zh, doc_en = kind.doc
+        fix = f"{kind.fix_zh} / {kind.fix_en}" if kind.fix_zh else ""
+        stage_zh, stage_en = STAGE_TEXT[kind.stage]
+        lines.append(f"| `{kind.code}` | {severity[kind.severity]} | {stage_zh} / {stage_en} | "
+                     f"{kind.title_zh}：{doc_zh} / {kind.title_en}: {doc_en} | {_plain(fix)} |")
+    return "\n".join(lines)
+
+
+def _plain(text: str) -> str:
+    """A template in a table cell: fields shown as …"""
+    import re
+    return re.sub(r"\{[^{}]*\}", "…", text).replace("|", "\\|")
+
+
+DOCS_START = "<!-- checks: generated from etl/checks/problems.py; python -m etl.checks.problems --write -->"
+DOCS_END = "<!-- end of checks -->"
+
+
+def write_docs(path) -> bool:
+    """Replace the generated table in docs/etl.md; True if the file changed."""
+    from pathlib import Path
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index(DOCS_START) + len(DOCS_START), text.index(DOCS_END)
+    new = text[:start] + "\n" + markdown_table() + "\n" + text[end:]
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+    from pathlib import Path
+    if "--write" in sys.argv:
+        changed = write_docs(Path(__file__).resolve().parents[2] / "docs" / "etl.md")
+        print("docs/etl.md updated" if changed else "docs/etl.md already current")
+    else:
+        print(markdown_table())

@@ -40,10 +40,17 @@ MISSING_MARKS = frozenset({
     "", "-", "--", "---", "—", "——", "–", "−", "…", "……", "...", "/", "／", "nan", "none", "null",
     "n/a", "na", "#n/a", "x", "×", "*", "空", "无",
 })
-# footnote marks after a number: 12.3* / 12.3① / 12.3¹ / 12.3a / 12.3(p)
-_FOOTNOTE_TAIL = re.compile(r"(?:[*#※†‡①-⑳⑴-⒇❶-❿¹²³⁴-⁹⁰]|\([a-zA-Z]\)|(?<=\d)[a-zA-Z])+$")
+# The footnote marks the layouts really use after a number (12.3*, 12.3①, 12.3¹); nothing else is
+# stripped: a trailing letter ('247L') is damage, not a footnote, and is a type error.
+_FOOTNOTE_TAIL = re.compile(r"\s*(?:[*＊]{1,3}|[①-⑳]|[¹²³⁴-⁹⁰]{1,2})$")
+_EDGE_SPACE = " \t\r\n\u3000\xa0\ufeff\u200b"
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+# No statistic of this monitor comes near these in any unit a file uses (China's GDP is ~1.3e14 元);
+# a number beyond them is damage (a run of nines, '1e308', '1e-320'), and would strain the store.
+# The indicator's own plausible range is data: min_value / max_value in data/seed/indicators.csv.
+MAX_MAGNITUDE = 1e15
+MIN_MAGNITUDE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -52,44 +59,78 @@ class ParsedNumber:
     missing: bool = False
     error: Optional[str] = None  # why the cell is not a number, in English
     unit: Optional[str] = None  # '%' or '‰' when the text carried the sign
+    error_zh: Optional[str] = None  # the same, in Chinese
+
+    @staticmethod
+    def failed(en: str, zh: str) -> "ParsedNumber":
+        return ParsedNumber(None, error=en, error_zh=zh)
+
+
+_NOT_A_NUMBER = ("not a number", "不是数值")
+
+
+def _checked(value: float, unit: Optional[str] = None) -> ParsedNumber:
+    """A finite number of a believable magnitude, or an error that says which it is not."""
+    if math.isnan(value):
+        return ParsedNumber(None, missing=True)
+    if math.isinf(value):
+        return ParsedNumber.failed("an infinite number", "数值为无穷大")
+    if value and not MIN_MAGNITUDE <= abs(value) < MAX_MAGNITUDE:
+        return ParsedNumber.failed(
+            f"an absurd magnitude ({value:.3g}; a plausible number lies between {MIN_MAGNITUDE:g} "
+            f"and {MAX_MAGNITUDE:g})",
+            f"数量级不可信（{value:.3g}；可信的数值在 {MIN_MAGNITUDE:g} 至 {MAX_MAGNITUDE:g} 之间）")
+    return ParsedNumber(value, unit=unit)
+
+
+def _has_gap(text: str) -> bool:
+    """Whitespace or a control / format character (U+000B, U+00A0, U+200B ...) anywhere in text."""
+    return any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
 
 
 def parse_number(raw: object) -> ParsedNumber:
-    """A cell as a number: 1234.5, '1,234.5', '１２３４.５', '12.3*', '12.3①', ' 45% ', '—' (missing)."""
+    """A cell as a number: 1234.5, '1,234.5', '１２３４.５', '12.3*', '12.3①', ' 45% ', '—' (missing).
+
+    Strict about damage: every value is finite and of a believable magnitude (MAX_MAGNITUDE,
+    MIN_MAGNITUDE); whitespace or a control character inside a number ('44 22.8', '44\\x0b22.8',
+    '44\\xa022.8': two numbers glued together) and any trailing text other than the footnote marks
+    of _FOOTNOTE_TAIL ('247L') are errors. Spaces around the number, its sign and its mark are fine.
+    """
     if raw is None:
         return ParsedNumber(None, missing=True)
     if isinstance(raw, bool):
-        return ParsedNumber(None, error="a true/false value, not a number")
+        return ParsedNumber.failed("a true/false value, not a number", "是逻辑值（真/假），不是数值")
     if isinstance(raw, (int, float)):
-        value = float(raw)
-        if math.isnan(value):
-            return ParsedNumber(None, missing=True)
-        if math.isinf(value):
-            return ParsedNumber(None, error="an infinite number")
-        return ParsedNumber(value)
+        try:
+            return _checked(float(raw))
+        except OverflowError:  # an int too large for a float
+            return ParsedNumber.failed("an infinite number", "数值为无穷大")
     if isinstance(raw, (datetime, date, time, timedelta)):
-        return ParsedNumber(None, error="a date or time, not a number")
-    text = str(raw).strip().strip("\u3000\xa0")
+        return ParsedNumber.failed("a date or time, not a number", "是日期或时间，不是数值")
+    text = str(raw).strip(_EDGE_SPACE)
     if text.casefold() in MISSING_MARKS:
         return ParsedNumber(None, missing=True)
     # footnote marks first: NFKC would turn ① into a digit 1
     text = _FOOTNOTE_TAIL.sub("", text)
-    text = unicodedata.normalize("NFKC", text).strip()
-    text = "".join(text.split())  # '1 234.5', and spaces inside after NFKC
+    text = unicodedata.normalize("NFKC", text).strip(_EDGE_SPACE)
     if text.casefold() in MISSING_MARKS:
         return ParsedNumber(None, missing=True)
     unit = None
     if text.endswith("%"):
-        unit, text = "%", text[:-1]
+        unit, text = "%", text[:-1].rstrip(_EDGE_SPACE)
     elif text.endswith("‰"):
-        unit, text = "‰", text[:-1]
+        unit, text = "‰", text[:-1].rstrip(_EDGE_SPACE)
+    if _has_gap(text):
+        return ParsedNumber.failed(
+            "whitespace or a control character inside the number (two numbers glued together?)",
+            "数字中间有空白或控制字符（可能是两个数粘在一起）")
     if "," in text:
         if not _THOUSANDS.match(text):
-            return ParsedNumber(None, error="not a number (misplaced comma)")
+            return ParsedNumber.failed("not a number (misplaced comma)", "不是数值（千位分隔符位置不对）")
         text = text.replace(",", "")
     if not _PLAIN_NUMBER.match(text):
-        return ParsedNumber(None, error="not a number")
-    return ParsedNumber(float(text), unit=unit)
+        return ParsedNumber.failed(*_NOT_A_NUMBER)
+    return _checked(float(text), unit)
 
 
 # --- periods ---------------------------------------------------------------------------------------
@@ -437,16 +478,20 @@ def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
         if number.error:
             result.problems.append(Problem(
                 "type-error", ERROR,
-                f"单元格不是数值：“{_raw_text(rv.raw)}”（{info.name_zh}，{rv.region_label}，{rv.period_label}）",
+                f"单元格不是可用的数值（{number.error_zh}）：“{_raw_text(rv.raw)}”"
+                f"（{info.name_zh}，{rv.region_label}，{rv.period_label}）",
                 f"Cell is not a number ({number.error}): {_raw_text(rv.raw)!r} "
                 f"({info.name_en}, {rv.region_label}, {rv.period_label})",
                 rv.sheet, rv.cell, _raw_text(rv.raw)))
             continue
-        unit = parsed.unit or rv.unit_hint or number.unit or info.unit
+        column_unit = parsed.unit or rv.unit_hint
+        # the cell's own sign wins over its column's unit ('98.5‰' in a % column is 9.85 %), if
+        # both measure the same thing; a sign that contradicts the column ('5%' under 亿元) is an error
+        unit = number.unit or column_unit or info.unit
         try:
+            if number.unit and column_unit and units.dimension(column_unit) != units.dimension(number.unit):
+                raise units.UnitError(f"{number.unit} on a value in {column_unit}")
             value = units.convert(number.value, unit, info.unit)
-            if number.unit and unit != number.unit and units.dimension(unit) != "share":
-                raise units.UnitError(f"{number.unit} on a value in {unit}")
         except units.UnitError:
             grouped.add(("bad-unit", rv.sheet, rv.indicator_label, unit),
                         dict(sheet=rv.sheet, cell=rv.cell, raw=_raw_text(rv.raw), unit=unit,

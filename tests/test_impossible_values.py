@@ -1,0 +1,69 @@
+"""Values that must never load (issue 12, items 1-3): infinities and absurd magnitudes, numbers
+glued together, damaged footnote marks, and a cell's own unit sign against its column's unit."""
+from __future__ import annotations
+
+import pytest
+
+from etl.normalise.cells import parse_number, normalise_values
+from etl.records import RawValue
+
+
+@pytest.mark.parametrize("raw", [
+    "1e999", "9" * 400, "-1e999", float("inf"), float("-inf"), 10 ** 400, "1e308", 1e308, "1e-320",
+    1e-320, "1e15", "0.0000000001",
+])
+def test_infinite_and_absurd_magnitudes_are_errors(raw):
+    parsed = parse_number(raw)
+    assert parsed.value is None and not parsed.missing
+    assert parsed.error and parsed.error_zh
+
+
+@pytest.mark.parametrize("raw", ["44\x0b22.8", "44 22.8", "44\xa022.8", "44\u300022.8", "44\t22.8",
+                                 "44\u200b22.8", "44\x0022.8", "1 234.5", "4,422\x0c.8"])
+def test_whitespace_or_control_characters_inside_a_number_are_errors(raw):
+    parsed = parse_number(raw)
+    assert parsed.value is None and not parsed.missing and "glued" in parsed.error
+
+
+@pytest.mark.parametrize("raw", ["247L", "12.3a", "12.3(p)", "12.3#", "12.3†", "1e3x"])
+def test_only_the_footnote_marks_the_layouts_use_are_stripped(raw):
+    assert parse_number(raw).error
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("12.3*", 12.3), ("76,243*", 76243.0), ("12.3①", 12.3), ("512.3⑳", 512.3), ("12.3¹", 12.3),
+    (" 45 % ", 45.0), ("\u3000１２.５\u3000", 12.5), ("0", 0.0), (0, 0.0), ("1e3", 1000.0),
+    ("999999999999999", 999999999999999.0), ("0.000001", 1e-6),
+])
+def test_real_numbers_still_read(raw, expected):
+    parsed = parse_number(raw)
+    assert parsed.error is None and parsed.value == pytest.approx(expected)
+
+
+def raw_value(value, indicator="数字经济核心产业增加值占GDP比重(%)", cell="C7", unit_hint=None):
+    return RawValue("各市", cell, value, "哈尔滨市", indicator, "2024年1-9月", region_cell="A7",
+                    indicator_cell="C4", unit_hint=unit_hint)
+
+
+def test_the_cells_own_unit_sign_wins_over_the_columns(catalog):
+    result = normalise_values([raw_value("98.5‰"), raw_value("9.85%", cell="D7", indicator="数字经济核心产业增加值占GDP比重"),
+                               raw_value("98.5‰", cell="E7", indicator="数字经济核心产业增加值占GDP比重",
+                                         unit_hint="%")], catalog)
+    assert not result.problems
+    assert [v.value for v in result.values] == pytest.approx([9.85, 9.85, 9.85])
+
+
+def test_a_sign_that_contradicts_the_column_is_an_error(catalog):
+    result = normalise_values([raw_value("5%", indicator="地区生产总值(亿元)"),
+                               raw_value("5‰", cell="D7", indicator="地区生产总值", unit_hint="亿元")], catalog)
+    assert not result.values
+    assert [(p.code, p.cell) for p in result.problems] == [("bad-unit", "C7"), ("bad-unit", "D7")]
+
+
+@pytest.mark.parametrize("text", ["1e999", "9" * 400, "1e308", "1e-320", "44\x0b22.8", "247L"])
+def test_damaged_numbers_are_type_errors_naming_the_cell(catalog, text):
+    result = normalise_values([raw_value(text, indicator="地区生产总值(亿元)", cell="F9")], catalog)
+    assert not result.values
+    (problem,) = result.problems
+    assert (problem.code, problem.severity, problem.sheet, problem.cell) == ("type-error", "error", "各市", "F9")
+    assert problem.message_zh.startswith("单元格不是可用的数值") and problem.message_en

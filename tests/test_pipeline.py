@@ -137,7 +137,7 @@ def test_a_cross_value_error_rejects_the_file(engine):
     # Harbin's stations above the province's
     outcome = ingest(engine, mf.provincial_xlsx(cell_overrides={"D6": 999999}))
     assert outcome.status == "rejected"
-    assert ("inconsistent", "'各市'!D6") in [(p.code, p.where) for p in outcome.report.errors]
+    assert ("above-parent", "'各市'!D6") in [(p.code, p.where) for p in outcome.report.errors]
     assert snapshot(engine) == before
 
 
@@ -271,10 +271,10 @@ def test_a_file_contradicting_stored_values_is_rejected_and_changes_nothing(engi
     outcome = ingest_file(engine, data, "核心产业.xlsx", loaded_by="analyst")
     assert outcome.status == "rejected" and outcome.batch_id is None
     found = {(p.code, p.cell): p for p in outcome.report.errors}
-    assert set(found) == {("inconsistent", "D2"), ("cumulative-decrease", "D3")}
+    assert set(found) == {("part-above-whole", "D2"), ("cumulative-decrease", "D3")}
     for p in found.values():
         assert f"#{first.batch_id}" in p.message_zh and "长表模板.xlsx" in p.message_en
-    assert "11,000" in found[("inconsistent", "D2")].message_zh
+    assert "11,000" in found[("part-above-whole", "D2")].message_zh
     assert "7,000" in found[("cumulative-decrease", "D3")].message_en
     assert snapshot(engine) == before
     # with the GDP revised in the same file, the file's own values are used: it loads
@@ -290,10 +290,10 @@ def test_per_10k_and_quarter_sums_end_to_end(engine):
         ("fiveg_per_10k", "230000", "2024年", 40.0, "个", "annual")))  # 30 computed: a warning
     assert outcome.status == "loaded"
     assert [(p.code, p.severity, p.cell) for p in outcome.report.problems
-            if p.code == "inconsistent"] == [("inconsistent", "warning", "D4")]
+            if p.code == "per-10k-mismatch"] == [("per-10k-mismatch", "warning", "D4")]
     sums = ingest(engine, template(
         ("gdp", "230100", "2024年1-3月", 1000.0, "亿元", "ytd"),
         ("gdp", "230100", "2024年1-6月", 2100.0, "亿元", "ytd"),
         ("gdp", "230100", "2024年第二季度", 1000.0, "亿元", "quarter")))
     assert sums.status == "rejected"
-    assert [(p.code, p.cell) for p in sums.report.errors] == [("inconsistent", "D4")]
+    assert [(p.code, p.cell) for p in sums.report.errors] == [("quarter-sum-mismatch", "D4")]

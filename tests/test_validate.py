@@ -86,10 +86,10 @@ def test_out_of_range(indicator, value, bad):
         assert problems[0].raw == f"{value:g}"
 
 
-def test_core_value_added_above_gdp_is_inconsistent():
+def test_core_value_added_above_gdp_is_part_above_whole():
     values = [v("gdp", value=1000.0, cell="B5"), v("digital_core_va", value=1200.0, cell="C5")]
     problems = check_values(values, CAT)
-    assert codes(problems) == [("inconsistent", "C5")]
+    assert codes(problems) == [("part-above-whole", "C5")]
     assert "'各市'!B5" in problems[0].message_zh and "'各市'!B5" in problems[0].message_en
     # a different period is not compared
     values = [v("gdp", value=1000.0, cell="B5"), v("digital_core_va", year=2023, value=1200.0, cell="C5")]
@@ -102,22 +102,22 @@ def test_reported_share_must_match_core_over_gdp():
     assert check_values(base + [v("digital_core_va_share", value=ok + SHARE_TOLERANCE_PP * 0.9,
                                   cell="D5")], CAT) == []
     problems = check_values(base + [v("digital_core_va_share", value=9.0, cell="D5")], CAT)
-    assert codes(problems) == [("inconsistent", "D5")]
+    assert codes(problems) == [("share-mismatch", "D5")]
     assert "7.50" in problems[0].message_zh
 
 
-def test_city_above_province_is_inconsistent_for_flows_and_stocks_not_ratios():
+def test_city_above_province_is_above_parent_for_flows_and_stocks_not_ratios():
     values = [v(value=1000.0, cell="B5"), v(region="230100", value=1500.0, cell="B6"),
               v("fiveg_base_stations", quarter=3, basis="ytd", value=100, cell="C5"),
               v("fiveg_base_stations", "230200", quarter=3, basis="ytd", value=150, cell="C7"),
               v("gigabit_port_share", value=40.0, cell="D5"),
               v("gigabit_port_share", "230100", value=60.0, cell="D6")]
-    assert codes(check_values(values, CAT)) == [("inconsistent", "B6"), ("inconsistent", "C7")]
+    assert codes(check_values(values, CAT)) == [("above-parent", "B6"), ("above-parent", "C7")]
 
 
-def test_province_above_nation_is_inconsistent():
+def test_province_above_nation_is_above_parent():
     values = [v(region="100000", value=1000.0, cell="B4"), v(value=1001.0, cell="B5")]
-    assert codes(check_values(values, CAT)) == [("inconsistent", "B5")]
+    assert codes(check_values(values, CAT)) == [("above-parent", "B5")]
 
 
 def test_cumulative_decrease_within_a_year_for_ytd_flows():
@@ -166,7 +166,7 @@ def test_against_current_large_revision_and_stored_previous_year():
                ("gdp", "230100", 2024, 0, "annual"): 500.0 * (1 + REVISION_WARN_SHARE / 2),
                ("gdp", "230100", 2023, 0, "annual"): 100.0}  # x5 on the stored year before
     problems = check_against_current(values, current, CAT)
-    assert codes(problems, WARNING) == [("suspicious-jump", "B2"), ("suspicious-jump", "B3")]
+    assert codes(problems, WARNING) == [("large-revision", "B2"), ("suspicious-jump", "B3")]
     assert "1,000" in problems[0].message_zh and "database" in problems[1].message_en
 
 
@@ -187,7 +187,7 @@ def K(indicator, quarter=0, basis="annual", region="230000", year=2024):
 def test_core_value_added_above_stored_gdp_is_an_error_naming_the_stored_batch():
     current = {K("gdp"): stored(1000.0, batch=12, file="GDP快报.xlsx", cell="B9")}
     problems = check_against_current([v("digital_core_va", value=1200.0, cell="C5")], current, CAT)
-    assert codes(problems, ERROR) == [("inconsistent", "C5")]
+    assert codes(problems, ERROR) == [("part-above-whole", "C5")]
     p = problems[0]
     for text in (p.message_zh, p.message_en):
         assert "'各市'!C5" in text and "1,000" in text and "#12" in text and "GDP快报.xlsx" in text
@@ -202,7 +202,7 @@ def test_core_value_added_above_stored_gdp_is_an_error_naming_the_stored_batch()
 def test_gdp_below_stored_core_value_added_is_an_error():
     current = {K("digital_core_va", 3, "ytd"): stored(900.0, batch=3, file="核心产业.xlsx")}
     problems = check_against_current([ytd(quarter=3, value=800.0, cell="B4")], current, CAT)
-    assert codes(problems, ERROR) == [("inconsistent", "B4")]
+    assert codes(problems, ERROR) == [("part-above-whole", "B4")]
     assert "900" in problems[0].message_zh and "核心产业.xlsx" in problems[0].message_en
     assert "less than" in problems[0].message_en
 
@@ -240,7 +240,7 @@ def test_reported_share_against_stored_core_and_gdp():
     assert codes(check_against_current([v("digital_core_va_share", value=7.6, cell="D5")], current,
                                        CAT)) == []
     problems = check_against_current([v("digital_core_va_share", value=9.0, cell="D5")], current, CAT)
-    assert codes(problems, ERROR) == [("inconsistent", "D5")]
+    assert codes(problems, ERROR) == [("share-mismatch", "D5")]
     assert "7.50" in problems[0].message_zh and "#2" in problems[0].message_zh and "#3" in problems[0].message_en
     # the file's new GDP with its matching share: the file's values first, no problem
     revised = [v("gdp", value=12000.0, cell="B5"), v("digital_core_va_share", value=10.0, cell="D5")]
@@ -248,8 +248,8 @@ def test_reported_share_against_stored_core_and_gdp():
     # a stored share that the file's new GDP no longer matches: a warning at the GDP cell, not an error
     current[K("digital_core_va_share")] = stored(7.5, batch=4, cell="D5")
     problems = check_against_current([v("gdp", value=12000.0, cell="B5")], current, CAT)
-    assert [(p.code, p.severity, p.cell) for p in problems if p.code == "inconsistent"] == [
-        ("inconsistent", WARNING, "B5")]
+    assert [(p.code, p.severity, p.cell) for p in problems if p.code == "stale-share"] == [
+        ("stale-share", WARNING, "B5")]
 
 
 def test_five_g_per_10k_against_stations_and_population():
@@ -258,13 +258,13 @@ def test_five_g_per_10k_against_stations_and_population():
               v("population", year=2023, value=3000.0, cell="C2")]  # 10 per 10k
     assert check_values(inputs + [v("fiveg_per_10k", value=10.1, cell="D2", **q3)], CAT) == []
     problems = check_values(inputs + [v("fiveg_per_10k", value=12.0, cell="D2", **q3)], CAT)
-    assert [(p.code, p.severity, p.cell) for p in problems] == [("inconsistent", WARNING, "D2")]
+    assert [(p.code, p.severity, p.cell) for p in problems] == [("per-10k-mismatch", WARNING, "D2")]
     assert "10.00" in problems[0].message_zh and "'各市'!B2" in problems[0].message_en
     # the stations and population stored, the ratio in the file
     current = {K("fiveg_base_stations", 3, "ytd"): stored(30_000.0, batch=8),
                K("population", year=2023): stored(3000.0, batch=9)}
     problems = check_against_current([v("fiveg_per_10k", value=12.0, cell="D2", **q3)], current, CAT)
-    assert [(p.code, p.severity, p.cell) for p in problems] == [("inconsistent", WARNING, "D2")]
+    assert [(p.code, p.severity, p.cell) for p in problems] == [("per-10k-mismatch", WARNING, "D2")]
     assert "#8" in problems[0].message_zh and "#9" in problems[0].message_en
     assert check_against_current([v("fiveg_per_10k", value=10.0, **q3)], current, CAT) == []
     # the same year's population is accepted too
@@ -279,17 +279,17 @@ def test_quarter_alone_values_must_add_up_to_the_year_to_date_ones():
     assert check_values(good, CAT) == []
     bad = good[:3] + [v(quarter=2, basis="quarter", value=170.0, cell="C3")]
     problems = check_values(bad, CAT)
-    assert [(p.code, p.severity, p.cell) for p in problems] == [("inconsistent", ERROR, "C3")]
+    assert [(p.code, p.severity, p.cell) for p in problems] == [("quarter-sum-mismatch", ERROR, "C3")]
     assert "'各市'!C2" in problems[0].message_zh and "'各市'!B2" in problems[0].message_en
     assert "150" in problems[0].message_zh
     q1 = check_values([ytd(quarter=1, value=100.0, cell="B2"),
                        v(quarter=1, basis="quarter", value=90.0, cell="B3")], CAT)
-    assert codes(q1) == [("inconsistent", "B3")]
+    assert codes(q1) == [("quarter-sum-mismatch", "B3")]
     # only the quarters alone and the last ytd: their sum is checked, at the ytd cell
     sums = [v(quarter=q, basis="quarter", value=100.0, cell=f"{c}3") for q, c in ((1, "B"), (2, "C"), (3, "D"))]
     assert check_values(sums + [ytd(quarter=3, value=300.0, cell="D2")], CAT) == []
     problems = check_values(sums + [ytd(quarter=3, value=330.0, cell="D2")], CAT)
-    assert codes(problems) == [("inconsistent", "D2")]
+    assert codes(problems) == [("quarter-sum-mismatch", "D2")]
     assert "'各市'!B3 + '各市'!C3 + '各市'!D3" in problems[0].message_zh
 
 

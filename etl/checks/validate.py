@@ -1,44 +1,47 @@
 """Cross-value checks, as a careful statistician would make them (pure functions, no database).
 
+Every finding is a problem type of etl.checks.problems (its code in brackets below).
+
 `check_values(values, catalog)` looks at all the values of one file together:
-- duplicate-row (error): the same indicator, region, period and basis twice in one file, even with
+- [duplicate-row] error: the same indicator, region, period and basis twice in one file, even with
   the same number: which cell is meant is ambiguous. The problem names both cells.
-- out-of-range (error): outside the catalog's min/max (a share outside 0-100, a negative GDP).
-- inconsistent (error):
-  * a part larger than its whole: digital_core_va above gdp (same region, period, basis);
-  * a reported digital_core_va_share that differs from digital_core_va / gdp * 100 (both in the
-    file) by more than SHARE_TOLERANCE_PP percentage points (values are rounded to 0.1, so 0.2 pp
-    is rounding plus margin, never a real disagreement);
-  * for flows and stocks (not ratios), a region's value larger than its parent's (a city above the
-    province, a province above the nation), same indicator, period and basis.
-- cumulative-decrease (error): year-to-date values of a cumulative flow (catalog measure 'flow'
+- [out-of-range] error: outside the catalog's min/max (a share outside 0-100, a negative GDP).
+- [part-above-whole] error: digital_core_va above gdp (same region, period, basis).
+- [share-mismatch] error: a reported digital_core_va_share that differs from digital_core_va / gdp
+  * 100 (both in the file) by more than SHARE_TOLERANCE_PP percentage points (values are rounded to
+  0.1, so 0.2 pp is rounding plus margin, never a real disagreement).
+- [above-parent] error: for flows and stocks (not ratios), a region's value larger than its
+  parent's (a city above the province, a province above the nation), same indicator, period, basis.
+- [cumulative-decrease] error: year-to-date values of a cumulative flow (catalog measure 'flow'
   with quarterly_cumulative) that fall within a year (Q3 ytd < Q2 ytd). Stocks (5G stations at the
   quarter's end) and ratios are levels, not sums: they may fall, so they are never checked here; a
   large fall is a suspicious-jump warning instead.
-- suspicious-jump (warning): a level that changes by more than the thresholds below against the same
-  period of the previous year (flows and stocks), or a ratio that moves by more than
-  RATIO_JUMP_PP points between consecutive periods. The typical cause is a unit slip (万元 read as
-  亿元 is a factor of 10,000) or a shifted column.
-
-- inconsistent (error): 'quarter' (当季) values of a cumulative flow that do not add up to the
-  year-to-date values of the same file (Q3 alone != 1-9月 - 1-6月, Q1 alone != 1-3月, or
+- [quarter-sum-mismatch] error: 'quarter' (当季) values of a cumulative flow that do not add up to
+  the year-to-date values of the same file (Q3 alone != 1-9月 - 1-6月, Q1 alone != 1-3月, or
   Q1 + ... + Qn alone != 1-n ytd), beyond QUARTER_SUM_TOLERANCE; every cell involved is named.
-- inconsistent (warning): a reported fiveg_per_10k more than PER_10K_TOLERANCE away from
+- [per-10k-mismatch] warning: a reported fiveg_per_10k more than PER_10K_TOLERANCE away from
   fiveg_base_stations / population (the year-end population of the year before for a quarter, as
   etl.store.queries derives it; the same year's is accepted too, since offices differ).
+- [suspicious-jump] warning: a level that changes by more than the thresholds below against the
+  same period of the previous year (flows and stocks), or a ratio that moves by more than
+  RATIO_JUMP_PP points between consecutive periods. The typical cause is a unit slip (万元 read as
+  亿元 is a factor of 10,000) or a shifted column.
+- [fraction-as-percent] warning: every value of a % indicator in the file lies within 0-1.
 
 `check_against_current(values, current, catalog)` compares the file with what the database holds
 (a dict key -> Stored (value + batch, file, cell), or a bare float, fetched by etl.store.load). The file's
 own values always come first; a stored value fills in only what the file lacks:
 - errors, where the facts together are impossible: core value added above GDP (either side from the
-  database); a year-to-date flow below the stored earlier quarter's, or above the stored later
-  quarter's, of the same year (cumulative-decrease); a reported core share more than
-  SHARE_TOLERANCE_PP away from core / GDP when the share is the file's. Demo values are not facts:
-  they are never the stored side of an error (a real file replaces them).
-- warnings: a stored share that the file's new core or GDP no longer matches (the office publishes
-  the revised share later); a fiveg_per_10k that disagrees with stations / population; a revision
-  that changes a value by more than REVISION_WARN_SHARE (suspicious-jump); year-on-year and
-  consecutive-period jumps against stored values where the file lacks the earlier period.
+  database; part-above-whole); a year-to-date flow below the stored earlier quarter's, or above the
+  stored later quarter's, of the same year (cumulative-decrease); a reported core share more than
+  SHARE_TOLERANCE_PP away from core / GDP when the share is the file's (share-mismatch); a value about
+  100, 1,000 or 10,000 times the same series' stored neighbours (scale-slip). Demo values are not
+  facts: they are never the stored side of an error (a real file replaces them).
+- warnings: a stored share that the file's new core or GDP no longer matches (stale-share: the
+  office publishes the revised share later); a fiveg_per_10k that disagrees with stations /
+  population (per-10k-mismatch); a revision that changes a value by more than REVISION_WARN_SHARE
+  (large-revision); year-on-year and consecutive-period jumps against stored values where the file
+  lacks the earlier period (suspicious-jump).
 The messages name the file's cell, the stored value and the batch and file it came from.
 """
 from __future__ import annotations
@@ -48,7 +51,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Optional, Union
 
-from etl.records import ERROR, WARNING, Catalog, Problem, Value, sheet_cell
+from etl.checks import problems as kinds
+from etl.records import Catalog, Problem, Value, sheet_cell
 
 SHARE_TOLERANCE_PP = 0.2
 # flows: this year / last year outside [1 / FLOW_JUMP_FACTOR, FLOW_JUMP_FACTOR] (nominal GDP growth
@@ -165,11 +169,6 @@ def _fmt(x: float) -> str:
     return f"{x:,.4f}".rstrip("0").rstrip(".")
 
 
-def _problem(code: str, severity: str, v: Value, zh: str, en: str) -> Problem:
-    return Problem(code, severity, f"{sheet_cell(v.sheet, v.cell)}：{zh}", f"{sheet_cell(v.sheet, v.cell)}: {en}",
-                   v.sheet, v.cell, v.raw_value)
-
-
 # --- within one file --------------------------------------------------------------------------------
 
 def check_values(values: list[Value], catalog: Catalog) -> list[Problem]:
@@ -198,13 +197,10 @@ def _duplicate(first: Value, again: Value, names: _Names) -> Problem:
     zh, en = names.of(again)
     where = sheet_cell(first.sheet, first.cell)
     same = math.isclose(first.value, again.value, rel_tol=1e-9, abs_tol=1e-12)
-    return _problem(
-        "duplicate-row", ERROR, again,
-        f"与 {where} 重复（{zh}）" + ("，数值相同" if same else f"，数值不同：{first.raw_value} 与 {again.raw_value}")
-        + "。同一指标、地区、时期只能出现一次，请删除其中一个。",
-        f"duplicates {where} ({en})" + (", same number" if same else
-                                        f", different numbers: {first.raw_value} and {again.raw_value}")
-        + ". An indicator, region and period may appear only once; delete one of them.")
+    return kinds.DUPLICATE_ROW.at_value(
+        again, first=where, what_zh=zh, what_en=en,
+        same_zh="数值相同" if same else f"数值不同：{first.raw_value} 与 {again.raw_value}",
+        same_en="same number" if same else f"different numbers: {first.raw_value} and {again.raw_value}")
 
 
 def check_ranges(values: Iterable[Value], catalog: Catalog, names: Optional[_Names] = None) -> list[Problem]:
@@ -218,14 +214,9 @@ def check_ranges(values: Iterable[Value], catalog: Catalog, names: Optional[_Nam
         if (low is None or v.value >= low) and (high is None or v.value <= high):
             continue
         zh, en = names.of(v)
-        bounds_zh = (f"{_fmt(low)}" if low is not None else "−∞") + " 至 " + (
-            f"{_fmt(high)}" if high is not None else "+∞")
-        bounds_en = (f"{_fmt(low)}" if low is not None else "-inf") + " to " + (
-            f"{_fmt(high)}" if high is not None else "+inf")
-        problems.append(_problem(
-            "out-of-range", ERROR, v,
-            f"数值 {_fmt(v.value)}{info.unit} 超出允许范围 {bounds_zh}{info.unit}（{zh}）",
-            f"value {_fmt(v.value)} {info.unit} is outside the allowed range {bounds_en} {info.unit} ({en})"))
+        problems.append(kinds.OUT_OF_RANGE.at_value(
+            v, value=_fmt(v.value), unit=info.unit, what_zh=zh, what_en=en,
+            low=_fmt(low) if low is not None else "−∞", high=_fmt(high) if high is not None else "+∞"))
     return problems
 
 
@@ -250,20 +241,14 @@ def check_parts(known: dict[Key, Known], names: _Names, mode: str = "file") -> l
             wz, we = names.indicator(whole_code)
             if isinstance(part, Value):  # the file's part against the whole (file or database)
                 at, (zh, en), (oz, oe) = part, names.of(part), _where(whole)
-                problems.append(_problem(
-                    "inconsistent", ERROR, at,
-                    f"{zh} 为 {_fmt(part.value)}{unit}，大于同期{wz} {_fmt(whole.value)}{unit}"
-                    f"（{oz}）：部分不能大于整体。",
-                    f"{en} is {_fmt(part.value)} {unit}, more than {we} {_fmt(whole.value)} {unit} for "
-                    f"the same period ({oe}): a part cannot exceed the whole."))
+                problems.append(kinds.PART_ABOVE_WHOLE.at_value(
+                    at, what_zh=zh, what_en=en, value=_fmt(part.value), unit=unit, whole_zh=wz,
+                    whole_en=we, whole=_fmt(whole.value), where_zh=oz, where_en=oe))
             else:  # the file's whole below the stored part
                 at, (zh, en), (oz, oe) = whole, names.of(whole), _where(part)
-                problems.append(_problem(
-                    "inconsistent", ERROR, at,
-                    f"{zh} 为 {_fmt(whole.value)}{unit}，小于同期{pz} {_fmt(part.value)}{unit}"
-                    f"（{oz}）：整体不能小于部分。",
-                    f"{en} is {_fmt(whole.value)} {unit}, less than {pe} {_fmt(part.value)} {unit} for "
-                    f"the same period ({oe}): the whole cannot be below its part."))
+                problems.append(kinds.PART_ABOVE_WHOLE.at_value(
+                    at, variant="whole", what_zh=zh, what_en=en, value=_fmt(whole.value), unit=unit,
+                    part_zh=pz, part_en=pe, part=_fmt(part.value), where_zh=oz, where_en=oe))
     return problems
 
 
@@ -288,25 +273,20 @@ def check_shares(known: dict[Key, Known], names: _Names, mode: str = "file") -> 
             (nwz, nwe), (dwz, dwe) = _where(num), _where(den)
             if isinstance(share, Value):
                 zh, en = names.of(share)
-                problems.append(_problem(
-                    "inconsistent", ERROR, share,
-                    f"{zh} 填报为 {_fmt(share.value)}%，但按{nz} {_fmt(num.value)}（{nwz}）÷{dz} "
-                    f"{_fmt(den.value)}（{dwz}）计算为 {computed:.2f}%，相差超过 {SHARE_TOLERANCE_PP} 个百分点。",
-                    f"{en} is reported as {_fmt(share.value)}%, but {ne} {_fmt(num.value)} ({nwe}) / {de} "
-                    f"{_fmt(den.value)} ({dwe}) gives {computed:.2f}%, more than {SHARE_TOLERANCE_PP} "
-                    f"points apart."))
+                problems.append(kinds.SHARE_MISMATCH.at_value(
+                    share, what_zh=zh, what_en=en, value=_fmt(share.value), num_zh=nz, num_en=ne,
+                    num=_fmt(num.value), num_where_zh=nwz, num_where_en=nwe, den_zh=dz, den_en=de,
+                    den=_fmt(den.value), den_where_zh=dwz, den_where_en=dwe,
+                    computed=f"{computed:.2f}", tolerance=SHARE_TOLERANCE_PP))
                 continue
             at = num if isinstance(num, Value) else den
             zh, en = names.of(at)
             sz, se = names.indicator(share_code)
             wz, we = _where(share)
-            problems.append(_problem(
-                "inconsistent", WARNING, at,
-                f"{zh}：按本文件的数值，{nz}÷{dz} 为 {computed:.2f}%，与数据库中的{sz} {_fmt(share.value)}%"
-                f"（{wz}）相差超过 {SHARE_TOLERANCE_PP} 个百分点，请同时上传修订后的{sz}。",
-                f"{en}: with this file's values {ne} / {de} is {computed:.2f}%, more than "
-                f"{SHARE_TOLERANCE_PP} points from the stored {se} {_fmt(share.value)}% ({we}); "
-                f"upload the revised {se} too."))
+            problems.append(kinds.STALE_SHARE.at_value(
+                at, what_zh=zh, what_en=en, num_zh=nz, num_en=ne, den_zh=dz, den_en=de,
+                computed=f"{computed:.2f}", share_zh=sz, share_en=se, share=_fmt(share.value),
+                where_zh=wz, where_en=we, tolerance=SHARE_TOLERANCE_PP))
     return problems
 
 
@@ -343,13 +323,12 @@ def check_per_10k(known: dict[Key, Known], names: _Names, mode: str = "file") ->
         zh, en = names.of(at)
         rz, re_ = names.indicator(ratio_code)
         (sz, se), (pz, pe), (wz, we) = _where(stations), _where(pop), _where(ratio)
-        problems.append(_problem(
-            "inconsistent", WARNING, at,
-            f"{zh}：{rz} 为 {_fmt(ratio.value)}（{wz}），但5G基站数 {_fmt(stations.value)}（{sz}）÷ 年末常住人口 "
-            f"{_fmt(pop.value)}万人（{pz}）为 {computed:.2f}，相差超过 {PER_10K_TOLERANCE * 100:g}%，请核对。",
-            f"{en}: {re_} is {_fmt(ratio.value)} ({we}), but 5G stations {_fmt(stations.value)} ({se}) / "
-            f"population {_fmt(pop.value)} (10,000 persons; {pe}) gives {computed:.2f}, more than "
-            f"{PER_10K_TOLERANCE * 100:g}% apart: please check."))
+        problems.append(kinds.PER_10K_MISMATCH.at_value(
+            at, what_zh=zh, what_en=en, ratio_zh=rz, ratio_en=re_, ratio=_fmt(ratio.value),
+            ratio_where_zh=wz, ratio_where_en=we, stations=_fmt(stations.value),
+            stations_where_zh=sz, stations_where_en=se, population=_fmt(pop.value),
+            population_where_zh=pz, population_where_en=pe, computed=f"{computed:.2f}",
+            tolerance=f"{PER_10K_TOLERANCE * 100:g}"))
     return problems
 
 
@@ -390,13 +369,9 @@ def check_quarter_sums(by_key: dict[Key, Value], catalog: Catalog, names: _Names
             if abs(got - expected) <= max(QUARTER_SUM_FLOOR, QUARTER_SUM_TOLERANCE * abs(total.value)):
                 continue
             zh, en = names.of(at)
-            problems.append(_problem(
-                "inconsistent", ERROR, at,
-                f"{zh} 为 {_fmt(got)}{unit}，与同一文件中的累计值不符：按 {formula_zh} 应为 {_fmt(expected)}{unit}"
-                f"（当季值之和须等于累计值）。",
-                f"{en} is {_fmt(got)} {unit}, which does not agree with the year-to-date values of the "
-                f"same file: {formula_zh} gives {_fmt(expected)} {unit} (the quarters must add up to "
-                f"the year-to-date sum)."))
+            problems.append(kinds.QUARTER_SUM_MISMATCH.at_value(
+                at, what_zh=zh, what_en=en, value=_fmt(got), unit=unit, formula=formula_zh,
+                expected=_fmt(expected)))
     return problems
 
 
@@ -417,12 +392,10 @@ def check_parents(by_key: dict[Key, Value], catalog: Catalog, names: _Names) -> 
             continue
         zh, en = names.of(child)
         pz, pe = names.of(parent)
-        problems.append(_problem(
-            "inconsistent", ERROR, child,
-            f"{zh} 为 {_fmt(child.value)}{info.unit}，大于上级地区的数值 {_fmt(parent.value)}{info.unit}"
-            f"（{pz}，{sheet_cell(parent.sheet, parent.cell)}）。",
-            f"{en} is {_fmt(child.value)} {info.unit}, more than its parent region's "
-            f"{_fmt(parent.value)} {info.unit} ({pe}, {sheet_cell(parent.sheet, parent.cell)})."))
+        problems.append(kinds.ABOVE_PARENT.at_value(
+            child, what_zh=zh, what_en=en, value=_fmt(child.value), unit=info.unit,
+            parent=_fmt(parent.value), parent_zh=pz, parent_en=pe,
+            parent_where=sheet_cell(parent.sheet, parent.cell)))
     return problems
 
 
@@ -447,23 +420,15 @@ def check_cumulative(known: dict[Key, Known], catalog: Catalog, names: _Names,
             if isinstance(after, Value):
                 zh, en = names.of(after)
                 wz, we = _where(before)
-                problems.append(_problem(
-                    "cumulative-decrease", ERROR, after,
-                    f"{zh} 累计值 {_fmt(after.value)}{unit} 小于前一季度累计值 {_fmt(before.value)}{unit}"
-                    f"（{wz}）：年内累计值不能减少。",
-                    f"{en}: the year-to-date value {_fmt(after.value)} {unit} is below the previous "
-                    f"quarter's {_fmt(before.value)} {unit} ({we}): a year-to-date sum cannot fall "
-                    f"within a year."))
+                problems.append(kinds.CUMULATIVE_DECREASE.at_value(
+                    after, what_zh=zh, what_en=en, value=_fmt(after.value), unit=unit,
+                    other=_fmt(before.value), where_zh=wz, where_en=we))
             else:  # the file's earlier quarter above a stored later one
                 zh, en = names.of(before)
                 wz, we = _where(after)
-                problems.append(_problem(
-                    "cumulative-decrease", ERROR, before,
-                    f"{zh} 累计值 {_fmt(before.value)}{unit} 大于后一季度累计值 {_fmt(after.value)}{unit}"
-                    f"（{wz}）：年内累计值不能减少。",
-                    f"{en}: the year-to-date value {_fmt(before.value)} {unit} is above the following "
-                    f"quarter's {_fmt(after.value)} {unit} ({we}): a year-to-date sum cannot fall "
-                    f"within a year."))
+                problems.append(kinds.CUMULATIVE_DECREASE.at_value(
+                    before, variant="later", what_zh=zh, what_en=en, value=_fmt(before.value),
+                    unit=unit, other=_fmt(after.value), where_zh=wz, where_en=we))
     return problems
 
 
@@ -508,19 +473,15 @@ def check_jumps(by_key: dict[Key, Value], catalog: Catalog, names: _Names,
         zh, en = names.of(v)
         pz, pe = period_text(*prev_key[2:], info.measure)
         wz, we = _where(prev)
-        where, where_en = f"（{wz}）", f" ({we})"
         if info.measure == "ratio":
             change_zh = f"变动 {v.value - prev_value:+.1f} 个百分点，超过 {RATIO_JUMP_PP:g} 个百分点"
             change_en = f"moves {v.value - prev_value:+.1f} points, more than {RATIO_JUMP_PP:g}"
         else:
             pct = (v.value / prev_value - 1) * 100
             change_zh, change_en = f"变动 {pct:+.1f}%", f"changes by {pct:+.1f}%"
-        problems.append(_problem(
-            "suspicious-jump", WARNING, v,
-            f"{zh} 为 {_fmt(v.value)}{info.unit}，较{pz} {_fmt(prev_value)}{info.unit}{where}{change_zh}，"
-            f"请核对单位和数值。",
-            f"{en} is {_fmt(v.value)} {info.unit}; against {pe}, {_fmt(prev_value)} {info.unit}{where_en}, "
-            f"it {change_en}. Check the unit and the number."))
+        problems.append(kinds.SUSPICIOUS_JUMP.at_value(
+            v, what_zh=zh, what_en=en, value=_fmt(v.value), unit=info.unit, before_zh=pz, before_en=pe,
+            before=_fmt(prev_value), where_zh=wz, where_en=we, change_zh=change_zh, change_en=change_en))
     return problems
 
 
@@ -552,12 +513,9 @@ def check_against_current(values: list[Value], current: dict[Key, Stored | float
         zh, en = names.of(v)
         wz, we = _where(stored[key])
         pct = "∞" if math.isinf(change) else f"{change * 100:.1f}%"
-        problems.append(_problem(
-            "suspicious-jump", WARNING, v,
-            f"{zh} 将由 {_fmt(old)}{unit}（{wz}）修订为 {_fmt(v.value)}{unit}，变动 {pct}，"
-            f"超过 {REVISION_WARN_SHARE * 100:g}%，请确认是正式修订。",
-            f"{en} would be revised from {_fmt(old)} {unit} ({we}) to {_fmt(v.value)} {unit}, "
-            f"a change of {pct}, more than {REVISION_WARN_SHARE * 100:g}%: confirm it is a real revision."))
+        problems.append(kinds.LARGE_REVISION.at_value(
+            v, what_zh=zh, what_en=en, old=_fmt(old), unit=unit, where_zh=wz, where_en=we,
+            value=_fmt(v.value), change=pct, limit=f"{REVISION_WARN_SHARE * 100:g}"))
     stored_only = {k: x for k, x in stored.items() if k not in in_file}
     problems += check_jumps(in_file, catalog, names, stored_only)
     # the file's values first; stored real values fill in what the file lacks (demo values are

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -113,6 +114,9 @@ class TargetSet(Base):
     base_year: Mapped[int] = mapped_column(Integer, default=2020)
     target_year: Mapped[int] = mapped_column(Integer)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # an illustrative set (the demo's 2030 targets): shown labelled as not policy, never the
+    # overview's default (docs/method.md)
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     targets: Mapped[list["Target"]] = relationship(back_populates="target_set")
 

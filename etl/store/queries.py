@@ -11,13 +11,10 @@ Current values
     index scans on a million observations; nothing loads whole tables.
 
 Periods
-    year + quarter (0 = the whole year, 1..4) + basis:
-      'annual'   the whole year                                   -> 2024年 / 2024
-      'ytd'      year to date up to the quarter's end; for stocks
-                 and rates the level at the quarter's end (as the
-                 ETL stores them)                                 -> 2025年第四季度累计, 2025年第三季度末
-      'quarter'  that quarter alone (当季)                         -> 2025年第三季度 / 2025 Q3
-    `period_label()` builds the labels; every row carries period_zh and period_en.
+    year + quarter (0 = the whole year, 1..4) + basis ('annual', 'ytd', 'quarter'), as described
+    in etl/periods.py, whose format_period names them; every row carries period_zh and period_en
+    (2025年前三季度 / Q1–Q3 2025 for GDP, 2025年第三季度末 / end of Q3 2025 for 5G stations) and the
+    indicator's `kind` (etl.periods.KINDS), from which the shown basis follows (etl.periods.basis_of).
 
 Derived indicators
     An indicator whose catalog row has a `derivation` ("digital_core_va / gdp * 100",
@@ -32,7 +29,7 @@ Derived indicators
 
 Row dicts (current_observations, series, region_values) share these keys:
     indicator_code, indicator_zh, indicator_en, unit, region_code, region_zh, region_en, year,
-    quarter, basis, period_zh, period_en, value, version, batch_id, file_name, sheet, cell,
+    quarter, basis, period_zh, period_en, kind, value, version, batch_id, file_name, sheet, cell,
     raw_value, loaded_by, loaded_at, is_demo, is_reference
   and series / region_values rows add: derived (bool), formula (str|None), inputs (list|None).
 """
@@ -46,13 +43,12 @@ from typing import Any, Iterable, Iterator, Optional, Union
 from sqlalchemy import Engine, exists, func, select
 from sqlalchemy.orm import Session
 
+from etl.periods import format_period, period_sort_key, value_kind
 from etl.store.models import Batch, Indicator, Observation, Region, Target, TargetSet
 
 Db = Union[Session, Engine]
 NATIONAL = "100000"
 PROVINCE = "230000"
-
-_QUARTER_ZH = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 
 # --- plumbing ----------------------------------------------------------------------------------
@@ -80,32 +76,6 @@ def _codes(value: Union[str, Iterable[str], None]) -> Optional[list[str]]:
     return list(value)
 
 
-# --- periods -----------------------------------------------------------------------------------
-
-def period_label(year: int, quarter: int, basis: str, lang: str = "zh", *,
-                 measure: str = "flow", cumulative: bool = True) -> str:
-    """The label users read.
-
-    flow, year to date: '2025年第四季度累计' / '2025 Q4 (year to date)'
-    flow, the quarter alone, or a rate not reported cumulatively: '2025年第三季度' / '2025 Q3'
-    stock (a count at the quarter's end): '2025年第三季度末' / 'end of 2025 Q3'
-    whole year: '2024年' / '2024'
-    """
-    if quarter == 0 or basis == "annual":
-        return f"{year}年" if lang == "zh" else f"{year}"
-    if measure == "stock":
-        return f"{year}年第{_QUARTER_ZH[quarter]}季度末" if lang == "zh" else f"end of {year} Q{quarter}"
-    ytd = basis == "ytd" and (measure == "flow" or cumulative)
-    if lang == "zh":
-        return f"{year}年第{_QUARTER_ZH[quarter]}季度" + ("累计" if ytd else "")
-    return f"{year} Q{quarter}" + (" (year to date)" if ytd else "")
-
-
-def period_sort_key(year: int, quarter: int) -> tuple[int, int, int]:
-    """Chronological order; a whole year sorts with its fourth quarter, and after it (it is final)."""
-    return (year, quarter or 4, 1 if quarter == 0 else 0)
-
-
 # --- catalog -----------------------------------------------------------------------------------
 
 def indicator_list(db: Db) -> list[dict]:
@@ -114,7 +84,8 @@ def indicator_list(db: Db) -> list[dict]:
         rows = s.scalars(select(Indicator).order_by(Indicator.sort_order)).all()
         return [dict(code=i.code, name_zh=i.name_zh, name_en=i.name_en, unit=i.unit,
                      unit_en=i.unit_en, direction=i.direction, measure=i.measure,
-                     quarterly_cumulative=i.quarterly_cumulative, derivation=i.derivation,
+                     quarterly_cumulative=i.quarterly_cumulative,
+                     kind=value_kind(i.measure, i.quarterly_cumulative), derivation=i.derivation,
                      definition_zh=i.definition_zh, definition_en=i.definition_en,
                      source_zh=i.source_zh, source_en=i.source_en) for i in rows]
 
@@ -159,10 +130,10 @@ def _current_select(indicators: Optional[list[str]], regions: Optional[list[str]
 
 def _row(mapping) -> dict:
     row = dict(mapping)
-    measure, cumulative = row.pop("measure"), row.pop("quarterly_cumulative")
-    for lang in ("zh", "en"):
-        row[f"period_{lang}"] = period_label(row["year"], row["quarter"], row["basis"], lang,
-                                             measure=measure, cumulative=cumulative)
+    row["kind"] = kind = value_kind(row.pop("measure"), row.pop("quarterly_cumulative"))
+    period = (row["year"], row["quarter"], row["basis"])
+    row["period_zh"] = format_period(period, kind, "zh")
+    row["period_en"] = format_period(period, kind, "en")
     return row
 
 
@@ -215,7 +186,7 @@ def _derivation(s: Session, code: str) -> Optional[Derivation]:
 
 
 def _input(row: dict) -> dict:
-    keep = ("indicator_code", "region_code", "year", "quarter", "basis", "period_zh", "period_en",
+    keep = ("indicator_code", "region_code", "year", "quarter", "basis", "period_zh", "period_en", "kind",
             "value", "unit", "version", "batch_id", "file_name", "sheet", "cell", "raw_value",
             "loaded_at", "is_demo", "is_reference")
     return {k: row[k] for k in keep}
@@ -240,8 +211,7 @@ def derive_rows(derivation: Derivation, indicator: dict, numerators: list[dict],
         def denominator_of(n):  # noqa: E306
             return by_key.get((n["region_code"], n["year"], n["quarter"], n["basis"]))
 
-    labelling = dict(measure=indicator.get("measure", "ratio"),
-                     cumulative=indicator.get("quarterly_cumulative", False))
+    kind = value_kind(indicator.get("measure", "ratio"), indicator.get("quarterly_cumulative", False))
     rows = []
     for n in numerators:
         d = denominator_of(n)
@@ -252,9 +222,9 @@ def derive_rows(derivation: Derivation, indicator: dict, numerators: list[dict],
             indicator_code=indicator["code"], indicator_zh=indicator["name_zh"],
             indicator_en=indicator["name_en"], unit=indicator["unit"],
             region_code=n["region_code"], region_zh=n["region_zh"], region_en=n["region_en"],
-            year=n["year"], quarter=n["quarter"], basis=n["basis"],
-            period_zh=period_label(n["year"], n["quarter"], n["basis"], "zh", **labelling),
-            period_en=period_label(n["year"], n["quarter"], n["basis"], "en", **labelling),
+            year=n["year"], quarter=n["quarter"], basis=n["basis"], kind=kind,
+            period_zh=format_period((n["year"], n["quarter"], n["basis"]), kind, "zh"),
+            period_en=format_period((n["year"], n["quarter"], n["basis"]), kind, "en"),
             value=value, version=None, batch_id=None, file_name=None,
             sheet=None, cell=None, raw_value=None,
             loaded_by=None, loaded_at=max(n["loaded_at"], d["loaded_at"]),
@@ -450,6 +420,7 @@ class TargetInfo:
     clause_text: str
     note_zh: str
     note_en: str
+    set_illustrative: bool = False  # the set is illustrative (demo), not policy
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -480,7 +451,8 @@ def targets(db: Db, target_set: Optional[str] = None, region: Optional[str] = No
             region_zh=r.name_zh, region_en=r.name_en, target_year=t.target_year, kind=t.kind,
             value=t.value, tolerance=t.tolerance, clause_ref_zh=t.clause_ref_zh,
             clause_ref_en=t.clause_ref_en, clause_text=t.clause_text, note_zh=t.note_zh,
-            note_en=t.note_en) for t, ts, i, r in s.execute(query)]
+            note_en=t.note_en, set_illustrative=bool(ts.illustrative))
+            for t, ts, i, r in s.execute(query)]
 
 
 def target_sets(db: Db) -> list[dict]:
@@ -488,7 +460,7 @@ def target_sets(db: Db) -> list[dict]:
     with reading(db) as s:
         return [dict(code=t.code, name_zh=t.name_zh, name_en=t.name_en, issuer_zh=t.issuer_zh,
                      issued_on=t.issued_on, source=t.source, base_year=t.base_year,
-                     target_year=t.target_year)
+                     target_year=t.target_year, illustrative=bool(t.illustrative))
                 for t in s.scalars(select(TargetSet).order_by(TargetSet.sort_order, TargetSet.code))]
 
 
@@ -524,8 +496,8 @@ def data_vintage(db: Db) -> Optional[dict]:
             Observation.batch_id.in_(demo_ids), Observation.is_current.is_(True))))
     basis = "quarter" if quarter else "annual"
     return dict(year=year, quarter=quarter,
-                period_zh=period_label(year, quarter, basis, "zh"),
-                period_en=period_label(year, quarter, basis, "en"),
+                period_zh=format_period((year, quarter, basis), None, "zh"),
+                period_en=format_period((year, quarter, basis), None, "en"),
                 loaded_at=max(b.loaded_at for b in loaded), any_demo=bool(any_demo),
                 demo_batches=len(demo_ids), loaded_batches=len(loaded))
 

@@ -78,7 +78,8 @@ def seed_targets(session: Session, set_rows: Iterable[dict[str, str]],
         _upsert(session, TargetSet, {"code": r["code"]}, dict(
             name_zh=r["name_zh"], name_en=r["name_en"], issuer_zh=r["issuer_zh"],
             issued_on=r["issued_on"] or None, source=r["source"], base_year=int(r["base_year"]),
-            target_year=int(r["target_year"]), sort_order=int(r["sort_order"] or 0)))
+            target_year=int(r["target_year"]), sort_order=int(r["sort_order"] or 0),
+            illustrative=(r.get("illustrative") or "0") == "1"))
     session.flush()
     for index, r in enumerate(target_rows):
         existing = session.scalar(select(Target).where(

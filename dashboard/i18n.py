@@ -9,6 +9,8 @@ import math
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlencode
 
+from etl import periods
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -190,9 +192,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.rank": ("排名", "Rank"),
     "col.year": ("年份", "Year"),
     # basis
-    "basis.annual": ("年度", "annual"),
-    "basis.ytd": ("年初至今累计", "year to date"),
-    "basis.quarter": ("当季", "quarter"),
     "basis.derived": ("本系统计算", "computed here"),
 }
 
@@ -370,30 +369,27 @@ def axis_value(value: float | None, unit: str, lang: str) -> float | None:
 
 # --- periods ----------------------------------------------------------------------------------
 
-_ZH_YTD = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}
-_EN_YTD = {1: "Q1", 2: "H1", 3: "Q1–Q3", 4: "full year"}
-_ZH_Q = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+# Periods are named by etl.periods.format_period alone; these are its dashboard spellings.
 
-
-def fmt_period(year: int, quarter: int = 0, basis: str = "annual", lang: str = DEFAULT_LANG) -> str:
-    lang = norm_lang(lang)
-    if not quarter or basis == "annual":
-        return f"{year}年" if lang == "zh" else str(year)
-    if basis == "ytd":
-        return f"{year}年{_ZH_YTD[quarter]}" if lang == "zh" else f"{year} {_EN_YTD[quarter]}"
-    return f"{year}年{_ZH_Q[quarter]}" if lang == "zh" else f"{year} Q{quarter}"
+def fmt_period(year: int, quarter: int = 0, basis: str = "annual", lang: str = DEFAULT_LANG,
+               kind: str | None = None) -> str:
+    """etl.periods.format_period: pass the indicator's `kind` (meta["kind"]) so that a stock reads
+    '2025年第三季度末' and a year-to-date flow '2025年前三季度'; without it the basis decides."""
+    return periods.format_period((year, quarter, basis), kind, norm_lang(lang))
 
 
 def fmt_vintage_period(year: int, quarter: int, lang: str = DEFAULT_LANG) -> str:
-    """'2025年第四季度' / '2025 Q4' (annual data: '2025年' / '2025')."""
-    if not quarter:
-        return fmt_period(year, 0, "annual", lang)
-    return f"{year}年{_ZH_Q[quarter]}" if norm_lang(lang) == "zh" else f"{year} Q{quarter}"
+    """'2025年第四季度' / 'Q4 2025' (annual data: '2025年' / '2025')."""
+    return periods.format_period((year, quarter, "quarter" if quarter else "annual"), None,
+                                 norm_lang(lang))
 
 
-def fmt_basis(basis: str, lang: str = DEFAULT_LANG) -> str:
-    key = f"basis.{basis}"
-    return t(key, lang) if key in TEXTS else basis
+def fmt_basis(basis: str, lang: str = DEFAULT_LANG, period: Any = None, kind: str | None = None) -> str:
+    """年度 / 年初至今累计 / 当季 / 期末值; with the value's period and kind, the basis users read
+    (a stock's stored 'ytd' reads 期末值: etl.periods.basis_of)."""
+    shown = periods.basis_of(period, kind) if period is not None else basis
+    zh, en = periods.BASIS_NAMES.get(shown, (shown, shown))
+    return zh if norm_lang(lang) == "zh" else en
 
 
 def fmt_datetime(value: Any, lang: str = DEFAULT_LANG) -> str:
@@ -408,19 +404,9 @@ def fmt_datetime(value: Any, lang: str = DEFAULT_LANG) -> str:
 
 def period_key(year: int, quarter: int, basis: str) -> str:
     """The period as it appears in a URL: 2025, 2025Q3 (ytd), 2025q3 (single quarter)."""
-    if not quarter or basis == "annual":
-        return str(year)
-    return f"{year}{'Q' if basis == 'ytd' else 'q'}{quarter}"
+    return periods.Period(year, quarter, basis).key
 
 
 def parse_period_key(text: str | None) -> tuple[int, int, str] | None:
-    if not text:
-        return None
-    try:
-        if "Q" in text or "q" in text:
-            sep = "Q" if "Q" in text else "q"
-            year, quarter = text.split(sep)
-            return int(year), int(quarter), "ytd" if sep == "Q" else "quarter"
-        return int(text), 0, "annual"
-    except ValueError:
-        return None
+    found = periods.Period.from_key(text)
+    return found.as_tuple() if found else None

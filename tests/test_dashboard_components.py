@@ -60,14 +60,16 @@ def test_gap_in_percentage_points_with_sign():
     assert i18n.fmt_gap(300, "个", "zh", decimals=0, like=9800) == "+300个"  # 9,800个: no 万
 
 
-@pytest.mark.parametrize("args, zh, en", [
-    ((2025, 0, "annual"), "2025年", "2025"),
-    ((2025, 3, "ytd"), "2025年前三季度", "2025 Q1–Q3"),
-    ((2025, 2, "quarter"), "2025年第二季度", "2025 Q2"),
+@pytest.mark.parametrize("args, kind, zh, en", [
+    ((2025, 0, "annual"), None, "2025年", "2025"),
+    ((2025, 3, "ytd"), None, "2025年前三季度", "Q1–Q3 2025"),
+    ((2025, 3, "ytd"), "stock", "2025年第三季度末", "end of Q3 2025"),
+    ((2025, 2, "quarter"), None, "2025年第二季度", "Q2 2025"),
 ])
-def test_periods_in_both_languages(args, zh, en):
-    assert i18n.fmt_period(*args, lang="zh") == zh
-    assert i18n.fmt_period(*args, lang="en") == en
+def test_periods_in_both_languages_are_etl_periods(args, kind, zh, en):
+    from etl.periods import format_period
+    assert i18n.fmt_period(*args, lang="zh", kind=kind) == zh == format_period(args, kind, "zh")
+    assert i18n.fmt_period(*args, lang="en", kind=kind) == en == format_period(args, kind, "en")
 
 
 def test_period_keys_round_trip():

@@ -29,15 +29,7 @@ def add_batch(session, values, *, file_name="f.xlsx", demo=False, status="loaded
     return batch
 
 
-def test_period_labels():
-    assert queries.period_label(2025, 4, "ytd") == "2025年第四季度累计"
-    assert queries.period_label(2025, 4, "ytd", "en") == "2025 Q4 (year to date)"
-    assert queries.period_label(2024, 0, "annual") == "2024年"
-    assert queries.period_label(2024, 0, "annual", "en") == "2024"
-    assert queries.period_label(2023, 3, "quarter") == "2023年第三季度"
-    assert queries.period_label(2025, 3, "ytd", measure="stock") == "2025年第三季度末"
-    assert queries.period_label(2025, 3, "ytd", "en", measure="stock") == "end of 2025 Q3"
-    assert queries.period_label(2025, 3, "ytd", measure="ratio", cumulative=False) == "2025年第三季度"
+def test_period_order():
     # a whole year sorts after its fourth quarter, before the next year's first
     assert sorted([(2024, 0), (2025, 1), (2024, 4), (2024, 3)], key=lambda p: queries.period_sort_key(*p)) \
         == [(2024, 3), (2024, 4), (2024, 0), (2025, 1)]
@@ -52,7 +44,8 @@ def test_current_observations_carry_provenance_and_skip_old_versions(engine):
     rows = queries.current_observations(engine, "gdp")
     assert [(r["region_code"], r["value"]) for r in rows] == [(HLJ, 16478.1), (HARBIN, 5500.0)]
     row = rows[0]
-    assert row["period_zh"] == "2024年第四季度累计" and row["period_en"] == "2024 Q4 (year to date)"
+    assert row["period_zh"] == "2024年全年" and row["period_en"] == "full year 2024"
+    assert row["kind"] == "flow_ytd"
     assert (row["file_name"], row["sheet"], row["cell"], row["version"]) == ("new.xlsx", "各市", "C3", 2)
     assert row["indicator_zh"] == "地区生产总值" and row["unit"] == "亿元"
     assert row["region_zh"] == "黑龙江省" and row["is_demo"] is True and row["loaded_by"] == "tester"
@@ -89,7 +82,7 @@ def test_derived_share_of_gdp_same_period_and_basis(engine):
     q3 = quarterly[0]
     assert q3["derived"] is True and q3["formula"] == "digital_core_va / gdp * 100"
     assert q3["value"] == pytest.approx(880.0 / 11000.0 * 100)  # 8.0: the ytd GDP, not the 当季 one
-    assert q3["period_zh"] == "2025年第三季度累计" and q3["file_name"] is None
+    assert q3["period_zh"] == "2025年前三季度" and q3["file_name"] is None
     assert [(i["indicator_code"], i["value"], i["file_name"], i["cell"]) for i in q3["inputs"]] == [
         ("digital_core_va", 880.0, "core.xlsx", "C5"), ("gdp", 11000.0, "core.xlsx", "C3")]
     annual = queries.series(engine, "digital_core_va_share", [HLJ], frequency="annual")
@@ -108,8 +101,9 @@ def test_derived_per_10k_uses_year_end_population(engine):
     # a quarter uses the previous year-end population: 91880 / 3062 = 30.006...
     assert [(r["year"], r["quarter"]) for r in q2] == [(2024, 2)]
     assert q2[0]["value"] == pytest.approx(91880.0 / 3062.0)
-    assert q2[0]["inputs"][1]["year"] == 2023 and q2[0]["period_zh"] == "2024年第二季度"
-    assert q2[0]["inputs"][0]["period_zh"] == "2024年第二季度末"
+    # stations per 10,000 people at a quarter's end: named like the stations it is made of
+    assert q2[0]["inputs"][1]["year"] == 2023 and q2[0]["period_zh"] == "2024年第二季度末"
+    assert q2[0]["inputs"][0]["period_zh"] == "2024年第二季度末" and q2[0]["kind"] == "rate_eop"
     # since_year filters in SQL; the denominator still reaches back to the previous year-end
     assert [r["year"] for r in queries.series(engine, "fiveg_per_10k", [HLJ], since_year=2024)] == [2024]
     assert queries.series(engine, "fiveg_per_10k", [HLJ], since_year=2025) == []

@@ -16,6 +16,7 @@ from dashboard import components as c
 from dashboard.callbacks import page_callback
 from dashboard.i18n import norm_lang, pick
 from dashboard.pages.upload import problems_table
+from etl.periods import format_period
 from etl.store import pending
 from etl.store import queries
 
@@ -132,11 +133,12 @@ def batch_detail(batch_id: int, lang: str):
     report = detail.get("report") or {}
     problems = (report.get("problems") or []) + (report.get("skipped") or [])
     values = pending.batch_values(engine, batch_id)
+    kinds = {i["code"]: i["kind"] for i in queries.indicator_list(engine)}
     value_rows = [{
         "key": f"{v['indicator_code']}|{v['region_code']}|{v['year']}|{v['quarter']}|{v['basis']}",
         "indicator": pick(v["indicator_zh"], v["indicator_en"], lang),
         "region": pick(v["region_zh"], v["region_en"], lang),
-        "period": queries.period_label(v["year"], v["quarter"], v["basis"], lang),
+        "period": format_period(v, kinds.get(v["indicator_code"]), lang),
         "value": v["value"], "unit": v["unit"], "version": v["version"],
         "current": "✓" if v["is_current"] else "", "cell": f"'{v['sheet']}'!{v['cell']}",
         "raw": v["raw_value"]} for v in values]
@@ -183,8 +185,9 @@ def versions_block(indicator: str, region: str, year: int, quarter: int, basis: 
                      html.Td(r["loaded_by"]), html.Td(_time(r["loaded_at"]))]) for r in rows]
     head = html.Tr([html.Th(tr(k, lang)) for k in ("version", "value", "current", "id", "cell",
                                                    "raw", "by", "at")])
+    kind = {i["code"]: i["kind"] for i in queries.indicator_list(auth.engine())}.get(indicator)
     title = f"{tr('versions', lang)}: {indicator} · {region} · " \
-            f"{queries.period_label(year, quarter, basis, lang)}"
+            f"{format_period((year, quarter, basis), kind, lang)}"
     return html.Div([html.H3(title, className="h6"),
                      dbc.Table([html.Thead(head), html.Tbody(body)], size="sm", bordered=True,
                                responsive=True, className="small", id="history-versions-table")])

@@ -76,6 +76,16 @@ def _codes(value: Union[str, Iterable[str], None]) -> Optional[list[str]]:
     return list(value)
 
 
+# --- periods -----------------------------------------------------------------------------------
+
+def period_label(year: int, quarter: int, basis: str, lang: str = "zh", *,
+                 measure: Optional[str] = None, cumulative: bool = False) -> str:
+    """etl.periods.format_period for a value of an indicator of `measure` (flow / stock / ratio)
+    and `cumulative` (quarterly_cumulative); without a measure the stored basis decides."""
+    return format_period((year, quarter, basis), value_kind(measure, cumulative) if measure else None,
+                         lang)
+
+
 # --- catalog -----------------------------------------------------------------------------------
 
 def indicator_list(db: Db) -> list[dict]:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 import messy_files as mf
 from etl.cli.main import main
 from etl.store.db import session_scope
+from etl.periods import format_period
 from etl.store.export import export_rows, neutralise, table_bytes
 from etl.store.models import Batch, Observation
 from etl.pipeline import ingest_file
@@ -150,8 +151,11 @@ def test_export_csv_and_xlsx(engine, capsys, tmp_path):
     assert len(rows) == 1
     row = rows[0]
     assert row["数值 value"] == str(float(mf.CITY_STATIONS[0]))
-    assert row["口径 basis"] == "ytd" and row["单位 unit"] == "个" and row["版本 version"] == "1"
-    assert row["期间 period"] and row["单元格 cell"] == "D6"
+    # a stock at a quarter's end: basis eop (not ytd), named like everywhere else
+    assert row["口径 basis"] == "eop" and row["单位 unit"] == "个" and row["版本 version"] == "1"
+    assert row["期间 period"] == format_period((int(row["年 year"]), int(row["季度 quarter (0=全年 year)"]),
+                                             "ytd"), "stock", "zh")
+    assert row["期间 period"].endswith("季度末") and row["单元格 cell"] == "D6"
     out_xlsx = tmp_path / "out.xlsx"
     assert run(engine, capsys, "export", "-o", str(out_xlsx))[0] == 0
     sheet = openpyxl.load_workbook(out_xlsx).active

@@ -38,7 +38,7 @@ def grid_rows(indicator: str | None, region: str | None, lang: str) -> list[dict
             "indicator": pick(r["indicator_zh"], r["indicator_en"], lang),
             "region": pick(r["region_zh"], r["region_en"], lang),
             "period": pick(r["period_zh"], r["period_en"], lang),
-            "basis": fmt_basis(r["basis"], lang),
+            "basis": fmt_basis(r["basis"], lang, period=r, kind=r.get("kind")),
             "value": r["value"],
             "unit": r["unit"] if lang == "zh" else meta.get("unit_en", r["unit"]),
             "version": r["version"], "batch_id": r["batch_id"], "file_name": r["file_name"],

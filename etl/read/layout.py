@@ -85,7 +85,11 @@ _TEMPLATE_FIELDS = {
     "note": ("备注", "注", "note", "notes"),
 }
 _BASIS_VALUES = {"annual": "annual", "年度": "annual", "全年": "annual", "ytd": "ytd", "累计": "ytd",
-                 "累计值": "ytd", "quarter": "quarter", "当季": "quarter", "当季值": "quarter"}
+                 "累计值": "ytd", "年初至今累计": "ytd", "quarter": "quarter", "当季": "quarter",
+                 "当季值": "quarter",
+                 # the export's and the grid's basis of a level at the period's end
+                 # (etl.periods.EOP), stored as 'ytd' at a quarter's end
+                 "eop": "ytd", "期末值": "ytd", "期末": "ytd", "季末值": "ytd"}
 
 
 @dataclass

@@ -16,6 +16,8 @@ from typing import Any, Iterable, Optional, Sequence
 
 from openpyxl import Workbook
 
+from etl.periods import basis_of
+
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 
@@ -85,10 +87,18 @@ def table_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) 
     raise ValueError(f"unknown export format {fmt!r}: use csv or xlsx")
 
 
+def _shown(row: dict, key: str) -> Any:
+    """The basis column writes the basis users read (etl.periods.basis_of: 'eop' for a stock or a
+    rate at the period's end, whose stored basis is 'ytd'); the period its label (period_zh)."""
+    if key == "basis" and row.get("year") is not None:
+        return basis_of(row, row.get("kind"))
+    return row.get(key)
+
+
 def observation_table(rows: Iterable[dict]) -> tuple[list[str], list[list[Any]]]:
     """Rows of etl.store.queries.current_observations -> (header, rows) in OBSERVATION_COLUMNS order."""
     header = [title for _, title in OBSERVATION_COLUMNS]
-    return header, [[row.get(key) for key, _ in OBSERVATION_COLUMNS] for row in rows]
+    return header, [[_shown(row, key) for key, _ in OBSERVATION_COLUMNS] for row in rows]
 
 
 def export_rows(rows, path, fmt: Optional[str] = None):

@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from typing import Iterable, Optional, Union
 
 from etl.checks import problems as kinds
+from etl.periods import format_period, kind_of
 from etl.records import Catalog, Problem, Value, sheet_cell
 
 SHARE_TOLERANCE_PP = 0.2
@@ -132,16 +133,12 @@ def _mixed(*operands: Known) -> bool:
     return 0 < _in_file(*operands) < len(operands)
 
 
-def period_text(year: int, quarter: int, basis: str, measure: str = "flow") -> tuple[str, str]:
-    """(zh, en) period words for messages: 2024年 / 2024年1-9月累计 / 2024年第三季度末 / 2024年第三季度."""
-    if quarter == 0 or basis == "annual":
-        return f"{year}年", f"{year}"
-    zh_q = "一二三四"[quarter - 1]
-    if basis == "ytd" and measure != "flow":
-        return f"{year}年第{zh_q}季度末", f"end of {year} Q{quarter}"
-    if basis == "ytd":
-        return f"{year}年1-{quarter * 3}月累计", f"{year} Q1-Q{quarter} (year to date)"
-    return f"{year}年第{zh_q}季度（当季）", f"{year} Q{quarter} (quarter alone)"
+def period_text(year: int, quarter: int, basis: str, info=None) -> tuple[str, str]:
+    """(zh, en) period words for messages, from etl.periods (the indicator `info` gives the kind:
+    2024年 / 2024年前三季度 / 2024年第三季度末 / 2024年第三季度)."""
+    kind = kind_of(info)
+    return (format_period((year, quarter, basis), kind, "zh"),
+            format_period((year, quarter, basis), kind, "en"))
 
 
 class _Names:
@@ -152,7 +149,7 @@ class _Names:
         """'地区生产总值，哈尔滨市，2024年' / 'GDP, Harbin, 2024' for a value."""
         ind = self.catalog.indicators.get(v.indicator_code)
         reg = self.catalog.regions.get(v.region_code)
-        pz, pe = period_text(v.year, v.quarter, v.basis, ind.measure if ind else "flow")
+        pz, pe = period_text(v.year, v.quarter, v.basis, ind)
         return (f"{ind.name_zh if ind else v.indicator_code}，{reg.name_zh if reg else v.region_code}，{pz}",
                 f"{ind.name_en if ind else v.indicator_code}, {reg.name_en if reg else v.region_code}, {pe}")
 
@@ -471,7 +468,7 @@ def check_jumps(by_key: dict[Key, Value], catalog: Catalog, names: _Names,
         if not _jump(info, prev_value, v.value):
             continue
         zh, en = names.of(v)
-        pz, pe = period_text(*prev_key[2:], info.measure)
+        pz, pe = period_text(*prev_key[2:], info)
         wz, we = _where(prev)
         if info.measure == "ratio":
             change_zh = f"变动 {v.value - prev_value:+.1f} 个百分点，超过 {RATIO_JUMP_PP:g} 个百分点"

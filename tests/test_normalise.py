@@ -238,3 +238,17 @@ def test_year_hint_and_basis_hint(catalog):
 
 def test_nan_value_is_missing():
     assert math.isnan(float("nan")) and parse_number(float("nan")).missing
+
+
+def test_a_number_with_words_says_to_move_the_words_into_the_note(catalog):
+    """Issue 14.10: '约672' is not a number; the fix line says to enter 672 and put 约 into 备注."""
+    result = normalise_values([raw(value="约672", cell="D8", period="2024年"),
+                               raw(value="1,200左右", cell="E8", period="2024年"),
+                               raw(value="十二点五", cell="F8", period="2024年")], catalog)
+    about, around, words = result.problems
+    assert (about.code, about.cell, about.raw) == ("type-error", "D8", "约672")
+    assert "672" in about.fix_zh and "“约”" in about.fix_zh and "备注" in about.fix_zh
+    assert "672" in about.fix_en and "'约'" in about.fix_en and "(not a number)" not in about.message_en
+    assert "1200" in around.fix_zh and "左右" in around.fix_zh
+    assert words.fix_zh and "十二点五" in words.message_zh  # no number inside: the general fix
+    assert about.title_zh == "不是数值" and about.title_en == "Not a number"

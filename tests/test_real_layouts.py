@@ -343,7 +343,7 @@ def test_formula_without_a_computed_value_is_reported_not_loaded(catalog):
         ws["B5"] = "=SUM(B6:B18)"  # openpyxl writes no cached value, as scripts do
     result = check(catalog, provincial_with(edit))
     report = result.report
-    assert codes(report.errors) == [("type-error", "'各市'!B5")]
+    assert codes(report.errors) == [("formula-without-value", "'各市'!B5")]
     error = report.errors[0]
     assert error.raw == "=SUM(B6:B18)" and "公式" in error.message_zh and "formula" in error.message_en
     assert not result.values  # rejected: nothing is loaded, certainly not 0
@@ -414,8 +414,9 @@ def test_hidden_rows_are_read_and_warned_about(catalog):
 def test_wide_sheet_300_quarters(catalog):
     periods = [f"{y}年第{q}季度" for y in range(2024, 1949, -1) for q in "四三二一"]
     lines = ["数据库：季度数据", "时间：1950-2024", ",".join(["指标"] + periods),
-             ",".join(["国内生产总值累计值(亿元)"] + [f"{100000 - i}.5" for i in range(len(periods))])]
-    result = check(catalog, ("\r\n".join(lines).encode("gbk"), "宽表.csv"))
+             ",".join(["国内生产总值累计值(亿元)"] + [f"{100000 - i}.5" for i in range(len(periods))]),
+             "数据来源：国家统计局"]
+    result = check(catalog, (("\r\n".join(lines) + "\r\n").encode("gbk"), "宽表.csv"))
     assert result.report.valid and len(result.values) == 300, result.report.format_text()
     assert key(by_cell(result)["KO4"]) == ("gdp", "100000", 1950, 1, "ytd", 99701.5)
 

@@ -51,18 +51,20 @@ class ProblemType:
     fix_en: str = ""
     doc_zh: str = ""  # what the check does, for docs/etl.md (defaults to the title)
     doc_en: str = ""
-    variants: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # other phrasings of the same check: name -> (message_zh, message_en[, fix_zh, fix_en])
+    variants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def _texts(self, variant: Optional[str]) -> tuple[str, str]:
+    def _texts(self, variant: Optional[str]) -> tuple[str, str, str, str]:
         if variant is None:
-            return self.message_zh, self.message_en
-        return self.variants[variant]
+            return self.message_zh, self.message_en, self.fix_zh, self.fix_en
+        texts = self.variants[variant]
+        return texts if len(texts) == 4 else (*texts, self.fix_zh, self.fix_en)
 
     def at(self, sheet: Optional[str] = None, cell: Optional[str] = None, *, raw: Any = None,
            variant: Optional[str] = None, prefix: bool = False, **params: Any) -> Problem:
         """The problem at `sheet`!`cell` (either may be None), with the template's fields filled.
         `prefix`: start the messages with the cell reference ('各市'!C7：…)."""
-        zh, en = self._texts(variant)
+        zh, en, fix_zh, fix_en = self._texts(variant)
         fields = _Strict(params)
         if raw is not None and "raw" not in fields:
             fields["raw"] = raw
@@ -73,7 +75,7 @@ class ProblemType:
         return Problem(self.code, self.severity, message_zh, message_en, sheet, cell,
                        None if raw is None else str(raw),
                        title_zh=self.title_zh, title_en=self.title_en,
-                       fix_zh=self.fix_zh.format_map(fields), fix_en=self.fix_en.format_map(fields))
+                       fix_zh=fix_zh.format_map(fields), fix_en=fix_en.format_map(fields))
 
     def at_value(self, v: Value, *, variant: Optional[str] = None, **params: Any) -> Problem:
         """The problem at a checked value's cell, its messages starting with the cell reference."""
@@ -306,17 +308,33 @@ SKIPPED_REGION = _define(
 BAD_PERIOD = _define(
     "bad-period", ERROR, CELL, "时期无法识别", "Unrecognised period",
     "无法识别的时期：“{raw}”（涉及 {count} 个数值）。", "Unrecognised period {raw!r} ({count} value(s)).",
-    "可用的写法：{accepted_zh}。", "Accepted labels: {accepted_en}.",
+    "可用的写法：2024年、2024年第三季度、2024Q3、202403SS、2024年1-9月、2024年前三季度、2024年上半年；"
+    "存量和比率（如5G基站数）还可写 2024年9月、2024年9月末、2024年末、2024年底、截至2024年9月底、2024.09、2024-09、"
+    "2024/9/30 或日期单元格（须为季末月份）。",
+    "Accepted labels: 2024年, 2024年第三季度, 2024Q3, 202403SS, 2024年1-9月, 2024年前三季度, 2024年上半年; "
+    "for stocks and ratios (e.g. 5G stations) also 2024年9月, 2024年9月末, 2024年末, 2024年底, "
+    "截至2024年9月底, 2024.09, 2024-09, 2024/9/30 or a date cell (a quarter's last month).",
     variants={"flow-month": ("单月数据只适用于存量或比率指标：“{raw}”（涉及 {count} 个数值）。",
                              "A single month is only usable for stock or ratio indicators: {raw!r} "
                              "({count} value(s)).")})
 NOT_A_NUMBER = _define(
     "type-error", ERROR, CELL, "不是数值", "Not a number",
-    "单元格不是数值：“{raw}”（{name_zh}，{region}，{period}）。",
-    "The cell is not a number: {raw!r} ({why}; {name_en}, {region}, {period}).",
-    "请只填写数字（如 672），把“约”“左右”“预计”等文字写到“备注”列或表下的注释中。",
-    "Enter the number alone (e.g. 672) and put words such as 约 (about) or 预计 (expected) into the "
-    "备注 (note) column or a note below the table.")
+    "单元格不是可用的数值：“{raw}”（{name_zh}，{region}，{period}）。",
+    "The cell is not a number: {raw!r} ({name_en}, {region}, {period}).",
+    "请只填写数字（如 672）；缺失值请留空或填写“—”。",
+    "Enter the number alone (e.g. 672); leave a missing value empty or write —.",
+    "单元格不是数值：文字、日期、逻辑值、粘连的数字、无穷大或不可信的数量级",
+    "the cell is not a number: text, a date, a true/false value, glued numbers, an infinity or an "
+    "absurd magnitude",
+    variants={
+        "why": ("单元格不是可用的数值（{why_zh}）：“{raw}”（{name_zh}，{region}，{period}）。",
+                "The cell is not a usable number ({why_en}): {raw!r} ({name_en}, {region}, {period})."),
+        "words": ("单元格不是可用的数值：“{raw}”（{name_zh}，{region}，{period}）。",
+                  "The cell is not a number: {raw!r} ({name_en}, {region}, {period}).",
+                  "请只填写数字 {number}，把“{words}”写到“备注”列或表下的注释中。",
+                  "Enter the number alone, {number}, and put {words!r} into the 备注 (note) column or "
+                  "a note below the table."),
+    })
 FORMULA_WITHOUT_VALUE = _define(
     "formula-without-value", ERROR, CELL, "公式没有计算结果", "Formula without a value",
     "单元格是公式“{raw}”，但文件中没有它的计算结果（{name_zh}，{region}，{period}）。",

@@ -30,7 +30,8 @@ from typing import Iterable, Optional
 
 from etl.normalise.labels import alias_key
 from etl.read.files import UncomputedFormula
-from etl.records import ERROR, INFO, Catalog, Problem, RawValue, Value
+from etl.checks import problems as kinds
+from etl.records import Catalog, Problem, RawValue, Value
 from etl.normalise import units
 from etl.normalise.untracked import skip_messages, untracked_region
 
@@ -172,6 +173,8 @@ def label_text(raw: object) -> str:
 def _period_rest(rest: str) -> tuple[int, Optional[str], bool] | None:
     """The part after the year -> (quarter, implied basis, month_end), or None."""
     if rest in ("", "全年", "年度", "年", "全年累计", "年累计"):
+        return 0, ANNUAL, False
+    if rest in ("末", "年末", "底", "年底"):  # 2025年末: a stock at the year's end (etl.periods)
         return 0, ANNUAL, False
     m = re.fullmatch(rf"第?{_NUM}季度?(?:末)?", rest)
     if m:
@@ -476,13 +479,7 @@ def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
             result.problems.append(_formula_problem(rv, info))
             continue
         if number.error:
-            result.problems.append(Problem(
-                "type-error", ERROR,
-                f"单元格不是可用的数值（{number.error_zh}）：“{_raw_text(rv.raw)}”"
-                f"（{info.name_zh}，{rv.region_label}，{rv.period_label}）",
-                f"Cell is not a number ({number.error}): {_raw_text(rv.raw)!r} "
-                f"({info.name_en}, {rv.region_label}, {rv.period_label})",
-                rv.sheet, rv.cell, _raw_text(rv.raw)))
+            result.problems.append(_not_a_number(rv, info, number))
             continue
         column_unit = parsed.unit or rv.unit_hint
         # the cell's own sign wins over its column's unit ('98.5‰' in a % column is 9.85 %), if
@@ -507,48 +504,42 @@ def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
     return result
 
 
+# a number with words around it: '约672', '672左右', '预计 1,200 个'
+_NUMBER_IN_TEXT = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+
+
+def _not_a_number(rv: RawValue, info, number: ParsedNumber) -> Problem:
+    text = _raw_text(rv.raw)
+    where = dict(name_zh=info.name_zh, name_en=info.name_en, region=rv.region_label,
+                 period=rv.period_label)
+    folded = unicodedata.normalize("NFKC", text)
+    found = _NUMBER_IN_TEXT.findall(folded)
+    if len(found) == 1 and isinstance(rv.raw, str):
+        words = "".join(folded.replace(found[0], " ").split())
+        if words and any(ch.isalpha() for ch in words):
+            return kinds.NOT_A_NUMBER.at(rv.sheet, rv.cell, raw=text, variant="words",
+                                         number=found[0].replace(",", ""), words=words, **where)
+    if number.error != _NOT_A_NUMBER[0]:
+        return kinds.NOT_A_NUMBER.at(rv.sheet, rv.cell, raw=text, variant="why", why_zh=number.error_zh,
+                                     why_en=number.error, **where)
+    return kinds.NOT_A_NUMBER.at(rv.sheet, rv.cell, raw=text, **where)
+
+
 def _formula_problem(rv: RawValue, info) -> Problem:
-    return Problem(
-        "type-error", ERROR,
-        f"单元格是公式“{rv.raw}”，但文件中没有它的计算结果（文件多由程序生成、未在 Excel 中保存过）；"
-        f"没有载入任何数值。请在 Excel 中打开文件、保存后再上传（{info.name_zh}，{rv.region_label}，{rv.period_label}）。",
-        f"The cell holds the formula {str(rv.raw)!r} but the file has no computed value for it (files "
-        f"written by programs often have none); nothing was loaded for it. Open the file in Excel, save "
-        f"it and upload again ({info.name_en}, {rv.region_label}, {rv.period_label}).",
-        rv.sheet, rv.cell, str(rv.raw))
+    return kinds.FORMULA_WITHOUT_VALUE.at(rv.sheet, rv.cell, raw=str(rv.raw), name_zh=info.name_zh,
+                                          name_en=info.name_en, region=rv.region_label,
+                                          period=rv.period_label)
 
 
 def _label_problem(code: str, first: dict, count: int) -> Problem:
-    raw = first["raw"]
-    n_zh, n_en = f"（涉及 {count} 个数值）", f" ({count} value{'s' if count != 1 else ''})"
-    if code == "unknown-indicator":
-        zh = f"指标名称无法识别：“{raw}”{n_zh}。请使用目录中的指标名称，或选择“跳过未知指标”。"
-        en = (f"Unknown indicator {raw!r}{n_en}. Use a catalog indicator name, or choose to skip "
-              f"unknown indicators.")
-        return Problem(code, ERROR, zh, en, first["sheet"], first["cell"], raw)
-    if code == "skipped-indicator":
-        zh = f"已跳过目录中没有的指标：“{raw}”{n_zh}"
-        en = f"Skipped indicator not in the catalog: {raw!r}{n_en}"
-        return Problem(code, INFO, zh, en, first["sheet"], first["cell"], raw)
+    at = dict(raw=first["raw"], count=count)
+    sheet, cell = first["sheet"], first["cell"]
     if code == "skipped-region":
-        zh, en = skip_messages(raw, first["untracked"])
-        return Problem(code, INFO, f"{zh}{n_zh}", f"{en}{n_en}", first["sheet"], first["cell"], raw)
-    if code == "unknown-region":
-        zh = f"地区名称无法识别：“{raw}”{n_zh}。请使用规范的地区名称或行政区划代码。"
-        en = f"Unknown region {raw!r}{n_en}. Use a standard region name or GB/T 2260 code."
-        return Problem(code, ERROR, zh, en, first["sheet"], first["cell"], raw)
+        zh, en = skip_messages(first["raw"], first["untracked"])
+        return kinds.SKIPPED_REGION.at(sheet, cell, why_zh=zh, why_en=en, **at)
     if code == "bad-period":
-        if first["flow"]:
-            zh = f"单月数据只适用于存量或比率指标：“{raw}”{n_zh}"
-            en = f"A single month is only usable for stock or ratio indicators: {raw!r}{n_en}"
-        else:
-            zh = f"无法识别的时期：“{raw}”{n_zh}。可用格式如 2024年、2024年第三季度、2024年1-9月、2024Q3。"
-            en = (f"Unrecognised period {raw!r}{n_en}. Use e.g. 2024年, 2024年第三季度, 2024年1-9月, "
-                  f"2024Q3.")
-        return Problem(code, ERROR, zh, en, first["sheet"], first["cell"], raw)
-    # bad-unit
-    zh = (f"单位“{first['unit']}”无法换算为指标“{first['name_zh']}”的单位“{first['target']}”"
-          f"{n_zh}")
-    en = (f"Unit {first['unit']!r} cannot be converted to {first['target']!r}, the unit of "
-          f"{first['name_en']}{n_en}")
-    return Problem(code, ERROR, zh, en, first["sheet"], first["cell"], first["raw"])
+        return kinds.BAD_PERIOD.at(sheet, cell, variant="flow-month" if first["flow"] else None, **at)
+    if code == "bad-unit":
+        return kinds.BAD_UNIT.at(sheet, cell, unit=first["unit"], target=first["target"],
+                                 name_zh=first["name_zh"], name_en=first["name_en"], **at)
+    return kinds.get(code).at(sheet, cell, **at)

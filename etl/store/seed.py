@@ -107,3 +107,6 @@ def seed_catalog(session: Session, seed_dir: Path | None = None) -> None:
     seed_regions(session, read_csv(seed_dir / "regions.csv"))
     seed_indicators(session, read_csv(seed_dir / "indicators.csv"))
     seed_targets(session, read_csv(seed_dir / "target_sets.csv"), read_csv(seed_dir / "targets.csv"))
+    from etl.measures.seed import seed_measures  # the policy's measures, units, rules and tasks
+
+    seed_measures(session, seed_dir)

@@ -1,0 +1,139 @@
+"""The award rules as plain records, and what each rule allows (no database, no Dash).
+
+Kinds (data/seed/award_rules.csv, column `kind`):
+- fixed:           the amount is `amount` (m.2 pilot lead unit 50万元; m.9 500万元; m.11 500万元;
+                   m.13 newly above scale 50万元); a `threshold` on the basis may apply (m.9 revenue
+                   ≥ 100000万元, m.11 ≥ 20 connected enterprises);
+- rate:            the amount is `rate` × basis, at most `cap`, and the basis is at least `threshold`
+                   (m.2 20% of central support ≤100万元; m.12 10% of investment ≥2000万元, ≤600万元;
+                   m.14 20% of the sale price ≤50万元);
+- tiered:          any amount above 0 up to `cap` (the tiers are set by implementing rules; m.1 ≤200,
+                   m.3 ≤500, m.13 CMMI level ≥3 ≤150);
+- per_enterprise:  a fixed amount per enterprise with `quota_per_year` enterprises a year, counted
+                   over the rules of one `rule_group` (m.4: 50 a year, 50万元, 100万元 for 省级专精特新).
+`one_off`: an enterprise gets an award of the rule group once. `otherwise_provided` (另有规定): the
+closing rule (从高不重复) does not apply. The policy's validity is `valid_years` from `issued_on`.
+Amounts are in 万元; a computed amount may differ from the written one by ROUNDING (0.01万元 = 100元).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional
+
+ROUNDING = 0.01  # 万元: an amount written to the hundred yuan is right
+KINDS = ("fixed", "rate", "tiered", "per_enterprise")
+
+
+@dataclass(frozen=True)
+class PolicyInfo:
+    code: str
+    name_zh: str
+    issued_on: dt.date
+    valid_years: int
+
+    @property
+    def valid_until(self) -> dt.date:
+        """The last day of validity: issued 2021-10-20, four years -> 2025-10-19."""
+        try:
+            end = self.issued_on.replace(year=self.issued_on.year + self.valid_years)
+        except ValueError:  # 29 February
+            end = self.issued_on.replace(year=self.issued_on.year + self.valid_years, day=28)
+        return end - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: int
+    code: str
+    measure: int
+    kind: str
+    name_zh: str
+    name_en: str
+    amount: Optional[float] = None
+    rate: Optional[float] = None
+    basis_zh: str = ""
+    basis_en: str = ""
+    basis_unit: str = ""
+    threshold: Optional[float] = None
+    cap: Optional[float] = None
+    cap_per_zh: str = ""
+    cap_per_en: str = ""
+    quota_per_year: Optional[int] = None
+    rule_group: str = ""
+    one_off: bool = False
+    otherwise_provided: bool = False
+
+    @property
+    def group(self) -> str:
+        """Rules counted together for the quota and the one-off rule (4 and 4z), else the rule."""
+        return self.rule_group or self.code
+
+    @property
+    def needs_basis(self) -> bool:
+        return self.kind == "rate" or self.threshold is not None
+
+    def expected_amount(self, basis: Optional[float]) -> Optional[float]:
+        """The amount the rule gives for this basis (rate and fixed kinds), else None."""
+        if self.kind == "rate":
+            if basis is None or self.rate is None:
+                return None
+            value = self.rate * basis
+            return min(value, self.cap) if self.cap is not None else value
+        if self.kind in ("fixed", "per_enterprise"):
+            return self.amount
+        return None
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """Everything the checks need to know about one policy: its validity, measures and rules."""
+
+    policy: PolicyInfo
+    measures: dict[int, str]  # number -> title_zh (every measure, with or without money)
+    rules: dict[str, RuleInfo]  # rule code -> rule
+    rules_by_measure: dict[int, list[RuleInfo]] = field(default_factory=dict)
+
+    def rules_of(self, measure: int) -> list[RuleInfo]:
+        return self.rules_by_measure.get(measure, [])
+
+
+def make_rulebook(policy: PolicyInfo, measures: dict[int, str], rules: list[RuleInfo]) -> Rulebook:
+    by_measure: dict[int, list[RuleInfo]] = {}
+    for rule in rules:
+        by_measure.setdefault(rule.measure, []).append(rule)
+    return Rulebook(policy, measures, {r.code: r for r in rules}, by_measure)
+
+
+def fmt_wan(value: Optional[float]) -> str:
+    """50 -> '50', 12.5 -> '12.5', 0.125 -> '0.13' (万元, to the hundred yuan)."""
+    if value is None:
+        return ""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+def describe(rule: RuleInfo, lang: str = "zh") -> str:
+    """The rule in words: '中央支持额度的20%，最高100万元' / '20% of central support, at most 100万元'."""
+    zh = lang == "zh"
+    parts: list[str] = []
+    if rule.kind in ("fixed", "per_enterprise"):
+        parts.append(f"{fmt_wan(rule.amount)}万元" if zh else f"{fmt_wan(rule.amount)} (10k yuan)")
+    elif rule.kind == "rate":
+        pct = f"{(rule.rate or 0) * 100:g}%"
+        parts.append(f"{rule.basis_zh}的{pct}" if zh else f"{pct} of the {rule.basis_en}")
+    elif rule.kind == "tiered":
+        parts.append("分档" if zh else "in tiers")
+    if rule.cap is not None:
+        per = (rule.cap_per_zh if zh else rule.cap_per_en)
+        parts.append(f"{per}最高{fmt_wan(rule.cap)}万元" if zh
+                     else f"at most {fmt_wan(rule.cap)} (10k yuan){' ' + per if per else ''}")
+    if rule.threshold is not None:
+        unit = rule.basis_unit
+        parts.append(f"{rule.basis_zh}不低于{fmt_wan(rule.threshold)}{unit}" if zh
+                     else f"{rule.basis_en} at least {fmt_wan(rule.threshold)} {unit}")
+    if rule.quota_per_year:
+        parts.append(f"每年{rule.quota_per_year}户" if zh else f"{rule.quota_per_year} enterprises a year")
+    if rule.one_off:
+        parts.append("一次性" if zh else "once per enterprise")
+    return ("，" if zh else ", ").join(parts)

@@ -1,18 +1,20 @@
 """Words and number formats in Chinese (default) and English.
 
-Every text the dashboard shows goes through `t(key, lang)`; numbers, periods and names through the
+Every text the dashboard shows goes through `t(key, lang)` of the one catalogue (etl/wording; the
+UI's own words are registered from here, the progress wording lives in etl/wording/progress.py);
+numbers through etl/wording/numbers.py (re-exported here), periods and names through the
 formatters here, so that switching `?lang=en` changes everything on a page, hover text included.
 """
 from __future__ import annotations
 
-import math
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlencode
 
 from etl import periods
 
-LANGS = ("zh", "en")
-DEFAULT_LANG = "zh"
+from etl.progress import method
+from etl.wording import progress as _progress_words  # noqa: F401  (registers the progress texts)
+from etl.wording.catalogue import DEFAULT_LANG, LANGS, norm_lang, pick, register, t  # noqa: F401
 
 TEXTS: dict[str, tuple[str, str]] = {
     # app and navigation
@@ -48,46 +50,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "the progress of each target shows here.",
     ),
     "overview.counts": ("按状态统计", "Targets by status"),
-    "card.current": ("当前值", "Current"),
-    "card.target": ("目标", "Target"),
-    "card.gap": ("差距", "Gap"),
-    "card.gap_met": ("已超出", "Ahead by"),
-    "card.tolerance": ("容差{band}", "{band} tolerance"),
-    "card.final": ("终值判定", "Final"),
-    "card.projected": ("预测", "Projected"),
-    "card.partial": ("目标年数据不完整", "Target year partly known"),
-    "card.projection": ("按当前增速{year}年预计{value}", "At the current pace: {value} in {year}"),
-    "card.required_growth": ("需年均增长{rate}", "Needs {rate} a year"),
-    "card.national": ("全国同期{value}", "Nation, same period: {value}"),
-    "card.details": ("详情", "Details"),
-    "card.by_target_set": ("目标来源", "Target source"),
-    # explanation
-    "explain.button": ("如何计算？", "How was this computed?"),
-    "explain.title": ("计算过程", "How this status was computed"),
-    "explain.base": ("基期", "Base"),
-    "explain.latest": ("最新", "Latest"),
-    "explain.target": ("目标", "Target"),
-    "explain.observed_cagr": ("实际年均增速", "Observed CAGR"),
-    "explain.required_cagr": ("所需年均增速", "Required CAGR"),
-    "explain.ratio": ("进度比R（实际÷所需）", "Ratio R (observed ÷ required)"),
-    "explain.rule": (
-        "R≥0.95 进展顺利；0.60≤R<0.95 需加快进度；0≤R<0.60 进展有限；R<0 出现倒退。最新值已达到目标为“已实现目标”"
-        "（“左右”类目标与目标值相差不超过容差即为达到）；目标年全年数据已出而未达到为“未实现目标”（终值）。",
-        "R ≥ 0.95 on track; 0.60 ≤ R < 0.95 acceleration needed; 0 ≤ R < 0.60 limited progress; "
-        "R < 0 deteriorating. A latest value that meets the target: “target achieved” (for an “about” "
-        "target: within its tolerance); a target year whose full-year value misses it: “target not met” "
-        "(final).",
-    ),
-    "explain.by_ratio": (
-        "“达到全国平均水平”类目标按本地区与全国之比（目标为1）评估。",
-        "A national-average target is assessed on the ratio of the region to the nation (target 1).",
-    ),
-    "explain.within_tolerance": (
-        "与目标相差{gap}，在“左右”目标{band}的容差内，视为达到。",
-        "{gap} from the target: within the {band} tolerance of an “about” target, so counted as met.",
-    ),
-    "explain.method_link": ("完整方法说明", "Full method"),
-    # charts
     "chart.table": ("查看数据表", "Show the numbers"),
     "chart.hide_table": ("隐藏数据表", "Hide the numbers"),
     "chart.target_line": ("目标 {value}", "Target {value}"),
@@ -105,6 +67,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.map_note": ("示意图，非标准地图，不作为国界、行政区划依据", "Schematic map, not an official boundary"),
     "chart.no_map_data": ("所选时期没有各市（地）数据", "No city data for the selected period"),
     "chart.missing_cities": ("暂无数据：{names}", "No data: {names}"),
+    "chart.unit_prefix": ("单位：{unit}", "Unit: {unit}"),
+    "list.separator": ("、", ", "),
     # controls
     "ctl.indicator": ("指标", "Indicator"),
     "ctl.period": ("时期", "Period"),
@@ -145,25 +109,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "method.title": ("口径与方法", "Definitions and method"),
     "method.indicators": ("指标口径", "Indicator definitions"),
     "method.targets": ("目标及政策依据", "Targets and their policy clauses"),
+    "method.target_line": ("：{year}{value}", ": {value} by {year}"),
     "method.progress": ("进展评估方法", "How progress is assessed"),
-    "method.progress_text": (
-        "采用Open SDG（加拿大统计局）年均增速比值法：实际年均增速 = (最新值 ÷ 基期值)^(1/(最新年 − 基期年)) − 1；"
-        "所需年均增速 = (目标值 ÷ 基期值)^(1/(目标年 − 基期年)) − 1；R = 实际 ÷ 所需。"
-        "最新值已达到目标为“已实现目标”（“左右”类目标含容差）；R≥0.95为“进展顺利”；0.60≤R<0.95为“需加快进度”；"
-        "0≤R<0.60为“进展有限”；R<0为“出现倒退”；年度数据少于两个或基期为零为“数据不足”。基期默认为2020年（“十四五”基期）。"
-        "目标年全年数据已出时给出终值判定（已实现/未实现及差距），否则为预测。季度数据仅在比率或存量指标上用作当年值，"
-        "不以不完整年度的流量与全年比较。“达到全国平均水平”类目标与同期全国值比较，按本地区与全国之比的变化趋势评估。",
-        "The CAGR-ratio method used by Open SDG (Statistics Canada): observed CAGR = (latest ÷ base)^(1/(latest "
-        "year − base year)) − 1; required CAGR = (target ÷ base)^(1/(target year − base year)) − 1; R = observed ÷ "
-        "required. A value that meets the target is “achieved” (with the tolerance of “about” targets); R ≥ 0.95 "
-        "“on track”; 0.60 ≤ R < 0.95 “acceleration needed”; 0 ≤ R < 0.60 “limited progress”; R < 0 "
-        "“deteriorating”; fewer than two annual values or a zero base: “not enough data”. The base year is 2020 "
-        "by default (the 14th five-year plan's base). Once the target year has passed and its data exist, the "
-        "verdict is final (met / not met, by how much); otherwise it is a projection. Quarterly values stand for "
-        "the year only for ratios and stocks, never a partial-year flow against full years. Targets relative to "
-        "the nation compare with the national value of the same period and are assessed on the trend of the ratio "
-        "to it.",
-    ),
     "method.definition": ("口径", "Definition"),
     "method.source": ("来源", "Source"),
     "method.unit": ("单位", "Unit"),
@@ -195,33 +142,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "basis.derived": ("本系统计算", "computed here"),
 }
 
-# Status classes of the progress engine -> colour (Bootstrap) and icon; words come from the engine.
-STATUS_STYLE: dict[str, tuple[str, str]] = {
-    "achieved": ("success", "✔"),
-    "on_track": ("primary", "▲"),
-    "acceleration_needed": ("warning", "►"),
-    "limited_progress": ("danger", "▼"),
-    "deteriorating": ("danger", "✖"),
-    "not_achieved": ("danger", "✖"),
-    "insufficient_data": ("secondary", "?"),
+# Status classes of the progress engine -> colour (Bootstrap) and icon (etl/progress/method.py);
+# words come from the wording catalogue (etl/wording/progress.py).
+_STATUS_COLOURS = {
+    method.ACHIEVED: "success", method.ON_TRACK_CLASS: "primary",
+    method.ACCELERATION_NEEDED: "warning", method.LIMITED: "danger", method.DETERIORATING: "danger",
+    method.NOT_ACHIEVED: "danger", method.INSUFFICIENT: "secondary",
 }
+STATUS_STYLE: dict[str, tuple[str, str]] = {
+    code: (_STATUS_COLOURS[code], method.ICONS[code]) for code in method.STATUSES}
 
 
-def norm_lang(lang: Any) -> str:
-    return lang if lang in LANGS else DEFAULT_LANG
-
-
-def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
-    zh, en = TEXTS[key]
-    text = en if norm_lang(lang) == "en" else zh
-    return text.format(**values) if values else text
-
-
-def pick(zh: str | None, en: str | None, lang: str) -> str:
-    """The English or Chinese member of a (zh, en) pair from the data, falling back to the other."""
-    if norm_lang(lang) == "en":
-        return en or zh or ""
-    return zh or en or ""
+register(TEXTS)  # the UI's words join the one catalogue (etl/wording/catalogue.py)
 
 
 # --- URLs -------------------------------------------------------------------------------------
@@ -244,127 +176,20 @@ def with_params(search: str | None, **changes: Any) -> str:
     return build_search(params)
 
 
-# --- numbers ----------------------------------------------------------------------------------
+# --- numbers: the one number formatter is etl/wording/numbers.py (the CLI uses it too) ---------
 
-def _grouped(value: float, decimals: int) -> str:
-    return f"{value:,.{decimals}f}"
-
-
-def default_decimals(value: float, unit: str) -> int:
-    if unit == "%":
-        return 1
-    if unit in ("个",) and abs(value) >= 100:
-        return 0
-    if abs(value) >= 1000:
-        return 0
-    if abs(value) >= 100:
-        return 1
-    return 2 if abs(value) < 10 else 1
-
-
-def fmt_number(value: float | None, lang: str = DEFAULT_LANG, decimals: int | None = None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if decimals is None:
-        decimals = default_decimals(value, "")
-    return _grouped(value, decimals)
-
-
-def fmt_value(value: float | None, unit: str, lang: str = DEFAULT_LANG,
-              decimals: int | None = None) -> str:
-    """A value with its unit as a reader expects it: '8.1%', '1,234.5亿元' / '123.5 bn yuan'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    lang = norm_lang(lang)
-    if unit == "%":
-        return f"{_grouped(value, 1 if decimals is None else decimals)}%"
-    if lang == "zh":
-        if unit == "个" and abs(value) >= 10000:
-            wan = f"{value / 10000:.{2 if decimals is None else decimals}f}"
-            return (wan.rstrip("0").rstrip(".") if "." in wan else wan) + "万个"
-        d = default_decimals(value, unit) if decimals is None else decimals
-        return f"{_grouped(value, d)}{unit}"
-    if unit == "亿元":
-        return f"{_grouped(value / 10, 1 if decimals is None else decimals)} bn yuan"
-    if unit == "万人":
-        return f"{_grouped(value / 100, 2 if decimals is None else decimals)} million people"
-    d = default_decimals(value, unit) if decimals is None else decimals
-    return _grouped(value, d)
-
-
-def fmt_gap(gap: float | None, unit: str, lang: str = DEFAULT_LANG,
-            decimals: int | None = None, like: float | None = None) -> str:
-    """A signed difference; shares are in percentage points (个百分点 / pp). `decimals`: those of
-    the value it is compared with, so that '38.5个' is followed by '+4.6个', not '+4.56个'.
-    `like`: that value; a count written in 万个 ('11.52万个') has its gap in 万个 too ('+0.12万个',
-    not '+1,200个'), as an official report writes value, target and gap in one unit."""
-    if gap is None or (isinstance(gap, float) and math.isnan(gap)):
-        return "—"
-    if abs(gap) < 1e-9:
-        return "0" + ("个百分点" if norm_lang(lang) == "zh" else " pp") if unit == "%" else "0"
-    sign = "+" if gap > 0 else "−"
-    if unit == "%":
-        return f"{sign}{abs(gap):,.1f}" + ("个百分点" if norm_lang(lang) == "zh" else " pp")
-    if unit == "个" and norm_lang(lang) == "zh" and like is not None and abs(like) >= 10000:
-        return sign + _wan(abs(gap))
-    return sign + fmt_value(abs(gap), unit, lang, decimals)
-
-
-def _wan(count: float) -> str:
-    """A count in 万个 with two decimals, more for a small count ('0.005万个', not '0.01万个')."""
-    digits = 2
-    while digits < 4 and count / 10000 < 10 ** (1 - digits):
-        digits += 1
-    text = f"{count / 10000:,.{digits}f}".rstrip("0").rstrip(".")
-    return text + "万个"
-
-
-def fmt_target_value(value: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
-    """A target as the policy writes it: '10%', '63%', '11.4万个' (no '10.0%')."""
-    if unit == "%" and value is not None and float(value).is_integer():
-        return fmt_value(value, unit, lang, decimals=0)
-    return fmt_value(value, unit, lang)
-
-
-def fmt_tolerance(tolerance: float, unit: str, lang: str = DEFAULT_LANG) -> str:
-    """The 左右 band: '±2个百分点' / '±2 pp' for shares."""
-    if unit == "%":
-        return f"±{tolerance:g}" + ("个百分点" if norm_lang(lang) == "zh" else " pp")
-    return "±" + fmt_value(tolerance, unit, lang)
-
-
-def fmt_target(kind: str | None, value: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
-    """'≥10%' for at-least targets, '60%左右' / 'about 60%' for approximate ones."""
-    text = fmt_target_value(value, unit, lang)
-    if kind == "approximately":
-        return f"{text}左右" if norm_lang(lang) == "zh" else f"about {text}"
-    if kind == "at_least":
-        return "≥" + text
-    return text
-
-
-def fmt_percent(share: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
-    """A fraction (0.0455) as a percentage ('4.6%')."""
-    if share is None or (isinstance(share, float) and math.isnan(share)):
-        return "—"
-    return f"{share * 100:,.{decimals}f}%"
-
-
-def unit_label(unit: str, unit_en: str | None, lang: str) -> str:
-    if norm_lang(lang) == "zh":
-        return unit
-    return {"亿元": "bn yuan", "万人": "million people"}.get(unit, unit_en or unit)
-
-
-def axis_value(value: float | None, unit: str, lang: str) -> float | None:
-    """The number plotted on an axis labelled with `unit_label` (English converts 亿元 to bn)."""
-    if value is None or norm_lang(lang) == "zh":
-        return value
-    if unit == "亿元":
-        return value / 10
-    if unit == "万人":
-        return value / 100
-    return value
+from etl.wording.numbers import (  # noqa: E402,F401  (re-exported for the pages)
+    default_decimals,
+    fmt_number,
+    fmt_value,
+    fmt_gap,
+    fmt_target_value,
+    fmt_tolerance,
+    fmt_target,
+    fmt_percent,
+    unit_label,
+    axis_value,
+)
 
 
 # --- periods ----------------------------------------------------------------------------------

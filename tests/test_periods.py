@@ -67,3 +67,15 @@ def test_period_of_rows_and_order():
     ordered = sorted([Period(2025), Period(2025, 4, "ytd"), Period(2025, 1, "ytd"), Period(2024)],
                      key=lambda p: p.sort_key)
     assert [p.key for p in ordered] == ["2024", "2025Q1", "2025Q4", "2025"]
+
+
+@pytest.mark.parametrize("kind", P.KINDS)
+def test_every_label_reads_back_as_its_period(kind):
+    """What the pages write, the ETL reads (the long template takes the same labels). A fourth
+    quarter's year to date, 2025年全年, reads as the whole year: the same twelve months."""
+    from etl.normalise.cells import parse_period
+    for period in [(2025, 0, "annual"), (2025, 1, "ytd"), (2025, 2, "ytd"), (2025, 3, "ytd"),
+                   (2025, 4, "ytd"), (2025, 3, "quarter")]:
+        found = parse_period(format_period(period, kind, "zh"))
+        expected_quarter = 0 if format_period(period, kind, "zh").endswith("全年") else period[1]
+        assert (found.year, found.quarter) == (period[0], expected_quarter), (kind, period)

@@ -13,12 +13,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from etl import periods
 from etl.records import Catalog
 
 DATA_SHEET = "数据"
 HEADER = ("指标代码 indicator", "地区代码 region", "期间 period", "数值 value", "单位 unit",
           "口径 basis", "来源 source", "备注 note")
-EXAMPLE = ("gdp", "230100", "2025年1-9月", 4108.2, "亿元", "累计", "哈尔滨市统计局",
+# the example's period is written as every page names it (etl.periods.format_period)
+EXAMPLE = ("gdp", "230100", periods.format_period((2025, 3, periods.YTD), periods.FLOW_YTD, "zh"),
+           4108.2, "亿元", "累计", "哈尔滨市统计局",
            "示例行：填写时请删除或覆盖 / example row: delete or overwrite it")
 LEVEL_ZH = {"country": "全国", "province": "省级", "prefecture": "地级"}
 
@@ -34,14 +37,18 @@ INSTRUCTIONS = [
     ("地区代码：见“地区代码”工作表（6位行政区划代码）；也可填写地区名称（如 哈尔滨市、哈尔滨、黑龙江省）。",
      "Region: a 6-digit GB/T 2260 code from the 地区代码 sheet, or the region's name (哈尔滨市, "
      "Harbin, 黑龙江省)."),
-    ("期间可写作：2024年（全年）；2024Q3、2024年第三季度、202403SS（季度）；2024年1-9月、2024年前三季度、"
-     "2024年上半年（年初至季末累计）；2024年9月（季末，仅适用于存量和比率指标，如5G基站数）。",
-     "Period: 2024年 (whole year); 2024Q3, 2024年第三季度, 202403SS (a quarter); 2024年1-9月, "
-     "2024年前三季度, 2024年上半年 (year to date); 2024年9月 (end of quarter, stock and ratio "
-     "indicators only, e.g. 5G stations)."),
-    ("口径：全年、累计（年初至本季度末）、当季（仅本季度）。留空时：全年期间为全年；季度期间按指标："
-     "GDP等累计指标为累计，存量（基站数）和比率为季末值，其余为当季。",
-     "Basis: 全年 (annual), 累计 (year to date), 当季 (this quarter alone). Left empty: annual for a "
+    ("期间按本系统各页面的写法：2024年（全年）；2024年一季度、2024年上半年、2024年前三季度（年初至季末累计）；"
+     "2024年第三季度（季度）；2024年第三季度末（季末，存量和比率指标，如5G基站数）。也可写作 2024Q3、"
+     "202403SS、2024年1-9月、2024年9月（季末，仅适用于存量和比率指标）。各指标的写法见“指标代码”工作表。",
+     "Period, as every page of the dashboard writes it: 2024年 (whole year); 2024年一季度, "
+     "2024年上半年, 2024年前三季度 (year to date); 2024年第三季度 (a quarter); 2024年第三季度末 (end "
+     "of quarter: stock and ratio indicators such as 5G stations). Also accepted: 2024Q3, "
+     "202403SS, 2024年1-9月, 2024年9月 (end of quarter, stock and ratio indicators only). The "
+     "指标代码 sheet shows each indicator's form."),
+    ("口径：全年、累计（年初至本季度末）、当季（仅本季度）、期末值（存量和比率在季末的水平）。留空时：全年期间为全年；"
+     "季度期间按指标：GDP等累计指标为累计，存量（基站数）和比率为季末值，其余为当季。",
+     "Basis: 全年 (annual), 累计 (year to date), 当季 (this quarter alone), 期末值 (end of period: "
+     "the level of a stock or ratio at the quarter's end). Left empty: annual for a "
      "year; for a quarter, year to date for cumulative indicators such as GDP, the quarter-end level "
      "for stocks (stations) and ratios, otherwise the quarter alone."),
     ("单位：留空即为指标的标准单位（见“指标代码”工作表）。可填写 万元（自动换算为亿元）、%、‰、万个 等。",
@@ -98,15 +105,17 @@ def write_template(path, catalog: Catalog) -> Path:
 
     indicators = book.create_sheet("指标代码")
     _header(indicators, ("指标代码 code", "指标名称 name", "English name", "单位 unit", "类型 measure",
-                         "季度值 quarterly values", "计算方法 derivation"))
+                         "季度值 quarterly values", "期间写法 period as written", "计算方法 derivation"))
     measure_zh = {"flow": "流量 flow", "stock": "存量 stock", "ratio": "比率 ratio"}
     for ind in catalog.indicators.values():
-        quarterly = ("年初累计 year to date" if ind.quarterly_cumulative else
-                     "季末值 end of quarter" if ind.measure in ("stock", "ratio") else "当季 quarter")
+        kind = periods.kind_of(ind)
+        q3 = (2025, 3, periods.QUARTER if kind == periods.FLOW_QUARTER else periods.YTD)
+        quarterly = " ".join(periods.BASIS_NAMES[periods.basis_of(q3, kind)])
+        written = "、".join(periods.format_period(p, kind, "zh") for p in (q3, (2025, 0, periods.ANNUAL)))
         indicators.append([ind.code, ind.name_zh, ind.name_en, ind.unit,
-                           measure_zh.get(ind.measure, ind.measure), quarterly,
+                           measure_zh.get(ind.measure, ind.measure), quarterly, written,
                            ind.derivation or ""])
-    for letter, width in zip("ABCDEFG", (26, 40, 50, 8, 12, 22, 30)):
+    for letter, width in zip("ABCDEFGH", (26, 40, 50, 8, 12, 22, 26, 30)):
         indicators.column_dimensions[letter].width = width
 
     regions = book.create_sheet("地区代码")

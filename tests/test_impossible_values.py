@@ -66,4 +66,24 @@ def test_damaged_numbers_are_type_errors_naming_the_cell(catalog, text):
     assert not result.values
     (problem,) = result.problems
     assert (problem.code, problem.severity, problem.sheet, problem.cell) == ("type-error", "error", "各市", "F9")
-    assert problem.message_zh.startswith("单元格不是可用的数值") and problem.message_en
+    assert problem.raw == text and problem.message_zh and problem.message_en
+
+
+def test_every_indicator_has_a_plausible_range_as_data(catalog):
+    for info in catalog.indicators.values():
+        assert info.min_value is not None and info.max_value is not None, info.code
+        assert info.min_value < info.max_value < 1e15, info.code
+
+
+@pytest.mark.parametrize("indicator, text", [
+    ("地区生产总值(亿元)", "9e12"),  # finite, believable as a number, absurd as a GDP
+    ("地区生产总值(万元)", "9e14"),  # the bound applies in the catalog unit, after conversion
+    ("5G基站数(个)", "6e7"), ("每万人拥有5G基站数", "1500"), ("年末常住人口(万人)", "-5"),
+])
+def test_a_value_outside_its_indicators_range_is_out_of_range(catalog, indicator, text):
+    from etl.checks.validate import check_values
+
+    result = normalise_values([raw_value(text, indicator=indicator, cell="G3")], catalog)
+    assert not result.problems
+    (problem,) = check_values(result.values, catalog)
+    assert (problem.code, problem.severity, problem.cell) == ("out-of-range", "error", "G3")

@@ -353,10 +353,12 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str]:
         candidates = [_utf16_without_bom(data)]
     else:
         candidates = ["utf-8", "gb18030"]
+    cut = False  # the only undecodable bytes are an incomplete character at the very end
     for encoding in candidates:
         try:
             text = data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            cut = cut or _cut_character(data, encoding, exc)
             continue
         if "\x00" in text or _control_share(text) > 0.01:
             break
@@ -365,9 +367,22 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str]:
         raise _reject("bad-file", file_name, "这不是电子表格或文本文件（内容为二进制数据）。请上传 .xlsx、.xls 或 .csv 文件。",
                       "this is not a spreadsheet or a text file (binary content). Upload an .xlsx, "
                       ".xls or .csv file.")
+    if cut:
+        raise _truncated(file_name, "最后一个字符不完整", "its last character is incomplete")
     raise _reject("encoding", file_name, "无法识别文本编码（支持 UTF-8、带 BOM 的 UTF-8、GBK/GB18030）。",
                   "the text encoding cannot be recognised (UTF-8, UTF-8 with BOM and GBK/GB18030 are "
                   "supported).")
+
+
+def _cut_character(data: bytes, encoding: str, exc: UnicodeDecodeError) -> bool:
+    """True when `data` decodes as `encoding` except for an incomplete character at its very end."""
+    if exc.end < len(data) or exc.start < len(data) - 4:
+        return False
+    try:
+        data[:exc.start].decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -402,19 +417,72 @@ def _delimiter(text: str) -> str:
 def _read_csv(data: bytes, file_name: str) -> Workbook:
     text, encoding = _decode(data, file_name)
     delimiter = _delimiter(text)
-    rows: list[list[str]] = []
-    cells = 0
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            cells += len(row)
-            if cells > config.MAX_CELLS:
-                raise _reject("too-large", file_name, f"单元格超过上限 {config.MAX_CELLS} 个。",
-                              f"more than {config.MAX_CELLS} cells.")
-            rows.append(row)
+        try:
+            rows = _csv_rows(text, delimiter, file_name, strict=True)
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):  # a quoted field (a note) that never ends
+                raise _truncated(file_name, "文件在一个带引号的字段中间结束",
+                                 "the file ends inside a quoted field") from None
+            # a stray quote inside a field ('x,"y"z'): read it as Excel does, not strictly
+            rows = _csv_rows(text, delimiter, file_name, strict=False)
     except csv.Error as exc:
         raise _reject("bad-file", file_name, "CSV 格式错误，无法解析。",
                       f"the CSV cannot be parsed ({exc}).") from None
     if not any(cell.strip() for row in rows for cell in row):
         raise _reject("no-data", file_name, "文件中没有任何数据。", "the file holds no data.")
+    _check_complete(text, rows, file_name)
     name = file_name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "csv"
     return Workbook(file_name, "csv", [Sheet(name, rows)], encoding=encoding)
+
+
+def _csv_rows(text: str, delimiter: str, file_name: str, *, strict: bool) -> list[list[str]]:
+    rows: list[list[str]] = []
+    cells, limit = 0, config.MAX_CELLS
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict):
+        cells += len(row)
+        if cells > limit:
+            raise _reject("too-large", file_name, f"单元格超过上限 {limit} 个。", f"more than {limit} cells.")
+        rows.append(row)
+    return rows
+
+
+def _truncated(file_name: str, why_zh: str, why_en: str) -> FileRejected:
+    return _reject("bad-file", file_name,
+                   f"文件不完整，可能在传输或保存时被截断：{why_zh}。没有载入任何数值；请重新导出或下载完整的文件后再上传"
+                   f"（如果文件确实完整，请在 Excel 中打开并另存为 .xlsx）。",
+                   f"the file is incomplete, probably cut off in transfer or saving: {why_en}. Nothing "
+                   f"was loaded; export or download the whole file again and upload it (if the file "
+                   f"really is complete, open it in Excel and save it as .xlsx).")
+
+
+_PORTAL_FIRST_LINE = re.compile(r"^\s*数据库[:：]")
+_SOURCE_LINE = re.compile(r"^\s*(?:数据)?来源[:：]")
+
+
+def _check_complete(text: str, rows: list[list[str]], file_name: str) -> None:
+    """Refuse a CSV whose end is missing, so that a cut-off last number (2384 -> 23) never loads.
+
+    - the last line holds data (two or more filled fields) but has no line end: whether its last
+      number is whole cannot be told, so the file is refused (every program that writes CSV, Excel
+      and the portal included, ends the last line);
+    - a national data portal export (first line 数据库：…) always ends with its source line
+      (数据来源：国家统计局); without one, rows at the end may be missing.
+    """
+    filled = [row for row in rows if any(cell.strip() for cell in row)]
+    last = filled[-1]
+    if not text.endswith(("\n", "\r")) and sum(1 for cell in last if cell.strip()) >= 2:
+        header = max((len(row) for row in filled[:-1]), default=0)
+        short = len(last) < header
+        raise _truncated(
+            file_name,
+            f"最后一行没有换行符" + (f"，且只有 {len(last)} 个字段（表头有 {header} 个）" if short else
+                                  "，最后一个数值可能不完整") + f"：“{','.join(last)[-60:]}”",
+            "the last line has no line end" + (f" and only {len(last)} of the header's {header} fields"
+                                             if short else ", so its last number may be cut short")
+            + f": {','.join(last)[-60:]!r}")
+    if _PORTAL_FIRST_LINE.match(filled[0][0] if filled[0] else "") and not any(
+            _SOURCE_LINE.match(row[0]) for row in filled if row):
+        raise _truncated(file_name, "国家数据门户导出的文件应以“数据来源：”行结束，而这个文件没有这一行",
+                         "a national data portal export ends with its source line (数据来源：…), and "
+                         "this file has none")

@@ -230,3 +230,30 @@ def indicator_basis(period: Any, indicator: Any, lang: Optional[str] = None) -> 
     """The shown basis of a value of `indicator`: its code, or with `lang` its name."""
     kind = kind_of(indicator)
     return basis_of(period, kind) if lang is None else format_basis(period, kind, lang)
+
+
+# --- coverage: which period a breakdown opens on -----------------------------------------------
+
+# A period is reasonably complete for a breakdown (the 13 cities ranked or mapped) when at least
+# this share of its regions have a value: 9 of 13. A newer period below it (a 2026 quarter that one
+# city has reported) is offered, marked as partial, but never opened by default.
+MIN_COVERAGE = 2 / 3
+
+
+def well_covered(count: int, total: int, min_share: float = MIN_COVERAGE) -> bool:
+    """True when `count` of `total` regions is reasonably complete (see MIN_COVERAGE)."""
+    return total > 0 and count >= min_share * total
+
+
+def default_period(coverage: Any, total: int, min_share: float = MIN_COVERAGE):
+    """The period a breakdown opens on: the newest well-covered one; when none is, the one with
+    the most regions (the newest of those). coverage: (period, number of regions with a value)
+    pairs, periods as Period or (year, quarter, basis) tuples; returns one of them, or None."""
+    pairs = list(coverage)
+    if not pairs:
+        return None
+    newest_first = sorted(pairs, key=lambda pc: Period.of(pc[0]).sort_key, reverse=True)
+    for period, count in newest_first:
+        if well_covered(count, total, min_share):
+            return period
+    return max(newest_first, key=lambda pc: pc[1])[0]

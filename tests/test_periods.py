@@ -79,3 +79,14 @@ def test_every_label_reads_back_as_its_period(kind):
         found = parse_period(format_period(period, kind, "zh"))
         expected_quarter = 0 if format_period(period, kind, "zh").endswith("全年") else period[1]
         assert (found.year, found.quarter) == (period[0], expected_quarter), (kind, period)
+
+
+def test_a_partial_newer_period_is_not_the_default():
+    q3_2026, q4_2025, y2025 = (2026, 3, "ytd"), (2025, 4, "ytd"), (2025, 0, "annual")
+    coverage = [(q3_2026, 1), (y2025, 13), (q4_2025, 13)]
+    assert P.default_period(coverage, 13) == y2025  # the whole year sorts after its Q4
+    assert P.default_period([(q3_2026, 9), (q4_2025, 13)], 13) == q3_2026  # 9 of 13 is enough
+    assert P.default_period([(q3_2026, 8), (q4_2025, 13)], 13) == q4_2025
+    assert P.default_period([(q3_2026, 1), (q4_2025, 3)], 13) == q4_2025  # none complete: the most
+    assert P.default_period([], 13) is None
+    assert P.well_covered(12, 13) and not P.well_covered(1, 13) and not P.well_covered(0, 0)

@@ -28,6 +28,7 @@ from etl.read.files import FileRejected, read_workbook
 from etl.read.layout import extract_workbook
 from etl.records import ERROR, Catalog, Problem, Value
 from etl.checks.report import Report, rejected_report
+from etl.measures.pipeline import ingest_awards, looks_like_awards, preview_awards
 from etl.checks.validate import check_against_current, check_values
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,8 @@ def _loaded_before(session, sha256: str) -> list[int]:
 def preview_file(engine: Engine, data: bytes, file_name: str, *, skip_unknown: bool = False,
                  progress: Optional[Progress] = None) -> Preview:
     """Check, then compare with the database without writing anything."""
+    if looks_like_awards(data, file_name):  # an award list (issue 15): its own chain, same report
+        return preview_awards(engine, data, file_name, progress=progress)
     catalog = _catalog(engine)
     checked = check_file(data, file_name, catalog, skip_unknown=skip_unknown, progress=progress)
     report = checked.report
@@ -160,6 +163,10 @@ def ingest_file(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
                 progress: Optional[Progress] = None,
                 expected_digest: Optional[str] = None) -> IngestOutcome:
     """Check and load one file, all or nothing. See the module docstring for the statuses."""
+    if looks_like_awards(data, file_name):  # an award list (issue 15): its own chain, same report
+        outcome = ingest_awards(engine, data, file_name, loaded_by=loaded_by, dry_run=dry_run,
+                                is_demo=is_demo, expected_digest=expected_digest, progress=progress)
+        return IngestOutcome(outcome.status, outcome.report, outcome.batch_id, outcome.plan)
     catalog = _catalog(engine)
     checked = check_file(data, file_name, catalog, skip_unknown=skip_unknown, progress=progress)
     report = checked.report

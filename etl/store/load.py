@@ -276,6 +276,9 @@ def rollback_batch(session: Session, batch_id: int, *, user: str, reason: str = 
         select(Observation.indicator_code, Observation.region_code, Observation.year,
                Observation.quarter, Observation.basis).where(Observation.batch_id == batch_id))}
     refresh_current(session, keys)
+    from etl.measures.store import refresh_current as refresh_awards  # an award list's batch (issue 15)
+
+    refresh_awards(session, batch_id)
     return batch
 
 

@@ -1,0 +1,171 @@
+"""The chain for one award list, as etl.pipeline does it for statistics:
+read -> rows -> checks (against the rules and the register) -> plan -> load, with a Report.
+
+- `looks_like_awards(data, name)`: does the file hold an award list (its header)? etl.pipeline
+  sends such files here, so the upload page, `python -m etl ingest`, history and rollback serve
+  award lists as they serve statistics.
+- `check_awards_file(data, name, catalog, book, register)`: no database.
+- `preview_awards(engine, data, name)`: check against the register, plan, write nothing.
+- `ingest_awards(engine, data, name, loaded_by=...)`: check and load in one transaction, all or
+  nothing. Statuses as etl.pipeline: rejected, unchanged, dry-run, stale, loaded.
+  `record_breaches=True` loads a register as found (the demo, or a list already paid that an
+  auditor wants on record): rule problems become warnings kept with each award (Award.flags)
+  instead of stopping the load; format problems still reject the file.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from typing import Callable, Optional
+
+from sqlalchemy import Engine, select
+
+from etl.checks.report import Report, rejected_report
+from etl.measures import store
+from etl.measures.checks import findings
+from etl.measures.problems import RULE_CODES, problem
+from etl.measures.read import is_awards_workbook, read_awards
+from etl.measures.records import AwardRow
+from etl.measures.rules import Rulebook
+from etl.read.files import FileRejected, read_workbook
+from etl.records import WARNING, Catalog
+from etl.store.catalog import load_catalog
+from etl.store.db import ensure_db, is_initialised, session_scope
+from etl.store.load import lock_for_writing, run_with_retry
+from etl.store.models import Batch
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class AwardCheck:
+    report: Report
+    rows: list[AwardRow] = field(default_factory=list)
+    flags: dict[str, list[dict]] = field(default_factory=dict)  # award key -> recorded breaches
+
+
+@dataclass
+class AwardOutcome:
+    status: str
+    report: Report
+    batch_id: Optional[int] = None
+    plan: Optional[store.AwardPlan] = None
+
+
+def looks_like_awards(data: bytes, file_name: str) -> bool:
+    try:
+        return is_awards_workbook(read_workbook(data, file_name))
+    except FileRejected:
+        return False
+    except Exception:  # noqa: BLE001 - the statistics chain reports an unreadable file
+        return False
+
+
+def check_awards_file(data: bytes, file_name: str, catalog: Catalog, book: Rulebook,
+                      register: list[AwardRow], *, record_breaches: bool = False) -> AwardCheck:
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        workbook = read_workbook(data, file_name)
+    except FileRejected as rejected:
+        return AwardCheck(rejected_report(file_name, sha, rejected.problem))
+    report = Report(file_name=file_name, sha256=sha, format=workbook.format,
+                    encoding=workbook.encoding, sheet_order=[s.name for s in workbook.sheets])
+    read = read_awards(workbook, book, catalog)
+    report.cells_read = read.cells_read
+    report.values_valid = len(read.rows)
+    report.metadata = [f"奖励清单 / award list: {len(read.rows)} 项奖励 awards"]
+    report.add(read.problems)
+    flags: dict[str, list[dict]] = {}
+    found = findings(read.rows, register, book)
+    problems = []
+    for row, p in found:
+        if record_breaches and p.code in RULE_CODES:
+            p = replace(p, severity=WARNING)
+            flags.setdefault(row.key, []).append({"code": p.code, "message_zh": p.message_zh,
+                                                  "message_en": p.message_en})
+        problems.append(p)
+    report.add(problems)
+    if not read.rows and report.valid:
+        report.add([problem("award-missing", f"文件“{file_name}”中没有奖励记录。",
+                            f"File {file_name!r} holds no awards.")])
+    report.status = "checked" if report.valid else "rejected"
+    return AwardCheck(report, read.rows if report.valid else [], flags)
+
+
+def _context(engine: Engine, policy: str):
+    if not is_initialised(engine):
+        ensure_db(engine)
+    with session_scope(engine) as session:
+        return load_catalog(session), store.rulebook(session, policy)
+
+
+def _loaded_before(session, sha256: str) -> list[int]:
+    return list(session.scalars(select(Batch.id).where(Batch.sha256 == sha256,
+                                                       Batch.status == "loaded").order_by(Batch.id)))
+
+
+def preview_awards(engine: Engine, data: bytes, file_name: str, *, policy: str = store.DEFAULT_POLICY,
+                   progress: Optional[Progress] = None):
+    """Check against the register and plan, writing nothing (what the upload page shows)."""
+    from etl.pipeline import Preview
+
+    catalog, book = _context(engine, policy)
+    with session_scope(engine) as session:
+        register = store.register(session, policy)
+        checked = check_awards_file(data, file_name, catalog, book, register)
+        report = checked.report
+        if not report.valid:
+            report.status = "rejected"
+            return Preview(report)
+        plan = store.plan_awards(session, checked.rows)
+        report.loaded_before = _loaded_before(session, report.sha256)
+        session.rollback()
+    report.changes = plan.changes()
+    report.status = "preview"
+    if progress:
+        progress("compare", 1, 1)
+    return Preview(report, [], plan)
+
+
+def ingest_awards(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
+                  policy: str = store.DEFAULT_POLICY, dry_run: bool = False, is_demo: bool = False,
+                  record_breaches: bool = False, expected_digest: Optional[str] = None,
+                  progress: Optional[Progress] = None) -> AwardOutcome:
+    catalog, book = _context(engine, policy)
+
+    def work(session) -> AwardOutcome:
+        if not dry_run:
+            lock_for_writing(session)
+        register = store.register(session, policy)  # read under the lock: quotas count every file
+        checked = check_awards_file(data, file_name, catalog, book, register,
+                                    record_breaches=record_breaches)
+        report = checked.report
+        if not report.valid:
+            report.status = "rejected"
+            session.rollback()
+            return AwardOutcome("rejected", report)
+        plan = store.plan_awards(session, checked.rows)
+        report.loaded_before = _loaded_before(session, report.sha256)
+        report.changes = plan.changes()
+        if progress:
+            progress("compare", 1, 1)
+        if expected_digest is not None and plan.digest() != expected_digest:
+            report.status = "stale"
+            session.rollback()
+            return AwardOutcome("stale", report, plan=plan)
+        if plan.is_noop:
+            report.status = "unchanged"
+            session.rollback()
+            return AwardOutcome("unchanged", report, plan=plan)
+        if dry_run:
+            report.status = "dry-run"
+            session.rollback()
+            return AwardOutcome("dry-run", report, plan=plan)
+        batch = store.apply_awards(session, plan, book, file_name=file_name, sha256=report.sha256,
+                                   loaded_by=loaded_by, report=report, is_demo=is_demo,
+                                   flags=checked.flags)
+        if progress:
+            progress("load", 1, 1)
+        return AwardOutcome("loaded", report, batch.id, plan)
+
+    return run_with_retry(engine, work)

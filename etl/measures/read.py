@@ -1,0 +1,270 @@
+"""An award list as departments keep it (xlsx, xls or csv) -> AwardRow records and problems.
+
+The header row is found by its words (企业名称 and 统一社会信用代码 in one row of the first 15),
+in any column order, with the spellings of records.COLUMNS; rows below it until the end are
+awards (empty rows and a 合计 row are skipped). Every problem names its sheet and cell.
+The measure is '4', '第4条', '措施4' or '4.'; the award kind (奖励类别) may be left empty when the
+measure has one rule, or when the row itself decides it (a basis given or not, the amount).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Optional
+
+from stdnum.cn import uscc as uscc_check
+from stdnum.exceptions import InvalidChecksum, ValidationError
+
+from etl.measures.problems import problem
+from etl.measures.records import COLUMNS, HEADER_KEYS, REQUIRED, AwardRow
+from etl.measures.rules import Rulebook, RuleInfo
+from etl.normalise.cells import parse_number
+from etl.normalise.labels import alias_key
+from etl.records import Catalog, Problem, Workbook, cell_ref
+
+HEADER_SEARCH_ROWS = 15
+YES = {"是", "y", "yes", "1", "true", "√", "另有规定"}
+NO = {"", "否", "n", "no", "0", "false"}
+_MEASURE = re.compile(r"^(?:第|措施|政策措施)?\s*(\d{1,2})\s*(?:条|项|\.|、)?$")
+
+
+@dataclass
+class ReadResult:
+    rows: list[AwardRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+    cells_read: int = 0
+
+
+def _text(raw: object) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return unicodedata.normalize("NFKC", str(raw)).strip()
+
+
+def find_header(rows: list[list]) -> Optional[tuple[int, dict[str, int]]]:
+    """(row index, field -> column index) of the header row, or None."""
+    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        mapping: dict[str, int] = {}
+        for c, raw in enumerate(row):
+            fld = HEADER_KEYS.get(alias_key(_text(raw)))
+            if fld and fld not in mapping:
+                mapping[fld] = c
+        if "enterprise" in mapping and "uscc" in mapping:
+            return r, mapping
+    return None
+
+
+def is_awards_workbook(workbook: Workbook) -> bool:
+    return any(find_header(sheet.rows) for sheet in workbook.sheets)
+
+
+def parse_date(raw: object) -> Optional[dt.date]:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = _text(raw)
+    m = re.match(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$", text)
+    if not m:
+        m2 = re.match(r"^(\d{4})(\d{2})(\d{2})$", text)
+        if not m2:
+            return None
+        m = m2
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def check_uscc(code: str) -> Optional[tuple[str, str]]:
+    """None when valid, else (Chinese, English) reasons; GB 32100-2015 check digit via python-stdnum."""
+    try:
+        uscc_check.validate(code)
+    except InvalidChecksum:
+        expected = ""
+        try:
+            expected = uscc_check.calc_check_digit(uscc_check.compact(code)[:17])
+        except Exception:  # noqa: BLE001 - a damaged body has no check digit to suggest
+            pass
+        hint_zh = f"（按前17位应为“{expected}”）" if expected else ""
+        hint_en = f" (the first 17 characters give '{expected}')" if expected else ""
+        return (f"校验码错误{hint_zh}", f"the check digit is wrong{hint_en}")
+    except ValidationError as exc:
+        return ("格式不符合GB 32100（18位，数字和大写字母，不含I、O、S、V、Z）",
+                f"not in the GB 32100 format (18 digits and capitals without I, O, S, V, Z): {exc}")
+    return None
+
+
+def place_region(place: str, catalog: Catalog) -> Optional[str]:
+    """'哈尔滨市' / '哈尔滨' / 'Harbin' / '哈尔滨市南岗区' -> '230100' (a prefecture of the province)."""
+    if not place:
+        return None
+    key = alias_key(place)
+    code = catalog.region_aliases.get(key)
+    if code and catalog.regions[code].level == "prefecture":
+        return code
+    for code, info in catalog.regions.items():
+        if info.level != "prefecture":
+            continue
+        short = info.name_zh.rstrip("市").replace("地区", "")
+        if key.startswith(alias_key(info.name_zh)) or (len(short) >= 2 and key.startswith(alias_key(short))):
+            return code
+    return None
+
+
+def choose_rule(rules: list[RuleInfo], written: str, basis: Optional[float],
+                amount: Optional[float]) -> Optional[RuleInfo]:
+    """The rule a row means: the one written (code or name), else the one the row fits."""
+    if written:
+        key = alias_key(written)
+        for rule in rules:
+            if key in (alias_key(rule.code), alias_key(rule.name_zh), alias_key(rule.name_en)):
+                return rule
+        for rule in rules:  # '专精特新' written for 4z
+            if key and key in alias_key(rule.name_zh):
+                return rule
+        return None
+    if len(rules) == 1:
+        return rules[0]
+    fitting = [r for r in rules if (basis is not None) == r.needs_basis] or list(rules)
+    if len(fitting) > 1 and amount is not None:
+        exact = [r for r in fitting if r.amount is not None and abs(r.amount - amount) < 1e-6]
+        if exact:
+            return exact[0]
+        fitting = [r for r in fitting if r.amount is None] or fitting
+    return fitting[0]
+
+
+def read_awards(workbook: Workbook, rulebook: Rulebook, catalog: Catalog) -> ReadResult:
+    result = ReadResult()
+    for sheet in workbook.sheets:
+        found = find_header(sheet.rows)
+        if found is None:
+            continue
+        result.sheets.append(sheet.name)
+        header_row, columns = found
+        for fld in REQUIRED:
+            if fld not in columns:
+                result.problems.append(problem(
+                    "award-header", f"表头缺少“{COLUMNS[fld][0]}”列。",
+                    f"The header has no '{COLUMNS[fld][0]}' column.",
+                    sheet=sheet.name, cell=cell_ref(header_row, 0)))
+        if any(fld not in columns for fld in REQUIRED):
+            continue
+        for r in range(header_row + 1, len(sheet.rows)):
+            row = sheet.rows[r]
+            values = {fld: (row[c] if c < len(row) else "") for fld, c in columns.items()}
+            texts = {fld: _text(v) for fld, v in values.items()}
+            if not any(texts.values()):
+                continue
+            if any(t.replace(" ", "") in ("合计", "总计", "小计") for t in texts.values()):
+                continue
+            result.cells_read += 1
+            award, problems = _read_row(sheet.name, r, columns, values, texts, rulebook, catalog)
+            result.problems.extend(problems)
+            if award is not None:
+                result.rows.append(award)
+    if not result.sheets:
+        result.problems.append(problem(
+            "award-header",
+            f"文件“{workbook.file_name}”中找不到奖励清单的表头（须有“企业名称”和“统一社会信用代码”两列）。",
+            f"File {workbook.file_name!r} has no award-list header (it needs the columns 企业名称 and "
+            f"统一社会信用代码)."))
+    return result
+
+
+def _read_row(sheet: str, r: int, columns: dict[str, int], values: dict, texts: dict[str, str],
+              rulebook: Rulebook, catalog: Catalog) -> tuple[Optional[AwardRow], list[Problem]]:
+    cells = {fld: cell_ref(r, c) for fld, c in columns.items()}
+    problems: list[Problem] = []
+
+    def bad(code: str, fld: str, zh: str, en: str) -> None:
+        problems.append(problem(code, zh, en, sheet=sheet, cell=cells.get(fld), raw=texts.get(fld)))
+
+    for fld in REQUIRED:
+        if not texts.get(fld):
+            bad("award-missing", fld, f"“{COLUMNS[fld][0]}”为空。", f"'{COLUMNS[fld][0]}' is empty.")
+    measure = None
+    if texts.get("measure"):
+        m = _MEASURE.match(texts["measure"])
+        measure = int(m.group(1)) if m else None
+        if measure is None or measure not in rulebook.measures:
+            bad("unknown-measure", "measure",
+                f"“{texts['measure']}”不是本政策的措施编号（1—{max(rulebook.measures)}）。",
+                f"'{texts['measure']}' is not a measure number of this policy "
+                f"(1–{max(rulebook.measures)}).")
+            measure = None
+        elif not rulebook.rules_of(measure):
+            bad("unknown-measure", "measure",
+                f"第{measure}条（{rulebook.measures[measure]}）没有资金奖补规则，不能登记奖励。",
+                f"Measure {measure} ({rulebook.measures[measure]}) has no award rule; no award can be "
+                f"registered under it.")
+            measure = None
+
+    def number(fld: str, label_zh: str) -> Optional[float]:
+        if not texts.get(fld):
+            return None
+        parsed = parse_number(values[fld])
+        if parsed.value is None:
+            if not parsed.missing:
+                bad("award-type", fld, f"{label_zh}“{texts[fld]}”不是数值（{parsed.error_zh}）。",
+                    f"{COLUMNS[fld][0]} {texts[fld]!r} is not a number ({parsed.error}).")
+            return None
+        if parsed.value < 0:
+            bad("award-type", fld, f"{label_zh}不能为负数。", f"{COLUMNS[fld][0]} cannot be negative.")
+            return None
+        return parsed.value
+
+    amount = number("amount", "奖励金额")
+    basis = number("basis", "基数")
+    year = None
+    if texts.get("year"):
+        m = re.match(r"^(\d{4})\s*年?(度)?$", texts["year"])
+        year = int(m.group(1)) if m else None
+        if year is None or not 2000 <= year <= 2100:
+            bad("award-type", "year", f"年度“{texts['year']}”不是年份（如2023）。",
+                f"Year {texts['year']!r} is not a year (e.g. 2023).")
+            year = None
+    approved = None
+    if texts.get("approved_on"):
+        approved = parse_date(values["approved_on"])
+        if approved is None:
+            bad("award-type", "approved_on", f"批准日期“{texts['approved_on']}”不是日期（如2023-05-12）。",
+                f"Approval date {texts['approved_on']!r} is not a date (e.g. 2023-05-12).")
+    code = texts.get("uscc", "").upper().replace(" ", "")
+    if code:
+        reason = check_uscc(code)
+        if reason:
+            bad("invalid-uscc", "uscc", f"统一社会信用代码“{code}”无效：{reason[0]}。",
+                f"Unified social credit code {code!r} is invalid: {reason[1]}.")
+    flag = texts.get("otherwise_provided", "").casefold()
+    if flag not in YES and flag not in NO:
+        bad("award-type", "otherwise_provided", f"另有规定应填“是”或“否”，不是“{texts['otherwise_provided']}”。",
+            f"另有规定 must be 是 or 否, not {texts['otherwise_provided']!r}.")
+    rule = None
+    if measure is not None:
+        rule = choose_rule(rulebook.rules_of(measure), texts.get("rule", ""), basis, amount)
+        if rule is None:
+            names = "、".join(f"{r.code}（{r.name_zh}）" for r in rulebook.rules_of(measure))
+            bad("unknown-rule", "rule", f"第{measure}条没有奖励类别“{texts.get('rule')}”；可填：{names}。",
+                f"Measure {measure} has no award kind {texts.get('rule')!r}; use one of: "
+                f"{', '.join(r.code for r in rulebook.rules_of(measure))}.")
+    region = place_region(texts.get("place", ""), catalog)
+    if texts.get("place") and region is None:
+        bad("unknown-place", "place", f"“{texts['place']}”不是本省的市（地）或其下属县区，奖励将不计入各市（地）分布。",
+            f"{texts['place']!r} is not a city of the province (or a county named after one); the award "
+            f"will not count in the city breakdown.")
+    if problems and any(p.severity == "error" for p in problems):
+        return None, problems
+    return AwardRow(
+        measure=measure, rule_code=rule.code, enterprise=texts["enterprise"], uscc=code, year=year,
+        amount=amount, place=texts.get("place", ""), region_code=region,
+        project=texts.get("project", ""), approved_on=approved, doc_no=texts.get("doc_no", ""),
+        basis=basis, granting_unit=texts.get("granting_unit", ""),
+        otherwise_provided=flag in YES and flag != "", sheet=sheet, row=r + 1, cells=cells,
+    ), problems

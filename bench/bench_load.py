@@ -1,0 +1,183 @@
+"""A bounded load test on loopback: callback and static requests per second, side by side.
+
+    gunicorn -c gunicorn.conf.py app:server &            # DATABASE_URL, CACHE_REDIS_URL set
+    python bench/bench_load.py http://127.0.0.1:8079 --viewers 200 --seconds 20
+
+`--viewers` threads, each a viewer with its own session: GET / (cookies), then in a loop the
+callbacks a visit posts — the page router and the frame for a page of the dashboard, in turn —
+for `--seconds`. Then the same number of threads fetch a static file (Bootstrap's CSS) for
+the same time. Prints requests/s, errors, timeouts and p50/p95 of each, and the ratio. Only
+loopback addresses are accepted. Goal (issue 13): >= 300 callback requests/s with 200 viewers on
+2 cores, 0 errors, >= 0.5 x the static rate.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import http.cookies
+import json
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from dashclient import load_average, p95  # noqa: E402
+
+PAGES = ["/", "/core", "/enterprise", "/infrastructure", "/benchmarks", "/city/230100", "/method"]
+ROUTER = "..._pages_content.children..._pages_store.data.."
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class Viewer:
+    def __init__(self, host: str, port: int, timeout: float) -> None:
+        self.conn = http.client.HTTPConnection(host, port, timeout=timeout)
+        self.cookies: dict[str, str] = {}
+        self.router = None
+        self.frame = None
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+        headers = dict(headers or {})
+        headers["Accept-Encoding"] = "gzip"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+        except Exception:
+            self.conn.close()
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = http.cookies.SimpleCookie(header)
+            for key, morsel in cookie.items():
+                self.cookies[key] = morsel.value
+        return response.status, data
+
+    def start(self, deps: dict) -> None:
+        self.request("GET", "/")
+        self.router, self.frame = deps["router"], deps["frame"]
+
+    def callback(self, key: str, inputs: list[dict]) -> int:
+        parts = key[2:-2].split("...") if key.startswith("..") else [key]
+        outputs = [dict(zip(("id", "property"), p.rsplit(".", 1))) for p in parts]
+        body = json.dumps({"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
+                           "inputs": inputs, "state": [],
+                           "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]})
+        headers = {"Content-Type": "application/json"}
+        if "_csrf_token" in self.cookies:
+            headers["X-CSRFToken"] = self.cookies["_csrf_token"]
+        status, _ = self.request("POST", "/_dash-update-component", body.encode(), headers)
+        return status
+
+
+def dependencies(host: str, port: int) -> dict:
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    conn.request("GET", "/_dash-dependencies")
+    deps = json.loads(conn.getresponse().read())
+    keys = [d["output"] for d in deps]
+    return {"router": next(k for k in keys if "_pages_content.children" in k),
+            "frame": next(k for k in keys if "navbar.children" in k)}
+
+
+def run(kind: str, host: str, port: int, viewers: int, seconds: float, timeout: float,
+        static_path: str, deps: dict) -> dict:
+    latencies: list[float] = []
+    errors = [0]
+    timeouts = [0]
+    lock = threading.Lock()
+    stop_at = [0.0]
+    ready = threading.Barrier(viewers + 1)
+
+    def worker(index: int) -> None:
+        viewer = Viewer(host, port, timeout)
+        try:
+            if kind == "callback":
+                viewer.start(deps)
+        except Exception:
+            with lock:
+                errors[0] += 1
+        ready.wait()
+        n = index
+        while time.perf_counter() < stop_at[0]:
+            start = time.perf_counter()
+            try:
+                if kind == "callback":
+                    page = PAGES[n % len(PAGES)]
+                    if n % 2:
+                        status = viewer.callback(viewer.router, [
+                            {"id": "_pages_location", "property": "pathname", "value": page},
+                            {"id": "_pages_location", "property": "search", "value": ""}])
+                    else:
+                        status = viewer.callback(viewer.frame, [
+                            {"id": "url", "property": "pathname", "value": page},
+                            {"id": "url", "property": "search", "value": ""}])
+                else:
+                    status, _ = viewer.request("GET", static_path)
+                ok = status == 200
+            except TimeoutError:
+                with lock:
+                    timeouts[0] += 1
+                continue
+            except Exception:
+                ok = False
+            elapsed = time.perf_counter() - start
+            with lock:
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    errors[0] += 1
+            n += 1
+
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(viewers)]
+    for thread in threads:
+        thread.start()
+    ready.wait()
+    began = time.perf_counter()
+    stop_at[0] = began + seconds
+    for thread in threads:
+        thread.join(seconds + timeout + 5)
+    elapsed = time.perf_counter() - began
+    return {"rate": len(latencies) / elapsed, "ok": len(latencies), "errors": errors[0],
+            "timeouts": timeouts[0],
+            "p50": statistics.median(latencies) if latencies else float("nan"),
+            "p95": p95(latencies) if latencies else float("nan")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url")
+    parser.add_argument("--viewers", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--timeout", type=float, default=30)
+    parser.add_argument("--static", default="/vendor/bootstrap/css/bootstrap.min.css")
+    args = parser.parse_args(argv)
+    parts = urlsplit(args.url)
+    if parts.hostname not in LOOPBACK:
+        parser.error("loopback only (127.0.0.1, localhost, ::1)")
+    host, port = parts.hostname, parts.port or 80
+    deps = dependencies(host, port)
+    # a warm-up round: every page once, so that both runs see a warm cache
+    warm = Viewer(host, port, args.timeout)
+    warm.start(deps)
+    for page in PAGES:
+        warm.callback(deps["router"], [{"id": "_pages_location", "property": "pathname", "value": page},
+                                       {"id": "_pages_location", "property": "search", "value": ""}])
+    callback = run("callback", host, port, args.viewers, args.seconds, args.timeout, args.static, deps)
+    static = run("static", host, port, args.viewers, args.seconds, args.timeout, args.static, deps)
+    print(f"load test {args.url}: {args.viewers} viewers, {args.seconds:.0f} s each; "
+          f"load average {load_average()}")
+    print(f"{'requests':<10}{'req/s':>8}{'ok':>8}{'errors':>8}{'timeouts':>9}{'p50 ms':>8}{'p95 ms':>8}")
+    for name, r in (("callback", callback), ("static", static)):
+        print(f"{name:<10}{r['rate']:>8.1f}{r['ok']:>8}{r['errors']:>8}{r['timeouts']:>9}"
+              f"{r['p50'] * 1000:>8.0f}{r['p95'] * 1000:>8.0f}")
+    ratio = callback["rate"] / static["rate"] if static["rate"] else float("nan")
+    print(f"callback / static = {ratio:.2f} (goal >= 0.5); callback req/s goal >= 300, 0 errors")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -230,9 +230,9 @@ def hover_rows(points: Sequence[dict], meta: dict, lang: str, region_name: str) 
     unit = meta["unit"]
     return [[
         region_name,
-        fmt_period(p["year"], p["quarter"], p["basis"], lang),
+        fmt_period(p["year"], p["quarter"], p["basis"], lang, kind=meta.get("kind")),
         fmt_value(p["value"], unit, lang),
-        fmt_basis(p["basis"], lang) + (f" · {t('basis.derived', lang)}" if p.get("derived") else ""),
+        fmt_basis(p["basis"], lang, period=p, kind=meta.get("kind")) + (f" · {t('basis.derived', lang)}" if p.get("derived") else ""),
         p.get("source") or pick(meta.get("source_zh"), meta.get("source_en"), lang),
     ] for p in points]
 

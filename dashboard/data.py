@@ -152,15 +152,23 @@ def series(indicator: str, region: str) -> list[dict]:
     return sorted(annual + quarterly, key=lambda p: queries.period_sort_key(p["year"], p["quarter"]))
 
 
-@cached
 def periods(indicator: str, level: str = "prefecture") -> list[tuple[int, int, str]]:
     """Periods with values for the regions of `level` in the province, newest first."""
+    return [period for period, _count in period_coverage(indicator, level)]
+
+
+@cached
+def period_coverage(indicator: str, level: str = "prefecture") -> list[tuple[tuple[int, int, str], int]]:
+    """(period, how many regions of `level` have a value), newest first: how complete each period
+    is (a 2026 quarter that one city has reported: 1 of 13; see etl.periods.default_period)."""
     codes = prefecture_codes() if level == "prefecture" else [PROVINCE]
-    found = set()
+    counts: dict[tuple[int, int, str], int] = {}
     for frequency in ("annual", "quarterly"):
         for row in queries.series(engine(), indicator, codes, frequency=frequency):
-            found.add((row["year"], row["quarter"], row["basis"]))
-    return sorted(found, key=lambda p: queries.period_sort_key(p[0], p[1]), reverse=True)
+            key = (row["year"], row["quarter"], row["basis"])
+            counts[key] = counts.get(key, 0) + 1
+    return sorted(counts.items(), key=lambda pc: queries.period_sort_key(pc[0][0], pc[0][1]),
+                  reverse=True)
 
 
 @cached

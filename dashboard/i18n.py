@@ -72,6 +72,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     # controls
     "ctl.indicator": ("指标", "Indicator"),
     "ctl.period": ("时期", "Period"),
+    # a period in the selector that too few cities have reported (etl.periods.MIN_COVERAGE)
+    "period.partial": ("{period}（{n}/{total}个市有数据）", "{period} ({n} of {total} cities)"),
     "ctl.region": ("市（地）", "City"),
     "ctl.peers": ("对比省份", "Peer provinces"),
     # pages

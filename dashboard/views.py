@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 
 from dashboard import components as c
 from dashboard import data
+from etl.periods import default_period, well_covered
 from dashboard.i18n import (
     fmt_period,
     parse_period_key,
@@ -88,16 +89,25 @@ def city_periods(indicator: str) -> list[tuple[int, int, str]]:
 
 
 def resolve_period(indicator: str, period: str | None) -> tuple[int, int, str] | None:
-    periods = city_periods(indicator)
+    """The period asked for in the URL, else the default one: the newest period that most cities
+    have reported (etl.periods.default_period), not the newest value anywhere."""
     wanted = parse_period_key(period)
-    if wanted in periods:
+    if wanted in city_periods(indicator):
         return wanted
-    return periods[0] if periods else None  # newest first
+    return default_period(data.period_coverage(indicator), len(data.prefecture_codes()))
 
 
 def period_options(indicator: str, lang: str) -> list[dict]:
-    return [{"label": fmt_period(y, q, b, lang), "value": period_key(y, q, b)}
-            for y, q, b in city_periods(indicator)]
+    """Newest first; a period too few cities have reported says so ('2026年前三季度（1/13个市有数据）')."""
+    kind = data.indicators()[indicator].get("kind")
+    total = len(data.prefecture_codes())
+    options = []
+    for (y, q, b), count in data.period_coverage(indicator):
+        label = fmt_period(y, q, b, lang, kind=kind)
+        if not well_covered(count, total):
+            label = t("period.partial", lang, period=label, n=count, total=total)
+        options.append({"label": label, "value": period_key(y, q, b)})
+    return options
 
 
 def city_values(indicator: str, period: tuple[int, int, str] | None, lang: str) -> list[dict]:
@@ -114,7 +124,7 @@ def ranking_section(indicator: str, period: tuple[int, int, str] | None, lang: s
     rows = city_values(indicator, period, lang)
     title = t("core.ranking", lang) + " · " + indicator_name(indicator, lang)
     if period:
-        title += " · " + fmt_period(*period, lang=lang)
+        title += " · " + fmt_period(*period, lang=lang, kind=meta.get("kind"))
     if not rows:
         return dbc.Card(dbc.CardBody([html.H2(title, className="h6"), c.no_data(lang)]),
                         className="mb-3 chart-card", id=graph_id)
@@ -149,7 +159,7 @@ def map_section(indicator: str, period: tuple[int, int, str] | None, lang: str, 
     rows = city_values(indicator, period, lang)
     title = t("core.map", lang) + " · " + indicator_name(indicator, lang)
     if period:
-        title += " · " + fmt_period(*period, lang=lang)
+        title += " · " + fmt_period(*period, lang=lang, kind=meta.get("kind"))
     values = {r["region_code"]: r for r in rows}
     names = {code: region_name(code, lang) for code in data.prefecture_codes()}
     figure = c.prefecture_map_figure(values, names, meta, lang)

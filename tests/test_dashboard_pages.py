@@ -285,7 +285,9 @@ def test_data_grid_has_every_current_value_with_provenance(app):
     page = render(app, page_layout("data_grid"), lang="zh")
     rows = find(page, "data-grid")["props"]["rowData"]
     assert len(rows) == len(PROVINCE_VALUES) + len(city_values())
-    row = next(r for r in rows if r["indicator"] == "5G基站数" and r["period"] == "2025年")
+    # a stock at the year's end: 2025年末, basis 期末值 (never 年初至今累计)
+    row = next(r for r in rows if r["indicator"] == "5G基站数" and r["period"] == "2025年末")
+    assert row["basis"] == "期末值"
     assert row["value"] == 120000 and row["file_name"] == "fixture.xlsx" and row["sheet"] == "数据"
     assert row["cell"].startswith("C") and row["loaded_by"] == "tester" and row["version"] == 1
     narrowed = render(app, page_layout("data_grid"), lang="en", indicator="gdp", region="230100")

@@ -9,6 +9,7 @@ from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
 from dashboard.i18n import fmt_period, fmt_value, norm_lang, pick, t, with_params
+from etl.periods import well_covered
 
 DEFAULT_CITY = "230100"
 
@@ -22,8 +23,12 @@ def city_rows(code: str, lang: str) -> list[dict]:
     period, and the province's value for the same period."""
     rows = []
     for indicator, meta in data.indicators().items():
-        periods = data.periods(indicator, level="prefecture")
-        for period in periods:  # newest first: the newest period where this city has a value
+        coverage, total = data.period_coverage(indicator), len(data.prefecture_codes())
+        # newest first, the periods most cities have reported before the partial ones: a rank
+        # among the 13 needs the 13 (a 2026 quarter only this city has reported is no 第1/1名)
+        periods = ([p for p, n in coverage if well_covered(n, total)]
+                   + [p for p, n in coverage if not well_covered(n, total)])
+        for period in periods:  # the newest such period where this city has a value
             values = data.region_values(indicator, *period, level="prefecture")
             if code in values:
                 break
@@ -65,7 +70,7 @@ def layout(code: str = DEFAULT_CITY, lang: str = "zh", indicator: str | None = N
     cards = [dbc.Col(dbc.Card(dbc.CardBody([
         html.Div(r["indicator"], className="small text-muted"),
         html.Div(fmt_value(r["value"], r["unit"], lang), className="fs-5 fw-bold"),
-        html.Div(fmt_period(*r["period"], lang=lang), className="small text-muted"),
+        html.Div(fmt_period(*r["period"], lang=lang, kind=data.indicators()[r["indicator_code"]]["kind"]), className="small text-muted"),
         dbc.Badge(t("city.rank", lang, rank=r["rank"], n=r["of"]),
                   color="primary" if r["rank"] <= 3 else "secondary", className="me-1"),
         html.Span(f"{t('city.province_value', lang)} {fmt_value(r['province'], r['unit'], lang)}",
@@ -85,7 +90,7 @@ def layout(code: str = DEFAULT_CITY, lang: str = "zh", indicator: str | None = N
             c.numbers_table(
                 [t("col.indicator", lang), t("col.period", lang), t("col.value", lang),
                  t("col.rank", lang), t("city.province_value", lang)],
-                [[r["indicator"], fmt_period(*r["period"], lang=lang),
+                [[r["indicator"], fmt_period(*r["period"], lang=lang, kind=data.indicators()[r["indicator_code"]]["kind"]),
                   fmt_value(r["value"], r["unit"], lang), f"{r['rank']}/{r['of']}",
                   fmt_value(r["province"], r["unit"], lang)] for r in rows], lang, id="city-table"),
             html.Div(className="mb-3"),

@@ -293,6 +293,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_progress.register(sub)
     demo.register(sub)
+    from etl.measures.cli import register as register_measures  # measures, template --awards (issue 15)
+
+    register_measures(sub)
     return parser
 
 

@@ -24,9 +24,11 @@ calamine parses the XML itself (quick-xml, no DTD or entity expansion), so no XM
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
 import html
 import io
+import logging
 import re
 import struct
 import zipfile
@@ -37,6 +39,8 @@ import xlrd.compdoc
 
 from etl import config
 from etl.records import ERROR, Problem, Sheet, Workbook
+
+log = logging.getLogger(__name__)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _NOT_SPREADSHEETS = [
@@ -79,6 +83,7 @@ def read_workbook(data: bytes, file_name: str) -> Workbook:
         scans = _check_zip(data, file_name)
         return _read_with_calamine(data, file_name, "xlsx", scans)
     if data[:8] == OLE_MAGIC:
+        _check_ole_complete(data, file_name)
         _check_xls_extent(data, file_name)
         return _read_with_calamine(data, file_name, "xls", {})
     for magic, zh, en in _NOT_SPREADSHEETS:
@@ -210,6 +215,14 @@ def _check_zip(data: bytes, file_name: str) -> dict[str, _SheetScan]:
         raise _reject("bad-file", file_name, "文件已损坏或不完整（无法作为 xlsx/zip 打开）。",
                       f"the file is corrupt or truncated (not a readable xlsx/zip: {exc}).") from None
     names = {m.filename for m in members}
+    if len(names) < len(members):  # which of two same-named parts a reader takes is anyone's guess
+        twice = sorted(n for n, k in collections.Counter(m.filename for m in members).items() if k > 1)
+        raise _reject("bad-file", file_name,
+                      f"文件已损坏或被篡改：压缩包中有同名的部件（{'、'.join(twice[:3])}），无法确定应读取哪一个。"
+                      f"请在 Excel 中打开并另存为 .xlsx 后重新上传。",
+                      f"the file is damaged or tampered with: the zip holds two parts of the same name "
+                      f"({', '.join(twice[:3])}), so which one is meant cannot be told. Open it in Excel, "
+                      f"save it as .xlsx and upload again.")
     if "xl/workbook.xml" not in names:
         what_zh, what_en = "压缩包", "a zip archive"
         if "content.xml" in names:
@@ -230,9 +243,9 @@ def _check_zip(data: bytes, file_name: str) -> dict[str, _SheetScan]:
             raise _zip_bomb(file_name)
     # Declared sizes can lie: inflate each member once, bounded by its declared size, with CRC check.
     # Worksheets are scanned on the way (extent, formulas, hidden rows).
-    sheet_names = _worksheet_names(archive)
     scans: dict[str, _SheetScan] = {}
     try:
+        sheet_names = _worksheet_names(archive)  # inflates two parts: may fail like any other
         for member in members:
             with archive.open(member) as stream:
                 if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
@@ -252,9 +265,43 @@ def _check_zip(data: bytes, file_name: str) -> dict[str, _SheetScan]:
     return scans
 
 
+_OLE_FREE, _OLE_END_OF_CHAIN = 0xFFFFFFFF, 0xFFFFFFFE
+
+
+def _check_ole_complete(data: bytes, file_name: str) -> None:
+    """Refuse an OLE compound file (xls) that is cut off: a sector its allocation table uses lies
+    beyond the end of the file, or is not whole. (calamine would often panic on it, printing a Rust
+    message on stderr; the panic is caught too, but this says what is wrong.) Only truncation is
+    refused here; anything else unusual is left to calamine."""
+    damaged = _reject("bad-file", file_name, "文件不完整（在传输或保存时被截断），无法作为 xls 工作簿读取。请重新导出或下载完整的文件。",
+                      "the file is incomplete (cut off in transfer or saving) and cannot be read as an "
+                      "xls workbook. Export or download the whole file again.")
+    if len(data) < 512:
+        raise damaged
+    shift, = struct.unpack_from("<H", data, 0x1E)
+    if not 7 <= shift <= 16:
+        return
+    size = 1 << shift
+    sectors = (len(data) - 512) // size  # whole sectors: writers pad the last one (calamine needs it)
+    fat_count, = struct.unpack_from("<I", data, 0x2C)
+    fat_sectors = [s for s in struct.unpack_from("<109I", data, 0x4C)[:fat_count] if s < _OLE_END_OF_CHAIN]
+    last_used = -1
+    per_sector = size // 4
+    for position, sector in enumerate(fat_sectors):
+        start = 512 + sector * size
+        if start >= len(data):
+            raise damaged  # the allocation table itself is missing
+        table = struct.unpack_from(f"<{per_sector}I", data[start:start + size].ljust(size, b"\xff"))
+        used = [index for index, entry in enumerate(table) if entry != _OLE_FREE]
+        if used:
+            last_used = max(last_used, position * per_sector + used[-1])
+    if last_used >= sectors:
+        raise damaged
+
+
 # BIFF8 records that hold a cell value: (row, col) are their first two 16-bit fields
 _XLS_CELL_RECORDS = {0x0203, 0x00FD, 0x027E, 0x0204, 0x0205, 0x0006, 0x00D6}
-_XLS_MULRK, _XLS_BOF, _XLS_BOUNDSHEET = 0x00BD, 0x0809, 0x0085
+_XLS_MULRK, _XLS_BOF, _XLS_BOUNDSHEET, _XLS_DIMENSIONS = 0x00BD, 0x0809, 0x0085, 0x0200
 
 
 def _check_xls_extent(data: bytes, file_name: str) -> None:
@@ -274,10 +321,12 @@ def _check_xls_extent(data: bytes, file_name: str) -> None:
     names: dict[int, str] = {}
     extents: dict[int, list[int]] = {}
     current = None
-    pos, end = base, base + length
+    pos, end = base, min(base + length, len(mem))
     while pos + 4 <= end:
         kind, size = struct.unpack_from("<HH", mem, pos)
         body = pos + 4
+        if body + size > end:
+            break  # a record running past the stream: damage that calamine reports
         if kind == _XLS_BOF:
             current = pos - base
             extents[current] = [0, 0]
@@ -286,6 +335,16 @@ def _check_xls_extent(data: bytes, file_name: str) -> None:
             count, flags = mem[body + 6], mem[body + 7]
             raw = bytes(mem[body + 8: body + 8 + (count * 2 if flags & 1 else count)])
             names[offset] = raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")
+        elif current is not None and kind == _XLS_DIMENSIONS and size >= 14:
+            # calamine sizes a sheet by this record: first > last (a flipped byte) would make it
+            # ask for ~1 TB and abort the process
+            first_row, last_row, first_col, last_col = struct.unpack_from("<IIHH", mem, body)
+            if first_row > last_row or first_col > last_col:
+                raise _reject("bad-file", file_name, "文件已损坏（工作表的范围记录前后颠倒），无法作为 xls 工作簿读取。",
+                              "the file is damaged (a sheet's extent record is reversed) and cannot be "
+                              "read as an xls workbook.")
+            extent = extents[current]
+            extent[0], extent[1] = max(extent[0], last_row), max(extent[1], last_col)
         elif current is not None and size >= 4 and (kind in _XLS_CELL_RECORDS or kind == _XLS_MULRK):
             row, col = struct.unpack_from("<HH", mem, body)
             if kind == _XLS_MULRK and size >= 6:
@@ -327,11 +386,20 @@ def _read_with_calamine(data: bytes, file_name: str, fmt: str, scans: dict[str, 
                                 hidden_cols=sorted(scan.hidden_cols)))
     except FileRejected:
         raise
-    except Exception as exc:  # calamine raises its own errors, and panics surface as others
-        kind_zh = "xlsx" if fmt == "xlsx" else "xls"
-        raise _reject("bad-file", file_name, f"文件已损坏，无法作为 {kind_zh} 工作簿读取。",
-                      f"the file is corrupt and cannot be read as an {fmt} workbook ({exc}).") from None
+    except BaseException as exc:  # calamine's own errors, and its Rust panics (see _is_panic)
+        if not (isinstance(exc, Exception) or _is_panic(exc)):
+            raise  # KeyboardInterrupt, SystemExit
+        log.info("calamine could not read %s as %s: %s: %s", file_name, fmt, type(exc).__name__, exc)
+        detail = "its internal structure is broken" if _is_panic(exc) else str(exc)
+        raise _reject("bad-file", file_name, f"文件已损坏，无法作为 {fmt} 工作簿读取。",
+                      f"the file is damaged and cannot be read as an {fmt} workbook ({detail}).") from None
     return Workbook(file_name, fmt, sheets)
+
+
+def _is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside python-calamine: pyo3 raises `pyo3_runtime.PanicException`, which derives
+    from BaseException (not Exception) and has no importable module, so it is known by its name."""
+    return type(exc).__name__ == "PanicException"
 
 
 def _mark_formulas(rows: list[list], formulas: dict[tuple[int, int], str]) -> None:

@@ -35,6 +35,8 @@ from dashboard.i18n import (
     t,
     unit_label,
 )
+from etl.wording import progress as words
+from etl.wording.numbers import fmt_rate
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
 GEOJSON_PATH = GEO_DIR / "heilongjiang-prefectures.geojson"
@@ -122,18 +124,11 @@ def chart_block(title: str, figure: go.Figure, *, graph_id: str, lang: str,
     ]), className="mb-3 chart-card")
 
 
-def within_tolerance(status: dict) -> bool:
-    """An 'about' target met inside its band, though not reached exactly: the gap alone would read
-    as a shortfall next to a green 'achieved'."""
-    tol, gap = status.get("tolerance"), status.get("gap")
-    return (status.get("kind") == "approximately" and bool(tol) and gap is not None
-            and status.get("status") == "achieved" and abs(gap) <= tol + 1e-9)
-
-
-def explanation_box(status: dict, unit: str, lang: str, method_href: str) -> html.Details:
-    """'How was this computed?': the numbers and the arithmetic the progress engine used."""
-    ex = status.get("explanation") or {}
-    by_ratio = ex.get("measured") == "ratio_to_national"
+def explanation_box(a, unit: str, lang: str, method_href: str) -> html.Details:
+    """'How was this computed?': the numbers and the arithmetic of one Assessment
+    (etl/progress/assess.py), in the catalogue's words (etl/wording/progress.py)."""
+    ex = a.explanation
+    by_ratio = ex.measured == "ratio_to_national"
 
     def num(value):  # values of a national-average target are ratios to the nation
         if value is None:
@@ -147,30 +142,30 @@ def explanation_box(status: dict, unit: str, lang: str, method_href: str) -> htm
                              html.Td(value)]))
 
     def year_value(year, value) -> str:
-        return f"{fmt_period(year, 0, 'annual', lang)}{'：' if lang == 'zh' else ': '}{num(value)}"
+        return t("explain.year_value", lang, year=fmt_period(year, 0, "annual", lang), value=num(value))
 
-    if ex.get("base_year") is not None:
-        add("explain.base", year_value(ex["base_year"], ex.get("base_value")))
-    if ex.get("latest_year") is not None:
-        add("explain.latest", year_value(ex["latest_year"], ex.get("latest_value")))
-    if ex.get("target_value") is not None:
-        add("explain.target", year_value(ex.get("target_year"), ex["target_value"]))
-    if ex.get("observed_cagr") is not None:
-        add("explain.observed_cagr", f"{ex['observed_cagr'] * 100:.2f}%")
-    if ex.get("required_cagr") is not None:
-        add("explain.required_cagr", f"{ex['required_cagr'] * 100:.2f}%")
-    if ex.get("r") is not None:
-        add("explain.ratio", f"{ex['r']:.3f}")
-    steps = ex.get("steps_en" if lang == "en" else "steps_zh") or []
-    notes = ex.get("notes_en" if lang == "en" else "notes_zh") or []
-    verdict = pick(status.get("verdict_zh"), status.get("verdict_en"), lang)
+    if ex.base is not None:
+        add("explain.base", year_value(ex.base.year, ex.base.value))
+    if ex.latest is not None:
+        add("explain.latest", year_value(ex.latest.year, ex.latest.value))
+    add("explain.target", year_value(ex.target_year, ex.target_value))
+    if ex.observed_cagr is not None:
+        add("explain.observed_cagr", fmt_rate(ex.observed_cagr))
+    if ex.required_cagr is not None:
+        add("explain.required_cagr", fmt_rate(ex.required_cagr))
+    if ex.r is not None:
+        add("explain.ratio", f"{ex.r:.3f}")
+    steps = words.step_texts(a, lang)
+    notes = words.note_texts(a, lang)
+    # the engine's verdict: inside the 左右 band when the Assessment says so, never recomputed here
+    within = a.standing.kind == "within_tolerance"
     return html.Details([
         html.Summary(t("explain.button", lang), className="small text-primary"),
         html.Div([
-            html.P(verdict, className="small mb-1 fw-semibold") if verdict else None,
-            html.P(t("explain.within_tolerance", lang, gap=fmt_gap(status["gap"], unit, lang),
-                     band=fmt_tolerance(status["tolerance"], unit, lang)),
-                   className="small mb-1") if within_tolerance(status) else None,
+            html.P(words.verdict_text(a, lang), className="small mb-1 fw-semibold"),
+            html.P(t("explain.within_tolerance", lang, gap=fmt_gap(a.gap, unit, lang),
+                     band=fmt_tolerance(a.standing.band, unit, lang)),
+                   className="small mb-1") if within else None,
             html.P(t("explain.by_ratio", lang), className="small mb-1") if by_ratio else None,
             dbc.Table(html.Tbody(rows), size="sm", className="small mb-1") if rows else None,
             html.Ul([html.Li(step, className="font-monospace") for step in steps],
@@ -205,8 +200,7 @@ def base_layout(lang: str, *, height: int = 320, unit_text: str = "", legend: bo
     Chinese characters sideways), Plotly's mode bar top right."""
     annotations = []
     if unit_text:
-        prefix = "单位：" if norm_lang(lang) == "zh" else "Unit: "
-        annotations.append(dict(text=prefix + unit_text, x=0, y=1.02, xref="paper", yref="paper",
+        annotations.append(dict(text=t("chart.unit_prefix", lang, unit=unit_text), x=0, y=1.02, xref="paper", yref="paper",
                                 xanchor="left", yanchor="bottom", showarrow=False,
                                 font=dict(size=11, color="#6c757d")))
     return dict(

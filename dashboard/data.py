@@ -103,9 +103,14 @@ def targets() -> list[dict]:
 
 
 def target_for(indicator: str, region: str = PROVINCE) -> dict | None:
-    """The target of the newest target set for this indicator and region."""
+    """The target of the overview's default target period (dashboard/progress_view.py) for this
+    indicator and region; else the newest policy target; an illustrative one only when nothing else."""
     matches = [t for t in targets() if t["indicator_code"] == indicator and t["region_code"] == region]
-    return matches[-1] if matches else None
+    period = progress_report()["period"]
+    shown = [t for t in matches if period is not None and t["target_set_code"] in period.set_codes]
+    policy = [t for t in matches if not t.get("set_illustrative")]
+    found = shown or policy or matches
+    return found[-1] if found else None
 
 
 # --- values ---------------------------------------------------------------------------------------
@@ -220,17 +225,19 @@ def demo_shown() -> bool:
 # --- progress -----------------------------------------------------------------------------------
 
 @cached
-def progress_report() -> dict:
-    """{'statuses': [status dicts], 'summary': {...}} from the progress engine (etl/progress/engine.py)."""
+def progress_report(period: str | None = None) -> dict:
+    """{'period', 'periods', 'assessments' (etl.progress.assess.Assessment), 'summary'} of one
+    target period (default: the overview's default one; see dashboard/progress_view.py)."""
     from dashboard.progress_view import report_from_engine
 
-    return report_from_engine(engine())
+    return report_from_engine(engine(), period)
 
 
-def status_for(indicator: str, region: str = PROVINCE) -> dict | None:
-    for status in progress_report()["statuses"]:
-        if status["indicator_code"] == indicator and status["region_code"] == region:
-            return status
+def status_for(indicator: str, region: str = PROVINCE):
+    """The Assessment of this indicator's target in the default target period, or None."""
+    for a in progress_report()["assessments"]:
+        if a.indicator_code == indicator and a.region_code == region:
+            return a
     return None
 
 

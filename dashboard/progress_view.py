@@ -1,50 +1,43 @@
-"""The progress engine's results (etl/progress/engine.py), reshaped for the overview cards and charts.
+"""The progress engine's results for the overview: which target period is shown, its assessments
+(etl/progress/assess.py's dataclasses, never recomputed here) and its summary.
 
-Kept apart from the pages so that the cards read a few plain fields and every number still comes
-from the engine: nothing is recomputed here.
+A target period is the target sets ending in one year (etl.progress.assess.TargetPeriod). The
+overview opens on `default_period` (the earliest open policy period, else the newest closed one's
+final assessment; illustrative sets only when chosen) and any other is one click away
+(`?targets=2030`).
 """
 from __future__ import annotations
+
+from typing import Optional
 
 from sqlalchemy import Engine
 
 from etl.progress import engine as progress
+from etl.progress.assess import TargetPeriod
 
 
-def card_status(result: dict) -> dict:
-    """One assessment plus the fields a card shows directly."""
-    verdict = result.get("verdict") or {}
-    projection = result.get("projection") or {}
-    by_value = projection.get("measured") == "value"
-    return {
-        **result,
-        "label_zh": result["status_zh"],
-        "label_en": result["status_en"],
-        "icon": result.get("status_icon"),
-        "is_final": verdict.get("kind") == "final",
-        "partial_target_year": verdict.get("kind") == "partial",
-        "verdict_zh": verdict.get("text_zh"),
-        "verdict_en": verdict.get("text_en"),
-        "target_text_zh": result.get("target_label_zh"),
-        "target_text_en": result.get("target_label_en"),
-        # projections of a ratio to the nation are not in the indicator's unit: not shown as values
-        "projection": projection.get("at_observed_cagr") if by_value else None,
-        "required_growth": projection.get("required_growth") if by_value else None,
-    }
+def choose_period(periods: list[TargetPeriod], wanted: Optional[str]) -> Optional[TargetPeriod]:
+    """The period asked for in the URL (its year; 'ill' suffix for an illustrative period of a
+    year that also has policy targets), else the default one."""
+    for p in periods:
+        if wanted and wanted == period_param(p, periods):
+            return p
+    return progress.default_period(periods)
 
 
-def summary_view(summary: dict) -> dict:
-    return {
-        "good": summary["met_or_on_track"],
-        "total": summary["total"],
-        "final": summary["final"],
-        "headline_zh": summary["headline_zh"],
-        "headline_en": summary["headline_en"],
-        "counts": [{"status": c["code"], "label_zh": c["label_zh"], "label_en": c["label_en"],
-                    "icon": c["icon"], "count": c["count"]} for c in summary["classes"]],
-    }
+def period_param(period: TargetPeriod, periods: list[TargetPeriod]) -> str:
+    """The URL value of a period: its year, unless that year also has a period of the other kind."""
+    twins = [p for p in periods if p.year == period.year]
+    return f"{period.year}" + ("-illustrative" if period.illustrative and len(twins) > 1 else "")
 
 
-def report_from_engine(engine: Engine) -> dict:
-    results = progress.assess_targets(engine)
-    return {"statuses": [card_status(r) for r in results],
-            "summary": summary_view(progress.summarise(results))}
+def report_from_engine(engine: Engine, wanted: Optional[str] = None) -> dict:
+    """{'period', 'periods', 'assessments', 'summary'} for the chosen target period."""
+    periods = progress.periods(engine)
+    period = choose_period(periods, wanted)
+    results = []
+    if period is not None:
+        results = [a for a in progress.assess_targets(engine, target_year=period.year)
+                   if a.target.target_set_code in period.set_codes]
+    return {"period": period, "periods": periods, "assessments": results,
+            "summary": progress.summarise(results)}

@@ -12,6 +12,8 @@ import dash_bootstrap_components as dbc
 from dashboard import components as c
 from dashboard import data
 from etl.periods import default_period, well_covered
+from etl.ranks import competition_ranks
+from etl.wording import progress as words
 from dashboard.i18n import (
     fmt_period,
     parse_period_key,
@@ -74,7 +76,7 @@ def trend_section(indicator: str, lang: str, *, regions: list[str] | None = None
     header_badge = None
     explanation = None
     if status:
-        header_badge = c.status_badge(status["status"], pick(status["label_zh"], status["label_en"], lang))
+        header_badge = c.status_badge(status.status, words.status_label(status.status, lang))
         explanation = c.explanation_box(status, meta["unit"], lang, method_href(lang))
     return c.chart_block(
         title, figure, graph_id=graph_id, lang=lang,
@@ -136,8 +138,9 @@ def ranking_section(indicator: str, period: tuple[int, int, str] | None, lang: s
     figure = c.ranking_figure(rows, meta, lang, reference=province,
                               target=data.target_for(indicator, PROVINCE), highlight=highlight)
     ranked = sorted(rows, key=lambda r: r["value"], reverse=meta["direction"] != "lower")
-    table_rows = [[str(i + 1), *c.hover_rows([r], meta, lang, r["name"])[0]]
-                  for i, r in enumerate(ranked)]
+    ranks = competition_ranks([r["value"] for r in ranked], meta["direction"])
+    table_rows = [[str(rank), *c.hover_rows([r], meta, lang, r["name"])[0]]
+                  for rank, r in zip(ranks, ranked)]
     return c.chart_block(title, figure, graph_id=graph_id, lang=lang,
                          note=missing_cities_note(rows, lang),
                          table=c.numbers_table([t("col.rank", lang), *c.series_columns(lang)],
@@ -150,7 +153,7 @@ def missing_cities_note(rows: list[dict], lang: str) -> str | None:
     missing = [region_name(code, lang) for code in data.prefecture_codes() if code not in present]
     if not missing:
         return None
-    return t("chart.missing_cities", lang, names=("、" if lang == "zh" else ", ").join(missing))
+    return t("chart.missing_cities", lang, names=t("list.separator", lang).join(missing))
 
 
 def map_section(indicator: str, period: tuple[int, int, str] | None, lang: str, *,

@@ -16,6 +16,7 @@ import plotly.io
 import pytest
 
 from dashboard import data, shell
+from etl.progress import method
 from etl.store.db import session_scope
 from etl.store.models import Batch
 from tests.accounts_helpers import DashClient, response_json
@@ -91,6 +92,7 @@ def test_overview_cards_show_the_fixture_values_and_statuses(app):
     assert "−2.0个百分点" in share and "需加快进度" in share and "预测" in share
     stations = text(find(page, "card-fiveg_base_stations"))
     assert "12万个" in stations and "已实现目标" in stations and "终值判定" in stations
+    assert "2025年终值" in stations and "当前值" in share  # a final value is named as such
     # value, target and gap in one unit, 万个, as an official report writes them
     assert "≥11.4万个" in stations and "+0.6万个" in stations and "6,000" not in stations
     large = text(find(page, "card-large_mfg_digital_rate"))
@@ -107,9 +109,11 @@ def test_overview_cards_show_the_fixture_values_and_statuses(app):
     # the share of the way names its base year: (8 - 7) / (10 - 7) = 33%
     assert "2020年以来完成进度33%" in share
     assert "观察" not in text(page)  # one term, 实际年均增速, in the table and the steps
-    # 12 seeded targets; met or on track: the 5G stations and the large manufacturers
-    assert text(find(page, "overview-headline")) == "12项目标中2项已实现或进展顺利"
-    assert text(find(page, "overview-vintage")) == "数据截至2025年，更新于2026年1月15日 09:30"
+    # 12 seeded targets, the 2025 period is over: its final assessment leads; met with final
+    # values: the 5G stations and the large manufacturers; 10 have no 2025 value
+    assert text(find(page, "overview-headline")) == "2025年目标终期评估：12项目标中2项已实现（10项尚无2025年全年数据）"
+    assert text(find(page, "overview-vintage")) == "所示数值截至2025年，更新于2026年1月15日 09:30"
+    assert find(page, "overview-next-set") is not None  # invites adding the next target set
     assert find(page, "overview-empty") is None
 
 
@@ -125,8 +129,9 @@ def test_overview_in_english(app):
     page = render(app, page_layout("overview"), lang="en")
     share = text(find(page, "card-digital_core_va_share"))
     assert "Acceleration needed" in share and "−2.0 pp" in share and "2023" in share
-    assert text(find(page, "overview-headline")) == "2 of 12 targets met or on track"
-    assert text(find(page, "overview-vintage")).startswith("Data up to 2025, updated 2026-01-15 09:30")
+    assert text(find(page, "overview-headline")) == (
+        "Final assessment of the 2025 targets: 2 of 12 met (10 without a full-year 2025 value)")
+    assert text(find(page, "overview-vintage")).startswith("Values shown up to 2025, updated 2026-01-15 09:30")
     assert "需" not in text(page)
     large = text(find(page, "card-large_mfg_digital_rate"))
     assert "about 60%" in large and "−1.0 pp" in large and "Within the ±2 pp tolerance" in large
@@ -273,7 +278,7 @@ def test_benchmarks_ratio_and_gap_to_the_nation(app):
 def test_method_page_lists_definitions_and_clauses(app):
     page = render(app, page_layout("method"), lang="zh")
     assert "力争到2025年我省数字经济核心产业增加值占GDP比重达到10%" in text(find(page, "method-targets"))
-    assert "R≥0.95" in text(find(page, "method-progress")) or "0.95" in text(find(page, "method-progress"))
+    assert f"R≥{method.ON_TRACK:.2f}" in text(find(page, "method-progress"))  # from etl/progress/method.py
     assert "按当年价格计算" in text(find(page, "method-indicators"))
     targets = text(find(page, "method-targets"))
     assert "：2025年≥10%" in targets and "：2025年60%左右（±2个百分点）" in targets

@@ -35,12 +35,12 @@ def city_rows(code: str, lang: str) -> list[dict]:
         else:
             continue
         year, quarter, basis = period
-        ranked = sorted(values, key=lambda k: values[k]["value"], reverse=meta["direction"] != "lower")
         province = data.region_values(indicator, year, quarter, basis, regions=[v.PROVINCE]).get(v.PROVINCE)
         rows.append({
             "indicator_code": indicator, "indicator": pick(meta["name_zh"], meta["name_en"], lang),
             "unit": meta["unit"], "value": values[code]["value"], "period": period,
-            "rank": ranked.index(code) + 1, "of": len(ranked),
+            # the store's rank (etl/ranks.py: ties share a rank), as in the ranking table
+            "rank": values[code]["rank"], "of": len(values),
             "province": province["value"] if province else None,
             "point": values[code],
         })

@@ -9,7 +9,9 @@ from dash import html
 from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
-from dashboard.i18n import fmt_period, fmt_target, fmt_tolerance, norm_lang, pick, t, unit_label
+from dashboard.i18n import fmt_period, norm_lang, pick, t, unit_label
+from etl.store import queries
+from etl.wording import progress as words
 
 dash.register_page(__name__, path="/method", order=7, name="口径与方法", nav_key="nav.method",
                    title="口径与方法 · 数字龙江")
@@ -29,28 +31,27 @@ def indicator_table(lang: str) -> dbc.Table:
 
 
 def target_list(lang: str) -> html.Div:
-    items = []
-    indicators = data.indicators()
+    items, seen = [], set()
     for target in data.targets():
-        meta = indicators[target["indicator_code"]]
-        if target.get("value") is not None:
-            value = fmt_target(target.get("kind"), target["value"], meta["unit"], lang)
-            if target.get("tolerance"):
-                value += (f"（{fmt_tolerance(target['tolerance'], meta['unit'], lang)}）" if lang == "zh"
-                          else f" ({fmt_tolerance(target['tolerance'], meta['unit'], lang)})")
-        else:
-            value = "全国平均水平" if lang == "zh" else "the national average"
+        code = target["indicator_code"]
+        # ids: target-<indicator> for its first target, with the set's code for later sets
+        item_id = f"target-{code}" if code not in seen else f"target-{target['target_set_code']}-{code}"
+        seen.add(code)
+        value = words.target_label(queries.TargetInfo(**target), lang)
         year = fmt_period(target["target_year"], 0, "annual", lang)
+        illustrative = (dbc.Badge(t("summary.illustrative_badge", lang), color="warning",
+                                  text_color="dark", className="ms-2")
+                        if target.get("set_illustrative") else None)
         items.append(dbc.ListGroupItem([
             html.Div([html.Strong(v.indicator_name(target["indicator_code"], lang)),
-                      html.Span(f"：{year}{value}" if lang == "zh" else f": {value} by {year}")]),
+                      html.Span(t("method.target_line", lang, year=year, value=value)), illustrative]),
             html.Div(pick(target.get("set_name_zh"), target.get("set_name_en"), lang) + " · "
                      + pick(target.get("clause_ref_zh"), target.get("clause_ref_en"), lang),
                      className="small text-muted"),
             html.Blockquote(target.get("clause_text", ""), className="small mb-0 ps-2 border-start"),
             html.Div(pick(target.get("note_zh"), target.get("note_en"), lang),
                      className="small text-muted") if target.get("note_zh") else None,
-        ], id=f"target-{target['indicator_code']}"))
+        ], id=item_id))
     return dbc.ListGroup(items, className="mb-3", id="method-targets")
 
 

@@ -25,6 +25,9 @@ from dashboard.i18n import (
     t,
     with_params,
 )
+from dashboard.progress_view import period_param
+from etl.periods import period_sort_key
+from etl.wording import progress as words
 
 dash.register_page(__name__, path="/", order=0, name="总览", nav_key="nav.overview",
                    title="总览 · 数字龙江")
@@ -39,23 +42,70 @@ DETAIL_PAGE = {
 }
 
 
-def headline(summary: dict, lang: str) -> html.Div:
+def period_title(period, lang: str) -> str:
+    """'2025年目标终期评估' for a closed period, '2030年目标进展' for an open one."""
+    if period is None:
+        return t("overview.title", lang)
+    if period.illustrative:
+        return t("summary.illustrative_title", lang, year=period.year)
+    return t("summary.final_title" if period.closed else "summary.period_title", lang, year=period.year)
+
+
+def headline(report: dict, lang: str) -> html.Div:
+    summary, period = report["summary"], report["period"]
+    if period is not None and period.closed and not period.illustrative:
+        text = words.final_headline(summary, period.year, lang)  # n of 12 met, with final values
+    else:
+        text = words.headline(summary, lang)
     return html.Div([
-        html.P(pick(summary.get("headline_zh"), summary.get("headline_en"), lang),
-               className="headline h4 mb-2", id="overview-headline"),
-        html.Div([c.status_badge(item["status"], f"{pick(item['label_zh'], item['label_en'], lang)} "
-                                                 f"{item['count']}", size="fs-6 me-1 mb-1")
-                  for item in summary.get("counts", []) if item["count"]], id="overview-counts"),
+        html.P(text, className="headline h4 mb-2", id="overview-headline"),
+        html.Div([c.status_badge(code, f"{words.status_label(code, lang)} {n}", size="fs-6 me-1 mb-1")
+                  for code, n in summary.counts.items() if n], id="overview-counts"),
     ])
 
 
-def vintage_line(vintage: dict | None, lang: str) -> html.P:
-    if not vintage:
-        text = t("overview.vintage_none", lang)
-    else:
-        text = t("overview.vintage", lang,
-                 period=fmt_vintage_period(vintage["year"], vintage["quarter"], lang),
-                 updated=fmt_datetime(vintage.get("updated_at"), lang))
+def period_links(report: dict, lang: str, lang_search: str) -> html.Div | None:
+    """The other target periods, one click away (?targets=2030), and, when every policy period
+    is over, an invitation to add the next target set."""
+    period, periods = report["period"], report["periods"]
+    parts = []
+    newer_policy = [p for p in periods if not p.illustrative and period is not None
+                    and p.year > period.year]
+    if period is not None and period.closed and not period.illustrative and not newer_policy:
+        parts.append(dbc.Alert(t("summary.next_set", lang, year=period.year), color="info",
+                               className="small py-2 mb-2", id="overview-next-set"))
+    if period is not None and period.illustrative:
+        parts.append(dbc.Alert(t("summary.illustrative_note", lang, year=period.year),
+                               color="warning", className="small py-2 mb-2",
+                               id="overview-illustrative"))
+    others = [p for p in periods if p != period]
+    if others:
+        links = []
+        for p in others:
+            key = ("summary.period_link_illustrative" if p.illustrative else
+                   "summary.period_link_closed" if p.closed else "summary.period_link")
+            href = dash.get_relative_path("/") + with_params(lang_search, targets=period_param(p, periods))
+            links.append(dcc.Link(t(key, lang, year=p.year), href=href, className="me-3",
+                                  id=f"overview-period-{period_param(p, periods)}"))
+        parts.append(html.Div([html.Span(t("summary.other_periods", lang), className="text-muted"),
+                               *links], className="small mb-2", id="overview-periods"))
+    return html.Div(parts) if parts else None
+
+
+def vintage_line(report: dict, vintage: dict | None, lang: str) -> html.P:
+    """The vintage of the values shown (each card's assessed value, up to its target year), and
+    the newer values apart: the header never claims a quarter that most cards do not show."""
+    shown = [a.latest for a in report["assessments"] if a.latest is not None]
+    if not vintage or not shown:
+        return html.P(t("vintage.none", lang), className="text-muted mb-3", id="overview-vintage")
+    newest = max(shown, key=lambda p: period_sort_key(p.year, p.quarter))
+    text = t("vintage.shown", lang, period=fmt_vintage_period(newest.year, newest.quarter, lang),
+             updated=fmt_datetime(vintage.get("updated_at"), lang))
+    newer = [a.newer for a in report["assessments"] if a.newer is not None]
+    if newer:
+        top = max(newer, key=lambda p: period_sort_key(p.year, p.quarter))
+        text += t("vintage.newer", lang, n=len(newer), year=min(p.year for p in newer),
+                  period=fmt_vintage_period(top.year, top.quarter, lang))
     return html.P(text, className="text-muted mb-3", id="overview-vintage")
 
 
@@ -65,31 +115,26 @@ def fact(label: str, value: str, note: str, cls: str) -> html.Div:
                      html.Div(note, className="fact-note small text-muted")], className="fact")
 
 
-def verdict_badge(status: dict, lang: str) -> dbc.Badge:
-    if status.get("is_final"):
-        text = t("card.final", lang)
-    elif status.get("partial_target_year"):
-        text = t("card.partial", lang)
-    else:
-        text = t("card.projected", lang)
-    return dbc.Badge(text, color="light", text_color="dark", className="ms-auto verdict border")
+def verdict_badge(a, lang: str) -> dbc.Badge:
+    key = {"final": "card.final", "partial": "card.partial"}.get(a.verdict.kind, "card.projected")
+    return dbc.Badge(t(key, lang), color="light", text_color="dark", className="ms-auto verdict border")
 
 
-def target_label(status: dict, unit: str, lang: str) -> str:
-    """'≥10%', '60%左右'; the engine's words for national-average and full-coverage targets."""
-    value = status.get("target_value")
-    if status.get("kind") in ("at_least", "approximately") and value is not None:
-        return fmt_target(status["kind"], value, unit, lang)
-    return pick(status.get("target_text_zh"), status.get("target_text_en"), lang)
+def target_label(a, unit: str, lang: str) -> str:
+    """'≥10%', '60%左右'; the catalogue's words for national-average and full-coverage targets."""
+    target = a.target
+    if target.kind in ("at_least", "approximately") and target.value is not None:
+        return fmt_target(target.kind, target.value, unit, lang)
+    return words.target_label(target, lang)
 
 
-def target_note(status: dict, unit: str, lang: str) -> str:
+def target_note(a, unit: str, lang: str) -> str:
     """Under the target: its year, and the 左右 band ('容差±2个百分点 · 2025年')."""
-    if status.get("kind") == "national_average" and status.get("national_value") is not None:
-        return t("card.national", lang, value=fmt_value(status["national_value"], unit, lang))
-    year = fmt_period(status["target_year"], 0, "annual", lang) if status.get("target_year") else ""
-    tol = status.get("tolerance")
-    if status.get("kind") == "approximately" and tol:
+    if a.kind == "national_average" and a.national is not None and a.national.value is not None:
+        return t("card.national", lang, value=fmt_value(a.national.value, unit, lang))
+    year = fmt_period(a.target_year, 0, "annual", lang)
+    tol = a.target.tolerance
+    if a.kind == "approximately" and tol:
         return f"{t('card.tolerance', lang, band=fmt_tolerance(tol, unit, lang))} · {year}"
     return year
 
@@ -101,58 +146,75 @@ def gap_decimals(latest: float | None, unit: str) -> int | None:
     return default_decimals(abs(latest), unit)
 
 
-def target_card(status: dict, meta: dict, points: list[dict], lang: str, lang_search: str) -> dbc.Col:
+def value_label(a, lang: str) -> str:
+    """'2025年终值' for a final verdict (the value it is about), else 'current'."""
+    if a.is_final:
+        return t("card.final_value", lang, year=a.target_year)
+    return t("card.current", lang)
+
+
+def newer_line(a, unit: str, lang: str) -> html.Div | None:
+    """'2026年最新：9.5%（2026年前三季度）': where things stand now, apart from (and smaller than)
+    the target year's value the verdict is about."""
+    if a.newer is None:
+        return None
+    return html.Div(t("card.newer", lang, year=a.newer.year, value=fmt_value(a.newer.value, unit, lang),
+                      period=pick(a.newer.period_zh, a.newer.period_en, lang)),
+                    className="small text-muted newer-value", id=f"card-{a.indicator_code}-newer")
+
+
+def target_card(a, meta: dict, points: list[dict], lang: str, lang_search: str) -> dbc.Col:
     unit = meta["unit"]
     name = pick(meta["name_zh"], meta["name_en"], lang)
-    national = status.get("kind") == "national_average"
-    current = fmt_value(status.get("latest_value"), unit, lang)
-    period = pick(status.get("latest_period_zh"), status.get("latest_period_en"), lang) or ""
-    gap = status.get("gap")
+    national = a.kind == "national_average"
+    current = fmt_value(a.latest_value, unit, lang)
+    period = pick(a.latest.period_zh, a.latest.period_en, lang) if a.latest else ""
+    gap = a.gap
     gap_label = t("card.gap_met", lang) if gap is not None and gap > 1e-9 else t("card.gap", lang)
-    # the engine's words for where the value stands: share of the way, within the band, ratio to
-    # the nation or to the target, whichever makes sense for the kind of target
-    standing = status.get("standing") or {}
-    gap_note = pick(standing.get("text_zh"), standing.get("text_en"), lang)
+    # the catalogue's words for where the value stands, from the engine's Standing: share of the
+    # way, within the band, ratio to the nation or to the target
+    gap_note = words.standing_text(a, lang) or ""
     facts = [
-        fact(t("card.current", lang), current, period, "current-value"),
-        fact(t("card.target", lang), target_label(status, unit, lang),
-             target_note(status, unit, lang), "target-value"),
-        fact(gap_label, fmt_gap(gap, unit, lang, gap_decimals(status.get("latest_value"), unit),
-                                 like=status.get("latest_value")),
+        fact(value_label(a, lang), current, period, "current-value"),
+        fact(t("card.target", lang), target_label(a, unit, lang), target_note(a, unit, lang),
+             "target-value"),
+        fact(gap_label, fmt_gap(gap, unit, lang, gap_decimals(a.latest_value, unit), like=a.latest_value),
              gap_note, "gap-value"),
     ]
     extra = []
-    if not status.get("is_final") and status.get("projection") is not None:
-        extra.append(t("card.projection", lang, year=status.get("target_year"),
-                       value=fmt_value(status["projection"], unit, lang)))
-    if not status.get("is_final") and status.get("required_growth") is not None \
-            and status.get("status") not in ("achieved",):
-        extra.append(t("card.required_growth", lang, rate=fmt_percent(status["required_growth"], lang)))
-    target_line = None if national else {"value": status.get("target_value"),
-                                         "target_year": status.get("target_year"),
-                                         "tolerance": status.get("tolerance"),
-                                         "kind": status.get("kind")}
+    projection = a.projection if a.projection and a.projection.measured == "value" else None
+    if not a.is_final and projection is not None and projection.at_observed_cagr is not None:
+        extra.append(t("card.projection", lang, year=a.target_year,
+                       value=fmt_value(projection.at_observed_cagr, unit, lang)))
+    if not a.is_final and projection is not None and projection.required_growth is not None \
+            and a.status != "achieved":
+        extra.append(t("card.required_growth", lang, rate=fmt_percent(projection.required_growth, lang)))
+    target_line = None if national else {"value": a.target.value, "target_year": a.target_year,
+                                         "tolerance": a.target.tolerance, "kind": a.kind}
     sparkline = c.responsive_graph(
         c.sparkline_figure(points, meta, lang, target_line, c.COLORS["province"]),
         {"displayModeBar": False, "responsive": True}, className="sparkline") if points else None
     detail = DETAIL_PAGE.get(meta["code"], "/infrastructure")
-    card_id = f"card-{status['indicator_code']}"
-    border = c.STATUS_STYLE.get(status["status"], ("secondary", ""))[0]
+    card_id = f"card-{a.indicator_code}"
+    border = c.STATUS_STYLE.get(a.status, ("secondary", ""))[0]
+    illustrative = (dbc.Badge(t("summary.illustrative_badge", lang), color="warning", text_color="dark",
+                              className="illustrative") if a.target.set_illustrative else None)
     return dbc.Col(dbc.Card([
         dbc.CardHeader(html.Div([
-            c.status_badge(status["status"], pick(status["label_zh"], status["label_en"], lang),
-                           id=f"{card_id}-status"),
-            verdict_badge(status, lang),
+            c.status_badge(a.status, words.status_label(a.status, lang), id=f"{card_id}-status"),
+            illustrative,
+            verdict_badge(a, lang),
         ], className="d-flex align-items-center gap-2")),
         dbc.CardBody([
             html.H2(name, className="h6 mb-2 card-indicator"),
             html.Div(facts, className="facts d-flex justify-content-between gap-2"),
+            newer_line(a, unit, lang),
             sparkline,
             html.Ul([html.Li(x) for x in extra], className="small text-muted mb-1 ps-3") if extra else None,
-            c.explanation_box(status, unit, lang, dash.get_relative_path("/method") + lang_search),
+            c.explanation_box(a, unit, lang, dash.get_relative_path("/method") + lang_search),
             html.Div([
-                html.Span(pick(status.get("clause_ref_zh"), status.get("clause_ref_en"), lang) + " · "
-                          + pick(status.get("set_name_zh"), status.get("set_name_en"), lang),
+                html.Span(pick(a.target.clause_ref_zh, a.target.clause_ref_en, lang) + " · "
+                          + pick(a.target.set_name_zh, a.target.set_name_en, lang),
                           className="text-muted"),
                 dcc.Link(t("card.details", lang) + " →",
                          href=dash.get_relative_path(detail) + lang_search, className="ms-2"),
@@ -163,23 +225,24 @@ def target_card(status: dict, meta: dict, points: list[dict], lang: str, lang_se
 
 
 @data.cached_page
-def layout(lang: str = "zh", **_query):
+def layout(lang: str = "zh", targets: str | None = None, **_query):
     lang = norm_lang(lang)
     lang_search = with_params("", lang=lang)
-    report = data.progress_report()
+    report = data.progress_report(targets)
     indicators = data.indicators()
     cards = []
     # targets without data go last, so that the assessed ones are read first
-    ordered = sorted(report["statuses"], key=lambda s: s["status"] == "insufficient_data")
-    for status in ordered:
-        meta = indicators[status["indicator_code"]]
-        points = data.series(status["indicator_code"], status["region_code"])
-        cards.append(target_card(status, meta, points, lang, lang_search))
+    ordered = sorted(report["assessments"], key=lambda a: a.status == "insufficient_data")
+    for a in ordered:
+        meta = indicators[a.indicator_code]
+        points = data.series(a.indicator_code, a.region_code)
+        cards.append(target_card(a, meta, points, lang, lang_search))
     vintage = data.vintage()
     return html.Div([
-        c.page_header(t("overview.title", lang)),
+        c.page_header(period_title(report["period"], lang)),
         dbc.Alert(t("overview.empty", lang), color="info", id="overview-empty") if not vintage else None,
-        headline(report["summary"], lang),
-        vintage_line(vintage, lang),
+        headline(report, lang),
+        vintage_line(report, vintage, lang),
+        period_links(report, lang, with_params("", lang=lang, targets=None)),
         dbc.Row(cards, className="g-3") if cards else c.no_data(lang),
     ], id="page-overview")

@@ -1,7 +1,9 @@
 """`python -m etl progress [--region CODE] [--target-set CODE] [--json] [--lang zh|en]`.
 
 Prints one line per target (Chinese first; --lang en for English) and the summary headline, or
-with --json: {"summary": ..., "results": [...]} with every number each status was computed from.
+with --json: {"summary": ..., "results": [...]} with every number each status was computed from
+(the dataclasses of etl/progress/assess.py) and its words in both languages. A target's value is
+the one its verdict is about (up to its target year); a newer value is shown apart.
 """
 from __future__ import annotations
 
@@ -12,6 +14,9 @@ import unicodedata
 
 from etl.progress import engine as progress
 from etl.store import queries
+from etl.wording import LANGS, pick, t
+from etl.wording import progress as words
+from etl.wording.numbers import fmt_gap, fmt_value
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -42,67 +47,69 @@ def run(args, engine) -> int:
         return 2
     summary = progress.summarise(results)
     if args.json:
-        json.dump({"summary": summary, "results": results}, sys.stdout, ensure_ascii=False,
-                  indent=2, default=str)
+        json.dump(to_json(results, summary), sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
         return 0
     print(render_table(results, summary, args.lang))
     return 0
 
 
+def to_json(results: list, summary) -> dict:
+    """Every number of each assessment (etl/progress/assess.py's dataclasses) and, beside them,
+    its words in both languages (etl/wording/progress.py)."""
+    return {"summary": summary.to_dict(),
+            "results": [dict(r.to_dict(), words={lang: words.words(r, lang) for lang in LANGS})
+                        for r in results]}
+
+
 # --- the table -----------------------------------------------------------------------------------
 
 HEADERS = {
-    "zh": ("目标集", "指标", "地区", "最新值", "期别", "目标", "差距", "进度", "R", "状态", "结论"),
-    "en": ("Set", "Indicator", "Region", "Latest", "Period", "Target", "Gap", "Progress", "R",
-           "Status", "Verdict"),
+    "zh": ("目标集", "指标", "地区", "目标年值", "期别", "目标", "差距", "进度", "R", "状态", "结论", "其后最新"),
+    "en": ("Set", "Indicator", "Region", "Value", "Period", "Target", "Gap", "Progress", "R",
+           "Status", "Verdict", "Newer"),
 }
-VERDICT_WORDS = {"final": ("最终", "Final"), "partial": ("部分年度", "Partial year"),
-                 "projection": ("预测", "Projected")}
 
 
-def render_table(results: list[dict], summary: dict, lang: str = "zh") -> str:
-    zh = lang == "zh"
-    rows = [HEADERS[lang]]
-    for r in results:
-        gap_unit = r["gap_unit_zh"] if zh else r["gap_unit_en"]
-        ex = r["explanation"]
-        rows.append((
-            r["target_set_code"],
-            r["indicator_zh"] if zh else r["indicator_en"],
-            r["region_zh"] if zh else r["region_en"],
-            _num(r["latest_value"]) + (r["unit"] if r["latest_value"] is not None and r["unit"] == "%" else ""),
-            (r["latest_period_zh"] if zh else r["latest_period_en"]) or "—",
-            r["target_label_zh"] if zh else r["target_label_en"],
-            _gap(r["gap"], gap_unit),
-            # share of the way, ratio to the nation or to the target: what makes sense for the kind
-            (r["standing"]["text_zh"] if zh else r["standing"]["text_en"]) or "—",
-            "—" if ex["r"] is None else f"{ex['r']:.2f}",
-            f"{r['status_icon']} {r['status_zh'] if zh else r['status_en']}",
-            VERDICT_WORDS[r["verdict"]["kind"]][0 if zh else 1],
-        ))
+def table_row(r, lang: str) -> tuple:
+    """One target's line: the value assessed (up to the target year: a final verdict keeps the
+    target year's value), its words from the catalogue, and the newest value after the target year
+    apart."""
+    unit, unit_en = r.target.unit, r.target.unit_en
+    latest = r.latest
+    newer = r.newer
+    return (
+        r.target.target_set_code + (" *" if r.target.set_illustrative else ""),
+        pick(r.target.indicator_zh, r.target.indicator_en, lang),
+        pick(r.region_zh, r.region_en, lang),
+        fmt_value(r.latest_value, unit, lang),
+        pick(latest.period_zh, latest.period_en, lang) if latest else "—",
+        words.target_label(r.target, lang),
+        fmt_gap(r.gap, unit, lang, like=r.latest_value),
+        # share of the way, ratio to the nation or to the target: what makes sense for the kind
+        words.standing_text(r, lang) or "—",
+        "—" if r.explanation.r is None else f"{r.explanation.r:.2f}",
+        f"{words.status_icon(r.status)} {words.status_label(r.status, lang)}",
+        words.verdict_word(r.verdict.kind, lang),
+        (f"{fmt_value(newer.value, unit, lang)} ({pick(newer.period_zh, newer.period_en, lang)})"
+         if newer else ""),
+    )
+
+
+def render_table(results: list, summary, lang: str = "zh") -> str:
+    rows = [HEADERS[lang]] + [table_row(r, lang) for r in results]
+    if not any(row[-1] for row in rows[1:]):  # no newer values: no empty column
+        rows = [row[:-1] for row in rows]
     lines = _align(rows)
     lines.insert(1, "-" * _width(lines[0]))
     lines.append("")
-    lines.append(summary["headline_zh"] if zh else summary["headline_en"])
-    counts = [f"{c['label_zh'] if zh else c['label_en']} {c['count']}"
-              for c in summary["classes"] if c["count"]]
-    lines.append(("；".join(counts)) if zh else "; ".join(counts))
+    lines.append(words.headline(summary, lang))
+    counts = [f"{words.status_label(code, lang)} {n}" for code, n in summary.counts.items() if n]
+    lines.append(("；" if lang == "zh" else "; ").join(counts))
+    if any(r.target.set_illustrative for r in results):
+        years = sorted({r.target_year for r in results if r.target.set_illustrative})
+        lines.append("* " + t("summary.illustrative_note", lang, year="/".join(map(str, years))))
     return "\n".join(lines)
-
-
-def _num(value) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.2f}"
-
-
-def _gap(gap, unit: str) -> str:
-    if gap is None:
-        return "—"
-    if abs(gap) < 1e-9:
-        return f"0 {unit}"
-    return f"{'+' if gap > 0 else '−'}{_num(abs(gap))} {unit}"
 
 
 def _width(text: str) -> int:

@@ -28,6 +28,8 @@ from etl import config
 from etl.demo import series as ds
 
 REFERENCE_FILE = config.DATA_DIR / "reference" / "published-figures.csv"
+# an illustrative 2030 target set (not policy), so that the next target period can be seen
+ILLUSTRATIVE_TARGETS_DIR = config.DATA_DIR / "demo"
 DEMO_USER = "demo"
 REFERENCE_USER = "reference"
 FIXED_ZIP_TIME = (2026, 3, 31, 9, 0, 0)  # xlsx members and properties: no time of generation
@@ -485,6 +487,7 @@ def load_demo(engine, *, work_dir: Optional[Path] = None,
     from etl.pipeline import ingest_file
 
     ensure_db(engine)
+    load_illustrative_targets(engine)
     work_dir = Path(work_dir) if work_dir else config.INSTANCE_DIR / "demo"
     work_dir.mkdir(parents=True, exist_ok=True)
     outcomes = []
@@ -503,6 +506,17 @@ def load_demo(engine, *, work_dir: Optional[Path] = None,
     if on_file:
         on_file(total, total, REFERENCE_FILE.name)
     return outcomes
+
+
+def load_illustrative_targets(engine) -> None:
+    """The demo's illustrative 2030 target set (data/demo/target_sets.csv, targets.csv; marked
+    illustrative: labelled 'not policy' wherever it shows, never the overview's default view)."""
+    from etl.store.db import session_scope
+    from etl.store.seed import read_csv, seed_targets
+
+    with session_scope(engine) as session:
+        seed_targets(session, read_csv(ILLUSTRATIVE_TARGETS_DIR / "target_sets.csv"),
+                     read_csv(ILLUSTRATIVE_TARGETS_DIR / "targets.csv"))
 
 
 def already_loaded(engine, data: bytes, file_name: str):

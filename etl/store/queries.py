@@ -44,6 +44,7 @@ from sqlalchemy import Engine, exists, func, select
 from sqlalchemy.orm import Session
 
 from etl.periods import format_period, period_sort_key, value_kind
+from etl.ranks import competition_ranks
 from etl.store.models import Batch, Indicator, Observation, Region, Target, TargetSet
 
 Db = Union[Session, Engine]
@@ -360,10 +361,7 @@ def region_values(db: Db, indicator: str, year: int, quarter: int = 0, *,
     sign = -1 if _direction(head) == "higher" else 1
     order = {code: i for i, code in enumerate(codes)}
     rows.sort(key=lambda r: (sign * r["value"], order[r["region_code"]]))
-    previous, rank = None, 0
-    for index, row in enumerate(rows, start=1):
-        if row["value"] != previous:
-            rank, previous = index, row["value"]
+    for row, rank in zip(rows, competition_ranks([r["value"] for r in rows], _direction(head))):
         row["rank"] = rank
     return rows
 

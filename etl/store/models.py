@@ -183,6 +183,8 @@ class Observation(Base):
         ),
         Index("ix_observation_current", "indicator_code", "region_code", "is_current"),
         Index("ix_observation_batch", "batch_id"),
+        # max(year), max(quarter) of current values (queries.data_vintage) without a scan
+        Index("ix_observation_vintage", "is_current", "year", "quarter"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

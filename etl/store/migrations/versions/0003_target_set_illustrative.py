@@ -14,9 +14,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("target_sets") as batch:
-        batch.add_column(sa.Column("illustrative", sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
+    # a plain ADD COLUMN with a constant default: SQLite and PostgreSQL both take it in place
+    # (a batch "move and copy" would drop target_sets, which targets reference)
+    op.add_column("target_sets", sa.Column("illustrative", sa.Boolean(), nullable=False,
+                                           server_default=sa.false()))
 
 
 def downgrade() -> None:

@@ -165,7 +165,8 @@ def ingest_file(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
     """Check and load one file, all or nothing. See the module docstring for the statuses."""
     if looks_like_awards(data, file_name):  # an award list (issue 15): its own chain, same report
         outcome = ingest_awards(engine, data, file_name, loaded_by=loaded_by, dry_run=dry_run,
-                                is_demo=is_demo, expected_digest=expected_digest, progress=progress)
+                                is_demo=is_demo, record_breaches=is_demo,  # a demo register as found
+                                expected_digest=expected_digest, progress=progress)
         return IngestOutcome(outcome.status, outcome.report, outcome.batch_id, outcome.plan)
     catalog = _catalog(engine)
     checked = check_file(data, file_name, catalog, skip_unknown=skip_unknown, progress=progress)

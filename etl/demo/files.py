@@ -436,6 +436,9 @@ def demo_files() -> list[DemoFile]:
             "数字经济规模占GDP比重为中国信通院广义口径；5G基站数为年末数，每万人拥有5G基站数按年末常住人口计算。",
             "全国2019-2023年数字经济规模占比为中国信通院公开数据，其余为演示数据。"]),
         notes=(DEMO_NOTE,)))
+    from etl.measures.demo import demo_files as measure_files  # awards register, task progress (issue 15)
+
+    files.extend(DemoFile(name, data, notes=(DEMO_NOTE,)) for name, data in measure_files())
     return files
 
 

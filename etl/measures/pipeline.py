@@ -26,6 +26,7 @@ from etl.measures.checks import findings
 from etl.measures.problems import RULE_CODES, problem
 from etl.measures.read import is_awards_workbook, read_awards
 from etl.measures.records import AwardRow
+from etl.measures.tasks import TaskUpdateRow, is_task_workbook, read_task_sheet
 from etl.measures.rules import Rulebook
 from etl.read.files import FileRejected, read_workbook
 from etl.records import WARNING, Catalog
@@ -42,6 +43,7 @@ class AwardCheck:
     report: Report
     rows: list[AwardRow] = field(default_factory=list)
     flags: dict[str, list[dict]] = field(default_factory=dict)  # award key -> recorded breaches
+    tasks: list[TaskUpdateRow] = field(default_factory=list)  # a progress sheet's rows
 
 
 @dataclass
@@ -53,8 +55,10 @@ class AwardOutcome:
 
 
 def looks_like_awards(data: bytes, file_name: str) -> bool:
+    """An award list or a progress sheet of the measures' tasks (or both)."""
     try:
-        return is_awards_workbook(read_workbook(data, file_name))
+        workbook = read_workbook(data, file_name)
+        return is_awards_workbook(workbook) or is_task_workbook(workbook)
     except FileRejected:
         return False
     except Exception:  # noqa: BLE001 - the statistics chain reports an unreadable file
@@ -62,7 +66,8 @@ def looks_like_awards(data: bytes, file_name: str) -> bool:
 
 
 def check_awards_file(data: bytes, file_name: str, catalog: Catalog, book: Rulebook,
-                      register: list[AwardRow], *, record_breaches: bool = False) -> AwardCheck:
+                      register: list[AwardRow], *, record_breaches: bool = False,
+                      task_codes: frozenset[str] | set[str] = frozenset()) -> AwardCheck:
     sha = hashlib.sha256(data).hexdigest()
     try:
         workbook = read_workbook(data, file_name)
@@ -71,10 +76,15 @@ def check_awards_file(data: bytes, file_name: str, catalog: Catalog, book: Ruleb
     report = Report(file_name=file_name, sha256=sha, format=workbook.format,
                     encoding=workbook.encoding, sheet_order=[s.name for s in workbook.sheets])
     read = read_awards(workbook, book, catalog)
-    report.cells_read = read.cells_read
-    report.values_valid = len(read.rows)
+    progress = read_task_sheet(workbook, set(task_codes))
+    if progress.sheets:  # a progress sheet alone is not an award list without a header
+        read.problems = [p for p in read.problems if not (p.code == "award-header" and p.sheet is None)]
+    report.cells_read = read.cells_read + len(progress.updates) + len(progress.problems)
+    report.values_valid = len(read.rows) + len(progress.updates)
     report.metadata = [f"奖励清单 / award list: {len(read.rows)} 项奖励 awards"]
-    report.add(read.problems)
+    if progress.sheets:
+        report.metadata.append(f"任务进展 / task progress: {len(progress.updates)} 项 rows")
+    report.add(read.problems + progress.problems)
     flags: dict[str, list[dict]] = {}
     found = findings(read.rows, register, book)
     problems = []
@@ -85,11 +95,12 @@ def check_awards_file(data: bytes, file_name: str, catalog: Catalog, book: Ruleb
                                                   "message_en": p.message_en})
         problems.append(p)
     report.add(problems)
-    if not read.rows and report.valid:
+    if not read.rows and not progress.updates and report.valid:
         report.add([problem("award-missing", f"文件“{file_name}”中没有奖励记录。",
                             f"File {file_name!r} holds no awards.")])
     report.status = "checked" if report.valid else "rejected"
-    return AwardCheck(report, read.rows if report.valid else [], flags)
+    valid = report.valid
+    return AwardCheck(report, read.rows if valid else [], flags, progress.updates if valid else [])
 
 
 def _context(engine: Engine, policy: str):
@@ -112,12 +123,13 @@ def preview_awards(engine: Engine, data: bytes, file_name: str, *, policy: str =
     catalog, book = _context(engine, policy)
     with session_scope(engine) as session:
         register = store.register(session, policy)
-        checked = check_awards_file(data, file_name, catalog, book, register)
+        checked = check_awards_file(data, file_name, catalog, book, register,
+                                    task_codes=store.task_codes(session, policy))
         report = checked.report
         if not report.valid:
             report.status = "rejected"
             return Preview(report)
-        plan = store.plan_awards(session, checked.rows)
+        plan = store.plan_awards(session, checked.rows, checked.tasks, policy)
         report.loaded_before = _loaded_before(session, report.sha256)
         session.rollback()
     report.changes = plan.changes()
@@ -138,13 +150,14 @@ def ingest_awards(engine: Engine, data: bytes, file_name: str, *, loaded_by: str
             lock_for_writing(session)
         register = store.register(session, policy)  # read under the lock: quotas count every file
         checked = check_awards_file(data, file_name, catalog, book, register,
-                                    record_breaches=record_breaches)
+                                    record_breaches=record_breaches,
+                                    task_codes=store.task_codes(session, policy))
         report = checked.report
         if not report.valid:
             report.status = "rejected"
             session.rollback()
             return AwardOutcome("rejected", report)
-        plan = store.plan_awards(session, checked.rows)
+        plan = store.plan_awards(session, checked.rows, checked.tasks, policy)
         report.loaded_before = _loaded_before(session, report.sha256)
         report.changes = plan.changes()
         if progress:

@@ -6,7 +6,8 @@ raw text), so the report, the annotated copy and the upload page show them uncha
 Format problems (the list cannot be read as awards):
     award-header (no header row), award-missing (a required cell is empty), award-type (a number,
     year or date that is not one), unknown-measure, unknown-rule, invalid-uscc, duplicate-award
-    (the same award twice in the file), unknown-place (warning: the award loads without a city)
+    (the same award twice in the file), unknown-place (warning: the award loads without a city);
+    in a progress sheet: unknown-task, bad-status
 Rule problems (the award breaks the policy; RULE_CODES):
     name-code-conflict, above-cap, rate-mismatch, amount-mismatch, missing-basis, below-threshold,
     quota-exceeded, one-off-repeated, outside-validity, not-highest (从高不重复)
@@ -18,7 +19,7 @@ from typing import Optional
 from etl.records import ERROR, WARNING, Problem
 
 FORMAT_CODES = ("award-header", "award-missing", "award-type", "unknown-measure", "unknown-rule",
-                "invalid-uscc", "duplicate-award", "unknown-place")
+                "invalid-uscc", "duplicate-award", "unknown-place", "unknown-task", "bad-status")
 RULE_CODES = ("name-code-conflict", "above-cap", "rate-mismatch", "amount-mismatch", "missing-basis",
               "below-threshold", "quota-exceeded", "one-off-repeated", "outside-validity",
               "not-highest")
@@ -43,6 +44,8 @@ NAMES: dict[str, tuple[str, str]] = {
     "one-off-repeated": ("一次性奖励重复", "One-off award repeated"),
     "outside-validity": ("超出有效期", "Outside the validity"),
     "not-highest": ("从高不重复", "Supported twice (highest only)"),
+    "unknown-task": ("未知任务", "Unknown task"),
+    "bad-status": ("状态无效", "Unknown status"),
 }
 
 
@@ -70,6 +73,8 @@ FIX: dict[str, tuple[str, str]] = {
     "quota-exceeded": ("核对认定名单：每年名额已满。", "Check the list: the year's quota is used up."),
     "one-off-repeated": ("一次性奖励只能获得一次；删除该行或核对企业。", "A one-off award is granted once; delete the row."),
     "outside-validity": ("核对批准日期；有效期外的项目不适用本政策。", "Check the date; outside the validity the policy does not apply."),
+    "unknown-task": ("填写措施页面上的任务编号（如15.1）。", "Use a task number from the measure pages (e.g. 15.1)."),
+    "bad-status": ("填写未启动、推进中、已完成或滞后。", "Write 未启动, 推进中, 已完成 or 滞后."),
     "not-highest": ("同一项目同一年度只按最高一项支持；删除较低的一项，或在“另有规定”列填“是”。",
                     "One project is supported once a year, at the highest amount: drop the lower award or "
                     "mark 另有规定 = 是."),

@@ -24,6 +24,7 @@ from etl.checks.report import Changes, Report, Revision
 from etl.measures.models import Award, AwardRule, Measure, Policy
 from etl.measures.records import AwardRow
 from etl.measures.rules import PolicyInfo, RuleInfo, Rulebook, make_rulebook
+from etl.measures.tasks import TaskUpdateRow, apply_updates, pending_changes
 from etl.store.models import Batch, utcnow
 
 DEFAULT_POLICY = "digital-longjiang-2021"
@@ -79,16 +80,18 @@ class AwardPlan:
     new: list[tuple[AwardRow, int]] = field(default_factory=list)
     revised: list[tuple[AwardRow, Award]] = field(default_factory=list)  # row, the current version
     unchanged: list[AwardRow] = field(default_factory=list)
+    tasks: list[TaskUpdateRow] = field(default_factory=list)  # a progress sheet's rows
+    task_changes: int = 0  # of which change a task
 
     @property
     def is_noop(self) -> bool:
-        return not self.new and not self.revised
+        return not self.new and not self.revised and not self.task_changes
 
     def changes(self) -> Changes:
         revised = [Revision(f"award:{row.rule_code}", row.uscc, row.year, 0, "award", old.amount,
                             row.amount, old.version, old.version + 1, old.batch_id, row.sheet,
                             row.cell("amount") or "", str(row.amount)) for row, old in self.revised]
-        return Changes(new=len(self.new), revised=revised, unchanged=len(self.unchanged))
+        return Changes(new=len(self.new) + self.task_changes, revised=revised, unchanged=len(self.unchanged))
 
     def digest(self) -> str:
         h = hashlib.sha256(b"awards")
@@ -97,15 +100,21 @@ class AwardPlan:
         for row, old in sorted(self.revised, key=lambda item: item[0].key):
             h.update(repr((row.key, _content(row), old.version)).encode())
         h.update(f"unchanged={len(self.unchanged)}".encode())
+        for u in self.tasks:
+            h.update(repr((u.task_code, u.status, u.evidence, u.note, u.date)).encode())
+        h.update(f"task_changes={self.task_changes}".encode())
         return h.hexdigest()
 
     def summary(self) -> dict[str, Any]:
         return {"new": len(self.new), "revised": len(self.revised), "unchanged": len(self.unchanged),
-                "digest": self.digest()}
+                "tasks": self.task_changes, "digest": self.digest()}
 
 
-def plan_awards(session: Session, rows: list[AwardRow]) -> AwardPlan:
-    plan = AwardPlan()
+def plan_awards(session: Session, rows: list[AwardRow], tasks: list[TaskUpdateRow] = (),
+                policy: str = DEFAULT_POLICY) -> AwardPlan:
+    plan = AwardPlan(tasks=list(tasks))
+    if plan.tasks:
+        plan.task_changes = pending_changes(session, plan.tasks, policy)
     keys = sorted({row.key for row in rows})
     current: dict[str, Award] = {}
     max_version: dict[str, int] = defaultdict(int)
@@ -152,8 +161,8 @@ def apply_awards(session: Session, plan: AwardPlan, book: Rulebook, *, file_name
     the rule problems recorded with it (a register loaded as found, e.g. the demo)."""
     batch = Batch(file_name=file_name[:255], sha256=sha256, loaded_by=loaded_by[:80], loaded_at=utcnow(),
                   status="loaded", is_demo=is_demo, is_reference=False,
-                  values_read=len(plan.new) + len(plan.revised) + len(plan.unchanged),
-                  values_new=len(plan.new), values_revised=len(plan.revised),
+                  values_read=len(plan.new) + len(plan.revised) + len(plan.unchanged) + len(plan.tasks),
+                  values_new=len(plan.new) + plan.task_changes, values_revised=len(plan.revised),
                   values_unchanged=len(plan.unchanged), values_skipped=0, report={},
                   notes=[], source_lines=[])
     session.add(batch)
@@ -169,6 +178,9 @@ def apply_awards(session: Session, plan: AwardPlan, book: Rulebook, *, file_name
     for row, old in plan.revised:
         session.add(_award(row, old.version + 1, batch.id, rule_ids, measure_ids))
     session.flush()
+    if plan.tasks:
+        apply_updates(session, plan.tasks, by=loaded_by, source=file_name, policy=book.policy.code,
+                      is_demo=is_demo)
     if flags:
         for award in session.scalars(select(Award).where(Award.batch_id == batch.id)):
             award.flags = flags.get(award.award_key, [])
@@ -206,3 +218,9 @@ def refresh_current(session: Session, batch_id: int) -> None:
         session.execute(update(Award).where(Award.id.in_(make)).values(is_current=True)
                         .execution_options(synchronize_session=False))
     session.flush()
+
+
+def task_codes(session: Session, policy: str = DEFAULT_POLICY) -> set[str]:
+    from etl.measures.models import MeasureTask
+
+    return set(session.scalars(select(MeasureTask.code).where(MeasureTask.policy_code == policy)))

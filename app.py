@@ -14,11 +14,11 @@ sign-in (docs/accounts.md: the first admin).
 from __future__ import annotations
 
 import errno
-import os
 import socket
 import sys
 
 from dashboard import create_app
+from etl.settings import Settings, SettingsError
 
 
 def port_problem(host: str, port: int) -> str | None:
@@ -52,25 +52,28 @@ def terminal_progress():
     return on_file
 
 
-def main() -> int:
-    host = os.environ.get("HOST", "127.0.0.1")
+def read_settings() -> Settings:
+    """The environment's settings, or exit with one line naming the bad variable."""
     try:
-        port = int(os.environ.get("PORT", "8050"))
-    except ValueError:
-        print(f"PORT 应为端口号 / PORT must be a port number, not {os.environ['PORT']!r}",
-              file=sys.stderr)
-        return 2
-    problem = port_problem(host, port)
+        return Settings.from_env()
+    except SettingsError as exc:
+        print(f"设置错误 / bad setting: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def main() -> int:
+    settings = read_settings()
+    problem = port_problem(settings.host, settings.port)
     if problem:
         print(problem, file=sys.stderr)
         return 1
-    dash_app = create_app(on_demo_file=terminal_progress())
-    dash_app.run(host=host, port=port, debug=os.environ.get("DASH_DEBUG") == "1")
+    dash_app = create_app(on_demo_file=terminal_progress(), settings=settings, log_to_stderr=True)
+    dash_app.run(host=settings.host, port=settings.port, debug=settings.dash_debug)
     return 0
 
 
 if __name__ == "__main__":
     sys.exit(main())
 
-app = create_app()
+app = create_app(settings=read_settings(), log_to_stderr=True)
 server = app.server

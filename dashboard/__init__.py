@@ -10,8 +10,7 @@ themselves in dashboard/pages/ like ours (with a `roles` key to hide them from o
 from __future__ import annotations
 
 import importlib
-import os
-from contextlib import contextmanager
+import logging
 import pkgutil
 from pathlib import Path
 
@@ -19,13 +18,16 @@ import dash
 from dash import Dash
 from sqlalchemy import Engine
 
+from dashboard.settings import settings as current_settings, startup_lock
+from etl.settings import Settings
+
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+log = logging.getLogger(__name__)
 
 
 def url_prefix() -> str:
     """Where the app is mounted (Dash's own setting), so that our links stay on the same origin."""
-    return (os.environ.get("DASH_REQUESTS_PATHNAME_PREFIX")
-            or os.environ.get("DASH_URL_BASE_PATHNAME") or "/")
+    return current_settings().url_prefix
 
 
 def prepare_database(engine: Engine, load_demo_if_empty: bool = True,
@@ -45,25 +47,6 @@ def prepare_database(engine: Engine, load_demo_if_empty: bool = True,
 
             if queries.data_vintage(engine) is None:
                 load_demo(engine, on_file=on_demo_file)
-
-
-@contextmanager
-def startup_lock():
-    """An exclusive file lock in the instance folder (POSIX; a no-op where fcntl is missing)."""
-    from etl import config
-
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    config.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    with open(config.INSTANCE_DIR / "startup.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def import_pages() -> None:
@@ -94,11 +77,17 @@ def serve_vendor_files(server) -> None:
 
 
 def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True,
-               on_demo_file=None) -> Dash:
+               on_demo_file=None, settings: Settings | None = None,
+               log_to_stderr: bool = False) -> Dash:
+    """The app; `settings` default to Settings.from_env(), read now, kept in
+    app.server.config["SETTINGS"] and handed to the ETL (etl.config.use)."""
     from dashboard import callbacks, data, shell
     from dashboard.cache import init_cache
+    from etl import config, logs
     from etl.store.db import default_engine
 
+    settings = config.use(settings or Settings.from_env())
+    log_file = logs.configure(settings, stderr=log_to_stderr)
     engine = engine or default_engine()
     prepare_database(engine, load_demo_if_empty, on_demo_file)
 
@@ -107,7 +96,7 @@ def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True,
         use_pages=True,
         pages_folder="",  # pages are imported by import_pages(), after the app exists
         assets_folder=str(ASSETS_DIR),
-        external_stylesheets=[url_prefix() + "vendor/bootstrap/css/bootstrap.min.css"],
+        external_stylesheets=[settings.url_prefix + "vendor/bootstrap/css/bootstrap.min.css"],
         serve_locally=True,
         suppress_callback_exceptions=True,  # page layouts are built per request
         title="数字龙江 数字经济监测",
@@ -115,6 +104,7 @@ def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     server = app.server
+    server.config["SETTINGS"] = settings
     data.bind_engine(server, engine)
     init_cache(server)
     serve_vendor_files(server)
@@ -122,6 +112,8 @@ def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True,
     app.layout = shell.layout
     callbacks.attach(app)
     init_auth_if_present(app)
+    log.info("dashboard ready: database %s, public viewing %s, log %s",
+             engine.url.render_as_string(hide_password=True), settings.public_viewing, log_file)
     return app
 
 

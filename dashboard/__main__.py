@@ -14,7 +14,7 @@ import argparse
 import getpass
 import sys
 
-from dashboard import users
+from dashboard.accounts import users
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,36 +9,39 @@ checked against the roles registered for its outputs (`protect`) before Dash run
 callback that changes data calls `require_role` itself. Page layouts are wrapped so that a page
 with `roles` in its registry entry shows a refusal (or the login form) to anyone else, whatever
 URL they type. Without PUBLIC_VIEWING=1 an anonymous visitor sees only the login page.
+
+A sign-in lasts at most SESSION_HOURS and ends after SESSION_IDLE_MINUTES without a request,
+checked on the server from times kept in the signed session; signing out gives the account a new
+session nonce, so a cookie saved before is worthless. Everything that touches the database is in
+dashboard.accounts.service (throttling, passwords, audit).
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
 import sys
+import logging
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 import dash
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
-from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden, Unauthorized
 
-from dashboard import audit, security, users
-from etl.store.db import session_scope
-from etl.store.models import LoginAttempt, User, utcnow
+from dashboard import login_form, security
+from dashboard.accounts import audit, service
+from dashboard.settings import settings
 
 ANONYMOUS = "anonymous"
 LOGGED_IN = ("viewer", "analyst", "admin")
 DATA_EDITORS = ("analyst", "admin")
 ADMINS = ("admin",)
 
-# Rate limits, counted in SQL (login_attempts) so that they hold across workers and restarts.
-LOGIN_WINDOW = dt.timedelta(minutes=int(os.environ.get("LOGIN_WINDOW_MINUTES", 15)))
-MAX_FAILURES_PER_USER = int(os.environ.get("LOGIN_MAX_FAILURES_PER_USER", 5))
-MAX_FAILURES_PER_ADDR = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDR", 20))
+log = logging.getLogger(__name__)
+SIGNED_IN_AT, SEEN_AT = "_signed_in_at", "_seen_at"  # session keys (epoch seconds)
+SEEN_RESOLUTION = 60  # seconds: the idle clock is written back at most once a minute
 
 # Outputs an anonymous visitor's browser needs to show the login page (when viewing is not public):
 # Dash's page router, the shell around pages, and the login form itself.
@@ -78,22 +81,46 @@ def engine():
     return data.engine()
 
 
+def session_expired(now: float) -> Optional[str]:
+    """'lifetime' or 'idle' when this request's sign-in is over, on the server's clock."""
+    current = settings()
+    signed_in, seen = session.get(SIGNED_IN_AT), session.get(SEEN_AT)
+    if not isinstance(signed_in, (int, float)) or not isinstance(seen, (int, float)):
+        return "lifetime"  # a session from before these checks, or tampered: sign in again
+    if now - signed_in > current.session_hours * 3600:
+        return "lifetime"
+    if now - seen > current.session_idle_minutes * 60:
+        return "idle"
+    return None
+
+
+def _forget_sign_in() -> None:
+    for key in ("_user_id", "_fresh", "_id", SIGNED_IN_AT, SEEN_AT):
+        session.pop(key, None)
+
+
 @login_manager.user_loader
 def load_user(session_id: str) -> Optional[SessionUser]:
     user_id, _, nonce = (session_id or "").partition(":")
     if not user_id.isdigit() or not nonce:
         return None
-    with session_scope(engine()) as db:
-        user = db.get(User, int(user_id))
-        if user is None or not user.active or user.session_nonce != nonce:
-            return None
-        return SessionUser(user.id, user.username, user.display_name, user.role, user.session_nonce)
+    now = time.time()
+    expired = session_expired(now)
+    if expired:
+        log.info("session of user id %s ended (%s)", user_id, expired)
+        _forget_sign_in()
+        return None
+    user = service.session_user(engine(), int(user_id), nonce)
+    if user is None:
+        _forget_sign_in()
+        return None
+    if now - session[SEEN_AT] >= SEEN_RESOLUTION:
+        session[SEEN_AT] = int(now)
+    return SessionUser(user.id, user.username, user.display_name, user.role, user.session_nonce)
 
 
 def public_viewing() -> bool:
-    if has_request_context():
-        return bool(current_app.config.get("PUBLIC_VIEWING"))
-    return os.environ.get("PUBLIC_VIEWING", "") in ("1", "true", "yes")
+    return settings().public_viewing
 
 
 def current_user_or_none() -> Optional[SessionUser]:
@@ -139,54 +166,61 @@ class LoginResult:
     role: str = ""
 
 
-def _recent_failures(db, column, value: str) -> int:
-    since = utcnow() - LOGIN_WINDOW
-    return db.scalar(select(func.count()).select_from(LoginAttempt).where(
-        column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since)) or 0
+def wait_message(seconds: int) -> tuple[str, str]:
+    return (f"尝试次数过多，请{seconds}秒后再试。",
+            f"Too many failed attempts: try again in {seconds} second{'s' if seconds != 1 else ''}.")
 
 
 def attempt_login(username: str, password: str) -> LoginResult:
-    """Check the rate limits, the password, record the attempt and the audit event, sign in."""
-    username = (username or "").strip()[:80]
-    addr = audit.request_addr()
-    if not username or not password:
+    """Throttle, check the password, record the attempt and the audit event, sign in."""
+    outcome = service.sign_in(engine(), settings(), username, password, audit.request_addr())
+    if outcome.missing:
         return LoginResult(False, "请输入用户名和密码。", "Enter your user name and password.")
-    with session_scope(engine()) as db:
-        if (_recent_failures(db, LoginAttempt.username, username) >= MAX_FAILURES_PER_USER
-                or _recent_failures(db, LoginAttempt.remote_addr, addr) >= MAX_FAILURES_PER_ADDR):
-            audit.record(db, "login-blocked", username=username, target=username)
-            minutes = int(LOGIN_WINDOW.total_seconds() // 60)
-            return LoginResult(False, f"登录失败次数过多，请{minutes}分钟后再试。",
-                               f"Too many failed attempts: try again in {minutes} minutes.")
-        user = users.authenticate(db, username, password)
-        db.add(LoginAttempt(username=username, remote_addr=addr, success=user is not None))
-        if user is None:
-            audit.record(db, "login-failed", username=username, target=username)
-            return LoginResult(False, "用户名或密码错误，或账户已停用。",
-                               "Wrong user name or password, or the account is disabled.")
-        audit.record(db, "login", username=user.username, target=user.username)
-        signed_in = SessionUser(user.id, user.username, user.display_name, user.role,
-                                user.session_nonce)
+    if outcome.wait_seconds:
+        return LoginResult(False, *wait_message(outcome.wait_seconds))
+    if not outcome.ok or outcome.user is None:
+        return LoginResult(False, "用户名或密码错误，或账户已停用。",
+                           "Wrong user name or password, or the account is disabled.")
+    user = outcome.user
     session.clear()  # nothing from before the login survives (fixation)
-    login_user(signed_in)
+    login_user(SessionUser(user.id, user.username, user.display_name, user.role,
+                           user.session_nonce))
     session.permanent = True
+    session[SIGNED_IN_AT] = session[SEEN_AT] = int(time.time())
     security.rotate_csrf_token()
-    return LoginResult(True, role=signed_in.role)
+    return LoginResult(True, role=user.role)
+
+
+def change_own_password(username: str, current: str, new: str) -> "service.PasswordChange":
+    """The signed-in user's password change, throttled and audited like a sign-in."""
+    return service.change_own_password(engine(), settings(), username, current, new,
+                                       audit.request_addr())
 
 
 def logout() -> None:
+    """End the sign-in here and on the server: the account's session nonce changes, so this
+    cookie (or a copy of it) no longer signs anyone in."""
     user = current_user_or_none()
     if user is not None:
-        with session_scope(engine()) as db:
-            audit.record(db, "logout", username=user.username, target=user.username)
+        service.end_sessions(engine(), user.username, addr=audit.request_addr())
     logout_user()
     session.clear()
     security.rotate_csrf_token()
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
-    """Only a path on this site may follow a login (no open redirect to //evil or http://...)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only a path on this site may follow a login: no scheme, no network location (//host,
+    /\\host), no control characters or spaces (browsers drop a tab or a line break, so that
+    /%09/host becomes //host)."""
+    if not target or not target.startswith("/"):
+        return default
+    for form in (target, unquote(target)):  # once more as a browser may decode it
+        if any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in form) or "\\" in form:
+            return default
+        if form.startswith("//"):
+            return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
         return default
     return target
 
@@ -270,11 +304,9 @@ def _guarded_layout(entry: dict) -> Callable[..., Any]:
 
 
 def _login_required(path: str, query: dict) -> Any:
-    from dashboard.pages import login as login_page
-
     next_url = path + ("?" + urlencode({k: v for k, v in query.items() if isinstance(v, str)})
                        if query else "")
-    return login_page.layout(next=next_url, lang=query.get("lang"))
+    return login_form.form(safe_next(next_url), query.get("lang"), public=public_viewing())
 
 
 def _forbidden(lang: str | None) -> Any:
@@ -292,13 +324,9 @@ def _forbidden(lang: str | None) -> Any:
 
 def init_auth(app: dash.Dash) -> None:
     server: Flask = app.server
-    security.init_security(server)
-    server.config.setdefault("PUBLIC_VIEWING",
-                             os.environ.get("PUBLIC_VIEWING", "") in ("1", "true", "yes"))
+    security.init_security(server, app)
     login_manager.init_app(server)
     server.before_request(guard_callbacks)
     guard_pages(server)
-    with server.app_context(), session_scope(engine()) as db:
-        created = users.ensure_first_admin(db, os.environ)
-    if created:
-        print(f"[dashboard] first admin created from ADMIN_USERNAME: {created}", file=sys.stderr)
+    with server.app_context():
+        service.first_admin(engine(), settings())

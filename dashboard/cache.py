@@ -6,30 +6,27 @@ a rollback is seen at once by every worker without any explicit invalidation.
 """
 from __future__ import annotations
 
-import os
-
 from flask import Flask
 from flask_caching import Cache
 
+from etl.settings import Settings
+
 cache = Cache()
 
-DEFAULT_TIMEOUT = int(os.environ.get("CACHE_TIMEOUT", 600))
 
-
-def cache_config(env: dict[str, str] | None = None) -> dict:
-    env = os.environ if env is None else env
-    redis_url = env.get("CACHE_REDIS_URL")
-    if redis_url:
+def cache_config(settings: Settings) -> dict:
+    if settings.cache_redis_url:
         return {
             "CACHE_TYPE": "RedisCache",
-            "CACHE_REDIS_URL": redis_url,
-            "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "dlj:"),
-            "CACHE_DEFAULT_TIMEOUT": DEFAULT_TIMEOUT,
+            "CACHE_REDIS_URL": settings.cache_redis_url,
+            "CACHE_KEY_PREFIX": settings.cache_key_prefix,
+            "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout,
         }
-    return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": DEFAULT_TIMEOUT,
+    return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout,
             "CACHE_THRESHOLD": 2000}
 
 
 def init_cache(server: Flask, config: dict | None = None) -> Cache:
-    cache.init_app(server, config=config or cache_config())
+    """The cache of the settings in server.config["SETTINGS"] (or an explicit Flask-Caching config)."""
+    cache.init_app(server, config=config or cache_config(server.config["SETTINGS"]))
     return cache

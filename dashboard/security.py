@@ -1,45 +1,51 @@
 """HTTP hardening for the Dash server: cookies, CSRF, security headers, request size.
 
-- Session cookie: HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS (or always
-  with SESSION_COOKIE_SECURE=1). Behind a reverse proxy set TRUSTED_PROXIES=1 so that
-  X-Forwarded-Proto/-For are believed (werkzeug ProxyFix).
+- Session cookie: HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS, and on every
+  response behind a TLS proxy (TRUSTED_PROXIES=1: X-Forwarded-Proto/-For are believed, werkzeug
+  ProxyFix) or with SESSION_COOKIE_SECURE=1. HSTS (HSTS_SECONDS) goes with every response that is
+  or would be HTTPS.
 - CSRF: a random token lives in the signed session and is mirrored into the `_csrf_token` cookie,
   which dash-renderer reads and sends back as the `X-CSRFToken` header on every callback. Every
   state-changing request (POST, PUT, PATCH, DELETE) must carry that header, equal to the session's
   token; a cross-site page can neither read the cookie nor forge the signed session. Requests whose
   Origin (or Sec-Fetch-Site) names another site are refused too.
-- Headers: a CSP that allows only our own origin; inline scripts only by their hash (computed from
-  each HTML page as served, so Dash's renderer bootstrap and clientside callbacks keep working),
+- Headers: a CSP that allows only our own origin; inline scripts only by their hash: the fixed
+  hashes of the app's own inline scripts (Dash's renderer bootstrap and clientside callbacks,
+  `Dash.csp_hashes`), never of whatever script a response happens to contain,
   frame-ancestors 'none' + X-Frame-Options DENY, nosniff, Referrer-Policy, no-store on callbacks.
 - Size: MAX_CONTENT_LENGTH refuses any request body above the upload limit (base64 inflates a file
   by 4/3 inside a Dash callback), before Dash or the ETL see it.
+- Errors: an unexpected exception is logged with its traceback and an error id (etl.logs); the
+  browser gets the id and a sentence, never the traceback.
+- The secret key, when not given as SECRET_KEY, is created once, under the start-up lock, in a
+  0600 file of the 0700 instance folder.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
+import logging
 import os
-import re
 import secrets
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, request, session
+from flask import Flask, current_app, jsonify, request, session
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.exceptions import HTTPException
 
-from etl import config
+from dashboard.settings import settings, startup_lock
+from etl import config, logs
+
+log = logging.getLogger(__name__)
 
 CSRF_COOKIE = "_csrf_token"  # the name dash-renderer looks for
 CSRF_HEADER = "X-CSRFToken"
 CSRF_SESSION_KEY = "_csrf"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-SESSION_HOURS = int(os.environ.get("SESSION_HOURS", 12))
 
 
 def upload_limit_bytes() -> int:
     """The largest file an analyst may upload (MAX_UPLOAD_BYTES, default 20 MB)."""
-    return config.MAX_FILE_BYTES
+    return settings().max_upload_bytes
 
 
 def request_limit_bytes() -> int:
@@ -48,26 +54,27 @@ def request_limit_bytes() -> int:
 
 
 def secret_key() -> str:
-    """SECRET_KEY, or a random key kept in the instance folder so that every worker shares it."""
-    key = os.environ.get("SECRET_KEY")
-    if key:
-        return key
-    path = Path(config.INSTANCE_DIR) / "secret_key"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    """SECRET_KEY, or a random key kept in the instance folder so that every worker shares it.
+    Created under the start-up lock: workers starting together never see a half-written key."""
+    if settings().secret_key:
+        return settings().secret_key
+    path = config.instance_dir() / "secret_key"
+    with startup_lock():
+        key = path.read_text().strip() if path.exists() else ""
+        if not key:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            key = path.read_text().strip()
+            log.info("new secret key written to %s", path)
+    return key
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, with the Secure flag set per request when it came over HTTPS."""
+    """Flask's signed-cookie session, Secure on HTTPS requests and behind a TLS proxy."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
-        return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+        return response_secure()
 
 
 def csrf_token() -> str:
@@ -121,21 +128,6 @@ def refuse(status: int, message_zh: str, message_en: str):
     return response
 
 
-_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
-
-
-def inline_script_hashes(html: str) -> list[str]:
-    """CSP hashes of the executable inline scripts of a page (JSON data blocks need none)."""
-    hashes = []
-    for match in _INLINE_SCRIPT.finditer(html):
-        attrs = match.group("attrs").lower()
-        if "src=" in attrs or "application/json" in attrs:
-            continue
-        digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
-        hashes.append(f"'sha256-{base64.b64encode(digest).decode('ascii')}'")
-    return sorted(set(hashes))
-
-
 def content_security_policy(script_hashes: list[str]) -> str:
     return "; ".join([
         "default-src 'self'",
@@ -153,20 +145,25 @@ def content_security_policy(script_hashes: list[str]) -> str:
     ])
 
 
+def app_script_hashes() -> list[str]:
+    """The CSP hashes of the app's own inline scripts (Dash computes them: its renderer bootstrap
+    and every inline clientside callback), fixed for the life of the app."""
+    dash_app = current_app.config.get("DASH_APP")
+    return sorted(set(dash_app.csp_hashes())) if dash_app is not None else []
+
+
 def add_headers(response):
     """after_request: security headers, and the CSRF cookie mirroring the session's token."""
     headers = response.headers
-    hashes: list[str] = []
-    if response.mimetype == "text/html" and not response.direct_passthrough:
-        hashes = inline_script_hashes(response.get_data(as_text=True))
+    hashes = app_script_hashes() if response.mimetype == "text/html" else []
     headers.setdefault("Content-Security-Policy", content_security_policy(hashes))
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if settings().hsts_seconds and response_secure():
+        headers.setdefault("Strict-Transport-Security", f"max-age={settings().hsts_seconds}")
     if request.path.startswith("/_dash-update-component") or response.mimetype == "text/html":
         headers["Cache-Control"] = "no-store"
     token = csrf_token()
@@ -177,27 +174,46 @@ def add_headers(response):
 
 
 def response_secure() -> bool:
-    from flask import current_app
+    """Secure cookies and HSTS: on an HTTPS request, and always behind a TLS proxy (settings)."""
+    configured = settings().cookie_secure
+    if configured is not None:
+        return configured
+    return settings().secure_cookies_by_default or request.is_secure
 
-    return bool(current_app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+def internal_error(exc: Exception):
+    """errorhandler(Exception): HTTP errors as they are; anything else logged with its traceback
+    and an error id, and the id (never the traceback) sent to the browser."""
+    if isinstance(exc, HTTPException):
+        return exc
+    error_id = logs.unexpected(log, "%s %s failed", request.method, request.path)
+    return refuse(500, f"服务器内部错误，已记录（错误编号 {error_id}）。请稍后再试或联系管理员。",
+                  f"Internal error, logged as {error_id}: try again later or tell the administrator.")
 
 
-def init_security(server: Flask) -> None:
+def init_security(server: Flask, dash_app=None) -> None:
+    current = server.config.get("SETTINGS") or config.settings()
+    with server.app_context():
+        key = server.config.get("SECRET_KEY") or secret_key()
+        body_limit = request_limit_bytes()
     server.config.update(
-        SECRET_KEY=server.config.get("SECRET_KEY") or secret_key(),
+        SECRET_KEY=key,
         SESSION_COOKIE_NAME="dlj_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") in ("1", "true"),
-        PERMANENT_SESSION_LIFETIME=SESSION_HOURS * 3600,
-        MAX_CONTENT_LENGTH=request_limit_bytes(),
+        # the cookie's own expiry; the server ends a sign-in on its own clock (auth.check_session)
+        PERMANENT_SESSION_LIFETIME=current.session_hours * 3600,
+        MAX_CONTENT_LENGTH=body_limit,
+        DASH_APP=dash_app,
+        PROPAGATE_EXCEPTIONS=False,
     )
     server.session_interface = SessionInterface()
-    if os.environ.get("TRUSTED_PROXIES"):
+    if current.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        hops = int(os.environ["TRUSTED_PROXIES"])
+        hops = current.trusted_proxies
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    server.register_error_handler(Exception, internal_error)
     # Registered first so that they run before Dash's own before_request hooks.
     server.before_request_funcs.setdefault(None, []).insert(0, check_csrf)
     server.before_request_funcs[None].insert(0, check_size)

@@ -2,12 +2,15 @@
 
     check_upload(engine, data, file_name, *, user, skip_unknown) -> (PendingInfo, report dict)
     commit_upload(engine, pending_id, *, user) -> CommitResult
-    cancel_upload(engine, pending_id, *, user) -> bool
+    cancel_upload(engine, pending_id, *, user) -> "cancelled" | "refused" | "gone"
     annotated_copy(engine, pending_id, *, user) -> (file name, xlsx bytes)
+    template_file(engine) -> (file name, xlsx bytes)
+    rollback_batch(engine, batch_id, *, user, reason)   (the history page's rollback)
+    OwnedJobs(DiskcacheManager) -> a job manager whose handles only their starter may use
     job_identity() / job_context(identity) -> the user a background job acts for (see below)
     ProgressText(set_progress, lang, kind, file_count) -> the progress(stage, done, total) hook
 
-Every step is recorded in the audit log. A checked file waits in SQL (etl.store.pending), so the commit
+Every step is recorded in the audit log and in the server's log (etl.logs). A checked file waits in SQL (etl.store.pending), so the commit
 may reach any worker. The commit hands the ETL the change plan the analyst saw; if another upload
 changed those values in the meantime the ETL loads nothing and says "stale", and the analyst is
 shown the new plan (old -> new as it is now) to commit again or cancel: no value is lost or mixed.
@@ -24,6 +27,7 @@ connections belong to the parent process.
 """
 from __future__ import annotations
 
+import logging
 import os
 import time
 import weakref
@@ -35,12 +39,14 @@ from flask import Flask, current_app, has_request_context
 from sqlalchemy import Engine
 from werkzeug.exceptions import Forbidden, Unauthorized
 
-from dashboard import audit
-from etl.store import pending
+from dashboard.accounts import audit
+from dashboard.accounts.models import User
 from etl.checks.annotate import annotated_xlsx
-from etl.store.db import session_scope
-from etl.store.models import User
 from etl.records import ERROR, Problem
+from etl.store import pending
+from etl.store.db import session_scope
+
+log = logging.getLogger(__name__)
 
 DATA_EDITORS = ("analyst", "admin")  # as dashboard.auth.DATA_EDITORS
 
@@ -89,6 +95,9 @@ def check_upload(engine: Engine, data: bytes, file_name: str, *, user: str, skip
                      details={"sha256": info.sha256, "size": info.size,
                               "errors": counts.get("errors"), "warnings": counts.get("warnings"),
                               "skip_unknown": skip_unknown, "pending": info.id})
+    log.info("upload %s by %s: %s (%s errors, %s warnings)", file_name, user,
+             "checked, waiting for commit" if info.status == "pending" else "rejected",
+             counts.get("errors"), counts.get("warnings"))
     return info, report
 
 
@@ -100,6 +109,8 @@ def commit_upload(engine: Engine, pending_id: str, *, user: str,
     try:
         row = pending.get(engine, pending_id, owner=user)
     except pending.NotYours:
+        log.warning("commit of pending upload %s by %s refused: not theirs, or expired",
+                    pending_id[:8], user)
         return CommitResult("gone")
     if row.status != "pending":
         return CommitResult("gone", row.file_name)
@@ -118,6 +129,8 @@ def commit_upload(engine: Engine, pending_id: str, *, user: str,
         audit.record(db, action, username=user, target=row.file_name, remote_addr=addr,
                      details={"batch_id": outcome.batch_id, "sha256": row.sha256,
                               "pending": pending_id, "changes": _change_counts(report)})
+    log.info("commit of %s by %s: %s%s %s", row.file_name, user, status,
+             f" as batch {outcome.batch_id}" if outcome.batch_id else "", _change_counts(report))
     if status in ("loaded", "unchanged"):
         pending.mark(engine, pending_id, "committed", batch_id=outcome.batch_id)
     elif status == "stale":
@@ -133,17 +146,27 @@ def _change_counts(report: dict[str, Any]) -> dict[str, int]:
             "unchanged": changes.get("unchanged", 0)}
 
 
-def cancel_upload(engine: Engine, pending_id: str, *, user: str) -> bool:
+def cancel_upload(engine: Engine, pending_id: str, *, user: str) -> str:
+    """'cancelled'; 'refused' when the upload is someone else's (recorded: a handle was used by
+    another user); 'gone' when it was committed, cancelled or has expired."""
     try:
         row = pending.get(engine, pending_id, owner=user)
     except pending.NotYours:
-        return False
+        owner = pending.owner_of(engine, pending_id)
+        if owner is not None and owner != user:
+            with session_scope(engine) as db:
+                audit.record(db, "cancel-refused", username=user, target=pending_id[:8],
+                             details={"pending": pending_id[:8]})
+            log.warning("%s tried to cancel an upload of %s: refused", user, owner)
+            return "refused"
+        return "gone"
     if not pending.mark(engine, pending_id, "cancelled"):
-        return False
+        return "gone"
     with session_scope(engine) as db:
         audit.record(db, "cancel", username=user, target=row.file_name,
                      details={"pending": pending_id, "sha256": row.sha256})
-    return True
+    log.info("upload %s cancelled by %s", row.file_name, user)
+    return "cancelled"
 
 
 def annotated_copy(engine: Engine, pending_id: str, *, user: str) -> tuple[str, bytes]:
@@ -153,6 +176,34 @@ def annotated_copy(engine: Engine, pending_id: str, *, user: str) -> tuple[str, 
     problems = (row.report or {}).get("problems", []) + (row.report or {}).get("skipped", [])
     stem = row.file_name.rsplit(".", 1)[0] or "upload"
     return f"{stem}_校验批注.xlsx", annotated_xlsx(row.content, row.file_name, problems)
+
+
+def template_file(engine: Engine) -> tuple[str, bytes]:
+    """The long template, with the catalog's codes: (file name, xlsx bytes)."""
+    import tempfile
+    from pathlib import Path
+
+    from etl.read.template import write_template
+    from etl.store.catalog import load_catalog
+
+    with session_scope(engine) as db:
+        catalog = load_catalog(db)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "数字龙江_数据模板.xlsx"
+        write_template(path, catalog)
+        return path.name, path.read_bytes()
+
+
+def rollback_batch(engine: Engine, batch_id: int, *, user: str, reason: str) -> None:
+    """An admin's rollback (etl.store.load.rollback, retried like loads), with its audit record
+    in the same transaction; BatchError when refused."""
+    from etl.store.load import rollback
+
+    rollback(engine, batch_id, user=user, reason=reason,
+             also=lambda db, _batch: audit.record(
+                 db, "rollback", username=user, target=f"batch {batch_id}",
+                 details={"batch_id": batch_id, "reason": reason}))
+    log.info("batch %d rolled back by %s: %s", batch_id, user, reason)
 
 
 # --- background jobs ------------------------------------------------------------------------------

@@ -1,29 +1,54 @@
-"""Settings read from the environment, in one place.
+"""Where the project's files are, and the settings of this process (etl/settings.py).
 
-Why a module and not constants scattered around: tests and deployments change these through the
-environment, and every consumer must agree on the same defaults.
+    config.settings()        # the Settings in use: handed over by use(), else read from the
+                             # environment once, at the first call
+    config.use(settings)     # what dashboard.create_app and `python -m etl` do at start
+    config.database_url()    # the SQLAlchemy URL (psycopg 3 spelled out)
+
+No module reads os.environ but etl/settings.py: a variable has one parser, one default, one row in
+the README's table.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
+from typing import Optional
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from etl.settings import PROJECT_ROOT, Settings
+
 DATA_DIR = PROJECT_ROOT / "data"
 SEED_DIR = DATA_DIR / "seed"
-INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", PROJECT_ROOT / "instance"))
 
-# Upload / parsing limits: a file bigger than this is refused before it is parsed.
-MAX_FILE_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
-# An xlsx is a zip: refuse one whose members would inflate past these limits.
-MAX_UNCOMPRESSED_BYTES = int(os.environ.get("MAX_UNCOMPRESSED_BYTES", 400 * 1024 * 1024))
-MAX_COMPRESSION_RATIO = float(os.environ.get("MAX_COMPRESSION_RATIO", 200))
-MAX_CELLS = int(os.environ.get("MAX_CELLS", 5_000_000))
+current: Optional[Settings] = None  # tests replace it with monkeypatch.setattr(config, "current", …)
 
 
-def database_url() -> str:
-    """DATABASE_URL, or a SQLite file in the git-ignored instance folder."""
-    url = os.environ.get("DATABASE_URL")
+def settings() -> Settings:
+    global current
+    if current is None:
+        current = Settings.from_env()
+    return current
+
+
+def use(new: Settings) -> Settings:
+    """Make `new` the settings of this process (the ETL's limits, paths, database)."""
+    global current
+    current = new
+    return new
+
+
+def instance_dir() -> Path:
+    """The private instance folder, created 0700 (it holds the SQLite file and the secret key)."""
+    path = Path(settings().instance_dir)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        path.chmod(0o700)
+    except OSError:  # not ours (a shared mount): leave it as the administrator made it
+        pass
+    return path
+
+
+def database_url(settings_: Optional[Settings] = None) -> str:
+    """DATABASE_URL, or a SQLite file in the instance folder."""
+    url = (settings_ or settings()).database_url
     if url:
         # Heroku-style URLs name the old driver; SQLAlchemy 2 wants psycopg 3 spelled out.
         if url.startswith("postgres://"):
@@ -31,5 +56,4 @@ def database_url() -> str:
         elif url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://"):]
         return url
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{INSTANCE_DIR / 'monitor.sqlite'}"
+    return f"sqlite:///{instance_dir() / 'monitor.sqlite'}"

@@ -12,16 +12,19 @@ PASSWORDS = {"admin": "admin-password-1", "ana": "analyst-password-1", "vic": "v
 ROLES = {"admin": "admin", "ana": "analyst", "vic": "viewer", "ana2": "analyst"}
 
 
-def make_app(engine, public_viewing: bool = False):
+def make_app(engine, public_viewing: bool = False, **settings):
+    """An app on `engine` with the environment's settings, and these changed."""
     from dashboard import create_app
+    from etl.settings import Settings
 
-    app = create_app(engine, load_demo_if_empty=False)
-    app.server.config.update(TESTING=True, PUBLIC_VIEWING=public_viewing)
+    chosen = Settings.from_env().replace(public_viewing=public_viewing, **settings)
+    app = create_app(engine, load_demo_if_empty=False, settings=chosen)
+    app.server.config.update(TESTING=True)
     return app
 
 
 def add_users(engine, names=("admin", "ana", "vic")) -> None:
-    from dashboard import users
+    from dashboard.accounts import users
 
     with session_scope(engine) as db:
         for name in names:

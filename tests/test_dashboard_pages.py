@@ -394,7 +394,7 @@ def test_create_app_loads_the_demo_into_an_empty_database(empty_engine, monkeypa
     from etl import config
     from etl.store import queries
 
-    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)
+    monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))  # create_app reads the settings
     from dashboard import create_app
 
     app = create_app(empty_engine)

@@ -143,18 +143,18 @@ def test_zip_bomb_by_ratio():
 
 
 def test_zip_bomb_by_total_size(monkeypatch):
-    monkeypatch.setattr(config, "MAX_COMPRESSION_RATIO", 1e9)
-    monkeypatch.setattr(config, "MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(config, "current", config.settings().replace(
+        max_compression_ratio=1e9, max_uncompressed_bytes=2 * 1024 * 1024))
     data, name = mf.zip_bomb_xlsx(4 * 1024 * 1024)
     assert rejected(data, name).problem.code == "zip-bomb"
 
 
 def test_too_large_file_and_too_many_cells(monkeypatch):
     data, name = mf.provincial_xlsx()
-    monkeypatch.setattr(config, "MAX_FILE_BYTES", len(data) - 1)
+    limits = config.settings()
+    monkeypatch.setattr(config, "current", limits.replace(max_upload_bytes=len(data) - 1))
     assert rejected(data, name).problem.code == "too-large"
-    monkeypatch.setattr(config, "MAX_FILE_BYTES", 10**9)
-    monkeypatch.setattr(config, "MAX_CELLS", 20)
+    monkeypatch.setattr(config, "current", limits.replace(max_upload_bytes=10**9, max_cells=20))
     assert rejected(data, name).problem.code == "too-large"
     assert rejected(*mf.portal_regions_csv()).problem.code == "too-large"
 

@@ -13,7 +13,8 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 
 from etl import config
 from etl.store.db import session_scope
-from etl.store.models import AuditEvent, Batch, Observation, PendingUpload
+from dashboard.accounts.models import AuditEvent
+from etl.store.models import Batch, Observation, PendingUpload
 from tests import messy_files
 from tests.accounts_helpers import DashClient, add_users, make_app, output_text, response_json
 
@@ -225,7 +226,7 @@ def test_zip_bomb_is_rejected(app, engine):
 
 
 def test_file_over_the_upload_limit_is_refused_in_the_callback(engine, monkeypatch):
-    monkeypatch.setattr(config, "MAX_FILE_BYTES", 50_000)
+    monkeypatch.setenv("MAX_UPLOAD_BYTES", "50000")  # the app reads its settings at start
     add_users(engine, ("ana",))
     app = make_app(engine)
     client = signed_in(app, "ana")
@@ -288,7 +289,7 @@ def test_check_and_commit_report_their_progress(app, engine):
     seen: list[tuple] = []
     with app.server.test_request_context("/_dash-update-component", method="POST"):
         with session_scope(engine) as db:
-            from etl.store.models import User
+            from dashboard.accounts.models import User
             ana = db.scalar(select(User).where(User.username == "ana"))
             login_user(auth.SessionUser(ana.id, "ana", "", "analyst", ana.session_nonce))
         cards, pending_ids, style, _ = page.check_files(seen.append, [data_url(data)], False, [name], "en")
@@ -321,7 +322,8 @@ def test_progress_text_spreads_files_and_stages():
 def test_the_job_rechecks_the_user_in_the_database(app, engine):
     """The job has no session: it acts only for the user the starting request verified, and only
     while that user is still an active analyst with the same session."""
-    from dashboard import uploads, users
+    from dashboard import uploads
+    from dashboard.accounts import users
 
     identity = identity_of(app, "ana")
     with uploads.job_context(identity) as (job_engine, username, addr):  # no request: as in a job

@@ -1,7 +1,8 @@
 """管理 Administration (admins only): accounts, and the audit log (view, filter, export).
 
 Every callback here writes to an "admin-" id and is refused to anyone but an admin, before Dash
-runs it (auth.protect) and inside it (require_role).
+runs it (auth.protect) and inside it (require_role). Every change goes through
+dashboard.accounts.service (one transaction with its audit record).
 """
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html
 
-from dashboard import audit, auth, users
+from dashboard import auth
 from dashboard import components as c
+from dashboard.accounts import audit, service, users
 from dashboard.callbacks import page_callback
 from dashboard.i18n import norm_lang, pick
-from etl.store.db import session_scope
+from dashboard.settings import settings
 
 dash.register_page(__name__, path="/admin", name="管理", name_zh="管理", name_en="Admin",
                    title="管理 · 数字龙江", order=85, roles=auth.ADMINS)
@@ -29,6 +31,8 @@ TEXT = {
     "username": ("用户名", "User name"), "display": ("姓名", "Name"), "role": ("角色", "Role"),
     "active": ("启用", "Active"), "created": ("创建时间", "Created"), "by": ("创建人", "Created by"),
     "last": ("最近登录", "Last login"),
+    "failures": ("近期登录失败", "Recent failed sign-ins"),
+    "unlock": ("解除登录限制", "Lift sign-in throttle"),
     "add": ("新建账户", "New account"), "password": ("初始密码（至少10个字符）", "Initial password (10+ characters)"),
     "create": ("创建", "Create"),
     "change": ("修改账户", "Change an account"), "pick_user": ("选择账户", "Choose an account"),
@@ -58,13 +62,15 @@ def role_name(role: str, lang: str) -> str:
 
 
 def user_rows(lang: str = "zh") -> list[dict]:
-    """Accounts; `role` keeps the code (shown as the role cell's tooltip), `role_name` the words."""
-    with session_scope(auth.engine()) as db:
-        return [{"username": u.username, "display_name": u.display_name, "role": u.role,
-                 "role_name": role_name(u.role, lang),
-                 "active": "✓" if u.active else "✗", "created_at": u.created_at,
-                 "created_by": u.created_by, "last_login_at": u.last_login_at}
-                for u in users.list_users(db)]
+    """Accounts; `role` keeps the code (shown as the role cell's tooltip), `role_name` the words;
+    `failures`: failed sign-ins within the throttling window (an admin may lift the throttle)."""
+    failures = service.failed_sign_ins(auth.engine(), settings())
+    return [{"username": u.username, "display_name": u.display_name, "role": u.role,
+             "role_name": role_name(u.role, lang),
+             "active": "✓" if u.active else "✗", "created_at": u.created_at,
+             "created_by": u.created_by, "last_login_at": u.last_login_at,
+             "failures": failures.get(u.username, 0)}
+            for u in service.account_list(auth.engine())]
 
 
 def column(field: str, key: str, lang: str, code_field: str | None = None, **extra) -> dict:
@@ -79,7 +85,8 @@ def layout(lang: str | None = None, **_query):
     lang = norm_lang(lang)
     user_columns = [column("username", "username", lang), column("display_name", "display", lang),
                     column("role_name", "role", lang, "role"), column("active", "active", lang),
-                    column("last_login_at", "last", lang), column("created_at", "created", lang),
+                    column("last_login_at", "last", lang), column("failures", "failures", lang),
+                    column("created_at", "created", lang),
                     column("created_by", "by", lang)]
     grid_options = {"localeText": c.grid_locale(lang), "enableBrowserTooltips": True}
     audit_columns = [column(f, k, lang, code, minWidth=w, filter=True, sortable=True)
@@ -122,6 +129,8 @@ def layout(lang: str | None = None, **_query):
                 dbc.Button(tr("disable", lang), id="admin-users-disable", color="danger",
                            outline=True, n_clicks=0, className="me-2"),
                 dbc.Button(tr("enable", lang), id="admin-users-enable", color="success",
+                           outline=True, n_clicks=0, className="me-2"),
+                dbc.Button(tr("unlock", lang), id="admin-users-unlock", color="warning",
                            outline=True, n_clicks=0),
             ])), md=6, className="mt-3"),
         ]),
@@ -147,8 +156,7 @@ def layout(lang: str | None = None, **_query):
 
 def audit_rows(action: str | None, lang: str = "zh") -> list[dict]:
     """Newest events; `action` keeps the code (tooltip, filter, export), `action_name` the words."""
-    with session_scope(auth.engine()) as db:
-        events = audit.list_events(db, action=action or None, limit=AUDIT_LIMIT)
+    events = service.audit_events(auth.engine(), action, AUDIT_LIMIT)
     for event in events:
         event["details"] = ", ".join(f"{k}={v}" for k, v in (event["details"] or {}).items())
         event["action_name"] = audit.action_name(event["action"], lang)
@@ -165,6 +173,7 @@ def audit_rows(action: str | None, lang: str = "zh") -> list[dict]:
     Input("admin-users-set-password", "n_clicks"),
     Input("admin-users-disable", "n_clicks"),
     Input("admin-users-enable", "n_clicks"),
+    Input("admin-users-unlock", "n_clicks"),
     State("admin-users-new-name", "value"),
     State("admin-users-new-display", "value"),
     State("admin-users-new-role", "value"),
@@ -173,7 +182,7 @@ def audit_rows(action: str | None, lang: str = "zh") -> list[dict]:
     State("admin-users-role", "value"),
     State("admin-users-password", "value"),
 )
-def manage_users(lang, _add, _role, _password, _disable, _enable, new_name, new_display,
+def manage_users(lang, _add, _role, _password, _disable, _enable, _unlock, new_name, new_display,
                  new_role, new_password, picked, role, password):
     admin = auth.require_role(*auth.ADMINS)
     lang = norm_lang(lang)
@@ -181,18 +190,16 @@ def manage_users(lang, _add, _role, _password, _disable, _enable, new_name, new_
     message = None
     if action and action != "admin-lang":
         try:
-            with session_scope(auth.engine()) as db:
-                if action == "admin-users-add":
-                    users.create_user(db, new_name or "", new_password or "", new_role or "viewer",
-                                      by=admin.username, display_name=new_display or "")
-                elif not picked:
-                    raise users.UserError(*TEXT["need_user"])
-                elif action == "admin-users-set-role":
-                    users.set_role(db, picked, role or "viewer", by=admin.username)
-                elif action == "admin-users-set-password":
-                    users.set_password(db, picked, password or "", by=admin.username)
-                elif action in ("admin-users-disable", "admin-users-enable"):
-                    users.set_active(db, picked, action == "admin-users-enable", by=admin.username)
+            if action == "admin-users-add":
+                service.change_account(auth.engine(), "add", by=admin.username,
+                                       username=new_name or "", password=new_password or "",
+                                       role=new_role or "viewer", display_name=new_display or "")
+            elif not picked:
+                raise users.UserError(*TEXT["need_user"])
+            else:
+                service.change_account(auth.engine(), action.removeprefix("admin-users-"),
+                                       by=admin.username, username=picked, role=role or "viewer",
+                                       password=password or "")
             message = dbc.Alert(tr("saved", lang), color="success", id="admin-users-saved")
         except users.UserError as exc:
             message = dbc.Alert(pick(exc.message_zh, exc.message_en, lang), color="danger",
@@ -224,8 +231,7 @@ def export_audit(_csv, _xlsx, action, lang=None):
     admin = auth.require_role(*auth.ADMINS)
     fmt = "xlsx" if ctx.triggered_id == "admin-audit-xlsx" else "csv"
     rows = audit_rows(action, norm_lang(lang))
-    with session_scope(auth.engine()) as db:
-        audit.record(db, "audit-export", username=admin.username, target=fmt,
-                     details={"rows": len(rows), "action": action or ""})
+    service.record(auth.engine(), "audit-export", username=admin.username, target=fmt,
+                   details={"rows": len(rows), "action": action or ""})
     content = audit.export_bytes(rows, fmt)
     return dcc.send_bytes(content, f"audit-log.{fmt}")

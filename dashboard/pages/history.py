@@ -11,11 +11,11 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
-from dashboard import audit, auth
+from dashboard import auth, uploads
 from dashboard import components as c
 from dashboard.callbacks import page_callback
 from dashboard.i18n import norm_lang, pick
-from dashboard.pages.upload import problems_table
+from dashboard.problems_view import problems_table
 from etl.periods import format_period
 from etl.store import pending
 from etl.store import queries
@@ -239,15 +239,12 @@ def rollback(n_clicks, selected, reason, lang):
     reason = (reason or "").strip()
     if len(reason) < 4:
         return dbc.Alert(tr("need_reason", lang), color="warning"), dash.no_update
-    from etl.store.load import BatchError, rollback
+    from etl.store.load import BatchError
 
     batch_id = int(selected[0]["id"])
     try:
         # the same retried path as loads, with the audit record in the same transaction
-        rollback(auth.engine(), batch_id, user=user.username, reason=reason,
-                 also=lambda db, _batch: audit.record(
-                     db, "rollback", username=user.username, target=f"batch {batch_id}",
-                     details={"batch_id": batch_id, "reason": reason}))
+        uploads.rollback_batch(auth.engine(), batch_id, user=user.username, reason=reason)
     except BatchError as exc:
         return dbc.Alert(pick(exc.message_zh, exc.message_en, lang), color="danger"), dash.no_update
     from dashboard import data

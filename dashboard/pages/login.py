@@ -9,9 +9,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
-from dashboard import auth, users
+from dashboard import auth, login_form
+from dashboard.accounts import users
 from dashboard.callbacks import page_callback
-from dashboard.i18n import norm_lang, parse_query, pick
+from dashboard.i18n import norm_lang, pick
 
 dash.register_page(__name__, path="/login", name="登录", name_zh="登录", name_en="Sign in",
                    title="登录 · 数字龙江", order=90, roles=(auth.ANONYMOUS,), auth_open=True)
@@ -19,15 +20,6 @@ dash.register_page(__name__, path="/login", name="登录", name_zh="登录", nam
 auth.protect("account-", *auth.LOGGED_IN)
 
 TEXT = {
-    "title": ("登录", "Sign in"),
-    "lead": ("数字龙江 数字经济监测平台", "Digital Longjiang monitor"),
-    "username": ("用户名", "User name"),
-    "password": ("密码", "Password"),
-    "submit": ("登录", "Sign in"),
-    "public": ("浏览数据无需登录；上传数据和管理账户需要登录。",
-               "Viewing needs no account; uploading and administration do."),
-    "private": ("请使用管理员分配的账户登录。没有账户请联系管理员。",
-                "Sign in with the account an administrator gave you."),
     "already": ("您已登录：", "You are signed in as "),
     "account": ("我的账户", "My account"),
 }
@@ -45,26 +37,7 @@ def layout(next: str | None = None, lang: str | None = None, **_query):  # noqa:
         return dbc.Alert([tr("already", lang), html.Strong(user.username), " · ",
                           dcc.Link(tr("account", lang), href="/account")], color="info",
                          id="login-already")
-    return dbc.Row(dbc.Col(dbc.Card(dbc.CardBody([
-        html.H1(tr("title", lang), className="h4 mb-1"),
-        html.P(tr("lead", lang), className="text-muted"),
-        dbc.Form([
-            dbc.Label(tr("username", lang), html_for="login-username"),
-            dbc.Input(id="login-username", type="text", autocomplete="username", autoFocus=True,
-                      maxLength=80, className="mb-2"),
-            dbc.Label(tr("password", lang), html_for="login-password"),
-            dbc.Input(id="login-password", type="password", autocomplete="current-password",
-                      maxLength=256, className="mb-3", n_submit=0),
-            dbc.Button(tr("submit", lang), id="login-submit", color="primary", n_clicks=0,
-                       className="w-100"),
-        ], id="login-form", prevent_default_on_submit=True),
-        html.Div(id="login-message", className="mt-3", role="alert"),
-        html.P(tr("public" if auth.public_viewing() else "private", lang),
-               className="small text-muted mt-3 mb-0"),
-        dcc.Store(id="login-next", data=auth.safe_next(next)),
-        dcc.Store(id="login-lang", data=lang),
-        dcc.Location(id="login-redirect", refresh=True),
-    ])), xs=12, sm=10, md=6, lg=4), justify="center", className="mt-4")
+    return login_form.form(auth.safe_next(next), lang, public=auth.public_viewing())
 
 
 @page_callback(
@@ -175,13 +148,13 @@ def change_password(n_clicks, current, new, repeat, lang):
     lang = norm_lang(lang)
     if (new or "") != (repeat or ""):
         return dbc.Alert(at("mismatch", lang), color="danger")
-    from etl.store.db import session_scope
-
-    with session_scope(auth.engine()) as db:
-        if users.authenticate(db, user.username, current or "") is None:
-            return dbc.Alert(at("wrong", lang), color="danger")
-        try:
-            users.set_password(db, user.username, new or "", by=user.username)
-        except users.UserError as exc:
-            return dbc.Alert(pick(exc.message_zh, exc.message_en, lang), color="danger")
+    outcome = auth.change_own_password(user.username, current or "", new or "")
+    if outcome.status == "throttled":
+        return dbc.Alert(pick(*auth.wait_message(outcome.wait_seconds), lang), color="danger",
+                         id="account-throttled")
+    if outcome.status == "wrong":
+        return dbc.Alert(at("wrong", lang), color="danger")
+    if outcome.status == "refused" and outcome.error is not None:
+        return dbc.Alert(pick(outcome.error.message_zh, outcome.error.message_en, lang),
+                         color="danger")
     return dbc.Alert(at("saved", lang), color="success")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import secrets
 from typing import Any
 
@@ -27,8 +28,11 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 
 from dashboard import auth, security, uploads
 from dashboard.callbacks import page_callback
+from dashboard.problems_view import problems_table
 from dashboard.i18n import norm_lang, pick
-from etl import config
+from etl import config, logs
+
+log = logging.getLogger(__name__)
 
 dash.register_page(__name__, path="/upload", name="上传数据", name_zh="上传数据",
                    name_en="Upload", title="上传数据 · 数字龙江", order=80,
@@ -43,7 +47,7 @@ def job_manager():
     every worker on this machine shares (so a poll may reach any gunicorn worker)."""
     import diskcache
 
-    path = config.INSTANCE_DIR / "upload-jobs"
+    path = config.instance_dir() / "upload-jobs"
     path.mkdir(parents=True, exist_ok=True)
     # results the browser never fetched (tab closed) are dropped when the cache passes 1 GB
     return dash.DiskcacheManager(diskcache.Cache(str(path), size_limit=2**30))
@@ -51,7 +55,6 @@ def job_manager():
 
 JOBS = job_manager()
 
-MAX_PROBLEMS_SHOWN = 300
 MAX_REVISIONS_SHOWN = 300
 TEXT = {
     "title": ("上传统计数据", "Upload statistics"),
@@ -80,8 +83,6 @@ TEXT = {
     "annotated": ("下载批注文件（问题单元格已标出）", "Download an annotated copy (faulty cells marked)"),
     "problems": ("问题列表", "Problems"),
     "skipped": ("已跳过", "Skipped"),
-    "more": ("另有 {n} 项未列出，请下载批注文件查看全部。",
-             "{n} more not listed: download the annotated copy for all."),
     "preview": ("变更预览", "Preview of the changes"),
     "new": ("新增 {n} 个数值", "{n} new values"),
     "revised": ("修订 {n} 个数值（旧值 → 新值）", "{n} revised values (old → new)"),
@@ -97,21 +98,14 @@ TEXT = {
     "failed": ("{file}：未通过检查，未载入。", "{file}: rejected, nothing loaded."),
     "gone": ("{file}：该上传已提交、取消或过期。", "{file}: this upload was already committed, cancelled or has expired."),
     "cancelled": ("已取消，未载入任何数据。", "Cancelled: nothing was loaded."),
+    "cancel_refused": ("取消被拒绝：这不是您上传的文件。", "Cancelling refused: this upload is not yours."),
     "bad_upload": ("无法读取上传内容。", "The upload could not be read."),
-    "col_severity": ("级别", "Severity"),
-    "col_sheet": ("工作表", "Sheet"),
     "col_cell": ("单元格", "Cell"),
-    "col_code": ("代码", "Code"),
-    "col_value": ("原值", "Value"),
-    "col_message": ("说明", "Message"),
     "col_indicator": ("指标", "Indicator"),
     "col_region": ("地区", "Region"),
     "col_period": ("时期", "Period"),
     "col_old": ("旧值", "Old"),
     "col_new": ("新值", "New"),
-    "severity_error": ("错误", "error"),
-    "severity_warning": ("警告", "warning"),
-    "severity_info": ("跳过", "skipped"),
 }
 
 
@@ -175,31 +169,6 @@ def layout(lang: str | None = None, **_query):
 
 
 # --- pieces of the report -------------------------------------------------------------------------
-
-def problems_table(problems: list[dict], lang: str, id_: str) -> html.Div:
-    header = html.Thead(html.Tr([html.Th(tr(k, lang)) for k in (
-        "col_severity", "col_sheet", "col_cell", "col_code", "col_value", "col_message")]))
-    rows = []
-    for p in problems[:MAX_PROBLEMS_SHOWN]:
-        severity = p.get("severity") or "info"
-        color = {"error": "table-danger", "warning": "table-warning"}.get(severity, "")
-        rows.append(html.Tr([
-            html.Td(tr(f"severity_{severity}", lang) if f"severity_{severity}" in TEXT else severity),
-            html.Td(p.get("sheet") or ""),
-            html.Td(p.get("cell") or ""),
-            html.Td(html.Code(p.get("code") or "")),
-            html.Td("" if p.get("raw") is None else str(p.get("raw"))),
-            html.Td([p.get("message_zh") or "", html.Br(),
-                     html.Small(p.get("message_en") or "", className="text-muted")]
-                    if lang == "zh" else (p.get("message_en") or p.get("message_zh") or "")),
-        ], className=color))
-    more = len(problems) - MAX_PROBLEMS_SHOWN
-    return html.Div([
-        dbc.Table([header, html.Tbody(rows)], size="sm", bordered=True, responsive=True,
-                  className="small mb-1 problems-table", id=id_),
-        html.P(tr("more", lang, n=more), className="small text-muted") if more > 0 else None,
-    ])
-
 
 def preview_block(report: dict, lang: str, names: dict) -> html.Div:
     changes = report.get("changes") or {}
@@ -270,7 +239,7 @@ def catalog_names(lang: str) -> dict[str, str]:
         for row in data.regions() if hasattr(data, "regions") else []:
             names[row["code"]] = pick(row.get("name_zh"), row.get("name_en"), lang)
     except Exception:  # noqa: BLE001 - names are a nicety: codes are shown instead
-        pass
+        log.warning("catalog names unavailable; the upload page shows codes", exc_info=True)
     return names
 
 
@@ -290,19 +259,8 @@ def download_template(n_clicks):
     auth.require_role(*auth.DATA_EDITORS)
     if not n_clicks:
         return dash.no_update
-    import tempfile
-    from pathlib import Path
-
-    from etl.store.catalog import load_catalog
-    from etl.store.db import session_scope
-    from etl.read.template import write_template
-
-    with session_scope(auth.engine()) as db:
-        catalog = load_catalog(db)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "数字龙江_数据模板.xlsx"
-        write_template(path, catalog)
-        return dcc.send_bytes(path.read_bytes(), path.name)
+    name, content = uploads.template_file(auth.engine())
+    return dcc.send_bytes(content, name)
 
 
 def job_identity() -> dict | None:
@@ -458,9 +416,13 @@ def cancel_files(n_clicks, pending_ids, lang):
     user = auth.require_role(*auth.DATA_EDITORS)
     if not n_clicks:
         return dash.no_update, dash.no_update, dash.no_update
-    for pending_id in pending_ids or []:
-        uploads.cancel_upload(auth.engine(), str(pending_id), user=user.username)
-    return dbc.Alert(tr("cancelled", norm_lang(lang)), color="secondary"), [], {"display": "none"}
+    lang = norm_lang(lang)
+    outcomes = [uploads.cancel_upload(auth.engine(), str(pending_id), user=user.username)
+                for pending_id in pending_ids or []]
+    if "refused" in outcomes:
+        return (dbc.Alert(tr("cancel_refused", lang), color="danger", id="upload-cancel-refused"),
+                [p for p, o in zip(pending_ids, outcomes) if o == "refused"], dash.no_update)
+    return dbc.Alert(tr("cancelled", lang), color="secondary"), [], {"display": "none"}
 
 
 @page_callback(
@@ -476,6 +438,10 @@ def download_annotated(clicks):
     try:
         name, content = uploads.annotated_copy(auth.engine(), str(trigger["index"]),
                                                user=user.username)
-    except Exception:  # noqa: BLE001 - not the user's, expired, or unreadable: nothing to send
+    except uploads.pending.NotYours:
+        log.warning("annotated copy refused to %s: not theirs, or expired", user.username)
+        return dash.no_update
+    except Exception:  # noqa: BLE001 - unreadable: nothing to send, the traceback to the log
+        logs.unexpected(log, "annotated copy for %s", user.username)
         return dash.no_update
     return dcc.send_bytes(content, name)

@@ -12,6 +12,7 @@ Texts are written as text, never as formulas, so a cell that says "=HYPERLINK(..
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections import defaultdict
 from typing import Any, Iterable, Mapping
@@ -36,6 +37,7 @@ FILLS = {
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 REPORT_COLUMNS = ("严重程度 Severity", "工作表 Sheet", "单元格 Cell", "代码 Code", "原值 Value",
                   "说明 Message", "Message (English)")
+log = logging.getLogger(__name__)
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -48,7 +50,8 @@ def annotated_xlsx(data: bytes, file_name: str, problems: Iterable[Mapping[str, 
         try:
             return _annotate_in_place(data, problems)
         except Exception:  # noqa: BLE001 - a file calamine reads but openpyxl cannot: copy the grid
-            pass
+            log.warning("openpyxl could not annotate %s in place; writing a copy of its grid",
+                        file_name, exc_info=True)
     return _annotate_grid(workbook, problems)
 
 

@@ -74,11 +74,12 @@ def read_workbook(data: bytes, file_name: str) -> Workbook:
     """Bytes of an xlsx / xls / csv file -> Workbook; FileRejected for anything unreadable."""
     if not data or not data.strip():
         raise _reject("no-data", file_name, "文件是空的，没有任何数据。", "the file is empty: there is no data.")
-    if len(data) > config.MAX_FILE_BYTES:
+    limit = config.settings().max_upload_bytes
+    if len(data) > limit:
         raise _reject("too-large", file_name,
-                      f"文件大小 {len(data) / 1048576:.1f} MB，超过上限 {config.MAX_FILE_BYTES / 1048576:.1f} MB。",
+                      f"文件大小 {len(data) / 1048576:.1f} MB，超过上限 {limit / 1048576:.1f} MB。",
                       f"the file is {len(data) / 1048576:.1f} MB, over the "
-                      f"{config.MAX_FILE_BYTES / 1048576:.1f} MB limit.")
+                      f"{limit / 1048576:.1f} MB limit.")
     if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
         scans = _check_zip(data, file_name)
         return _read_with_calamine(data, file_name, "xlsx", scans)
@@ -152,7 +153,7 @@ def _scan_sheet_xml(stream) -> _SheetScan:
         if letters:
             scan.cols = max(scan.cols, max(_col_number(l) for l in letters))
             last_row = max(int(r) for r in _XML_ROW.findall(work))
-            if last_row * scan.cols > config.MAX_CELLS:
+            if last_row * scan.cols > config.settings().max_cells:
                 # row tags are an upper bound; only cells with content make calamine allocate
                 last_row = max(int(r) for r in _XML_CELL_ROW.findall(work))
             scan.rows = max(scan.rows, last_row)
@@ -198,11 +199,12 @@ def _worksheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _too_many_cells(file_name: str, sheet: str, height: int, width: int) -> FileRejected:
+    limit = config.settings().max_cells
     return _reject("too-large", file_name,
-                   f"工作表“{sheet}”的内容延伸到 {height} 行 × {width} 列，超过上限 {config.MAX_CELLS} 个单元格"
+                   f"工作表“{sheet}”的内容延伸到 {height} 行 × {width} 列，超过上限 {limit} 个单元格"
                    f"（如果数据并没有这么多，可能是远处的单元格里有空格等内容：请删除多余的行和列后再上传）。",
                    f"sheet {sheet!r} has content spanning {height} rows x {width} columns, over the "
-                   f"{config.MAX_CELLS} cell limit (if the data is not that large, a far-away cell may "
+                   f"{limit} cell limit (if the data is not that large, a far-away cell may "
                    f"hold a space or similar: delete the extra rows and columns and upload again).")
 
 
@@ -238,8 +240,8 @@ def _check_zip(data: bytes, file_name: str) -> dict[str, _SheetScan]:
     for member in members:
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
-        if total > config.MAX_UNCOMPRESSED_BYTES or (
-                member.file_size > 1_000_000 and ratio > config.MAX_COMPRESSION_RATIO):
+        if total > config.settings().max_uncompressed_bytes or (
+                member.file_size > 1_000_000 and ratio > config.settings().max_compression_ratio):
             raise _zip_bomb(file_name)
     # Declared sizes can lie: inflate each member once, bounded by its declared size, with CRC check.
     # Worksheets are scanned on the way (extent, formulas, hidden rows).
@@ -251,7 +253,7 @@ def _check_zip(data: bytes, file_name: str) -> dict[str, _SheetScan]:
                 if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
                     scan = _scan_sheet_xml(stream)
                     name = sheet_names.get(member.filename, member.filename)
-                    if scan.rows * scan.cols > config.MAX_CELLS:
+                    if scan.rows * scan.cols > config.settings().max_cells:
                         raise _too_many_cells(file_name, name, scan.rows, scan.cols)
                     scans[name] = scan
                 else:
@@ -353,16 +355,16 @@ def _check_xls_extent(data: bytes, file_name: str) -> None:
             extent[0], extent[1] = max(extent[0], row + 1), max(extent[1], col + 1)
         pos = body + size
     for offset, (height, width) in extents.items():
-        if height * width > config.MAX_CELLS:
+        if height * width > config.settings().max_cells:
             raise _too_many_cells(file_name, names.get(offset, "?"), height, width)
 
 
 def _zip_bomb(file_name: str) -> FileRejected:
-    limit = config.MAX_UNCOMPRESSED_BYTES / 1048576
+    limit = config.settings().max_uncompressed_bytes / 1048576
     return _reject("zip-bomb", file_name,
-                   f"解压后会超过 {limit:.0f} MB 或压缩比超过 {config.MAX_COMPRESSION_RATIO:g} 倍，已拒绝（疑似压缩炸弹）。",
+                   f"解压后会超过 {limit:.0f} MB 或压缩比超过 {config.settings().max_compression_ratio:g} 倍，已拒绝（疑似压缩炸弹）。",
                    f"it would inflate past {limit:.0f} MB or a compression ratio of "
-                   f"{config.MAX_COMPRESSION_RATIO:g} when unzipped; refused (possible zip bomb).")
+                   f"{config.settings().max_compression_ratio:g} when unzipped; refused (possible zip bomb).")
 
 
 def _read_with_calamine(data: bytes, file_name: str, fmt: str, scans: dict[str, _SheetScan]) -> Workbook:
@@ -376,7 +378,7 @@ def _read_with_calamine(data: bytes, file_name: str, fmt: str, scans: dict[str, 
                 continue  # hidden sheets hold lookups, not data to load
             sheet = book.get_sheet_by_name(meta.name)
             height, width = sheet.total_height, sheet.total_width
-            if height * width > config.MAX_CELLS:
+            if height * width > config.settings().max_cells:
                 raise _too_many_cells(file_name, meta.name, height, width)
             rows = sheet.to_python(skip_empty_area=False)
             merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
@@ -506,7 +508,7 @@ def _read_csv(data: bytes, file_name: str) -> Workbook:
 
 def _csv_rows(text: str, delimiter: str, file_name: str, *, strict: bool) -> list[list[str]]:
     rows: list[list[str]] = []
-    cells, limit = 0, config.MAX_CELLS
+    cells, limit = 0, config.settings().max_cells
     for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict):
         cells += len(row)
         if cells > limit:

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import random
 import time
@@ -33,6 +34,8 @@ from etl.store.models import Batch, Observation, utcnow
 from etl.records import Value
 from etl.checks.report import Changes, Report, Revision
 from etl.checks.validate import Stored, related_indicators
+
+log = logging.getLogger(__name__)
 
 Key = tuple[str, str, int, int, str]
 CHUNK = 5000  # rows per executemany / ids per UPDATE ... IN
@@ -216,6 +219,8 @@ def apply_plan(session: Session, plan: ChangePlan, *, file_name: str, sha256: st
         # a 200,000-value revision list would be a 40 MB JSON cell: the batch keeps the first 5,000
         batch.report = report.to_dict(max_revisions=5000)
     session.flush()
+    log.info("batch %d written (not yet committed): %s by %s, %d new, %d revised, %d unchanged",
+             batch.id, file_name, loaded_by, len(plan.new), len(plan.revised), len(plan.unchanged))
     return batch
 
 
@@ -294,7 +299,9 @@ def rollback(engine: Engine, batch_id: int, *, user: str, reason: str = "",
             also(session, batch)
         return batch
 
-    return run_with_retry(engine, work)
+    batch = run_with_retry(engine, work)
+    log.info("batch %d (%s) rolled back by %s: %s", batch_id, batch.file_name, user, reason)
+    return batch
 
 
 def refresh_current(session: Session, keys: set[Key]) -> None:

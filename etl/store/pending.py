@@ -9,23 +9,21 @@
 
 Any gunicorn worker can commit a file another worker checked: the bytes, their sha256, the options
 and the change plan the analyst saw live in `pending_uploads` until they are committed, cancelled
-or expire (PENDING_HOURS).
+or expire (Settings.pending_upload_hours).
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import secrets
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from sqlalchemy import Engine, delete, select
 
+from etl import config
 from etl.store.db import session_scope
 from etl.store.models import Batch, Indicator, Observation, PendingUpload, Region, utcnow
-
-PENDING_HOURS = int(os.environ.get("PENDING_UPLOAD_HOURS", 24))
 
 
 class NotYours(Exception):
@@ -53,7 +51,7 @@ def store(engine: Engine, data: bytes, file_name: str, report: dict[str, Any], *
         sha256=hashlib.sha256(data).hexdigest(), size=len(data),
         content=data if keep_bytes else b"", skip_unknown=skip_unknown, status=status,
         plan_digest=(plan or {}).get("digest", ""), plan_summary=plan or {}, report=report,
-        expires_at=utcnow() + dt.timedelta(hours=PENDING_HOURS))
+        expires_at=utcnow() + dt.timedelta(hours=config.settings().pending_upload_hours))
     with session_scope(engine) as db:
         db.add(row)
     return PendingInfo(row.id, row.file_name, row.size, row.sha256, row.status, skip_unknown)
@@ -66,6 +64,13 @@ def get(engine: Engine, pending_id: str, *, owner: str) -> PendingUpload:
             raise NotYours(pending_id)
         db.expunge(row)
         return row
+
+
+def owner_of(engine: Engine, pending_id: str) -> Optional[str]:
+    """Whose upload this is (None when there is no such upload)."""
+    with session_scope(engine) as db:
+        row = db.get(PendingUpload, pending_id or "")
+        return row.owner if row is not None else None
 
 
 def mark(engine: Engine, pending_id: str, status: str, *, batch_id: Optional[int] = None,

@@ -3,9 +3,11 @@
 Events are rows in `audit_events`, written in the same transaction as the change they describe
 (a rolled-back change leaves no "commit" event behind). Actions:
 
-    login, login-failed, login-blocked, logout, password-change,
-    upload (a file was checked), upload-rejected, commit, commit-refused, cancel, rollback,
-    user-add, user-role, user-disable, user-enable, user-password, audit-export
+    login, login-failed, login-blocked, logout, session-expired, password-change,
+    password-check-failed, password-check-blocked,
+    upload (a file was checked), upload-rejected, commit, commit-refused, cancel, cancel-refused,
+    rollback, user-add, user-role, user-disable, user-enable, user-password, user-unlock,
+    audit-export
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from typing import Any, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from etl.store.models import AuditEvent
+from dashboard.accounts.models import AuditEvent
 
 COLUMNS = ("id", "at", "username", "action", "remote_addr", "target", "details")
 
@@ -27,17 +29,21 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "login-blocked": ("登录被暂时锁定", "Sign-in blocked"),
     "logout": ("退出登录", "Signed out"),
     "password-change": ("修改本人密码", "Own password changed"),
+    "password-check-failed": ("修改密码时当前密码错误", "Wrong current password"),
+    "password-check-blocked": ("修改密码被暂时限制", "Password change throttled"),
     "upload": ("上传并检查文件", "File uploaded and checked"),
     "upload-rejected": ("上传文件被拒绝", "Uploaded file rejected"),
     "commit": ("数据入库", "Data committed"),
     "commit-refused": ("入库被拒绝", "Commit refused"),
     "cancel": ("取消上传", "Upload cancelled"),
+    "cancel-refused": ("取消他人上传被拒绝", "Cancelling another's upload refused"),
     "rollback": ("撤回批次", "Batch rolled back"),
     "user-add": ("新建账户", "Account created"),
     "user-role": ("修改角色", "Role changed"),
     "user-disable": ("停用账户", "Account disabled"),
     "user-enable": ("启用账户", "Account enabled"),
     "user-password": ("重设密码", "Password reset"),
+    "user-unlock": ("解除登录限制", "Sign-in throttle lifted"),
     "audit-export": ("导出审计日志", "Audit log exported"),
 }
 

@@ -1,24 +1,27 @@
 """Accounts: create, list, change role, disable, check a password. No Dash, no Flask here.
 
-Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile); nothing
-else about a password is stored. There is no built-in account and no default password: the first
-admin comes from `python -m dashboard users add NAME --role admin` or from ADMIN_USERNAME and
-ADMIN_PASSWORD at first start (see `ensure_first_admin`).
+Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile; the test
+suite sets PASSWORD_HASH_PROFILE=cheapest); nothing else about a password is stored. There is no
+built-in account and no default password: the first admin comes from
+`python -m dashboard users add NAME --role admin` or from ADMIN_USERNAME and ADMIN_PASSWORD at first
+start (see `ensure_first_admin`).
 """
 from __future__ import annotations
 
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Optional
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dashboard import audit
-from etl.store.models import User, utcnow
+from dashboard.accounts import audit
+from dashboard.accounts.models import User
+from etl import config
+from etl.store.models import utcnow
 
 ROLES = ("viewer", "analyst", "admin")
 ROLE_NAMES = {"viewer": ("浏览者", "Viewer"), "analyst": ("分析员", "Analyst"),
@@ -26,9 +29,24 @@ ROLE_NAMES = {"viewer": ("浏览者", "Viewer"), "analyst": ("分析员", "Analy
 MIN_PASSWORD_LENGTH = 10
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,80}$")
 
-_hasher = PasswordHasher()
-# Verified when the user does not exist, so that a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+def password_hasher(profile: str = "default") -> PasswordHasher:
+    """argon2id with argon2-cffi's default parameters, or the cheapest ones (tests only)."""
+    parameters = {"default": profiles.RFC_9106_LOW_MEMORY, "cheapest": profiles.CHEAPEST}[profile]
+    return PasswordHasher.from_parameters(parameters)
+
+
+_HASHERS: dict[str, tuple[PasswordHasher, str]] = {}
+
+
+def _hasher_and_dummy() -> tuple[PasswordHasher, str]:
+    """The hasher of the settings' profile, and a hash verified when the user does not exist (so
+    that a wrong name costs as long as a wrong password); made once per profile."""
+    profile = config.settings().password_hash_profile
+    if profile not in _HASHERS:
+        hasher = password_hasher(profile)
+        _HASHERS[profile] = (hasher, hasher.hash(secrets.token_hex(16)))
+    return _HASHERS[profile]
 
 
 class UserError(ValueError):
@@ -61,7 +79,7 @@ def info(user: User) -> UserInfo:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher_and_dummy()[0].hash(password)
 
 
 def check_password_rules(password: str, username: str = "") -> None:
@@ -173,22 +191,23 @@ def set_password(session: Session, username: str, password: str, *, by: str = ""
 def authenticate(session: Session, username: str, password: str) -> Optional[User]:
     """The active user with this name and password, or None. Rehashes old-parameter hashes."""
     user = get_user(session, (username or "").strip())
-    stored = user.password_hash if user is not None else _DUMMY_HASH
+    hasher, dummy = _hasher_and_dummy()
+    stored = user.password_hash if user is not None else dummy
     try:
-        _hasher.verify(stored, password or "")
+        hasher.verify(stored, password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     return user
 
 
-def ensure_first_admin(session: Session, env: Mapping[str, str]) -> Optional[str]:
+def ensure_first_admin(session: Session, name: str, password: str) -> Optional[str]:
     """Create the first admin from ADMIN_USERNAME/ADMIN_PASSWORD when there is no user at all."""
-    name, password = env.get("ADMIN_USERNAME", "").strip(), env.get("ADMIN_PASSWORD", "")
+    name = (name or "").strip()
     if not name or not password or count_users(session) > 0:
         return None
     create_user(session, name, password, "admin", by="ADMIN_USERNAME")

@@ -1,0 +1,55 @@
+"""The table of a file's problems (severity, sheet, cell, code, value, message), shown by the
+upload page for a checked file and by the history page for a loaded batch."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.i18n import pick
+
+MAX_PROBLEMS_SHOWN = 300
+TEXT = {
+    "col_severity": ("级别", "Severity"),
+    "col_sheet": ("工作表", "Sheet"),
+    "col_cell": ("单元格", "Cell"),
+    "col_code": ("代码", "Code"),
+    "col_value": ("原值", "Value"),
+    "col_message": ("说明", "Message"),
+    "severity_error": ("错误", "error"),
+    "severity_warning": ("警告", "warning"),
+    "severity_info": ("跳过", "skipped"),
+    "more": ("另有 {n} 项未列出，请下载批注文件查看全部。",
+             "{n} more not listed: download the annotated copy for all."),
+}
+
+
+def tr(key: str, lang: str, **values: Any) -> str:
+    zh, en = TEXT[key]
+    return pick(zh, en, lang).format(**values)
+
+
+def problems_table(problems: list[dict], lang: str, id_: str) -> html.Div:
+    header = html.Thead(html.Tr([html.Th(tr(k, lang)) for k in (
+        "col_severity", "col_sheet", "col_cell", "col_code", "col_value", "col_message")]))
+    rows = []
+    for p in problems[:MAX_PROBLEMS_SHOWN]:
+        severity = p.get("severity") or "info"
+        color = {"error": "table-danger", "warning": "table-warning"}.get(severity, "")
+        rows.append(html.Tr([
+            html.Td(tr(f"severity_{severity}", lang) if f"severity_{severity}" in TEXT else severity),
+            html.Td(p.get("sheet") or ""),
+            html.Td(p.get("cell") or ""),
+            html.Td(html.Code(p.get("code") or "")),
+            html.Td("" if p.get("raw") is None else str(p.get("raw"))),
+            html.Td([p.get("message_zh") or "", html.Br(),
+                     html.Small(p.get("message_en") or "", className="text-muted")]
+                    if lang == "zh" else (p.get("message_en") or p.get("message_zh") or "")),
+        ], className=color))
+    more = len(problems) - MAX_PROBLEMS_SHOWN
+    return html.Div([
+        dbc.Table([header, html.Tbody(rows)], size="sm", bordered=True, responsive=True,
+                  className="small mb-1 problems-table", id=id_),
+        html.P(tr("more", lang, n=more), className="small text-muted") if more > 0 else None,
+    ])

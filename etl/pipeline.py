@@ -173,6 +173,7 @@ def ingest_file(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
     report = checked.report
     if not report.valid:
         report.status = "rejected"
+        _log_outcome(file_name, loaded_by, "rejected", report)
         return IngestOutcome("rejected", report)
     base_problems, base_skipped = list(report.problems), list(report.skipped)
     extra_notes = list(extra_notes)
@@ -212,4 +213,20 @@ def ingest_file(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
                            values_skipped=len(report.skipped), progress=progress)
         return IngestOutcome("loaded", report, batch.id, plan)
 
-    return run_with_retry(engine, work)
+    outcome = run_with_retry(engine, work)
+    _log_outcome(file_name, loaded_by, outcome.status, report, outcome.batch_id)
+    return outcome
+
+
+def _log_outcome(file_name: str, loaded_by: str, status: str, report: Report,
+                 batch_id: Optional[int] = None) -> None:
+    """One line per ingested file: what happened, for whom, with the counts."""
+    errors = sum(1 for p in report.problems if p.severity == ERROR)
+    if status == "loaded" and report.changes is not None:
+        changes = report.changes
+        log.info("loaded %s for %s as batch %s: %d new, %d revised, %d unchanged", file_name,
+                 loaded_by, batch_id, changes.new, len(changes.revised), changes.unchanged)
+    elif status == "rejected":
+        log.info("rejected %s for %s: %d errors", file_name, loaded_by, errors)
+    else:
+        log.info("%s: %s for %s", file_name, status, loaded_by)

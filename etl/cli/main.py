@@ -299,6 +299,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def start_settings() -> bool:
+    """Read the settings once (etl/settings.py) and log to the instance folder's log file (not to
+    the terminal, which gets the reports); False, after one line on stderr, for a bad value."""
+    from etl import config, logs
+    from etl.settings import Settings, SettingsError
+
+    try:
+        settings = config.use(Settings.from_env())
+    except SettingsError as exc:
+        _err(f"设置错误 / bad setting: {exc}")
+        return False
+    logs.configure(settings, stderr=False)
+    return True
+
+
 def main(argv: Optional[Sequence[str]] = None, engine: Optional[Engine] = None) -> int:
     """Run one command; returns the exit code. Tests pass their own engine."""
     parser = build_parser()
@@ -306,6 +321,8 @@ def main(argv: Optional[Sequence[str]] = None, engine: Optional[Engine] = None) 
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (2)
         return int(exc.code or 0)
+    if not start_settings():
+        return EXIT_USAGE
     engine = engine or default_engine()
     ensure_db(engine)  # any command on an empty database initialises it first
     return args.handler(args, engine)

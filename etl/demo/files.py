@@ -491,7 +491,7 @@ def load_demo(engine, *, work_dir: Optional[Path] = None,
 
     ensure_db(engine)
     load_illustrative_targets(engine)
-    work_dir = Path(work_dir) if work_dir else config.INSTANCE_DIR / "demo"
+    work_dir = Path(work_dir) if work_dir else config.instance_dir() / "demo"
     work_dir.mkdir(parents=True, exist_ok=True)
     outcomes = []
     files = demo_files()
@@ -576,7 +576,7 @@ def register(subparsers) -> None:
 
 
 def run_demo_command(args, engine) -> int:
-    out = args.out or config.INSTANCE_DIR / "demo"
+    out = args.out or config.instance_dir() / "demo"
     if args.generate_only:
         paths = generate_demo_files(out)
         print(f"已生成 {len(paths)} 个演示文件 / wrote {len(paths)} demo files to {out}")

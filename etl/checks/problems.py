@@ -462,6 +462,18 @@ FRACTION_AS_PERCENT = _define(
     "If they are fractions, multiply by 100, or format the cells as percentages (0.0%).",
     "百分比指标的整列数值都在0–1之间", "every value of a % indicator in a file lies within 0–1")
 
+OUTLIER = _define(
+    "outlier", ERROR, FILE, "与同一序列相差悬殊", "Far off its own series",
+    "{what_zh} 为 {value}{unit}，是同一序列相邻时期 {near_zh} 的{factor_zh}：疑似数字损坏、错位或单位错误。",
+    "{what_en} is {value} {unit}, {factor_en} the same series' neighbouring periods ({near_en}): "
+    "probably a damaged or shifted number, or a unit slip.",
+    "请核对这个单元格的数值和单位（与原始报表比较）；文件如经传输或转换，请重新导出后上传。",
+    "Check this cell's number and unit against the original table; if the file was sent on or "
+    "converted, export it again and upload that.",
+    "总量或存量是文件中同一地区、同一指标前后年份数值的50倍以上（或1/50以下）；存量的最早值可以远小于后一年（起步期）",
+    "a flow or stock 50 times (or 1/50) its neighbouring years in the file, same region and "
+    "indicator; a stock's earliest value may be far below the next (a roll-out)")
+
 # --- against the stored values ------------------------------------------------------------------
 
 SCALE_SLIP = _define(

@@ -27,6 +27,10 @@ Every finding is a problem type of etl.checks.problems (its code in brackets bel
   RATIO_JUMP_PP points between consecutive periods. The typical cause is a unit slip (万元 read as
   亿元 is a factor of 10,000) or a shifted column.
 - [fraction-as-percent] warning: every value of a % indicator in the file lies within 0-1.
+- [outlier] error: a flow's or stock's value OUTLIER_FACTOR or more times (or a fraction as small
+  as) its neighbours in its own series in the file (same indicator, region, period of the year and
+  basis; the years before and after): a flipped byte, a lost or extra digit, a unit slip. A stock's
+  earliest value may be far below the next (a roll-out from a low start).
 
 `check_against_current(values, current, catalog)` compares the file with what the database holds
 (a dict key -> Stored (value + batch, file, cell), or a bare float, fetched by etl.store.load). The file's
@@ -34,7 +38,9 @@ own values always come first; a stored value fills in only what the file lacks:
 - errors, where the facts together are impossible: core value added above GDP (either side from the
   database; part-above-whole); a year-to-date flow below the stored earlier quarter's, or above the
   stored later quarter's, of the same year (cumulative-decrease); a reported core share more than
-  SHARE_TOLERANCE_PP away from core / GDP when the share is the file's (share-mismatch); a value about
+  SHARE_TOLERANCE_PP away from core / GDP when the share is the file's (share-mismatch); a flow or
+  stock of the file above its parent region's stored value, or a file's parent below a stored
+  child (above-parent: a province above the nation); a value about
   100, 1,000 or 10,000 times the same series' stored neighbours (scale-slip). Demo values are not
   facts: they are never the stored side of an error (a real file replaces them).
 - warnings: a stored share that the file's new core or GDP no longer matches (stale-share: the
@@ -73,6 +79,11 @@ QUARTER_SUM_FLOOR = 0.2
 # before or of the same year, ~1 % apart) stay well within 3 %
 PER_10K_TOLERANCE = 0.03
 PER_10K_FLOOR = 0.1
+
+# a flow or stock this many times its own series' neighbours in the file (or a fraction as small):
+# GDP and station counts never move 50-fold in a year; a flipped byte in an xls made provincial GDPs
+# 84 and 142 times too large, a lost digit makes 2384 into 23 (1/100)
+OUTLIER_FACTOR = 50.0
 
 Key = tuple[str, str, int, int, str]
 
@@ -153,6 +164,14 @@ class _Names:
         return (f"{ind.name_zh if ind else v.indicator_code}，{reg.name_zh if reg else v.region_code}，{pz}",
                 f"{ind.name_en if ind else v.indicator_code}, {reg.name_en if reg else v.region_code}, {pe}")
 
+    def of_key(self, key: Key, x: Known) -> tuple[str, str]:
+        """names.of for a value of the file; for a stored one, its key's words and where it is."""
+        if isinstance(x, Value):
+            return self.of(x)
+        zh, en = self.of(Value(*key, x.value, x.sheet, x.cell, ""))
+        wz, we = _where(x)
+        return f"{zh}（{wz}）", f"{en} ({we})"
+
     def indicator(self, code: str) -> tuple[str, str]:
         ind = self.catalog.indicators.get(code)
         return (ind.name_zh, ind.name_en) if ind else (code, code)
@@ -186,6 +205,7 @@ def check_values(values: list[Value], catalog: Catalog) -> list[Problem]:
     problems += check_quarter_sums(by_key, catalog, names)
     problems += check_parents(by_key, catalog, names)
     problems += check_cumulative(by_key, catalog, names)
+    problems += check_outliers(by_key, catalog, names)
     problems += check_jumps(by_key, catalog, names, by_key)
     return problems
 
@@ -376,24 +396,100 @@ def _cells(v: Value) -> str:
     return sheet_cell(v.sheet, v.cell)
 
 
-def check_parents(by_key: dict[Key, Value], catalog: Catalog, names: _Names) -> list[Problem]:
-    """A city cannot exceed its province, nor a province the nation, for sums and counts."""
+def check_parents(known: dict[Key, Known], catalog: Catalog, names: _Names,
+                  mode: str = "file") -> list[Problem]:
+    """A city cannot exceed its province, nor a province the nation, for sums and counts. Mode
+    'stored': the file's child above a stored parent (reported at the child), or the file's parent
+    below a stored child (reported at the parent)."""
     problems = []
-    for key, child in by_key.items():
+    for key, child in known.items():
         info = catalog.indicators.get(key[0])
         region = catalog.regions.get(key[1])
         if info is None or info.measure == "ratio" or region is None or not region.parent_code:
             continue
-        parent = by_key.get((key[0], region.parent_code) + key[2:])
-        if parent is None or child.value <= parent.value * (1 + 1e-9):
+        parent_key = (key[0], region.parent_code) + key[2:]
+        parent = known.get(parent_key)
+        if parent is None or not _wanted(mode, child, parent) or child.value <= parent.value * (1 + 1e-9):
             continue
-        zh, en = names.of(child)
-        pz, pe = names.of(parent)
+        (cz, ce), (pz, pe) = names.of_key(key, child), names.of_key(parent_key, parent)
+        at = child if isinstance(child, Value) else parent
         problems.append(kinds.ABOVE_PARENT.at_value(
-            child, what_zh=zh, what_en=en, value=_fmt(child.value), unit=info.unit,
+            at, what_zh=cz, what_en=ce, value=_fmt(child.value), unit=info.unit,
             parent=_fmt(parent.value), parent_zh=pz, parent_en=pe,
-            parent_where=sheet_cell(parent.sheet, parent.cell)))
+            parent_where=sheet_cell(parent.sheet, parent.cell) if parent.sheet else f"#{parent.batch_id}"))
     return problems
+
+
+def check_outliers(by_key: dict[Key, Value], catalog: Catalog, names: _Names) -> list[Problem]:
+    """[outlier]: a flow or stock OUTLIER_FACTOR times its own series' level in the file, or a
+    fraction as small (see the module docstring). A series is one indicator, region, period of the
+    year and basis over the years. With three values or more, a value is compared with the series'
+    median (robust while fewer than half are off), and a first or last value also with its
+    neighbour; of a pair, the later value is named."""
+    series: dict[tuple, list[Value]] = defaultdict(list)
+    for key, v in by_key.items():
+        info = catalog.indicators.get(key[0])
+        if info is not None and info.measure != "ratio" and v.value > 0:
+            series[(key[0], key[1], key[3], key[4])].append(v)
+    problems = []
+    for (code, *_), items in series.items():
+        if len(items) < 2:
+            continue
+        info = catalog.indicators[code]
+        items.sort(key=lambda v: v.year)
+        last = len(items) - 1
+
+        def rollout(i: int, direction: int) -> bool:
+            """A stock far below later values but above none before it: a roll-out's low start."""
+            return (info.measure == "stock" and direction < 0
+                    and all(items[j].value <= items[i].value for j in range(i)))
+
+        if last == 1:
+            direction = _off(items[1].value, items[0].value)
+            if direction and not (info.measure == "stock" and direction > 0):
+                problems.append(_outlier(items[1], [items[0]], items[0].value, info, names))
+            continue
+        values = sorted(v.value for v in items)
+        middle = len(values) // 2
+        median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+        flagged = {i for i, v in enumerate(items)
+                   if _off(v.value, median) and not rollout(i, _off(v.value, median))}
+        ends = set()
+        for i in (0, last):
+            near = 1 if i == 0 else last - 1
+            direction = _off(items[i].value, items[near].value)
+            if (i not in flagged and near not in flagged and direction
+                    and not _off(items[near].value, median) and not rollout(i, direction)):
+                ends.add(i)
+        for i in sorted(ends):
+            problems.append(_outlier(items[i], [items[1 if i == 0 else last - 1]],
+                                     items[1 if i == 0 else last - 1].value, info, names))
+        for i in sorted(flagged):
+            neighbours = [items[j] for j in (i - 1, i + 1) if 0 <= j <= last]
+            problems.append(_outlier(items[i], neighbours, median, info, names))
+    return problems
+
+
+def _off(a: float, b: float) -> int:
+    """+1 when a is OUTLIER_FACTOR times b or more, -1 when that much smaller, else 0."""
+    ratio = a / b
+    return 1 if ratio >= OUTLIER_FACTOR else -1 if ratio <= 1 / OUTLIER_FACTOR else 0
+
+
+def _outlier(v: Value, neighbours: list[Value], reference: float, info, names: _Names) -> Problem:
+    zh, en = names.of(v)
+    factor = v.value / reference
+    if factor >= 1:
+        factor_zh, factor_en = f"约 {factor:,.0f} 倍", f"about {factor:,.0f} times"
+    else:
+        factor_zh, factor_en = f"约 1/{1 / factor:,.0f}", f"about 1/{1 / factor:,.0f} of"
+    near_zh = "、".join(f"{period_text(n.year, n.quarter, n.basis, info)[0]} {_fmt(n.value)}"
+                       f"（{sheet_cell(n.sheet, n.cell)}）" for n in neighbours)
+    near_en = ", ".join(f"{period_text(n.year, n.quarter, n.basis, info)[1]} {_fmt(n.value)} "
+                        f"({sheet_cell(n.sheet, n.cell)})" for n in neighbours)
+    return kinds.OUTLIER.at_value(v, what_zh=zh, what_en=en, value=_fmt(v.value), unit=info.unit,
+                                  factor_zh=factor_zh, factor_en=factor_en, near_zh=near_zh,
+                                  near_en=near_en)
 
 
 def check_cumulative(known: dict[Key, Known], catalog: Catalog, names: _Names,
@@ -523,4 +619,5 @@ def check_against_current(values: list[Value], current: dict[Key, Stored | float
     problems += check_shares(facts, names, "stored")
     problems += check_cumulative(facts, catalog, names, "stored")
     problems += check_per_10k(facts, names, "stored")
+    problems += check_parents(facts, catalog, names, "stored")
     return problems

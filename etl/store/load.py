@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from etl.store.db import session_scope
-from etl.store.models import Batch, Observation, utcnow
+from etl.store.models import Batch, Observation, Region, utcnow
 from etl.records import Value
 from etl.checks.report import Changes, Report, Revision
 from etl.checks.validate import Stored, related_indicators
@@ -130,6 +130,11 @@ def stored_rows(session: Session, keys: Iterable[Key]) -> tuple[dict[Key, Stored
     all_regions = {key[1] for key in keys}
     for indicator in related_indicators(pairs) - set(pairs):
         pairs[indicator] = all_regions
+    # the parents and children of the file's regions too: a province above the stored nation, or
+    # a nation below a stored province, is impossible (check_against_current, above-parent)
+    family = _region_family(session, all_regions)
+    for indicator in pairs:
+        pairs[indicator] = pairs[indicator] | family
     current: dict[Key, StoredRow] = {}
     max_version: dict[Key, int] = {}
     context: dict[Key, Stored] = {}
@@ -153,6 +158,17 @@ def stored_rows(session: Session, keys: Iterable[Key]) -> tuple[dict[Key, Stored
             if row.is_current:
                 current[key] = StoredRow(row.id, row.value, row.version, row.batch_id, row.is_demo)
     return current, max_version, context
+
+
+def _region_family(session: Session, regions: set[str]) -> set[str]:
+    """The regions, their parents and their children (one small query on the catalog)."""
+    family = set(regions)
+    for code, parent in session.execute(select(Region.code, Region.parent_code)):
+        if code in regions and parent:
+            family.add(parent)
+        if parent in regions:
+            family.add(code)
+    return family
 
 
 def plan_changes(session: Session, values: list[Value], *, replace_demo: bool = True) -> ChangePlan:

@@ -83,6 +83,7 @@ def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True,
     app.server.config["SETTINGS"] and handed to the ETL (etl.config.use)."""
     from dashboard import callbacks, data, shell
     from dashboard.cache import init_cache
+    from dashboard.delivery import init_delivery
     from etl import config, logs
     from etl.store.db import default_engine
 
@@ -96,7 +97,8 @@ def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True,
         use_pages=True,
         pages_folder="",  # pages are imported by import_pages(), after the app exists
         assets_folder=str(ASSETS_DIR),
-        external_stylesheets=[settings.url_prefix + "vendor/bootstrap/css/bootstrap.min.css"],
+        external_stylesheets=[settings.url_prefix + "vendor/bootstrap/css/bootstrap.min.css"
+                              + f"?v={BOOTSTRAP_VERSION}"],  # versioned: cached for a year
         serve_locally=True,
         suppress_callback_exceptions=True,  # page layouts are built per request
         title="数字龙江 数字经济监测",
@@ -110,6 +112,7 @@ def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True,
     serve_vendor_files(server)
     import_pages()
     app.layout = shell.layout
+    init_delivery(app)  # gzip, long caching, plotly.js preloaded
     callbacks.attach(app)
     init_auth_if_present(app)
     log.info("dashboard ready: database %s, public viewing %s, log %s",

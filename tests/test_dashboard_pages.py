@@ -283,7 +283,7 @@ def test_method_page_lists_definitions_and_clauses(app):
     targets = text(find(page, "method-targets"))
     assert "：2025年≥10%" in targets and "：2025年60%左右（±2个百分点）" in targets
     english = text(find(render(app, page_layout("method"), lang="en"), "method-targets"))
-    assert ": about 60% (±2 pp) by 2025" in english
+    assert ": About 60% (±2 pp) by 2025" in english
 
 
 def test_data_grid_has_every_current_value_with_provenance(app):

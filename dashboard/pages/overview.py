@@ -44,19 +44,13 @@ DETAIL_PAGE = {
 
 def period_title(period, lang: str) -> str:
     """'2025年目标终期评估' for a closed period, '2030年目标进展' for an open one."""
-    if period is None:
-        return t("overview.title", lang)
-    if period.illustrative:
-        return t("summary.illustrative_title", lang, year=period.year)
-    return t("summary.final_title" if period.closed else "summary.period_title", lang, year=period.year)
+    return words.period_title(period, lang) if period is not None else t("overview.title", lang)
 
 
 def headline(report: dict, lang: str) -> html.Div:
-    summary, period = report["summary"], report["period"]
-    if period is not None and period.closed and not period.illustrative:
-        text = words.final_headline(summary, period.year, lang)  # n of 12 met, with final values
-    else:
-        text = words.headline(summary, lang)
+    summary = report["summary"]
+    # a closed period: n of 12 met, with final values; an open one: met or on track
+    text = words.period_headline(report["period"], summary, lang)
     return html.Div([
         html.P(text, className="headline h4 mb-2", id="overview-headline"),
         html.Div([c.status_badge(code, f"{words.status_label(code, lang)} {n}", size="fs-6 me-1 mb-1")
@@ -109,15 +103,16 @@ def vintage_line(report: dict, vintage: dict | None, lang: str) -> html.P:
     return html.P(text, className="text-muted mb-3", id="overview-vintage")
 
 
-def fact(label: str, value: str, note: str, cls: str) -> html.Div:
+def fact(label: str, value: str, note: str, cls: str, ident: str) -> html.Div:
     return html.Div([html.Div(label, className="fact-label"),
-                     html.Div(value, className=f"fact-value {cls}"),
-                     html.Div(note, className="fact-note small text-muted")], className="fact")
+                     html.Div(value, className=f"fact-value {cls}", id=f"{ident}-value"),
+                     html.Div(note, className="fact-note small text-muted", id=f"{ident}-note")],
+                    className="fact")
 
 
 def verdict_badge(a, lang: str) -> dbc.Badge:
-    key = {"final": "card.final", "partial": "card.partial"}.get(a.verdict.kind, "card.projected")
-    return dbc.Badge(t(key, lang), color="light", text_color="dark", className="ms-auto verdict border")
+    return dbc.Badge(words.verdict_word(a.verdict.kind, lang), color="light", text_color="dark",
+                     className="ms-auto verdict border", id=f"card-{a.indicator_code}-verdict")
 
 
 def target_label(a, unit: str, lang: str) -> str:
@@ -174,12 +169,13 @@ def target_card(a, meta: dict, points: list[dict], lang: str, lang_search: str) 
     # the catalogue's words for where the value stands, from the engine's Standing: share of the
     # way, within the band, ratio to the nation or to the target
     gap_note = words.standing_text(a, lang) or ""
+    card_id = f"card-{a.indicator_code}"
     facts = [
-        fact(value_label(a, lang), current, period, "current-value"),
+        fact(value_label(a, lang), current, period, "current-value", f"{card_id}-current"),
         fact(t("card.target", lang), target_label(a, unit, lang), target_note(a, unit, lang),
-             "target-value"),
+             "target-value", f"{card_id}-target"),
         fact(gap_label, fmt_gap(gap, unit, lang, gap_decimals(a.latest_value, unit), like=a.latest_value),
-             gap_note, "gap-value"),
+             gap_note, "gap-value", f"{card_id}-gap"),
     ]
     extra = []
     projection = a.projection if a.projection and a.projection.measured == "value" else None
@@ -195,7 +191,6 @@ def target_card(a, meta: dict, points: list[dict], lang: str, lang_search: str) 
         c.sparkline_figure(points, meta, lang, target_line, c.COLORS["province"]),
         {"displayModeBar": False, "responsive": True}, className="sparkline") if points else None
     detail = DETAIL_PAGE.get(meta["code"], "/infrastructure")
-    card_id = f"card-{a.indicator_code}"
     border = c.STATUS_STYLE.get(a.status, ("secondary", ""))[0]
     illustrative = (dbc.Badge(t("summary.illustrative_badge", lang), color="warning", text_color="dark",
                               className="illustrative") if a.target.set_illustrative else None)

@@ -8,6 +8,7 @@ the one its verdict is about (up to its target year); a newer value is shown apa
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import unicodedata
@@ -45,21 +46,47 @@ def run(args, engine) -> int:
     except KeyError:
         print(f"未知地区代码 / unknown region code: {args.region}", file=sys.stderr)
         return 2
-    summary = progress.summarise(results)
+    periods = progress.periods(engine)
     if args.json:
-        json.dump(to_json(results, summary), sys.stdout, ensure_ascii=False, indent=2, default=str)
+        json.dump(to_json(results, periods), sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
         return 0
-    print(render_table(results, summary, args.lang))
+    print(render_periods(results, periods, args.lang))
     return 0
 
 
-def to_json(results: list, summary) -> dict:
+def by_period(results: list, periods: list) -> list[tuple]:
+    """(period, its assessments) for every target period with results, oldest first."""
+    out = []
+    for period in periods:
+        mine = [r for r in results if r.target.target_set_code in period.set_codes]
+        if mine:
+            out.append((period, mine))
+    return out
+
+
+def to_json(results: list, periods: list) -> dict:
     """Every number of each assessment (etl/progress/assess.py's dataclasses) and, beside them,
-    its words in both languages (etl/wording/progress.py)."""
-    return {"summary": summary.to_dict(),
-            "results": [dict(r.to_dict(), words={lang: words.words(r, lang) for lang in LANGS})
-                        for r in results]}
+    its words in both languages (etl/wording/progress.py); the summary of all, and of each target
+    period (the overview's default one marked)."""
+    default = progress.default_period(periods)
+    return {
+        "summary": progress.summarise(results).to_dict(),
+        "periods": [dict(dataclasses.asdict(period), default=period == default,
+                         summary=progress.summarise(mine).to_dict(),
+                         title={lang: words.period_title(period, lang) for lang in LANGS})
+                    for period, mine in by_period(results, periods)],
+        "results": [dict(r.to_dict(), words={lang: words.words(r, lang) for lang in LANGS})
+                    for r in results]}
+
+
+def render_periods(results: list, periods: list, lang: str = "zh") -> str:
+    """One table per target period (a closed one: its final assessment), each with its headline."""
+    parts = []
+    for period, mine in by_period(results, periods):
+        parts.append(f"== {words.period_title(period, lang)} ==")
+        parts.append(render_table(mine, progress.summarise(mine), lang, period))
+    return "\n\n".join(parts)
 
 
 # --- the table -----------------------------------------------------------------------------------
@@ -96,14 +123,14 @@ def table_row(r, lang: str) -> tuple:
     )
 
 
-def render_table(results: list, summary, lang: str = "zh") -> str:
+def render_table(results: list, summary, lang: str = "zh", period=None) -> str:
     rows = [HEADERS[lang]] + [table_row(r, lang) for r in results]
     if not any(row[-1] for row in rows[1:]):  # no newer values: no empty column
         rows = [row[:-1] for row in rows]
     lines = _align(rows)
     lines.insert(1, "-" * _width(lines[0]))
     lines.append("")
-    lines.append(words.headline(summary, lang))
+    lines.append(words.period_headline(period, summary, lang))
     counts = [f"{words.status_label(code, lang)} {n}" for code, n in summary.counts.items() if n]
     lines.append(("；" if lang == "zh" else "; ").join(counts))
     if any(r.target.set_illustrative for r in results):

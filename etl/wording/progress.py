@@ -35,8 +35,8 @@ TEXTS = register({
     "unit.pp": ("个百分点", "percentage points"),
     "unit.pp_short": ("个百分点", "pp"),
     # verdicts
-    "verdict.word.final": ("最终", "Final"),
-    "verdict.word.partial": ("部分年度", "Partial year"),
+    "verdict.word.final": ("终值判定", "Final"),
+    "verdict.word.partial": ("目标年数据不完整", "Target year partly known"),
     "verdict.word.projection": ("预测", "Projected"),
     "verdict.partial_flow": (
         "{year}年全年结果未出，目前仅有{period}数据；部分年度的流量不与全年比较",
@@ -88,6 +88,7 @@ TEXTS = register({
     "summary.headline": ("{total}项目标中{good}项已实现或进展顺利", "{good} of {total} targets met or on track"),
     "summary.final_headline": ("{year}年目标终期评估：{total}项目标中{met}项已实现",
                                "Final assessment of the {year} targets: {met} of {total} met"),
+    "summary.final_missing": ("（{n}项尚无{year}年全年数据）", " ({n} without a full-year {year} value)"),
     "summary.final_title": ("{year}年目标终期评估", "Final assessment of the {year} targets"),
     "summary.period_title": ("{year}年目标进展", "Progress towards the {year} targets"),
     "summary.illustrative_title": ("{year}年示意目标进展（演示，非政策目标）",
@@ -120,9 +121,6 @@ TEXTS = register({
     "card.gap": ("差距", "Gap"),
     "card.gap_met": ("已超出", "Ahead by"),
     "card.tolerance": ("容差{band}", "{band} tolerance"),
-    "card.final": ("终值判定", "Final"),
-    "card.projected": ("预测", "Projected"),
-    "card.partial": ("目标年数据不完整", "Target year partly known"),
     "card.projection": ("按当前增速{year}年预计{value}", "At the current pace: {value} in {year}"),
     "card.required_growth": ("需年均增长{rate}", "Needs {rate} a year"),
     "card.national": ("全国同期{value}", "Nation, same period: {value}"),
@@ -313,7 +311,26 @@ def headline(summary, lang: str) -> str:
 
 
 def final_headline(summary, year: int, lang: str) -> str:
-    return t("summary.final_headline", lang, year=year, total=summary.total, met=summary.met_final)
+    """'2025年目标终期评估：12项目标中7项已实现' (and how many have no final value yet)."""
+    text = t("summary.final_headline", lang, year=year, total=summary.total, met=summary.met_final)
+    if summary.final < summary.total:
+        text += t("summary.final_missing", lang, n=summary.total - summary.final, year=year)
+    return text
+
+
+def period_title(period, lang: str) -> str:
+    """'2025年目标终期评估' for a closed policy period, '2030年目标进展' for an open one, and the
+    illustrative label for a demo set."""
+    if period.illustrative:
+        return t("summary.illustrative_title", lang, year=period.year)
+    return t("summary.final_title" if period.closed else "summary.period_title", lang, year=period.year)
+
+
+def period_headline(period, summary, lang: str) -> str:
+    """A closed policy period: how many targets were met, with final values; else met or on track."""
+    if period is not None and period.closed and not period.illustrative:
+        return final_headline(summary, period.year, lang)
+    return headline(summary, lang)
 
 
 def words(a, lang: str) -> dict:

@@ -36,6 +36,7 @@ class Workbook:
     format: str  # xlsx | xls | csv
     sheets: list[Sheet]
     encoding: Optional[str] = None  # csv only: utf-8, utf-8-sig, gb18030
+    hidden_sheets: list[str] = field(default_factory=list)  # not read; listed as skipped in the report
 
 
 def cell_ref(row: int, col: int) -> str:

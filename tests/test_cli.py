@@ -98,7 +98,7 @@ def test_rejected_file_exits_1_prints_the_report_and_changes_nothing(engine, cap
     assert code == 1
     line = next(l for l in out.splitlines() if "type-error" in l)
     assert "'各市'!B7" in line and "abc" in line
-    assert "单元格不是数值" in out and "not a number" in out
+    assert "单元格不是可用的数值" in out and "not a number" in out
     assert snapshot(engine) == before
 
 
@@ -246,10 +246,10 @@ def test_template_with_a_bad_row_is_rejected_naming_the_cell(engine, catalog, ca
     path = tmp_path / "t.xlsx"
     write_template(path, catalog)
     book = openpyxl.load_workbook(path)
-    book["数据"]["D2"] = "12,3a4"
+    book["数据"].append(["gdp", "230100", "2024年", "12,3a4"])
     book.save(path)
     code, out, _ = run(engine, capsys, "ingest", str(path))
-    assert code == 1 and "'数据'!D2" in out
+    assert code == 1 and "'数据'!D3" in out
 
 
 # --- the real entry point ---------------------------------------------------------------------------

@@ -107,8 +107,8 @@ def test_provincial_database_without_region_says_so(catalog):
     ex = extract(catalog, mf.portal_indicators_csv(database="分省季度数据", extra_indicator=False))
     assert not ex.values
     (problem,) = ex.problems
-    assert problem.code == "unknown-region" and problem.severity == "error"
-    assert "地区" in problem.message_zh and "region" in problem.message_en
+    assert problem.code == "missing-dimension" and problem.severity == "error"
+    assert "地区" in problem.message_zh and "region" in problem.message_en and "地区：" in problem.fix_zh
 
 
 # --- 3. old portal XLS -------------------------------------------------------------------------------
@@ -226,9 +226,9 @@ def test_long_template(catalog):
     assert key(by_cell["D4"]) == ("digital_core_va", "230000", 2024, 3, "ytd", pytest.approx(1023.4567))
     assert by_cell["D5"].indicator_code == "fiveg_base_stations"
     assert ex.sources == ["黑龙江省统计局", "省统计局", "省通信管理局"] and ex.notes == ["初步核算"]
-    # the instructions and codes sheets hold no data: a warning, not an error
+    # the instructions and codes sheets hold no data: listed as skipped with the reason, no warning
     assert {(p.code, p.severity, p.sheet) for p in ex.problems} == {
-        ("no-data", "warning", "说明"), ("no-data", "warning", "代码")}
+        ("skipped-sheet", "info", "说明"), ("skipped-sheet", "info", "代码")}
 
 
 def test_long_template_errors_point_at_cells(catalog):

@@ -325,7 +325,10 @@ def test_instructions_sheet_next_to_the_data(catalog):
     result = check(catalog, (rf.save(book), "年度数据.xlsx"), skip_unknown=True)
     report = result.report
     assert report.valid and len(result.values) == 8, report.format_text()
-    assert [(p.code, p.severity, p.sheet) for p in report.problems] == [("no-data", "warning", "填报说明")]
+    assert report.problems == []  # an instructions sheet is not data: skipped with its reason
+    assert [(p.code, p.severity, p.sheet) for p in report.skipped if p.code == "skipped-sheet"] == [
+        ("skipped-sheet", "info", "填报说明")]
+    assert "说明" in report.skipped[0].message_zh
 
 
 # --- formulas, dates, hidden rows -----------------------------------------------------------------------------

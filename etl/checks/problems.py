@@ -60,7 +60,7 @@ class ProblemType:
         texts = self.variants[variant]
         return texts if len(texts) == 4 else (*texts, self.fix_zh, self.fix_en)
 
-    def at(self, sheet: Optional[str] = None, cell: Optional[str] = None, *, raw: Any = None,
+    def at(self, sheet: Optional[str] = None, cell: Optional[str] = None, /, *, raw: Any = None,
            variant: Optional[str] = None, prefix: bool = False, **params: Any) -> Problem:
         """The problem at `sheet`!`cell` (either may be None), with the template's fields filled.
         `prefix`: start the messages with the cell reference ('各市'!C7：…)."""
@@ -161,12 +161,15 @@ ENCODING = _define(
     "CSV 的编码不是 UTF-8 或 GBK/GB18030", "a CSV that is neither UTF-8 nor GBK/GB18030")
 INTERNAL_ERROR = _define(
     "internal-error", ERROR, READ, "处理时出现意外错误", "Unexpected error",
-    "文件“{file}”无法处理（{stage_zh}时出现意外错误：{exc_type}）。",
-    "File {file!r} could not be processed (unexpected {exc_type} while {stage_en}).",
-    "这是系统的问题，不是文件的问题：请将文件发给系统管理员（服务器日志中有详细记录）。",
-    "This is a fault of the system, not of the file: send the file to the administrator (the server "
-    "log has the details).",
-    "程序出错（服务器记录详细信息，界面只显示此说明）", "a program fault (logged on the server; only this line is shown)")
+    "文件“{file}”无法处理（{stage_zh}时出现意外错误：{exc_type}，错误编号 {error_id}）。",
+    "File {file!r} could not be processed (unexpected {exc_type} while {stage_en}; error id "
+    "{error_id}).",
+    "这是系统的问题，不是文件的问题：请将文件和错误编号 {error_id} 发给系统管理员（日志中有详细记录）。",
+    "This is a fault of the system, not of the file: send the file and the error id {error_id} to "
+    "the administrator (the log has the details).",
+    "程序出错（回溯和错误编号记入日志文件，界面和终端只显示此说明和错误编号）",
+    "a program fault (the traceback goes to the log file with an error id; the page and the "
+    "terminal show only this line and the id)")
 
 # --- recognising the layout -----------------------------------------------------------------------
 
@@ -181,16 +184,36 @@ NO_DATA = _define(
     variants={
         "blank": ("文件中没有可识别的数据：所有工作表都是空的（{sheets}）。",
                   "The file has no recognisable data: every sheet is empty ({sheets})."),
-        "sheet": ("工作表“{sheet}”中没有可识别的数据：{why_zh}", "Sheet {sheet!r} has no recognisable data: {why_en}"),
+        "no-table": ("工作表“{sheet}”中没有可识别的数据：没有找到数据表（表头和数据行）。",
+                     "Sheet {sheet!r} has no recognisable data: no table (a header row and data "
+                     "rows) was found."),
+        "no-labels": ("工作表“{sheet}”中没有可识别的数据：没有找到地区、指标或时期的标签列。",
+                      "Sheet {sheet!r} has no recognisable data: no column of region, indicator or "
+                      "period labels was found."),
+        "no-axes": ("工作表“{sheet}”中没有可识别的数据：表头和行标签中没有可识别的地区、指标或时期，或没有数值。",
+                    "Sheet {sheet!r} has no recognisable data: no region, indicator or period could be "
+                    "recognised in the header and row labels, or there are no numbers."),
+        "template-empty": ("工作表“{sheet}”中没有可识别的数据：模板中没有数据行。",
+                           "Sheet {sheet!r} has no recognisable data: the template has no data rows."),
     })
+_UNRECOGNISED_WHY = {
+    "no-table": ("没有找到数据表（表头和数据行）", "no table (a header row and data rows) was found"),
+    "no-labels": ("没有找到地区、指标或时期的标签列", "no column of region, indicator or period labels"),
+    "no-axes": ("表头和行标签中没有可识别的地区、指标或时期，或没有数值",
+                "no region, indicator or period in the header and row labels, or no numbers"),
+    "template-empty": ("模板中没有数据行", "the template has no data rows"),
+}
 UNRECOGNISED_SHEET = _define(
     "unrecognised-sheet", WARNING, LAYOUT, "工作表未识别", "Sheet not recognised",
-    "工作表“{sheet}”中没有可识别的数据：{why_zh}（其他工作表的数据照常检查）。",
-    "Sheet {sheet!r} has no recognisable data: {why_en} (the other sheets are checked as usual).",
+    "工作表“{sheet}”中没有可识别的数据（其他工作表的数据照常检查）。",
+    "Sheet {sheet!r} has no recognisable data (the other sheets are checked as usual).",
     "如果这个工作表应当载入，请让表头写明地区、指标和时期；否则可以忽略此警告或删除该工作表。",
     "If this sheet should be loaded, make its header name the regions, indicators and periods; "
     "otherwise ignore this warning or delete the sheet.",
-    "有数据的工作簿中另有一个无法识别的工作表", "a sheet that cannot be read, next to sheets with data")
+    "有数据的工作簿中另有一个无法识别的工作表", "a sheet that cannot be read, next to sheets with data",
+    variants={why: (f"工作表“{{sheet}}”中没有可识别的数据：{zh}（其他工作表的数据照常检查）。",
+                    f"Sheet {{sheet!r}} has no recognisable data: {en} (the other sheets are checked as "
+                    f"usual).") for why, (zh, en) in _UNRECOGNISED_WHY.items()})
 MISSING_DIMENSION = _define(
     "missing-dimension", ERROR, LAYOUT, "缺少地区、指标或时期", "Region, indicator or period not stated",
     "表中的行是{row_zh}、列是{col_zh}，但无法确定{third_zh}。",
@@ -258,13 +281,41 @@ HIDDEN_CELLS = _define(
     "隐藏的行或列中有数值（照常载入，但提醒核对）", "values in hidden rows or columns (loaded, but flagged)")
 SKIPPED_SHEET = _define(
     "skipped-sheet", INFO, LAYOUT, "跳过的工作表", "Sheet skipped",
-    "已跳过工作表“{sheet}”：{why_zh}", "Skipped sheet {sheet!r}: {why_en}",
+    "已跳过工作表“{sheet}”。", "Skipped sheet {sheet!r}.",
+    variants={
+        "hidden": ("已跳过隐藏的工作表“{sheet}”：隐藏的工作表通常是查找表或草稿，不作为数据载入。",
+                   "Skipped hidden sheet {sheet!r}: hidden sheets hold lookups or drafts and are not "
+                   "loaded.", "如果其中的数据应当载入，请在 Excel 中取消隐藏该工作表后重新上传。",
+                   "If its data should be loaded, unhide the sheet in Excel and upload again."),
+        "instructions": ("已跳过工作表“{sheet}”：这是说明页（填表说明、指标解释），即使其中有数字也不作为数据。",
+                         "Skipped sheet {sheet!r}: it is an instructions sheet (说明), not data, even "
+                         "with numbers in it.", "如果其中有要载入的数据，请把它们移到另一个工作表。",
+                         "If it holds data to load, move the data to another sheet."),
+        "template": ("已跳过工作表“{sheet}”：这是模板自带的代码表，不是数据。",
+                     "Skipped sheet {sheet!r}: it is one of the template's code lists, not data.",
+                     "", ""),
+        "text": ("已跳过工作表“{sheet}”：其中只有文字，没有数值（如代码表、目录）。",
+                 "Skipped sheet {sheet!r}: it holds text only, no numbers (a code list, a contents "
+                 "page).", "", ""),
+    },
     doc_zh="隐藏的工作表、说明/填表说明工作表、模板的代码表：列出并说明原因，不载入",
     doc_en="hidden sheets, instructions sheets (说明) and the template's code lists: listed with the "
            "reason, not loaded")
 SKIPPED_ROW = _define(
     "skipped-row", INFO, LAYOUT, "跳过的行", "Row skipped",
-    "已跳过第 {row} 行“{label}”：{why_zh}", "Skipped row {row} {label!r}: {why_en}",
+    "已跳过“{label}”。", "Skipped {label!r}.",
+    variants={
+        "total": ("已跳过“{label}”：合计行是其他行之和，不是一个地区；全省数值请写在“全省”或“黑龙江省”行。",
+                  "Skipped {label!r}: a total row is the sum of the other rows, not a region; write the "
+                  "province's figure in a 全省 or 黑龙江省 row.", "", ""),
+        "average": ("已跳过“{label}”：平均值（如全国平均）不是一个地区的数值；全国数值请写在“全国”行。",
+                    "Skipped {label!r}: an average (such as the national average) is not a region's "
+                    "figure; write the nation's figure in a 全国 row.", "", ""),
+        "example": ("已跳过第 {row} 行：这是模板自带的示例行（备注“示例行”），不是数据。",
+                    "Skipped row {row}: it is the template's example row (note '示例行'), not data.",
+                    "如果这一行是数据，请删除备注中的“示例行”字样。",
+                    "If the row is data, delete '示例行' from its note."),
+    },
     doc_zh="合计、全国平均、模板示例行等不是监测地区的数值的行",
     doc_en="合计 (total) and 全国平均 (national average) rows, the template's example row")
 SKIPPED_COLUMN = _define(
@@ -295,6 +346,25 @@ SKIPPED_INDICATOR = _define(
     "已跳过目录中没有的指标：“{raw}”（涉及 {count} 个数值）。",
     "Skipped indicator not in the catalog: {raw!r} ({count} value(s)).",
     doc_zh="目录中没有的指标（选择“跳过未知指标”时）", doc_en="indicators not in the catalog (with --skip-unknown)")
+EDITED_EXAMPLE = _define(
+    "edited-example", ERROR, LAYOUT, "改动过的示例行", "Edited example row",
+    "第 {row} 行仍带有模板示例行的备注“示例行”，但内容已改动：无法确定它是示例还是数据。",
+    "Row {row} still carries the template's example note ('示例行') but its contents were changed: "
+    "it cannot be told whether it is the example or data.",
+    "如果这一行是数据，请删除备注中的“示例行”字样；否则删除这一行。",
+    "If the row is data, delete '示例行' from its note; otherwise delete the row.",
+    "模板的示例行被改动过但仍带有示例备注（未改动的示例行跳过并列出）",
+    "the template's example row edited but still marked as the example (an unedited one is skipped "
+    "and listed)")
+REGION_MISMATCH = _define(
+    "region-mismatch", ERROR, LAYOUT, "区划代码与地区名称不符", "Region code and name disagree",
+    "区划代码“{code}”是{code_name}，但同一行的地区名称是“{name}”。",
+    "The region code {code!r} is {code_name}, but the name in the same row is {name!r}.",
+    "请核对这一行的区划代码和名称，改正其中错误的一个。",
+    "Check the row's region code and name and correct the wrong one.",
+    "区划代码列与地区名称列指向不同的地区（代码优先，不一致即拒绝）",
+    "a 区划代码 column and the name column naming different regions (the code is the key; a "
+    "disagreement is rejected)")
 UNKNOWN_REGION = _define(
     "unknown-region", ERROR, CELL, "地区无法识别", "Unknown region",
     "地区名称无法识别：“{raw}”（涉及 {count} 个数值）。", "Unknown region {raw!r} ({count} value(s)).",

@@ -148,7 +148,8 @@ class Period:
     year: int
     quarter: int  # 0 = the whole year, 1..4
     implied_basis: Optional[str]  # 'annual' | 'ytd' | 'quarter' when the label says so, else None
-    month_end: bool = False  # a single quarter-end month (2024年9月): a stock reading
+    month_end: bool = False  # a point in time (2024年9月, 2024年末, 2024-09-30): a stock reading
+    through: bool = False  # '截至2024年9月底': for a flow, the sum from January up to that point
 
 
 def _number(text: str) -> int:
@@ -174,6 +175,12 @@ def _period_rest(rest: str) -> tuple[int, Optional[str], bool] | None:
     """The part after the year -> (quarter, implied basis, month_end), or None."""
     if rest in ("", "全年", "年度", "年", "全年累计", "年累计"):
         return 0, ANNUAL, False
+    if rest in ("末", "底", "年末", "年底", "12月末", "12月底"):
+        return 0, ANNUAL, True  # the year's end: the annual reading of a stock
+    m = re.fullmatch(r"(\d{1,2})", rest)  # 2024.09, 2024-03, 2024/9 (the separator was eaten)
+    if m:
+        month = int(m.group(1))
+        return (month // 3, None, True) if month in (3, 6, 9, 12) else None
     if rest in ("末", "年末", "底", "年底"):  # 2025年末: a stock at the year's end (etl.periods)
         return 0, ANNUAL, False
     m = re.fullmatch(rf"第?{_NUM}季度?(?:末)?", rest)
@@ -209,20 +216,29 @@ def parse_period(label: object, year_hint: int | None = None) -> Period | None:
     if isinstance(label, bool) or label is None:
         return None
     if isinstance(label, (date, datetime)):
-        # a header typed as a date (2024-09-30): the reading at a quarter's last month
-        if label.month % 3 == 0 and _valid_year(label.year):
+        # a header typed as a date (2024-09-30, or 2024-09-01 for a cell typed 2024-09): the
+        # reading at a quarter's end; any other day is not a quarter's end
+        if label.month % 3 == 0 and _valid_year(label.year) and (
+                label.day == 1 or (label + timedelta(days=1)).month != label.month):
             return Period(label.year, label.month // 3, None, month_end=True)
         return None
     text = unicodedata.normalize("NFKC", label_text(label))
     text = "".join(text.split())
     if not text:
         return None
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:00:00:00)?", text)  # a date cell, as text
+    through = False
+    m = _THROUGH.match(text)
+    if m:  # 截至2024年9月底 / 截止到2024年末
+        text, through = text[m.end():], True
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})-(\d{1,2})(?:00:00:00)?|[/.](\d{1,2})[/.](\d{1,2})|"
+                     r"年(\d{1,2})月(\d{1,2})日)", text)  # a date, as text
     if m:
+        month, day = [int(x) for x in m.groups()[1:] if x is not None]
         try:
-            return parse_period(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+            found = parse_period(date(int(m.group(1)), month, day))
         except ValueError:
             return None
+        return Period(found.year, found.quarter, None, True, through) if found else None
     implied = None
     for word, basis in (("累计值", YTD), ("累计", YTD), ("当季值", QUARTER), ("当季", QUARTER),
                         ("单季", QUARTER)):
@@ -259,16 +275,82 @@ def parse_period(label: object, year_hint: int | None = None) -> Period | None:
     basis = rest_basis or implied
     if rest_basis == ANNUAL and implied:
         basis = ANNUAL
-    return Period(year, quarter, basis, month_end)
+    if through and not month_end:
+        return None  # 截至 names a point in time: 截至2024年9月底, not 截至2024年第三季度
+    return Period(year, quarter, basis, month_end, through)
 
 
-# a period inside a title: '2024年1-9月各市（地）数字经济主要指标'
-_TITLE_PERIOD = re.compile(
-    rf"(\d{{4}})\s*年\s*("
-    rf"第?{_NUM}\s*季度|前{_NUM}\s*季度|上半年|全年|"
-    rf"(?:1|一)\s*{_DASH}\s*{_NUM}\s*月|(?:第?(?:1|一))\s*{_DASH}\s*{_NUM}\s*季度|{_NUM}\s*月)?")
-_TITLE_PERIOD_NO_YEAR = re.compile(
-    rf"(第?{_NUM}季度|前{_NUM}季度|上半年|全年|(?:1|一){_DASH}{_NUM}月|(?:1|一){_DASH}{_NUM}季度)")
+_THROUGH = re.compile(r"^(?:截至|截止到|截止|截至到)")
+
+
+# period expressions inside a title, subtitle or header line, anywhere in it:
+# '2024年1-9月各市（地）……', '2024年全省及各市（地）数字经济主要指标（1-9月）', '（截至2024年9月底）'
+_YEAR_WORD = re.compile(r"(?<!\d)(\d{4})\s*年")
+_PERIOD_WORDS = re.compile(
+    rf"(?:截至|截止到|截止)?\s*(?:(\d{{4}})\s*年)?\s*("
+    rf"第?{_NUM}\s*季度末?|前{_NUM}\s*(?:个)?季度|上半年|全年|年末|年底|"
+    rf"(?:1|一)\s*{_DASH}\s*{_NUM}\s*月(?:份)?|(?:第?(?:1|一))\s*{_DASH}\s*(?:第)?{_NUM}\s*季度|"
+    rf"{_NUM}\s*月(?:份|末|底)?)")
+
+
+@dataclass(frozen=True)
+class TitlePeriod:
+    """The period a title names: a label for parse_period, its year, and every expression found."""
+
+    label: str
+    year: Optional[int]
+    found: tuple[str, ...]  # each period expression, as written
+    conflict: bool = False  # two expressions that name different periods
+
+
+def _period_words(text: str) -> list[tuple[str, Optional[int], str]]:
+    """(expression as written, its year or None, the label without the year) for each one."""
+    out = []
+    for m in _PERIOD_WORDS.finditer(text):
+        written = m.group(0).strip()
+        rest = "".join(m.group(2).split())
+        year = int(m.group(1)) if m.group(1) else None
+        if written.startswith(("截至", "截止")):
+            rest = "截至" + rest
+        out.append((written, year, rest))
+    return out
+
+
+def _rest_meaning(rest: str) -> Optional[tuple]:
+    found = parse_period(("截至2000年" + rest[2:]) if rest.startswith("截至") else "2000年" + rest)
+    return None if found is None else (found.quarter, found.implied_basis, found.month_end,
+                                       found.through)
+
+
+def title_period(texts: Iterable[str]) -> Optional[TitlePeriod]:
+    """Every period expression in the title lines, combined: year + period words.
+
+    '2024年全省及各市（地）数字经济主要指标（1-9月）' -> '2024年1-9月'; two expressions naming
+    different periods ('2024年1-6月……（1-9月）') -> conflict. A range of years ('2021年-2025年')
+    names no single period. Years alone do not conflict (a base year '2020年=100' may stand in a
+    title); the year written with the period words wins, else the first.
+    """
+    years: list[int] = []
+    words: list[tuple[str, Optional[int], str]] = []
+    for text in texts:
+        if not text:
+            continue
+        clean = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
+        if re.search(rf"\d{{4}}年?{_DASH}\d{{4}}年?", clean):
+            continue  # a range of years
+        years.extend(int(y) for y in _YEAR_WORD.findall(clean))
+        words.extend(w for w in _period_words(clean) if _rest_meaning(w[2]) is not None)
+    if not years and not words:
+        return None
+    meanings = {_rest_meaning(rest) for _, _, rest in words}
+    year = next((y for _, y, _ in words if y), years[0] if years else None)
+    found = tuple(dict.fromkeys(w for w, _, _ in words))
+    rest = words[0][2] if words else ""
+    if rest.startswith("截至"):
+        label = f"截至{year}年{rest[2:]}" if year else rest
+    else:
+        label = f"{year}年{rest}" if year else rest
+    return TitlePeriod(label, year, found, conflict=len(meanings) > 1)
 
 
 def find_period_in_text(text: str) -> tuple[str, Optional[int]] | None:
@@ -277,19 +359,10 @@ def find_period_in_text(text: str) -> tuple[str, Optional[int]] | None:
     '2024年1-9月各市（地）数字经济主要指标' -> ('2024年1-9月', 2024); '2021年-2025年' (a range of
     periods, as in a 时间： line) -> None; '1-9月各市主要指标' -> ('1-9月', None).
     """
-    clean = unicodedata.normalize("NFKC", str(text))
-    clean = re.sub(r"\s+", "", clean)
-    matches = list(_TITLE_PERIOD.finditer(clean))
-    if len(matches) > 1 and re.search(rf"\d{{4}}年?{_DASH}\d{{4}}年?", clean):
-        return None  # a range of years
-    for m in matches:
-        label = m.group(0)
-        if parse_period(label) is not None:
-            return label, int(m.group(1))
-    m = _TITLE_PERIOD_NO_YEAR.search(clean)
-    if m:
-        return m.group(0), None
-    return None
+    found = title_period([text])
+    if found is None or parse_period(found.label, found.year or 2000) is None:
+        return None
+    return found.label, found.year
 
 
 # --- indicator labels ------------------------------------------------------------------------------
@@ -301,11 +374,20 @@ _LEAD = re.compile(r"^(?:其中[:：]|[#＃△▲*]+|\d{1,2}[.、]|[一二三四
 _TRAIL_MARKS = re.compile(r"[*#※①-⑳¹²³]+$")
 
 
+# words in brackets after an indicator that qualify its figures but are not units: the price basis,
+# the release's status, the cumulation (累计 decides the basis)
+QUALIFIERS = ("按当年价格计算", "当年价格", "当年价", "现价", "可比价格", "可比价", "不变价格", "不变价",
+              "初步核算数", "初步核算", "初步数", "快报数", "快报", "预计数", "预计", "修订数", "修订",
+              "最终核实数", "核实数", "累计值", "累计数", "累计", "年初累计", "本年累计")
+_QUALIFIER_SET = frozenset(QUALIFIERS)
+
+
 @dataclass(frozen=True)
 class IndicatorLabel:
     base: str
     unit: Optional[str]
     basis: Optional[str]  # 'ytd' (累计), 'quarter' (当季) or None
+    qualifiers: tuple[str, ...] = ()  # 现价, 初步核算 ... as written in brackets
 
 
 def _looks_like_unit(text: str) -> bool:
@@ -319,9 +401,17 @@ def parse_indicator_label(label: object) -> IndicatorLabel:
     text = unicodedata.normalize("NFKC", _TRAIL_MARKS.sub("", label_text(label)))
     text = _LEAD.sub("", text.strip()).strip()
     unit = basis = None
-    for _ in range(3):  # '(亿元)累计' and '累计(亿元)' both occur
+    qualifiers: list[str] = []
+    for _ in range(5):  # '(亿元)累计', '累计(亿元)', '(亿元)(现价)' all occur
         text = text.strip()
         m = _UNIT_TAIL.search(text)
+        if m and m.group(1).strip() in _QUALIFIER_SET:
+            word = m.group(1).strip()
+            qualifiers.insert(0, word)
+            if "累计" in word and basis is None:
+                basis = YTD
+            text = text[: m.start()]
+            continue
         if m and unit is None and _looks_like_unit(m.group(1).strip()):
             unit = units.normalise_unit(m.group(1))
             text = text[: m.start()]
@@ -337,12 +427,17 @@ def parse_indicator_label(label: object) -> IndicatorLabel:
             text = text[: m.start()]
             continue
         break
-    return IndicatorLabel(text.strip().rstrip("_").strip(), unit or None, basis)
+    return IndicatorLabel(text.strip().rstrip("_").strip(), unit or None, basis, tuple(qualifiers))
 
 
 # --- catalog lookups ------------------------------------------------------------------------------
 
 _REGION_LEAD = re.compile(r"^(?:其中[:：]|[#＃△▲*]+|\d{1,2}[.、])\s*")
+# a share: 'X占Y(的)比重/比例/份额' (alias_key form: no spaces, NFKC, case-folded)
+RATIO_PHRASE = re.compile(r"(.+?)占(.+?)的?(比重|比例|份额|百分比)")
+# English names as files write them: 'Harbin City', 'Heilongjiang Province', 'Daxinganling Prefecture'
+_EN_REGION_SUFFIX = re.compile(r"(city|province|prefecture|region|district|shi|sheng|diqu)$")
+_EN_PUNCT = re.compile(r"[\s'’\-.]")
 
 
 class LabelResolver:
@@ -363,8 +458,47 @@ class LabelResolver:
         if code is None:
             clean = _REGION_LEAD.sub("", _TRAIL_MARKS.sub("", text)).strip()
             code = aliases.get(alias_key(clean))
+        if code is None and text.isascii():  # 'Harbin City', "Qiqihar", 'Heilongjiang Province'
+            key = _EN_PUNCT.sub("", alias_key(text))
+            code = self._ascii_regions().get(key) or self._ascii_regions().get(
+                _EN_REGION_SUFFIX.sub("", key))
         self._regions[text] = code
         return code
+
+    def _ascii_regions(self) -> dict[str, str]:
+        if not hasattr(self, "_ascii"):
+            self._ascii = {_EN_PUNCT.sub("", a): c for a, c in self.catalog.region_aliases.items()
+                           if a.isascii() and not a.isdigit()}
+        return self._ascii
+
+    def share_indicator(self, text: object) -> tuple[Optional[str], Optional[str]]:
+        """For a ratio phrase 'X占Y(的)比重': (the share indicator whose aliases name X over Y, or
+        None; the phrase). (None, None) when the text holds no ratio phrase."""
+        key = alias_key(label_text(text))
+        m = RATIO_PHRASE.search(key)
+        if not m:
+            return None, None
+        if not hasattr(self, "_shares"):
+            aliases = self.catalog.indicator_aliases
+            self._shares = {}
+            for alias, code in aliases.items():
+                found = RATIO_PHRASE.fullmatch(alias)
+                if found and self.catalog.indicators.get(code) and self.catalog.indicators[code].unit == "%":
+                    pair = (self._part_code(found.group(1)), self._part_code(found.group(2)))
+                    if all(pair):
+                        self._shares[pair] = code
+        pair = (self._part_code(m.group(1)), self._part_code(m.group(2)))
+        return (self._shares.get(pair) if all(pair) else None), m.group(0)
+
+    def _part_code(self, key: str) -> Optional[str]:
+        """The level indicator named at the end of a text ('2024年各市数字经济核心产业增加值' ->
+        digital_core_va): the longest alias the text ends with."""
+        aliases = self.catalog.indicator_aliases
+        for start in range(len(key)):
+            code = aliases.get(key[start:])
+            if code:
+                return code
+        return None
 
     def is_region(self, label: object) -> bool:
         """A catalog region, or a real place that is skipped as untracked: either way a region label."""
@@ -386,6 +520,8 @@ class LabelResolver:
             code = aliases.get(alias_key(candidate))
             if code:
                 break
+        if code is None and "占" in text:
+            code = self.share_indicator(parsed.base)[0]
         self._indicators[text] = (code, parsed)
         return code, parsed
 
@@ -415,11 +551,13 @@ def _raw_text(raw: object) -> str:
 
 def decide_basis(period: Period, label_basis: Optional[str], info) -> Optional[tuple[int, str]]:
     """(quarter, basis) for a value, by the rules in the module docstring; None = not a usable period."""
+    if period.month_end:  # a point in time: the level of a stock or ratio there
+        if info.measure in ("stock", "ratio") or period.through:  # 截至9月底: a flow's sum so far
+            return (period.quarter, YTD) if period.quarter else (0, ANNUAL)
+        return None
     if period.implied_basis == ANNUAL:
         return 0, ANNUAL
     cumulative_by_nature = info.quarterly_cumulative or info.measure in ("stock", "ratio")
-    if period.month_end:
-        return (period.quarter, YTD) if info.measure in ("stock", "ratio") else None
     if period.implied_basis in (YTD, QUARTER):
         return period.quarter, period.implied_basis
     if label_basis in (YTD, QUARTER):
@@ -516,7 +654,7 @@ def _not_a_number(rv: RawValue, info, number: ParsedNumber) -> Problem:
     found = _NUMBER_IN_TEXT.findall(folded)
     if len(found) == 1 and isinstance(rv.raw, str):
         words = "".join(folded.replace(found[0], " ").split())
-        if words and any(ch.isalpha() for ch in words):
+        if words and any(ch.isalpha() and not ch.isascii() for ch in words):  # 约, 左右, 预计
             return kinds.NOT_A_NUMBER.at(rv.sheet, rv.cell, raw=text, variant="words",
                                          number=found[0].replace(",", ""), words=words, **where)
     if number.error != _NOT_A_NUMBER[0]:

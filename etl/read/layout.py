@@ -38,15 +38,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Optional
 
 from etl.normalise import units
 from etl.normalise.labels import alias_key
-from etl.normalise.cells import (LabelResolver, find_period_in_text, label_text, parse_indicator_label,
-                           parse_number, parse_period)
+from etl.checks import problems as kinds
+from etl.normalise.cells import (ANNUAL, QUALIFIERS, YTD, LabelResolver, find_period_in_text, label_text,
+                                 parse_indicator_label, parse_number, parse_period, title_period)
 from etl.read.files import UncomputedFormula
-from etl.records import (ERROR, INFO, WARNING, Catalog, Problem, RawValue, Sheet, Workbook,
-                         cell_ref)
+from etl.records import ERROR, Catalog, Problem, RawValue, Sheet, Workbook, cell_ref
 
 REGION, INDICATOR, PERIOD = "region", "indicator", "period"
 KINDS = (REGION, INDICATOR, PERIOD)
@@ -72,6 +73,20 @@ _CORNER_HINTS = [
 ]
 _NATIONAL_DATABASES = re.compile(r"^(季度数据|年度数据|月度数据|全国.*)$")
 _SERIAL_HEADER = re.compile(r"^(序号|编号|no\.?)$", re.I)
+# a column of GB/T 2260 codes before the names: the better key
+_CODE_HEADER = re.compile(r"^(行政)?区划代码$|^(地区|区域|行政区)代码$|^代码$|^(region|area|admin(istrative)?)?code$", re.I)
+_REGION_CODE = re.compile(r"^\d{6}$")
+# a header over dates (a column of Excel date serials reads as numbers without it)
+_DATE_HEADER = re.compile(r"日期|截至|截止|时间|date|as of", re.I)
+_SERIAL_DATES = (32874, 73051)  # 1990-01-01 .. 2100-01-01 as Excel serials
+# rows that are not a region's figure: sums of the other rows, averages
+_TOTAL_ROW = re.compile(r"^(合计|总计|小计|总和|全市合计|各市合计|各市\(地\)合计|total|sum)$", re.I)
+_AVERAGE_ROW = re.compile(r"平均|average|mean", re.I)
+# sheets that are never data: instructions, and the long template's code lists
+_INSTRUCTIONS_SHEET = re.compile(r"说明|解释|instructions?|readme|notes?$", re.I)
+_TEMPLATE_CODE_SHEETS = ("指标代码", "地区代码")
+_EXAMPLE_NOTE = re.compile(r"示例行|example row", re.I)
+_DOT_MONTH = re.compile(r"^\d{4}\.\d{1,2}$")  # 2024.09 in a data cell is a number, not a period
 
 # the long template's column names (alias_key form) -> field
 _TEMPLATE_FIELDS = {
@@ -99,6 +114,7 @@ class WorkbookExtract:
     sources: list[str] = field(default_factory=list)
     metadata: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    no_data: Optional[str] = None  # why a sheet has no recognisable data (a variant of no-data)
 
 
 # --- small helpers ---------------------------------------------------------------------------------
@@ -116,7 +132,7 @@ def _is_number(value) -> bool:
     if isinstance(value, (int, float)):
         return not (float(value).is_integer() and 1949 <= value <= 2100)
     parsed = parse_number(value)
-    return parsed.value is not None and parse_period(value) is None
+    return parsed.value is not None and (parse_period(value) is None or bool(_DOT_MONTH.match(value.strip())))
 
 
 def _text_key(text: str) -> str:
@@ -195,39 +211,57 @@ class _Axis:
     basis: Optional[str] = None
     skip: Optional[str] = None  # the label text of a growth/rank column
     skip_cell: Optional[tuple[int, int]] = None  # where that text is
+    code: Optional[tuple[str, tuple[int, int]]] = None  # a 区划代码 in the row, and where
+
+
+def _skipped_sheet(sheet: Sheet) -> Optional[str]:
+    """Why a sheet is not data ('instructions', 'template'), or None."""
+    name = unicodedata.normalize("NFKC", sheet.name).strip()
+    if name in _TEMPLATE_CODE_SHEETS:
+        return "template"
+    if _INSTRUCTIONS_SHEET.search(name):
+        return "instructions"
+    return None
 
 
 def extract_workbook(workbook: Workbook, catalog: Catalog) -> WorkbookExtract:
-    """Every sheet's values, notes, sources and metadata lines, and problems (no-data)."""
+    """Every sheet's values, notes, sources and metadata lines, and problems (no-data, skipped
+    sheets: hidden ones, instructions and the template's code lists, each with its reason)."""
     resolver = LabelResolver(catalog)
     result = WorkbookExtract()
     empty_sheets: list[str] = []
-    unrecognised: list[Problem] = []
+    unrecognised: list[tuple[str, str, Sheet]] = []  # (name, reason, sheet)
+    for name in workbook.hidden_sheets:
+        result.problems.append(kinds.SKIPPED_SHEET.at(name, variant="hidden", sheet=name))
     for sheet in workbook.sheets:
+        why = _skipped_sheet(sheet)
+        if why:
+            if not _sheet_is_blank(sheet):
+                result.problems.append(kinds.SKIPPED_SHEET.at(sheet.name, variant=why, sheet=sheet.name))
+            continue
         extract = extract_sheet(sheet, resolver)
         result.values.extend(extract.values)
         result.notes.extend(extract.notes)
         result.sources.extend(extract.sources)
         result.metadata.extend(extract.metadata)
-        result.problems.extend(p for p in extract.problems if p.code != "no-data")
-        no_data = [p for p in extract.problems if p.code == "no-data"]
-        if no_data:
+        result.problems.extend(extract.problems)
+        if extract.no_data:
             if _sheet_is_blank(sheet):
                 empty_sheets.append(sheet.name)
             else:
-                unrecognised.extend(no_data)
+                unrecognised.append((sheet.name, extract.no_data, sheet))
     found_data = bool(result.values) or any(p.severity == ERROR for p in result.problems)
-    for problem in unrecognised:
-        # a sheet of instructions next to a data sheet is fine; a file with no data at all is not
-        severity = WARNING if found_data else ERROR
-        result.problems.append(Problem(problem.code, severity, problem.message_zh, problem.message_en,
-                                       problem.sheet, problem.cell, problem.raw))
+    for name, why, sheet in unrecognised:
+        # a sheet that is not data next to a data sheet is fine; a file with no data at all is not
+        if found_data and not _has_numbers(sheet):  # a code list, a contents page
+            result.problems.append(kinds.SKIPPED_SHEET.at(name, variant="text", sheet=name))
+            continue
+        kind = kinds.UNRECOGNISED_SHEET if found_data else kinds.NO_DATA
+        result.problems.append(kind.at(name, variant=why, sheet=name))
     if not found_data and not unrecognised:
-        names = "、".join(empty_sheets) or workbook.file_name
-        result.problems.append(Problem(
-            "no-data", ERROR, f"文件中没有可识别的数据：所有工作表都是空的（{names}）。",
-            f"The file has no recognisable data: every sheet is empty ({', '.join(empty_sheets)}).",
-            empty_sheets[0] if empty_sheets else None))
+        result.problems.append(kinds.NO_DATA.at(
+            empty_sheets[0] if empty_sheets else None, variant="blank",
+            sheets=", ".join(empty_sheets or workbook.hidden_sheets) or workbook.file_name))
     result.notes = _unique(result.notes)
     result.sources = _unique(result.sources)
     result.metadata = _unique(result.metadata)
@@ -238,14 +272,12 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(i for i in items if i))
 
 
+def _has_numbers(sheet: Sheet) -> bool:
+    return any(_is_number(v) for row in sheet.rows for v in row)
+
+
 def _sheet_is_blank(sheet: Sheet) -> bool:
     return not any(label_text(v) for row in sheet.rows for v in row)
-
-
-def _no_data(sheet: str, why_zh: str, why_en: str) -> Problem:
-    return Problem("no-data", ERROR,
-                   f"工作表“{sheet}”中没有可识别的数据：{why_zh}",
-                   f"Sheet {sheet!r} has no recognisable data: {why_en}", sheet)
 
 
 def extract_sheet(sheet: Sheet, resolver: LabelResolver | Catalog) -> WorkbookExtract:
@@ -257,9 +289,9 @@ def extract_sheet(sheet: Sheet, resolver: LabelResolver | Catalog) -> WorkbookEx
     lines, table_rows = _split_lines(grid, resolver)
     out.notes, out.sources, out.metadata = lines.notes, lines.sources, lines.metadata
     if not table_rows:
-        out.problems.append(_no_data(sheet.name, "没有找到数据表（表头和数据行）。",
-                                     "no table (a header row and data rows) was found."))
+        out.no_data = "no-table"
         return out
+    _dates_from_serials(grid, table_rows)
     template = _template_columns(grid, table_rows[0])
     if template:
         _extract_template(sheet.name, grid, table_rows, template, out)
@@ -271,6 +303,38 @@ def extract_sheet(sheet: Sheet, resolver: LabelResolver | Catalog) -> WorkbookEx
 
 
 _CELL_PARTS = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def _is_serial(value) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
+            and _SERIAL_DATES[0] <= value <= _SERIAL_DATES[1])
+
+
+def _serial_date(value) -> date:
+    return date(1899, 12, 30) + timedelta(days=int(value))
+
+
+def _dates_from_serials(grid: _Grid, rows: list[int]) -> None:
+    """Unformatted Excel date serials (45565) under a date header (日期, 截至日期, 时间) are dates:
+    the header row's cells right of such a corner, or the column under such a header."""
+    head = grid.rows[rows[0]]
+    for c, value in enumerate(head):
+        text = label_text(value)
+        if not text or not _DATE_HEADER.search(text):
+            continue
+        below = [grid.raw(r, c) for r in rows[1:]]
+        filled = [v for v in below if v not in (None, "")]
+        if filled and all(_is_serial(v) for v in filled):  # a column of dates
+            for r in rows[1:]:
+                if _is_serial(grid.raw(r, c)):
+                    grid.rows[r] = list(grid.rows[r])
+                    grid.rows[r][c] = _serial_date(grid.raw(r, c))
+            continue
+        right = [v for v in head[c + 1:] if v not in (None, "")]
+        if right and all(_is_serial(v) for v in right):  # a header row of dates
+            grid.rows[rows[0]] = [_serial_date(v) if i > c and _is_serial(v) else v
+                                  for i, v in enumerate(head)]
+        break
 
 
 def _warn_hidden(sheet: Sheet, out: WorkbookExtract) -> None:
@@ -286,15 +350,9 @@ def _warn_hidden(sheet: Sheet, out: WorkbookExtract) -> None:
             hidden.append(rv.cell)
     if not hidden:
         return
-    shown = "、".join(hidden[:10]) + ("……" if len(hidden) > 10 else "")
-    out.problems.append(Problem(
-        "hidden-cells", WARNING,
-        f"工作表“{sheet.name}”的隐藏行或隐藏列中有 {len(hidden)} 个数值（{shown}），它们也会被载入；"
-        f"请确认这些数值应当载入。",
-        f"Sheet {sheet.name!r} has {len(hidden)} value(s) in hidden rows or columns "
-        f"({', '.join(hidden[:10])}{'...' if len(hidden) > 10 else ''}); they are loaded too: check "
-        f"that they should be.",
-        sheet.name, hidden[0]))
+    shown = ", ".join(hidden[:10]) + ("…" if len(hidden) > 10 else "")
+    out.problems.append(kinds.HIDDEN_CELLS.at(sheet.name, hidden[0], sheet=sheet.name,
+                                              count=len(hidden), cells=shown))
 
 
 def _split_lines(grid: _Grid, resolver: LabelResolver) -> tuple[_Lines, list[int]]:
@@ -363,6 +421,11 @@ def _template_columns(grid: _Grid, header_row: int) -> dict[str, int] | None:
     return found if all(f in found for f in required) else None
 
 
+def template_example() -> tuple:
+    from etl.read.template import EXAMPLE  # the template writer imports openpyxl: only when needed
+    return EXAMPLE
+
+
 def _extract_template(name: str, grid: _Grid, rows: list[int], cols: dict[str, int],
                       out: WorkbookExtract) -> None:
     vc, ic, rc, pc = cols["value"], cols["indicator"], cols["region"], cols["period"]
@@ -373,6 +436,15 @@ def _extract_template(name: str, grid: _Grid, rows: list[int], cols: dict[str, i
     for r in rows[1:]:
         raw = grid.raw(r, vc)
         line = str(r + 1)
+        if nc is not None and _EXAMPLE_NOTE.search(label_text(grid.raw(r, nc))):
+            note = label_text(grid.raw(r, nc))
+            row = [label_text(grid.raw(r, c)) for c in (ic, rc, pc, vc)]
+            if row == [label_text(x) for x in template_example()[:4]]:
+                out.problems.append(kinds.SKIPPED_ROW.at(name, cell_ref(r, nc), raw=note, variant="example",
+                                                         row=r + 1, label=line))
+            else:
+                out.problems.append(kinds.EDITED_EXAMPLE.at(name, cell_ref(r, nc), raw=note, row=r + 1))
+            continue
         unit = label_text(grid.raw(r, uc)) if uc is not None else ""
         basis = label_text(grid.raw(r, bc)) if bc is not None else ""
         if sc is not None and label_text(grid.raw(r, sc)):
@@ -388,22 +460,28 @@ def _extract_template(name: str, grid: _Grid, rows: list[int], cols: dict[str, i
     out.sources.extend(sources)
     out.notes.extend(notes)
     if not out.values:
-        out.problems.append(_no_data(name, "模板中没有数据行。", "the template has no data rows."))
+        out.no_data = "template-empty"
 
 
 # --- a labelled table ------------------------------------------------------------------------------
 
-def _label_columns(grid: _Grid, rows: list[int]) -> tuple[int, list[int], Optional[int]]:
-    """(first column, label columns, unit column) from a sample of the table's rows."""
+def _label_columns(grid: _Grid, rows: list[int]) -> tuple[int, list[int], Optional[int], Optional[int]]:
+    """(first column, label columns, unit column, 区划代码 column) from a sample of the table's rows."""
     sample = rows[1:201] or rows
     width = max(len(grid.rows[r]) for r in rows)
     first = next((c for c in range(width) if any(label_text(grid.raw(r, c)) for r in rows)), 0)
     label_cols: list[int] = []
-    unit_col = None
+    unit_col = code_col = None
     for c in range(first, min(width, first + 4)):
         header = label_text(grid.raw(rows[0], c))
         if _SERIAL_HEADER.match(header):
             continue
+        if code_col is None and _CODE_HEADER.match(alias_key(header)):
+            codes = [label_text(grid.raw(r, c)) for r in sample]
+            if any(codes) and all(_REGION_CODE.match(t) for t in codes if t):
+                code_col = c
+                label_cols.append(c)
+                continue
         texts = numbers = 0
         for r in sample:
             value = grid.raw(r, c)
@@ -416,7 +494,7 @@ def _label_columns(grid: _Grid, rows: list[int]) -> tuple[int, list[int], Option
         if header in ("单位", "计量单位") and label_cols:
             unit_col = c
         label_cols.append(c)
-    return first, label_cols, unit_col
+    return first, label_cols, unit_col, code_col
 
 
 def _header_rows(grid: _Grid, rows: list[int], label_cols: list[int], value_cols: range,
@@ -513,6 +591,14 @@ def _third_dimension(kind: str, lines: _Lines, sheet_name: str, resolver: LabelR
         if lines.meta.get("indicator"):
             return lines.meta["indicator"]
         texts = lines.titles + [sheet_name]
+        for text in texts:  # a share is named by its ratio phrase, never by the level inside it
+            share, phrase = resolver.share_indicator(text)
+            if phrase:
+                if share is None:
+                    return None
+                unit = parse_indicator_label(text).unit
+                name = catalog.indicators[share].name_zh
+                return f"{name}({unit})" if unit else name
         found = _search_alias(texts, catalog.indicator_aliases)
         if not found:
             return None
@@ -541,29 +627,39 @@ def _third_dimension(kind: str, lines: _Lines, sheet_name: str, resolver: LabelR
 
 def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
                    resolver: LabelResolver, out: WorkbookExtract) -> None:
-    first, label_cols, unit_col = _label_columns(grid, rows)
+    first, label_cols, unit_col, code_col = _label_columns(grid, rows)
     if not label_cols:
-        out.problems.append(_no_data(name, "没有找到地区、指标或时期的标签列。",
-                                     "no column of region, indicator or period labels was found."))
+        out.no_data = "no-labels"
         return
     width = max(len(grid.rows[r]) for r in rows)
     value_cols = range(label_cols[-1] + 1, width)
     n_header = _header_rows(grid, rows, label_cols, value_cols, resolver)
     header_rows, data_rows = rows[:n_header], rows[n_header:]
-    name_cols = [c for c in label_cols if c != unit_col]
+    name_cols = [c for c in label_cols if c not in (unit_col, code_col)]
 
-    title_period = None
-    for text in lines.titles + [lines.meta.get("time", "")]:
-        title_period = find_period_in_text(text) if text else None
-        if title_period:
-            break
-    year_hint = title_period[1] if title_period else None
+    found_period = title_period(lines.titles + [lines.meta.get("time", "")])
+    if found_period and found_period.conflict:
+        out.problems.append(kinds.PERIOD_CONFLICT.at(
+            name, "A1", found_zh="、".join(f"“{f}”" for f in found_period.found),
+            found_en=", ".join(repr(f) for f in found_period.found)))
+        return
+    title_found = None
+    if found_period and parse_period(found_period.label, found_period.year or 2000):
+        title_found = (found_period.label, found_period.year)
+    year_hint = title_found[1] if title_found else None
     if year_hint is None:
         in_name = find_period_in_text(name)
         year_hint = in_name[1] if in_name else None
 
     columns = _column_axes(grid, header_rows, value_cols)
     row_axes = _row_axes(grid, data_rows, name_cols)
+    if code_col is not None:
+        for axis in row_axes:
+            code = label_text(grid.raw(axis.index, code_col))
+            if _REGION_CODE.match(code):
+                axis.code = (code, (axis.index, code_col))
+                if not axis.candidates:
+                    axis.candidates = [axis.code]
     corner = [grid.label(h, c)[0] for h in header_rows for c in label_cols]
 
     def fraction(axes, kind):
@@ -587,22 +683,22 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
                 continue
             score = row_scores[row_kind] + col_scores[col_kind]
             score += 0.5 * (corner_kind == row_kind)
-            score += 0.25 * bool(_third_dimension(third, lines, name, resolver, title_period))
+            score += 0.25 * bool(_third_dimension(third, lines, name, resolver, title_found))
             if score > best_score:
                 best, best_score = (row_kind, col_kind, third), score
     has_numbers = any(_is_number(grid.raw(r, c)) for r in data_rows[:500] for c in value_cols)
     if best is None or not data_rows or not has_numbers:
-        out.problems.append(_no_data(
-            name, "表头和行标签中没有可识别的地区、指标或时期，或没有数值。",
-            "no region, indicator or period could be recognised in the header and row labels, or "
-            "there are no numbers."))
+        out.no_data = "no-axes"
         return
     row_kind, col_kind, third = best
-    third_label = _third_dimension(third, lines, name, resolver, title_period)
+    third_label = _third_dimension(third, lines, name, resolver, title_found)
     if third_label is None:
-        out.problems.append(_missing_third(name, third, row_kind, col_kind, lines))
+        out.problems.append(_missing_third(name, third, row_kind, col_kind))
         return
 
+    if title_found and PERIOD in (row_kind, col_kind) and _ytd_header_is_annual(
+            name, title_found, columns if col_kind == PERIOD else row_axes, resolver, year_hint, out):
+        return
     _report_skipped(name, columns, "column", out)
     _report_skipped(name, row_axes, "row", out)
     sheet_units = _unit_line_units(lines)
@@ -611,6 +707,8 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
         unit_by_row = {r: label_text(grid.raw(r, unit_col)) for r in data_rows}
 
     def chosen(axis: _Axis, kind: str) -> tuple[str, Optional[str]]:
+        if kind == REGION and axis.code:
+            return _region_by_code(name, axis, resolver, out)
         found = _resolve(axis, kind, resolver, year_hint)
         if found is None and axis.candidates:
             found = axis.candidates[0]
@@ -620,12 +718,27 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
         return text, cell_ref(*where)
 
     col_labels = [(axis, *chosen(axis, col_kind)) for axis in columns if not axis.skip]
+    col_labels = [c for c in col_labels if not (col_kind == REGION and _not_a_region(name, *c[1:], resolver, out))]
+    row_labels = []
     for row_axis in row_axes:
         if row_axis.skip:
             continue
         row_label, row_cell = chosen(row_axis, row_kind)
-        if not row_label:
-            continue
+        if row_label and not (row_kind == REGION and _not_a_region(name, row_label, row_cell, resolver, out)):
+            row_labels.append((row_axis, row_label, row_cell))
+    # the indicators in axis order, for a unit line that names one unit per indicator
+    if col_kind == INDICATOR:
+        indicators = [(label, cell) for _, label, cell in col_labels if label]
+    elif row_kind == INDICATOR:
+        indicators = [(label, cell) for _, label, cell in row_labels]
+    else:
+        indicators = [(third_label, None)]
+    line_units = _units_from_line(name, sheet_units, indicators, resolver, out)
+    _note_qualifiers(name, indicators, lines, resolver, out)
+    if any(p.severity == ERROR for p in out.problems):
+        return
+
+    for row_axis, row_label, row_cell in row_labels:
         r = row_axis.index
         for col_axis, col_label, col_cell in col_labels:
             if not col_label:
@@ -637,7 +750,7 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
                       third: (third_label, None)}
             indicator_label = labels[INDICATOR][0]
             unit = (col_axis.unit or row_axis.unit or unit_by_row.get(r)
-                    or _unit_from_line(sheet_units, indicator_label, resolver))
+                    or line_units.get(indicator_label))
             out.values.append(RawValue(
                 name, cell_ref(r, col_axis.index), raw,
                 region_label=labels[REGION][0], indicator_label=indicator_label,
@@ -645,6 +758,75 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
                 region_cell=labels[REGION][1], indicator_cell=labels[INDICATOR][1],
                 period_cell=labels[PERIOD][1], unit_hint=unit or None, year_hint=year_hint,
                 basis_hint=col_axis.basis or row_axis.basis))
+
+
+def _ytd_header_is_annual(name: str, title: tuple[str, Optional[int]], axes: list[_Axis],
+                          resolver: LabelResolver, year_hint, out: WorkbookExtract) -> bool:
+    """A title naming a year-to-date period over a header of whole years would store the year to
+    date as annual values: ytd-as-annual at the first such header cell."""
+    said = parse_period(title[0], title[1] or year_hint or 2000)
+    if said is None or not said.quarter or not (said.implied_basis == YTD or said.through):
+        return False
+    for axis in axes:
+        if axis.skip:
+            continue
+        found = _resolve(axis, PERIOD, resolver, year_hint)
+        period = resolver.period(found[0], year_hint) if found else None
+        if period is None or period.implied_basis != ANNUAL or period.month_end:
+            continue
+        where = cell_ref(*found[1])
+        out.problems.append(kinds.YTD_AS_ANNUAL.at(
+            name, where, raw=found[0], ytd_label=title[0], month=said.quarter * 3,
+            annual_label=found[0], where_zh=f"表头 {where} ", where_en=f"in header cell {where}",
+            year=period.year))
+        return True
+    return False
+
+
+def _region_by_code(name: str, axis: _Axis, resolver: LabelResolver,
+                    out: WorkbookExtract) -> tuple[str, Optional[str]]:
+    """A row with a 区划代码: the code is the key; a name that names another region is an error."""
+    code_text, where = axis.code
+    code = resolver.region(code_text)
+    for text, at in axis.candidates:
+        other = resolver.region(text)
+        if code and other and other != code:
+            out.problems.append(kinds.REGION_MISMATCH.at(
+                name, cell_ref(*where), raw=code_text, code=code_text, name=text,
+                code_name=resolver.catalog.regions[code].name_zh))
+            return "", None
+    return code_text, cell_ref(*where)
+
+
+def _not_a_region(name: str, label: str, cell: Optional[str], resolver: LabelResolver,
+                  out: WorkbookExtract) -> bool:
+    """合计 and 全国平均 rows are not a region's figure: skipped, with a report line."""
+    if not label or resolver.is_region(label):
+        return False
+    key = alias_key(label)
+    why = "total" if _TOTAL_ROW.match(key) else "average" if _AVERAGE_ROW.search(key) else None
+    if why:
+        out.problems.append(kinds.SKIPPED_ROW.at(name, cell, raw=label, variant=why, label=label))
+    return bool(why)
+
+
+def _note_qualifiers(name: str, indicators: list[tuple[str, Optional[str]]], lines: _Lines,
+                     resolver: LabelResolver, out: WorkbookExtract) -> None:
+    """现价, 初步核算, 快报 ... after an indicator or in the title: notes, not units."""
+    seen = set()
+    for label, cell in indicators + [(t, "A1") for t in lines.titles]:
+        words = parse_indicator_label(label).qualifiers if label else ()
+        if not words and cell == "A1":
+            words = tuple(w for w in _BRACKETED.findall(unicodedata.normalize("NFKC", label or ""))
+                          if w in QUALIFIERS)
+        if not words or (label, words) in seen:
+            continue
+        seen.add((label, words))
+        out.problems.append(kinds.QUALIFIER.at(name, cell, raw=label, label=label, words="、".join(words)))
+        out.notes.append(f"{label}：{'、'.join(words)}")
+
+
+_BRACKETED = re.compile(r"\(([^()]{1,12})\)")
 
 
 def _column_axes(grid: _Grid, header_rows: list[int], value_cols: range) -> list[_Axis]:
@@ -692,27 +874,15 @@ def _report_skipped(name: str, axes: list[_Axis], what: str, out: WorkbookExtrac
             continue
         label = axis.candidates[0][0] if axis.candidates else ""
         full = f"{label} {axis.skip}".strip() if label != axis.skip else axis.skip
-        where = cell_ref(*axis.skip_cell)
-        if what == "column":
-            zh = f"已跳过列“{full}”：增速、同比、位次等不是目录中的指标。"
-            en = f"Skipped column {full!r}: growth rates and ranks are not catalog indicators."
-        else:
-            zh = f"已跳过行“{full}”：增速、同比、位次等不是目录中的指标。"
-            en = f"Skipped row {full!r}: growth rates and ranks are not catalog indicators."
-        out.problems.append(Problem("skipped-column", INFO, zh, en, name, where, axis.skip))
+        out.problems.append(kinds.SKIPPED_COLUMN.at(
+            name, cell_ref(*axis.skip_cell), raw=axis.skip, variant=None if what == "column" else "row",
+            label=full))
 
 
-def _missing_third(name: str, third: str, row_kind: str, col_kind: str, lines: _Lines) -> Problem:
-    code = {REGION: "unknown-region", INDICATOR: "unknown-indicator", PERIOD: "bad-period"}[third]
-    database = lines.meta.get("database", "")
-    zh = (f"表中的行是{KIND_ZH[row_kind]}、列是{KIND_ZH[col_kind]}，但无法确定{KIND_ZH[third]}："
-          f"请在表头上方加一行“{KIND_ZH[third]}：…”" + (f"（数据库“{database}”按地区分列，需要地区）" if database else "")
-          + ("，或在标题中写明时期（如“2024年1-9月”）。" if third == PERIOD else "。"))
-    en = (f"Rows are {row_kind}s and columns are {col_kind}s, but the {third} is not stated: add a "
-          f"line '{KIND_ZH[third]}：…' above the table"
-          + (f" (database {database!r} is by region, so a region is needed)" if database else "")
-          + (" or name the period in the title (e.g. 2024年1-9月)." if third == PERIOD else "."))
-    return Problem(code, ERROR, zh, en, name, "A1")
+def _missing_third(name: str, third: str, row_kind: str, col_kind: str) -> Problem:
+    return kinds.MISSING_DIMENSION.at(name, "A1", row_zh=KIND_ZH[row_kind], col_zh=KIND_ZH[col_kind],
+                                      third_zh=KIND_ZH[third], row_en=row_kind, col_en=col_kind,
+                                      third_en=third)
 
 
 def _unit_line_units(lines: _Lines) -> list[str]:
@@ -725,26 +895,44 @@ def _unit_line_units(lines: _Lines) -> list[str]:
     return found
 
 
-def _unit_from_line(sheet_units: list[str], indicator_label: str,
-                    resolver: LabelResolver) -> Optional[str]:
-    """A unit line (单位：亿元、%) names the units of several columns: give each the one that fits."""
-    if not sheet_units:
-        return None
-    if len(sheet_units) == 1:
-        return sheet_units[0]
-    code, parsed = resolver.indicator(indicator_label)
-    if parsed.unit:
-        return None
-    if code is None:
-        return None
-    target = resolver.catalog.indicators[code].unit
-    if target in sheet_units:
-        return target
+# units of a value per 10,000 people: the catalog writes the count alone (个)
+_PER_PERSONS = ("个/万人", "个每万人", "个/每万人")
+
+
+def unit_fits(unit: str, info) -> bool:
+    """Whether a unit measures what the indicator measures. A per-10,000-people figure (a ratio
+    whose unit is not %) takes only its own unit: 万个 over 每万人拥有5G基站数 is not a scale."""
+    unit = units.normalise_unit(unit)
+    if info.measure == "ratio" and info.unit != "%":
+        return unit == info.unit or unit in _PER_PERSONS
     try:
-        dim = units.dimension(target)
+        return units.dimension(unit) == units.dimension(info.unit)
     except units.UnitError:
-        return None
-    for unit in sheet_units:
-        if units.is_known_unit(unit) and units.dimension(unit) == dim:
-            return unit
-    return None
+        return False
+
+
+def _units_from_line(name: str, sheet_units: list[str], indicators: list[tuple[str, Optional[str]]],
+                     resolver: LabelResolver, out: WorkbookExtract) -> dict[str, str]:
+    """A unit line (单位：亿元、%) names the units of the indicators: give each the one of its kind;
+    several of one kind (单位：万个、个) go to the indicators in order; a unit that fits none of an
+    indicator's kind while the line names only that unit is unit-conflict at the label's cell."""
+    if not sheet_units:
+        return {}
+    labels = list(dict.fromkeys(indicators))
+    found: dict[str, str] = {}
+    for position, (label, cell) in enumerate(labels):
+        code, parsed = resolver.indicator(label)
+        if code is None or parsed.unit:
+            continue
+        info = resolver.catalog.indicators[code]
+        fitting = [u for u in sheet_units if unit_fits(u, info)]
+        if len(set(fitting)) == 1:
+            found[label] = fitting[0]
+        elif len(fitting) > 1 and len(sheet_units) == len(labels) and sheet_units[position] in fitting:
+            found[label] = sheet_units[position]  # 单位：万个、个 over two columns, in order
+        elif fitting or len(set(sheet_units)) == 1:
+            unit = "、".join(dict.fromkeys(fitting or sheet_units))
+            out.problems.append(kinds.UNIT_CONFLICT.at(
+                name, cell or "A1", raw=label, label=label, unit=unit, unit_where="单位行 / unit line",
+                name_zh=info.name_zh, name_en=info.name_en, target=info.unit))
+    return found

@@ -111,7 +111,7 @@ def test_overview_cards_show_the_fixture_values_and_statuses(app):
     assert "观察" not in text(page)  # one term, 实际年均增速, in the table and the steps
     # 12 seeded targets, the 2025 period is over: its final assessment leads; met with final
     # values: the 5G stations and the large manufacturers; 10 have no 2025 value
-    assert text(find(page, "overview-headline")) == "2025年目标终期评估：12项目标中2项已实现（10项尚无2025年全年数据）"
+    assert text(find(page, "overview-headline")) == "12项目标中2项已实现、0项未实现（10项尚无2025年全年数据）"
     assert text(find(page, "overview-vintage")) == "所示数值截至2025年，更新于2026年1月15日 09:30"
     assert find(page, "overview-next-set") is not None  # invites adding the next target set
     assert find(page, "overview-empty") is None
@@ -130,7 +130,7 @@ def test_overview_in_english(app):
     share = text(find(page, "card-digital_core_va_share"))
     assert "Acceleration needed" in share and "−2.0 pp" in share and "2023" in share
     assert text(find(page, "overview-headline")) == (
-        "Final assessment of the 2025 targets: 2 of 12 met (10 without a full-year 2025 value)")
+        "2 of 12 targets met, 0 not met (10 without a full-year 2025 value)")
     assert text(find(page, "overview-vintage")).startswith("Values shown up to 2025, updated 2026-01-15 09:30")
     assert "需" not in text(page)
     large = text(find(page, "card-large_mfg_digital_rate"))

@@ -94,7 +94,8 @@ def test_the_default_view_is_the_closed_period_until_a_newer_policy_set_exists(a
     from etl.store.models import Target, TargetSet
 
     page = render(app, page_layout("overview"), lang="zh")
-    assert text(find(page, "overview-headline")).startswith("2025年目标终期评估：12项目标中")
+    assert text(find(page, "page-overview")).startswith("2025年目标终期评估")
+    assert text(find(page, "overview-headline")).startswith("12项目标中2项已实现、1项未实现")
     assert find(page, "overview-next-set") is not None
     with session_scope(engine) as s:  # a 2030 policy set, added as data
         s.add(TargetSet(code="next-2030", name_zh="2030年目标", name_en="2030 targets", base_year=2025,
@@ -113,7 +114,7 @@ def test_the_default_view_is_the_closed_period_until_a_newer_policy_set_exists(a
     # the closed set one click away, and it still opens on its final assessment
     assert find(page, "overview-period-2025") is not None
     closed = render(app, page_layout("overview"), lang="zh", targets="2025")
-    assert text(find(closed, "overview-headline")).startswith("2025年目标终期评估")
+    assert text(find(closed, "page-overview")).startswith("2025年目标终期评估")
     assert text(find(closed, "card-digital_core_va_share-current-value")) == "9.3%"
 
 

@@ -86,8 +86,8 @@ TEXTS = register({
     "note.no_common_period": ("本地区与全国没有同期数据", "No period with both the region's and the nation's value"),
     # summary
     "summary.headline": ("{total}项目标中{good}项已实现或进展顺利", "{good} of {total} targets met or on track"),
-    "summary.final_headline": ("{year}年目标终期评估：{total}项目标中{met}项已实现",
-                               "Final assessment of the {year} targets: {met} of {total} met"),
+    "summary.final_headline": ("{total}项目标中{met}项已实现、{missed}项未实现",
+                               "{met} of {total} targets met, {missed} not met"),
     "summary.final_missing": ("（{n}项尚无{year}年全年数据）", " ({n} without a full-year {year} value)"),
     "summary.final_title": ("{year}年目标终期评估", "Final assessment of the {year} targets"),
     "summary.period_title": ("{year}年目标进展", "Progress towards the {year} targets"),
@@ -311,8 +311,10 @@ def headline(summary, lang: str) -> str:
 
 
 def final_headline(summary, year: int, lang: str) -> str:
-    """'2025年目标终期评估：12项目标中7项已实现' (and how many have no final value yet)."""
-    text = t("summary.final_headline", lang, year=year, total=summary.total, met=summary.met_final)
+    """'12项目标中7项已实现、5项未实现' under the title '2025年目标终期评估' (and how many have no
+    final value yet)."""
+    text = t("summary.final_headline", lang, total=summary.total, met=summary.met_final,
+             missed=summary.final - summary.met_final)
     if summary.final < summary.total:
         text += t("summary.final_missing", lang, n=summary.total - summary.final, year=year)
     return text

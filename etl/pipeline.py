@@ -19,12 +19,14 @@ from typing import Callable, Iterable, Optional
 
 from sqlalchemy import Engine, select
 
+from etl import logs
+from etl.checks import problems as kinds
 from etl.store.catalog import load_catalog
 from etl.store.db import ensure_db, is_initialised, session_scope
 from etl.store.load import ChangePlan, apply_plan, lock_for_writing, plan_changes, run_with_retry
 from etl.store.models import Batch
 from etl.normalise.cells import normalise_values, parse_number
-from etl.read.files import FileRejected, read_workbook
+from etl.read.files import FileRejected, is_panic, read_workbook
 from etl.read.layout import extract_workbook
 from etl.records import ERROR, Catalog, Problem, Value
 from etl.checks.report import Report, rejected_report
@@ -69,12 +71,22 @@ def _is_missing(raw) -> bool:
     return parse_number(raw).missing
 
 
-def _internal_error(file_name: str, stage: str, exc: Exception) -> Problem:
-    log.exception("unexpected error while %s %s", stage, file_name)
-    return Problem("bad-file", ERROR,
-                   f"文件“{file_name}”无法处理（{stage}时出现意外错误：{type(exc).__name__}）。请将文件发给系统管理员。",
-                   f"File {file_name!r} could not be processed (unexpected {type(exc).__name__} while "
-                   f"{stage}: {exc}). Please send the file to the administrator.")
+_STAGES = {"reading": ("读取文件", "reading the file"), "checking": ("检查", "checking")}
+
+
+def _internal_error(file_name: str, stage: str, exc: BaseException) -> Problem:
+    """A fault of the program, not of the file: the traceback goes to the log with an error id
+    (etl.logs), the report gets one line with that id, never the traceback."""
+    error_id = logs.unexpected(log, "while %s %s", stage, file_name)
+    stage_zh, stage_en = _STAGES[stage]
+    return kinds.INTERNAL_ERROR.in_file(file=file_name, stage_zh=stage_zh, stage_en=stage_en,
+                                        exc_type=type(exc).__name__, error_id=error_id)
+
+
+def _fault(exc: BaseException) -> bool:
+    """Whether check_file turns `exc` into a report: any Exception and a Rust panic of a reader
+    (a BaseException), never an interrupt."""
+    return isinstance(exc, Exception) or is_panic(exc)
 
 
 def check_file(data: bytes, file_name: str, catalog: Catalog, *, skip_unknown: bool = False,
@@ -85,7 +97,9 @@ def check_file(data: bytes, file_name: str, catalog: Catalog, *, skip_unknown: b
         workbook = read_workbook(data, file_name)
     except FileRejected as rejected:
         return CheckResult(rejected_report(file_name, sha, rejected.problem))
-    except Exception as exc:  # a reader bug must still end in a report, never a traceback
+    except BaseException as exc:  # a reader bug must still end in a report, never a traceback
+        if not _fault(exc):
+            raise
         return CheckResult(rejected_report(file_name, sha, _internal_error(file_name, "reading", exc)))
     report = Report(file_name=file_name, sha256=sha, format=workbook.format,
                     encoding=workbook.encoding, sheet_order=[s.name for s in workbook.sheets])
@@ -99,7 +113,9 @@ def check_file(data: bytes, file_name: str, catalog: Catalog, *, skip_unknown: b
         if progress:
             progress("read", 3, 4)
         cross = check_values(normalised.values, catalog)
-    except Exception as exc:
+    except BaseException as exc:
+        if not _fault(exc):
+            raise
         report.add([_internal_error(file_name, "checking", exc)])
         report.status = "rejected"
         return CheckResult(report)

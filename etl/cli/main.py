@@ -1,7 +1,8 @@
 """`python -m etl`: initialise, check, load, export and roll back, from a terminal.
 
 Exit codes: 0 success; 1 a file was rejected (its report is printed) or a rollback was refused;
-2 a usage error (argparse's own, an unknown batch id, indicator or region code).
+2 a usage error (argparse's own, an unknown batch id, indicator or region code); 3 a fault of the
+program (one line with an error id; the traceback is in the log file, never on the terminal).
 `--json` prints only JSON on stdout: one report object for one file, a list for several.
 Progress bars go to stderr, and only when stderr is a terminal.
 Every subcommand handler has the signature handler(args, engine) -> int.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -21,7 +23,9 @@ from etl.cli import progress as cli_progress
 from etl.demo import files as demo
 from etl.store.db import default_engine, ensure_db, session_scope
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_FAULT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _default_user() -> str:
@@ -323,6 +327,17 @@ def main(argv: Optional[Sequence[str]] = None, engine: Optional[Engine] = None) 
         return int(exc.code or 0)
     if not start_settings():
         return EXIT_USAGE
-    engine = engine or default_engine()
-    ensure_db(engine)  # any command on an empty database initialises it first
-    return args.handler(args, engine)
+    try:
+        engine = engine or default_engine()
+        ensure_db(engine)  # any command on an empty database initialises it first
+        return args.handler(args, engine)
+    except KeyboardInterrupt:
+        _err("已中断 / interrupted")
+        return EXIT_INTERRUPTED
+    except Exception:  # a fault of the program: the traceback goes to the log file, never here
+        from etl import config, logs
+
+        error_id = logs.unexpected(log, "in python -m etl %s", args.command)
+        _err(f"意外错误（错误编号 {error_id}），详细记录见日志 {config.settings().log_path} "
+             f"/ unexpected error (error id {error_id}); the details are in the log file")
+        return EXIT_FAULT

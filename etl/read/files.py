@@ -388,17 +388,17 @@ def _read_with_calamine(data: bytes, file_name: str, fmt: str, scans: dict[str, 
                                 hidden_cols=sorted(scan.hidden_cols)))
     except FileRejected:
         raise
-    except BaseException as exc:  # calamine's own errors, and its Rust panics (see _is_panic)
-        if not (isinstance(exc, Exception) or _is_panic(exc)):
+    except BaseException as exc:  # calamine's own errors, and its Rust panics (see is_panic)
+        if not (isinstance(exc, Exception) or is_panic(exc)):
             raise  # KeyboardInterrupt, SystemExit
         log.info("calamine could not read %s as %s: %s: %s", file_name, fmt, type(exc).__name__, exc)
-        detail = "its internal structure is broken" if _is_panic(exc) else str(exc)
+        detail = "its internal structure is broken" if is_panic(exc) else str(exc)
         raise _reject("bad-file", file_name, f"文件已损坏，无法作为 {fmt} 工作簿读取。",
                       f"the file is damaged and cannot be read as an {fmt} workbook ({detail}).") from None
     return Workbook(file_name, fmt, sheets)
 
 
-def _is_panic(exc: BaseException) -> bool:
+def is_panic(exc: BaseException) -> bool:
     """A Rust panic inside python-calamine: pyo3 raises `pyo3_runtime.PanicException`, which derives
     from BaseException (not Exception) and has no importable module, so it is known by its name."""
     return type(exc).__name__ == "PanicException"

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import math
 from functools import lru_cache
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -235,6 +236,13 @@ HOVER = ("<b>%{customdata[0]}</b><br>%{customdata[1]}: <b>%{customdata[2]}</b><b
          "%{customdata[3]}<br>%{customdata[4]}<extra></extra>")
 
 
+def hover_safe(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """Customdata for HOVER with its text escaped: Plotly renders a hover's text as HTML (<a>, <b>,
+    <br>), so a source line from a file reading '<a href=…>' would become a live link."""
+    return [[html_escape(cell, quote=False) if isinstance(cell, str) else cell for cell in row]
+            for row in rows]
+
+
 def series_trace(points: Sequence[dict], meta: dict, lang: str, *, name: str,
                  color: str, dash: str = "solid", mode: str = "lines+markers",
                  place=None) -> go.Scatter:
@@ -244,7 +252,7 @@ def series_trace(points: Sequence[dict], meta: dict, lang: str, *, name: str,
         x=[place(p["year"], p["quarter"]) for p in points],
         y=[axis_value(p["value"], meta["unit"], lang) for p in points],
         name=name, mode=mode, line=dict(color=color, dash=dash, width=2),
-        marker=dict(size=6), customdata=hover_rows(points, meta, lang, name),
+        marker=dict(size=6), customdata=hover_safe(hover_rows(points, meta, lang, name)),
         hovertemplate=HOVER,
     )
 
@@ -273,7 +281,7 @@ def target_traces(target: dict | None, meta: dict, lang: str, start: dt.date) ->
     traces.append(go.Scatter(
         x=[start, end], y=[axis_value(value, unit, lang)] * 2, mode="lines+markers",
         line=dict(color=COLORS["target"], dash="dash", width=2), marker=dict(size=[0, 9], symbol="star"),
-        name=label, customdata=[custom, custom], hovertemplate=HOVER))
+        name=label, customdata=hover_safe([custom, custom]), hovertemplate=HOVER))
     return traces
 
 
@@ -339,7 +347,7 @@ def ranking_figure(rows: Sequence[dict], meta: dict, lang: str, *, reference: di
         y=[r["name"] for r in ordered], x=[axis_value(r["value"], unit, lang) for r in ordered],
         orientation="h", marker_color=colors,
         text=[fmt_value(r["value"], unit, lang) for r in ordered], textposition="auto",
-        customdata=[hover_rows([r], meta, lang, r["name"])[0] for r in ordered],
+        customdata=hover_safe([hover_rows([r], meta, lang, r["name"])[0] for r in ordered]),
         hovertemplate=HOVER, name=pick(meta.get("name_zh"), meta.get("name_en"), lang),
     ))
     lines = []

@@ -90,11 +90,11 @@ def ratio_figure(rows: list[dict], peers: list[str], lang: str) -> go.Figure:
             name=v.region_name(region, lang), marker_color=palette[index % len(palette)],
             text=[f"{r['ratio']:.0f}" for r in mine], textposition="outside", cliponaxis=False,
             textfont=dict(size=11),
-            customdata=[[r["region"], r["period"], fmt_value(r["value"], r["unit"], lang),
+            customdata=c.hover_safe([[r["region"], r["period"], fmt_value(r["value"], r["unit"], lang),
                          f"{t('col.national', lang)} {fmt_value(r['nation'], r['unit'], lang)} · "
                          f"{t('col.ratio', lang)} {r['ratio']:.0f} · {t('col.gap', lang)} "
                          f"{fmt_gap(r['gap'], r['unit'], lang)}",
-                         f"{r['basis']} · {r['source']}"] for r in mine],
+                         f"{r['basis']} · {r['source']}"] for r in mine]),
             hovertemplate=c.HOVER))
     c.add_reference_line(fig, 100, t("chart.national", lang) + " = 100", c.COLORS["nation"], "dash")
     bars = len(rows)

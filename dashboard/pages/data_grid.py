@@ -7,6 +7,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
+from dashboard import auth
 from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
@@ -27,7 +28,10 @@ COLUMNS = [
 ]
 
 
-def grid_rows(indicator: str | None, region: str | None, lang: str) -> list[dict]:
+def grid_rows(indicator: str | None, region: str | None, lang: str,
+              names: bool = True) -> list[dict]:
+    """The grid's rows; names=False (a visitor without an account, PUBLIC_VIEWING) leaves out who
+    loaded each value: a user name is not for the public."""
     rows = data.current_rows(None if indicator in (None, ALL) else indicator,
                              None if region in (None, ALL) else region)
     indicators = data.indicators()
@@ -42,7 +46,7 @@ def grid_rows(indicator: str | None, region: str | None, lang: str) -> list[dict
             "value": r["value"],
             "unit": r["unit"] if lang == "zh" else meta.get("unit_en", r["unit"]),
             "version": r["version"], "batch_id": r["batch_id"], "file_name": r["file_name"],
-            "sheet": r["sheet"], "cell": r["cell"], "loaded_by": r["loaded_by"],
+            "sheet": r["sheet"], "cell": r["cell"], "loaded_by": r["loaded_by"] if names else "",
             "loaded_at": r["loaded_at"].strftime("%Y-%m-%d %H:%M") if r.get("loaded_at") else None,
             "source": ((t("demo.banner", lang) + " · ") if r.get("is_demo") else "")
             + (data.row_source(r) or pick(meta.get("source_zh"), meta.get("source_en"), lang)),
@@ -67,14 +71,21 @@ def column_defs(lang: str) -> list[dict]:
     return defs
 
 
+def layout(lang: str = "zh", indicator: str | None = None, region: str | None = None, **query):
+    """Signed-in users see who loaded each value; anonymous visitors do not (cached apart)."""
+    return grid_page(lang=lang, indicator=indicator, region=region,
+                     names=auth.current_role() != auth.ANONYMOUS, **query)
+
+
 @data.cached_page
-def layout(lang: str = "zh", indicator: str | None = None, region: str | None = None, **_query):
+def grid_page(lang: str = "zh", indicator: str | None = None, region: str | None = None,
+              names: bool = True, **_query):
     lang = norm_lang(lang)
     indicators = data.indicators()
     regions = data.regions()
     indicator = indicator if indicator in indicators else ALL
     region = region if region in regions else ALL
-    rows = grid_rows(indicator, region, lang)
+    rows = grid_rows(indicator, region, lang, names)
     all_label = "全部" if lang == "zh" else "All"
     return html.Div([
         c.page_header(t("data.title", lang), t("data.hint", lang)),

@@ -44,13 +44,9 @@ dash.hooks.custom_data("upload")(uploads.job_identity)
 
 def job_manager():
     """Runs checks and commits in a separate process; results and progress in a disk cache that
-    every worker on this machine shares (so a poll may reach any gunicorn worker)."""
-    import diskcache
-
-    path = config.instance_dir() / "upload-jobs"
-    path.mkdir(parents=True, exist_ok=True)
-    # results the browser never fetched (tab closed) are dropped when the cache passes 1 GB
-    return dash.DiskcacheManager(diskcache.Cache(str(path), size_limit=2**30))
+    every worker on this machine shares (so a poll may reach any gunicorn worker). A job's handles
+    serve only the user who started it (uploads.OwnedJobs)."""
+    return uploads.owned_diskcache_manager(config.instance_dir() / "upload-jobs")
 
 
 JOBS = job_manager()

@@ -1,6 +1,7 @@
 """Engine, sessions, and bringing a database up to date (Alembic migrations, then the seed)."""
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,7 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         kwargs.setdefault("connect_args", {"timeout": 30})
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
+        _private_sqlite_file(engine.url.database)
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # enforce foreign keys, allow concurrent reads
             cur = dbapi_conn.cursor()
@@ -29,6 +31,17 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
     return engine
+
+
+def _private_sqlite_file(database: str | None) -> None:
+    """Create a SQLite database file 0600 before SQLite does (it would follow the umask, often
+    0644: the file holds password hashes). Its -wal and -shm files take the same mode."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except (FileExistsError, FileNotFoundError, PermissionError):
+        pass  # exists (its mode is the administrator's), or SQLite will say what is wrong
 
 
 @lru_cache(maxsize=None)

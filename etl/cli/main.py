@@ -295,12 +295,63 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", default=_default_user(), help="操作人 / who (default: login name)")
     p.set_defaults(handler=cmd_rollback)
 
+    register_backup(sub)
     cli_progress.register(sub)
     demo.register(sub)
     from etl.measures.cli import register as register_measures  # measures, template --awards (issue 15)
 
     register_measures(sub)
     return parser
+
+
+def register_backup(sub) -> None:
+    """`backup OUT` and `restore FILE --yes` (etl/store/backup.py)."""
+    p = sub.add_parser("backup", help="备份整个数据库并检查副本 / back up the whole database and "
+                                      "check the copy (SQLite online backup, or pg_dump)")
+    p.add_argument("out", metavar="OUT", help="备份文件 / backup file (OUT.sha256 is written too)")
+    p.set_defaults(handler=cmd_backup)
+    p = sub.add_parser("restore", help="用备份替换数据库内容 / replace the database's contents "
+                                       "with a backup, then check its current values")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--yes", action="store_true",
+                   help="确认替换 / confirm: everything loaded since the backup is lost")
+    p.set_defaults(handler=cmd_restore)
+
+
+def cmd_backup(args, engine: Engine) -> int:
+    from etl.store.backup import BackupError, backup
+
+    try:
+        made = backup(engine, Path(args.out))
+    except BackupError as exc:
+        _err(f"备份失败 / backup failed: {exc.message_zh}\n{exc.message_en}")
+        return EXIT_REJECTED
+    print(f"已备份 / backed up: {made.path} — {made.values} 个当前数值 current values, "
+          f"sha256 {made.sha256[:16]}… (副本已检查 / copy checked; {made.path.name}.sha256)")
+    if not made.same_as_live:
+        _err("注意：备份期间数据库有变化（副本是备份开始时的状态）/ note: the database changed "
+             "during the backup (the copy holds the state when it began)")
+    return EXIT_OK
+
+
+def cmd_restore(args, engine: Engine) -> int:
+    from etl.store.backup import BackupError, expected_digest, restore
+
+    if not args.yes:
+        _err("恢复会用备份替换数据库的全部内容，备份之后载入的数据将丢失。确认请加 --yes。/ Restoring "
+             "replaces everything in the database with the backup; whatever was loaded since is "
+             "lost. Add --yes to go ahead.")
+        return EXIT_USAGE
+    try:
+        count, digest = restore(engine, Path(args.file))
+    except BackupError as exc:
+        _err(f"恢复失败 / restore failed: {exc.message_zh}\n{exc.message_en}")
+        return EXIT_REJECTED
+    checked = ("与备份时逐字节相同 / byte-identical to the backup's export"
+               if expected_digest(Path(args.file)) else
+               "（没有 .sha256 文件，未比对 / no .sha256 file: not compared）")
+    print(f"已恢复 / restored: {count} 个当前数值 current values, sha256 {digest[:16]}… {checked}")
+    return EXIT_OK
 
 
 def start_settings() -> bool:

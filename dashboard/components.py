@@ -532,12 +532,16 @@ DROPDOWN_LABELS = {
 
 def url_dropdown(name: str, label: str, options: list[dict], value: Any, *, lang: str = "zh",
                  multi: bool = False, clearable: bool = False) -> html.Div:
-    """A dropdown bound to the query parameter `name` (see shell.update_url_from_controls)."""
+    """A dropdown bound to the query parameter `name` (see shell.URL_FROM_CONTROLS); the value the
+    page was rendered with rides along in a url-rendered store, so that the browser can tell a
+    control the router has just drawn (its state goes into the URL, no new render) from one the
+    user changed (the page renders again from the new URL)."""
     return html.Div([
         dbc.Label(label, html_for=f"ctl-{name}", className="small mb-0"),
         dcc.Dropdown(id={"type": "url-param", "name": name}, options=options, value=value,
                      multi=multi, clearable=clearable, searchable=False, className="url-control",
                      labels=DROPDOWN_LABELS.get(norm_lang(lang))),
+        dcc.Store(id={"type": "url-rendered", "name": name}, data=value),
     ], className="control", id=f"ctl-{name}")
 
 

@@ -148,17 +148,36 @@ def toggle_nav(n_clicks, is_open):
     return not is_open
 
 
-@page_callback(
+# A control changed: its value goes into the query string. In the browser, so that drawing a
+# page costs two requests (frame and router), not six: when the router has just drawn the controls
+# (every value equals the value the page was rendered with, kept in the url-rendered stores), their
+# state is written into the address bar with history.replaceState — the page is not rendered again;
+# when the user changed one, the new query string goes to dcc.Location and the page renders from
+# it. Parameters are kept in their order; an empty value removes its parameter.
+URL_FROM_CONTROLS = """function (values, rendered, ids) {
+    const text = v => Array.isArray(v) ? v.join(",") : (v === null || v === undefined ? "" : String(v));
+    const params = new URLSearchParams(window.location.search);
+    let changed = false;
+    ids.forEach(function (id, i) {
+        const value = text(values[i]);
+        if (value !== text(rendered[i])) { changed = true; }
+        if (value === "") { params.delete(id.name); } else { params.set(id.name, value); }
+    });
+    const query = params.toString();
+    const search = query ? "?" + query : "";
+    if (changed) { return search; }
+    if (search !== window.location.search) {
+        window.history.replaceState(window.history.state, "", window.location.pathname + search + window.location.hash);
+    }
+    return window.dash_clientside.no_update;
+}"""
+
+clientside(
+    URL_FROM_CONTROLS,
     Output("url", "search", allow_duplicate=True),
     Input({"type": "url-param", "name": dash.ALL}, "value"),
+    dash.State({"type": "url-rendered", "name": dash.ALL}, "data"),
     dash.State({"type": "url-param", "name": dash.ALL}, "id"),
-    dash.State("url", "search"),
-    prevent_initial_call=True,
+    # fires when the router draws controls (the page's first render included)
+    prevent_initial_call="initial_duplicate",
 )
-def update_url_from_controls(values, ids, search):
-    """A control changed: write its value into the query string; the page re-renders from it."""
-    changes = {}
-    for value, ident in zip(values, ids):
-        changes[ident["name"]] = ",".join(value) if isinstance(value, list) else value
-    new_search = with_params(search, **changes)
-    return dash.no_update if new_search == (search or "") else new_search

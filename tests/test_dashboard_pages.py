@@ -202,13 +202,17 @@ def test_page_titles_follow_the_language(app):
     assert shell.page_title("/no-such-page", "zh") == "页面不存在 · 数字龙江"
 
 
-def test_controls_write_their_value_into_the_query_string():
-    ids = [{"type": "url-param", "name": "indicator"}, {"type": "url-param", "name": "period"}]
-    new = shell.update_url_from_controls(["digital_core_va", "2024"], ids, "?lang=en")
-    assert new == "?lang=en&indicator=digital_core_va&period=2024"
-    assert shell.update_url_from_controls(["digital_core_va", "2024"], ids, new) is dash.no_update
-    peers = shell.update_url_from_controls([["220000", "210000"]], [{"type": "url-param", "name": "peers"}], "")
-    assert peers == "?peers=220000%2C210000"
+def test_controls_write_their_value_into_the_query_string_in_the_browser(app):
+    """Drawing a page with controls costs two requests: the URL gets the controls' state in the
+    browser (shell.URL_FROM_CONTROLS); no server callback writes url.search, which re-rendered
+    every page under another cache key (six requests)."""
+    writers = [c for c in app._callback_list if c["output"].startswith("url.search")]
+    assert len(writers) == 1 and writers[0]["clientside_function"] is not None
+    assert "replaceState" in str(app._inline_scripts)
+    core = render(app, page_layout("core"), lang="en", indicator="gdp")
+    rendered = find(core, {"type": "url-rendered", "name": "indicator"})
+    assert rendered["props"]["data"] == "gdp"
+    assert find(core, {"type": "url-param", "name": "indicator"})["props"]["value"] == "gdp"
 
 
 # --- other pages ---------------------------------------------------------------------------------

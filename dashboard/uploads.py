@@ -202,8 +202,7 @@ def rollback_batch(engine: Engine, batch_id: int, *, user: str, reason: str) -> 
     rollback(engine, batch_id, user=user, reason=reason,
              also=lambda db, _batch: audit.record(
                  db, "rollback", username=user, target=f"batch {batch_id}",
-                 details={"batch_id": batch_id, "reason": reason}))
-    log.info("batch %d rolled back by %s: %s", batch_id, user, reason)
+                 details={"batch_id": batch_id, "reason": reason}))  # logged by rollback
 
 
 # --- background jobs ------------------------------------------------------------------------------

@@ -35,7 +35,8 @@ def _private_log_file(path: Path) -> Path:
 
 
 def configure(settings: Settings, *, stderr: bool = True) -> Path:
-    """Send the root logger's records to the log file (mode 0600) and, for a server, to stderr.
+    """Send the root logger's records to the log file (mode 0600) and, for a server, its warnings
+    and errors (unexpected exceptions with their tracebacks) to stderr too.
     Idempotent: our handlers from an earlier call are replaced. Returns the log file's path."""
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, _MARK, False)]:
@@ -46,6 +47,8 @@ def configure(settings: Settings, *, stderr: bool = True) -> Path:
     handlers: list[logging.Handler] = [logging.FileHandler(path, encoding="utf-8")]
     if stderr:
         handlers.append(logging.StreamHandler(sys.stderr))
+    if stderr:  # the terminal gets what needs a person (the file keeps everything)
+        handlers[-1].setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level.upper())))
     for handler in handlers:
         handler.setFormatter(formatter)
         setattr(handler, _MARK, True)

@@ -14,7 +14,7 @@ from etl.store.models import Base, utcnow
 
 
 class User(Base):
-    """A dashboard account. Passwords are stored as argon2id hashes only (dashboard/users.py)."""
+    """A dashboard account. Passwords are stored as argon2id hashes only (dashboard/accounts/users.py)."""
 
     __tablename__ = "users"
 

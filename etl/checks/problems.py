@@ -57,6 +57,8 @@ class ProblemType:
     def _texts(self, variant: Optional[str]) -> tuple[str, str, str, str]:
         if variant is None:
             return self.message_zh, self.message_en, self.fix_zh, self.fix_en
+        if variant == "detail" and variant not in self.variants:  # the reader's own account of a file
+            return "文件“{file}”：{detail_zh}", "File {file!r}: {detail_en}", self.fix_zh, self.fix_en
         texts = self.variants[variant]
         return texts if len(texts) == 4 else (*texts, self.fix_zh, self.fix_en)
 
@@ -110,25 +112,14 @@ _CHECK_SEND = ("如果文件确实是用 Excel 或 WPS 正常保存的，请另�
 
 # --- reading the file ---------------------------------------------------------------------------
 
-WRONG_FORMAT = _define(
-    "wrong-format", ERROR, READ, "不是电子表格", "Not a spreadsheet",
-    "文件“{file}”：这是{kind_zh}，不是电子表格。", "File {file!r}: this is {kind_en}, not a spreadsheet.",
-    "请上传 .xlsx、.xls 或 .csv 文件；如为其他格式，请在 Excel 或 WPS 中另存为 .xlsx。",
-    "Upload an .xlsx, .xls or .csv file; save other formats as .xlsx in Excel or WPS.",
-    "内容是图片、PDF、网页、XML、.ods、.xlsb、Word 文档或二进制数据（按内容判断，不按扩展名）",
-    "the content is an image, a PDF, a web page, XML, .ods, .xlsb, a Word document or binary data "
-    "(decided by the content, not the name)")
 BAD_FILE = _define(
     "bad-file", ERROR, READ, "文件已损坏", "Corrupt file",
     "文件“{file}”：文件已损坏或不完整，无法作为 {fmt} 读取（{detail}）。",
     "File {file!r}: the file is corrupt or truncated and cannot be read as {fmt} ({detail}).",
-    *_CHECK_SEND, "文件损坏、不完整、压缩内容校验失败或 CSV 无法解析",
-    "corrupt or truncated, a compressed part fails its check, or the CSV cannot be parsed")
-EMPTY_FILE = _define(
-    "empty-file", ERROR, READ, "空文件", "Empty file",
-    "文件“{file}”：文件是空的，没有任何数据。", "File {file!r}: the file is empty: there is no data.",
-    "请确认上传的是保存后的数据文件。", "Check that you uploaded the saved data file.",
-    "文件为空或只有空白", "the file is empty or blank")
+    *_CHECK_SEND, "不是电子表格（图片、PDF、网页、XML、.ods、.xlsb、二进制数据，按内容判断），或文件损坏、不完整、"
+    "压缩内容校验失败、CSV 无法解析",
+    "not a spreadsheet (an image, a PDF, a web page, XML, .ods, .xlsb, binary data: decided by the "
+    "content), or corrupt, truncated, a compressed part failing its check, a CSV that cannot be parsed")
 TOO_LARGE = _define(
     "too-large", ERROR, READ, "文件过大", "File too large",
     "文件“{file}”：文件大小 {size_mb} MB，超过上限 {limit_mb} MB。",
@@ -180,7 +171,7 @@ NO_DATA = _define(
     "请检查是否上传了正确的文件，数据是否在隐藏的工作表中，或表头是否写明了地区、指标和时期。",
     "Check that this is the right file, that the data is not on a hidden sheet, and that the header "
     "names the regions, indicators and periods.",
-    "文件中没有可识别的数据或可载入的数值", "nothing recognisable to load",
+    "文件为空，或没有可识别的数据、可载入的数值", "the file is empty, or nothing recognisable to load",
     variants={
         "blank": ("文件中没有可识别的数据：所有工作表都是空的（{sheets}）。",
                   "The file has no recognisable data: every sheet is empty ({sheets})."),

@@ -626,7 +626,9 @@ def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
         try:
             if number.unit and column_unit and units.dimension(column_unit) != units.dimension(number.unit):
                 raise units.UnitError(f"{number.unit} on a value in {column_unit}")
-            value = units.convert(number.value, unit, info.unit)
+            if not units.fits(unit, info.measure, info.unit):  # 万个 over a per-10,000-people column
+                raise units.UnitError(f"{unit} does not fit {info.unit}")
+            value = units.convert(number.value, info.unit if unit in units.PER_PERSONS else unit, info.unit)
         except units.UnitError:
             grouped.add(("bad-unit", rv.sheet, rv.indicator_label, unit),
                         dict(sheet=rv.sheet, cell=rv.cell, raw=_raw_text(rv.raw), unit=unit,

@@ -72,3 +72,20 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
     if dim_from != dim_to:
         raise UnitError(f"cannot convert {from_unit!r} to {to_unit!r}")
     return float(value) * factor_from / factor_to
+
+
+# a figure per 10,000 people: the catalog writes its unit as the count alone (个)
+PER_PERSONS = ("个/万人", "个每万人", "个/每万人")
+
+
+def fits(unit: str, measure: str, target: str) -> bool:
+    """Whether `unit` measures what an indicator of `measure` in `target` measures. A ratio whose
+    unit is not % (5G stations per 10,000 people, in 个) takes only its own unit: 万个 over
+    每万人拥有5G基站数 is not a scale to apply, it is the wrong unit."""
+    unit = normalise_unit(unit)
+    if measure == "ratio" and normalise_unit(target) != "%":
+        return unit == normalise_unit(target) or unit in PER_PERSONS
+    try:
+        return dimension(unit) == dimension(target)
+    except UnitError:
+        return False

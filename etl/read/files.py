@@ -38,7 +38,8 @@ import python_calamine
 import xlrd.compdoc
 
 from etl import config
-from etl.records import ERROR, Problem, Sheet, Workbook
+from etl.checks import problems as kinds
+from etl.records import Problem, Sheet, Workbook
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,8 @@ class FileRejected(Exception):
 
 
 def _reject(code: str, file_name: str, zh: str, en: str) -> FileRejected:
-    return FileRejected(Problem(code, ERROR, f"文件“{file_name}”：{zh}", f"File {file_name!r}: {en}"))
+    """The problem type `code` of etl.checks.problems, with the reader's account of the file."""
+    return FileRejected(kinds.get(code).in_file(variant="detail", file=file_name, detail_zh=zh, detail_en=en))
 
 
 def read_workbook(data: bytes, file_name: str) -> Workbook:
@@ -370,12 +372,13 @@ def _zip_bomb(file_name: str) -> FileRejected:
 def _read_with_calamine(data: bytes, file_name: str, fmt: str, scans: dict[str, _SheetScan]) -> Workbook:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
+        sheets, hidden = [], []
         for meta in book.sheets_metadata:
             if str(meta.typ) != str(python_calamine.SheetTypeEnum.WorkSheet):
                 continue
             if str(meta.visible) != str(python_calamine.SheetVisibleEnum.Visible):
-                continue  # hidden sheets hold lookups, not data to load
+                hidden.append(meta.name)  # lookups or drafts: not read, listed as skipped
+                continue
             sheet = book.get_sheet_by_name(meta.name)
             height, width = sheet.total_height, sheet.total_width
             if height * width > config.settings().max_cells:
@@ -395,7 +398,7 @@ def _read_with_calamine(data: bytes, file_name: str, fmt: str, scans: dict[str, 
         detail = "its internal structure is broken" if is_panic(exc) else str(exc)
         raise _reject("bad-file", file_name, f"文件已损坏，无法作为 {fmt} 工作簿读取。",
                       f"the file is damaged and cannot be read as an {fmt} workbook ({detail}).") from None
-    return Workbook(file_name, fmt, sheets)
+    return Workbook(file_name, fmt, sheets, hidden_sheets=hidden)
 
 
 def is_panic(exc: BaseException) -> bool:

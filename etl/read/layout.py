@@ -895,20 +895,8 @@ def _unit_line_units(lines: _Lines) -> list[str]:
     return found
 
 
-# units of a value per 10,000 people: the catalog writes the count alone (个)
-_PER_PERSONS = ("个/万人", "个每万人", "个/每万人")
-
-
 def unit_fits(unit: str, info) -> bool:
-    """Whether a unit measures what the indicator measures. A per-10,000-people figure (a ratio
-    whose unit is not %) takes only its own unit: 万个 over 每万人拥有5G基站数 is not a scale."""
-    unit = units.normalise_unit(unit)
-    if info.measure == "ratio" and info.unit != "%":
-        return unit == info.unit or unit in _PER_PERSONS
-    try:
-        return units.dimension(unit) == units.dimension(info.unit)
-    except units.UnitError:
-        return False
+    return units.fits(unit, info.measure, info.unit)
 
 
 def _units_from_line(name: str, sheet_units: list[str], indicators: list[tuple[str, Optional[str]]],

@@ -87,3 +87,26 @@ def test_a_value_outside_its_indicators_range_is_out_of_range(catalog, indicator
     assert not result.problems
     (problem,) = check_values(result.values, catalog)
     assert (problem.code, problem.severity, problem.cell) == ("out-of-range", "error", "G3")
+
+
+@pytest.mark.parametrize("bad", [float("inf"), float("-inf"), float("nan")])
+def test_the_store_refuses_a_non_finite_value_that_got_past_the_checks(engine, bad):
+    from etl.records import Value
+    from etl.store.db import session_scope
+    from etl.store.load import plan_changes
+
+    with session_scope(engine) as session, pytest.raises(ValueError, match="non-finite"):
+        plan_changes(session, [Value("gdp", "230000", 2024, 0, "annual", bad, "s", "C3", "1e999")])
+
+
+def test_a_revision_to_infinity_is_a_type_error_not_a_driver_traceback(engine):
+    from etl.pipeline import ingest_file
+
+    def csv(value: str) -> bytes:
+        return f"指标代码,地区代码,期间,数值\ngdp,230000,2024年,{value}\n".encode()
+
+    assert ingest_file(engine, csv("16000"), "a.csv", loaded_by="t").status == "loaded"
+    for text in ("1e999", "9" * 400, "1e308", "1e-320"):
+        outcome = ingest_file(engine, csv(text), "b.csv", loaded_by="t")
+        assert outcome.status == "rejected"
+        assert [p.code for p in outcome.report.problems if p.severity == "error"] == ["type-error"]

@@ -181,6 +181,8 @@ def plan_changes(session: Session, values: list[Value], *, replace_demo: bool = 
     plan = ChangePlan()
     by_key = {}
     for v in values:
+        if not math.isfinite(v.value):  # etl.normalise refuses these; the store never sees one
+            raise ValueError(f"non-finite value {v.value!r} at {v.sheet}!{v.cell} for {v.key}")
         by_key.setdefault(v.key, v)
     plan.values = by_key
     current, max_version, plan.current = stored_rows(session, by_key)

@@ -48,11 +48,11 @@ def comparison_rows(peers: list[str], lang: str) -> list[dict]:
             rows.append({
                 "indicator_code": code, "indicator": v.indicator_name(code, lang),
                 "region_code": region, "region": v.region_name(region, lang),
-                "period": fmt_period(year, quarter, basis, lang, kind=meta["kind"]), "unit": meta["unit"],
+                "period": fmt_period(year, quarter, basis, lang, kind=meta.get("kind")), "unit": meta["unit"],
                 "value": item["value"], "nation": nation["value"],
                 "ratio": item["value"] / nation["value"] * 100,
                 "gap": item["value"] - nation["value"],
-                "basis": fmt_basis(basis, lang, period=latest, kind=meta["kind"]),
+                "basis": fmt_basis(basis, lang, period=latest, kind=meta.get("kind")),
                 "source": item.get("source") or pick(meta.get("source_zh"), meta.get("source_en"), lang),
             })
     return rows

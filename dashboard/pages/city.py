@@ -70,7 +70,7 @@ def layout(code: str = DEFAULT_CITY, lang: str = "zh", indicator: str | None = N
     cards = [dbc.Col(dbc.Card(dbc.CardBody([
         html.Div(r["indicator"], className="small text-muted"),
         html.Div(fmt_value(r["value"], r["unit"], lang), className="fs-5 fw-bold"),
-        html.Div(fmt_period(*r["period"], lang=lang, kind=data.indicators()[r["indicator_code"]]["kind"]), className="small text-muted"),
+        html.Div(fmt_period(*r["period"], lang=lang, kind=data.indicators()[r["indicator_code"]].get("kind")), className="small text-muted"),
         dbc.Badge(t("city.rank", lang, rank=r["rank"], n=r["of"]),
                   color="primary" if r["rank"] <= 3 else "secondary", className="me-1"),
         html.Span(f"{t('city.province_value', lang)} {fmt_value(r['province'], r['unit'], lang)}",
@@ -90,7 +90,7 @@ def layout(code: str = DEFAULT_CITY, lang: str = "zh", indicator: str | None = N
             c.numbers_table(
                 [t("col.indicator", lang), t("col.period", lang), t("col.value", lang),
                  t("col.rank", lang), t("city.province_value", lang)],
-                [[r["indicator"], fmt_period(*r["period"], lang=lang, kind=data.indicators()[r["indicator_code"]]["kind"]),
+                [[r["indicator"], fmt_period(*r["period"], lang=lang, kind=data.indicators()[r["indicator_code"]].get("kind")),
                   fmt_value(r["value"], r["unit"], lang), f"{r['rank']}/{r['of']}",
                   fmt_value(r["province"], r["unit"], lang)] for r in rows], lang, id="city-table"),
             html.Div(className="mb-3"),

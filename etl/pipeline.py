@@ -42,6 +42,7 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 class CheckResult:
     report: Report
     values: list[Value] = field(default_factory=list)
+    title_indicators: dict[str, str] = field(default_factory=dict)  # sheet -> indicator its title names
 
 
 @dataclass
@@ -125,13 +126,11 @@ def check_file(data: bytes, file_name: str, catalog: Catalog, *, skip_unknown: b
     report.values_valid = len(normalised.values)
     report.add(extract.problems + normalised.problems + normalised.skipped + cross)
     if not normalised.values and report.valid:
-        report.add([Problem(
-            "no-data", ERROR, f"文件“{file_name}”中没有可载入的数值（所有数值为空、缺失或被跳过）。",
-            f"File {file_name!r} has no values to load (every value is empty, missing or skipped).")])
+        report.add([kinds.NO_DATA.in_file(file=file_name)])
     if progress:
         progress("read", 4, 4)
     report.status = "checked" if report.valid else "rejected"
-    return CheckResult(report, normalised.values if report.valid else [])
+    return CheckResult(report, normalised.values if report.valid else [], extract.title_indicators)
 
 
 def _catalog(engine: Engine) -> Catalog:
@@ -162,7 +161,7 @@ def preview_file(engine: Engine, data: bytes, file_name: str, *, skip_unknown: b
         plan = plan_changes(session, checked.values)
         report.loaded_before = _loaded_before(session, report.sha256)
         session.rollback()
-    report.add(check_against_current(checked.values, plan.current, catalog))
+    report.add(check_against_current(checked.values, plan.current, catalog, checked.title_indicators))
     if not report.valid:  # the file contradicts what the database holds
         report.status = "rejected"
         return Preview(report)
@@ -202,7 +201,7 @@ def ingest_file(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
             lock_for_writing(session)
         plan = plan_changes(session, checked.values, replace_demo=not is_demo)
         report.loaded_before = _loaded_before(session, report.sha256)
-        report.add(check_against_current(checked.values, plan.current, catalog))
+        report.add(check_against_current(checked.values, plan.current, catalog, checked.title_indicators))
         if not report.valid:  # the file contradicts what the database holds: nothing written
             report.status = "rejected"
             session.rollback()

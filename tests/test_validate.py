@@ -229,7 +229,7 @@ def test_ytd_below_the_stored_earlier_quarter_or_above_the_stored_later_one():
     assert codes(check_against_current(both, current, CAT), ERROR) == []
     # another year, the quarter-alone basis and stocks are not cumulative
     other = [ytd(quarter=2, value=250.0, year=2025), v(quarter=2, basis="quarter", value=10.0),
-             v("fiveg_base_stations", quarter=2, basis="ytd", value=1.0)]
+             v("fiveg_base_stations", quarter=2, basis="ytd", value=900.0)]
     current[K("fiveg_base_stations", 1, "ytd")] = stored(1000.0)
     assert codes(check_against_current(other, current, CAT), ERROR) == []
 
@@ -337,3 +337,50 @@ def test_report_counts_dict_and_text():
     assert "15901 -> 16359.2" in text
     english = report.format_text(lang="en")
     assert "单元格不是数值" not in english and "Cell is not a number" in english
+
+
+# --- issue 10, class 5: plausibility against what is stored ---------------------------------------------
+
+def test_a_factor_near_100_1000_or_10000_against_the_stored_series_is_a_scale_slip():
+    current = {K("gdp", year=2023): stored(16000.0, batch=5, file="2023年.xlsx", cell="B5"),
+               K("fiveg_base_stations", 3, "ytd"): stored(110000.0, batch=6, cell="E5"),
+               K("gigabit_port_share", 2, "ytd"): stored(35.2, batch=7, cell="D5")}
+    values = [v(value=1.6e8, cell="B5"),  # 万元 read as 亿元: x10,000 on the year before
+              v("fiveg_base_stations", quarter=3, basis="ytd", value=11.0, cell="E5"),  # 万个 as 个
+              v("gigabit_port_share", quarter=3, basis="ytd", value=0.36, cell="D5")]  # 0.36 for 36 %
+    problems = check_against_current(values, current, CAT)
+    assert codes(problems, ERROR) == [("scale-slip", "B5"), ("scale-slip", "E5"), ("scale-slip", "D5")]
+    gdp = problems[0]
+    for text in (gdp.message_zh, gdp.message_en):
+        assert "16,000" in text and "#5" in text and "2023年.xlsx" in text and "'各市'!B5" in text
+    assert "10,000" in gdp.message_zh and "10,000 times" in gdp.message_en
+    assert "1/10,000" in problems[1].message_en and "1/100" in problems[2].message_en
+    assert gdp.fix_zh and gdp.title_en == "Scale slip"
+    # ordinary growth and a revision within reason are not slips; demo values are never evidence
+    fine = [v(value=17000.0, cell="B5"), v("fiveg_base_stations", quarter=3, basis="ytd", value=120000.0)]
+    assert codes(check_against_current(fine, current, CAT), ERROR) == []
+    demo = {K("gdp", year=2023): stored(16000.0, demo=True)}
+    assert codes(check_against_current([v(value=1.6e8)], demo, CAT), ERROR) == []
+
+
+def test_a_percent_column_all_within_0_1_is_a_warning():
+    values = [v("gigabit_port_share", region=r, value=x, cell=f"D{i}")
+              for i, (r, x) in enumerate([("230000", 0.352), ("230100", 0.41), ("230200", 0.0)], 5)]
+    problems = check_values(values, CAT)
+    assert [(p.code, p.severity, p.cell) for p in problems] == [("fraction-as-percent", WARNING, "D5")]
+    assert "D5, D6, D7" in problems[0].message_en and "0–1" in problems[0].message_zh
+    values.append(v("gigabit_port_share", region="100000", value=45.0, cell="D8"))
+    assert check_values(values, CAT) == []
+
+
+def test_a_sheet_revising_another_indicator_than_its_title_names_is_an_error():
+    current = {K("gdp"): stored(16000.0, batch=3, cell="B5")}
+    values = [v(value=16100.0, cell="B5")]
+    problems = check_against_current(values, current, CAT, title_indicators={"各市": "digital_core_va"})
+    assert codes(problems, ERROR) == [("other-indicator", "B5")]
+    assert "核心产业" in problems[0].message_zh and "16,000" in problems[0].message_en
+    # the title's own indicator, or a new value of another one, is fine
+    assert codes(check_against_current(values, current, CAT, title_indicators={"各市": "gdp"}), ERROR) == []
+    new = [v(year=2025, value=17000.0, cell="B5")]
+    assert codes(check_against_current(new, current, CAT, title_indicators={"各市": "digital_core_va"}),
+                 ERROR) == []

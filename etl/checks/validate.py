@@ -207,6 +207,25 @@ def check_values(values: list[Value], catalog: Catalog) -> list[Problem]:
     problems += check_cumulative(by_key, catalog, names)
     problems += check_outliers(by_key, catalog, names)
     problems += check_jumps(by_key, catalog, names, by_key)
+    problems += check_fractions(by_key, catalog, names)
+    return problems
+
+
+def check_fractions(by_key: dict[Key, Value], catalog: Catalog, names: _Names) -> list[Problem]:
+    """fraction-as-percent: every value of a % indicator in a sheet lies within 0-1 (35.2% typed
+    as 0.352): a warning naming the cells."""
+    columns: dict[tuple[str, str], list[Value]] = defaultdict(list)
+    for key, v in by_key.items():
+        info = catalog.indicators.get(key[0])
+        if info is not None and info.unit == "%":
+            columns[(v.sheet, key[0])].append(v)
+    problems = []
+    for (_, code), found in columns.items():
+        if all(0 <= v.value <= 1 for v in found) and any(v.value > 0 for v in found):
+            nz, ne = names.indicator(code)
+            cells = ", ".join(v.cell for v in found[:5]) + ("…" if len(found) > 5 else "")
+            problems.append(kinds.FRACTION_AS_PERCENT.at(found[0].sheet, found[0].cell, raw=found[0].raw_value,
+                                                         name_zh=nz, name_en=ne, count=len(found), cells=cells))
     return problems
 
 
@@ -580,21 +599,102 @@ def check_jumps(by_key: dict[Key, Value], catalog: Catalog, names: _Names,
 
 # --- against the database ----------------------------------------------------------------------------
 
+# a unit or scale slip: a value this many times its neighbour (or its inverse), give or take half
+SCALE_FACTORS = (100, 1_000, 10_000)
+SCALE_MARGIN = 2.0
+
+
+def _neighbours(key: Key) -> list[Key]:
+    """The same series' periods a value is compared with, nearest first: its own stored version,
+    the same period a year before and after, the quarters beside it (same basis)."""
+    code, region, year, quarter, basis = key
+    out = [key, (code, region, year - 1, quarter, basis), (code, region, year + 1, quarter, basis)]
+    if quarter:
+        out += [(code, region, year, q, basis) for q in (quarter - 1, quarter + 1) if 1 <= q <= 4]
+    return out
+
+
+def _scale_factor(new: float, old: float) -> Optional[int]:
+    if new <= 0 or old <= 0:
+        return None
+    ratio = max(new, old) / min(new, old)
+    for factor in SCALE_FACTORS:
+        if factor / SCALE_MARGIN <= ratio <= factor * SCALE_MARGIN:
+            return factor
+    return None
+
+
+def check_scale(in_file: dict[Key, Value], stored: dict[Key, Stored], catalog: Catalog,
+                names: _Names) -> list[Problem]:
+    """scale-slip: a file value about 100, 1,000 or 10,000 times (or that fraction of) the nearest
+    stored real value of the same region and indicator, an error naming the stored value."""
+    problems = []
+    for key, v in in_file.items():
+        for near in _neighbours(key):
+            old = stored.get(near)
+            if old is None or old.is_demo or (near != key and near in in_file):
+                continue
+            factor = _scale_factor(v.value, old.value)
+            if factor is None:
+                break  # the nearest stored value agrees in scale
+            unit = names.unit(key[0])
+            zh, en = names.of(v)
+            info = catalog.indicators.get(key[0])
+            pz, pe = period_text(*near[2:], info.measure if info else "flow")
+            wz, we = _where(old)
+            up = v.value > old.value
+            problems.append(kinds.SCALE_SLIP.at_value(
+                v, what_zh=zh, what_en=en, value=_fmt(v.value), unit=unit, before=_fmt(old.value),
+                before_zh=pz, before_en=pe, where_zh=wz, where_en=we,
+                factor_zh=f"{factor:,}倍" if up else f"{factor:,}分之一",
+                factor_en=f"{factor:,} times" if up else f"1/{factor:,} of"))
+            break
+    return problems
+
+
+def check_other_indicator(in_file: dict[Key, Value], stored: dict[Key, Stored],
+                          title_indicators: dict[str, str], names: _Names) -> list[Problem]:
+    """other-indicator: a sheet whose title names one indicator revises stored values of another."""
+    revising: dict[tuple[str, str], list[Value]] = defaultdict(list)
+    for key, v in in_file.items():
+        title = title_indicators.get(v.sheet)
+        old = stored.get(key)
+        if title and title != key[0] and old is not None and not old.is_demo and not math.isclose(
+                old.value, v.value, rel_tol=1e-9, abs_tol=1e-12):
+            revising[(v.sheet, key[0])].append(v)
+    problems = []
+    for (sheet, code), found in revising.items():
+        first = found[0]
+        tz, te = names.indicator(title_indicators[sheet])
+        nz, ne = names.indicator(code)
+        problems.append(kinds.OTHER_INDICATOR.at(
+            sheet, first.cell, raw=first.raw_value, title_zh=tz, title_en=te, name_zh=nz, name_en=ne,
+            count=len(found), cell=sheet_cell(sheet, first.cell), old=_fmt(stored[first.key].value),
+            value=_fmt(first.value)))
+    return problems
+
 def _as_stored(x: Stored | float) -> Stored:
     return x if isinstance(x, Stored) else Stored(float(x))
 
 
 def check_against_current(values: list[Value], current: dict[Key, Stored | float],
-                          catalog: Catalog) -> list[Problem]:
+                          catalog: Catalog, title_indicators: Optional[dict[str, str]] = None) -> list[Problem]:
     """Problems from comparing a file with the database's current values (key -> Stored or a
-    bare value); see the module docstring. Errors here reject the file like any other."""
+    bare value); see the module docstring. Errors here reject the file like any other.
+    `title_indicators`: sheet -> the indicator its title names (etl.read.layout), for other-indicator."""
     names = _Names(catalog)
     problems = []
     in_file: dict[Key, Value] = {}
     for v in values:
         in_file.setdefault(v.key, v)
     stored = {key: _as_stored(x) for key, x in current.items()}
+    slips = check_scale(in_file, stored, catalog, names)
+    problems += slips
+    slipped = {(p.sheet, p.cell) for p in slips}
+    problems += check_other_indicator(in_file, stored, title_indicators or {}, names)
     for key, v in in_file.items():
+        if (v.sheet, v.cell) in slipped:
+            continue
         old = stored[key].value if key in stored else None
         if old is None or math.isclose(old, v.value, rel_tol=1e-9, abs_tol=1e-12):
             continue

@@ -115,6 +115,8 @@ class WorkbookExtract:
     metadata: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     no_data: Optional[str] = None  # why a sheet has no recognisable data (a variant of no-data)
+    # sheet -> the indicator its title names, where the table's one indicator is another one
+    title_indicators: dict[str, str] = field(default_factory=dict)
 
 
 # --- small helpers ---------------------------------------------------------------------------------
@@ -245,6 +247,7 @@ def extract_workbook(workbook: Workbook, catalog: Catalog) -> WorkbookExtract:
         result.sources.extend(extract.sources)
         result.metadata.extend(extract.metadata)
         result.problems.extend(extract.problems)
+        result.title_indicators.update(extract.title_indicators)
         if extract.no_data:
             if _sheet_is_blank(sheet):
                 empty_sheets.append(sheet.name)
@@ -734,6 +737,12 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
     else:
         indicators = [(third_label, None)]
     line_units = _units_from_line(name, sheet_units, indicators, resolver, out)
+    if third != INDICATOR and lines.titles:
+        named = _third_dimension(INDICATOR, _Lines(titles=lines.titles), "", resolver, None)
+        named_code = resolver.indicator(named)[0] if named else None
+        in_table = {resolver.indicator(label)[0] for label, _ in indicators} - {None}
+        if named_code and len(in_table) == 1 and named_code not in in_table:
+            out.title_indicators[name] = named_code
     _note_qualifiers(name, indicators, lines, resolver, out)
     if any(p.severity == ERROR for p in out.problems):
         return

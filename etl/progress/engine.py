@@ -20,6 +20,7 @@ from etl.progress.assess import (  # noqa: F401  (the engine's public names)
     summarise,
     target_periods,
 )
+from etl.periods import period_sort_key
 from etl.store import queries
 
 NATIONAL = queries.NATIONAL
@@ -32,13 +33,17 @@ def this_year() -> int:
 
 def assess_targets(db, *, target_set: Optional[str] = None, region: Optional[str] = None,
                    target_id: Optional[int] = None, target_year: Optional[int] = None,
-                   as_of_year: Optional[int] = None) -> list[Assessment]:
+                   as_of_year: Optional[int] = None,
+                   up_to: Optional[tuple[int, int]] = None) -> list[Assessment]:
     """Fetch (etl.store.queries) and assess every target, in target-set order.
 
     db: a Session or an Engine. target_set / target_id / target_year: only those targets.
     region: assess every target for this region instead of the target's own (e.g. a city against
     the provincial targets); default: each target for the region it was set for. An unknown
     region raises KeyError. as_of_year: the year "now" (default: this calendar year).
+    up_to: (year, quarter): only values of periods ending by that quarter's end (a whole year
+    counts with its fourth quarter): the same assessment on the values known for an earlier
+    quarter (the quarterly briefing, etl/briefing).
     """
     as_of_year = as_of_year or this_year()
     with queries.reading(db) as session:  # one session for all the small queries
@@ -60,8 +65,16 @@ def assess_targets(db, *, target_set: Optional[str] = None, region: Optional[str
             national = None
             if target.kind == method.NATIONAL_AVERAGE:
                 national = queries.series(session, target.indicator_code, [NATIONAL], frequency="all")
+            if up_to is not None:
+                rows, national = _up_to(rows, up_to), national and _up_to(national, up_to)
             results.append(assess(target, rows, national, region=other, as_of_year=as_of_year))
     return results
+
+
+def _up_to(rows: list[dict], quarter: tuple[int, int]) -> list[dict]:
+    """The rows of periods ending by the end of (year, quarter); a whole year ends with its Q4."""
+    end = period_sort_key(quarter[0], quarter[1] or 4)[:2]
+    return [r for r in rows if period_sort_key(r["year"], r["quarter"])[:2] <= end]
 
 
 def periods(db, as_of_year: Optional[int] = None) -> list[TargetPeriod]:

@@ -1,63 +1,84 @@
 """Shared fixtures.
 
-Every test that touches SQL gets a fresh, migrated and seeded database:
-- SQLite (default): a file in the test's tmp_path;
-- PostgreSQL when TEST_DATABASE_URL is set: a schema of its own (search_path), dropped afterwards,
-  so that several test runs can share one server without seeing each other's rows.
+Every test that touches SQL gets a database of its own, migrated and seeded, without paying for the
+migrations and the seed each time: they run once per session into a template that each test copies
+(tests/databases.py):
+- SQLite (default): a copy of the template file in the test's tmp_path (`test.sqlite`);
+- PostgreSQL when TEST_DATABASE_URL is set: a database created from the template database, dropped
+  afterwards.
+`empty_engine` is a database without tables (for the first start and `init`).
+
+Settings for the whole run are set here, before any project module reads them: passwords are
+hashed with the cheapest argon2 parameters, and the instance folder is a temporary one. Every test
+then gets an instance folder of its own (`instance_dir`), and the last test of the run checks that
+nothing wrote into the checkout's `instance/` (tests/test_suite.py).
 """
 from __future__ import annotations
 
 import os
-import uuid
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from etl.store.catalog import load_catalog
-from etl.store.db import init_db, make_engine, session_scope
+_RUN_DIR = Path(tempfile.mkdtemp(prefix="monitor-tests-"))
+os.environ["INSTANCE_DIR"] = str(_RUN_DIR / "instance")
+os.environ["PASSWORD_HASH_PROFILE"] = "cheapest"
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+from tests import instance_guard  # noqa: E402,F401  (watches the checkout's instance/ from now on)
+from tests.databases import Databases, new_database_url  # noqa: E402,F401  (kept importable here)
+
+from etl import config  # noqa: E402
+from etl.store.catalog import load_catalog  # noqa: E402
+from etl.store.db import session_scope  # noqa: E402
 
 
-def _pg_url(url: str) -> str:
-    if url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + url[len("postgresql://"):]
-    return url
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `suite_end` run last: they check what the rest of the run did."""
+    items.sort(key=lambda item: item.get_closest_marker("suite_end") is not None)
 
 
-def new_database_url(tmp_path) -> tuple[str, dict, callable]:
-    """(url, engine kwargs, cleanup) for a fresh empty database."""
-    if not TEST_DATABASE_URL:
-        return f"sqlite:///{tmp_path / 'test.sqlite'}", {}, lambda: None
-    url = _pg_url(TEST_DATABASE_URL)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_RUN_DIR, ignore_errors=True)
 
-    def cleanup():
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
-    return url, {"connect_args": {"options": f"-csearch_path={schema}"}}, cleanup
+@pytest.fixture(autouse=True)
+def instance_dir(tmp_path, monkeypatch) -> Path:
+    """The test's own instance folder (INSTANCE_DIR, read into the settings at their first use in
+    the test): no test writes into the checkout's instance/ or sees another test's secret key and
+    files. Not made in advance: the code that needs it makes it, as in a deployment."""
+    path = tmp_path / "instance"
+    monkeypatch.setenv("INSTANCE_DIR", str(path))
+    # settings are read again, from this environment
+    monkeypatch.setattr(config, "current", None, raising=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    """Makes new test databases; `.new(directory, seeded=True)` -> (engine, cleanup). For fixtures
+    of a wider scope than one test; tests use `engine` and `empty_engine`."""
+    made = Databases(tmp_path_factory.mktemp("template"))
+    yield made
+    made.close()
 
 
 @pytest.fixture
-def empty_engine(tmp_path):
+def empty_engine(tmp_path, databases):
     """An engine on an empty database (no tables)."""
-    url, kwargs, cleanup = new_database_url(tmp_path)
-    engine = make_engine(url, **kwargs)
+    engine, cleanup = databases.new(tmp_path, seeded=False)
     yield engine
-    engine.dispose()
     cleanup()
 
 
 @pytest.fixture
-def engine(empty_engine):
-    """An engine on a migrated database with the catalog and targets seeded."""
-    init_db(empty_engine)
-    return empty_engine
+def engine(tmp_path, databases):
+    """An engine on a migrated database with the catalog and targets seeded (a copy of the
+    session's template)."""
+    engine, cleanup = databases.new(tmp_path, seeded=True)
+    yield engine
+    cleanup()
 
 
 @pytest.fixture

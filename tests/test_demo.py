@@ -234,20 +234,15 @@ def test_reference_file_has_a_source_for_every_figure():
 # --- loading through the real ETL ------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory):
+def loaded(tmp_path_factory, databases):
     """One fresh database with the whole demo set loaded once (and then loaded again)."""
     pytest.importorskip("etl.pipeline")
-    from conftest import new_database_url
-    from etl.store.db import make_engine
-
     tmp = tmp_path_factory.mktemp("demo_db")
-    url, kwargs, cleanup = new_database_url(tmp)
-    engine = make_engine(url, **kwargs)
+    engine, cleanup = databases.new(tmp, seeded=False)
     assert not demo.demo_loaded(engine)
     first = demo.load_demo(engine, work_dir=tmp / "files")
     second = demo.load_demo(engine, work_dir=tmp / "files")
     yield engine, first, second
-    engine.dispose()
     cleanup()
 
 

@@ -5,39 +5,27 @@ with its figures, without console errors and without a single request leaving th
 the overview's cards show the fixture's values and statuses; the language switch keeps the URL;
 controls write the page state into the URL and a shared link restores it; the data page exports
 the filtered rows. Screenshots of every page go to artifacts/screenshots/ (git-ignored).
-Skipped without Chromium, unless CI=true (then a missing browser is a failure).
+Set-up (server, browser; skipped without Chromium unless CI=true) in tests/browser/conftest.py.
 """
 from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
-import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.dashboard_fixture import load_fixture
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-
-if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("CI needs Chromium and chromedriver for the browser tests")
-    pytest.skip("Chromium / chromedriver not installed", allow_module_level=True)
-
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 PAGES = {  # path -> (page container id, how many charts at least)
     "/": ("page-overview", 4),
@@ -52,40 +40,14 @@ PAGES = {  # path -> (page container id, how many charts at least)
 
 
 @pytest.fixture
-def server(engine, monkeypatch):
-    from werkzeug.serving import make_server
-
+def server(engine, serve, monkeypatch):
     from dashboard import create_app
 
     monkeypatch.setenv("PUBLIC_VIEWING", "1")
     load_fixture(engine, demo=True)
     app = create_app(engine, load_demo_if_empty=False)
     app.server.config.update(PUBLIC_VIEWING=True)
-    httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-
-
-@pytest.fixture
-def browser(tmp_path):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--no-first-run", "--window-size=1280,1400",
-                "--lang=zh-CN"):
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"download.default_directory": str(tmp_path),
-                                              "download.prompt_for_download": False})
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
-                           {"behavior": "allow", "downloadPath": str(tmp_path)})
-    driver.download_dir = tmp_path
-    yield driver
-    driver.quit()
+    return serve(app)
 
 
 def wait_for(driver, css: str, timeout: float = 45):
@@ -241,7 +203,10 @@ def test_controls_put_the_state_in_a_shareable_url(server, browser):
     wait_text(browser, "#page-core", "13个市（地）排名 · 地区生产总值")
     browser.find_element(By.ID, "nav-city").click()
     wait_for(browser, "#page-city")
-    browser.find_element(By.ID, "city-link-230600").click()
+    settle(browser)
+    # the page may still be redrawn once after it appears (slow machines): find the link again
+    WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.find_element(By.ID, "city-link-230600").click() or True)
     wait_text(browser, "#page-city", "大庆市")
     assert urlparse(browser.current_url).path == "/city/230600"
     assert console_errors(browser) == []

@@ -3,17 +3,17 @@
 an analyst signs in, uploads a messy workbook, reads the report, sees it rejected with the database
 unchanged, uploads a good one, sees the preview, commits, and the overview shows the new quarter;
 a viewer sees no upload page and cannot reach it by URL. Screenshots go to artifacts/screenshots/.
-Skipped without Chromium, unless CI=true (then a missing browser is a failure).
+Set-up (server, browser; skipped without Chromium unless CI=true) in tests/browser/conftest.py.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import threading
 import time
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import func, select
 
 from etl.store.db import session_scope
@@ -23,47 +23,13 @@ from tests.accounts_helpers import PASSWORDS, add_users, make_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
-if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("CI needs Chromium and chromedriver for the browser tests")
-    pytest.skip("Chromium / chromedriver not installed", allow_module_level=True)
-
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
 
 @pytest.fixture
-def server(engine):
-    from werkzeug.serving import make_server
-
+def server(engine, serve):
     add_users(engine, ("ana", "vic"))
-    app = make_app(engine)
-    httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-
-
-@pytest.fixture
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1100", "--lang=zh-CN"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
+    return serve(make_app(engine))
 
 
 def wait(driver, css: str, timeout: float = 60):

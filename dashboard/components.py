@@ -7,13 +7,9 @@ download, and (for statuses) a "how was this computed?" box.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
 import math
-from functools import lru_cache
 from html import escape as html_escape
-from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import dash_bootstrap_components as dbc
@@ -36,12 +32,10 @@ from dashboard.i18n import (
     t,
     unit_label,
 )
+from etl.geo import GEOJSON_PATH, label_positions, prefecture_shapes  # noqa: F401  (the map's data)
 from etl.wording import progress as words
 from etl.wording.numbers import fmt_rate
 
-GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
-GEOJSON_PATH = GEO_DIR / "heilongjiang-prefectures.geojson"
-LABELS_PATH = GEO_DIR / "label-positions.csv"
 FONT = ("system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', "
         "'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif")
 COLORS = {"province": "#1f5fa8", "nation": "#7a7a7a", "target": "#c0392b", "peer": "#8fb3d9",
@@ -383,36 +377,6 @@ def add_reference_line(fig: go.Figure, x: float, label: str, color: str, dash: s
 
 
 # --- the prefecture map (示意图) ------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def prefecture_shapes() -> dict[str, dict]:
-    """code -> {'name', 'cp', 'x', 'y'} with rings joined by None gaps, from data/geo."""
-    with open(GEOJSON_PATH, encoding="utf-8") as handle:
-        collection = json.load(handle)
-    shapes = {}
-    for feature in collection["features"]:
-        geometry = feature["geometry"]
-        polygons = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
-                    else geometry["coordinates"])
-        xs: list[float | None] = []
-        ys: list[float | None] = []
-        for polygon in polygons:
-            outer = polygon[0]  # holes are not drawn: no prefecture here encloses another
-            xs.extend([p[0] for p in outer] + [None])
-            ys.extend([p[1] for p in outer] + [None])
-        props = feature["properties"]
-        shapes[feature["id"]] = {"name": props["name"], "cp": props["cp"], "x": xs[:-1], "y": ys[:-1]}
-    return shapes
-
-
-@lru_cache(maxsize=1)
-def label_positions() -> dict[str, tuple[float, float]]:
-    """code -> (lon, lat) where the map writes the prefecture's label: hand-placed in
-    data/geo/label-positions.csv inside each shape, clear of the neighbours' labels (the seats'
-    points crowd the small eastern prefectures, 鹤岗, 佳木斯, 双鸭山, 七台河, 鸡西)."""
-    with open(LABELS_PATH, encoding="utf-8", newline="") as handle:
-        return {row["code"]: (float(row["lon"]), float(row["lat"])) for row in csv.DictReader(handle)}
-
 
 def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: dict,
                           lang: str, *, height: int = 460) -> go.Figure:

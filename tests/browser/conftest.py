@@ -3,9 +3,11 @@
 - every test here is marked `browser` (pytestmark in each file, so that `-m "not browser"` leaves
   them out);
 - `serve(app)` runs a Dash app on a free local port (the OS picks it: never one of the fixed ports
-  of the developers' servers) for the test's duration and returns its base URL;
+  of the developers' servers) for the test's duration and returns its base URL (`server_starter`
+  for fixtures of a wider scope);
 - `browser` is a headless Chromium in Chinese, 1280 px wide, that downloads into the test's
-  tmp_path (`browser.download_dir`) and keeps the console and network logs.
+  tmp_path (`browser.download_dir`) and keeps the console and network logs. One Chromium serves
+  the whole run: each test gets it without cookies, logs or viewport changes of the test before.
 Without Chromium the tests are skipped, unless CI=true: there a missing browser, or any skipped
 browser test, is a failure.
 """
@@ -20,6 +22,7 @@ import pytest
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 IN_CI = os.environ.get("CI") == "true"
+WINDOW = "1280,1400"
 
 
 @pytest.hookimpl(wrapper=True)
@@ -31,47 +34,92 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture
-def serve():
-    """serve(app) -> the base URL of the Dash `app` served on 127.0.0.1 until the test ends."""
+def start_server(app):
+    """Serve the Dash `app` on 127.0.0.1 at a port the OS picks; returns (base URL, stop)."""
     from werkzeug.serving import make_server
 
-    servers = []
+    httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
 
-    def start(app) -> str:
-        httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        servers.append(httpd)
-        return f"http://127.0.0.1:{httpd.server_port}"
-
-    yield start
-    for httpd in servers:
+    def stop():
         httpd.shutdown()
         httpd.server_close()
 
+    return f"http://127.0.0.1:{httpd.server_port}", stop
+
+
+@pytest.fixture(scope="session")
+def server_starter():
+    """start_server, for fixtures of a wider scope than a test (they stop what they start)."""
+    return start_server
+
 
 @pytest.fixture
-def browser(tmp_path):
-    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-        if IN_CI:
-            pytest.fail("CI needs Chromium and chromedriver for the browser tests")
-        pytest.skip("Chromium / chromedriver not installed")
+def serve():
+    """serve(app) -> the base URL of the Dash `app`, served until the test ends."""
+    stops = []
+
+    def start(app) -> str:
+        url, stop = start_server(app)
+        stops.append(stop)
+        return url
+
+    yield start
+    for stop in stops:
+        stop()
+
+
+def _launch():
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--no-first-run", "--window-size=1280,1400",
+                "--disable-background-networking", "--no-first-run", f"--window-size={WINDOW}",
                 "--lang=zh-CN"):
         options.add_argument(arg)
-    options.add_experimental_option("prefs", {"download.default_directory": str(tmp_path),
-                                              "download.prompt_for_download": False})
+    options.add_experimental_option("prefs", {"download.prompt_for_download": False})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
+    return driver
+
+
+def _alive(driver) -> bool:
+    try:
+        driver.current_url
+        return True
+    except Exception:  # a crashed browser or driver: launch another
+        return False
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    """One Chromium for the run (starting one costs seconds); `browser` resets it for each test."""
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        if IN_CI:
+            pytest.fail("CI needs Chromium and chromedriver for the browser tests")
+        pytest.skip("Chromium / chromedriver not installed")
+    holder = {"driver": _launch()}
+    yield holder
+    holder["driver"].quit()
+
+
+@pytest.fixture
+def browser(_chromium, tmp_path):
+    """The run's Chromium as a new visitor would bring it: no cookies, no logs of earlier tests,
+    the desktop viewport, downloads into this test's tmp_path (`browser.download_dir`)."""
+    if not _alive(_chromium["driver"]):
+        _chromium["driver"] = _launch()
+    driver = _chromium["driver"]
+    driver.get("about:blank")
+    driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     driver.execute_cdp_cmd("Browser.setDownloadBehavior",
                            {"behavior": "allow", "downloadPath": str(tmp_path)})
     driver.download_dir = tmp_path
+    for log in ("browser", "performance"):  # read and so emptied: a test sees only its own
+        driver.get_log(log)
     yield driver
-    driver.quit()
+    driver.get("about:blank")

@@ -39,15 +39,21 @@ PAGES = {  # path -> (page container id, how many charts at least)
 }
 
 
-@pytest.fixture
-def server(engine, serve, monkeypatch):
+@pytest.fixture(scope="module")
+def server(databases, server_starter, tmp_path_factory):
+    """One app on the fixture database for the module: these tests only read."""
     from dashboard import create_app
 
-    monkeypatch.setenv("PUBLIC_VIEWING", "1")
+    engine, cleanup = databases.new(tmp_path_factory.mktemp("dashboard"), seeded=True)
     load_fixture(engine, demo=True)
-    app = create_app(engine, load_demo_if_empty=False)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("PUBLIC_VIEWING", "1")
+        app = create_app(engine, load_demo_if_empty=False)
     app.server.config.update(PUBLIC_VIEWING=True)
-    return serve(app)
+    url, stop = server_starter(app)
+    yield url
+    stop()
+    cleanup()
 
 
 def wait_for(driver, css: str, timeout: float = 45):

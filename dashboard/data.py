@@ -186,13 +186,70 @@ def series(indicator: str, region: str) -> list[dict]:
     its own fourth quarter.
     """
     meta = indicators()[indicator]
-    annual = [_point(r) for r in queries.series(engine(), indicator, [region], frequency="annual")]
+    rows = current_values(indicator, [region])
+    annual = [_point(r) for r in queries.series_from_rows(meta, rows, [region], frequency="annual")]
     if meta["measure"] == "flow" and annual:
         return annual
-    quarterly = [_point(r) for r in queries.series(engine(), indicator, [region])]
+    quarterly = [_point(r) for r in queries.series_from_rows(meta, rows, [region])]
     years = {p["year"] for p in annual}
     quarterly = [p for p in quarterly if not (p["quarter"] == 4 and p["year"] in years)]
     return sorted(annual + quarterly, key=lambda p: queries.period_sort_key(p["year"], p["quarter"]))
+
+
+# --- current values, fetched for many indicators at once ----------------------------------------
+
+def panel() -> tuple[str, ...]:
+    """The regions most pages show: the province's prefectures, the province and the nation. One
+    indicator's rows for all of them are fetched and cached together (a few hundred rows)."""
+    return (*prefecture_codes(), PROVINCE, NATION)
+
+
+def _region_set(regions: list[str]) -> tuple[str, ...]:
+    wanted = set(regions)
+    common = panel()
+    return common if wanted <= set(common) else tuple(sorted(wanted))
+
+
+ROW_KEYS = ("indicator_code", "region_code", "year", "quarter", "basis", "value", "derived",
+            "formula", "batch_id", "file_name", "sheet", "cell", "is_demo", "is_reference")
+
+
+def _slim(row: dict) -> dict:
+    """What the pages use of a row (see _point), inputs reduced to their batches (row_source)."""
+    slim = {key: row.get(key) for key in ROW_KEYS}
+    slim["inputs"] = [{"batch_id": i.get("batch_id")} for i in row.get("inputs") or []] or None
+    return slim
+
+
+def current_values(indicator: str, regions: list[str]) -> list[dict]:
+    """Current rows of one indicator (reported and derived, every period) for a set of regions
+    that includes `regions` (the panel when it can), from the request memo, the cache, or the
+    database — see prefetch."""
+    return prefetch([indicator], regions)[indicator]
+
+
+def prefetch(codes: list[str], regions: list[str]) -> dict[str, list[dict]]:
+    """{indicator: current rows for a region set including `regions`} for many indicators: one
+    round trip to the cache for all of them, one set-based query (queries.current_values_many)
+    for those missing, whatever their number. Pages that loop over the catalog call it first, so
+    that their SQL does not grow with the number of indicators (tests/test_performance.py)."""
+    region_set = _region_set(regions)
+    stamp = (current_app.config[DB_KEY], data_stamp())
+    keys = {code: "v:" + hashlib.sha1(repr(("values", stamp, code, region_set)).encode()).hexdigest()
+            for code in codes}
+    memo = request_memo()
+    missing = [code for code in codes if keys[code] not in memo]
+    if missing:
+        for code, value in zip(missing, cache.get_many(*[keys[c] for c in missing])):
+            if value is not None:
+                memo[keys[code]] = value
+        missing = [code for code in codes if keys[code] not in memo]
+    if missing:
+        fetched = queries.current_values_many(engine(), missing, region_set)
+        found = {keys[code]: [_slim(r) for r in fetched[code]] for code in missing}
+        cache.set_many(found)
+        memo.update(found)
+    return {code: memo[keys[code]] for code in codes}
 
 
 def periods(indicator: str, level: str = "prefecture") -> list[tuple[int, int, str]]:
@@ -206,8 +263,9 @@ def period_coverage(indicator: str, level: str = "prefecture") -> list[tuple[tup
     is (a 2026 quarter that one city has reported: 1 of 13; see etl.periods.default_period)."""
     codes = prefecture_codes() if level == "prefecture" else [PROVINCE]
     counts: dict[tuple[int, int, str], int] = {}
+    rows, meta = current_values(indicator, codes), indicators()[indicator]
     for frequency in ("annual", "quarterly"):
-        for row in queries.series(engine(), indicator, codes, frequency=frequency):
+        for row in queries.series_from_rows(meta, rows, codes, frequency=frequency):
             key = (row["year"], row["quarter"], row["basis"])
             counts[key] = counts.get(key, 0) + 1
     return sorted(counts.items(), key=lambda pc: queries.period_sort_key(pc[0][0], pc[0][1]),
@@ -218,16 +276,22 @@ def period_coverage(indicator: str, level: str = "prefecture") -> list[tuple[tup
 def region_values(indicator: str, year: int, quarter: int = 0, basis: str | None = None, *,
                   level: str = "prefecture", regions: list[str] | None = None) -> dict[str, dict]:
     """code -> point (with rank) for one period, best first."""
-    rows = queries.region_values(engine(), indicator, year, quarter,
-                                 basis=None if not quarter else basis, regions=regions, level=level)
+    if regions is None and level != "prefecture":
+        rows = queries.region_values(engine(), indicator, year, quarter,
+                                     basis=None if not quarter else basis, level=level)
+    else:
+        codes = list(regions) if regions is not None else prefecture_codes()
+        rows = queries.ranked_from_rows(indicators()[indicator], current_values(indicator, codes),
+                                        codes, year, quarter, basis if quarter else None)
     return {r["region_code"]: {**_point(r), "rank": r["rank"]} for r in rows}
 
 
 @cached
 def latest_common_period(indicator: str, region: str, other: str) -> tuple[int, int, str] | None:
     """The newest period where both regions have a value of this indicator (annual first)."""
+    found, meta = current_values(indicator, [region, other]), indicators()[indicator]
     for frequency in ("annual", "quarterly"):
-        rows = queries.series(engine(), indicator, [region, other], frequency=frequency)
+        rows = queries.series_from_rows(meta, found, [region, other], frequency=frequency)
         mine = {(r["year"], r["quarter"], r["basis"]) for r in rows if r["region_code"] == region}
         theirs = {(r["year"], r["quarter"], r["basis"]) for r in rows if r["region_code"] == other}
         common = mine & theirs

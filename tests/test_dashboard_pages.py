@@ -357,12 +357,13 @@ def test_queries_are_cached_until_the_data_change(app, engine, monkeypatch):
     from etl.store import queries
 
     calls = []
-    real = queries.series
-    monkeypatch.setattr(queries, "series", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = queries.current_values_many
+    monkeypatch.setattr(queries, "current_values_many",
+                        lambda *a, **k: calls.append(a) or real(*a, **k))
     with app.server.test_request_context("/"):
         first = data.series("ipv6_traffic_share", "230000")
         again = data.series("ipv6_traffic_share", "230000")
-        assert first == again and len(calls) <= 2  # annual + quarterly, once
+        assert first == again and len(calls) == 1  # one fetch, then the cache
         before = len(calls)
         with session_scope(engine) as session:  # a new batch: a new data stamp
             session.add(Batch(file_name="second.xlsx", sha256="1" * 64, loaded_by="tester"))

@@ -79,3 +79,105 @@ def test_page_layouts_are_cached_as_json_not_as_component_objects(app):
     assert isinstance(first, dict) and first["props"]["id"] == "page-core"
     pickled = b"".join(v[1] if isinstance(v, tuple) else v for v in stored if isinstance(v, (bytes, tuple)))
     assert b"plotly.graph_objs" not in pickled and b"dash.development" not in pickled
+
+
+# --- SQL statements per render: constant in the size of the catalog ----------------------------
+
+PAGES = [("overview", {}), ("core", {}), ("enterprise", {}), ("infrastructure", {}),
+         ("benchmarks", {}), ("city", {"code": "230100"}), ("data_grid", {}), ("method", {})]
+
+
+def statements_per_page(app, engine) -> dict[str, int]:
+    """SQL statements each page's layout and the frame execute with an empty cache."""
+    import importlib
+
+    from sqlalchemy import event
+
+    from dashboard import data, shell
+    from dashboard.cache import cache
+
+    counts = {}
+    for name, query in PAGES:
+        layout = importlib.import_module(f"dashboard.pages.{name}").layout
+        seen = []
+
+        def count(*_args, **_kwargs):
+            seen.append(1)
+        with app.server.test_request_context("/"):
+            cache.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            with app.server.test_request_context("/"):
+                shell.update_shell("/", "")
+                layout(lang="zh", **query)
+                data.vintage()
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        counts[name] = len(seen)
+    return counts
+
+
+def grow_catalog(engine, indicators: int, regions: int) -> None:
+    """More indicators (ratios, so that /benchmarks compares them too) and more regions (counties
+    under Harbin), each with values for the province, the nation, the cities and the new regions."""
+    import datetime as dt
+
+    from etl.store.db import session_scope
+    from etl.store.models import Batch, Indicator, Observation, Region
+
+    with session_scope(engine) as session:
+        for n in range(regions):
+            session.add(Region(code=f"2301{n + 2:02d}", name_zh=f"县{n}", name_en=f"County {n}",
+                               short_zh=f"县{n}", level="county", parent_code="230100",
+                               sort_order=1000 + n))
+        for n in range(indicators):
+            session.add(Indicator(code=f"extra_{n}", name_zh=f"指标{n}", name_en=f"Indicator {n}",
+                                  unit="%", unit_en="%", direction="higher", measure="ratio",
+                                  quarterly_cumulative=False, sort_order=1000 + n))
+        session.flush()
+        batch = Batch(file_name="more.xlsx", sha256="2" * 64, loaded_by="tester",
+                      loaded_at=dt.datetime(2026, 2, 1), status="loaded")
+        session.add(batch)
+        session.flush()
+        places = ["100000", "230000", "220000", "230100", "230200", "230600",
+                  *[f"2301{n + 2:02d}" for n in range(regions)]]
+        for n in range(indicators):
+            for region in places:
+                for year in (2023, 2024):
+                    session.add(Observation(
+                        indicator_code=f"extra_{n}", region_code=region, year=year, quarter=0,
+                        basis="annual", value=10.0 + n + year % 10, version=1, is_current=True,
+                        batch_id=batch.id, sheet="数据", cell="C2", raw_value="1"))
+
+
+def test_sql_per_page_does_not_grow_with_indicators_or_regions(app, engine):
+    small = statements_per_page(app, engine)
+    grow_catalog(engine, indicators=12, regions=6)
+    large = statements_per_page(app, engine)
+    assert large == small, {name: (small[name], large[name]) for name in small if small[name] != large[name]}
+    # and the pages did read the new indicators (the city profile lists one card per indicator)
+    from dashboard.pages import city
+
+    with app.server.test_request_context("/"):
+        tree = json.loads(json.dumps(city.layout(code="230100", lang="en"), default=str))
+    assert "Indicator 11" in json.dumps(tree)
+
+
+# --- the data vintage from an index ----------------------------------------------------------------
+
+def test_data_vintage_reads_an_index_on_both_databases(engine):
+    """max(year) and max(quarter) of current values: the planner uses ix_observation_vintage
+    (PostgreSQL is told not to prefer a sequential scan, as it would on a table this small)."""
+    load_fixture(engine)
+    year = "SELECT max(year) FROM observations WHERE is_current = :t"
+    quarter = "SELECT max(quarter) FROM observations WHERE is_current = :t AND year = 2023"
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            plans = [" ".join(str(r[-1]) for r in conn.execute(text("EXPLAIN QUERY PLAN " + q), {"t": 1}))
+                     for q in (year, quarter)]
+        else:
+            conn.execute(text("SET enable_seqscan = off"))
+            plans = [" ".join(r[0] for r in conn.execute(text("EXPLAIN " + q), {"t": True}))
+                     for q in (year, quarter)]
+    for plan in plans:
+        assert "ix_observation_vintage" in plan, plan

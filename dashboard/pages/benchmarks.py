@@ -30,6 +30,9 @@ def comparison_rows(peers: list[str], lang: str) -> list[dict]:
     and the province both have one; the province's and peers' ratio to the nation and gap."""
     rows = []
     regions = [v.PROVINCE, *peers]
+    ratios = [code for code, meta in data.indicators().items() if meta["measure"] == "ratio"]
+    data.prefetch(ratios, data.panel())  # every indicator in one query, not one per indicator
+    data.prefetch(ratios, [v.NATION, *regions])
     for code, meta in data.indicators().items():
         if meta["measure"] != "ratio":
             continue

@@ -22,6 +22,7 @@ def city_rows(code: str, lang: str) -> list[dict]:
     """Per indicator with city data: the city's newest value, its rank among the 13 in that
     period, and the province's value for the same period."""
     rows = []
+    data.prefetch(list(data.indicators()), data.panel())  # every indicator in one query
     for indicator, meta in data.indicators().items():
         coverage, total = data.period_coverage(indicator), len(data.prefecture_codes())
         # newest first, the periods most cities have reported before the partial ones: a rank

@@ -335,11 +335,24 @@ def series(db: Db, indicator: str, regions: Union[str, Iterable[str]], *,
     with reading(db) as s:
         head = _indicator_head(s, indicator)
         rows = _values_with_derived(s, indicator, region_codes, None, quarters, since_year)
+    return series_from_rows(head, rows, region_codes, frequency=frequency, basis=basis)
+
+
+def series_from_rows(head: dict, rows: list[dict], regions: list[str], *,
+                     frequency: str = "quarterly", basis: Optional[str] = None,
+                     since_year: Optional[int] = None) -> list[dict]:
+    """Pure: what series() returns, from current rows of the indicator covering at least these
+    regions and periods (e.g. current_values_many's): filtered, one basis per quarter, ordered."""
+    quarters = {"quarterly": (1, 2, 3, 4), "annual": (0,), "all": None}[frequency]
+    wanted = set(regions)
+    rows = [r for r in rows if r["region_code"] in wanted
+            and (quarters is None or r["quarter"] in quarters)
+            and (since_year is None or r["year"] >= since_year)]
     if frequency == "quarterly":
         rows = _pick_basis(head, rows, basis)
     elif basis is not None:
         rows = [r for r in rows if r["basis"] == basis]
-    order = {code: i for i, code in enumerate(region_codes)}
+    order = {code: i for i, code in enumerate(regions)}
     return sorted(rows, key=lambda r: (order[r["region_code"]],
                                        period_sort_key(r["year"], r["quarter"]), r["basis"]))
 
@@ -357,6 +370,16 @@ def region_values(db: Db, indicator: str, year: int, quarter: int = 0, *,
         head = _indicator_head(s, indicator)
         codes = _codes(regions) or [r["code"] for r in region_list(s, level=level, parent=parent)]
         rows = _values_with_derived(s, indicator, codes, [year], [quarter])
+    return ranked_from_rows(head, rows, codes, year, quarter, basis)
+
+
+def ranked_from_rows(head: dict, rows: list[dict], codes: list[str], year: int, quarter: int,
+                     basis: Optional[str] = None) -> list[dict]:
+    """Pure: what region_values() returns, from current rows covering at least these regions and
+    this period: the regions' rows of the period, best first, each with its `rank`."""
+    wanted = set(codes)
+    rows = [dict(r) for r in rows if r["region_code"] in wanted and r["year"] == year
+            and r["quarter"] == quarter]
     rows = _pick_basis(head, rows, basis) if quarter else rows
     sign = -1 if _direction(head) == "higher" else 1
     order = {code: i for i, code in enumerate(codes)}
@@ -370,6 +393,37 @@ def _direction(head: dict) -> str:
     if head.get("direction") not in ("higher", "lower"):
         raise ValueError(f"indicator {head['code']} has no direction in the catalog")
     return head["direction"]
+
+
+def current_values_many(db: Db, indicators: Iterable[str],
+                        regions: Iterable[str]) -> dict[str, list[dict]]:
+    """{indicator: its current rows for these regions, every period (reported, plus derived where
+    not reported, exactly as series() and region_values() see them)}.
+
+    Set-based: three statements however many indicators and regions are asked for (the catalog,
+    the reported rows of the indicators and of the derived ones' inputs, nothing per indicator),
+    so that a page over the whole catalog does not run one query per indicator and region."""
+    codes, region_codes = _codes(indicators), _codes(regions)
+    with reading(db) as s:
+        catalog = s.scalars(select(Indicator)).all()  # held: s.get() below reads the session
+        derivations = {code: _derivation(s, code) for code in codes}
+        heads = {code: _indicator_head(s, code) for code in codes if derivations[code]}
+        needed = set(codes) | {c for d in derivations.values() if d for c in (d.numerator, d.denominator)}
+        by_code: dict[str, list[dict]] = {code: [] for code in needed}
+        for m in s.execute(_current_select(sorted(needed), region_codes)).mappings():
+            row = _row(m)
+            by_code[row["indicator_code"]].append(row)
+    result = {}
+    for code in codes:
+        reported = [dict(r, derived=False, formula=None, inputs=None) for r in by_code[code]]
+        derivation = derivations[code]
+        if derivation is not None:
+            have = {_key(r) for r in reported}
+            reported += [r for r in derive_rows(derivation, heads[code], by_code[derivation.numerator],
+                                                by_code[derivation.denominator]) if _key(r) not in have]
+        result[code] = reported
+    del catalog
+    return result
 
 
 def latest_periods(db: Db, indicators: Union[str, Iterable[str]],

@@ -43,6 +43,7 @@ TEXTS = register({
     "measure.text_en": ("原文为中文；标题译文：{title}", "The policy text is in Chinese; the title: {title}"),
     "measure.rules": ("奖补规则", "Award rules"),
     "measure.validity": ("有效期：{start} 至 {end}（印发之日起4年）", "Valid {start} to {end} (four years from issue)"),
+    "measure.quota": ("年度名额使用", "Yearly quota used"),
     "measure.closing": ("从高不重复", "Highest only"),
     "measure.by_year": ("按年度兑现金额（万元）", "Paid by year (10k yuan)"),
     "measure.by_city": ("各市（地）兑现金额", "Paid by city"),

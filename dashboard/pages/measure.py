@@ -162,6 +162,10 @@ def layout(lang: str = "zh", m: str | None = None, year: str | None = None, **_q
         html.Ul([html.Li([html.Code(r["code"]), " ", r["name_zh"] if lang == "zh" else r["name_en"], "：" if lang == "zh" else ": ",
                           r["words_zh"] if lang == "zh" else r["words_en"]]) for r in d["rules"]], id="measure-rules")
         if d["rules"] else html.P(t("measures.no_money", lang)),
+        html.P([t("measure.quota", lang) + ("：" if lang == "zh" else ": ")] + [
+            html.Span(f"{y}{'年' if lang == 'zh' else ':'} {q['used']}/{q['quota']}",
+                      className="me-2" + (" text-danger fw-bold" if q["used"] > q["quota"] else ""))
+            for y, q in d["quota_use"].items()], className="small mb-1", id="measure-quota") if d["quota_use"] else None,
         html.P(t("measure.validity", lang, start=d["valid_from"], end=d["valid_until"]), className="small mb-1"),
         html.P([html.Strong(t("measure.closing", lang) + "："), d["closing_zh"] if lang == "zh" else d["closing_en"]],
                className="small text-muted mb-0"),

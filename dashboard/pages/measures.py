@@ -53,7 +53,7 @@ def table(rows: list[dict], lang: str, problems: bool) -> dbc.Table:
         cells = [
             html.Td(r["number"], className="text-end"),
             html.Td(html.A(r["title_zh"] if lang == "zh" else r["title_en"], href=measure_href(r["number"], lang),
-                           id=f"measure-link-{r['number']}")),
+                           id=f"measure-link-{r['number']}"), style={"minWidth": "14rem"}),
             html.Td(mv.unit_links(r["units"], lang, lambda code: unit_href(code, lang)), className="small"),
             html.Td(f"{r['awards']:,}" if money else "—", className="text-end"),
             html.Td(f"{r['enterprises']:,}" if money else "—", className="text-end"),

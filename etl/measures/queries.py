@@ -155,6 +155,14 @@ def measure_detail(engine: Engine, number: int, *, year: Optional[int] = None, c
             if r.region_code:
                 by_city[r.region_code]["awards"] += 1
                 by_city[r.region_code]["amount"] += r.amount
+        quota = next((r.quota_per_year for r in book.rules_of(number) if r.quota_per_year), None)
+        quota_use = {}
+        if quota:
+            per_year: dict[int, set[str]] = defaultdict(set)
+            for r in rows:
+                if r.measure == number and (city is None or r.region_code == city):
+                    per_year[r.year].add(r.uscc)
+            quota_use = {y: {"used": len(names), "quota": quota} for y, names in sorted(per_year.items())}
         tasks = [_task_dict(t, units, number) for t in session.scalars(
             select(MeasureTask).where(MeasureTask.measure_id == m.id).order_by(MeasureTask.sort_order))]
         return {
@@ -171,6 +179,7 @@ def measure_detail(engine: Engine, number: int, *, year: Optional[int] = None, c
             "awards": [_award_dict(r, book, found) for r in awards],
             "by_year": {y: {"awards": v["awards"], "amount": round(v["amount"], 2)} for y, v in sorted(by_year.items())},
             "by_city": {c: {"awards": v["awards"], "amount": round(v["amount"], 2)} for c, v in by_city.items()},
+            "quota_use": quota_use,
             "tasks": tasks, "status": overall_status([t["status"] for t in tasks]),
             "indicators": sorted({c for t in tasks for c in t["indicators"]}),
             "demo": any(r.batch_id in demo for r in awards) or any(t["is_demo"] for t in tasks),

@@ -28,6 +28,8 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     hidden_rows: list[int] = field(default_factory=list)  # 0-based; xlsx only
     hidden_cols: list[int] = field(default_factory=list)
+    # (row, col) -> number format code, only for formats that scale what is shown (etl.read.formats)
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -106,6 +108,7 @@ class RawValue:
     indicator_cell: Optional[str] = None
     period_cell: Optional[str] = None
     unit_hint: Optional[str] = None  # from a unit line (单位：亿元) or the header, if not in the label
+    number_format: Optional[str] = None  # a format that scales what the cell shows (0.0%, 0!.0000)
     year_hint: Optional[int] = None  # from the title, for period labels without a year (1-9月)
     basis_hint: Optional[str] = None  # from a header (当季/累计) when not in the indicator label
 

@@ -33,6 +33,7 @@ from etl.read.files import UncomputedFormula
 from etl.checks import problems as kinds
 from etl.records import Catalog, Problem, RawValue, Value
 from etl.normalise import units
+from etl.read import formats
 from etl.normalise.untracked import skip_messages, untracked_region
 
 # --- numbers ---------------------------------------------------------------------------------------
@@ -620,6 +621,12 @@ def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
             result.problems.append(_not_a_number(rv, info, number))
             continue
         column_unit = parsed.unit or rv.unit_hint
+        if rv.number_format and isinstance(rv.raw, (int, float)):
+            seen = _as_shown(rv, number, column_unit, info)
+            if isinstance(seen, Problem):
+                result.problems.append(seen)
+                continue
+            number, column_unit = seen
         # the cell's own sign wins over its column's unit ('98.5‰' in a % column is 9.85 %), if
         # both measure the same thing; a sign that contradicts the column ('5%' under 亿元) is an error
         unit = number.unit or column_unit or info.unit
@@ -642,6 +649,31 @@ def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
         skipped = key[0] in ("skipped-indicator", "skipped-region")
         (result.skipped if skipped else result.problems).append(problem)
     return result
+
+
+def _as_shown(rv: RawValue, number: ParsedNumber, column_unit: Optional[str], info):
+    """(number as the analyst saw it, its unit) for a cell whose format scales what it shows:
+    0.352 under 0.0% is 35.2 %; 80640 under 0!.0000 with 万个 in the header is 8.064 万个. A format
+    that contradicts the header (a % format under 亿元) or a scaled number with no unit to read it
+    in (8.0640 under 个) is format-conflict."""
+    fmt = formats.describe(rv.number_format)
+    where = dict(number_format=rv.number_format, name_zh=info.name_zh, name_en=info.name_en)
+    if fmt.percent:
+        shown = number.value * 100
+        if column_unit and units.is_known_unit(column_unit) and units.dimension(column_unit) != "share":
+            return kinds.FORMAT_CONFLICT.at(rv.sheet, rv.cell, raw=_raw_text(rv.raw), unit=column_unit,
+                                            shown_zh=f"百分数 {shown:g}%", shown_en=f"a percentage, {shown:g}%",
+                                            **where)
+        return ParsedNumber(shown, unit="%"), column_unit or "%"
+    shown = number.value / fmt.divisor
+    unit = formats.shown_unit(fmt, column_unit, info.unit)
+    prefixed = unit and units.is_known_unit(unit) and units.factor_in_dimension(unit) > 1
+    if not prefixed:
+        return kinds.FORMAT_CONFLICT.at(rv.sheet, rv.cell, raw=_raw_text(rv.raw), unit=unit or info.unit,
+                                        shown_zh=f"{shown:g}（即单元格数值 {number.value:g} 除以 {fmt.divisor:g}）",
+                                        shown_en=f"{shown:g} (the cell's {number.value:g} divided by "
+                                                 f"{fmt.divisor:g})", **where)
+    return ParsedNumber(shown), unit
 
 
 # a number with words around it: '约672', '672左右', '预计 1,200 个'

@@ -59,6 +59,12 @@ def dimension(unit: str) -> str:
         raise UnitError(f"unknown unit {unit!r}") from None
 
 
+def factor_in_dimension(unit: str) -> float:
+    """How many of its dimension's smallest unit one `unit` is: 万个 -> 10,000, 个 -> 1, 亿元 -> 1e8."""
+    dim, factor = _UNITS[normalise_unit(unit)]
+    return factor / min(f for d, f in _UNITS.values() if d == dim)
+
+
 def convert(value: float, from_unit: str, to_unit: str) -> float:
     """`value` measured in `from_unit`, expressed in `to_unit` (12345 万元 -> 1.2345 亿元)."""
     source, target = normalise_unit(from_unit), normalise_unit(to_unit)

@@ -38,6 +38,7 @@ import python_calamine
 import xlrd.compdoc
 
 from etl import config
+from etl.read import formats
 from etl.checks import problems as kinds
 from etl.records import Problem, Sheet, Workbook
 
@@ -115,6 +116,7 @@ class _SheetScan:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 0-based -> text
     hidden_rows: set[int] = field(default_factory=set)  # 0-based
     hidden_cols: set[int] = field(default_factory=set)
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)  # scaling number formats
 
 
 _XML_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}"[^>/]*>')  # a cell with content
@@ -135,7 +137,10 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def _scan_sheet_xml(stream) -> _SheetScan:
+_XML_STYLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?\bs="([0-9]+)"')
+
+
+def _scan_sheet_xml(stream, styles: dict[bytes, str] | None = None) -> _SheetScan:
     """One pass over a worksheet's XML, a row at a time, in bounded memory (regexes, no XML parser)."""
     scan = _SheetScan()
     tail = b""
@@ -167,6 +172,11 @@ def _scan_sheet_xml(stream) -> _SheetScan:
                     text = html.unescape((formula.group(1) or b"").decode("utf-8", "replace"))
                     where = (int(m.group(2)) - 1, _col_number(m.group(1)) - 1)
                     scan.formulas[where] = "=" + text if text else "=…"
+        if styles:  # cells whose number format scales what they show (etl.read.formats)
+            for m in _XML_STYLED_CELL.finditer(work):
+                code = styles.get(m.group(3))
+                if code:
+                    scan.formats[(int(m.group(2)) - 1, _col_number(m.group(1)) - 1)] = code
         if b"hidden=" in work:
             scan.hidden_rows.update(int(r) - 1 for r in _XML_HIDDEN_ROW.findall(work))
             for tag in _XML_HIDDEN_COLS.findall(work):
@@ -250,10 +260,11 @@ def _check_zip(data: bytes, file_name: str) -> dict[str, _SheetScan]:
     scans: dict[str, _SheetScan] = {}
     try:
         sheet_names = _worksheet_names(archive)  # inflates two parts: may fail like any other
+        styles = formats.interesting_styles(archive.read("xl/styles.xml")) if "xl/styles.xml" in names else {}
         for member in members:
             with archive.open(member) as stream:
                 if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-                    scan = _scan_sheet_xml(stream)
+                    scan = _scan_sheet_xml(stream, styles)
                     name = sheet_names.get(member.filename, member.filename)
                     if scan.rows * scan.cols > config.settings().max_cells:
                         raise _too_many_cells(file_name, name, scan.rows, scan.cols)
@@ -373,6 +384,7 @@ def _read_with_calamine(data: bytes, file_name: str, fmt: str, scans: dict[str, 
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets, hidden = [], []
+        xls_formats = formats.xls_formats(data, book.sheet_names) if fmt == "xls" else {}
         for meta in book.sheets_metadata:
             if str(meta.typ) != str(python_calamine.SheetTypeEnum.WorkSheet):
                 continue
@@ -388,7 +400,8 @@ def _read_with_calamine(data: bytes, file_name: str, fmt: str, scans: dict[str, 
             scan = scans.get(meta.name) or _SheetScan()
             _mark_formulas(rows, scan.formulas)
             sheets.append(Sheet(meta.name, rows, merged, hidden_rows=sorted(scan.hidden_rows),
-                                hidden_cols=sorted(scan.hidden_cols)))
+                                hidden_cols=sorted(scan.hidden_cols),
+                                formats=scan.formats or xls_formats.get(meta.name, {})))
     except FileRejected:
         raise
     except BaseException as exc:  # calamine's own errors, and its Rust panics (see is_panic)

@@ -146,6 +146,7 @@ class _Grid:
 
     def __init__(self, sheet: Sheet):
         self.rows = sheet.rows
+        self.formats = sheet.formats
         self.merged_origin: dict[tuple[int, int], tuple[int, int]] = {}
         budget = 200_000
         for r0, c0, r1, c1 in sheet.merged:
@@ -459,7 +460,8 @@ def _extract_template(name: str, grid: _Grid, rows: list[int], cols: dict[str, i
             region_label=label_text(grid.raw(r, rc)), indicator_label=label_text(grid.raw(r, ic)),
             period_label=label_text(grid.raw(r, pc)), region_cell=letters[rc] + line,
             indicator_cell=letters[ic] + line, period_cell=letters[pc] + line,
-            unit_hint=unit or None, basis_hint=_BASIS_VALUES.get(basis.casefold()) if basis else None))
+            unit_hint=unit or None, basis_hint=_BASIS_VALUES.get(basis.casefold()) if basis else None,
+            number_format=grid.formats.get((r, vc)) if grid.formats else None))
     out.sources.extend(sources)
     out.notes.extend(notes)
     if not out.values:
@@ -543,6 +545,10 @@ def _classify_parts(parts: list[tuple[str, tuple[int, int]]]) -> _Axis:
             continue
         if not base or base.casefold() in _VALUE_WORDS:
             axis.unit = axis.unit or parsed.unit
+            continue
+        if parsed.qualifiers and parse_period(base, 2000):  # 第三季度（当年价）（累计）: a period
+            axis.basis = axis.basis or parsed.basis
+            kept.append((base, where))
             continue
         kept.append((text, where))
     if len(kept) > 1:
@@ -727,6 +733,11 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
         if row_axis.skip:
             continue
         row_label, row_cell = chosen(row_axis, row_kind)
+        if not row_label and row_kind == REGION:  # 合计 reads as a value word: still say it is skipped
+            for c in name_cols:
+                text, where = grid.label(row_axis.index, c)
+                if _not_a_region(name, text, cell_ref(*where), resolver, out):
+                    break
         if row_label and not (row_kind == REGION and _not_a_region(name, row_label, row_cell, resolver, out)):
             row_labels.append((row_axis, row_label, row_cell))
     # the indicators in axis order, for a unit line that names one unit per indicator
@@ -766,7 +777,8 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
                 period_label=labels[PERIOD][0],
                 region_cell=labels[REGION][1], indicator_cell=labels[INDICATOR][1],
                 period_cell=labels[PERIOD][1], unit_hint=unit or None, year_hint=year_hint,
-                basis_hint=col_axis.basis or row_axis.basis))
+                basis_hint=col_axis.basis or row_axis.basis,
+                number_format=grid.formats.get((r, col_axis.index)) if grid.formats else None))
 
 
 def _ytd_header_is_annual(name: str, title: tuple[str, Optional[int]], axes: list[_Axis],

@@ -127,3 +127,37 @@ def output_text(response, output_id: str) -> str:
     """The text a callback response writes into `output_id` (its `children`)."""
     output = response_json(response)["response"][output_id]
     return component_text(output.get("children", output))
+
+
+def find_component(tree: Any, ident: str) -> dict | None:
+    """The component with this id in a serialised component tree (a callback's output or a
+    rendered layout), or None."""
+    if isinstance(tree, dict):
+        props = tree.get("props", {})
+        if props.get("id") == ident:
+            return tree
+        return next((found for value in props.values()
+                     if (found := find_component(value, ident)) is not None), None)
+    if isinstance(tree, list):
+        return next((found for item in tree
+                     if (found := find_component(item, ident)) is not None), None)
+    return None
+
+
+def table_rows(table: dict) -> list[list[str]]:
+    """The text of each body row's cells of a serialised html/dbc table."""
+    body = find_component_by_type(table, "Tbody")
+    rows = (body["props"].get("children") or []) if body else []
+    rows = rows if isinstance(rows, list) else [rows]
+    return [[component_text(cell) for cell in row["props"]["children"]] for row in rows]
+
+
+def find_component_by_type(tree: Any, kind: str) -> dict | None:
+    if isinstance(tree, dict):
+        if tree.get("type") == kind:
+            return tree
+        return find_component_by_type(list(tree.get("props", {}).values()), kind)
+    if isinstance(tree, list):
+        return next((found for item in tree
+                     if (found := find_component_by_type(item, kind)) is not None), None)
+    return None

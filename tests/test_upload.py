@@ -16,7 +16,8 @@ from etl.store.db import session_scope
 from dashboard.accounts.models import AuditEvent
 from etl.store.models import Batch, Observation, PendingUpload
 from tests import messy_files
-from tests.accounts_helpers import DashClient, add_users, make_app, output_text, response_json
+from tests.accounts_helpers import (DashClient, add_users, find_component, make_app, output_text,
+                                    response_json, table_rows)
 
 
 @pytest.fixture
@@ -384,18 +385,26 @@ def load_two_versions(app, engine) -> list[int]:
 def test_history_lists_batches_and_shows_values_and_versions(app, engine):
     first, second = load_two_versions(app, engine)
     viewer = signed_in(app, "vic")
-    page = viewer.post("_pages_content", {"_pages_location.pathname": "/history",
-                                          "_pages_location.search": ""}).get_data(as_text=True)
-    assert "history-batches" in page and "revised-" in page and '"loaded_by":"ana"' in page
+    key = "digital_core_va|230000|2024|3|ytd"
+    page = response_json(viewer.post("_pages_content", {"_pages_location.pathname": "/history",
+                                                        "_pages_location.search": ""}))
+    batches = find_component(page["response"]["_pages_content"]["children"], "history-batches")
+    rows = {r["id"]: r for r in batches["props"]["rowData"]}
+    assert set(rows) == {first, second} and rows[second]["file_name"].startswith("revised-")
+    assert {r["loaded_by"] for r in rows.values()} == {"ana"}
     detail = viewer.post("history-detail", {"history-batches.selectedRows": [{"id": second}],
                                             "history-lang.data": "zh"})
-    text = detail.get_data(as_text=True)
-    assert detail.status_code == 200 and "history-values" in text and "1300" in text
-    versions = viewer.post("history-versions", {
-        "history-values.selectedRows": [{"key": "digital_core_va|230000|2024|3|ytd"}],
-        "history-lang.data": "zh"})
-    text = versions.get_data(as_text=True)
-    assert "1234.5" in text and "1300" in text and "history-versions-table" in text
+    assert detail.status_code == 200
+    grid = find_component(response_json(detail)["response"]["history-detail"]["children"],
+                          "history-values")
+    value = next(r for r in grid["props"]["rowData"] if r["key"] == key)
+    assert (value["value"], value["version"], value["current"]) == (1300, 2, "✓")
+    versions = viewer.post("history-versions", {"history-values.selectedRows": [{"key": key}],
+                                                "history-lang.data": "zh"})
+    table = find_component(response_json(versions)["response"]["history-versions"]["children"],
+                           "history-versions-table")
+    assert sorted((row[0], row[1], row[2]) for row in table_rows(table)) == [
+        ("1", "1234.5", ""), ("2", "1300", "✓")]
 
 
 def test_rollback_is_admin_only_needs_a_reason_and_is_recorded(app, engine):
@@ -433,13 +442,15 @@ def test_admin_manages_users_and_exports_the_audit_log(app, engine):
             "admin-users-new-password.value": "newbie-password-1"}
     added = admin.post("admin-users-grid", dict(base, **{"admin-users-add.n_clicks": 1}),
                        triggered="admin-users-add.n_clicks")
-    assert "admin-users-saved" in added.get_data(as_text=True)
+    result = response_json(added)["response"]["admin-users-result"]["children"]
+    assert result["props"]["id"] == "admin-users-saved"
     role = admin.post("admin-users-grid", {"admin-users-set-role.n_clicks": 1,
                                            "admin-users-pick.value": "newbie",
                                            "admin-users-role.value": "viewer",
                                            "admin-lang.data": "zh"},
                       triggered="admin-users-set-role.n_clicks")
-    assert '"role":"viewer"' in role.get_data(as_text=True).replace(" ", "")
+    accounts = response_json(role)["response"]["admin-users-grid"]["rowData"]
+    assert next(r for r in accounts if r["username"] == "newbie")["role"] == "viewer"
     disabled = admin.post("admin-users-grid", {"admin-users-disable.n_clicks": 1,
                                                "admin-users-pick.value": "newbie",
                                                "admin-lang.data": "zh"},
@@ -451,8 +462,8 @@ def test_admin_manages_users_and_exports_the_audit_log(app, engine):
     analyst = signed_in(app, "ana")
     upload(analyst, (b"x", "=HYPERLINK(1).csv"))
     grid = admin.post("admin-audit-grid", {"admin-audit-action.value": ""})
-    text = grid.get_data(as_text=True)
-    assert "user-add" in text and "user-disable" in text and "login-failed" in text
+    logged = {r["action"] for r in response_json(grid)["response"]["admin-audit-grid"]["rowData"]}
+    assert {"user-add", "user-role", "user-disable", "login-failed"} <= logged
     exported = admin.post("admin-audit-download", {"admin-audit-csv.n_clicks": 1,
                                                    "admin-audit-action.value": ""},
                           triggered="admin-audit-csv.n_clicks")

@@ -125,13 +125,13 @@ def _rule_checks(a: AwardRow, rulebook: Rulebook) -> list[Finding]:
         out.append(_say(a, "below-threshold", "basis",
                         f"{rule.basis_zh}为{fmt_wan(a.basis)}{rule.basis_unit}，低于{label}的门槛{fmt_wan(rule.threshold)}{rule.basis_unit}。",
                         f"The {rule.basis_en} is {fmt_wan(a.basis)} {rule.basis_unit}, below the threshold of "
-                        f"{label_en}: {fmt_wan(rule.threshold)} {rule.basis_unit}.", a.basis))
+                        f"{label_en}: {fmt_wan(rule.threshold)} {rule.basis_unit}.", fmt_wan(a.basis)))
     if rule.cap is not None and a.amount > rule.cap + ROUNDING / 2:
         per = rule.cap_per_zh
         out.append(_say(a, "above-cap", "amount",
                         f"奖励金额{fmt_wan(a.amount)}万元超过{label}{per}最高{fmt_wan(rule.cap)}万元的上限。",
                         f"The amount, {fmt_wan(a.amount)} (10k yuan), is above the cap of {label_en}: "
-                        f"{fmt_wan(rule.cap)} {rule.cap_per_en}.", a.amount))
+                        f"{fmt_wan(rule.cap)} {rule.cap_per_en}.", fmt_wan(a.amount)))
     elif rule.kind == "rate" and a.basis is not None:
         expected = rule.expected_amount(a.basis)
         if abs(a.amount - expected) > ROUNDING + 1e-9:
@@ -143,12 +143,12 @@ def _rule_checks(a: AwardRow, rulebook: Rulebook) -> list[Finding]:
             out.append(_say(a, "rate-mismatch", "amount",
                             f"奖励金额{fmt_wan(a.amount)}万元与规则不符：应为{fmt_wan(expected)}万元（{how_zh}）。",
                             f"The amount, {fmt_wan(a.amount)}, does not follow the rule: it should be "
-                            f"{fmt_wan(expected)} (10k yuan) ({how_en}).", a.amount))
+                            f"{fmt_wan(expected)} (10k yuan) ({how_en}).", fmt_wan(a.amount)))
     elif rule.kind in ("fixed", "per_enterprise") and abs(a.amount - rule.amount) > ROUNDING / 2:
         out.append(_say(a, "amount-mismatch", "amount",
                         f"{label}的奖励为定额{fmt_wan(rule.amount)}万元，此处为{fmt_wan(a.amount)}万元。",
                         f"{label_en} is a fixed {fmt_wan(rule.amount)} (10k yuan); here it is "
-                        f"{fmt_wan(a.amount)}.", a.amount))
+                        f"{fmt_wan(a.amount)}.", fmt_wan(a.amount)))
     policy = rulebook.policy
     start, end = policy.issued_on, policy.valid_until
     if a.approved_on is not None:

@@ -168,6 +168,9 @@ FIELDS: tuple[Var, ...] = (
         "largest sheet read (rows × columns)"),
     Var(("PENDING_UPLOAD_HOURS",), "pending_upload_hours", _whole(1), "`24`",
         "a checked upload waits this long for its commit"),
+    # --- printing
+    Var(("CHROMIUM_PATH", "BROWSER_PATH"), "chromium_path", _text, "found on `PATH`",
+        "the headless Chromium that prints briefings to PDF"),
     # --- caching and logs
     Var(("CACHE_REDIS_URL",), "cache_redis_url", _text, "unset",
         "Redis cache shared by several gunicorn workers (else a per-process simple cache)"),
@@ -210,6 +213,7 @@ class Settings:
     max_compression_ratio: float = 200.0
     max_cells: int = 5_000_000
     pending_upload_hours: int = 24
+    chromium_path: str = ""
     cache_redis_url: str = ""
     cache_key_prefix: str = "dlj:"
     cache_timeout: int = 600

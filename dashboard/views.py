@@ -31,9 +31,7 @@ def region_name(code: str, lang: str, short: bool = True) -> str:
     region = data.regions().get(code)
     if not region:
         return code
-    if lang == "en":
-        return region["name_en"]
-    return region["short_zh"] if short else region["name_zh"]
+    return pick(region["short_zh"] if short else region["name_zh"], region["name_en"], lang)
 
 
 def indicator_name(code: str, lang: str) -> str:

@@ -45,3 +45,16 @@ def test_awards_template_is_read_back_as_an_empty_list(engine, tmp_path, capsys)
     assert outcome.status == "rejected"
     assert [p.code for p in outcome.report.problems] == ["award-missing"]
     assert main(["template", str(tmp_path / "long.xlsx")], engine=engine) == 0  # the long one still works
+
+
+def test_validate_an_award_list_checks_it_against_the_rules(engine, tmp_path, capsys):
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(awards_xlsx([award(1, "甲", code(1), amount=250)]))
+    assert main(["validate", "--json", str(path)], engine=engine) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(p["code"], p["cell"]) for p in report["problems"]] == [("above-cap", "K2")]
+    path.write_bytes(awards_xlsx([award(1, "甲", code(1), amount=200)]))
+    assert main(["validate", str(path)], engine=engine) == 0
+    capsys.readouterr()
+    assert main(["batches", "--json"], engine=engine) == 0
+    assert json.loads(capsys.readouterr().out) == []  # validate wrote nothing

@@ -14,7 +14,7 @@ from dashboard import views as v
 from dashboard.i18n import norm_lang, t, with_params
 
 dash.register_page(__name__, path="/measures", order=6.5, name="政策措施", nav_key="nav.measures",
-                   title="政策措施 · 数字龙江")
+                   nav_prefix="/measure", title="政策措施 · 数字龙江")  # /measure?m=N lights it too
 
 ALL = "all"
 

@@ -42,8 +42,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_data_detail": ("数据库中还没有该指标的数据。", "The database holds no values for this yet."),
     # overview
     "overview.title": ("目标进展总览", "Progress against the targets"),
-    "overview.vintage": ("数据截至{period}，更新于{updated}", "Data up to {period}, updated {updated}"),
-    "overview.vintage_none": ("尚未载入数据", "No data loaded yet"),
     "overview.empty": (
         "数据库中还没有统计数据。分析员登录后在“上传数据”页上传报表，各项目标的进展即显示在此。",
         "The database holds no statistics yet. Once an analyst uploads the tables on the Upload page, "

@@ -125,10 +125,8 @@ TEXTS = register({
     "card.required_growth": ("需年均增长{rate}", "Needs {rate} a year"),
     "card.national": ("全国同期{value}", "Nation, same period: {value}"),
     "card.details": ("详情", "Details"),
-    "card.by_target_set": ("目标来源", "Target source"),
     # how was this computed?
     "explain.button": ("如何计算？", "How was this computed?"),
-    "explain.title": ("计算过程", "How this status was computed"),
     "explain.base": ("基期", "Base"),
     "explain.latest": ("最新", "Latest"),
     "explain.target": ("目标", "Target"),

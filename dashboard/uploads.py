@@ -42,7 +42,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 from dashboard.accounts import audit
 from dashboard.accounts.models import User
 from etl.checks.annotate import annotated_xlsx
-from etl.records import ERROR, Problem
+from etl.checks import problems as kinds
 from etl.store import pending
 from etl.store.db import session_scope
 
@@ -60,10 +60,8 @@ class CommitResult:
 
 
 def too_large_report(file_name: str, size: int, limit: int) -> dict[str, Any]:
-    problem = Problem("too-large", ERROR,
-                      f"文件“{file_name}”大小 {size / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB。",
-                      f"File {file_name!r} is {size / 1048576:.1f} MB, over the "
-                      f"{limit / 1048576:.0f} MB limit.")
+    problem = kinds.TOO_LARGE.in_file(file=file_name, size_mb=f"{size / 1048576:.1f}",
+                                      limit_mb=f"{limit / 1048576:.0f}")
     return {"file_name": file_name, "valid": False, "status": "rejected", "counts": {},
             "changes": None, "problems": [problem.to_dict()], "skipped": [], "notes": [],
             "sources": [], "metadata": []}

@@ -20,6 +20,7 @@ TEXT = {
     "severity_error": ("错误", "error"),
     "severity_warning": ("警告", "warning"),
     "severity_info": ("跳过", "skipped"),
+    "fix": ("如何修改：", "How to fix: "),
     "more": ("另有 {n} 项未列出，请下载批注文件查看全部。",
              "{n} more not listed: download the annotated copy for all."),
 }
@@ -28,6 +29,16 @@ TEXT = {
 def tr(key: str, lang: str, **values: Any) -> str:
     zh, en = TEXT[key]
     return pick(zh, en, lang).format(**values)
+
+
+def _message(p: dict, lang: str) -> list:
+    """The message, then the catalogue's "how to fix" line when the problem has one."""
+    fix = pick(p.get("fix_zh"), p.get("fix_en"), lang) if p.get("fix_zh") or p.get("fix_en") else ""
+    tail = [html.Div(tr("fix", lang) + fix, className="problem-fix")] if fix else []
+    if lang == "zh":
+        return [p.get("message_zh") or "", html.Br(),
+                html.Small(p.get("message_en") or "", className="text-muted")] + tail
+    return [p.get("message_en") or p.get("message_zh") or ""] + tail
 
 
 def problems_table(problems: list[dict], lang: str, id_: str) -> html.Div:
@@ -43,9 +54,7 @@ def problems_table(problems: list[dict], lang: str, id_: str) -> html.Div:
             html.Td(p.get("cell") or ""),
             html.Td(html.Code(p.get("code") or "")),
             html.Td("" if p.get("raw") is None else str(p.get("raw"))),
-            html.Td([p.get("message_zh") or "", html.Br(),
-                     html.Small(p.get("message_en") or "", className="text-muted")]
-                    if lang == "zh" else (p.get("message_en") or p.get("message_zh") or "")),
+            html.Td(_message(p, lang)),
         ], className=color))
     more = len(problems) - MAX_PROBLEMS_SHOWN
     return html.Div([

@@ -230,8 +230,11 @@ def _problem_lines(p: Problem, both: bool) -> list[str]:
     raw = f"  “{p.raw}”" if p.raw not in (None, "") else ""
     head = f"  {where}  [{mark}] {p.code}{raw}"
     if both:
-        return [head, f"      {p.message_zh}", f"      {p.message_en}"]
-    return [head, f"      {p.message_en}"]
+        lines = [head, f"      {p.message_zh}", f"      {p.message_en}"]
+        if p.fix_zh:
+            lines += [f"      如何修改：{p.fix_zh}", f"      How to fix: {p.fix_en}"]
+        return lines
+    return [head, f"      {p.message_en}"] + ([f"      How to fix: {p.fix_en}"] if p.fix_en else [])
 
 
 def rejected_report(file_name: str, sha256: str, problem: Problem) -> Report:

@@ -215,13 +215,22 @@ class OwnedJobs:
     shares, and refuses every later use of its handles by anyone else: no progress, no result, no
     stop; the refusal is logged.
 
-        class OwnedDiskcacheManager(OwnedJobs, dash.DiskcacheManager): ...
+        manager = owned(dash.DiskcacheManager(cache))   # or owned(dash.CeleryManager(celery_app))
     """
 
     OWNER_SECONDS = 24 * 3600
 
-    def _owner_store(self):
-        return self.handle  # diskcache.Cache: shared by the workers of this machine
+    def _owner_set(self, key: str, owner: str) -> None:
+        if hasattr(self.handle, "transact"):  # diskcache.Cache: shared by this machine's workers
+            self.handle.set(key, owner, expire=self.OWNER_SECONDS)
+        else:  # CeleryManager: its result backend (Redis), shared by every worker and machine
+            self.handle.backend.set(key, owner.encode())
+
+    def _owner_get(self, key: str) -> Optional[str]:
+        if hasattr(self.handle, "transact"):
+            return self.handle.get(key)
+        found = self.handle.backend.get(key)
+        return found.decode() if isinstance(found, bytes) else found
 
     @staticmethod
     def requester() -> str:
@@ -231,11 +240,10 @@ class OwnedJobs:
         return f"user:{user.user_id}" if user is not None else "anonymous"
 
     def _remember(self, kind: str, value: Any) -> None:
-        self._owner_store().set(f"owner:{kind}:{value}", self.requester(),
-                                expire=self.OWNER_SECONDS)
+        self._owner_set(f"owner:{kind}:{value}", self.requester())
 
     def _mine(self, kind: str, value: Any) -> bool:
-        owner = self._owner_store().get(f"owner:{kind}:{value}")
+        owner = self._owner_get(f"owner:{kind}:{value}")
         if owner == self.requester():
             return True
         log.warning("job handle %s %s used by %s, started by %s: refused", kind,
@@ -268,20 +276,29 @@ class OwnedJobs:
             super().terminate_job(job)
 
 
+def owned(manager: Any) -> Any:
+    """The same Dash job manager (DiskcacheManager or CeleryManager), its handles bound to their
+    starter (OwnedJobs)."""
+    if isinstance(manager, OwnedJobs):
+        return manager
+    cls = type(manager)
+    owned_cls = type(f"Owned{cls.__name__}", (OwnedJobs, cls), {})
+    bound = owned_cls.__new__(owned_cls)
+    bound.__dict__.update(manager.__dict__)  # the same cache or Celery app, the same settings
+    return bound
+
+
 def owned_diskcache_manager(path) -> Any:
     """The upload page's job manager: Dash's DiskcacheManager on a private folder, OwnedJobs."""
     import dash
     import diskcache
-
-    class OwnedDiskcacheManager(OwnedJobs, dash.DiskcacheManager):
-        pass
 
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     # results the browser never fetched (tab closed) are dropped when the cache passes 1 GB
     store = diskcache.Cache(str(path), size_limit=2**30)
     for child in path.iterdir():  # the cache's SQLite file holds reports: this user's only
         child.chmod(0o600)
-    return OwnedDiskcacheManager(store)
+    return owned(dash.DiskcacheManager(store))
 
 
 # the apps of this process, by id: a forked job finds its own (weak: test apps come and go)

@@ -1,0 +1,87 @@
+"""`python -m dashboard briefing`: make the quarterly briefing on the server's command line.
+
+    python -m dashboard briefing --quarter 2025Q4 --lang zh -o OUT.docx   (or OUT.pdf)
+    python -m dashboard briefing -o OUT.pdf                     # the latest quarter with data
+    python -m dashboard briefing --list                         # the archive
+    python -m dashboard briefing --archived 7 -o OUT.pdf        # one archived briefing, as it was made
+
+Exit codes: 0 done, 1 nothing to brief on / no such archived briefing / the PDF printer failed,
+2 usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+import time
+from pathlib import Path
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "briefing", help="季度监测简报 / the quarterly monitoring briefing (DOCX or PDF)",
+        description="生成季度监测简报（Word或PDF），与监测平台同一数据与评估 / make the quarterly "
+                    "monitoring briefing (Word or PDF) from the platform's data and assessment")
+    parser.add_argument("--quarter", metavar="2025Q4", help="季度（默认：有数据的最新季度）/ quarter (default: the latest with data)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="语言 / language")
+    parser.add_argument("-o", "--output", metavar="OUT.docx|OUT.pdf", help="输出文件 / output file")
+    parser.add_argument("--format", choices=("docx", "pdf"), help="格式（默认按文件扩展名）/ format (default: from -o)")
+    parser.add_argument("--list", action="store_true", help="列出已存档的简报 / list the archive")
+    parser.add_argument("--archived", type=int, metavar="ID", help="取出一份已存档的简报 / write an archived briefing")
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def run(args, engine) -> int:
+    from etl import briefing
+    from etl.briefing import store
+    from etl.store.db import ensure_db
+
+    ensure_db(engine)
+    if args.list:
+        print(f"{'id':>4}  {'quarter':<7} {'lang':<4} {'fmt':<4} {'made (UTC)':<19} {'by':<16} {'data':<14} {'s':>5}  size")
+        for r in store.archived(engine):
+            print(f"{r['id']:>4}  {r['year']}Q{r['quarter']:<2} {r['lang']:<4} {r['fmt']:<4} "
+                  f"{r['created_at']:%Y-%m-%d %H:%M:%S} {r['created_by']:<16} {r['data_stamp']:<14} "
+                  f"{r['seconds']:>5.1f}  {r['size']:,}")
+        return 0
+    if not args.output:
+        print("需要 -o OUT.docx 或 OUT.pdf / -o OUT.docx or OUT.pdf is required", file=sys.stderr)
+        return 2
+    out = Path(args.output)
+    if args.archived is not None:
+        found = store.archived_file(engine, args.archived)
+        if found is None:
+            print(f"无此存档简报 / no archived briefing {args.archived}", file=sys.stderr)
+            return 1
+        out.write_bytes(found[1])
+        print(f"{out}  ({found[0]['year']}Q{found[0]['quarter']} {found[0]['lang']} {found[0]['fmt']}, "
+              f"made {found[0]['created_at']:%Y-%m-%d %H:%M} by {found[0]['created_by']})")
+        return 0
+    fmt = args.format or out.suffix.lower().lstrip(".")
+    if fmt not in briefing.FORMATS:
+        print("格式须为 docx 或 pdf / the format must be docx or pdf (--format or the file's extension)",
+              file=sys.stderr)
+        return 2
+    year = quarter = None
+    if args.quarter:
+        try:
+            year, quarter = briefing.parse_quarter(args.quarter)
+        except ValueError as exc:
+            print(f"季度格式如 2025Q4 / {exc}", file=sys.stderr)
+            return 2
+    started = time.perf_counter()
+    try:
+        record, data, cached = briefing.generate(engine, year, quarter, args.lang, fmt,
+                                                 user="cli:" + getpass.getuser())
+    except LookupError as exc:
+        print(f"尚无数据 / {exc}", file=sys.stderr)
+        return 1
+    except RuntimeError as exc:  # the PDF printer (Chromium) or Kaleido failed
+        print(f"生成失败 / failed: {exc}", file=sys.stderr)
+        return 1
+    out.write_bytes(data)
+    print(f"{out}  {record['year']}Q{record['quarter']} {record['lang']} {fmt}, {len(data):,} bytes, "
+          f"{'从存档取出 from the archive' if cached else 'made'} in {time.perf_counter() - started:.1f} s "
+          f"(archive id {record['id']})")
+    return 0

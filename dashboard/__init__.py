@@ -81,7 +81,7 @@ def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True,
                log_to_stderr: bool = False) -> Dash:
     """The app; `settings` default to Settings.from_env(), read now, kept in
     app.server.config["SETTINGS"] and handed to the ETL (etl.config.use)."""
-    from dashboard import callbacks, data, shell
+    from dashboard import briefing_view, callbacks, data, shell
     from dashboard.cache import init_cache
     from dashboard.delivery import init_delivery
     from etl import config, logs
@@ -110,6 +110,7 @@ def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True,
     data.bind_engine(server, engine)
     init_cache(server)
     serve_vendor_files(server)
+    briefing_view.init(server)  # GET /briefing/latest.pdf: the quarterly briefing (etl/briefing)
     import_pages()
     app.layout = shell.layout
     init_delivery(app)  # gzip, long caching, plotly.js preloaded

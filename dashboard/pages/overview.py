@@ -8,6 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import briefing_view
 from dashboard import components as c
 from dashboard import data
 from dashboard.i18n import (
@@ -101,6 +102,19 @@ def vintage_line(report: dict, vintage: dict | None, lang: str) -> html.P:
         text += t("vintage.newer", lang, n=len(newer), year=min(p.year for p in newer),
                   period=fmt_vintage_period(top.year, top.quarter, lang))
     return html.P(text, className="text-muted mb-3", id="overview-vintage")
+
+
+def briefing_buttons(vintage: dict | None, lang: str) -> html.Div | None:
+    """Download the latest quarter's briefing (etl/briefing) in the page's language, as Word or PDF."""
+    if not vintage:
+        return None
+    quarter = briefing_view.quarter_label(vintage["year"], vintage["quarter"] or 4, lang)
+    return html.Div([
+        html.Span(t("briefing.download", lang, quarter=quarter), className="text-muted small me-2"),
+        *[html.A(label, href=briefing_view.href(lang, fmt), className="btn btn-outline-primary btn-sm me-1",
+                 id=f"overview-briefing-{fmt}", download="")
+          for fmt, label in (("docx", "Word"), ("pdf", "PDF"))],
+    ], className="mb-3 d-flex align-items-center flex-wrap", id="overview-briefing")
 
 
 def fact(label: str, value: str, note: str, cls: str, ident: str) -> html.Div:
@@ -238,6 +252,7 @@ def layout(lang: str = "zh", targets: str | None = None, **_query):
         dbc.Alert(t("overview.empty", lang), color="info", id="overview-empty") if not vintage else None,
         headline(report, lang),
         vintage_line(report, vintage, lang),
+        briefing_buttons(vintage, lang),
         period_links(report, lang, with_params("", lang=lang, targets=None)),
         dbc.Row(cards, className="g-3") if cards else c.no_data(lang),
     ], id="page-overview")

@@ -18,6 +18,8 @@ TEXTS = register({
     "briefing.page": ("第 {page} 页 / 共 {pages} 页", "Page {page} of {pages}"),
     "briefing.made": ("生成于{time}，数据版本{stamp}，生成人：{user}",
                       "Generated {time} from data version {stamp} by {user}"),
+    # the overview's download buttons
+    "briefing.download": ("下载{quarter}监测简报：", "Download the {quarter} monitoring briefing:"),
     # headings
     "briefing.h.summary": ("一、总体情况", "1. Summary"),
     "briefing.h.targets": ("二、目标完成情况", "2. Targets"),

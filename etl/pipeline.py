@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
 from sqlalchemy import Engine, select
@@ -23,11 +22,12 @@ from etl import logs
 from etl.checks import problems as kinds
 from etl.store.catalog import load_catalog
 from etl.store.db import ensure_db, is_initialised, session_scope
-from etl.store.load import ChangePlan, apply_plan, lock_for_writing, plan_changes, run_with_retry
+from etl.store.load import apply_plan, lock_for_writing, plan_changes, run_with_retry
 from etl.store.models import Batch
 from etl.normalise.cells import normalise_values, parse_number
 from etl.read.files import FileRejected, is_panic, read_workbook
 from etl.read.layout import extract_workbook
+from etl.outcomes import CheckResult, IngestOutcome, Preview
 from etl.records import ERROR, Catalog, Problem, Value
 from etl.checks.report import Report, rejected_report
 from etl.measures.pipeline import ingest_awards, looks_like_awards, preview_awards
@@ -36,28 +36,6 @@ from etl.checks.validate import check_against_current, check_values
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-@dataclass
-class CheckResult:
-    report: Report
-    values: list[Value] = field(default_factory=list)
-    title_indicators: dict[str, str] = field(default_factory=dict)  # sheet -> indicator its title names
-
-
-@dataclass
-class Preview:
-    report: Report
-    values: list[Value] = field(default_factory=list)
-    plan: Optional[ChangePlan] = None
-
-
-@dataclass
-class IngestOutcome:
-    status: str  # loaded | rejected | unchanged | dry-run | stale
-    report: Report
-    batch_id: Optional[int] = None
-    plan: Optional[ChangePlan] = None
 
 
 def sha256_of(data: bytes) -> str:

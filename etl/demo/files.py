@@ -17,23 +17,20 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
 from etl import config
 from etl.demo import series as ds
+from etl.demo.xlsx import FIXED_ISO_TIME, FIXED_ZIP_TIME, stable_xlsx  # noqa: F401
 
 REFERENCE_FILE = config.DATA_DIR / "reference" / "published-figures.csv"
 # an illustrative 2030 target set (not policy), so that the next target period can be seen
 ILLUSTRATIVE_TARGETS_DIR = config.DATA_DIR / "demo"
 DEMO_USER = "demo"
 REFERENCE_USER = "reference"
-FIXED_ZIP_TIME = (2026, 3, 31, 9, 0, 0)  # xlsx members and properties: no time of generation
-FIXED_ISO_TIME = "2026-03-31T09:00:00Z"
 IDEOGRAPHIC_INDENT = "\u3000" * 3  # how portal exports indent the continuation lines of a note
 
 LONG_TEMPLATE_COLUMNS = ("指标代码", "地区代码", "期间", "数值", "单位", "口径", "来源", "备注")
@@ -67,23 +64,6 @@ def portal_csv(lines: list[list[str]], *, crlf: bool) -> bytes:
     for line in lines:
         writer.writerow(line)
     return buffer.getvalue().encode("gbk")
-
-
-def stable_xlsx(data: bytes) -> bytes:
-    """Rewrite an openpyxl xlsx with fixed timestamps, so that generation is byte-for-byte repeatable."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-                                 rb"\g<1>" + FIXED_ISO_TIME.encode() + rb"\g<2>", content)
-            info = zipfile.ZipInfo(item.filename, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, content)
-    return out.getvalue()
 
 
 def save_workbook(workbook) -> bytes:

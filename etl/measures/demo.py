@@ -166,7 +166,7 @@ STATUS_ZH = {"not_started": "未启动", "in_progress": "推进中", "done": "�
 
 
 def _xlsx(wb: Workbook) -> bytes:
-    from etl.demo.files import stable_xlsx  # fixed times: the same bytes on every run
+    from etl.demo.xlsx import stable_xlsx  # fixed times: the same bytes on every run
 
     out = io.BytesIO()
     wb.save(out)

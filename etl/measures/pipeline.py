@@ -28,6 +28,7 @@ from etl.measures.read import is_awards_workbook, read_awards
 from etl.measures.records import AwardRow
 from etl.measures.tasks import TaskUpdateRow, is_task_workbook, read_task_sheet
 from etl.measures.rules import Rulebook
+from etl.outcomes import Preview
 from etl.read.files import FileRejected, read_workbook
 from etl.records import WARNING, Catalog
 from etl.store.catalog import load_catalog
@@ -118,8 +119,6 @@ def _loaded_before(session, sha256: str) -> list[int]:
 def preview_awards(engine: Engine, data: bytes, file_name: str, *, policy: str = store.DEFAULT_POLICY,
                    progress: Optional[Progress] = None):
     """Check against the register and plan, writing nothing (what the upload page shows)."""
-    from etl.pipeline import Preview
-
     catalog, book = _context(engine, policy)
     with session_scope(engine) as session:
         register = store.register(session, policy)

@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from etl import config
+from etl.csvfiles import read_csv
 from etl.measures.models import AwardRule, Measure, MeasureTask, MeasureUnit, Policy, PolicyUnit
 
 FILES = ("policies.csv", "units.csv", "measures.csv", "measure_units.csv", "award_rules.csv", "tasks.csv")
@@ -37,8 +38,6 @@ def _upsert(session: Session, model, where: dict, values: dict):
 
 
 def seed_measures(session: Session, seed_dir: Path | None = None) -> None:
-    from etl.store.seed import read_csv
-
     seed_dir = seed_dir or config.SEED_DIR
     if not (seed_dir / "measures.csv").exists():
         return

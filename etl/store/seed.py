@@ -5,7 +5,6 @@ by `python -m etl init` (an upsert: existing rows are updated, new ones added); 
 """
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Iterable
 
@@ -13,13 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from etl import config
+from etl.csvfiles import read_csv
 from etl.normalise.labels import alias_key
 from etl.store.models import Indicator, IndicatorAlias, Region, RegionAlias, Target, TargetSet
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def _num(text: str) -> float | None:

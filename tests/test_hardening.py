@@ -457,3 +457,21 @@ def test_failed_sign_ins_leave_no_more_rows_than_tries(engine):
     with session_scope(engine) as db:  # refused tries deleted their rows
         rows = db.scalar(select(func.count()).select_from(LoginAttempt))
     assert rows == settings.login_free_failures_per_user
+
+
+def test_a_failing_callback_answers_with_an_error_id_only(engine):
+    from dash import Input, Output
+
+    app = make_app(engine, public_viewing=True)
+
+    @app.callback(Output("boom-out", "children"), Input("boom-in", "n_clicks"))
+    def explode(_clicks):
+        raise ValueError("internal detail 4711")
+
+    response = DashClient(app).post("boom-out", {"boom-in.n_clicks": 1})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "4711" not in body and "Traceback" not in body and "explode" not in body
+    error_id = json.loads(body)["message_en"].split("logged as ")[1].split(":")[0]
+    log_text = app.server.config["SETTINGS"].log_path.read_text(encoding="utf-8")
+    assert f"[error {error_id}]" in log_text and "ValueError: internal detail 4711" in log_text

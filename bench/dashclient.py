@@ -131,6 +131,16 @@ class Poster:
             state = [_value_for(dep, props) or {"id": dep["id"], "property": dep["property"]}
                      for dep in spec.get("state", [])]
             found.append((key, inputs, state))
+        # a server-paged grid asks for its first block as soon as it is drawn
+        for request in grid_requests(layout):
+            key = next((k for k, spec in self.app.callback_map.items()
+                        if any(d["id"] == request["id"] and d["property"] == "getRowsRequest"
+                               for d in spec["inputs"])), None)
+            if key:
+                spec = self.app.callback_map[key]
+                state = [_value_for(dep, props) or {"id": dep["id"], "property": dep["property"]}
+                         for dep in spec.get("state", [])]
+                found.append((key, [request], state))
         return found
 
 
@@ -194,3 +204,13 @@ def load_average() -> str:
             return " ".join(handle.read().split()[:3])
     except OSError:  # pragma: no cover - not Linux
         return "n/a"
+
+
+def grid_requests(layout: Any) -> list[dict]:
+    """The first getRowsRequest a server-paged ag-grid (rowModelType 'infinite') in `layout` sends."""
+    props: dict = {}
+    _collect(layout, props)
+    return [{"id": key, "property": "getRowsRequest",
+             "value": {"startRow": 0, "endRow": (props.get((key, "dashGridOptions")) or {}).get("cacheBlockSize", 100),
+                       "sortModel": [], "filterModel": {}}}
+            for (key, name), value in props.items() if name == "rowModelType" and value == "infinite"]

@@ -311,6 +311,36 @@ def current_rows(indicator: str | None = None, region: str | None = None,
 
 
 @cached
+def grid_size(indicator: str | None = None, region: str | None = None) -> int:
+    """Current reported values matching, counted up to GRID_LIMIT + 1 (enough to choose between
+    the grid's two modes, cheap on any table)."""
+    return queries.count_current(engine(), indicator, region, at_most=GRID_LIMIT + 1)
+
+
+def grid_block(indicator: str | None, region: str | None, start: int, end: int) -> tuple[list[dict], bool]:
+    """Rows start..end of the server-paged grid (keyset paging: the key of the row before
+    `start` is remembered when the block before it is served; ag-grid asks for blocks in order),
+    and whether the block is the last."""
+    stamp = (current_app.config[DB_KEY], data_stamp(), indicator, region)
+
+    def cursor_key(row: int) -> str:
+        return "k:" + hashlib.sha1(repr(("grid", stamp, row)).encode()).hexdigest()
+
+    after = None
+    if start:
+        after = cache.get(cursor_key(start))
+        if after is None:  # a jump (last page, or an evicted key): walk there once, by keys
+            skipped = queries.current_page(engine(), indicator, region, limit=start)
+            after = tuple(skipped[-1][k] for k in queries.PAGE_KEY) if len(skipped) == start else None
+            if after is None:
+                return [], True
+    rows = queries.current_page(engine(), indicator, region, after=after, limit=end - start)
+    if rows:
+        cache.set(cursor_key(start + len(rows)), tuple(rows[-1][k] for k in queries.PAGE_KEY))
+    return rows, len(rows) < end - start
+
+
+@cached
 def vintage() -> dict | None:
     found = queries.data_vintage(engine())
     if not found:

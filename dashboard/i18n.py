@@ -101,6 +101,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "data.export_csv": ("导出CSV（筛选后）", "Export CSV (filtered rows)"),
     "data.export_xlsx": ("导出Excel（筛选后）", "Export XLSX (filtered rows)"),
     "data.rows": ("共{n}行", "{n} rows"),
+    "data.paged": ("行数较多，逐页从服务器读取；选择指标或地区后可在表头筛选、排序",
+                   "Many rows: read page by page from the server; choose an indicator or region to filter and sort in the grid"),
     "data.capped": ("仅显示前{n}行，请按指标或地区缩小范围", "Showing the first {n} rows: choose an indicator or region"),
     "data.hint": (
         "表头可筛选、排序；导出的是当前筛选后的行。",

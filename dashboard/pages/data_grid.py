@@ -34,6 +34,11 @@ def grid_rows(indicator: str | None, region: str | None, lang: str,
     loaded each value: a user name is not for the public."""
     rows = data.current_rows(None if indicator in (None, ALL) else indicator,
                              None if region in (None, ALL) else region)
+    return format_rows(rows, lang, names)
+
+
+def format_rows(rows: list[dict], lang: str, names: bool = True) -> list[dict]:
+    """Store rows (queries.current_observations / current_page) as the grid shows them."""
     indicators = data.indicators()
     out = []
     for r in rows:
@@ -85,7 +90,10 @@ def grid_page(lang: str = "zh", indicator: str | None = None, region: str | None
     regions = data.regions()
     indicator = indicator if indicator in indicators else ALL
     region = region if region in regions else ALL
-    rows = grid_rows(indicator, region, lang, names)
+    # up to GRID_LIMIT rows: all sent at once, filtered and sorted in the browser; more: the
+    # grid asks the server for them block by block (ag-grid's infinite row model, keyset paging)
+    paged = data.grid_size(*(None if x == ALL else x for x in (indicator, region))) > data.GRID_LIMIT
+    rows = [] if paged else grid_rows(indicator, region, lang, names)
     all_label = "全部" if lang == "zh" else "All"
     return html.Div([
         c.page_header(t("data.title", lang), t("data.hint", lang)),
@@ -103,26 +111,57 @@ def grid_page(lang: str = "zh", indicator: str | None = None, region: str | None
                        className="me-2 mb-2"),
             dbc.Button(t("data.export_xlsx", lang), id="export-xlsx", color="primary", size="sm",
                        outline=True, className="me-2 mb-2"),
-            html.Span(t("data.capped", lang, n=len(rows)) if len(rows) >= data.GRID_LIMIT
-                      else t("data.rows", lang, n=len(rows)), className="small text-muted",
-                      id="data-row-count"),
+            html.Span(t("data.paged", lang) if paged else t("data.rows", lang, n=len(rows)),
+                      className="small text-muted", id="data-row-count"),
             dcc.Download(id="download-export"),
         ]),
         dag.AgGrid(
             id="data-grid",
             className=c.grid_class(lang),
-            rowData=rows,
             columnDefs=column_defs(lang),
-            defaultColDef={"sortable": True, "resizable": True, "floatingFilter": True,
-                           "minWidth": 110},
+            defaultColDef={"sortable": not paged, "resizable": True, "floatingFilter": not paged,
+                           "filter": not paged, "minWidth": 110},
             dashGridOptions={"pagination": True, "paginationPageSize": 50,
-                             "localeText": c.grid_locale(lang)},
+                             "localeText": c.grid_locale(lang),
+                             **({"cacheBlockSize": PAGE_ROWS, "maxBlocksInCache": 20} if paged else {})},
             columnSize="autoSize",
             style={"height": "70vh", "width": "100%"},
+            **({"rowModelType": "infinite"} if paged else {"rowData": rows}),
         ),
     ], id="page-data")
 
 
+
+
+PAGE_ROWS = 100  # rows per block of the server-paged grid
+EXPORT_LIMIT = 200_000  # rows an export of a server-paged grid takes
+
+
+def grid_filters(search: str | None) -> tuple[str, str | None, str | None]:
+    """(lang, indicator, region) of the page's URL, None for all."""
+    query = parse_query(search)
+    indicators, regions = data.indicators(), data.regions()
+    indicator, region = query.get("indicator"), query.get("region")
+    return (norm_lang(query.get("lang")), indicator if indicator in indicators else None,
+            region if region in regions else None)
+
+
+@page_callback(
+    Output("data-grid", "getRowsResponse"),
+    Input("data-grid", "getRowsRequest"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def grid_block(request, search):
+    """A block of the server-paged grid: ag-grid's infinite row model asks for rows start..end;
+    the row count stays unknown (-1, "more") until the last block is served."""
+    if not request:
+        return dash.no_update
+    lang, indicator, region = grid_filters(search)
+    start, end = int(request.get("startRow", 0)), int(request.get("endRow", PAGE_ROWS))
+    rows, last = data.grid_block(indicator, region, start, min(end, start + 10 * PAGE_ROWS))
+    names = auth.current_role() != auth.ANONYMOUS
+    return {"rowData": format_rows(rows, lang, names), "rowCount": start + len(rows) if last else -1}
 
 
 @page_callback(
@@ -130,13 +169,19 @@ def grid_page(lang: str = "zh", indicator: str | None = None, region: str | None
     Input("export-csv", "n_clicks"),
     Input("export-xlsx", "n_clicks"),
     State("data-grid", "virtualRowData"),
+    State("data-grid", "rowModelType"),
     State("url", "search"),
     prevent_initial_call=True,
 )
-def export_filtered(csv_clicks, xlsx_clicks, rows, search):
-    """The rows the grid shows after the user's filters and sort, as a file."""
+def export_filtered(csv_clicks, xlsx_clicks, rows, row_model=None, search=None):
+    """The rows the grid shows after the user's filters and sort, as a file; for a server-paged
+    grid, the rows of the chosen indicator and region (up to EXPORT_LIMIT)."""
     fmt = "xlsx" if dash.ctx.triggered_id == "export-xlsx" else "csv"
     lang = norm_lang(parse_query(search).get("lang"))
+    if row_model == "infinite":
+        _, indicator, region = grid_filters(search)
+        rows = format_rows(data.grid_block(indicator, region, 0, EXPORT_LIMIT)[0], lang,
+                           auth.current_role() != auth.ANONYMOUS)
     header = [t(key, lang) for _, key in COLUMNS]
     table = [[row.get(field) for field, _ in COLUMNS] for row in (rows or [])]
     content = data.export_table(header, table, fmt)

@@ -40,7 +40,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Iterator, Optional, Union
 
-from sqlalchemy import Engine, exists, func, select
+from sqlalchemy import Engine, exists, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from etl.periods import format_period, period_sort_key, value_kind
@@ -148,6 +148,13 @@ def _row(mapping) -> dict:
     return row
 
 
+def _bare_row(mapping) -> dict:
+    """_row without the period labels."""
+    row = dict(mapping)
+    row["kind"] = value_kind(row.pop("measure"), row.pop("quarterly_cumulative"))
+    return row
+
+
 def current_observations(db: Db, indicator: Union[str, Iterable[str], None] = None,
                          region: Union[str, Iterable[str], None] = None, *,
                          limit: Optional[int] = None) -> list[dict]:
@@ -163,6 +170,57 @@ def current_observations(db: Db, indicator: Union[str, Iterable[str], None] = No
         query = query.limit(limit)
     with reading(db) as s:
         return [_row(m) for m in s.execute(query).mappings()]
+
+
+PAGE_KEY = ("indicator_code", "region_code", "year", "quarter", "basis")
+
+
+def _catalog_codes(s: Session) -> list[str]:
+    return list(s.scalars(select(Indicator.code).order_by(Indicator.sort_order)))
+
+
+def _page_select(codes: list[str], region: Optional[str]):
+    # an explicit indicator list, even for all of them: a region alone is not the leading column
+    # of any index, the (indicator, region, ...) indexes serve a list of indicators
+    return _current_select(codes, None if region is None else [region])
+
+
+def count_current(db: Db, indicator: Optional[str] = None, region: Optional[str] = None, *,
+                  at_most: int) -> int:
+    """How many current reported values match, counted no further than `at_most` (an index
+    scan of at most that many entries, whatever the size of the table)."""
+    with reading(db) as s:
+        codes = [indicator] if indicator else _catalog_codes(s)
+        inner = (select(Observation.id).join(Batch, Batch.id == Observation.batch_id)
+                 .where(Observation.is_current.is_(True), Batch.status == "loaded",
+                        Observation.indicator_code.in_(codes)))
+        if region is not None:
+            inner = inner.where(Observation.region_code == region)
+        return s.scalar(select(func.count()).select_from(inner.limit(at_most).subquery()))
+
+
+def current_page(db: Db, indicator: Optional[str] = None, region: Optional[str] = None, *,
+                 after: Optional[tuple] = None, limit: int = 100) -> list[dict]:
+    """One page of current reported values, keyset-paged: the rows after the key `after`
+    (indicator, region, year, quarter, basis) of the previous page's last row, indicators in
+    catalog order, then region code, year, quarter and basis — the order of the observations'
+    unique index, so a page is an index range scan, never a sort of the whole table (the data
+    grid's first 20,000 rows sorted every current value first: 47 s on 20 M observations)."""
+    rows: list[dict] = []
+    with reading(db) as s:
+        codes = [indicator] if indicator else _catalog_codes(s)
+        start = codes.index(after[0]) if after and after[0] in codes else 0
+        for code in codes[start:]:
+            query = _page_select([code], region).order_by(
+                Observation.region_code, Observation.year, Observation.quarter, Observation.basis)
+            if after and code == after[0]:
+                query = query.where(tuple_(Observation.region_code, Observation.year,
+                                           Observation.quarter, Observation.basis)
+                                    > tuple_(*[literal(v) for v in after[1:]]))
+            rows += [_row(m) for m in s.execute(query.limit(limit - len(rows))).mappings()]
+            if len(rows) >= limit:
+                break
+    return rows
 
 
 # --- derived indicators ------------------------------------------------------------------------
@@ -398,7 +456,8 @@ def _direction(head: dict) -> str:
 def current_values_many(db: Db, indicators: Iterable[str],
                         regions: Iterable[str]) -> dict[str, list[dict]]:
     """{indicator: its current rows for these regions, every period (reported, plus derived where
-    not reported, exactly as series() and region_values() see them)}.
+    not reported, as series() and region_values() see them, but without period_zh/period_en:
+    etl.periods.format_period labels the rows a caller shows)}.
 
     Set-based: three statements however many indicators and regions are asked for (the catalog,
     the reported rows of the indicators and of the derived ones' inputs, nothing per indicator),
@@ -410,8 +469,11 @@ def current_values_many(db: Db, indicators: Iterable[str],
         heads = {code: _indicator_head(s, code) for code in codes if derivations[code]}
         needed = set(codes) | {c for d in derivations.values() if d for c in (d.numerator, d.denominator)}
         by_code: dict[str, list[dict]] = {code: [] for code in needed}
+        inputs = {c for d in derivations.values() if d for c in (d.numerator, d.denominator)}
         for m in s.execute(_current_select(sorted(needed), region_codes)).mappings():
-            row = _row(m)
+            # period labels only where derive_rows copies them (a derivation's inputs): the
+            # callers read values and keys, and labelling 80,000 rows was most of the time
+            row = _row(m) if m["indicator_code"] in inputs else _bare_row(m)
             by_code[row["indicator_code"]].append(row)
     result = {}
     for code in codes:

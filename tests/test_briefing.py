@@ -1,0 +1,230 @@
+"""The quarterly briefing (issue 16): its targets table carries the engine's numbers for the quarter,
+in both formats and languages; demo data are marked on every page; the cache and the archive; the
+command line; the download route's role checks.
+
+The expected cells are computed here from the progress engine (assess_targets on the values up to
+the quarter) and the wording functions, never copied from a document. PDF text: pypdf, NFKC-folded
+(the CJK fonts map a few characters to their Kangxi-radical code points, e.g. 示 as U+2F70).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import unicodedata
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+from etl import briefing
+from etl.briefing import content, store
+from etl.progress import engine as progress
+from etl.store.db import session_scope
+from etl.store.models import Batch, Observation
+from etl.wording import pick
+from etl.wording import progress as words
+from etl.wording.numbers import default_decimals, fmt_gap, fmt_value
+from tests.accounts_helpers import DashClient, add_users, make_app
+from tests.dashboard_fixture import load_fixture
+
+QUARTER = (2025, 4)  # the fixture's newest values are whole-year 2025 ones
+
+
+def expected_rows(engine, year: int, quarter: int, lang: str) -> list[tuple[str, ...]]:
+    """The targets table as the engine and the wording say it: the overview's default target
+    period as of the quarter ('now' is the next year after a fourth quarter), on the values up to
+    the quarter's end."""
+    now = year + 1 if quarter == 4 else year
+    period = progress.default_period(progress.periods(engine, now))
+    rows = []
+    for a in progress.assess_targets(engine, as_of_year=now, up_to=(year, quarter)):
+        if a.target.target_set_code not in period.set_codes or a.target_year != period.year:
+            continue
+        unit, latest = a.target.unit, a.latest_value
+        decimals = None if latest is None or unit == "%" else default_decimals(abs(latest), unit)
+        rows.append((
+            pick(a.target.indicator_zh, a.target.indicator_en, lang),
+            words.target_label(a.target, lang),
+            fmt_value(latest, unit, lang),
+            pick(a.latest.period_zh, a.latest.period_en, lang) if a.latest else "—",
+            fmt_gap(a.gap, unit, lang, decimals, like=latest),
+            f"{words.status_icon(a.status)} {words.status_label(a.status, lang)}",
+            words.verdict_word(a.verdict.kind, lang),
+        ))
+    return rows
+
+
+# CJK radicals-supplement code points the fonts' ToUnicode maps give for some simplified ideographs
+# (one glyph, two code points; the extracted text gets the lower one): folded back
+RADICALS = str.maketrans("⻚⻰⻔⻅⻓⻢⻛⻜⻝⻋⻉⻆⻘⻙⻩⻦⻥⻬⻮⻳⻨⻘⻤⻈⻇", "页龙门见长马风飞食车贝角青韦黄鸟鱼齐齿龟麦青鬼讠丬")
+
+
+def fold(text: str) -> str:
+    """PDF text without white space, Kangxi radicals (NFKC) and radicals-supplement code points
+    folded to the ideographs."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(RADICALS))
+
+
+def docx_table(data: bytes, caption_prefix: str) -> list[tuple[str, ...]]:
+    doc = Document(io.BytesIO(data))
+    for table in doc.tables:
+        rows = [tuple(c.text for c in row.cells) for row in table.rows]
+        caption = table._tbl.getprevious()
+        if caption is not None and "".join(caption.itertext()).startswith(caption_prefix):
+            return rows
+    raise AssertionError(f"no table captioned {caption_prefix!r}")
+
+
+def add_value(engine, indicator: str, year: int, value: float) -> None:
+    """One new value in a batch of its own (an upload)."""
+    with session_scope(engine) as session:
+        batch = Batch(file_name="upload.xlsx", sha256="1" * 64, loaded_by="tester", status="loaded",
+                      loaded_at=dt.datetime(2026, 2, 1, 9, 0), is_demo=True)
+        session.add(batch)
+        session.flush()
+        session.add(Observation(indicator_code=indicator, region_code="230000", year=year, quarter=0,
+                                basis="annual", value=value, version=1, is_current=True,
+                                batch_id=batch.id, sheet="数据", cell="C2", raw_value=str(value)))
+
+
+@pytest.fixture
+def demo_engine(engine):
+    load_fixture(engine, demo=True)
+    return engine
+
+
+@pytest.fixture(scope="module")
+def briefed(databases, tmp_path_factory):
+    """One database with the fixture's demo values and the 2025Q4 briefing made in both languages
+    (each in both formats): made once for the tests that only read it."""
+    engine, cleanup = databases.new(tmp_path_factory.mktemp("briefing"), seeded=True)
+    load_fixture(engine, demo=True)
+    made = {lang: briefing.generate(engine, *QUARTER, lang, "pdf", user="tester") for lang in ("zh", "en")}
+    yield engine, made
+    cleanup()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_targets_table_in_both_formats_equals_the_engine_and_demo_is_marked(briefed, lang):
+    demo_engine, made = briefed
+    record, pdf_bytes, cached = made[lang]
+    assert not cached and record["any_demo"]
+    docx_hit = store.cached(demo_engine, record["data_stamp"], *QUARTER, lang, "docx")
+    assert docx_hit is not None  # both formats made and archived at once
+    expected = expected_rows(demo_engine, *QUARTER, lang)
+    assert len(expected) == 12  # the 2025 policy targets of data/seed
+
+    # DOCX: the table under the targets caption, cell by cell
+    caption = "表1" if lang == "zh" else "Table 1"
+    rows = docx_table(docx_hit[1], caption)
+    assert rows[0] == tuple(content.t(f"briefing.col.{c}", lang) for c in content.TARGET_COLUMNS)
+    assert rows[1:] == expected
+    # the final verdicts of a closed year, and a value that shows the engine was asked for 2025
+    assert any(r[6] == words.verdict_word("final", lang) for r in expected)
+
+    # PDF: every row's cells, in order, in the text; the demo mark and the running head on every page
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    pages = [fold(p.extract_text()) for p in reader.pages]
+    text = "".join(pages)
+    for row in expected:
+        assert fold("".join(row)) in text, row
+    mark = fold(content.t("briefing.demo_mark", lang))
+    head = fold(content.t("briefing.header", lang, quarter=content.quarter_label(*QUARTER, lang)))
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert mark in page, number
+        assert head in page, number
+        assert fold(content.t("briefing.page", lang, page=number, pages=len(pages))) in page
+    assert reader.pages[0].mediabox.width == pytest.approx(595.3, abs=1)  # A4: 210 mm
+    assert reader.pages[0].mediabox.height == pytest.approx(841.9, abs=1)  # 297 mm
+
+
+def test_word_file_has_headings_captions_east_asian_fonts_and_the_demo_mark_in_the_header(briefed):
+    engine, made = briefed
+    record, _, _ = made["zh"]
+    meta, data = store.cached(engine, record["data_stamp"], *QUARTER, "zh", "docx")
+    assert meta["any_demo"]
+    doc = Document(io.BytesIO(data))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings[:4] == ["一、总体情况", "二、目标完成情况", "三、重点指标走势", "四、13个市（地）主要指标排名"]
+    assert headings[-1].endswith("数据说明")
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert any(c.startswith("表1") for c in captions) and any(c.startswith("图1") for c in captions)
+    assert len(doc.inline_shapes) >= 4  # three key charts and the map
+    fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "宋体"
+    assert doc.styles["Heading 1"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "黑体"
+    header = doc.sections[0].header.paragraphs[0].text
+    assert "演示数据" in header and "2025年第四季度" in header and "内部资料" in header
+    assert doc.sections[0].page_width.mm == pytest.approx(210, abs=0.5)
+    # the page numbers are Word fields
+    assert "PAGE" in "".join(doc.sections[0].footer._element.itertext())
+
+
+def test_an_earlier_quarter_uses_the_values_up_to_it_only(briefed):
+    """2023Q4: 5G base stations at the 2022 value (the 2025 one is later), no final verdicts."""
+    demo_engine = briefed[0]
+    b = content.build(demo_engine, 2023, 4, "zh", charts=False)
+    table = next(t for t in b.tables() if t.ident == "targets")
+    assert list(table.rows) == expected_rows(demo_engine, 2023, 4, "zh")
+    fiveg = next(r for r in table.rows if r[0] == "5G基站数")
+    assert fiveg[2] == fmt_value(60000, "个", "zh") and fiveg[3] == "2022年末"
+    assert all(a.latest is None or a.latest.year <= 2023 for a in b.assessments)
+    assert not any(a.is_final for a in b.assessments)
+    assert "2023年第四季度" in b.header
+
+
+def test_cache_per_data_stamp_and_the_archive_as_it_was_sent(demo_engine, tmp_path, capsys):
+    from dashboard.__main__ import main
+
+    out = tmp_path / "b.docx"
+    assert main(["briefing", "--quarter", "2025Q4", "--lang", "zh", "-o", str(out)], demo_engine) == 0
+    first = out.read_bytes()
+    assert "made" in capsys.readouterr().out
+    record, again, cached = briefing.generate(demo_engine, 2025, 4, "zh", "docx", user="other")
+    assert cached and again == first and record["created_by"].startswith("cli:")
+    # a new upload changes the data stamp: the next request makes a new briefing, the old one stays
+    add_value(demo_engine, "ipv6_traffic_share", 2024, 26.0)
+    record2, newer, cached2 = briefing.generate(demo_engine, 2025, 4, "zh", "docx", user="other")
+    assert not cached2 and record2["data_stamp"] != record["data_stamp"]
+    kept = store.archived(demo_engine, year=2025, quarter=4)
+    assert {(r["data_stamp"], r["fmt"]) for r in kept} == {
+        (record["data_stamp"], "docx"), (record["data_stamp"], "pdf"),
+        (record2["data_stamp"], "docx"), (record2["data_stamp"], "pdf")}
+    assert store.archived_file(demo_engine, record["id"])[1] == first  # as it was sent
+    old = tmp_path / "old.docx"
+    assert main(["briefing", "--archived", str(record["id"]), "-o", str(old)], demo_engine) == 0
+    assert old.read_bytes() == first
+    assert main(["briefing", "--list"], demo_engine) == 0
+    assert "2025Q4" in capsys.readouterr().out
+    assert main(["briefing", "--quarter", "2025-13", "-o", str(out)], demo_engine) == 2
+    assert main(["briefing", "-o", str(tmp_path / "b.txt")], demo_engine) == 2
+
+
+def test_download_route_checks_the_role_on_the_server(briefed):
+    demo_engine, made = briefed
+    app = make_app(demo_engine, public_viewing=True)
+    visitor = app.server.test_client()
+    response = visitor.get("/briefing/latest.pdf?lang=zh")  # made before: from the archive
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data == made["zh"][1]
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    docx = visitor.get("/briefing/2025Q4.docx?lang=en")
+    assert docx.status_code == 200 and docx.data[:2] == b"PK"
+    record = made["en"][0]
+    assert visitor.get("/briefing/2024Q4.pdf").status_code == 403  # an older quarter: signed-in only
+    assert visitor.get(f"/briefing/archived/{record['id']}").status_code == 403
+    assert visitor.get("/briefing/2031Q1.pdf").status_code == 404  # no data for it
+    assert visitor.get("/briefing/latest.txt").status_code == 404
+
+    add_users(demo_engine, names=("vic",))
+    viewer = DashClient(app)
+    viewer.login("vic")
+    assert viewer.client.get(f"/briefing/archived/{record['id']}").data == store.archived_file(
+        demo_engine, record["id"])[1]
+    assert viewer.client.get("/briefing/2031Q1.pdf").status_code == 404  # no data for it
+
+    private = make_app(demo_engine, public_viewing=False)
+    assert private.server.test_client().get("/briefing/latest.pdf").status_code == 401

@@ -74,11 +74,6 @@ def codes(problems):
     return [(p.code, p.where) for p in problems]
 
 
-def as_kind(built, kind):
-    """The same rows as xlsx / xls / csv."""
-    return built
-
-
 def table(title, header, rows, *, unit=None):
     out = [[title]]
     if unit:
@@ -130,6 +125,10 @@ def test_two_different_periods_in_title_and_subtitle_are_rejected(catalog):
     result = check(catalog, xlsx(rows))
     assert codes(result.report.errors) == [("period-conflict", "'各市'!A1")]
     assert "1-6月" in result.report.errors[0].message_zh and "1-9月" in result.report.errors[0].message_zh
+    # the title against the header
+    rows = [["2024年各市（地）地区生产总值（1-9月）"], ["地区", "2024年1-6月", "2023年1-6月"], ["哈尔滨市", 2700.0, 2600.0]]
+    result = check(catalog, csv_gbk(rows))
+    assert codes(result.report.errors) == [("period-conflict", "'各市'!B2")]
 
 
 # --- 2. cell number formats carry meaning ------------------------------------------------------------

@@ -7,6 +7,7 @@ normalise step reports as `bad-unit` at the cell.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
 class UnitError(ValueError):
@@ -84,6 +85,7 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
 PER_PERSONS = ("个/万人", "个每万人", "个/每万人")
 
 
+@lru_cache(maxsize=1024)
 def fits(unit: str, measure: str, target: str) -> bool:
     """Whether `unit` measures what an indicator of `measure` in `target` measures. A ratio whose
     unit is not % (5G stations per 10,000 people, in 个) takes only its own unit: 万个 over

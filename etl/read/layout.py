@@ -793,6 +793,12 @@ def _ytd_header_is_annual(name: str, title: tuple[str, Optional[int]], axes: lis
             continue
         found = _resolve(axis, PERIOD, resolver, year_hint)
         period = resolver.period(found[0], year_hint) if found else None
+        if period is not None and period.implied_basis == YTD and period.quarter != said.quarter:
+            # the title says 1-9月, the header 1-6月: which is it?
+            out.problems.append(kinds.PERIOD_CONFLICT.at(
+                name, cell_ref(*found[1]), raw=found[0], found_zh=f"“{title[0]}”、“{found[0]}”",
+                found_en=f"{title[0]!r}, {found[0]!r}"))
+            return True
         if period is None or period.implied_basis != ANNUAL or period.month_end:
             continue
         where = cell_ref(*found[1])

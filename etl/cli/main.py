@@ -1,7 +1,8 @@
 """`python -m etl`: initialise, check, load, export and roll back, from a terminal.
 
 Exit codes: 0 success; 1 a file was rejected (its report is printed) or a rollback was refused;
-2 a usage error (argparse's own, an unknown batch id, indicator or region code).
+2 a usage error (argparse's own, an unknown batch id, indicator or region code); 3 a fault of the
+program (one line with an error id; the traceback is in the log file, never on the terminal).
 `--json` prints only JSON on stdout: one report object for one file, a list for several.
 Progress bars go to stderr, and only when stderr is a terminal.
 Every subcommand handler has the signature handler(args, engine) -> int.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -21,7 +23,9 @@ from etl.cli import progress as cli_progress
 from etl.demo import files as demo
 from etl.store.db import default_engine, ensure_db, session_scope
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_FAULT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _default_user() -> str:
@@ -95,6 +99,7 @@ def cmd_init(args, engine: Engine) -> int:
 
 
 def cmd_validate(args, engine: Engine) -> int:
+    from etl.measures.pipeline import looks_like_awards, preview_awards
     from etl.pipeline import check_file
 
     catalog = _load_catalog(engine)
@@ -106,8 +111,11 @@ def cmd_validate(args, engine: Engine) -> int:
             continue
         progress = _progress_for(path)
         try:
-            result = check_file(data, Path(path).name, catalog, skip_unknown=args.skip_unknown,
-                                progress=progress)
+            if looks_like_awards(data, path):  # an award list: checked against its rules and the register
+                result = preview_awards(engine, data, Path(path).name)
+            else:
+                result = check_file(data, Path(path).name, catalog, skip_unknown=args.skip_unknown,
+                                    progress=progress)
         finally:
             if progress:
                 progress.close()
@@ -291,12 +299,78 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", default=_default_user(), help="操作人 / who (default: login name)")
     p.set_defaults(handler=cmd_rollback)
 
+    register_backup(sub)
     cli_progress.register(sub)
     demo.register(sub)
     from etl.measures.cli import register as register_measures  # measures, template --awards (issue 15)
 
     register_measures(sub)
     return parser
+
+
+def register_backup(sub) -> None:
+    """`backup OUT` and `restore FILE --yes` (etl/store/backup.py)."""
+    p = sub.add_parser("backup", help="备份整个数据库并检查副本 / back up the whole database and "
+                                      "check the copy (SQLite online backup, or pg_dump)")
+    p.add_argument("out", metavar="OUT", help="备份文件 / backup file (OUT.sha256 is written too)")
+    p.set_defaults(handler=cmd_backup)
+    p = sub.add_parser("restore", help="用备份替换数据库内容 / replace the database's contents "
+                                       "with a backup, then check its current values")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--yes", action="store_true",
+                   help="确认替换 / confirm: everything loaded since the backup is lost")
+    p.set_defaults(handler=cmd_restore)
+
+
+def cmd_backup(args, engine: Engine) -> int:
+    from etl.store.backup import BackupError, backup
+
+    try:
+        made = backup(engine, Path(args.out))
+    except BackupError as exc:
+        _err(f"备份失败 / backup failed: {exc.message_zh}\n{exc.message_en}")
+        return EXIT_REJECTED
+    print(f"已备份 / backed up: {made.path} — {made.values} 个当前数值 current values, "
+          f"sha256 {made.sha256[:16]}… (副本已检查 / copy checked; {made.path.name}.sha256)")
+    if not made.same_as_live:
+        _err("注意：备份期间数据库有变化（副本是备份开始时的状态）/ note: the database changed "
+             "during the backup (the copy holds the state when it began)")
+    return EXIT_OK
+
+
+def cmd_restore(args, engine: Engine) -> int:
+    from etl.store.backup import BackupError, expected_digest, restore
+
+    if not args.yes:
+        _err("恢复会用备份替换数据库的全部内容，备份之后载入的数据将丢失。确认请加 --yes。/ Restoring "
+             "replaces everything in the database with the backup; whatever was loaded since is "
+             "lost. Add --yes to go ahead.")
+        return EXIT_USAGE
+    try:
+        count, digest = restore(engine, Path(args.file))
+    except BackupError as exc:
+        _err(f"恢复失败 / restore failed: {exc.message_zh}\n{exc.message_en}")
+        return EXIT_REJECTED
+    checked = ("与备份时逐字节相同 / byte-identical to the backup's export"
+               if expected_digest(Path(args.file)) else
+               "（没有 .sha256 文件，未比对 / no .sha256 file: not compared）")
+    print(f"已恢复 / restored: {count} 个当前数值 current values, sha256 {digest[:16]}… {checked}")
+    return EXIT_OK
+
+
+def start_settings() -> bool:
+    """Read the settings once (etl/settings.py) and log to the instance folder's log file (not to
+    the terminal, which gets the reports); False, after one line on stderr, for a bad value."""
+    from etl import config, logs
+    from etl.settings import Settings, SettingsError
+
+    try:
+        settings = config.use(Settings.from_env())
+    except SettingsError as exc:
+        _err(f"设置错误 / bad setting: {exc}")
+        return False
+    logs.configure(settings, stderr=False)
+    return True
 
 
 def main(argv: Optional[Sequence[str]] = None, engine: Optional[Engine] = None) -> int:
@@ -306,6 +380,19 @@ def main(argv: Optional[Sequence[str]] = None, engine: Optional[Engine] = None) 
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (2)
         return int(exc.code or 0)
-    engine = engine or default_engine()
-    ensure_db(engine)  # any command on an empty database initialises it first
-    return args.handler(args, engine)
+    if not start_settings():
+        return EXIT_USAGE
+    try:
+        engine = engine or default_engine()
+        ensure_db(engine)  # any command on an empty database initialises it first
+        return args.handler(args, engine)
+    except KeyboardInterrupt:
+        _err("已中断 / interrupted")
+        return EXIT_INTERRUPTED
+    except Exception:  # a fault of the program: the traceback goes to the log file, never here
+        from etl import config, logs
+
+        error_id = logs.unexpected(log, "in python -m etl %s", args.command)
+        _err(f"意外错误（错误编号 {error_id}），详细记录见日志 {config.settings().log_path} "
+             f"/ unexpected error (error id {error_id}); the details are in the log file")
+        return EXIT_FAULT

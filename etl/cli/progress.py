@@ -91,11 +91,8 @@ def render_periods(results: list, periods: list, lang: str = "zh") -> str:
 
 # --- the table -----------------------------------------------------------------------------------
 
-HEADERS = {
-    "zh": ("目标集", "指标", "地区", "目标年值", "期别", "目标", "差距", "进度", "R", "状态", "结论", "其后最新"),
-    "en": ("Set", "Indicator", "Region", "Value", "Period", "Target", "Gap", "Progress", "R",
-           "Status", "Verdict", "Newer"),
-}
+COLUMNS = ("set", "indicator", "region", "value", "period", "target", "gap", "standing", "r",
+           "status", "verdict", "newer")
 
 
 def table_row(r, lang: str) -> tuple:
@@ -124,7 +121,7 @@ def table_row(r, lang: str) -> tuple:
 
 
 def render_table(results: list, summary, lang: str = "zh", period=None) -> str:
-    rows = [HEADERS[lang]] + [table_row(r, lang) for r in results]
+    rows = [tuple(t(f"cli.col.{c}", lang) for c in COLUMNS)] + [table_row(r, lang) for r in results]
     if not any(row[-1] for row in rows[1:]):  # no newer values: no empty column
         rows = [row[:-1] for row in rows]
     lines = _align(rows)
@@ -132,7 +129,7 @@ def render_table(results: list, summary, lang: str = "zh", period=None) -> str:
     lines.append("")
     lines.append(words.period_headline(period, summary, lang))
     counts = [f"{words.status_label(code, lang)} {n}" for code, n in summary.counts.items() if n]
-    lines.append(("；" if lang == "zh" else "; ").join(counts))
+    lines.append(t("cli.counts_separator", lang).join(counts))
     if any(r.target.set_illustrative for r in results):
         years = sorted({r.target_year for r in results if r.target.set_illustrative})
         lines.append("* " + t("summary.illustrative_note", lang, year="/".join(map(str, years))))

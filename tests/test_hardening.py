@@ -143,9 +143,11 @@ def test_delays_grow_and_are_capped():
     assert [throttle.delay_seconds(n, 5, 60) for n in range(4, 13)] == [0, 1, 2, 4, 8, 16, 32, 60, 60]
 
 
-def test_a_parallel_burst_gets_no_extra_tries(engine):
+def test_a_parallel_burst_gets_no_extra_tries(engine, monkeypatch):
     add_users(engine, ("ana",))
     settings = Settings.from_env()
+    frozen = throttle.utcnow()  # the clock stands still: no delay runs out during the burst
+    monkeypatch.setattr(throttle, "utcnow", lambda: frozen)
     results: list[service.SignIn] = []
 
     def guess():
@@ -475,3 +477,18 @@ def test_a_failing_callback_answers_with_an_error_id_only(engine):
     error_id = json.loads(body)["message_en"].split("logged as ")[1].split(":")[0]
     log_text = app.server.config["SETTINGS"].log_path.read_text(encoding="utf-8")
     assert f"[error {error_id}]" in log_text and "ValueError: internal detail 4711" in log_text
+
+
+def test_old_tries_are_purged(engine):
+    import datetime as dt
+
+    settings = Settings.from_env()
+    with session_scope(engine) as db:
+        for i in range(50):
+            db.add(LoginAttempt(username=f"u{i}", remote_addr="10.1.1.1", success=False,
+                                at=dt.datetime(2020, 1, 1)))
+    service.sign_in(engine, settings, "nobody", "guess-guess-1", "10.2.2.2")
+    with session_scope(engine) as db:
+        old = db.scalar(select(func.count()).select_from(LoginAttempt)
+                        .where(LoginAttempt.at < dt.datetime(2021, 1, 1)))
+    assert old == 0

@@ -28,6 +28,9 @@ from etl.store.db import session_scope
 from etl.store.models import utcnow
 
 
+KEEP = dt.timedelta(days=1)  # longer than any window (LOGIN_WINDOW_MINUTES is at most a day)
+
+
 def delay_seconds(failures: int, free: int, cap: int) -> int:
     """0 for the first `free` failures, then 1, 2, 4 … seconds, never more than `cap`."""
     if failures < free:
@@ -66,12 +69,12 @@ def _wait(count: int, latest: Optional[dt.datetime], free: int, cap: int, now: d
 
 def begin(engine: Engine, settings: Settings, username: str, addr: str) -> Attempt:
     """Reserve this try's place (committed), then decide whether it may check a password."""
+    now = utcnow()
     with session_scope(engine) as db:
-        row = LoginAttempt(username=username[:80], remote_addr=addr[:64], success=False)
+        row = LoginAttempt(username=username[:80], remote_addr=addr[:64], success=False, at=now)
         db.add(row)
         db.flush()
         attempt_id = row.id
-    now = utcnow()
     since = now - dt.timedelta(minutes=settings.login_window_minutes)
     with session_scope(engine) as db:
         user_count, user_latest = _failures_before(db, attempt_id, since, username=username)
@@ -82,6 +85,8 @@ def begin(engine: Engine, settings: Settings, username: str, addr: str) -> Attem
                          settings.login_max_delay_addr_seconds, now))
         if wait:
             db.execute(delete(LoginAttempt).where(LoginAttempt.id == attempt_id))
+        # tries older than a day count for nothing: the table holds about a day of tries
+        db.execute(delete(LoginAttempt).where(LoginAttempt.at < now - KEEP))
     return Attempt(attempt_id, wait)
 
 

@@ -115,8 +115,8 @@ def table_row(r, lang: str) -> tuple:
         "—" if r.explanation.r is None else f"{r.explanation.r:.2f}",
         f"{words.status_icon(r.status)} {words.status_label(r.status, lang)}",
         words.verdict_word(r.verdict.kind, lang),
-        (f"{fmt_value(newer.value, unit, lang)} ({pick(newer.period_zh, newer.period_en, lang)})"
-         if newer else ""),
+        (t("cli.newer", lang, value=fmt_value(newer.value, unit, lang),
+           period=pick(newer.period_zh, newer.period_en, lang)) if newer else ""),
     )
 
 

@@ -121,6 +121,7 @@ TEXTS = register({
     "cli.col.verdict": ("结论", "Verdict"),
     "cli.col.newer": ("其后最新", "Newer"),
     "cli.counts_separator": ("；", "; "),
+    "cli.newer": ("{value}（{period}）", "{value} ({period})"),
     # the vintage line
     "vintage.shown": ("所示数值截至{period}，更新于{updated}", "Values shown up to {period}, updated {updated}"),
     "vintage.newer": ("；{n}项目标另有{year}年及以后的数据（最新至{period}），见各卡片",

@@ -37,7 +37,7 @@ def layout(lang: str = "zh", unit: str | None = None, **_query):
             html.Td(mv.wan(r["amount"], lang) if money else "—", className="text-end"),
             html.Td(mv.status_badge(r["status"], lang)),
         ] + ([html.Td(r["problems"] if money else "—", className="text-end")] if problems else [])))
-    label = {"role": "unit.role"}
+    label = {"role": "unit.role", "status": "unit.status"}  # the status of this unit's own tasks
     measures = dbc.Table([html.Thead(html.Tr([html.Th(t(label.get(k, f"measures.col.{k}"), lang)) for k in head])),
                           html.Tbody(rows)], size="sm", hover=True, responsive=True, id="unit-measures")
     task_rows = [html.Tr([

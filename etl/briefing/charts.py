@@ -37,13 +37,15 @@ def chart_points(db, meta: dict, region: str, up_to: tuple[int, int]) -> list[di
     """A line of a chart: whole years, plus the quarters of years without a whole-year value (for
     ratios and stocks; a flow's year to date would zigzag against full years), up to the quarter."""
     code = meta["code"]
-    annual = queries.series(db, code, [region], frequency="annual")
-    points = list(annual)
-    if meta["measure"] != "flow":
-        years = {r["year"] for r in annual}
-        points += [r for r in queries.series(db, code, [region]) if r["year"] not in years]
     end = P.period_sort_key(*up_to)[:2]
-    points = [p for p in points if P.period_sort_key(p["year"], p["quarter"])[:2] <= end]
+
+    def known(rows: list[dict]) -> list[dict]:
+        return [r for r in rows if P.period_sort_key(r["year"], r["quarter"])[:2] <= end]
+
+    points = known(queries.series(db, code, [region], frequency="annual"))
+    if meta["measure"] != "flow":
+        years = {r["year"] for r in points}
+        points += [r for r in known(queries.series(db, code, [region])) if r["year"] not in years]
     return sorted(points, key=lambda p: P.period_sort_key(p["year"], p["quarter"]))
 
 
@@ -101,10 +103,8 @@ def target_line(a, lang: str, name: Optional[str] = None) -> Optional[tuple]:
     """(label, value, tolerance, unit) of a target with a value (not a national-average one)."""
     if a is None or a.target.value is None or a.kind == m.NATIONAL_AVERAGE:
         return None
-    label = f"{t('briefing.fig.target', lang)} {words.target_label(a.target, lang)}"
-    if name:
-        label = f"{name}{t('briefing.fig.target', lang)} {words.target_label(a.target, lang)}" if lang == "zh" \
-            else f"{name}: {t('briefing.fig.target', lang)} {words.target_label(a.target, lang)}"
+    label = t("briefing.fig.target_of" if name else "briefing.fig.target", lang, name=name or "",
+              target=words.target_label(a.target, lang))
     return (label, a.target.value, a.target.tolerance if a.kind == m.APPROXIMATELY else None, a.target.unit)
 
 

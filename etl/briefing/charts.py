@@ -186,8 +186,14 @@ def render_png(figures: list, finish=None):
     etl/briefing/pdf.py), (images, what finish returned), in the same browser."""
     import kaleido
 
+    from etl import config
+
+    # the Chromium of CHROMIUM_PATH / BROWSER_PATH (etl/settings.py), else the one Kaleido finds
+    path = config.settings().chromium_path
+    chosen = {"path": path} if path else {}
+
     async def run():
-        async with kaleido.Kaleido(n=1) as k:
+        async with kaleido.Kaleido(n=1, **chosen) as k:
             images = {}
             for f in figures:
                 images[f.ident] = await k.calc_fig(f.figure, opts=dict(format="png", width=f.width,

@@ -1,6 +1,6 @@
 """The briefing as a PDF for reading and printing: HTML printed by the machine's headless Chromium
 (the one Kaleido drives for the figures, Debian's chromium with fonts-noto-cjk; Kaleido finds it,
-or $BROWSER_PATH), offline: the figures are PNGs in the page, nothing is fetched.
+or the setting CHROMIUM_PATH / BROWSER_PATH), offline: the figures are PNGs in the page, nothing is fetched.
 
 A4; the running head (quarter, 内部资料, and the demo mark in red when any value is demo data) and
 the page numbers are CSS page-margin boxes (@page @top-left / @top-right / @bottom-center, with

@@ -629,7 +629,10 @@ def check_scale(in_file: dict[Key, Value], stored: dict[Key, Stored], catalog: C
     """scale-slip: a file value about 100, 1,000 or 10,000 times (or that fraction of) the nearest
     stored real value of the same region and indicator, an error naming the stored value."""
     problems = []
+    series = {(k[0], k[1], k[4]) for k, x in stored.items() if not x.is_demo}
     for key, v in in_file.items():
+        if (key[0], key[1], key[4]) not in series:  # nothing real stored for this series
+            continue
         for near in _neighbours(key):
             old = stored.get(near)
             if old is None or old.is_demo or (near != key and near in in_file):
@@ -656,6 +659,8 @@ def check_other_indicator(in_file: dict[Key, Value], stored: dict[Key, Stored],
                           title_indicators: dict[str, str], names: _Names) -> list[Problem]:
     """other-indicator: a sheet whose title names one indicator revises stored values of another."""
     revising: dict[tuple[str, str], list[Value]] = defaultdict(list)
+    if not title_indicators:
+        return []
     for key, v in in_file.items():
         title = title_indicators.get(v.sheet)
         old = stored.get(key)

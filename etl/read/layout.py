@@ -440,8 +440,8 @@ def _extract_template(name: str, grid: _Grid, rows: list[int], cols: dict[str, i
     for r in rows[1:]:
         raw = grid.raw(r, vc)
         line = str(r + 1)
-        if nc is not None and _EXAMPLE_NOTE.search(label_text(grid.raw(r, nc))):
-            note = label_text(grid.raw(r, nc))
+        note = label_text(grid.raw(r, nc)) if nc is not None else ""
+        if note and _EXAMPLE_NOTE.search(note):
             row = [label_text(grid.raw(r, c)) for c in (ic, rc, pc, vc)]
             if row == [label_text(x) for x in template_example()[:4]]:
                 out.problems.append(kinds.SKIPPED_ROW.at(name, cell_ref(r, nc), raw=note, variant="example",
@@ -453,8 +453,8 @@ def _extract_template(name: str, grid: _Grid, rows: list[int], cols: dict[str, i
         basis = label_text(grid.raw(r, bc)) if bc is not None else ""
         if sc is not None and label_text(grid.raw(r, sc)):
             sources[label_text(grid.raw(r, sc))] = None
-        if nc is not None and label_text(grid.raw(r, nc)):
-            notes[label_text(grid.raw(r, nc))] = None
+        if note:
+            notes[note] = None
         out.values.append(RawValue(
             name, letters[vc] + line, raw,
             region_label=label_text(grid.raw(r, rc)), indicator_label=label_text(grid.raw(r, ic)),

@@ -27,3 +27,22 @@ def test_targets_carry_their_clause(engine):
         t = s.scalar(select(Target).where(Target.indicator_code == "digital_core_va_share"))
         assert t.value == 10 and t.kind == "at_least" and "10%" in t.clause_text
         assert t.target_set.base_year == 2020
+
+
+def test_seeding_again_restores_what_the_seed_files_say(engine):
+    """The upsert updates rows that exist (found in one query per table) and adds missing ones."""
+    from etl.store.models import RegionAlias
+
+    with session_scope(engine) as s:
+        s.get(Indicator, "gdp").name_en = "edited"
+        s.get(Region, "230100").short_zh = "edited"
+        s.scalar(select(Target).where(Target.indicator_code == "digital_core_va_share")).value = 1
+        s.delete(s.get(RegionAlias, alias_key("哈尔滨市")))
+    init_db(engine)
+    with session_scope(engine) as s:
+        assert s.get(Indicator, "gdp").name_en == "Gross regional product (GDP)"
+        assert s.get(Region, "230100").short_zh == "哈尔滨"
+        assert s.scalar(select(Target.value).where(
+            Target.indicator_code == "digital_core_va_share")) == 10
+        assert s.get(RegionAlias, alias_key("哈尔滨市")).region_code == "230100"
+        assert s.scalar(select(func.count()).select_from(Target)) == 12

@@ -21,6 +21,13 @@ def _num(text: str) -> float | None:
     return float(text) if text.strip() else None
 
 
+def _loaded(session: Session, model) -> list:
+    """Every row of `model`, loaded in one query: the upserts below then find an existing row in
+    the session's identity map instead of one SELECT each (a start on a seeded database re-seeds
+    hundreds of rows). Keep the returned list while upserting: the identity map holds rows weakly."""
+    return list(session.scalars(select(model)))
+
+
 def _upsert(session: Session, model, key: dict, values: dict):
     row = session.get(model, tuple(key.values()) if len(key) > 1 else next(iter(key.values())))
     if row is None:
@@ -34,6 +41,7 @@ def _upsert(session: Session, model, key: dict, values: dict):
 
 def seed_regions(session: Session, rows: Iterable[dict[str, str]]) -> None:
     rows = list(rows)
+    loaded = _loaded(session, Region), _loaded(session, RegionAlias)  # noqa: F841 (kept while seeding)
     # parents first, so the foreign key holds on PostgreSQL too
     order = {"country": 0, "province": 1, "prefecture": 2}
     for index, r in enumerate(sorted(rows, key=lambda r: order[r["level"]])):
@@ -50,6 +58,7 @@ def seed_regions(session: Session, rows: Iterable[dict[str, str]]) -> None:
 
 
 def seed_indicators(session: Session, rows: Iterable[dict[str, str]]) -> None:
+    loaded = _loaded(session, Indicator), _loaded(session, IndicatorAlias)  # noqa: F841
     for index, r in enumerate(rows):
         _upsert(session, Indicator, {"code": r["code"]}, dict(
             name_zh=r["name_zh"], name_en=r["name_en"], unit=r["unit"], unit_en=r["unit_en"],
@@ -69,6 +78,9 @@ def seed_indicators(session: Session, rows: Iterable[dict[str, str]]) -> None:
 
 def seed_targets(session: Session, set_rows: Iterable[dict[str, str]],
                  target_rows: Iterable[dict[str, str]]) -> None:
+    loaded = _loaded(session, TargetSet)  # noqa: F841
+    targets = {(t.target_set_code, t.indicator_code, t.region_code, t.target_year): t
+               for t in _loaded(session, Target)}
     for r in set_rows:
         _upsert(session, TargetSet, {"code": r["code"]}, dict(
             name_zh=r["name_zh"], name_en=r["name_en"], issuer_zh=r["issuer_zh"],
@@ -77,20 +89,18 @@ def seed_targets(session: Session, set_rows: Iterable[dict[str, str]],
             illustrative=(r.get("illustrative") or "0") == "1"))
     session.flush()
     for index, r in enumerate(target_rows):
-        existing = session.scalar(select(Target).where(
-            Target.target_set_code == r["target_set_code"],
-            Target.indicator_code == r["indicator_code"],
-            Target.region_code == r["region_code"],
-            Target.target_year == int(r["target_year"])))
+        key = (r["target_set_code"], r["indicator_code"], r["region_code"], int(r["target_year"]))
+        existing = targets.get(key)
         values = dict(
             kind=r["kind"], value=_num(r["value"]), tolerance=_num(r["tolerance"]),
             clause_ref_zh=r["clause_ref_zh"], clause_ref_en=r["clause_ref_en"],
             clause_text=r["clause_text"], note_zh=r["note_zh"], note_en=r["note_en"],
             sort_order=index)
         if existing is None:
-            session.add(Target(target_set_code=r["target_set_code"],
-                               indicator_code=r["indicator_code"], region_code=r["region_code"],
-                               target_year=int(r["target_year"]), **values))
+            targets[key] = Target(target_set_code=r["target_set_code"],
+                                  indicator_code=r["indicator_code"], region_code=r["region_code"],
+                                  target_year=int(r["target_year"]), **values)
+            session.add(targets[key])
         else:
             for name, value in values.items():
                 setattr(existing, name, value)

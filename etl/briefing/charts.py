@@ -69,7 +69,7 @@ def line_figure(lines: list[tuple[str, list[dict], dict]], targets: list[tuple],
     keyed = {}
     for _, points, meta in lines:
         for p in points:
-            keyed[P.period_sort_key(p["year"], p["quarter"])] = P.indicator_period(p, meta, lang)
+            keyed[P.period_sort_key(p["year"], p["quarter"])] = _tick(P.indicator_period(p, meta, lang))
     order = [keyed[k] for k in sorted(keyed)]
     fig = go.Figure()
     unit, unit_en = lines[0][2]["unit"], lines[0][2].get("unit_en")
@@ -86,17 +86,35 @@ def line_figure(lines: list[tuple[str, list[dict], dict]], targets: list[tuple],
                           fillcolor=color, opacity=0.08, line_width=0, layer="below")
         fig.add_trace(go.Scatter(x=[order[0], order[-1]] if order else [], y=[y(value)] * 2,
                                  mode="lines", name=label, line=dict(color=color, dash="dash", width=2.5)))
+    goals = [y(value) for _, value, _, _ in targets]
+    top = max([abs(y(p["value"], meta["unit"])) for _, pts, meta in lines for p in pts] + goals + [1e-9])
+
+    def place(v: float) -> str:
+        """A value's label above its point, or below when a target line runs just above it."""
+        return "bottom center" if any(v < g < v + 0.07 * top for g in goals) else "top center"
+
     for i, (name, points, meta) in enumerate(lines):
         color = NATION if i and name == t("briefing.fig.nation", lang) else COLORS[i % len(COLORS)]
         fig.add_trace(go.Scatter(
-            x=[P.indicator_period(p, meta, lang) for p in points],
+            x=[_tick(P.indicator_period(p, meta, lang)) for p in points],
             y=[y(p["value"], meta["unit"]) for p in points], name=name,
             mode="lines+markers+text" if len(points) <= 12 else "lines+markers",
-            text=[fmt_value(p["value"], meta["unit"], lang) for p in points], textposition="top center",
+            text=[fmt_value(p["value"], meta["unit"], lang) for p in points], textposition=[place(y(p["value"], meta["unit"])) for p in points],
             textfont=dict(size=12, color=color), line=dict(color=color, width=3), marker=dict(size=8)))
     fig.update_layout(**_layout(lang, "万个" if wan else unit_label(unit, unit_en, lang), height))
     fig.update_xaxes(categoryorder="array", categoryarray=order)
     return fig
+
+
+def _tick(label: str) -> str:
+    """A long period name on two lines ('2025年<br>第一季度末', 'end of Q1<br>2025'), so that the
+    names of quarters next to each other do not run into each other."""
+    if len(label) <= 6:
+        return label
+    if "年" in label:
+        return label.replace("年", "年<br>", 1)
+    head, _, tail = label.rpartition(" ")
+    return f"{head}<br>{tail}" if head else label
 
 
 def target_line(a, lang: str, name: Optional[str] = None) -> Optional[tuple]:

@@ -207,6 +207,10 @@ def test_an_admin_lifts_the_throttle_on_the_admin_page(engine):
     assert "已保存" in output_text(done, "admin-users-result")
     assert actions(engine)[-1] == "user-unlock"
     assert signed_in_ok(DashClient(app), "ana")
+    for _ in range(2):
+        signed_in_ok(DashClient(app), "ana", "wrong-password-9")
+    assert signed_in_ok(DashClient(app), "ana")  # a success: the failures before it no longer count
+    assert service.failed_sign_ins(engine, app.server.config["SETTINGS"]).get("ana", 0) == 0
 
 
 def test_a_viewer_cannot_unlock(engine):

@@ -105,9 +105,15 @@ def unlock(db: Session, username: str) -> int:
 
 
 def waiting_accounts(db: Session, settings: Settings) -> dict[str, int]:
-    """Accounts with failures in the window: user name -> failures (for the admin page)."""
+    """Accounts with failures that count (in the window, after the account's last successful
+    sign-in): user name -> failures, for the admin page."""
     since = utcnow() - dt.timedelta(minutes=settings.login_window_minutes)
-    rows = db.execute(select(LoginAttempt.username, func.count()).where(
-        LoginAttempt.success.is_(False), LoginAttempt.at >= since)
+    last_ok = (select(LoginAttempt.username, func.max(LoginAttempt.id).label("ok_id"))
+               .where(LoginAttempt.success.is_(True)).group_by(LoginAttempt.username).subquery())
+    rows = db.execute(
+        select(LoginAttempt.username, func.count())
+        .outerjoin(last_ok, last_ok.c.username == LoginAttempt.username)
+        .where(LoginAttempt.success.is_(False), LoginAttempt.at >= since,
+               LoginAttempt.id > func.coalesce(last_ok.c.ok_id, 0))
         .group_by(LoginAttempt.username)).all()
     return {name: count for name, count in rows}

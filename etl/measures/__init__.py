@@ -2,7 +2,10 @@
 (data/seed), an awards register loaded through the same ETL path as the statistics, every award
 checked against its rule, and the implementation status of every task.
 
+    models.py    the tables (migration 0004): policies, policy_units, measures, measure_units,
+                 award_rules, measure_tasks, task_updates, awards
     seed.py      data/seed/{policies,units,measures,measure_units,award_rules,tasks}.csv -> SQL
+    records.py   AwardRow (one award, plain) and the award list's column names
     rules.py     the award rules as plain records and what each rule allows (no database)
     read.py      an award list (xlsx/xls/csv as departments keep it) -> AwardRow records + problems
     checks.py    every award against its rule, the register and the closing rule -> problems

@@ -25,7 +25,7 @@ from flask import Flask, Response, abort, request
 
 from dashboard import auth, data
 from etl import briefing
-from etl.briefing import quarter_label, store  # noqa: F401  (quarter_label: the overview's button)
+from etl.briefing import quarter_key, quarter_label, store  # noqa: F401  (for the pages' links)
 from etl.wording import norm_lang
 
 log = logging.getLogger(__name__)
@@ -39,11 +39,17 @@ def init(server: Flask) -> None:
     server.add_url_rule("/briefing/archived/<int:briefing_id>", "briefing_archived", archived)
 
 
-def href(lang: str, fmt: str) -> str:
-    """The overview's link to the latest briefing (relative to where the app is mounted)."""
+def href(lang: str, fmt: str, quarter: str = "latest") -> str:
+    """The link to a quarter's briefing (relative to where the app is mounted)."""
     import dash
 
-    return dash.get_relative_path(f"/briefing/latest.{fmt}") + f"?lang={norm_lang(lang)}"
+    return dash.get_relative_path(f"/briefing/{quarter}.{fmt}") + f"?lang={norm_lang(lang)}"
+
+
+def archived_href(briefing_id: int) -> str:
+    import dash
+
+    return dash.get_relative_path(f"/briefing/archived/{briefing_id}")
 
 
 def _signed_in() -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import unicodedata
 
@@ -225,6 +226,16 @@ def test_download_route_checks_the_role_on_the_server(briefed):
     assert viewer.client.get(f"/briefing/archived/{record['id']}").data == store.archived_file(
         demo_engine, record["id"])[1]
     assert viewer.client.get("/briefing/2031Q1.pdf").status_code == 404  # no data for it
+
+    # the briefings page (signed-in users): every quarter with data, and the archive with links
+    def briefings_page(client) -> str:
+        answer = client.post("_pages_content", {"_pages_location.pathname": "/briefings",
+                                                "_pages_location.search": ""})
+        return json.dumps(json.loads(answer.get_data(as_text=True)), ensure_ascii=False)
+
+    page = briefings_page(viewer)
+    assert "briefings-2025Q4-pdf" in page and f"/briefing/archived/{record['id']}" in page
+    assert "/briefing/archived/" not in briefings_page(DashClient(app))  # a visitor: not the archive
 
     private = make_app(demo_engine, public_viewing=False)
     assert private.server.test_client().get("/briefing/latest.pdf").status_code == 401

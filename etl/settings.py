@@ -108,6 +108,12 @@ def _database_url(name: str, value: str) -> str:
     return value
 
 
+def _redis_url(name: str, value: str) -> str:
+    if not value.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(f"{name} must be a Redis URL like redis://127.0.0.1:6379/1, not {value!r}")
+    return value
+
+
 MB = 1024 * 1024
 
 FIELDS: tuple[Var, ...] = (
@@ -168,6 +174,17 @@ FIELDS: tuple[Var, ...] = (
         "largest sheet read (rows × columns)"),
     Var(("PENDING_UPLOAD_HOURS",), "pending_upload_hours", _whole(1), "`24`",
         "a checked upload waits this long for its commit"),
+    # --- upload jobs (check, annotated copy, commit: dashboard/jobs.py)
+    Var(("JOBS_REDIS_URL",), "jobs_redis_url", _redis_url, "unset",
+        "Redis of the upload job queue (Celery; run `celery -A dashboard.worker:celery worker`); "
+        "unset: jobs are processes of the web server, queued in the instance folder"),
+    Var(("JOB_CONCURRENCY",), "job_concurrency", _whole(1, 64), "`2`",
+        "upload jobs running at once (per Celery worker, or per machine without Celery); "
+        "the next ones wait"),
+    Var(("JOB_SECONDS",), "job_seconds", _whole(5, 24 * 3600), "`600`",
+        "an upload job running longer is stopped with a message"),
+    Var(("JOB_MEMORY_MB",), "job_memory_mb", _whole(64), "`1024`",
+        "memory an upload job may add to the app's own; past it the job is stopped with a message"),
     # --- printing
     Var(("CHROMIUM_PATH", "BROWSER_PATH"), "chromium_path", _text, "found on `PATH`",
         "the headless Chromium that prints briefings to PDF"),
@@ -213,6 +230,10 @@ class Settings:
     max_compression_ratio: float = 200.0
     max_cells: int = 5_000_000
     pending_upload_hours: int = 24
+    jobs_redis_url: str = ""
+    job_concurrency: int = 2
+    job_seconds: int = 600
+    job_memory_mb: int = 1024
     chromium_path: str = ""
     cache_redis_url: str = ""
     cache_key_prefix: str = "dlj:"

@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 from typing import Optional
 
-from sqlalchemy import DateTime, Index, Integer, LargeBinary, SmallInteger, String, func, select
+from sqlalchemy import DateTime, Float, Index, Integer, LargeBinary, SmallInteger, String, func, select
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from etl.periods import period_sort_key
@@ -40,7 +40,7 @@ class Briefing(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(80))
     any_demo: Mapped[bool] = mapped_column(default=False)
-    seconds: Mapped[float] = mapped_column(default=0.0)  # how long it took to make
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)  # how long it took to make
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary)

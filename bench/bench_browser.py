@@ -30,7 +30,7 @@ if (!head && !empty) return false;
 const cards = document.querySelectorAll('.target-card');
 const lines = document.querySelectorAll('.target-card .sparkline');
 if (!empty && cards.length === 0) return false;
-for (const s of lines) { if (!s.querySelector('svg')) return false; }
+for (const s of lines) { if (s.tagName === 'IMG' ? !s.complete : !s.querySelector('svg')) return false; }
 return true;
 """
 

@@ -142,22 +142,26 @@ def test_overview_in_english(app):
 
 
 def test_sparklines_carry_the_series(app):
+    """A server-made SVG per card (dashboard/sparkline.py), not a Plotly graph."""
     page = render(app, page_layout("overview"), lang="zh")
     card = find(page, "card-digital_core_va_share")
-    graphs = []
+    images = []
 
     def collect(node):
         if isinstance(node, dict):
-            if node.get("type") == "Graph":
-                graphs.append(node)
+            if node.get("type") == "Img" and "sparkline" in node["props"].get("className", ""):
+                images.append(node)
+            assert node.get("type") != "Graph"
             for v in node.get("props", {}).values():
                 collect(v)
         elif isinstance(node, list):
             for v in node:
                 collect(v)
     collect(card)
-    line = graphs[0]["props"]["figure"]["data"][-1]
-    assert line["y"] == [7.0, 7.3, 7.6, 8.0]
+    props = images[0]["props"]
+    assert props["data-values"] == "7,7.3,7.6,8"
+    assert props["src"].startswith("data:image/svg+xml") and "polyline" in props["src"]
+    assert "2023年" in props["title"] and "8.0%" in props["title"]
 
 
 # --- shell: banner, navigation, URL state ------------------------------------------------------

@@ -11,6 +11,7 @@ from dash import dcc, html
 from dashboard import briefing_view
 from dashboard import components as c
 from dashboard import data
+from dashboard.sparkline import sparkline as draw_sparkline
 from dashboard.i18n import (
     default_decimals,
     fmt_datetime,
@@ -201,9 +202,8 @@ def target_card(a, meta: dict, points: list[dict], lang: str, lang_search: str) 
         extra.append(t("card.required_growth", lang, rate=fmt_percent(projection.required_growth, lang)))
     target_line = None if national else {"value": a.target.value, "target_year": a.target_year,
                                          "tolerance": a.target.tolerance, "kind": a.kind}
-    sparkline = c.responsive_graph(
-        c.sparkline_figure(points, meta, lang, target_line, c.COLORS["province"]),
-        {"displayModeBar": False, "responsive": True}, className="sparkline") if points else None
+    # a small SVG made here, not a Plotly graph: twelve Plotly instances were most of the drawing
+    sparkline = draw_sparkline(points, meta, lang, target_line, c.COLORS["province"]) if points else None
     detail = DETAIL_PAGE.get(meta["code"], "/infrastructure")
     border = c.STATUS_STYLE.get(a.status, ("secondary", ""))[0]
     illustrative = (dbc.Badge(t("summary.illustrative_badge", lang), color="warning", text_color="dark",

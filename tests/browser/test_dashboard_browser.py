@@ -141,7 +141,7 @@ def test_overview_cards_show_the_fixture(server, browser):
     assert card.size["width"] <= 390
     overflow = browser.execute_script("""
         return [...document.querySelectorAll('.target-card')].filter(card => {
-            const svg = card.querySelector('.sparkline .main-svg');
+            const svg = card.querySelector('img.sparkline, .sparkline .main-svg');
             return svg && svg.getBoundingClientRect().right > card.getBoundingClientRect().right + 0.5;
         }).map(card => card.id);""")
     assert overflow == []

@@ -215,9 +215,9 @@ def check_fractions(by_key: dict[Key, Value], catalog: Catalog, names: _Names) -
     """fraction-as-percent: every value of a % indicator in a sheet lies within 0-1 (35.2% typed
     as 0.352): a warning naming the cells."""
     columns: dict[tuple[str, str], list[Value]] = defaultdict(list)
+    percent = {code for code, info in catalog.indicators.items() if info.unit == "%"}
     for key, v in by_key.items():
-        info = catalog.indicators.get(key[0])
-        if info is not None and info.unit == "%":
+        if key[0] in percent:
             columns[(v.sheet, key[0])].append(v)
     problems = []
     for (_, code), found in columns.items():

@@ -219,3 +219,17 @@ def test_record_breaches_keeps_them_with_the_award(engine):
     with session_scope(engine) as s:
         [a] = s.scalars(select(Award))
         assert a.flags[0]["code"] == "above-cap"
+
+
+def test_only_files_that_may_hold_an_award_list_are_read_twice(tmp_path):
+    from etl.demo.files import demo_files
+    from etl.measures.demo import demo_files as award_demo
+    from etl.measures.pipeline import looks_like_awards, might_be_awards
+
+    for item in demo_files():  # every statistics layout, xlsx, xls and GBK csv: not even opened
+        if not item.name.startswith("演示-"):
+            assert not might_be_awards(item.data), item.name
+    for name, data in award_demo():
+        assert might_be_awards(data) and looks_like_awards(data, name), name
+    csv_gbk = "企业名称,统一社会信用代码\n甲,91110000600037341L\n".encode("gb18030")
+    assert might_be_awards(csv_gbk) and looks_like_awards(csv_gbk, "a.csv")

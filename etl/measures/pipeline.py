@@ -15,6 +15,8 @@ read -> rows -> checks (against the rules and the register) -> plan -> load, wit
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
@@ -29,7 +31,7 @@ from etl.measures.records import AwardRow
 from etl.measures.tasks import TaskUpdateRow, is_task_workbook, read_task_sheet
 from etl.measures.rules import Rulebook
 from etl.outcomes import Preview
-from etl.read.files import FileRejected, read_workbook
+from etl.read.files import OLE_MAGIC, FileRejected, read_workbook
 from etl.records import WARNING, Catalog
 from etl.store.catalog import load_catalog
 from etl.store.db import ensure_db, is_initialised, session_scope
@@ -55,8 +57,63 @@ class AwardOutcome:
     plan: Optional[store.AwardPlan] = None
 
 
+# Words one of which every award list (统一社会信用代码) or progress sheet (任务编号 / 任务代码) has
+NEEDLES = ("信用代码", "任务编号", "任务代码")
+MAX_XML = 64 * 1024 * 1024  # inflated bytes searched at most
+
+
+def _xml_needles() -> list[bytes]:
+    """NEEDLES as XML may write them: UTF-8, or character references (&#20449; / &#x4FE1;; openpyxl
+    writes CJK inline strings so)."""
+    out = []
+    for n in NEEDLES:
+        out.append(n.encode("utf-8"))
+        out.append("".join(f"&#{ord(ch)};" for ch in n).encode())
+        out.append("".join(f"&#x{ord(ch):X};" for ch in n).encode())
+        out.append("".join(f"&#x{ord(ch):x};" for ch in n).encode())
+    return out
+
+
+def _contains(archive: zipfile.ZipFile, info: zipfile.ZipInfo, needles: list[bytes]) -> bool:
+    """Stream one member (never more than its declared size) looking for any needle."""
+    keep = max(len(n) for n in needles)
+    tail, seen = b"", 0
+    with archive.open(info) as stream:
+        while chunk := stream.read(1 << 20):
+            seen += len(chunk)
+            if seen > info.file_size:
+                return False  # a member that lies about its size: the reader rejects the file
+            window = tail + chunk
+            if any(n in window for n in needles):
+                return True
+            tail = window[-keep:]
+    return False
+
+
+def might_be_awards(data: bytes) -> bool:
+    """A cheap look at the bytes before any parsing: False when none of NEEDLES can be in the file,
+    so that a statistics workbook is not parsed twice (etl.pipeline asks this of every file). An
+    xlsx's shared strings and sheets are searched as they inflate (bounded by MAX_XML and each
+    member's declared size); an xls in UTF-16; a CSV in UTF-8, GB18030 and UTF-16."""
+    if data[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = [i for i in archive.infolist() if i.filename.lower() == "xl/sharedstrings.xml"
+                         or (i.filename.lower().startswith("xl/worksheets/") and i.filename.lower().endswith(".xml"))]
+                if sum(i.file_size for i in names) > MAX_XML:
+                    return False  # an award list is a few thousand rows, never this (nor a zip bomb)
+                return any(_contains(archive, info, _xml_needles()) for info in names)
+        except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
+            return False  # the statistics reader reports a damaged file
+    if data[:8] == OLE_MAGIC:
+        return any(n.encode("utf-16-le") in data for n in NEEDLES)
+    return any(n.encode(enc) in data for n in NEEDLES for enc in ("utf-8", "gb18030", "utf-16-le", "utf-16-be"))
+
+
 def looks_like_awards(data: bytes, file_name: str) -> bool:
     """An award list or a progress sheet of the measures' tasks (or both)."""
+    if not might_be_awards(data):
+        return False
     try:
         workbook = read_workbook(data, file_name)
         return is_awards_workbook(workbook) or is_task_workbook(workbook)

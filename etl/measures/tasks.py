@@ -33,7 +33,7 @@ STATUS_WORDS = {
 }
 STATUS_KEYS = {alias_key(w): code for code, words in STATUS_WORDS.items() for w in words}
 TASK_COLUMNS = {
-    "task": ("任务编号", "任务代码", "编号"),
+    "task": ("任务编号", "任务代码"),  # etl.measures.pipeline.NEEDLES looks for these
     "status": ("状态", "进展状态", "实施状态"),
     "date": ("更新日期", "日期", "截至日期"),
     "evidence": ("依据", "依据（文号或链接）", "文号", "证明材料"),

@@ -18,7 +18,8 @@ shown the new plan (old -> new as it is now) to commit again or cancel: no value
 Background jobs. The upload page checks and commits in Dash background callbacks: each runs in a
 process forked from the gunicorn worker that received the request (DiskcacheManager; results and
 progress in a diskcache in the instance folder, so any worker answers the browser's polls). That
-process has no request and no session. So the role is checked in the request that starts the job
+process has no request and no session (in production a Celery worker runs the jobs instead, with
+its own app: dashboard/jobs.py, dashboard/worker.py). So the role is checked in the request that starts the job
 (`job_identity`, a Dash custom_data hook: it runs where the session is and records the verified
 user id, session nonce and address), and `job_context` re-checks that user in the database inside
 the job (still active, same session nonce, still an analyst or admin) before anything is read or
@@ -304,6 +305,12 @@ def owned_diskcache_manager(path) -> Any:
 # the apps of this process, by id: a forked job finds its own (weak: test apps come and go)
 _APPS: "weakref.WeakValueDictionary[str, Flask]" = weakref.WeakValueDictionary()
 _INHERITED_POOLS: list = []  # in a forked job: the parent's connection pools, never used, never closed
+_WORKER_APP: list = []  # in a Celery worker (dashboard.worker): its own app serves every job
+
+
+def serve_jobs_with(app: Flask) -> None:
+    """A Celery worker's app: jobs started by any web server run in its context."""
+    _WORKER_APP[:] = [app]
 
 
 def job_identity(_context: Any = None) -> Optional[dict[str, Any]]:
@@ -351,14 +358,16 @@ def job_context(identity: Optional[dict[str, Any]]) -> Iterator[tuple[Engine, st
         identity = job_identity()
     if identity is None:
         raise Unauthorized("请先登录。Please sign in.")
-    forked = identity.get("pid") != os.getpid()
+    from dashboard import jobs
+
+    forked = identity.get("pid") != os.getpid() or jobs.in_child()
     # A forked job inherits a copy of the starting request's context (contextvars), so "is there a
     # request?" cannot tell a job from a request: the process id can.
     if not forked and has_request_context():
         engine = data.engine()
         yield engine, verified_editor(engine, identity), None
         return
-    app = _APPS.get(str(identity.get("app")))
+    app = _APPS.get(str(identity.get("app"))) or (_WORKER_APP[0] if _WORKER_APP else None)
     if app is None:  # not forked from the worker that started it (spawn start method)
         raise RuntimeError("upload jobs need the fork start method (Linux)")
     with app.app_context():

@@ -5,8 +5,10 @@ All text from files is passed to Dash as plain strings (React escapes it); nothi
 dangerouslySetInnerHTML or Markdown. Every callback checks the role on the server (auth.protect
 for the whole "upload-" id prefix, and require_role inside each callback).
 
-Checking and committing run as Dash background callbacks, so a big file shows a progress bar (stage,
-file i of n, rows written) instead of a spinner: the work runs in a process forked from the worker
+Checking, the annotated copy and committing run as Dash background callbacks, so a big file shows a
+progress bar (stage, file i of n, rows written) instead of a spinner: the work runs as a bounded job
+(dashboard/jobs.py: a cap on jobs at once, a time and a memory limit, each ending the job with a
+message) on a Celery worker, or without Redis in a process forked from the worker
 (DiskcacheManager, its cache in instance/upload-jobs, shared by every gunicorn worker on the
 machine), and the browser polls /_dash-update-component for progress and the result. Those polls
 and the "stop" button's cancel callback write to "upload-" ids, so auth's guard checks the role on
@@ -26,7 +28,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html
 
-from dashboard import auth, security, uploads
+from dashboard import auth, jobs, security, uploads
 from dashboard.callbacks import page_callback
 from dashboard.problems_view import problems_table
 from dashboard.i18n import norm_lang, pick
@@ -43,10 +45,11 @@ dash.hooks.custom_data("upload")(uploads.job_identity)
 
 
 def job_manager():
-    """Runs checks and commits in a separate process; results and progress in a disk cache that
-    every worker on this machine shares (so a poll may reach any gunicorn worker). A job's handles
-    serve only the user who started it (uploads.OwnedJobs)."""
-    return uploads.owned_diskcache_manager(config.instance_dir() / "upload-jobs")
+    """Runs checks, annotated copies and commits as bounded jobs (dashboard/jobs.py): on a Celery
+    worker when JOBS_REDIS_URL is set, else in processes forked from the web worker with results
+    and progress in a disk cache that every worker on this machine shares (so a poll may reach any
+    gunicorn worker). A job's handles serve only the user who started it (uploads.OwnedJobs)."""
+    return jobs.job_manager(config.settings())
 
 
 JOBS = job_manager()
@@ -77,6 +80,7 @@ TEXT = {
                "{read} values read, {valid} valid, {errors} errors, {warnings} warnings, "
                "{skipped} skipped"),
     "annotated": ("下载批注文件（问题单元格已标出）", "Download an annotated copy (faulty cells marked)"),
+    "annotating": ("正在生成批注文件……", "Building the annotated copy…"),
     "problems": ("问题列表", "Problems"),
     "skipped": ("已跳过", "Skipped"),
     "preview": ("变更预览", "Preview of the changes"),
@@ -141,6 +145,9 @@ def layout(lang: str | None = None, **_query):
         dcc.Store(id="upload-committed", data=[]),
         dcc.Store(id="upload-refreshed", data=None),
         dcc.Download(id="upload-annotated-download"),
+        html.Div(tr("annotating", lang), id="upload-annotate-running", className="small mb-2",
+                 style={"display": "none"}),
+        html.Div(id="upload-annotate-status"),
         html.Div([
             html.Div(tr("checking", lang), id="upload-check-status", className="small mb-1"),
             dbc.Progress(id="upload-check-progress", value=0, label="", striped=True, animated=True,
@@ -294,7 +301,22 @@ def _show(shown: bool) -> dict:
 )
 def check_files(set_progress, contents, skip_unknown, filenames, lang, _nonce=None):
     lang = norm_lang(lang)
-    with uploads.job_context(job_identity()) as (engine, username, addr):
+    identity = job_identity()
+    try:
+        return jobs.run(lambda progress: _check(progress, identity, contents, skip_unknown,
+                                                filenames, lang),
+                        set_progress, waiting=(0, "", jobs.queued_text(lang)))
+    except jobs.JobStopped as stopped:
+        return stopped_alert(stopped, lang), [], _show(False), None
+
+
+def stopped_alert(stopped: jobs.JobStopped, lang: str) -> dbc.Alert:
+    return dbc.Alert(stopped.text(lang), color="danger", className="upload-job-stopped")
+
+
+def _check(set_progress, identity, contents, skip_unknown, filenames, lang):
+    """check_files' work, in a job's child process (jobs.run)."""
+    with uploads.job_context(identity) as (engine, username, addr):
         if not contents:
             return dash.no_update, dash.no_update, dash.no_update, dash.no_update
         if isinstance(contents, str):
@@ -343,7 +365,18 @@ def check_files(set_progress, contents, skip_unknown, filenames, lang, _nonce=No
 )
 def commit_files(set_progress, n_clicks, pending_ids, lang, _nonce=None):
     lang = norm_lang(lang)
-    with uploads.job_context(job_identity()) as (engine, username, addr):
+    identity = job_identity()
+    try:
+        return jobs.run(lambda progress: _commit(progress, identity, n_clicks, pending_ids, lang),
+                        set_progress, waiting=(0, "", jobs.queued_text(lang)))
+    except jobs.JobStopped as stopped:
+        # the load is one transaction: nothing was written; the upload can be committed again
+        return stopped_alert(stopped, lang), dash.no_update, dash.no_update, []
+
+
+def _commit(set_progress, identity, n_clicks, pending_ids, lang):
+    """commit_files' work, in a job's child process (jobs.run)."""
+    with uploads.job_context(identity) as (engine, username, addr):
         if not n_clicks or not pending_ids:
             return dash.no_update, dash.no_update, dash.no_update, dash.no_update
         names = catalog_names(lang)
@@ -423,21 +456,38 @@ def cancel_files(n_clicks, pending_ids, lang):
 
 @page_callback(
     Output("upload-annotated-download", "data"),
+    Output("upload-annotate-status", "children"),
     Input({"type": "upload-annotate", "index": ALL}, "n_clicks"),
+    State("upload-lang", "data"),
     prevent_initial_call=True,
+    background=True,
+    manager=JOBS,
+    interval=500,
+    running=[(Output("upload-annotate-running", "style"), {"display": "block"}, {"display": "none"})],
 )
-def download_annotated(clicks):
-    user = auth.require_role(*auth.DATA_EDITORS)
+def download_annotated(clicks, lang=None):
+    """The annotated copy is built in a job (a big workbook takes a minute and hundreds of MB),
+    never in the web worker's request."""
+    lang = norm_lang(lang)
     trigger = ctx.triggered_id
     if not trigger or not any(clicks or []):
-        return dash.no_update
+        return dash.no_update, dash.no_update
+    identity = job_identity()
     try:
-        name, content = uploads.annotated_copy(auth.engine(), str(trigger["index"]),
-                                               user=user.username)
-    except uploads.pending.NotYours:
-        log.warning("annotated copy refused to %s: not theirs, or expired", user.username)
-        return dash.no_update
-    except Exception:  # noqa: BLE001 - unreadable: nothing to send, the traceback to the log
-        logs.unexpected(log, "annotated copy for %s", user.username)
-        return dash.no_update
-    return dcc.send_bytes(content, name)
+        return jobs.run(lambda _progress: _annotated(identity, str(trigger["index"])))
+    except jobs.JobStopped as stopped:
+        return dash.no_update, stopped_alert(stopped, lang)
+
+
+def _annotated(identity, pending_id: str):
+    """download_annotated's work, in a job's child process (jobs.run)."""
+    with uploads.job_context(identity) as (engine, username, _addr):
+        try:
+            name, content = uploads.annotated_copy(engine, pending_id, user=username)
+        except uploads.pending.NotYours:
+            log.warning("annotated copy refused to %s: not theirs, or expired", username)
+            return dash.no_update, None
+        except Exception:  # noqa: BLE001 - unreadable: nothing to send, the traceback to the log
+            logs.unexpected(log, "annotated copy for %s", username)
+            return dash.no_update, None
+        return dcc.send_bytes(content, name), None

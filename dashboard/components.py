@@ -20,6 +20,8 @@ from plotly.colors import sample_colorscale
 from dashboard.i18n import (
     STATUS_STYLE,
     axis_value,
+    default_decimals,
+    fmt_number,
     fmt_basis,
     fmt_gap,
     fmt_period,
@@ -108,7 +110,9 @@ def responsive_graph(figure: go.Figure, config: dict, *, height: int | None = No
 
 def chart_block(title: str, figure: go.Figure, *, graph_id: str, lang: str,
                 table: Any = None, note: Any = None, explanation: Any = None,
-                height: int | None = None) -> dbc.Card:
+                height: int | None = None, card_class: str = "") -> dbc.Card:
+    """card_class: 'map-card' for a prefecture map (style.css: on a card of 440 px or less, as on
+    a phone, labels without values and a squarer graph)."""
     return dbc.Card(dbc.CardBody([
         html.H2(title, className="h6 card-title mb-1"),
         responsive_graph(figure, graph_config(graph_id, lang), height=height, id=graph_id,
@@ -116,7 +120,7 @@ def chart_block(title: str, figure: go.Figure, *, graph_id: str, lang: str,
         html.Div(note, className="text-muted small") if note else None,
         table,
         explanation,
-    ]), className="mb-3 chart-card")
+    ]), className=f"mb-3 chart-card {card_class}".strip())
 
 
 def explanation_box(a, unit: str, lang: str, method_href: str) -> html.Details:
@@ -328,6 +332,38 @@ def series_columns(lang: str) -> list[str]:
             t("col.basis", lang), t("col.source", lang)]
 
 
+# --- one number format per chart ----------------------------------------------------------------
+
+class ChartNumbers:
+    """One unit and one number of decimals for every number in one chart (labels, axis, colour
+    bar): '3.80万个' beside '1.73万个', or '38,000个' beside '8,640个', never '3.8万个' beside
+    '8,640个'. Counts in Chinese go to 万个 only when every value is at least 10,000; other units
+    keep fmt_value's spelling with the largest number of decimals any value asks for."""
+
+    def __init__(self, values: Iterable[float | None], unit: str, unit_en: str | None, lang: str):
+        present = [v for v in values if v is not None]
+        self.unit, self.lang = unit, norm_lang(lang)
+        self.wan = (self.lang == "zh" and unit == "个" and bool(present)
+                    and min(abs(v) for v in present) >= 10000)
+        self.decimals = max((default_decimals(v, unit) for v in present), default=0)
+        self.label = "万个" if self.wan else unit_label(unit, unit_en, lang)
+
+    def axis(self, value: float | None) -> float | None:
+        """The number drawn on the chart's axis or colour bar, in self.label."""
+        if value is None:
+            return None
+        return value / 10000 if self.wan else axis_value(value, self.unit, self.lang)
+
+    def text(self, value: float | None) -> str:
+        if value is None:
+            return "—"
+        if self.wan:
+            return f"{value / 10000:.2f}万个"
+        if self.lang == "zh" and self.unit == "个":  # fmt_value would write 万个 from 10,000 on
+            return f"{fmt_number(value, self.lang, self.decimals)}个"
+        return fmt_value(value, self.unit, self.lang, decimals=self.decimals)
+
+
 # --- rankings and comparisons -----------------------------------------------------------------
 
 def ranking_figure(rows: Sequence[dict], meta: dict, lang: str, *, reference: dict | None = None,
@@ -336,11 +372,12 @@ def ranking_figure(rows: Sequence[dict], meta: dict, lang: str, *, reference: di
     ordered = sorted(rows, key=lambda r: r["value"], reverse=meta.get("direction") != "lower")
     ordered = list(reversed(ordered))  # plotly draws the first bar at the bottom
     unit = meta["unit"]
+    numbers = ChartNumbers([r["value"] for r in ordered], unit, meta.get("unit_en"), lang)
     colors = [COLORS["province"] if r["region_code"] == highlight else COLORS["city"] for r in ordered]
     fig = go.Figure(go.Bar(
-        y=[r["name"] for r in ordered], x=[axis_value(r["value"], unit, lang) for r in ordered],
+        y=[r["name"] for r in ordered], x=[numbers.axis(r["value"]) for r in ordered],
         orientation="h", marker_color=colors,
-        text=[fmt_value(r["value"], unit, lang) for r in ordered], textposition="auto",
+        text=[numbers.text(r["value"]) for r in ordered], textposition="auto",
         customdata=hover_safe([hover_rows([r], meta, lang, r["name"])[0] for r in ordered]),
         hovertemplate=HOVER, name=pick(meta.get("name_zh"), meta.get("name_en"), lang),
     ))
@@ -353,11 +390,11 @@ def ranking_figure(rows: Sequence[dict], meta: dict, lang: str, *, reference: di
         lines.append((target["value"], t("chart.target_line", lang, value=fmt_target(
             target.get("kind"), target["value"], unit, lang)), COLORS["target"], "dash", "top right"))
     for value, label, color, dash, _ in lines:
-        add_reference_line(fig, axis_value(value, unit, lang), label, color, dash)
+        add_reference_line(fig, numbers.axis(value), label, color, dash)
     layout = base_layout(lang, height=max(260, 26 * len(ordered) + 70 + (30 if lines else 0)),
                          legend=bool(lines))
     layout["yaxis"] = dict(automargin=True)
-    layout["xaxis"] = dict(title=dict(text=unit_label(unit, meta.get("unit_en"), lang)),
+    layout["xaxis"] = dict(title=dict(text=numbers.label),
                            rangemode="tozero", automargin=True, exponentformat="none",
                            separatethousands=True)
     layout["margin"] = dict(l=8, r=12, t=36, b=36)
@@ -370,8 +407,9 @@ def ranking_figure(rows: Sequence[dict], meta: dict, lang: str, *, reference: di
 
 def add_reference_line(fig: go.Figure, x: float, label: str, color: str, dash: str) -> None:
     """A vertical line across the plot, named in the legend under the plot: a label written on
-    the plot would sit on the bars or under Plotly's mode bar."""
-    fig.add_vline(x=x, line_color=color, line_dash=dash, line_width=2)
+    the plot would sit on the bars or under Plotly's mode bar. Drawn beneath the bars, so that no
+    bar's value label is hidden under it (it shows between the bars and beyond them)."""
+    fig.add_vline(x=x, line_color=color, line_dash=dash, line_width=2, layer="below")
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label, hoverinfo="skip",
                              line=dict(color=color, dash=dash, width=2)))
 
@@ -379,7 +417,7 @@ def add_reference_line(fig: go.Figure, x: float, label: str, color: str, dash: s
 # --- the prefecture map (示意图) ------------------------------------------------------------------
 
 def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: dict,
-                          lang: str, *, height: int = 460) -> go.Figure:
+                          lang: str, *, height: int = 540) -> go.Figure:
     """The 13 prefectures coloured by value, drawn as SVG shapes on lon/lat axes.
 
     Why not go.Choroplethmap: map tiles are WebGL (MapLibre), which some intranet PCs and headless
@@ -389,10 +427,12 @@ def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: 
     shapes = prefecture_shapes()
     unit = meta["unit"]
     present = [v["value"] for v in values.values() if v.get("value") is not None]
+    numbers = ChartNumbers(present, unit, meta.get("unit_en"), lang)
     lo, hi = (min(present), max(present)) if present else (0.0, 1.0)
     span = (hi - lo) or 1.0
     scale = "Blues"
     fig = go.Figure()
+    fills = {}
     for code, shape in shapes.items():
         item = values.get(code)
         name = names.get(code, shape["name"])
@@ -402,6 +442,7 @@ def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: 
         else:
             color = "#eeeeee"
             row = [name, "—", "—", "", ""]
+        fills[code] = color
         fig.add_trace(go.Scatter(
             x=shape["x"], y=shape["y"], fill="toself", fillcolor=color, mode="lines",
             line=dict(color="white", width=1), hoveron="fills", name=name,
@@ -413,21 +454,25 @@ def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: 
     points = [places.get(c, shapes[c]["cp"]) for c in label_codes]
     fig.add_trace(go.Scatter(
         x=[p[0] for p in points], y=[p[1] for p in points],
-        mode="text", text=[_map_label(names.get(c, shapes[c]["name"]), values.get(c), unit, lang)
+        mode="text", text=[_map_label(names.get(c, shapes[c]["name"]), values.get(c), numbers)
                            for c in label_codes],
-        textfont=dict(size=10, color=[_label_color(values.get(c), lo, span) for c in label_codes]),
+        textfont=dict(size=12, color=[label_color(fills[c]) for c in label_codes]),
         hoverinfo="skip", showlegend=False))
     if present:  # an invisible trace that draws the colour bar
         fig.add_trace(go.Scatter(
             x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
             marker=dict(colorscale=[[0, sample_colorscale(scale, [0.15])[0]], [1, sample_colorscale(scale, [1.0])[0]]],
-                        cmin=axis_value(lo, unit, lang), cmax=axis_value(hi, unit, lang),
-                        color=[axis_value(lo, unit, lang)], showscale=True,
-                        colorbar=dict(thickness=10, len=0.6, exponentformat="none",
-                                      separatethousands=True, title=dict(
-                            text=unit_label(unit, meta.get("unit_en"), lang), side="right")))))
+                        cmin=numbers.axis(lo), cmax=numbers.axis(hi),
+                        color=[numbers.axis(lo)], showscale=True,
+                        # under the map, across: beside it, it took a fifth of a phone's width;
+                        # the unit written level at its right end (a rotated '个' read like an arrow)
+                        colorbar=dict(orientation="h", thickness=10, len=0.6, x=0.5,
+                                      xanchor="center", y=0, yanchor="top", ypad=4,
+                                      exponentformat="none", separatethousands=True,
+                                      tickfont=dict(size=11), title=dict(
+                            text=numbers.label, side="right", font=dict(size=11))))))
     layout = base_layout(lang, height=height, legend=False)
-    layout["margin"] = dict(l=0, r=0, t=10, b=0)
+    layout["margin"] = dict(l=0, r=0, t=10, b=48 if present else 0)
     layout["yaxis"] = dict(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(48)),
                            fixedrange=False)
     layout["xaxis"] = dict(visible=False)
@@ -436,16 +481,32 @@ def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: 
     return fig
 
 
-def _label_color(item: dict | None, lo: float, span: float) -> str:
-    if not item or item.get("value") is None:
-        return "#222"
-    return "white" if (item["value"] - lo) / span > 0.6 else "#222"
+def label_color(fill: str) -> str:
+    """White on a dark fill, near-black on a light one, from the fill's relative luminance
+    (WCAG): whichever of the two contrasts more with it."""
+    text = fill.strip()
+    if text.startswith("#"):
+        text = text.lstrip("#")
+        rgb = [int(text[i:i + 2], 16) for i in (0, 2, 4)]
+    else:
+        rgb = [float(part) for part in text[text.index("(") + 1:text.index(")")].split(",")[:3]]
+
+    def linear(channel: float) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2])
+    dark_text = 0.2126 * linear(0x22) + 0.7152 * linear(0x22) + 0.0722 * linear(0x22)
+    with_white = 1.05 / (luminance + 0.05)
+    with_dark = (luminance + 0.05) / (dark_text + 0.05)
+    return "white" if with_white > with_dark else "#222"
 
 
-def _map_label(name: str, item: dict | None, unit: str, lang: str) -> str:
+def _map_label(name: str, item: dict | None, numbers: ChartNumbers) -> str:
+    """'哈尔滨<br>66.1%': the value on a second line, which style.css hides on a narrow card."""
     if not item or item.get("value") is None:
         return name
-    return f"{name}<br>{fmt_value(item['value'], unit, lang)}"
+    return f"{name}<br>{numbers.text(item['value'])}"
 
 
 # --- ag-grid ------------------------------------------------------------------------------------

@@ -167,6 +167,7 @@ def map_section(indicator: str, period: tuple[int, int, str] | None, lang: str, 
     missing = missing_cities_note(rows, lang) if rows else t("chart.no_map_data", lang)
     note = html.Span([t("chart.map_note", lang)] + ([" · ", missing] if missing else []))
     return c.chart_block(title, figure, graph_id=graph_id, lang=lang, note=note,
+                         card_class="map-card",
                          table=c.numbers_table(c.series_columns(lang),
                                                [c.hover_rows([r], meta, lang, r["name"])[0]
                                                 for r in sorted(rows, key=lambda r: r["region_code"])],

@@ -240,23 +240,54 @@ def test_map_labels_sit_inside_their_prefecture_and_do_not_overlap(lang):
                  for r in csv.DictReader(handle) if r["level"] == "prefecture"}
     shapes, places = c.prefecture_shapes(), c.label_positions()
     assert set(places) == set(shapes)
-    values = {code: {"value": 5.55, "year": 2025, "quarter": 0, "basis": "annual"} for code in shapes}
-    meta = {"unit": "%", "unit_en": "%", "name_zh": "x", "name_en": "x"}
+    # counts of five digits, the widest labels a map shows ('鹤岗<br>38,016个')
+    values = {code: {"value": 38016.0 - 1000 * i, "year": 2025, "quarter": 0, "basis": "annual"}
+              for i, code in enumerate(shapes)}
+    values["232700"]["value"] = 2074.0
+    meta = {"unit": "个", "unit_en": "stations", "name_zh": "x", "name_en": "x"}
     fig = c.prefecture_map_figure(values, names, meta, lang)
     labels = next(tr for tr in fig.data if tr.mode == "text")
-    # the figure is 460 px high for about 10.6 degrees of latitude; a degree of longitude is
-    # cos(48°) as long on screen. Label boxes: 10 px a Chinese character, 6 px a Latin one,
-    # two lines of 13 px ('鹤岗<br>5.6%').
-    px_lat = 460 / 10.6
+    assert labels.textfont.size >= 11  # legible at 1440 px
+    # the map is 540 px high, 48 of them the colour bar, for about 10.6 degrees of latitude; a
+    # degree of longitude is cos(48°) as long on screen. Label boxes: 12 px a Chinese character,
+    # 7 px a Latin one, two lines of 15 px. (On a card narrower than 440 px style.css drops the
+    # values; tests/browser/test_layout_browser.py measures the labels drawn at phone widths.)
+    px_lat = (540 - 48 - 10) / 10.6
     px_lon = px_lat * math.cos(math.radians(48))
     boxes = {}
     for code, x, y, text in zip(shapes, labels.x, labels.y, labels.text):
         assert _inside(x, y, shapes[code]["x"], shapes[code]["y"]), (code, x, y)
-        width = max(sum(10 if ord(ch) > 0x2e80 else 6 for ch in line) for line in text.split("<br>"))
-        boxes[code] = (x * px_lon - width / 2, x * px_lon + width / 2, y * px_lat - 13, y * px_lat + 13)
+        width = max(sum(12 if ord(ch) > 0x2e80 else 7 for ch in line) for line in text.split("<br>"))
+        boxes[code] = (x * px_lon - width / 2, x * px_lon + width / 2, y * px_lat - 15, y * px_lat + 15)
     codes = sorted(boxes)
     for i, a in enumerate(codes):
         for b in codes[i + 1:]:
             (l1, r1, b1, t1), (l2, r2, b2, t2) = boxes[a], boxes[b]
             overlap = min(r1, r2) - max(l1, l2) > 0 and min(t1, t2) - max(b1, b2) > 0
             assert not overlap, (names[a], names[b])
+
+
+def test_one_number_format_per_chart():
+    mixed = c.ChartNumbers([38000.0, 17300.0, 8640.0], "个", "stations", "zh")
+    assert [mixed.text(v) for v in (38000.0, 17300.0, 8640.0)] == ["38,000个", "17,300个", "8,640个"]
+    assert mixed.label == "个" and mixed.axis(38000.0) == 38000.0
+    wan = c.ChartNumbers([38000.0, 17300.0, 11400.0], "个", "stations", "zh")
+    assert [wan.text(v) for v in (38000.0, 17300.0, 11400.0)] == ["3.80万个", "1.73万个", "1.14万个"]
+    assert wan.label == "万个" and wan.axis(38000.0) == 3.8
+    shares = c.ChartNumbers([66.4, 5.0], "%", "%", "en")
+    assert shares.text(5.0) == "5.0%"
+    # the map and the ranking write every value in the chart's one format
+    rows = [{"region_code": code, "name": code, "value": v, "year": 2025, "quarter": 0, "basis": "annual"}
+            for code, v in (("230100", 38000.0), ("230200", 8640.0))]
+    assert list(c.ranking_figure(rows, STATIONS, "zh").data[0].text) == ["8,640个", "38,000个"]
+    fig = c.prefecture_map_figure({r["region_code"]: r for r in rows}, {}, STATIONS, "zh")
+    labels = next(t for t in fig.data if t.mode == "text")
+    assert [x.split("<br>")[1] for x in labels.text if "<br>" in x] == ["38,000个", "8,640个"]
+    bar = fig.data[-1].marker.colorbar
+    assert bar.orientation == "h" and bar.title.text == "个"  # level, not rotated
+
+
+def test_map_label_colour_follows_the_fill():
+    assert c.label_color("rgb(8, 48, 107)") == "white"
+    assert c.label_color("rgb(222, 235, 247)") == "#222"
+    assert c.label_color("#eeeeee") == "#222"

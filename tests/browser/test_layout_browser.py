@@ -1,0 +1,99 @@
+"""Layout at the widths the dashboard supports (Selenium, headless Chromium; set-up in conftest.py).
+
+- the prefecture maps' labels stay apart and legible from a 360 px phone to a 1440 px desktop, in
+  both languages (on a narrow card style.css drops the values and keeps the names);
+- no page scrolls sideways at 390 px, in either language: the document is never wider than the
+  screen (a row's gutters wider than the page's padding gave 4 px of sideways scroll).
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.browser.test_dashboard_browser import server, settle, wait_for  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.browser
+
+MAP_PAGES = ["/core", "/enterprise", "/infrastructure"]
+WIDTHS = [360, 390, 768, 1024, 1440]
+
+LABEL_BOXES = """
+return [...document.querySelectorAll('[id$="-map"] g.textpoint text')].map(t => {
+  const r = t.getBoundingClientRect();
+  return {text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+          size: parseFloat(getComputedStyle(t).fontSize)};
+}).filter(b => b.right > b.left);"""
+
+
+def viewport(driver, width: int, height: int = 900) -> None:
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+
+
+def open_page(driver, url: str, container: str | None = None) -> None:
+    driver.get(url)
+    wait_for(driver, container or "#_pages_content > *")
+    settle(driver)
+    time.sleep(0.5)  # Plotly's relayout after the container query changed the graph's height
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    pairs = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if (min(a["right"], b["right"]) - max(a["left"], b["left"]) > 0.5
+                    and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 0.5):
+                pairs.append((a["text"], b["text"]))
+    return pairs
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_map_labels_stay_apart_and_legible_at_every_width(server, browser, lang):
+    checked_values = 0
+    for width in WIDTHS:
+        viewport(browser, width)
+        for path in MAP_PAGES:
+            open_page(browser, server + path + ("?lang=en" if lang == "en" else ""),
+                      "[id$='-map'] g.textpoint text")
+            boxes = browser.execute_script(LABEL_BOXES)
+            assert len(boxes) == 13, (path, width, len(boxes))
+            assert overlapping(boxes) == [], (path, width)
+            assert min(b["size"] for b in boxes) >= 11, (path, width)
+            # values under the names where the card has room, names alone on a phone
+            valued = [b for b in boxes if any(ch.isdigit() for ch in b["text"])]
+            two_lines = sum(b["bottom"] - b["top"] > 22 for b in valued)
+            if width >= 768:
+                assert two_lines == len(valued), (path, width, two_lines)
+            if width <= 390:
+                assert two_lines == 0, (path, width, two_lines)
+            checked_values += len(valued)
+    assert checked_values > 0  # the fixture has city values on at least one map
+
+
+def page_paths() -> list[str]:
+    import dash
+
+    paths = []
+    for page in dash.page_registry.values():
+        path = page.get("path_template") or page["path"]
+        paths.append(path.replace("<code>", "230100"))
+    return sorted(set(paths))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_page_scrolls_sideways_on_a_phone(server, browser, lang):
+    viewport(browser, 390, 844)
+    paths = page_paths()
+    assert {"/", "/core", "/infrastructure", "/data", "/method"} <= set(paths)
+    wide = {}
+    for path in paths:
+        open_page(browser, server + path + ("?lang=en" if lang == "en" else ""))
+        width, client = browser.execute_script(
+            "const s = document.scrollingElement; return [s.scrollWidth, s.clientWidth];")
+        if width > client:
+            wide[path] = browser.execute_script(
+                "const w = document.scrollingElement.clientWidth; return [...document.body"
+                ".querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > w + 0.5)"
+                ".slice(0, 3).map(e => e.tagName + '.' + e.className + '#' + e.id);")
+    assert wide == {}

@@ -340,12 +340,12 @@ def shared_celery(settings: Settings):
 
 
 def job_manager(settings: Optional[Settings] = None):
-    """The upload page's Dash job manager, its handles bound to their starter (uploads.owned)."""
+    """The upload page's Dash job manager, its handles bound to their starter (job_owners)."""
     import dash
 
-    from dashboard import uploads
+    from dashboard.job_owners import owned, owned_diskcache_manager
 
     settings = settings or config.settings()
     if settings.jobs_redis_url:
-        return uploads.owned(dash.CeleryManager(shared_celery(settings)))
-    return uploads.owned_diskcache_manager(config.instance_dir() / "upload-jobs")
+        return owned(dash.CeleryManager(shared_celery(settings)))
+    return owned_diskcache_manager(config.instance_dir() / "upload-jobs")

@@ -6,7 +6,6 @@
     annotated_copy(engine, pending_id, *, user) -> (file name, xlsx bytes)
     template_file(engine) -> (file name, xlsx bytes)
     rollback_batch(engine, batch_id, *, user, reason)   (the history page's rollback)
-    OwnedJobs(DiskcacheManager) -> a job manager whose handles only their starter may use
     job_identity() / job_context(identity) -> the user a background job acts for (see below)
     ProgressText(set_progress, lang, kind, file_count) -> the progress(stage, done, total) hook
 
@@ -205,102 +204,6 @@ def rollback_batch(engine: Engine, batch_id: int, *, user: str, reason: str) -> 
 
 
 # --- background jobs ------------------------------------------------------------------------------
-
-class OwnedJobs:
-    """A Dash background-callback manager whose job handles only their starter may use.
-
-    Dash signs a job's handles (cacheKey, job) for the page load that started it, but they are
-    still bearer tokens: another analyst holding them could read the job's progress and result (a
-    validation report) or stop it. This mixin records who started each job (the signed-in user,
-    from the starting request) next to the job in the manager's own store, which every worker
-    shares, and refuses every later use of its handles by anyone else: no progress, no result, no
-    stop; the refusal is logged.
-
-        manager = owned(dash.DiskcacheManager(cache))   # or owned(dash.CeleryManager(celery_app))
-    """
-
-    OWNER_SECONDS = 24 * 3600
-
-    def _owner_set(self, key: str, owner: str) -> None:
-        if hasattr(self.handle, "transact"):  # diskcache.Cache: shared by this machine's workers
-            self.handle.set(key, owner, expire=self.OWNER_SECONDS)
-        else:  # CeleryManager: its result backend (Redis), shared by every worker and machine
-            self.handle.backend.set(key, owner.encode())
-
-    def _owner_get(self, key: str) -> Optional[str]:
-        if hasattr(self.handle, "transact"):
-            return self.handle.get(key)
-        found = self.handle.backend.get(key)
-        return found.decode() if isinstance(found, bytes) else found
-
-    @staticmethod
-    def requester() -> str:
-        from dashboard import auth
-
-        user = auth.current_user_or_none()
-        return f"user:{user.user_id}" if user is not None else "anonymous"
-
-    def _remember(self, kind: str, value: Any) -> None:
-        self._owner_set(f"owner:{kind}:{value}", self.requester())
-
-    def _mine(self, kind: str, value: Any) -> bool:
-        owner = self._owner_get(f"owner:{kind}:{value}")
-        if owner == self.requester():
-            return True
-        log.warning("job handle %s %s used by %s, started by %s: refused", kind,
-                    str(value)[:12], self.requester(), owner or "nobody known")
-        return False
-
-    def call_job_fn(self, key, job_fn, args, context):
-        job = super().call_job_fn(key, job_fn, args, context)
-        self._remember("key", key)
-        self._remember("job", job)
-        return job
-
-    def get_progress(self, key):
-        return super().get_progress(key) if self._mine("key", key) else None
-
-    def result_ready(self, key):
-        return self._mine("key", key) and super().result_ready(key)
-
-    def get_result(self, key, job):
-        return super().get_result(key, job) if self._mine("key", key) else self.UNDEFINED
-
-    def get_updated_props(self, key):
-        return super().get_updated_props(key) if self._mine("key", key) else {}
-
-    def job_running(self, job):
-        return self._mine("job", job) and super().job_running(job)
-
-    def terminate_job(self, job):
-        if self._mine("job", job):
-            super().terminate_job(job)
-
-
-def owned(manager: Any) -> Any:
-    """The same Dash job manager (DiskcacheManager or CeleryManager), its handles bound to their
-    starter (OwnedJobs)."""
-    if isinstance(manager, OwnedJobs):
-        return manager
-    cls = type(manager)
-    owned_cls = type(f"Owned{cls.__name__}", (OwnedJobs, cls), {})
-    bound = owned_cls.__new__(owned_cls)
-    bound.__dict__.update(manager.__dict__)  # the same cache or Celery app, the same settings
-    return bound
-
-
-def owned_diskcache_manager(path) -> Any:
-    """The upload page's job manager: Dash's DiskcacheManager on a private folder, OwnedJobs."""
-    import dash
-    import diskcache
-
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # results the browser never fetched (tab closed) are dropped when the cache passes 1 GB
-    store = diskcache.Cache(str(path), size_limit=2**30)
-    for child in path.iterdir():  # the cache's SQLite file holds reports: this user's only
-        child.chmod(0o600)
-    return owned(dash.DiskcacheManager(store))
-
 
 # the apps of this process, by id: a forked job finds its own (weak: test apps come and go)
 _APPS: "weakref.WeakValueDictionary[str, Flask]" = weakref.WeakValueDictionary()

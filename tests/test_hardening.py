@@ -302,7 +302,9 @@ def test_another_analyst_cannot_read_or_stop_a_job(upload_app, engine):
 def test_owned_jobs_refuse_another_users_handles(upload_app, tmp_path):
     from flask_login import login_user, logout_user
 
-    manager = uploads.owned_diskcache_manager(tmp_path / "jobs")
+    from dashboard.job_owners import owned_diskcache_manager
+
+    manager = owned_diskcache_manager(tmp_path / "jobs")
     ana = auth.SessionUser(1, "ana", "", "analyst", "n1")
     other = auth.SessionUser(2, "ana2", "", "analyst", "n2")
     with upload_app.server.test_request_context("/"):

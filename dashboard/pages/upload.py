@@ -48,7 +48,7 @@ def job_manager():
     """Runs checks, annotated copies and commits as bounded jobs (dashboard/jobs.py): on a Celery
     worker when JOBS_REDIS_URL is set, else in processes forked from the web worker with results
     and progress in a disk cache that every worker on this machine shares (so a poll may reach any
-    gunicorn worker). A job's handles serve only the user who started it (uploads.OwnedJobs)."""
+    gunicorn worker). A job's handles serve only the user who started it (dashboard.job_owners)."""
     return jobs.job_manager(config.settings())
 
 

@@ -31,6 +31,9 @@ def test_backup_then_restore_gives_byte_identical_current_values(loaded, tmp_pat
     assert cli(["backup", str(out)], engine) == 0
     assert "copy checked" in capsys.readouterr().out
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert stat.S_IMODE(backup.digest_file(out).stat().st_mode) == 0o600
+    if engine.dialect.name == "sqlite":  # one self-contained file, nothing beside it
+        assert sorted(p.name for p in out.parent.iterdir()) == [out.name, out.name + ".sha256"]
     assert backup.expected_digest(out) == backup.values_digest(engine)[1]
     rollback(engine, batch_id, user="admin", reason="test")  # the database moves on
     assert backup.export_bytes(engine)[1] != before

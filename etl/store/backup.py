@@ -87,13 +87,16 @@ def _sqlite_path(engine: Engine) -> str:
     return database
 
 
-def _sqlite_copy(source: str, target: str) -> None:
-    """source -> target with the online backup API (every page, under SQLite's locks)."""
+def _sqlite_copy(source: str, target: str, *, standalone: bool = False) -> None:
+    """source -> target with the online backup API (every page, under SQLite's locks).
+    standalone: the copy in rollback-journal mode, one self-contained file (no -wal, -shm)."""
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     try:
         dst = sqlite3.connect(target, timeout=30)
         try:
             src.backup(dst)
+            if standalone:
+                dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()
     finally:
@@ -167,7 +170,7 @@ def backup(engine: Engine, out: Path) -> Backup:
     out.parent.mkdir(parents=True, exist_ok=True)
     if engine.dialect.name == "sqlite":
         _private_new_file(out)
-        _sqlite_copy(_sqlite_path(engine), str(out))
+        _sqlite_copy(_sqlite_path(engine), str(out), standalone=True)
         copy = create_engine(f"sqlite:///file:{out}?mode=ro&uri=true")  # read, never written
         try:
             count, digest = values_digest(copy)
@@ -183,6 +186,7 @@ def backup(engine: Engine, out: Path) -> Backup:
     else:
         raise BackupError(f"不支持的数据库：{engine.dialect.name}",
                           f"Unsupported database: {engine.dialect.name}")
+    _private_new_file(digest_file(out))
     digest_file(out).write_text(f"{digest}  {count} current values\n", encoding="utf-8")
     same = values_digest(engine)[1] == digest
     log.info("backup %s: %d current values, sha256 %s%s", out, count, digest,

@@ -245,6 +245,9 @@ def test_a_file_revising_another_indicator_than_its_title_is_an_error(engine):
     assert outcome.status == "rejected"
     assert [p.code for p in outcome.report.errors] == ["other-indicator"], outcome.report.format_text()
     assert "数字经济核心产业增加值" in outcome.report.errors[0].message_zh
+    # a title that names two indicators names neither
+    both = _gdp_file(161.0, "两项.xlsx", title="2024年各市（地）地区生产总值和数字经济核心产业增加值")
+    assert ingest_file(engine, *both, loaded_by="analyst").status == "loaded"
 
 
 def test_percent_values_all_within_0_1_warn(catalog):
@@ -370,3 +373,18 @@ def test_instructions_and_hidden_sheets_are_listed_as_skipped(catalog):
     assert {(p.code, p.sheet) for p in report.skipped} >= {("skipped-sheet", "说明"), ("skipped-sheet", "草稿")}
     hidden = next(p for p in report.skipped if p.sheet == "草稿")
     assert "隐藏" in hidden.message_zh and "hidden" in hidden.message_en
+
+
+def test_value_columns_take_their_kind_from_the_title(catalog):
+    """本期 / 比重 columns under a title that names the region and period (MIIT tables), or the
+    indicator and period (a share table): read, not refused as unknown labels or 'empty'."""
+    rows = [["黑龙江省2024年1-9月通信业主要指标完成情况"], ["指标名称", "单位", "本期", "比上年同期增长(%)"],
+            ["5G基站数", "万个", 11.52, 25.3], ["千兆宽带接入端口占比", "%", 0.412, 3.1]]
+    result = check(catalog, xlsx(rows, formats={"C4": "0.0%"}))
+    assert result.report.valid, result.report.format_text()
+    assert keys(result) == {("fiveg_base_stations", "230000", 2024, 3, "ytd"): pytest.approx(115200),
+                            ("gigabit_port_share", "230000", 2024, 3, "ytd"): 41.2}
+    rows = [["2024年前三季度各市（地）数字经济核心产业增加值占地区生产总值比重"], ["地区", "比重"],
+            ["全省", 0.0752], ["哈尔滨市", 0.081]]
+    result = check(catalog, xlsx(rows, formats={"B3": "0.0%", "B4": "0.0%"}))
+    assert keys(result)[("digital_core_va_share", "230100", 2024, 3, "ytd")] == 8.1

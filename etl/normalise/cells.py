@@ -659,13 +659,13 @@ def _as_shown(rv: RawValue, number: ParsedNumber, column_unit: Optional[str], in
     fmt = formats.describe(rv.number_format)
     where = dict(number_format=rv.number_format, name_zh=info.name_zh, name_en=info.name_en)
     if fmt.percent:
-        shown = number.value * 100
+        shown = round(number.value * 100, 10)  # 0.412 x 100 is 41.2, not 41.199999999999996
         if column_unit and units.is_known_unit(column_unit) and units.dimension(column_unit) != "share":
             return kinds.FORMAT_CONFLICT.at(rv.sheet, rv.cell, raw=_raw_text(rv.raw), unit=column_unit,
                                             shown_zh=f"百分数 {shown:g}%", shown_en=f"a percentage, {shown:g}%",
                                             **where)
         return ParsedNumber(shown, unit="%"), column_unit or "%"
-    shown = number.value / fmt.divisor
+    shown = round(number.value / fmt.divisor, 10)
     unit = formats.shown_unit(fmt, column_unit, info.unit)
     prefixed = unit and units.is_known_unit(unit) and units.factor_in_dimension(unit) > 1
     if not prefixed:

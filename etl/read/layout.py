@@ -62,7 +62,7 @@ _GROWTH = re.compile(r"同比|增长|增速|比上年|比去年|增幅|增减|�
                      r"占全省|占全国|占全市|全省占比|"
                      r"growth|rank|y-o-y|yoy", re.I)
 _VALUE_WORDS = {"绝对值", "数值", "本期", "本期数", "总量", "金额", "数量", "实绩", "本年", "本年实际",
-                "实际", "值", "value", "合计"}
+                "实际", "值", "value", "合计", "比重", "占比", "比例"}
 _BASIS_WORDS = {"累计": "ytd", "累计值": "ytd", "本年累计": "ytd", "年初累计": "ytd", "累计数": "ytd",
                 "当季": "quarter", "当季值": "quarter", "单季": "quarter", "单季值": "quarter",
                 "本季": "quarter"}
@@ -301,6 +301,8 @@ def extract_sheet(sheet: Sheet, resolver: LabelResolver | Catalog) -> WorkbookEx
         _extract_template(sheet.name, grid, table_rows, template, out)
     else:
         _extract_table(sheet.name, grid, table_rows, lines, resolver, out)
+    if not out.values and not out.no_data and not any(p.severity == ERROR for p in out.problems):
+        out.no_data = "no-axes"  # a table whose cells were all skipped: say so, not "empty"
     if sheet.hidden_rows or sheet.hidden_cols:
         _warn_hidden(sheet, out)
     return out
@@ -592,6 +594,20 @@ def _search_alias(texts: list[str], aliases: dict[str, str]) -> Optional[str]:
     return best
 
 
+def _one_indicator_named(titles: list[str], resolver: LabelResolver) -> Optional[str]:
+    """The indicator the title lines name, if they name exactly one (a share by its ratio phrase)."""
+    for text in titles:
+        share, phrase = resolver.share_indicator(text)
+        if phrase:
+            return share
+    aliases = resolver.catalog.indicator_aliases
+    keys = [_text_key(t) for t in titles]
+    found = {a for a in aliases if len(a) >= 2 and not a.isdigit() and any(a in k for k in keys)}
+    found = {a for a in found if not any(a != b and a in b for b in found)}  # 生产总值 inside 地区生产总值
+    codes = {aliases[a] for a in found}
+    return codes.pop() if len(codes) == 1 else None
+
+
 def _third_dimension(kind: str, lines: _Lines, sheet_name: str, resolver: LabelResolver,
                      title_period) -> Optional[str]:
     """The label of the dimension that is on neither axis, from metadata lines, title or sheet name."""
@@ -704,6 +720,13 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
     if third_label is None:
         out.problems.append(_missing_third(name, third, row_kind, col_kind))
         return
+    # value columns only (本期, 数值, 比重): the columns' kind is named by the title too
+    value_label = None
+    if all(not a.candidates for a in columns if not a.skip) and any(not a.skip for a in columns):
+        value_label = _third_dimension(col_kind, lines, name, resolver, title_found)
+        if value_label is None:
+            out.problems.append(_missing_third(name, col_kind, row_kind, third))
+            return
 
     if title_found and PERIOD in (row_kind, col_kind) and _ytd_header_is_annual(
             name, title_found, columns if col_kind == PERIOD else row_axes, resolver, year_hint, out):
@@ -718,6 +741,8 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
     def chosen(axis: _Axis, kind: str) -> tuple[str, Optional[str]]:
         if kind == REGION and axis.code:
             return _region_by_code(name, axis, resolver, out)
+        if value_label and kind == col_kind and not axis.candidates:
+            return value_label, None
         found = _resolve(axis, kind, resolver, year_hint)
         if found is None and axis.candidates:
             found = axis.candidates[0]
@@ -749,8 +774,7 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
         indicators = [(third_label, None)]
     line_units = _units_from_line(name, sheet_units, indicators, resolver, out)
     if third != INDICATOR and lines.titles:
-        named = _third_dimension(INDICATOR, _Lines(titles=lines.titles), "", resolver, None)
-        named_code = resolver.indicator(named)[0] if named else None
+        named_code = _one_indicator_named(lines.titles, resolver)
         in_table = {resolver.indicator(label)[0] for label, _ in indicators} - {None}
         if named_code and len(in_table) == 1 and named_code not in in_table:
             out.title_indicators[name] = named_code

@@ -33,8 +33,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lang.switch_title": ("切换到英文", "Switch to Chinese"),
     "demo.banner": ("演示数据 — 非官方统计", "Demo data — not official statistics"),
     "demo.banner_detail": (
-        "本页显示的是为演示生成的数据，不能作为统计数据引用。",
-        "The figures shown are generated for demonstration and must not be quoted as statistics.",
+        "多数数值为演示生成，不能作为统计数据引用；少数为注明来源的公开发布数据。"
+        "每个数值属于哪一种，见“数据”页的“数据性质”列。",
+        "Most figures are generated for demonstration and must not be quoted as statistics; a few "
+        "are real published figures with their source. The Data page's “Kind” column tells which.",
     ),
     "notfound.title": ("页面不存在", "Page not found"),
     "notfound.back": ("返回总览", "Back to the overview"),
@@ -85,7 +87,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "infra.title": ("5G与新型基础设施", "5G and new infrastructure"),
     "infra.stations": ("5G基站数", "5G base stations"),
     "infra.per10k": ("每万人拥有5G基站数（与全国比较）", "5G stations per 10,000 people vs the nation"),
-    "infra.coverage": ("5G网络覆盖（目标100%）", "5G coverage (target 100%)"),
+    # the targets differ (villages 75%, the rest 100%): each chart's title names its own
+    "infra.coverage": ("5G网络覆盖", "5G coverage"),
+    "infra.with_target": ("{name}（{target}）", "{name} ({target})"),
     "infra.ict": ("千兆与IPv6（信息通信规划目标）", "Gigabit and IPv6 (ICT plan targets)"),
     "bench.title": ("全国对标", "Benchmarks against the nation"),
     "bench.ratio": ("相对全国（全国=100）", "Relative to the nation (China = 100)"),
@@ -133,6 +137,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.loaded_by": ("载入人", "Loaded by"),
     "col.loaded_at": ("载入时间", "Loaded at"),
     "col.source": ("来源", "Source"),
+    "col.kind": ("数据性质", "Kind"),
+    "kind.demo": ("演示（生成）", "demo (generated)"),
+    "kind.reference": ("公开发布（有来源）", "published (with source)"),
+    "kind.uploaded": ("上传", "uploaded"),
     "col.status": ("状态", "Status"),
     "col.target": ("目标", "Target"),
     "col.gap": ("差距", "Gap"),

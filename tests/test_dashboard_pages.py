@@ -308,6 +308,27 @@ def test_data_grid_has_every_current_value_with_provenance(app):
     assert len(find(narrowed, "data-grid")["props"]["rowData"]) == 1
 
 
+def test_data_grid_tells_demo_published_and_uploaded_values_apart(app):
+    from dashboard.pages import data_grid
+
+    base = {"indicator_code": "gdp", "indicator_zh": "地区生产总值", "indicator_en": "GDP",
+            "region_zh": "黑龙江", "region_en": "Heilongjiang", "period_zh": "2024年",
+            "period_en": "2024", "year": 2024, "quarter": 0, "basis": "annual", "value": 1.0, "unit": "亿元", "version": 1,
+            "batch_id": 1, "file_name": "f.xlsx", "sheet": "s", "cell": "C3", "loaded_by": "a",
+            "loaded_at": None, "source": "x"}
+    with app.server.app_context():
+        kinds = {name: data_grid.format_rows([{**base, **flags}], lang)[0]["kind"]
+                 for lang in ("zh", "en")
+                 for name, flags in ((f"demo-{lang}", {"is_demo": True}),
+                                     (f"published-{lang}", {"is_reference": True}),
+                                     (f"uploaded-{lang}", {}))}
+    assert kinds == {"demo-zh": "演示（生成）", "published-zh": "公开发布（有来源）", "uploaded-zh": "上传",
+                     "demo-en": "demo (generated)", "published-en": "published (with source)",
+                     "uploaded-en": "uploaded"}
+    column = next(col for col in data_grid.column_defs("zh") if col["field"] == "kind")
+    assert column["headerName"] == "数据性质" and column["filter"] == "agTextColumnFilter"
+
+
 # --- callbacks over HTTP ----------------------------------------------------------------------
 
 DANGEROUS = [{"indicator": "=HYPERLINK(\"http://x\")", "region": "+1+cmd|' /C calc'!A0", "period": "@SUM(A1)",

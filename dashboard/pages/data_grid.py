@@ -21,7 +21,7 @@ ALL = "all"
 # (field, column key) in the order the grid and the exports show them
 COLUMNS = [
     ("indicator", "col.indicator"), ("region", "col.region"), ("period", "col.period"),
-    ("basis", "col.basis"), ("value", "col.value"), ("unit", "col.unit"),
+    ("basis", "col.basis"), ("value", "col.value"), ("unit", "col.unit"), ("kind", "col.kind"),
     ("version", "col.version"), ("batch_id", "col.batch"), ("file_name", "col.file"),
     ("sheet", "col.sheet"), ("cell", "col.cell"), ("loaded_by", "col.loaded_by"),
     ("loaded_at", "col.loaded_at"), ("source", "col.source"),
@@ -50,6 +50,7 @@ def format_rows(rows: list[dict], lang: str, names: bool = True) -> list[dict]:
             "basis": fmt_basis(r["basis"], lang, period=r, kind=r.get("kind")),
             "value": r["value"],
             "unit": r["unit"] if lang == "zh" else meta.get("unit_en", r["unit"]),
+            "kind": value_kind(r, lang),
             "version": r["version"], "batch_id": r["batch_id"], "file_name": r["file_name"],
             "sheet": r["sheet"], "cell": r["cell"], "loaded_by": r["loaded_by"] if names else "",
             "loaded_at": r["loaded_at"].strftime("%Y-%m-%d %H:%M") if r.get("loaded_at") else None,
@@ -57,6 +58,16 @@ def format_rows(rows: list[dict], lang: str, names: bool = True) -> list[dict]:
             + (data.row_source(r) or pick(meta.get("source_zh"), meta.get("source_en"), lang)),
         })
     return out
+
+
+def value_kind(row: dict, lang: str) -> str:
+    """Generated for the demo, a published figure with its source (data/reference), or uploaded:
+    the banner says that the demo mixes the first two; this column tells them apart."""
+    if row.get("is_demo"):
+        return t("kind.demo", lang)
+    if row.get("is_reference"):
+        return t("kind.reference", lang)
+    return t("kind.uploaded", lang)
 
 
 def column_defs(lang: str) -> list[dict]:

@@ -10,7 +10,7 @@ from dash import html
 from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
-from dashboard.i18n import norm_lang, t
+from dashboard.i18n import fmt_target, norm_lang, t
 
 dash.register_page(__name__, path="/infrastructure", order=3, name="5G与新型基础设施",
                    nav_key="nav.infrastructure", title="5G与新型基础设施 · 数字龙江")
@@ -19,6 +19,18 @@ COVERAGE = ["fiveg_city_coverage", "fiveg_county_coverage", "fiveg_park_coverage
             "fiveg_village_coverage"]
 ICT = ["gigabit_port_share", "ipv6_traffic_share"]
 CITY_INDICATORS = ["fiveg_base_stations", "fiveg_per_10k"]
+
+
+def titled_with_target(code: str, lang: str) -> str:
+    """'5G网络通达的行政村比例（目标 ≥75%）': a heading over charts whose targets differ cannot
+    name one target for all of them."""
+    name = v.indicator_name(code, lang)
+    target = data.target_for(code, v.PROVINCE)
+    if not target or target.get("value") is None:
+        return name
+    unit = data.indicators()[code]["unit"]
+    return t("infra.with_target", lang, name=name, target=t("chart.target_line", lang, value=fmt_target(
+        target.get("kind"), target["value"], unit, lang)))
 
 
 @data.cached_page
@@ -36,6 +48,7 @@ def layout(lang: str = "zh", indicator: str | None = None, period: str | None = 
         ]),
         html.H2(t("infra.coverage", lang), className="h5 mt-2"),
         dbc.Row([dbc.Col(v.trend_section(code, lang, show_nation=False, height=260,
+                                         title=titled_with_target(code, lang),
                                          graph_id=f"chart-{code}"), md=6, xl=3)
                  for code in COVERAGE]),
         html.H2(t("infra.ict", lang), className="h5 mt-2"),

@@ -16,14 +16,14 @@ import hashlib
 import logging
 from typing import Callable, Iterable, Optional
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from etl import logs
 from etl.checks import problems as kinds
 from etl.store.catalog import load_catalog
 from etl.store.db import ensure_db, is_initialised, session_scope
-from etl.store.load import apply_plan, lock_for_writing, plan_changes, run_with_retry
-from etl.store.models import Batch
+from etl.store.load import (apply_plan, held_back, loaded_before, lock_for_writing, plan_changes,
+                            run_with_retry)
 from etl.normalise.cells import normalise_values, parse_number
 from etl.read.files import FileRejected, is_panic, read_workbook
 from etl.read.layout import extract_workbook
@@ -118,11 +118,6 @@ def _catalog(engine: Engine) -> Catalog:
         return load_catalog(session)
 
 
-def _loaded_before(session, sha256: str) -> list[int]:
-    return list(session.scalars(select(Batch.id).where(Batch.sha256 == sha256,
-                                                       Batch.status == "loaded").order_by(Batch.id)))
-
-
 def preview_file(engine: Engine, data: bytes, file_name: str, *, skip_unknown: bool = False,
                  progress: Optional[Progress] = None) -> Preview:
     """Check, then compare with the database without writing anything."""
@@ -137,7 +132,7 @@ def preview_file(engine: Engine, data: bytes, file_name: str, *, skip_unknown: b
         progress("compare", 0, 1)
     with session_scope(engine) as session:
         plan = plan_changes(session, checked.values)
-        report.loaded_before = _loaded_before(session, report.sha256)
+        report.loaded_before = loaded_before(session, report.sha256)
         session.rollback()
     report.add(check_against_current(checked.values, plan.current, catalog, checked.title_indicators))
     if not report.valid:  # the file contradicts what the database holds
@@ -178,7 +173,7 @@ def ingest_file(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
         if not dry_run:
             lock_for_writing(session)
         plan = plan_changes(session, checked.values, replace_demo=not is_demo)
-        report.loaded_before = _loaded_before(session, report.sha256)
+        report.loaded_before = loaded_before(session, report.sha256)
         report.add(check_against_current(checked.values, plan.current, catalog, checked.title_indicators))
         if not report.valid:  # the file contradicts what the database holds: nothing written
             report.status = "rejected"
@@ -187,18 +182,9 @@ def ingest_file(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
         report.changes = plan.changes()
         if progress:
             progress("compare", 1, 1)
-        if expected_digest is not None and plan.digest() != expected_digest:
-            report.status = "stale"
-            session.rollback()
-            return IngestOutcome("stale", report, plan=plan)
-        if plan.is_noop:
-            report.status = "unchanged"
-            session.rollback()
-            return IngestOutcome("unchanged", report, plan=plan)
-        if dry_run:
-            report.status = "dry-run"
-            session.rollback()
-            return IngestOutcome("dry-run", report, plan=plan)
+        held = held_back(session, report, plan, expected_digest=expected_digest, dry_run=dry_run)
+        if held:
+            return IngestOutcome(held, report, plan=plan)
         batch = apply_plan(session, plan, file_name=file_name, sha256=report.sha256,
                            loaded_by=loaded_by, report=report,
                            notes=extra_notes + report.metadata + report.notes,

@@ -20,7 +20,7 @@ import zipfile
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from etl.checks.report import Report, rejected_report
 from etl.measures import store
@@ -35,8 +35,7 @@ from etl.read.files import OLE_MAGIC, FileRejected, read_workbook
 from etl.records import WARNING, Catalog
 from etl.store.catalog import load_catalog
 from etl.store.db import ensure_db, is_initialised, session_scope
-from etl.store.load import lock_for_writing, run_with_retry
-from etl.store.models import Batch
+from etl.store.load import held_back, loaded_before, lock_for_writing, run_with_retry
 
 Progress = Callable[[str, int, int], None]
 
@@ -168,11 +167,6 @@ def _context(engine: Engine, policy: str):
         return load_catalog(session), store.rulebook(session, policy)
 
 
-def _loaded_before(session, sha256: str) -> list[int]:
-    return list(session.scalars(select(Batch.id).where(Batch.sha256 == sha256,
-                                                       Batch.status == "loaded").order_by(Batch.id)))
-
-
 def preview_awards(engine: Engine, data: bytes, file_name: str, *, policy: str = store.DEFAULT_POLICY,
                    progress: Optional[Progress] = None):
     """Check against the register and plan, writing nothing (what the upload page shows)."""
@@ -186,7 +180,7 @@ def preview_awards(engine: Engine, data: bytes, file_name: str, *, policy: str =
             report.status = "rejected"
             return Preview(report)
         plan = store.plan_awards(session, checked.rows, checked.tasks, policy)
-        report.loaded_before = _loaded_before(session, report.sha256)
+        report.loaded_before = loaded_before(session, report.sha256)
         session.rollback()
     report.changes = plan.changes()
     report.status = "preview"
@@ -214,22 +208,13 @@ def ingest_awards(engine: Engine, data: bytes, file_name: str, *, loaded_by: str
             session.rollback()
             return AwardOutcome("rejected", report)
         plan = store.plan_awards(session, checked.rows, checked.tasks, policy)
-        report.loaded_before = _loaded_before(session, report.sha256)
+        report.loaded_before = loaded_before(session, report.sha256)
         report.changes = plan.changes()
         if progress:
             progress("compare", 1, 1)
-        if expected_digest is not None and plan.digest() != expected_digest:
-            report.status = "stale"
-            session.rollback()
-            return AwardOutcome("stale", report, plan=plan)
-        if plan.is_noop:
-            report.status = "unchanged"
-            session.rollback()
-            return AwardOutcome("unchanged", report, plan=plan)
-        if dry_run:
-            report.status = "dry-run"
-            session.rollback()
-            return AwardOutcome("dry-run", report, plan=plan)
+        held = held_back(session, report, plan, expected_digest=expected_digest, dry_run=dry_run)
+        if held:
+            return AwardOutcome(held, report, plan=plan)
         batch = store.apply_awards(session, plan, book, file_name=file_name, sha256=report.sha256,
                                    loaded_by=loaded_by, report=report, is_demo=is_demo,
                                    flags=checked.flags)

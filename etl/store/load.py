@@ -370,6 +370,31 @@ def lock_for_writing(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": WRITE_LOCK_ID})
 
 
+def loaded_before(session: Session, sha256: str) -> list[int]:
+    """The batches, still loaded, that came from a file with these bytes (a report's 'loaded before')."""
+    return list(session.scalars(select(Batch.id).where(Batch.sha256 == sha256,
+                                                       Batch.status == "loaded").order_by(Batch.id)))
+
+
+def held_back(session: Session, report: Report, plan, *, expected_digest: Optional[str],
+              dry_run: bool) -> Optional[str]:
+    """Whether a planned load stops before writing, and why: 'stale' (the plan differs from the one
+    previewed, `expected_digest`), 'unchanged' (nothing to write) or 'dry-run'. Then report.status
+    says so and the transaction is rolled back; None means: apply the plan. Serves the statistics
+    (ChangePlan) and the award lists (etl.measures.store.AwardPlan) alike."""
+    if expected_digest is not None and plan.digest() != expected_digest:
+        status = "stale"
+    elif plan.is_noop:
+        status = "unchanged"
+    elif dry_run:
+        status = "dry-run"
+    else:
+        return None
+    report.status = status
+    session.rollback()
+    return status
+
+
 # --- retries --------------------------------------------------------------------
 
 def _is_race(exc: Exception) -> bool:

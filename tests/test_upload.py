@@ -398,9 +398,15 @@ def test_history_lists_batches_and_shows_values_and_versions(app, engine):
     rows = {r["id"]: r for r in batches["props"]["rowData"]}
     assert set(rows) == {first, second} and rows[second]["file_name"].startswith("revised-")
     assert {r["loaded_by"] for r in rows.values()} == {"ana"}
+    # the grid as tall as its rows; the rollback form's place hidden until a batch is selected
+    assert "height" not in batches["props"]["style"]
+    assert batches["props"]["dashGridOptions"]["domLayout"] == "autoHeight"
+    box = find_component(page["response"]["_pages_content"]["children"], "history-admin-box")
+    assert box["props"]["style"] == {"display": "none"}
     detail = viewer.post("history-detail", {"history-batches.selectedRows": [{"id": second}],
                                             "history-lang.data": "zh"})
     assert detail.status_code == 200
+    assert response_json(detail)["response"]["history-admin-box"]["style"] == {}
     grid = find_component(response_json(detail)["response"]["history-detail"]["children"],
                           "history-values")
     value = next(r for r in grid["props"]["rowData"] if r["key"] == key)

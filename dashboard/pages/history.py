@@ -88,10 +88,11 @@ def batch_grid(lang: str, selected: int | None) -> dag.AgGrid:
                      "sortable": True} for f, k, w in fields],
         dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                           "enableClickSelection": True},
-                         "pagination": True, "paginationPageSize": 20,
+                         "pagination": True, "paginationPageSize": 20, "domLayout": "autoHeight",
                          "localeText": c.grid_locale(lang)},
         getRowId="params.data.row_id", selectedRows=chosen,
-        columnSize="responsiveSizeToFit", style={"height": "420px", "width": "100%"})
+        # as tall as its page of rows: a fixed 420 px showed 8 of 20 rows above empty space
+        columnSize="responsiveSizeToFit", style={"width": "100%"})
 
 
 def layout(lang: str | None = None, batch: str | None = None, indicator: str | None = None,
@@ -111,8 +112,14 @@ def layout(lang: str | None = None, batch: str | None = None, indicator: str | N
         batch_grid(lang, selected),
         html.Div(batch_detail(selected, lang) if selected else None, id="history-detail",
                  className="mt-3"),
-        rollback_form(lang) if auth.current_role() == "admin" else None,
+        # the rollback form once a batch is selected (show_batch), for admins only
+        html.Div(rollback_form(lang) if auth.current_role() == "admin" else None,
+                 id="history-admin-box", style=_shown(selected is not None)),
     ])
+
+
+def _shown(shown: bool) -> dict:
+    return {} if shown else {"display": "none"}
 
 
 def rollback_form(lang: str) -> dbc.Card:
@@ -163,8 +170,8 @@ def batch_detail(batch_id: int, lang: str):
                    dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                                      "enableClickSelection": True},
                                     "pagination": True, "paginationPageSize": 20,
-                                    "localeText": c.grid_locale(lang)},
-                   columnSize="responsiveSizeToFit", style={"height": "360px", "width": "100%"}),
+                                    "domLayout": "autoHeight", "localeText": c.grid_locale(lang)},
+                   columnSize="responsiveSizeToFit", style={"width": "100%"}),
         html.Div(id="history-versions", className="mt-2"),
         html.H3(tr("report", lang), className="h6 mt-3"),
         problems_table(problems, lang, "history-problems") if problems
@@ -195,6 +202,7 @@ def versions_block(indicator: str, region: str, year: int, quarter: int, basis: 
 
 @page_callback(
     Output("history-detail", "children"),
+    Output("history-admin-box", "style"),
     Input("history-batches", "selectedRows"),
     State("history-lang", "data"),
     prevent_initial_call=True,
@@ -202,8 +210,8 @@ def versions_block(indicator: str, region: str, year: int, quarter: int, basis: 
 def show_batch(selected, lang):
     auth.require_role(*auth.LOGGED_IN)
     if not selected:
-        return None
-    return batch_detail(int(selected[0]["id"]), norm_lang(lang))
+        return None, _shown(False)
+    return batch_detail(int(selected[0]["id"]), norm_lang(lang)), _shown(True)
 
 
 @page_callback(

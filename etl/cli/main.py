@@ -15,7 +15,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence, TypeVar
 
 from sqlalchemy import Engine, func, select
 
@@ -25,6 +25,7 @@ from etl.store.db import default_engine, ensure_db, session_scope
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_FAULT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
@@ -78,6 +79,23 @@ def _read(path: str) -> Optional[bytes]:
         return None
 
 
+def _each_file(paths: list[str], run: Callable[[bytes, str, Optional[TerminalProgress]], T]) -> Iterator[Optional[T]]:
+    """run(data, path, progress) for each file in turn, its progress bar closed after; None for a
+    file that cannot be read (said on stderr)."""
+    for path in paths:
+        data = _read(path)
+        if data is None:
+            yield None
+            continue
+        progress = _progress_for(path)
+        try:
+            result = run(data, path, progress)
+        finally:
+            if progress:
+                progress.close()
+        yield result
+
+
 def _load_catalog(engine: Engine):
     from etl.store.catalog import load_catalog
 
@@ -103,22 +121,17 @@ def cmd_validate(args, engine: Engine) -> int:
     from etl.pipeline import check_file
 
     catalog = _load_catalog(engine)
+    def check(data: bytes, path: str, progress):
+        if looks_like_awards(data, path):  # an award list: checked against its rules and the register
+            return preview_awards(engine, data, Path(path).name)
+        return check_file(data, Path(path).name, catalog, skip_unknown=args.skip_unknown,
+                          progress=progress)
+
     reports, code = [], EXIT_OK
-    for path in args.files:
-        data = _read(path)
-        if data is None:
+    for result in _each_file(args.files, check):
+        if result is None:
             code = EXIT_USAGE
             continue
-        progress = _progress_for(path)
-        try:
-            if looks_like_awards(data, path):  # an award list: checked against its rules and the register
-                result = preview_awards(engine, data, Path(path).name)
-            else:
-                result = check_file(data, Path(path).name, catalog, skip_unknown=args.skip_unknown,
-                                    progress=progress)
-        finally:
-            if progress:
-                progress.close()
         report = result.report
         reports.append(report)
         if not report.valid:
@@ -134,20 +147,15 @@ def cmd_validate(args, engine: Engine) -> int:
 def cmd_ingest(args, engine: Engine) -> int:
     from etl.pipeline import ingest_file
 
+    def ingest(data: bytes, path: str, progress):
+        return ingest_file(engine, data, Path(path).name, loaded_by=args.user,
+                           skip_unknown=args.skip_unknown, dry_run=args.dry_run, progress=progress)
+
     outcomes, code = [], EXIT_OK
-    for path in args.files:
-        data = _read(path)
-        if data is None:
+    for outcome in _each_file(args.files, ingest):
+        if outcome is None:
             code = EXIT_USAGE
             continue
-        progress = _progress_for(path)
-        try:
-            outcome = ingest_file(engine, data, Path(path).name, loaded_by=args.user,
-                                  skip_unknown=args.skip_unknown, dry_run=args.dry_run,
-                                  progress=progress)
-        finally:
-            if progress:
-                progress.close()
         outcomes.append(outcome)
         if outcome.status == "rejected" and code == EXIT_OK:
             code = EXIT_REJECTED

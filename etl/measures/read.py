@@ -46,17 +46,25 @@ def _text(raw: object) -> str:
     return unicodedata.normalize("NFKC", str(raw)).strip()
 
 
-def find_header(rows: list[list]) -> Optional[tuple[int, dict[str, int]]]:
-    """(row index, field -> column index) of the header row, or None."""
+def header_row(rows: list[list], keys: dict[str, str],
+               required: tuple[str, ...]) -> Optional[tuple[int, dict[str, int]]]:
+    """(row index, field -> column index) of the first of the top HEADER_SEARCH_ROWS rows whose
+    cells name every `required` field (a cell's alias_key looked up in `keys`; the first column
+    naming a field wins), or None. Serves award lists and progress sheets (etl.measures.tasks)."""
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         mapping: dict[str, int] = {}
         for c, raw in enumerate(row):
-            fld = HEADER_KEYS.get(alias_key(_text(raw)))
+            fld = keys.get(alias_key(_text(raw)))
             if fld and fld not in mapping:
                 mapping[fld] = c
-        if "enterprise" in mapping and "uscc" in mapping:
+        if all(name in mapping for name in required):
             return r, mapping
     return None
+
+
+def find_header(rows: list[list]) -> Optional[tuple[int, dict[str, int]]]:
+    """(row index, field -> column index) of an award list's header row, or None."""
+    return header_row(rows, HEADER_KEYS, ("enterprise", "uscc"))
 
 
 def is_awards_workbook(workbook: Workbook) -> bool:

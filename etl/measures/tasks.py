@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from etl.measures.models import MeasureTask, TaskUpdate
 from etl.measures.problems import problem
-from etl.measures.read import parse_date
+from etl.measures.read import header_row, parse_date
 from etl.normalise.labels import alias_key
 from etl.records import Problem, Workbook, cell_ref
 from etl.store.db import session_scope
@@ -61,15 +61,7 @@ class TaskRead:
 
 
 def _header(rows) -> Optional[tuple[int, dict[str, int]]]:
-    for r, row in enumerate(rows[:15]):
-        found = {}
-        for c, raw in enumerate(row):
-            f = TASK_HEADER.get(alias_key(str(raw or "")))
-            if f and f not in found:
-                found[f] = c
-        if "task" in found and "status" in found:
-            return r, found
-    return None
+    return header_row(rows, TASK_HEADER, ("task", "status"))
 
 
 def is_task_workbook(workbook: Workbook) -> bool:

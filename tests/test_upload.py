@@ -170,6 +170,44 @@ def test_good_file_preview_then_commit(app, engine):
     assert "已提交、取消或过期" in text and counts(engine)[0] == 1
 
 
+def preview_grid_rows(body: dict) -> list[dict]:
+    """The rows of the upload card's preview grid (the ag-grid with class preview-grid)."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            props = node.get("props") or {}
+            if "preview-grid" in str(props.get("className") or ""):
+                found.extend(props.get("rowData") or [])
+            for value in props.values() if node.get("props") else node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(body)
+    return found
+
+
+def test_preview_lists_new_revised_and_unchanged_values_in_a_grid(app, engine):
+    client = signed_in(app, "ana")
+    first, name = messy_files.provincial_xlsx()
+    body, ids, _ = upload(client, (first, name))
+    rows = preview_grid_rows(body)
+    assert rows and {r["change"] for r in rows} == {"新增"}
+    assert all(r["old"] is None and r["new"] is not None for r in rows)
+    commit(client, ids)
+    revised, _ = messy_files.provincial_xlsx(cell_overrides={"B5": 1300.0})
+    body, _, _ = upload(client, (revised, "revised-" + name))
+    rows = preview_grid_rows(body)
+    changed = [r for r in rows if r["change"] == "修订"]
+    assert [(r["old"], r["new"]) for r in changed] == [(1234.5, 1300.0)]
+    assert changed[0]["region"] != "230000" and changed[0]["cell"]  # names, and where it is
+    same = [r for r in rows if r["change"] == "未变"]
+    assert same and all(r["old"] == r["new"] for r in same)
+    assert len(rows) == len(changed) + len(same)
+
+
 def test_cancel(app, engine):
     client = signed_in(app, "ana")
     _, pending_ids, _ = upload(client, messy_files.provincial_xlsx())

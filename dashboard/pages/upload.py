@@ -25,13 +25,15 @@ import secrets
 from typing import Any
 
 import dash
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html
 
 from dashboard import auth, jobs, security, uploads
+from dashboard import components as c
 from dashboard.callbacks import page_callback
 from dashboard.problems_view import problems_table
-from dashboard.i18n import norm_lang, pick
+from dashboard.i18n import fmt_period, norm_lang, pick
 from etl import config, logs
 
 log = logging.getLogger(__name__)
@@ -106,6 +108,10 @@ TEXT = {
     "col_period": ("时期", "Period"),
     "col_old": ("旧值", "Old"),
     "col_new": ("新值", "New"),
+    "col_change": ("变更", "Change"),
+    "status_new": ("新增", "new"),
+    "status_revised": ("修订", "revised"),
+    "status_unchanged": ("未变", "unchanged"),
 }
 
 
@@ -121,8 +127,9 @@ def layout(lang: str | None = None, **_query):
         html.H1(tr("title", lang), className="h3 mb-3"),
         dbc.Card(dbc.CardBody([
             html.H2(tr("step1", lang), className="h6"),
-            dbc.Button(tr("template", lang), id="upload-template-btn", color="secondary",
-                       outline=True, size="sm", n_clicks=0),
+            # solid primary: the grey outline looked disabled
+            dbc.Button("⬇ " + tr("template", lang), id="upload-template-btn", color="primary",
+                       size="sm", n_clicks=0),
             dcc.Download(id="upload-template-download"),
         ]), className="mb-3"),
         dbc.Card(dbc.CardBody([
@@ -173,29 +180,65 @@ def layout(lang: str | None = None, **_query):
 
 # --- pieces of the report -------------------------------------------------------------------------
 
-def preview_block(report: dict, lang: str, names: dict) -> html.Div:
+def preview_rows(report: dict, lang: str, names: dict) -> list[dict]:
+    """Every value the file would write or leaves as it is: revised (old -> new), new (-> new),
+    unchanged (= the stored value), for the preview grid."""
+    from dashboard import data
+
     changes = report.get("changes") or {}
-    revised = changes.get("revised") or []
-    rows = [html.Tr([
-        html.Td(names.get(r["indicator_code"], r["indicator_code"])),
-        html.Td(names.get(r["region_code"], r["region_code"])),
-        html.Td(f"{r['year']}" + (f"Q{r['quarter']}" if r.get("quarter") else "") + f" {r['basis']}"),
-        html.Td(f"{r['old_value']:g}"), html.Td("→"), html.Td(f"{r['new_value']:g}"),
-        html.Td(r.get("where") or ""),
-    ]) for r in revised[:MAX_REVISIONS_SHOWN]]
+    kinds = {code: row.get("kind") for code, row in data.indicators().items()}
+    rows = []
+
+    def row(status: str, r: dict, old, new) -> dict:
+        return {"id": f"{status}|{r['indicator_code']}|{r['region_code']}|{r['year']}|"
+                      f"{r['quarter']}|{r['basis']}",
+                "change": tr(f"status_{status}", lang),
+                "indicator": names.get(r["indicator_code"], r["indicator_code"]),
+                "region": names.get(r["region_code"], r["region_code"]),
+                "period": fmt_period(r["year"], r["quarter"], r["basis"], lang,
+                                     kind=kinds.get(r["indicator_code"])),
+                "old": old, "new": new, "cell": r.get("where") or ""}
+
+    for r in (changes.get("revised") or [])[:MAX_REVISIONS_SHOWN]:
+        rows.append(row("revised", r, r["old_value"], r["new_value"]))
+    for r in changes.get("listed") or []:
+        rows.append(row(r["status"], r, r["value"] if r["status"] == "unchanged" else None,
+                        r["value"]))
+    return rows
+
+
+def preview_block(report: dict, lang: str, names: dict) -> html.Div:
+    """Counts, then the values themselves in a grid the analyst sorts and filters (by change,
+    indicator, region, ...) before committing: revised old -> new, new, unchanged."""
+    changes = report.get("changes") or {}
+    rows = preview_rows(report, lang, names)
+    columns = [("change", "col_change", 110), ("indicator", "col_indicator", 200),
+               ("region", "col_region", 110), ("period", "col_period", 140),
+               ("old", "col_old", 110), ("new", "col_new", 110), ("cell", "col_cell", 110)]
+    defs = []
+    for field, key, width in columns:
+        col = {"field": field, "headerName": tr(key, lang), "minWidth": width,
+               "sortable": True, "filter": True, "floatingFilter": True}
+        if field in ("old", "new"):
+            col.update(filter="agNumberColumnFilter", type="rightAligned",
+                       valueFormatter={"function": "params.value == null ? '—' : "
+                                                   "d3.format(',.4~f')(params.value)"})
+        defs.append(col)
     return html.Div([
         html.H3(tr("preview", lang), className="h6 mt-3"),
         html.Ul([
             html.Li(tr("new", lang, n=changes.get("new", 0)), className="preview-new"),
-            html.Li(tr("revised", lang, n=changes.get("revised_count", len(revised))),
+            html.Li(tr("revised", lang, n=changes.get("revised_count", 0)),
                     className="preview-revised"),
             html.Li(tr("unchanged", lang, n=changes.get("unchanged", 0)), className="preview-unchanged"),
         ], className="mb-2"),
-        dbc.Table([html.Thead(html.Tr([html.Th(tr(k, lang)) for k in (
-            "col_indicator", "col_region", "col_period", "col_old")] + [html.Th(""),
-            html.Th(tr("col_new", lang)), html.Th(tr("col_cell", lang))])),
-            html.Tbody(rows)], size="sm", bordered=True, responsive=True,
-            className="small revisions-table") if rows else None,
+        dag.AgGrid(
+            className=f"preview-grid {c.grid_class(lang)}".strip(), rowData=rows, columnDefs=defs,
+            getRowId="params.data.id",
+            dashGridOptions={"pagination": True, "paginationPageSize": 20,
+                             "domLayout": "autoHeight", "localeText": c.grid_locale(lang)},
+            columnSize="responsiveSizeToFit", style={"width": "100%"},
+        ) if rows else None,
     ])
 
 
@@ -239,8 +282,8 @@ def catalog_names(lang: str) -> dict[str, str]:
     try:
         for code, row in data.indicators().items():
             names[code] = pick(row.get("name_zh"), row.get("name_en"), lang)
-        for row in data.regions() if hasattr(data, "regions") else []:
-            names[row["code"]] = pick(row.get("name_zh"), row.get("name_en"), lang)
+        for code, row in data.regions().items():
+            names[code] = pick(row.get("name_zh"), row.get("name_en"), lang)
     except Exception:  # noqa: BLE001 - names are a nicety: codes are shown instead
         log.warning("catalog names unavailable; the upload page shows codes", exc_info=True)
     return names

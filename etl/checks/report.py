@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
-from etl.records import ERROR, INFO, WARNING, Problem, sheet_cell
+from etl.records import ERROR, INFO, WARNING, Problem, Value, sheet_cell
 
 # Statuses: checked (read and checked only), rejected (errors: nothing loaded), preview (checked and
 # compared with the database, nothing written), dry-run, loaded, unchanged (identical values: no-op),
@@ -83,17 +83,36 @@ class Revision:
         return data
 
 
+MAX_LISTED = 5000  # new and unchanged values listed in a report for the upload page's preview
+
+
 @dataclass
 class Changes:
+    """What loading a file would change: counts, every revision (old -> new), and the new and
+    unchanged values themselves (`new_listed`, `unchanged_listed`: the upload page's preview grid
+    shows them beside the revisions; up to MAX_LISTED of them go into the report)."""
+
     new: int = 0
     revised: list[Revision] = field(default_factory=list)
     unchanged: int = 0
+    new_listed: list[Value] = field(default_factory=list)
+    unchanged_listed: list[Value] = field(default_factory=list)
 
     def to_dict(self, max_revisions: Optional[int] = None) -> dict[str, Any]:
         shown = self.revised if max_revisions is None else self.revised[:max_revisions]
+        listed = ([("new", v) for v in self.new_listed]
+                  + [("unchanged", v) for v in self.unchanged_listed])
         return {"new": self.new, "revised_count": len(self.revised), "unchanged": self.unchanged,
                 "revised": [r.to_dict() for r in shown],
-                "revised_not_listed": len(self.revised) - len(shown)}
+                "revised_not_listed": len(self.revised) - len(shown),
+                "listed": [_listed(status, v) for status, v in listed[:MAX_LISTED]],
+                "listed_not_listed": max(0, len(listed) - MAX_LISTED)}
+
+
+def _listed(status: str, v: Value) -> dict[str, Any]:
+    return {"status": status, "indicator_code": v.indicator_code, "region_code": v.region_code,
+            "year": v.year, "quarter": v.quarter, "basis": v.basis, "value": v.value,
+            "where": sheet_cell(v.sheet, v.cell)}
 
 
 @dataclass

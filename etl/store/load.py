@@ -92,7 +92,8 @@ class ChangePlan:
         return not self.new and not self.revised
 
     def changes(self) -> Changes:
-        return Changes(new=len(self.new), revised=list(self.revised), unchanged=len(self.unchanged))
+        return Changes(new=len(self.new), revised=list(self.revised), unchanged=len(self.unchanged),
+                       new_listed=[v for v, _ in self.new], unchanged_listed=list(self.unchanged))
 
     def digest(self) -> str:
         """A fingerprint of the planned writes and the versions they replace: the uploads page

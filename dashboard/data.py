@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from typing import Any, Callable
+
+import orjson
 
 from flask import Flask, current_app, g, has_app_context
 from plotly.io.json import to_json_plotly
@@ -111,7 +112,7 @@ def cached_page(build: Callable) -> Callable:
 
     @functools.wraps(build)
     def layout(*args: Any, **kwargs: Any):
-        return json.loads(memoised(*args, **kwargs))
+        return orjson.loads(memoised(*args, **kwargs))
 
     layout.__name__ = "layout"
     layout.uncached = build

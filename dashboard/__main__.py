@@ -5,6 +5,7 @@
     python -m dashboard users list
     python -m dashboard users set-role NAME viewer
     python -m dashboard users disable NAME      (enable NAME, set-password NAME)
+    python -m dashboard briefing --quarter 2025Q4 --lang zh -o OUT.docx|OUT.pdf   (etl/briefing/cli.py)
 
 Exit codes: 0 done, 1 refused (the reason is printed), 2 usage error.
 """
@@ -45,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     password = cmd.add_parser("set-password", help="set a new password")
     password.add_argument("name")
     password.add_argument("--password-stdin", action="store_true")
+
+    from etl.briefing import cli as briefing_cli
+
+    briefing_cli.register(sub)
     return parser
 
 
@@ -104,6 +109,8 @@ def main(argv: list[str] | None = None, engine=None) -> int:
             return 2
         logs.configure(settings, stderr=False)  # account changes are logged with the rest
         engine = default_engine()
+    if getattr(args, "handler", None) is not None:  # python -m dashboard briefing
+        return args.handler(args, engine)
     try:
         return run(args, engine)
     except users.UserError as exc:

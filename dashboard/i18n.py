@@ -136,6 +136,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.cell": ("单元格", "Cell"),
     "col.loaded_by": ("载入人", "Loaded by"),
     "col.loaded_at": ("载入时间", "Loaded at"),
+    "col.loaded_at_local": ("载入时间（北京时间）", "Loaded at (Beijing time)"),
     "col.source": ("来源", "Source"),
     "col.kind": ("数据性质", "Kind"),
     "kind.demo": ("演示（生成）", "demo (generated)"),

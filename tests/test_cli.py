@@ -289,3 +289,32 @@ def test_export_rows_three_argument_form_returns_bytes():
     data = export_rows(["h"], [["+cmd"]], "xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert [c.value for c in sheet[2]] == ["'+cmd"]
+
+
+def test_xlsx_export_reads_as_a_statisticians_sheet(tmp_path):
+    import datetime as dt
+
+    rows = [{"indicator_code": "gdp", "indicator_zh": "地区生产总值", "region_code": "230000",
+             "region_zh": "黑龙江省", "year": 2025, "quarter": 3, "basis": "ytd",
+             "period_zh": "2025年前三季度", "value": 12345.67, "unit": "亿元", "version": 2,
+             "batch_id": 7, "file_name": "f.xlsx", "sheet": "数据", "cell": "D2", "raw_value": "12345.67",
+             "loaded_by": "ana", "loaded_at": dt.datetime(2026, 1, 15, 20, 30), "is_demo": True,
+             "is_reference": False, "kind": "flow_ytd"}]
+    export_rows(rows, tmp_path / "x.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "x.xlsx").active
+    header = [c.value for c in sheet[1]]
+    cells = {h.split()[0]: c for h, c in zip(header, sheet[2])}
+    assert sheet.freeze_panes == "A2" and sheet[1][0].font.bold and sheet.auto_filter.ref
+    assert cells["口径"].value == "年初至今累计"  # not 'ytd'
+    assert (cells["演示数据"].value, cells["公开发布数据"].value) == ("是", "否")
+    # 20:30 UTC is 04:30 the next morning in Beijing, and the header names the zone
+    loaded = next(h for h in header if h.startswith("载入时间"))
+    assert "北京时间 UTC+8" in loaded and cells["载入时间"].value == dt.datetime(2026, 1, 16, 4, 30)
+    assert cells["数值"].number_format == "#,##0.0###" and cells["年"].number_format == "0"
+    widths = {h.split()[0]: sheet.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width
+              for i, h in enumerate(header)}
+    assert all(width >= 8 for width in widths.values()) and widths["指标"] >= 14
+    # the CSV keeps codes, 1/0 and UTC (programs read it; backups compare its bytes)
+    export_rows(rows, tmp_path / "x.csv")
+    line = (tmp_path / "x.csv").read_text(encoding="utf-8-sig").splitlines()[1]
+    assert ",ytd," in line and "2026-01-15 20:30:00" in line and line.endswith(",1,0")

@@ -4,6 +4,12 @@ Cells are neutralised against formula injection: a text cell beginning with =, +
 carriage return gets a leading single quote, so a spreadsheet shows it instead of running it.
 Numbers stay numbers (a negative growth rate is -3.2, not '-3.2), and text that is a plain number
 ("-3.2") is left as it is: no spreadsheet runs it.
+
+The XLSX is a sheet a statistician reads as it opens: a bold, frozen header row with a filter,
+columns as wide as their contents, numbers with thousands separators (years and versions without),
+是/否 for flags, times in Beijing time with the zone named in the header, and the basis in Chinese
+(年初至今累计, not 'ytd'). The CSV keeps codes, 1/0 and UTC: it is for programs, and backups compare
+its bytes.
 """
 from __future__ import annotations
 
@@ -15,8 +21,14 @@ from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
-from etl.periods import basis_of
+from etl.periods import BASIS_NAMES, basis_of
+
+# the zone of the XLSX's times: China has one zone and no summer time (stored times are UTC)
+LOCAL_ZONE = dt.timezone(dt.timedelta(hours=8), "北京时间 UTC+8")
 
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
@@ -44,6 +56,8 @@ OBSERVATION_COLUMNS = (
     ("is_demo", "演示数据 demo"),
     ("is_reference", "公开发布数据 reference"),
 )
+# the XLSX's headers where they differ from the CSV's
+XLSX_TITLES = {"loaded_at": f"载入时间 loaded at ({LOCAL_ZONE.tzname(None)})"}
 
 
 def neutralise(value: Any) -> Any:
@@ -57,12 +71,79 @@ def neutralise(value: Any) -> Any:
 
 def _cell(value: Any, fmt: str) -> Any:
     if isinstance(value, bool):
-        return int(value) if fmt == "csv" else value
-    if isinstance(value, dt.datetime) and fmt == "csv":
-        return value.isoformat(sep=" ", timespec="seconds")
+        return int(value) if fmt == "csv" else ("是" if value else "否")
+    if isinstance(value, dt.datetime):
+        if fmt == "csv":
+            return value.isoformat(sep=" ", timespec="seconds")
+        return local_time(value)
     if value is None:
         return ""
     return neutralise(value)
+
+
+def local_time(value: dt.datetime) -> dt.datetime:
+    """A stored (naive UTC) time in LOCAL_ZONE, naive again (a spreadsheet has no zones)."""
+    aware = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return aware.astimezone(LOCAL_ZONE).replace(tzinfo=None)
+
+
+def _number_format(value: Any) -> Optional[str]:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "yyyy-mm-dd hh:mm" if isinstance(value, dt.datetime) else None
+    if float(value).is_integer():
+        # years, quarters, versions and batch numbers without a thousands separator
+        return "0" if abs(value) < 10000 else "#,##0"
+    return "#,##0.0###"
+
+
+def _width(value: Any) -> int:
+    """Characters a cell takes on screen: a Chinese character counts two."""
+    if isinstance(value, dt.datetime):
+        return 16
+    if isinstance(value, float):
+        text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    else:
+        text = str(value)
+    return sum(2 if ord(ch) > 0x2e80 else 1 for ch in text)
+
+
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """The XLSX described in the module docstring: cells neutralised, header frozen and filtered,
+    widths from the header and the first 2,000 rows (at most 60 characters), number formats."""
+    cells = [[_cell(v, "xlsx") for v in row] for row in rows]
+    titles = [_cell(h, "xlsx") for h in header]
+    widths = [_width(h) for h in titles]
+    for row in cells[:2000]:
+        for index, value in enumerate(row[:len(widths)]):
+            widths[index] = max(widths[index], _width(value))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("数据 data")
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
+    if titles:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{len(cells) + 1}"
+    bold, top = Font(bold=True), Alignment(vertical="top", wrap_text=True)
+    head = []
+    for title in titles:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font, cell.alignment = bold, top
+        head.append(cell)
+    sheet.append(head)
+    for row in cells:
+        out = []
+        for value in row:
+            fmt = _number_format(value)
+            if fmt is None:
+                out.append(value)
+                continue
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = fmt
+            out.append(cell)
+        sheet.append(out)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def table_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) -> bytes:
@@ -76,14 +157,7 @@ def table_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) 
             writer.writerow([_cell(v, fmt) for v in row])
         return buffer.getvalue().encode("utf-8-sig")
     if fmt == "xlsx":
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("数据 data")
-        sheet.append([_cell(h, fmt) for h in header])
-        for row in rows:
-            sheet.append([_cell(v, fmt) for v in row])
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return buffer.getvalue()
+        return xlsx_bytes(header, rows)
     raise ValueError(f"unknown export format {fmt!r}: use csv or xlsx")
 
 
@@ -95,10 +169,19 @@ def _shown(row: dict, key: str) -> Any:
     return row.get(key)
 
 
-def observation_table(rows: Iterable[dict]) -> tuple[list[str], list[list[Any]]]:
-    """Rows of etl.store.queries.current_observations -> (header, rows) in OBSERVATION_COLUMNS order."""
-    header = [title for _, title in OBSERVATION_COLUMNS]
-    return header, [[_shown(row, key) for key, _ in OBSERVATION_COLUMNS] for row in rows]
+def observation_table(rows: Iterable[dict], *, readable: bool = False
+                      ) -> tuple[list[str], list[list[Any]]]:
+    """Rows of etl.store.queries.current_observations -> (header, rows) in OBSERVATION_COLUMNS order.
+    readable=True (the XLSX): the basis in Chinese words, the headers of XLSX_TITLES."""
+    header = [XLSX_TITLES.get(key, title) if readable else title for key, title in OBSERVATION_COLUMNS]
+
+    def shown(row: dict, key: str) -> Any:
+        value = _shown(row, key)
+        if readable and key == "basis" and value in BASIS_NAMES:
+            return BASIS_NAMES[value][0]
+        return value
+
+    return header, [[shown(row, key) for key, _ in OBSERVATION_COLUMNS] for row in rows]
 
 
 def export_rows(rows, path, fmt: Optional[str] = None):
@@ -115,6 +198,6 @@ def export_rows(rows, path, fmt: Optional[str] = None):
     if suffix not in ("csv", "xlsx"):
         raise ValueError(f"unknown export format {path.suffix!r}: use .csv or .xlsx")
     rows = list(rows)
-    header, table = observation_table(rows)
+    header, table = observation_table(rows, readable=suffix == "xlsx")
     path.write_bytes(table_bytes(header, table, suffix))
     return len(rows)

@@ -5,44 +5,39 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.i18n import norm_lang, pick
+from dashboard.i18n import norm_lang, register, t
 
-TEXT = {
-    "title": ("登录", "Sign in"),
-    "lead": ("数字龙江 数字经济监测平台", "Digital Longjiang monitor"),
-    "username": ("用户名", "User name"),
-    "password": ("密码", "Password"),
-    "submit": ("登录", "Sign in"),
-    "public": ("浏览数据无需登录；上传数据和管理账户需要登录。",
-               "Viewing needs no account; uploading and administration do."),
-    "private": ("请使用管理员分配的账户登录。没有账户请联系管理员。",
-                "Sign in with the account an administrator gave you."),
-}
-
-
-def tr(key: str, lang: str) -> str:
-    zh, en = TEXT[key]
-    return pick(zh, en, lang)
+TEXT = register({
+    "login.title": ("登录", "Sign in"),
+    "login.lead": ("数字龙江 数字经济监测平台", "Digital Longjiang monitor"),
+    "login.username": ("用户名", "User name"),
+    "login.password": ("密码", "Password"),
+    "login.submit": ("登录", "Sign in"),
+    "login.public": ("浏览数据无需登录；上传数据和管理账户需要登录。",
+                     "Viewing needs no account; uploading and administration do."),
+    "login.private": ("请使用管理员分配的账户登录。没有账户请联系管理员。",
+                      "Sign in with the account an administrator gave you."),
+})
 
 
 def form(next_url: str, lang: str | None, *, public: bool):
     """The form; `next_url` must already be safe (dashboard.auth.safe_next)."""
     lang = norm_lang(lang)
     return dbc.Row(dbc.Col(dbc.Card(dbc.CardBody([
-        html.H1(tr("title", lang), className="h4 mb-1"),
-        html.P(tr("lead", lang), className="text-muted"),
+        html.H1(t("login.title", lang), className="h4 mb-1"),
+        html.P(t("login.lead", lang), className="text-muted"),
         dbc.Form([
-            dbc.Label(tr("username", lang), html_for="login-username"),
+            dbc.Label(t("login.username", lang), html_for="login-username"),
             dbc.Input(id="login-username", type="text", autocomplete="username", autoFocus=True,
                       maxLength=80, className="mb-2"),
-            dbc.Label(tr("password", lang), html_for="login-password"),
+            dbc.Label(t("login.password", lang), html_for="login-password"),
             dbc.Input(id="login-password", type="password", autocomplete="current-password",
                       maxLength=256, className="mb-3", n_submit=0),
-            dbc.Button(tr("submit", lang), id="login-submit", color="primary", n_clicks=0,
+            dbc.Button(t("login.submit", lang), id="login-submit", color="primary", n_clicks=0,
                        className="w-100"),
         ], id="login-form", prevent_default_on_submit=True),
         html.Div(id="login-message", className="mt-3", role="alert"),
-        html.P(tr("public" if public else "private", lang), className="small text-muted mt-3 mb-0"),
+        html.P(t("login.public" if public else "login.private", lang), className="small text-muted mt-3 mb-0"),
         dcc.Store(id="login-next", data=next_url),
         dcc.Store(id="login-lang", data=lang),
         dcc.Location(id="login-redirect", refresh=True),

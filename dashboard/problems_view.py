@@ -2,39 +2,32 @@
 upload page for a checked file and by the history page for a loaded batch."""
 from __future__ import annotations
 
-from typing import Any
-
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.i18n import pick
+from dashboard.i18n import pick, register, t
 
 MAX_PROBLEMS_SHOWN = 300
-TEXT = {
-    "col_severity": ("级别", "Severity"),
-    "col_sheet": ("工作表", "Sheet"),
-    "col_cell": ("单元格", "Cell"),
-    "col_code": ("代码", "Code"),
-    "col_value": ("原值", "Value"),
-    "col_message": ("说明", "Message"),
-    "severity_error": ("错误", "error"),
-    "severity_warning": ("警告", "warning"),
-    "severity_info": ("跳过", "skipped"),
-    "fix": ("如何修改：", "How to fix: "),
-    "more": ("另有 {n} 项未列出，请下载批注文件查看全部。",
-             "{n} more not listed: download the annotated copy for all."),
-}
-
-
-def tr(key: str, lang: str, **values: Any) -> str:
-    zh, en = TEXT[key]
-    return pick(zh, en, lang).format(**values)
+TEXT = register({
+    "problems.col_severity": ("级别", "Severity"),
+    "problems.col_sheet": ("工作表", "Sheet"),
+    "problems.col_cell": ("单元格", "Cell"),
+    "problems.col_code": ("代码", "Code"),
+    "problems.col_value": ("原值", "Value"),
+    "problems.col_message": ("说明", "Message"),
+    "problems.severity_error": ("错误", "error"),
+    "problems.severity_warning": ("警告", "warning"),
+    "problems.severity_info": ("跳过", "skipped"),
+    "problems.fix": ("如何修改：", "How to fix: "),
+    "problems.more": ("另有 {n} 项未列出，请下载批注文件查看全部。",
+                      "{n} more not listed: download the annotated copy for all."),
+})
 
 
 def _message(p: dict, lang: str) -> list:
     """The message, then the catalogue's "how to fix" line when the problem has one."""
     fix = pick(p.get("fix_zh"), p.get("fix_en"), lang) if p.get("fix_zh") or p.get("fix_en") else ""
-    tail = [html.Div(tr("fix", lang) + fix, className="problem-fix")] if fix else []
+    tail = [html.Div(t("problems.fix", lang) + fix, className="problem-fix")] if fix else []
     if lang == "zh":
         return [p.get("message_zh") or "", html.Br(),
                 html.Small(p.get("message_en") or "", className="text-muted")] + tail
@@ -42,14 +35,14 @@ def _message(p: dict, lang: str) -> list:
 
 
 def problems_table(problems: list[dict], lang: str, id_: str) -> html.Div:
-    header = html.Thead(html.Tr([html.Th(tr(k, lang)) for k in (
+    header = html.Thead(html.Tr([html.Th(t(f"problems.{k}", lang)) for k in (
         "col_severity", "col_sheet", "col_cell", "col_code", "col_value", "col_message")]))
     rows = []
     for p in problems[:MAX_PROBLEMS_SHOWN]:
         severity = p.get("severity") or "info"
         color = {"error": "table-danger", "warning": "table-warning"}.get(severity, "")
         rows.append(html.Tr([
-            html.Td(tr(f"severity_{severity}", lang) if f"severity_{severity}" in TEXT else severity),
+            html.Td(t(key, lang) if (key := f"problems.severity_{severity}") in TEXT else severity),
             html.Td(p.get("sheet") or ""),
             html.Td(p.get("cell") or ""),
             html.Td(html.Code(p.get("code") or "")),
@@ -60,5 +53,5 @@ def problems_table(problems: list[dict], lang: str, id_: str) -> html.Div:
     return html.Div([
         dbc.Table([header, html.Tbody(rows)], size="sm", bordered=True, responsive=True,
                   className="small mb-1 problems-table", id=id_),
-        html.P(tr("more", lang, n=more), className="small text-muted") if more > 0 else None,
+        html.P(t("problems.more", lang, n=more), className="small text-muted") if more > 0 else None,
     ])

@@ -15,7 +15,7 @@ from dashboard import auth
 from dashboard import components as c
 from dashboard.accounts import audit, service, users
 from dashboard.callbacks import page_callback
-from dashboard.i18n import norm_lang, pick
+from dashboard.i18n import norm_lang, pick, register, t
 from dashboard.settings import settings
 
 dash.register_page(__name__, path="/admin", name="管理", name_zh="管理", name_en="Admin",
@@ -25,30 +25,36 @@ auth.protect("admin-", *auth.ADMINS)
 
 AUDIT_LIMIT = 5000
 ACTIONS = list(audit.ACTION_NAMES)
-TEXT = {
-    "title": ("管理", "Administration"),
-    "users": ("账户", "Accounts"),
-    "username": ("用户名", "User name"), "display": ("姓名", "Name"), "role": ("角色", "Role"),
-    "active": ("启用", "Active"), "created": ("创建时间", "Created"), "by": ("创建人", "Created by"),
-    "last": ("最近登录", "Last login"),
-    "failures": ("近期登录失败", "Recent failed sign-ins"),
-    "unlock": ("解除登录限制", "Lift sign-in throttle"),
-    "add": ("新建账户", "New account"), "password": ("初始密码（至少10个字符）", "Initial password (10+ characters)"),
-    "create": ("创建", "Create"),
-    "change": ("修改账户", "Change an account"), "pick_user": ("选择账户", "Choose an account"),
-    "set_role": ("设置角色", "Set role"), "disable": ("停用", "Disable"), "enable": ("启用", "Enable"),
-    "new_password": ("新密码", "New password"), "set_password": ("重设密码", "Reset password"),
-    "saved": ("已保存。", "Saved."), "need_user": ("请先选择账户。", "Choose an account first."),
-    "audit": ("审计日志", "Audit log"), "all": ("全部操作", "All actions"),
-    "at": ("时间（UTC）", "Time (UTC)"), "user": ("用户", "User"), "action": ("操作", "Action"),
-    "addr": ("地址", "Address"), "target": ("对象", "Target"), "details": ("详情", "Details"),
-    "csv": ("导出 CSV", "Export CSV"), "xlsx": ("导出 Excel", "Export XLSX"),
-}
-
-
-def tr(key: str, lang: str) -> str:
-    zh, en = TEXT[key]
-    return pick(zh, en, lang)
+TEXT = register({
+    "admin.title": ("管理", "Administration"),
+    "admin.users": ("账户", "Accounts"),
+    "admin.username": ("用户名", "User name"),
+    "admin.display": ("姓名", "Name"),
+    "admin.role": ("角色", "Role"),
+    "admin.active": ("启用", "Active"),
+    "admin.created": ("创建时间", "Created"),
+    "admin.by": ("创建人", "Created by"),
+    "admin.last": ("最近登录", "Last login"),
+    "admin.failures": ("近期登录失败", "Recent failed sign-ins"),
+    "admin.unlock": ("解除登录限制", "Lift sign-in throttle"),
+    "admin.add": ("新建账户", "New account"),
+    "admin.password": ("初始密码（至少10个字符）", "Initial password (10+ characters)"),
+    "admin.create": ("创建", "Create"),
+    "admin.change": ("修改账户", "Change an account"), "admin.pick_user": ("选择账户", "Choose an account"),
+    "admin.set_role": ("设置角色", "Set role"),
+    "admin.disable": ("停用", "Disable"),
+    "admin.enable": ("启用", "Enable"),
+    "admin.new_password": ("新密码", "New password"), "admin.set_password": ("重设密码", "Reset password"),
+    "admin.saved": ("已保存。", "Saved."), "admin.need_user": ("请先选择账户。", "Choose an account first."),
+    "admin.audit": ("审计日志", "Audit log"), "admin.all": ("全部操作", "All actions"),
+    "admin.at": ("时间（UTC）", "Time (UTC)"),
+    "admin.user": ("用户", "User"),
+    "admin.action": ("操作", "Action"),
+    "admin.addr": ("地址", "Address"),
+    "admin.target": ("对象", "Target"),
+    "admin.details": ("详情", "Details"),
+    "admin.csv": ("导出 CSV", "Export CSV"), "admin.xlsx": ("导出 Excel", "Export XLSX"),
+})
 
 
 def role_options(lang: str) -> list[dict]:
@@ -75,7 +81,7 @@ def user_rows(lang: str = "zh") -> list[dict]:
 
 def column(field: str, key: str, lang: str, code_field: str | None = None, **extra) -> dict:
     """A grid column; with code_field, the cell's tooltip shows the code behind the words."""
-    definition = {"field": field, "headerName": tr(key, lang), **extra}
+    definition = {"field": field, "headerName": t(f"admin.{key}", lang), **extra}
     if code_field:
         definition["tooltipField"] = code_field
     return definition
@@ -96,54 +102,54 @@ def layout(lang: str | None = None, **_query):
                                            ("target", "target", 200, None),
                                            ("details", "details", 300, None)]]
     return html.Div([
-        html.H1(tr("title", lang), className="h3 mb-3"),
+        html.H1(t("admin.title", lang), className="h3 mb-3"),
         dcc.Store(id="admin-lang", data=lang),
-        html.H2(tr("users", lang), className="h5"),
+        html.H2(t("admin.users", lang), className="h5"),
         dag.AgGrid(id="admin-users-grid", rowData=[], className=c.grid_class(lang),
                    columnDefs=user_columns, dashGridOptions=grid_options,
                    columnSize="responsiveSizeToFit", style={"height": "260px", "width": "100%"}),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([
-                html.H3(tr("add", lang), className="h6"),
-                dbc.Input(id="admin-users-new-name", placeholder=tr("username", lang), className="mb-2"),
-                dbc.Input(id="admin-users-new-display", placeholder=tr("display", lang), className="mb-2"),
+                html.H3(t("admin.add", lang), className="h6"),
+                dbc.Input(id="admin-users-new-name", placeholder=t("admin.username", lang), className="mb-2"),
+                dbc.Input(id="admin-users-new-display", placeholder=t("admin.display", lang), className="mb-2"),
                 dbc.Select(id="admin-users-new-role", options=role_options(lang), value="viewer",
                            className="mb-2"),
                 dbc.Input(id="admin-users-new-password", type="password", autocomplete="new-password",
-                          placeholder=tr("password", lang), className="mb-2"),
-                dbc.Button(tr("create", lang), id="admin-users-add", color="primary", n_clicks=0),
+                          placeholder=t("admin.password", lang), className="mb-2"),
+                dbc.Button(t("admin.create", lang), id="admin-users-add", color="primary", n_clicks=0),
             ])), md=6, className="mt-3"),
             dbc.Col(dbc.Card(dbc.CardBody([
-                html.H3(tr("change", lang), className="h6"),
-                dbc.Select(id="admin-users-pick", options=[], placeholder=tr("pick_user", lang),
+                html.H3(t("admin.change", lang), className="h6"),
+                dbc.Select(id="admin-users-pick", options=[], placeholder=t("admin.pick_user", lang),
                            className="mb-2"),
                 dbc.InputGroup([
                     dbc.Select(id="admin-users-role", options=role_options(lang), value="viewer"),
-                    dbc.Button(tr("set_role", lang), id="admin-users-set-role", n_clicks=0),
+                    dbc.Button(t("admin.set_role", lang), id="admin-users-set-role", n_clicks=0),
                 ], className="mb-2"),
                 dbc.InputGroup([
                     dbc.Input(id="admin-users-password", type="password", autocomplete="new-password",
-                              placeholder=tr("new_password", lang)),
-                    dbc.Button(tr("set_password", lang), id="admin-users-set-password", n_clicks=0),
+                              placeholder=t("admin.new_password", lang)),
+                    dbc.Button(t("admin.set_password", lang), id="admin-users-set-password", n_clicks=0),
                 ], className="mb-2"),
-                dbc.Button(tr("disable", lang), id="admin-users-disable", color="danger",
+                dbc.Button(t("admin.disable", lang), id="admin-users-disable", color="danger",
                            outline=True, n_clicks=0, className="me-2"),
-                dbc.Button(tr("enable", lang), id="admin-users-enable", color="success",
+                dbc.Button(t("admin.enable", lang), id="admin-users-enable", color="success",
                            outline=True, n_clicks=0, className="me-2"),
-                dbc.Button(tr("unlock", lang), id="admin-users-unlock", color="warning",
+                dbc.Button(t("admin.unlock", lang), id="admin-users-unlock", color="warning",
                            outline=True, n_clicks=0),
             ])), md=6, className="mt-3"),
         ]),
         html.Div(id="admin-users-result", className="mt-2"),
-        html.H2(tr("audit", lang), className="h5 mt-4"),
+        html.H2(t("admin.audit", lang), className="h5 mt-4"),
         dbc.Row([
             dbc.Col(dbc.Select(id="admin-audit-action",
-                               options=[{"label": tr("all", lang), "value": ""}]
+                               options=[{"label": t("admin.all", lang), "value": ""}]
                                + [{"label": audit.action_name(a, lang), "value": a} for a in ACTIONS],
                                value=""), md=4),
-            dbc.Col([dbc.Button(tr("csv", lang), id="admin-audit-csv", n_clicks=0, size="sm",
+            dbc.Col([dbc.Button(t("admin.csv", lang), id="admin-audit-csv", n_clicks=0, size="sm",
                                 outline=True, color="secondary", className="me-2"),
-                     dbc.Button(tr("xlsx", lang), id="admin-audit-xlsx", n_clicks=0, size="sm",
+                     dbc.Button(t("admin.xlsx", lang), id="admin-audit-xlsx", n_clicks=0, size="sm",
                                 outline=True, color="secondary")], md=8, className="text-end"),
         ], className="mb-2"),
         dag.AgGrid(id="admin-audit-grid", rowData=[], className=c.grid_class(lang),
@@ -195,12 +201,12 @@ def manage_users(lang, _add, _role, _password, _disable, _enable, _unlock, new_n
                                        username=new_name or "", password=new_password or "",
                                        role=new_role or "viewer", display_name=new_display or "")
             elif not picked:
-                raise users.UserError(*TEXT["need_user"])
+                raise users.UserError(*TEXT["admin.need_user"])
             else:
                 service.change_account(auth.engine(), action.removeprefix("admin-users-"),
                                        by=admin.username, username=picked, role=role or "viewer",
                                        password=password or "")
-            message = dbc.Alert(tr("saved", lang), color="success", id="admin-users-saved")
+            message = dbc.Alert(t("admin.saved", lang), color="success", id="admin-users-saved")
         except users.UserError as exc:
             message = dbc.Alert(pick(exc.message_zh, exc.message_en, lang), color="danger",
                                 id="admin-users-error")

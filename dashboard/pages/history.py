@@ -14,7 +14,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import auth, uploads
 from dashboard import components as c
 from dashboard.callbacks import page_callback
-from dashboard.i18n import norm_lang, pick
+from dashboard.i18n import norm_lang, pick, register, t
 from dashboard.problems_view import problems_table
 from etl.periods import format_period
 from etl.store import pending
@@ -26,36 +26,39 @@ dash.register_page(__name__, path="/history", name="数据批次", name_zh="数�
 auth.protect("history-", *auth.LOGGED_IN)
 auth.protect("history-rollback", *auth.ADMINS)
 
-TEXT = {
-    "title": ("数据批次与版本", "Batches and versions"),
-    "lead": ("每个载入的文件是一个批次。选择一行查看其数值和检查报告。",
-             "Each loaded file is a batch. Select a row to see its values and report."),
-    "id": ("批次", "Batch"), "file": ("文件", "File"), "by": ("载入人", "Loaded by"),
-    "at": ("载入时间（UTC）", "Loaded at (UTC)"), "status": ("状态", "Status"),
-    "new": ("新增", "New"), "revised": ("修订", "Revised"), "unchanged": ("未变", "Unchanged"),
-    "skipped": ("跳过", "Skipped"), "demo": ("演示", "Demo"),
-    "loaded": ("已载入", "loaded"), "rolled_back": ("已回滚", "rolled back"),
-    "values": ("本批次的数值（选择一行查看该数值的所有版本）",
-               "Values of this batch (select one to see all its versions)"),
-    "report": ("检查报告", "Validation report"), "none": ("无问题。", "No problems."),
-    "notes": ("注释与来源", "Notes and sources"),
-    "rolled": ("已于 {at} 由 {by} 回滚，原因：{reason}", "Rolled back on {at} by {by}; reason: {reason}"),
-    "rollback": ("回滚此批次", "Roll this batch back"),
-    "reason": ("回滚原因（必填，将记入审计日志）", "Reason (required; recorded in the audit log)"),
-    "need_reason": ("请填写回滚原因（至少4个字符）。", "Give a reason (4 characters or more)."),
-    "pick": ("请先在上表中选择一个批次。", "Select a batch in the table first."),
-    "done": ("批次 #{id} 已回滚；其数值的上一版本重新成为当前值。",
-             "Batch #{id} rolled back; the previous versions of its values are current again."),
-    "versions": ("数值的所有版本", "Every version of the value"),
-    "version": ("版本", "Version"), "value": ("数值", "Value"), "current": ("当前", "Current"),
-    "cell": ("单元格", "Cell"), "raw": ("原文", "As written"),
-    "indicator": ("指标", "Indicator"), "region": ("地区", "Region"), "period": ("时期", "Period"),
-}
-
-
-def tr(key: str, lang: str, **values) -> str:
-    zh, en = TEXT[key]
-    return pick(zh, en, lang).format(**values)
+TEXT = register({
+    "history.title": ("数据批次与版本", "Batches and versions"),
+    "history.lead": ("每个载入的文件是一个批次。选择一行查看其数值和检查报告。",
+                     "Each loaded file is a batch. Select a row to see its values and report."),
+    "history.id": ("批次", "Batch"),
+    "history.file": ("文件", "File"),
+    "history.by": ("载入人", "Loaded by"),
+    "history.at": ("载入时间（UTC）", "Loaded at (UTC)"), "history.status": ("状态", "Status"),
+    "history.new": ("新增", "New"),
+    "history.revised": ("修订", "Revised"),
+    "history.unchanged": ("未变", "Unchanged"),
+    "history.skipped": ("跳过", "Skipped"), "history.demo": ("演示", "Demo"),
+    "history.loaded": ("已载入", "loaded"), "history.rolled_back": ("已回滚", "rolled back"),
+    "history.values": ("本批次的数值（选择一行查看该数值的所有版本）",
+                       "Values of this batch (select one to see all its versions)"),
+    "history.report": ("检查报告", "Validation report"), "history.none": ("无问题。", "No problems."),
+    "history.notes": ("注释与来源", "Notes and sources"),
+    "history.rolled": ("已于 {at} 由 {by} 回滚，原因：{reason}", "Rolled back on {at} by {by}; reason: {reason}"),
+    "history.rollback": ("回滚此批次", "Roll this batch back"),
+    "history.reason": ("回滚原因（必填，将记入审计日志）", "Reason (required; recorded in the audit log)"),
+    "history.need_reason": ("请填写回滚原因（至少4个字符）。", "Give a reason (4 characters or more)."),
+    "history.pick": ("请先在上表中选择一个批次。", "Select a batch in the table first."),
+    "history.done": ("批次 #{id} 已回滚；其数值的上一版本重新成为当前值。",
+                     "Batch #{id} rolled back; the previous versions of its values are current again."),
+    "history.versions": ("数值的所有版本", "Every version of the value"),
+    "history.version": ("版本", "Version"),
+    "history.value": ("数值", "Value"),
+    "history.current": ("当前", "Current"),
+    "history.cell": ("单元格", "Cell"), "history.raw": ("原文", "As written"),
+    "history.indicator": ("指标", "Indicator"),
+    "history.region": ("地区", "Region"),
+    "history.period": ("时期", "Period"),
+})
 
 
 def _time(value) -> str:
@@ -67,8 +70,8 @@ def batch_rows(lang: str) -> list[dict]:
     for b in queries.batch_list(auth.engine(), limit=2000):
         rows.append({"id": b["id"], "row_id": str(b["id"]),  # ag-grid wants string row ids
                      "file_name": b["file_name"], "loaded_by": b["loaded_by"],
-                     "loaded_at": _time(b["loaded_at"]), "status": tr(b["status"], lang)
-                     if b["status"] in TEXT else b["status"], "values_new": b["values_new"],
+                     "loaded_at": _time(b["loaded_at"]), "status": t(key, lang)
+                     if (key := f"history.{b['status']}") in TEXT else b["status"], "values_new": b["values_new"],
                      "values_revised": b["values_revised"],
                      "values_unchanged": b["values_unchanged"],
                      "values_skipped": b["values_skipped"], "is_demo": "✓" if b["is_demo"] else ""})
@@ -84,7 +87,7 @@ def batch_grid(lang: str, selected: int | None) -> dag.AgGrid:
     chosen = [r for r in rows if r["id"] == selected]
     return dag.AgGrid(
         id="history-batches", rowData=rows, className=c.grid_class(lang),
-        columnDefs=[{"field": f, "headerName": tr(k, lang), "minWidth": w, "filter": True,
+        columnDefs=[{"field": f, "headerName": t(f"history.{k}", lang), "minWidth": w, "filter": True,
                      "sortable": True} for f, k, w in fields],
         dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                           "enableClickSelection": True},
@@ -105,8 +108,8 @@ def layout(lang: str | None = None, batch: str | None = None, indicator: str | N
         versions = versions_block(indicator, region, int(year), int(quarter or 0),
                                   basis or "annual", lang)
     return html.Div([
-        html.H1(tr("title", lang), className="h3 mb-1"),
-        html.P(tr("lead", lang), className="text-muted"),
+        html.H1(t("history.title", lang), className="h3 mb-1"),
+        html.P(t("history.lead", lang), className="text-muted"),
         dcc.Store(id="history-lang", data=lang),
         html.Div(versions, id="history-versions-top"),
         batch_grid(lang, selected),
@@ -124,10 +127,10 @@ def _shown(shown: bool) -> dict:
 
 def rollback_form(lang: str) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
-        html.H2(tr("rollback", lang), className="h6"),
-        dbc.Textarea(id="history-rollback-reason", placeholder=tr("reason", lang), maxLength=500,
+        html.H2(t("history.rollback", lang), className="h6"),
+        dbc.Textarea(id="history-rollback-reason", placeholder=t("history.reason", lang), maxLength=500,
                      className="mb-2"),
-        dbc.Button(tr("rollback", lang), id="history-rollback-btn", color="danger", n_clicks=0),
+        dbc.Button(t("history.rollback", lang), id="history-rollback-btn", color="danger", n_clicks=0),
         html.Div(id="history-rollback-result", className="mt-2"),
     ]), className="mt-3 border-danger", id="history-rollback-card")
 
@@ -151,7 +154,7 @@ def batch_detail(batch_id: int, lang: str):
         "raw": v["raw_value"]} for v in values]
     rolled = None
     if detail["status"] == "rolled_back":
-        rolled = dbc.Alert(tr("rolled", lang, at=_time(detail["rolled_back_at"]),
+        rolled = dbc.Alert(t("history.rolled", lang, at=_time(detail["rolled_back_at"]),
                               by=detail["rolled_back_by"] or "", reason=detail["rollback_reason"] or ""),
                            color="warning", id="history-rolled-note")
     columns = [("indicator", "indicator"), ("region", "region"), ("period", "period"),
@@ -162,10 +165,10 @@ def batch_detail(batch_id: int, lang: str):
         html.P(f"{detail['loaded_by']} · {_time(detail['loaded_at'])} · sha256 {detail['sha256'][:16]}…",
                className="small text-muted"),
         rolled,
-        html.H3(tr("values", lang), className="h6"),
+        html.H3(t("history.values", lang), className="h6"),
         dag.AgGrid(id="history-values", rowData=value_rows, getRowId="params.data.key",
                    className=c.grid_class(lang),
-                   columnDefs=[{"field": f, "headerName": tr(k, lang) if f != "unit" else "",
+                   columnDefs=[{"field": f, "headerName": t(f"history.{k}", lang) if f != "unit" else "",
                                 "filter": True, "sortable": True} for f, k in columns],
                    dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                                      "enableClickSelection": True},
@@ -173,10 +176,10 @@ def batch_detail(batch_id: int, lang: str):
                                     "domLayout": "autoHeight", "localeText": c.grid_locale(lang)},
                    columnSize="responsiveSizeToFit", style={"width": "100%"}),
         html.Div(id="history-versions", className="mt-2"),
-        html.H3(tr("report", lang), className="h6 mt-3"),
+        html.H3(t("history.report", lang), className="h6 mt-3"),
         problems_table(problems, lang, "history-problems") if problems
-        else html.P(tr("none", lang), className="small"),
-        html.Details([html.Summary(tr("notes", lang)),
+        else html.P(t("history.none", lang), className="small"),
+        html.Details([html.Summary(t("history.notes", lang)),
                       html.Ul([html.Li(line) for line in detail["notes"] + detail["source_lines"]])])
         if detail["notes"] or detail["source_lines"] else None,
     ])
@@ -187,13 +190,13 @@ def versions_block(indicator: str, region: str, year: int, quarter: int, basis: 
     body = [html.Tr([html.Td(r["version"]), html.Td(f"{r['value']:g}"),
                      html.Td("✓" if r["is_current"] else ""),
                      html.Td(f"#{r['batch_id']} {r['file_name']}"
-                             + (f" ({tr('rolled_back', lang)})" if r["batch_status"] == "rolled_back" else "")),
+                             + (f" ({t('history.rolled_back', lang)})" if r["batch_status"] == "rolled_back" else "")),
                      html.Td(f"'{r['sheet']}'!{r['cell']}"), html.Td(r["raw_value"]),
                      html.Td(r["loaded_by"]), html.Td(_time(r["loaded_at"]))]) for r in rows]
-    head = html.Tr([html.Th(tr(k, lang)) for k in ("version", "value", "current", "id", "cell",
+    head = html.Tr([html.Th(t(f"history.{k}", lang)) for k in ("version", "value", "current", "id", "cell",
                                                    "raw", "by", "at")])
     kind = {i["code"]: i["kind"] for i in queries.indicator_list(auth.engine())}.get(indicator)
-    title = f"{tr('versions', lang)}: {indicator} · {region} · " \
+    title = f"{t('history.versions', lang)}: {indicator} · {region} · " \
             f"{format_period((year, quarter, basis), kind, lang)}"
     return html.Div([html.H3(title, className="h6"),
                      dbc.Table([html.Thead(head), html.Tbody(body)], size="sm", bordered=True,
@@ -243,10 +246,10 @@ def rollback(n_clicks, selected, reason, lang):
     if not n_clicks:
         return dash.no_update, dash.no_update
     if not selected:
-        return dbc.Alert(tr("pick", lang), color="warning"), dash.no_update
+        return dbc.Alert(t("history.pick", lang), color="warning"), dash.no_update
     reason = (reason or "").strip()
     if len(reason) < 4:
-        return dbc.Alert(tr("need_reason", lang), color="warning"), dash.no_update
+        return dbc.Alert(t("history.need_reason", lang), color="warning"), dash.no_update
     from etl.store.load import BatchError
 
     batch_id = int(selected[0]["id"])
@@ -258,5 +261,5 @@ def rollback(n_clicks, selected, reason, lang):
     from dashboard import data
 
     data.invalidate()
-    return (dbc.Alert(tr("done", lang, id=batch_id), color="success", id="history-rollback-done"),
+    return (dbc.Alert(t("history.done", lang, id=batch_id), color="success", id="history-rollback-done"),
             batch_rows(lang))

@@ -12,30 +12,25 @@ from dash import Input, Output, State, dcc, html
 from dashboard import auth, login_form
 from dashboard.accounts import users
 from dashboard.callbacks import page_callback
-from dashboard.i18n import norm_lang, pick
+from dashboard.i18n import norm_lang, pick, register, t
 
 dash.register_page(__name__, path="/login", name="登录", name_zh="登录", name_en="Sign in",
                    title="登录 · 数字龙江", order=90, roles=(auth.ANONYMOUS,), auth_open=True)
 
 auth.protect("account-", *auth.LOGGED_IN)
 
-TEXT = {
-    "already": ("您已登录：", "You are signed in as "),
-    "account": ("我的账户", "My account"),
-}
-
-
-def tr(key: str, lang: str) -> str:
-    zh, en = TEXT[key]
-    return pick(zh, en, lang)
+TEXT = register({
+    "login.already": ("您已登录：", "You are signed in as "),
+    "login.account": ("我的账户", "My account"),
+})
 
 
 def layout(next: str | None = None, lang: str | None = None, **_query):  # noqa: A002 - URL name
     lang = norm_lang(lang)
     user = auth.current_user_or_none()
     if user is not None:
-        return dbc.Alert([tr("already", lang), html.Strong(user.username), " · ",
-                          dcc.Link(tr("account", lang), href="/account")], color="info",
+        return dbc.Alert([t("login.already", lang), html.Strong(user.username), " · ",
+                          dcc.Link(t("login.account", lang), href="/account")], color="info",
                          id="login-already")
     return login_form.form(auth.safe_next(next), lang, public=auth.public_viewing())
 
@@ -64,25 +59,20 @@ def submit_login(_clicks, _submits, username, password, next_url, lang):
 
 # --- 我的账户 My account -------------------------------------------------------------------------
 
-ACCOUNT_TEXT = {
-    "title": ("我的账户", "My account"),
-    "user": ("用户名", "User name"),
-    "role": ("角色", "Role"),
-    "change": ("修改密码", "Change password"),
-    "current": ("当前密码", "Current password"),
-    "new": ("新密码（至少10个字符）", "New password (10 characters or more)"),
-    "repeat": ("再次输入新密码", "Repeat the new password"),
-    "save": ("保存新密码", "Save the new password"),
-    "logout": ("退出登录", "Sign out"),
-    "saved": ("密码已修改，请重新登录。", "Password changed: please sign in again."),
-    "mismatch": ("两次输入的新密码不一致。", "The two new passwords differ."),
-    "wrong": ("当前密码不正确。", "The current password is wrong."),
-}
-
-
-def at(key: str, lang: str) -> str:
-    zh, en = ACCOUNT_TEXT[key]
-    return pick(zh, en, lang)
+ACCOUNT_TEXT = register({
+    "account.title": ("我的账户", "My account"),
+    "account.user": ("用户名", "User name"),
+    "account.role": ("角色", "Role"),
+    "account.change": ("修改密码", "Change password"),
+    "account.current": ("当前密码", "Current password"),
+    "account.new": ("新密码（至少10个字符）", "New password (10 characters or more)"),
+    "account.repeat": ("再次输入新密码", "Repeat the new password"),
+    "account.save": ("保存新密码", "Save the new password"),
+    "account.logout": ("退出登录", "Sign out"),
+    "account.saved": ("密码已修改，请重新登录。", "Password changed: please sign in again."),
+    "account.mismatch": ("两次输入的新密码不一致。", "The two new passwords differ."),
+    "account.wrong": ("当前密码不正确。", "The current password is wrong."),
+})
 
 
 def account_layout(lang: str | None = None, **_query):
@@ -92,23 +82,23 @@ def account_layout(lang: str | None = None, **_query):
         return html.Div()
     role_zh, role_en = users.ROLE_NAMES.get(user.role, (user.role, user.role))
     return html.Div([
-        html.H1(at("title", lang), className="h3 mb-3"),
+        html.H1(t("account.title", lang), className="h3 mb-3"),
         dbc.Table(html.Tbody([
-            html.Tr([html.Th(at("user", lang)), html.Td(user.username, id="account-username")]),
-            html.Tr([html.Th(at("role", lang)), html.Td(pick(role_zh, role_en, lang),
+            html.Tr([html.Th(t("account.user", lang)), html.Td(user.username, id="account-username")]),
+            html.Tr([html.Th(t("account.role", lang)), html.Td(pick(role_zh, role_en, lang),
                                                         id="account-role")]),
         ]), bordered=False, size="sm", className="w-auto"),
-        dbc.Button(at("logout", lang), id="account-logout", color="secondary", n_clicks=0,
+        dbc.Button(t("account.logout", lang), id="account-logout", color="secondary", n_clicks=0,
                    className="mb-4"),
         dbc.Card(dbc.CardBody([
-            html.H2(at("change", lang), className="h6"),
-            dbc.Input(id="account-current", type="password", placeholder=at("current", lang),
+            html.H2(t("account.change", lang), className="h6"),
+            dbc.Input(id="account-current", type="password", placeholder=t("account.current", lang),
                       autocomplete="current-password", className="mb-2"),
-            dbc.Input(id="account-new", type="password", placeholder=at("new", lang),
+            dbc.Input(id="account-new", type="password", placeholder=t("account.new", lang),
                       autocomplete="new-password", className="mb-2"),
-            dbc.Input(id="account-repeat", type="password", placeholder=at("repeat", lang),
+            dbc.Input(id="account-repeat", type="password", placeholder=t("account.repeat", lang),
                       autocomplete="new-password", className="mb-2"),
-            dbc.Button(at("save", lang), id="account-save", color="primary", n_clicks=0),
+            dbc.Button(t("account.save", lang), id="account-save", color="primary", n_clicks=0),
             html.Div(id="account-message", className="mt-2"),
         ]), style={"maxWidth": "28rem"}),
         dcc.Store(id="account-lang", data=lang),
@@ -147,14 +137,14 @@ def change_password(n_clicks, current, new, repeat, lang):
     user = auth.require_role(*auth.LOGGED_IN)
     lang = norm_lang(lang)
     if (new or "") != (repeat or ""):
-        return dbc.Alert(at("mismatch", lang), color="danger")
+        return dbc.Alert(t("account.mismatch", lang), color="danger")
     outcome = auth.change_own_password(user.username, current or "", new or "")
     if outcome.status == "throttled":
         return dbc.Alert(pick(*auth.wait_message(outcome.wait_seconds), lang), color="danger",
                          id="account-throttled")
     if outcome.status == "wrong":
-        return dbc.Alert(at("wrong", lang), color="danger")
+        return dbc.Alert(t("account.wrong", lang), color="danger")
     if outcome.status == "refused" and outcome.error is not None:
         return dbc.Alert(pick(outcome.error.message_zh, outcome.error.message_en, lang),
                          color="danger")
-    return dbc.Alert(at("saved", lang), color="success")
+    return dbc.Alert(t("account.saved", lang), color="success")

@@ -62,7 +62,7 @@ _GROWTH = re.compile(r"同比|增长|增速|比上年|比去年|增幅|增减|�
                      r"占全省|占全国|占全市|全省占比|"
                      r"growth|rank|y-o-y|yoy", re.I)
 _VALUE_WORDS = {"绝对值", "数值", "本期", "本期数", "总量", "金额", "数量", "实绩", "本年", "本年实际",
-                "实际", "值", "value", "合计", "比重", "占比", "比例"}
+                "实际", "值", "value", "合计"}
 _BASIS_WORDS = {"累计": "ytd", "累计值": "ytd", "本年累计": "ytd", "年初累计": "ytd", "累计数": "ytd",
                 "当季": "quarter", "当季值": "quarter", "单季": "quarter", "单季值": "quarter",
                 "本季": "quarter"}
@@ -594,6 +594,15 @@ def _search_alias(texts: list[str], aliases: dict[str, str]) -> Optional[str]:
     return best
 
 
+# a column header that is only a generic word for a share: its indicator is in the title
+_SHARE_WORDS = {"比重", "占比", "比例", "比重(%)", "占比(%)", "比例(%)"}
+
+
+def _value_column(axis: _Axis) -> bool:
+    """A column of values whose header names no region, indicator or period (本期, 数值, 比重)."""
+    return not axis.candidates or (len(axis.candidates) == 1 and axis.candidates[0][0] in _SHARE_WORDS)
+
+
 def _one_indicator_named(titles: list[str], resolver: LabelResolver) -> Optional[str]:
     """The indicator the title lines name, if they name exactly one (a share by its ratio phrase)."""
     for text in titles:
@@ -722,7 +731,7 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
         return
     # value columns only (本期, 数值, 比重): the columns' kind is named by the title too
     value_label = None
-    if all(not a.candidates for a in columns if not a.skip) and any(not a.skip for a in columns):
+    if all(_value_column(a) for a in columns if not a.skip) and any(not a.skip for a in columns):
         value_label = _third_dimension(col_kind, lines, name, resolver, title_found)
         if value_label is None:
             out.problems.append(_missing_third(name, col_kind, row_kind, third))
@@ -741,7 +750,7 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
     def chosen(axis: _Axis, kind: str) -> tuple[str, Optional[str]]:
         if kind == REGION and axis.code:
             return _region_by_code(name, axis, resolver, out)
-        if value_label and kind == col_kind and not axis.candidates:
+        if value_label and kind == col_kind and _value_column(axis):
             return value_label, None
         found = _resolve(axis, kind, resolver, year_hint)
         if found is None and axis.candidates:

@@ -22,8 +22,6 @@ import base64
 import binascii
 import logging
 import secrets
-from typing import Any
-
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
@@ -33,7 +31,7 @@ from dashboard import auth, jobs, security, uploads
 from dashboard import components as c
 from dashboard.callbacks import page_callback
 from dashboard.problems_view import problems_table
-from dashboard.i18n import fmt_period, norm_lang, pick
+from dashboard.i18n import fmt_period, norm_lang, pick, register, t
 from etl import config, logs
 
 log = logging.getLogger(__name__)
@@ -57,92 +55,87 @@ def job_manager():
 JOBS = job_manager()
 
 MAX_REVISIONS_SHOWN = 300
-TEXT = {
-    "title": ("上传统计数据", "Upload statistics"),
-    "step1": ("第一步：下载模板（或直接使用统计部门的原始表格）",
-              "Step 1: download the template (or use the statistics office's own tables)"),
-    "template": ("下载模板（xlsx）", "Download the template (xlsx)"),
-    "step2": ("第二步：选择文件", "Step 2: choose files"),
-    "drop": ("将文件拖放到此处，或点击选择", "Drop files here, or click to choose"),
-    "drop_hint": ("支持 xlsx、xls、csv；可一次选择多个文件；单个文件不超过 {mb} MB",
-                  "xlsx, xls or csv; several files at once; at most {mb} MB each"),
-    "skip": ("跳过未知指标（列入报告，不作为错误）", "Skip unknown indicators (listed, not errors)"),
-    "checking": ("正在读取和检查文件……", "Reading and checking the files…"),
-    "stop": ("停止检查", "Stop checking"),
-    "step3": ("第三步：查看检查结果和变更预览，然后提交或取消",
-              "Step 3: read the report and the preview, then commit or cancel"),
-    "commit": ("确认提交入库", "Commit to the database"),
-    "cancel": ("取消", "Cancel"),
-    "committing": ("正在写入数据库……", "Writing to the database…"),
-    "ok": ("检查通过，可以提交", "Valid: ready to commit"),
-    "rejected": ("未通过检查，不能提交（数据库未作任何改动）",
-                 "Rejected: cannot be committed (the database is unchanged)"),
-    "nochange": ("与数据库中的数值完全相同，无需提交", "Identical to the database: nothing to commit"),
-    "counts": ("读取 {read} 个数值，有效 {valid}，错误 {errors}，警告 {warnings}，跳过 {skipped}",
-               "{read} values read, {valid} valid, {errors} errors, {warnings} warnings, "
-               "{skipped} skipped"),
-    "annotated": ("下载批注文件（问题单元格已标出）", "Download an annotated copy (faulty cells marked)"),
-    "annotating": ("正在生成批注文件……", "Building the annotated copy…"),
-    "problems": ("问题列表", "Problems"),
-    "skipped": ("已跳过", "Skipped"),
-    "preview": ("变更预览", "Preview of the changes"),
-    "new": ("新增 {n} 个数值", "{n} new values"),
-    "revised": ("修订 {n} 个数值（旧值 → 新值）", "{n} revised values (old → new)"),
-    "unchanged": ("{n} 个数值未变", "{n} values unchanged"),
-    "loaded_before": ("注意：此文件曾作为批次 {ids} 载入。", "Note: this file was loaded before as batch {ids}."),
-    "done": ("已载入：{file}，批次 #{batch}（新增 {new}，修订 {revised}，未变 {unchanged}）",
-             "Loaded: {file}, batch #{batch} ({new} new, {revised} revised, {unchanged} unchanged)"),
-    "done_same": ("{file}：与数据库相同，未载入任何数据。", "{file}: identical to the database, nothing loaded."),
-    "stale": ("{file}：在您预览之后，其他用户上传的数据改变了数据库，本文件未载入。请查看下方更新后的变更预览，"
-              "确认无误后再次点击“确认提交入库”，或取消。",
-              "{file}: another upload changed the database after your preview, so nothing was "
-              "loaded. Check the updated preview below, then commit again or cancel."),
-    "failed": ("{file}：未通过检查，未载入。", "{file}: rejected, nothing loaded."),
-    "gone": ("{file}：该上传已提交、取消或过期。", "{file}: this upload was already committed, cancelled or has expired."),
-    "cancelled": ("已取消，未载入任何数据。", "Cancelled: nothing was loaded."),
-    "cancel_refused": ("取消被拒绝：这不是您上传的文件。", "Cancelling refused: this upload is not yours."),
-    "bad_upload": ("无法读取上传内容。", "The upload could not be read."),
-    "col_cell": ("单元格", "Cell"),
-    "col_indicator": ("指标", "Indicator"),
-    "col_region": ("地区", "Region"),
-    "col_period": ("时期", "Period"),
-    "col_old": ("旧值", "Old"),
-    "col_new": ("新值", "New"),
-    "col_change": ("变更", "Change"),
-    "status_new": ("新增", "new"),
-    "status_revised": ("修订", "revised"),
-    "status_unchanged": ("未变", "unchanged"),
-}
-
-
-def tr(key: str, lang: str, **values: Any) -> str:
-    zh, en = TEXT[key]
-    return pick(zh, en, lang).format(**values)
+TEXT = register({
+    "upload.title": ("上传统计数据", "Upload statistics"),
+    "upload.step1": ("第一步：下载模板（或直接使用统计部门的原始表格）",
+                     "Step 1: download the template (or use the statistics office's own tables)"),
+    "upload.template": ("下载模板（xlsx）", "Download the template (xlsx)"),
+    "upload.step2": ("第二步：选择文件", "Step 2: choose files"),
+    "upload.drop": ("将文件拖放到此处，或点击选择", "Drop files here, or click to choose"),
+    "upload.drop_hint": ("支持 xlsx、xls、csv；可一次选择多个文件；单个文件不超过 {mb} MB",
+                         "xlsx, xls or csv; several files at once; at most {mb} MB each"),
+    "upload.skip": ("跳过未知指标（列入报告，不作为错误）", "Skip unknown indicators (listed, not errors)"),
+    "upload.checking": ("正在读取和检查文件……", "Reading and checking the files…"),
+    "upload.stop": ("停止检查", "Stop checking"),
+    "upload.step3": ("第三步：查看检查结果和变更预览，然后提交或取消",
+                     "Step 3: read the report and the preview, then commit or cancel"),
+    "upload.commit": ("确认提交入库", "Commit to the database"),
+    "upload.cancel": ("取消", "Cancel"),
+    "upload.committing": ("正在写入数据库……", "Writing to the database…"),
+    "upload.ok": ("检查通过，可以提交", "Valid: ready to commit"),
+    "upload.rejected": ("未通过检查，不能提交（数据库未作任何改动）",
+                        "Rejected: cannot be committed (the database is unchanged)"),
+    "upload.nochange": ("与数据库中的数值完全相同，无需提交", "Identical to the database: nothing to commit"),
+    "upload.counts": ("读取 {read} 个数值，有效 {valid}，错误 {errors}，警告 {warnings}，跳过 {skipped}",
+                      "{read} values read, {valid} valid, {errors} errors, {warnings} warnings, "
+                      "{skipped} skipped"),
+    "upload.annotated": ("下载批注文件（问题单元格已标出）", "Download an annotated copy (faulty cells marked)"),
+    "upload.annotating": ("正在生成批注文件……", "Building the annotated copy…"),
+    "upload.problems": ("问题列表", "Problems"),
+    "upload.skipped": ("已跳过", "Skipped"),
+    "upload.preview": ("变更预览", "Preview of the changes"),
+    "upload.new": ("新增 {n} 个数值", "{n} new values"),
+    "upload.revised": ("修订 {n} 个数值（旧值 → 新值）", "{n} revised values (old → new)"),
+    "upload.unchanged": ("{n} 个数值未变", "{n} values unchanged"),
+    "upload.loaded_before": ("注意：此文件曾作为批次 {ids} 载入。", "Note: this file was loaded before as batch {ids}."),
+    "upload.done": ("已载入：{file}，批次 #{batch}（新增 {new}，修订 {revised}，未变 {unchanged}）",
+                    "Loaded: {file}, batch #{batch} ({new} new, {revised} revised, {unchanged} unchanged)"),
+    "upload.done_same": ("{file}：与数据库相同，未载入任何数据。", "{file}: identical to the database, nothing loaded."),
+    "upload.stale": ("{file}：在您预览之后，其他用户上传的数据改变了数据库，本文件未载入。请查看下方更新后的变更预览，"
+                     "确认无误后再次点击“确认提交入库”，或取消。",
+                     "{file}: another upload changed the database after your preview, so nothing was "
+                     "loaded. Check the updated preview below, then commit again or cancel."),
+    "upload.failed": ("{file}：未通过检查，未载入。", "{file}: rejected, nothing loaded."),
+    "upload.gone": ("{file}：该上传已提交、取消或过期。", "{file}: this upload was already committed, cancelled or has expired."),
+    "upload.cancelled": ("已取消，未载入任何数据。", "Cancelled: nothing was loaded."),
+    "upload.cancel_refused": ("取消被拒绝：这不是您上传的文件。", "Cancelling refused: this upload is not yours."),
+    "upload.bad_upload": ("无法读取上传内容。", "The upload could not be read."),
+    "upload.col_cell": ("单元格", "Cell"),
+    "upload.col_indicator": ("指标", "Indicator"),
+    "upload.col_region": ("地区", "Region"),
+    "upload.col_period": ("时期", "Period"),
+    "upload.col_old": ("旧值", "Old"),
+    "upload.col_new": ("新值", "New"),
+    "upload.col_change": ("变更", "Change"),
+    "upload.status_new": ("新增", "new"),
+    "upload.status_revised": ("修订", "revised"),
+    "upload.status_unchanged": ("未变", "unchanged"),
+})
 
 
 def layout(lang: str | None = None, **_query):
     lang = norm_lang(lang)
     mb = security.upload_limit_bytes() // (1024 * 1024)
     return html.Div([
-        html.H1(tr("title", lang), className="h3 mb-3"),
+        html.H1(t("upload.title", lang), className="h3 mb-3"),
         dbc.Card(dbc.CardBody([
-            html.H2(tr("step1", lang), className="h6"),
+            html.H2(t("upload.step1", lang), className="h6"),
             # solid primary: the grey outline looked disabled
-            dbc.Button("⬇ " + tr("template", lang), id="upload-template-btn", color="primary",
+            dbc.Button("⬇ " + t("upload.template", lang), id="upload-template-btn", color="primary",
                        size="sm", n_clicks=0),
             dcc.Download(id="upload-template-download"),
         ]), className="mb-3"),
         dbc.Card(dbc.CardBody([
-            html.H2(tr("step2", lang), className="h6"),
+            html.H2(t("upload.step2", lang), className="h6"),
             dcc.Upload(
                 id="upload-files",
-                children=html.Div([html.Div(tr("drop", lang), className="fw-bold"),
-                                   html.Div(tr("drop_hint", lang, mb=mb), className="small text-muted")]),
+                children=html.Div([html.Div(t("upload.drop", lang), className="fw-bold"),
+                                   html.Div(t("upload.drop_hint", lang, mb=mb), className="small text-muted")]),
                 multiple=True, accept=".xlsx,.xls,.csv", max_size=security.upload_limit_bytes(),
                 className="upload-drop border border-2 border-primary-subtle rounded p-4 text-center",
                 style={"borderStyle": "dashed", "cursor": "pointer"},
             ),
-            dbc.Checkbox(id="upload-skip-unknown", label=tr("skip", lang), value=False,
+            dbc.Checkbox(id="upload-skip-unknown", label=t("upload.skip", lang), value=False,
                          className="mt-2"),
         ]), className="mb-3"),
         dcc.Store(id="upload-lang", data=lang),
@@ -152,25 +145,25 @@ def layout(lang: str | None = None, **_query):
         dcc.Store(id="upload-committed", data=[]),
         dcc.Store(id="upload-refreshed", data=None),
         dcc.Download(id="upload-annotated-download"),
-        html.Div(tr("annotating", lang), id="upload-annotate-running", className="small mb-2",
+        html.Div(t("upload.annotating", lang), id="upload-annotate-running", className="small mb-2",
                  style={"display": "none"}),
         html.Div(id="upload-annotate-status"),
         html.Div([
-            html.Div(tr("checking", lang), id="upload-check-status", className="small mb-1"),
+            html.Div(t("upload.checking", lang), id="upload-check-status", className="small mb-1"),
             dbc.Progress(id="upload-check-progress", value=0, label="", striped=True, animated=True,
                          className="mb-2", style={"height": "1.25rem"}),
-            dbc.Button(tr("stop", lang), id="upload-stop", color="secondary", outline=True,
+            dbc.Button(t("upload.stop", lang), id="upload-stop", color="secondary", outline=True,
                        size="sm", n_clicks=0),
         ], id="upload-check-box", className="mb-3", style={"display": "none"}),
         html.Div(id="upload-results"),
         html.Div([
-            dbc.Button(tr("commit", lang), id="upload-commit", color="success", n_clicks=0,
+            dbc.Button(t("upload.commit", lang), id="upload-commit", color="success", n_clicks=0,
                        className="me-2"),
-            dbc.Button(tr("cancel", lang), id="upload-cancel", color="secondary", outline=True,
+            dbc.Button(t("upload.cancel", lang), id="upload-cancel", color="secondary", outline=True,
                        n_clicks=0),
         ], id="upload-actions", className="my-3", style={"display": "none"}),
         html.Div([
-            html.Div(tr("committing", lang), id="upload-commit-status", className="small mb-1"),
+            html.Div(t("upload.committing", lang), id="upload-commit-status", className="small mb-1"),
             dbc.Progress(id="upload-commit-progress", value=0, label="", striped=True,
                          animated=True, color="success", style={"height": "1.25rem"}),
         ], id="upload-commit-box", className="mb-3", style={"display": "none"}),
@@ -192,7 +185,7 @@ def preview_rows(report: dict, lang: str, names: dict) -> list[dict]:
     def row(status: str, r: dict, old, new) -> dict:
         return {"id": f"{status}|{r['indicator_code']}|{r['region_code']}|{r['year']}|"
                       f"{r['quarter']}|{r['basis']}",
-                "change": tr(f"status_{status}", lang),
+                "change": t(f"upload.status_{status}", lang),
                 "indicator": names.get(r["indicator_code"], r["indicator_code"]),
                 "region": names.get(r["region_code"], r["region_code"]),
                 "period": fmt_period(r["year"], r["quarter"], r["basis"], lang,
@@ -217,7 +210,7 @@ def preview_block(report: dict, lang: str, names: dict) -> html.Div:
                ("old", "col_old", 110), ("new", "col_new", 110), ("cell", "col_cell", 110)]
     defs = []
     for field, key, width in columns:
-        col = {"field": field, "headerName": tr(key, lang), "minWidth": width,
+        col = {"field": field, "headerName": t(f"upload.{key}", lang), "minWidth": width,
                "sortable": True, "filter": True, "floatingFilter": True}
         if field in ("old", "new"):
             col.update(filter="agNumberColumnFilter", type="rightAligned",
@@ -225,12 +218,12 @@ def preview_block(report: dict, lang: str, names: dict) -> html.Div:
                                                    "d3.format(',.4~f')(params.value)"})
         defs.append(col)
     return html.Div([
-        html.H3(tr("preview", lang), className="h6 mt-3"),
+        html.H3(t("upload.preview", lang), className="h6 mt-3"),
         html.Ul([
-            html.Li(tr("new", lang, n=changes.get("new", 0)), className="preview-new"),
-            html.Li(tr("revised", lang, n=changes.get("revised_count", 0)),
+            html.Li(t("upload.new", lang, n=changes.get("new", 0)), className="preview-new"),
+            html.Li(t("upload.revised", lang, n=changes.get("revised_count", 0)),
                     className="preview-revised"),
-            html.Li(tr("unchanged", lang, n=changes.get("unchanged", 0)), className="preview-unchanged"),
+            html.Li(t("upload.unchanged", lang, n=changes.get("unchanged", 0)), className="preview-unchanged"),
         ], className="mb-2"),
         dag.AgGrid(
             className=f"preview-grid {c.grid_class(lang)}".strip(), rowData=rows, columnDefs=defs,
@@ -250,26 +243,26 @@ def file_card(name: str, pending_id: str, report: dict, lang: str, names: dict) 
     valid = report.get("valid") and report.get("status") != "rejected"
     nothing_new = valid and changes and not changes.get("new") and not changes.get("revised_count")
     if not valid:
-        badge = dbc.Badge("✗ " + tr("rejected", lang), color="danger", className="upload-status-rejected")
+        badge = dbc.Badge("✗ " + t("upload.rejected", lang), color="danger", className="upload-status-rejected")
     elif nothing_new:
-        badge = dbc.Badge("= " + tr("nochange", lang), color="secondary", className="upload-status-same")
+        badge = dbc.Badge("= " + t("upload.nochange", lang), color="secondary", className="upload-status-same")
     else:
-        badge = dbc.Badge("✓ " + tr("ok", lang), color="success", className="upload-status-ok")
+        badge = dbc.Badge("✓ " + t("upload.ok", lang), color="success", className="upload-status-ok")
     loaded_before = report.get("loaded_before") or []
     return dbc.Card(dbc.CardBody([
         html.Div([html.Strong(name, className="me-2"), badge], className="mb-1"),
-        html.Div(tr("counts", lang, read=counts.get("read", 0), valid=counts.get("valid", 0),
+        html.Div(t("upload.counts", lang, read=counts.get("read", 0), valid=counts.get("valid", 0),
                     errors=counts.get("errors", len([p for p in problems if p.get("severity") == "error"])),
                     warnings=counts.get("warnings", 0), skipped=counts.get("skipped", len(skipped))),
                  className="small text-muted mb-2"),
-        html.P(tr("loaded_before", lang, ids=", ".join(map(str, loaded_before))),
+        html.P(t("upload.loaded_before", lang, ids=", ".join(map(str, loaded_before))),
                className="small text-warning") if loaded_before else None,
-        dbc.Button(tr("annotated", lang), id={"type": "upload-annotate", "index": pending_id},
+        dbc.Button(t("upload.annotated", lang), id={"type": "upload-annotate", "index": pending_id},
                    size="sm", color="link", className="px-0", n_clicks=0)
         if (problems or skipped) and report.get("status") != "too-large" else None,
-        html.Div([html.H3(tr("problems", lang), className="h6 mt-2"),
+        html.Div([html.H3(t("upload.problems", lang), className="h6 mt-2"),
                   problems_table(problems, lang, f"upload-problems-{len(name)}")]) if problems else None,
-        html.Div([html.H3(tr("skipped", lang), className="h6 mt-2"),
+        html.Div([html.H3(t("upload.skipped", lang), className="h6 mt-2"),
                   problems_table(skipped, lang, "upload-skipped")]) if skipped else None,
         preview_block(report, lang, names) if valid and changes else None,
     ]), className="mb-3 upload-file-card", id={"type": "upload-card", "index": pending_id})
@@ -373,7 +366,7 @@ def _check(set_progress, identity, contents, skip_unknown, filenames, lang):
             try:
                 data = decode_contents(content)
             except (binascii.Error, ValueError):
-                cards.append(dbc.Alert(f"{name}: {tr('bad_upload', lang)}", color="danger"))
+                cards.append(dbc.Alert(f"{name}: {t('upload.bad_upload', lang)}", color="danger"))
                 continue
             info, report = uploads.check_upload(engine, data, name, user=username,
                                                 skip_unknown=bool(skip_unknown),
@@ -432,25 +425,25 @@ def _commit(set_progress, identity, n_clicks, pending_ids, lang):
             changes = (result.report or {}).get("changes") or {}
             if result.status == "loaded":
                 loaded.append(result.batch_id)
-                messages.append(dbc.Alert(tr("done", lang, file=result.file_name, batch=result.batch_id,
+                messages.append(dbc.Alert(t("upload.done", lang, file=result.file_name, batch=result.batch_id,
                                              new=changes.get("new", 0),
                                              revised=changes.get("revised_count", 0),
                                              unchanged=changes.get("unchanged", 0)),
                                           color="success", className="upload-committed"))
             elif result.status == "unchanged":
-                messages.append(dbc.Alert(tr("done_same", lang, file=result.file_name), color="info"))
+                messages.append(dbc.Alert(t("upload.done_same", lang, file=result.file_name), color="info"))
             elif result.status == "stale":
                 still_pending.append(pending_id)
-                messages.append(dbc.Alert([html.P(tr("stale", lang, file=result.file_name)),
+                messages.append(dbc.Alert([html.P(t("upload.stale", lang, file=result.file_name)),
                                            preview_block(result.report, lang, names)],
                                           color="warning", className="upload-stale"))
             elif result.status == "rejected":
-                messages.append(dbc.Alert(tr("failed", lang, file=result.file_name), color="danger"))
+                messages.append(dbc.Alert(t("upload.failed", lang, file=result.file_name), color="danger"))
                 messages.append(problems_table(
                     [p for p in (result.report or {}).get("problems", []) if p.get("severity") == "error"],
                     lang, f"upload-commit-problems-{index}"))
             else:
-                messages.append(dbc.Alert(tr("gone", lang, file=result.file_name), color="secondary"))
+                messages.append(dbc.Alert(t("upload.gone", lang, file=result.file_name), color="secondary"))
         if loaded:
             from dashboard import data
 
@@ -492,9 +485,9 @@ def cancel_files(n_clicks, pending_ids, lang):
     outcomes = [uploads.cancel_upload(auth.engine(), str(pending_id), user=user.username)
                 for pending_id in pending_ids or []]
     if "refused" in outcomes:
-        return (dbc.Alert(tr("cancel_refused", lang), color="danger", id="upload-cancel-refused"),
+        return (dbc.Alert(t("upload.cancel_refused", lang), color="danger", id="upload-cancel-refused"),
                 [p for p, o in zip(pending_ids, outcomes) if o == "refused"], dash.no_update)
-    return dbc.Alert(tr("cancelled", lang), color="secondary"), [], {"display": "none"}
+    return dbc.Alert(t("upload.cancelled", lang), color="secondary"), [], {"display": "none"}
 
 
 @page_callback(

@@ -314,6 +314,28 @@ def _show(shown: bool) -> dict:
     return {"display": "block"} if shown else {"display": "none"}
 
 
+def _job(step: str, *running, **more) -> dict:
+    """The keyword arguments of a callback that runs as a bounded job (JOBS) while the box
+    upload-{step}-box shows its progress bar (upload-{step}-progress) and status line
+    (upload-{step}-status); `running` adds (Output, while running, after) triples."""
+    return dict(prevent_initial_call=True, background=True, manager=JOBS, interval=500,
+                progress=[Output(f"upload-{step}-progress", "value"),
+                          Output(f"upload-{step}-progress", "label"),
+                          Output(f"upload-{step}-status", "children")],
+                progress_default=[0, "", ""],
+                running=[(Output(f"upload-{step}-box", "style"), _show(True), _show(False)), *running],
+                **more)
+
+
+def _as_job(work, set_progress, lang: str, stopped_outputs):
+    """jobs.run(work) with a progress bar and a "waiting for a slot" line; a job ended by a limit
+    returns stopped_outputs(alert) instead."""
+    try:
+        return jobs.run(work, set_progress, waiting=(0, "", jobs.queued_text(lang)))
+    except jobs.JobStopped as stopped:
+        return stopped_outputs(stopped_alert(stopped, lang))
+
+
 @page_callback(
     Output("upload-results", "children"),
     Output("upload-pending", "data"),
@@ -324,26 +346,14 @@ def _show(shown: bool) -> dict:
     State("upload-files", "filename"),
     State("upload-lang", "data"),
     State("upload-nonce", "data"),
-    prevent_initial_call=True,
-    background=True,
-    manager=JOBS,
-    interval=500,
-    progress=[Output("upload-check-progress", "value"), Output("upload-check-progress", "label"),
-              Output("upload-check-status", "children")],
-    progress_default=[0, "", ""],
-    running=[(Output("upload-check-box", "style"), {"display": "block"}, {"display": "none"}),
-             (Output("upload-files", "disabled"), True, False)],
-    cancel=[Input("upload-stop", "n_clicks")],
+    **_job("check", (Output("upload-files", "disabled"), True, False),
+           cancel=[Input("upload-stop", "n_clicks")]),
 )
 def check_files(set_progress, contents, skip_unknown, filenames, lang, _nonce=None):
     lang = norm_lang(lang)
     identity = job_identity()
-    try:
-        return jobs.run(lambda progress: _check(progress, identity, contents, skip_unknown,
-                                                filenames, lang),
-                        set_progress, waiting=(0, "", jobs.queued_text(lang)))
-    except jobs.JobStopped as stopped:
-        return stopped_alert(stopped, lang), [], _show(False), None
+    return _as_job(lambda progress: _check(progress, identity, contents, skip_unknown, filenames, lang),
+                   set_progress, lang, lambda alert: (alert, [], _show(False), None))
 
 
 def stopped_alert(stopped: jobs.JobStopped, lang: str) -> dbc.Alert:
@@ -388,26 +398,15 @@ def _check(set_progress, identity, contents, skip_unknown, filenames, lang):
     State("upload-pending", "data"),
     State("upload-lang", "data"),
     State("upload-nonce", "data"),
-    prevent_initial_call=True,
-    background=True,
-    manager=JOBS,
-    interval=500,
-    progress=[Output("upload-commit-progress", "value"), Output("upload-commit-progress", "label"),
-              Output("upload-commit-status", "children")],
-    progress_default=[0, "", ""],
-    running=[(Output("upload-commit", "disabled"), True, False),
-             (Output("upload-cancel", "disabled"), True, False),
-             (Output("upload-commit-box", "style"), {"display": "block"}, {"display": "none"})],
+    **_job("commit", (Output("upload-commit", "disabled"), True, False),
+           (Output("upload-cancel", "disabled"), True, False)),
 )
 def commit_files(set_progress, n_clicks, pending_ids, lang, _nonce=None):
     lang = norm_lang(lang)
     identity = job_identity()
-    try:
-        return jobs.run(lambda progress: _commit(progress, identity, n_clicks, pending_ids, lang),
-                        set_progress, waiting=(0, "", jobs.queued_text(lang)))
-    except jobs.JobStopped as stopped:
-        # the load is one transaction: nothing was written; the upload can be committed again
-        return stopped_alert(stopped, lang), dash.no_update, dash.no_update, []
+    # a stopped load was one transaction: nothing was written; the upload can be committed again
+    return _as_job(lambda progress: _commit(progress, identity, n_clicks, pending_ids, lang),
+                   set_progress, lang, lambda alert: (alert, dash.no_update, dash.no_update, []))
 
 
 def _commit(set_progress, identity, n_clicks, pending_ids, lang):

@@ -15,6 +15,7 @@ from etl.progress.assess import Note, Standing
 from etl.wording import progress as words
 from etl.store import queries
 from etl.cli.progress import register, render_table, run
+from etl.wording import t
 from etl.store.db import session_scope
 from etl.store.models import Target, TargetSet
 
@@ -470,7 +471,7 @@ def test_cli_prints_a_table_and_json(engine, capsys):
                   ("digital_core_va_share", HLJ, 2023, 0, "annual", 8.0)])
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["progress"])
+    args = parser.parse_args(["progress", "--wide"])
     assert args.handler(args, engine) == 0
     out = capsys.readouterr().out
     assert "数字经济核心产业增加值占GDP比重" in out and "12项目标中" in out
@@ -489,6 +490,40 @@ def test_cli_prints_a_table_and_json(engine, capsys):
 def test_target_info_is_plain_data():
     target = make_target()
     assert dataclasses.asdict(target)["value"] == 10.0
+
+
+def _display_width(line: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_cli_table_fits_the_terminal_explains_r_and_warns_of_demo_data(engine, capsys, tmp_path,
+                                                                       monkeypatch, lang):
+    from etl.demo.files import load_demo
+
+    load_demo(engine, work_dir=tmp_path)
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers(dest="command"))
+    outputs = {}
+    for columns in ("120", "80"):
+        monkeypatch.setenv("COLUMNS", columns)
+        assert run(parser.parse_args(["progress", "--lang", lang]), engine) == 0
+        outputs[columns] = capsys.readouterr().out
+        assert max(_display_width(line) for line in outputs[columns].splitlines()) <= int(columns)
+    assert run(parser.parse_args(["progress", "--lang", lang, "--wide"]), engine) == 0
+    wide = capsys.readouterr().out
+    assert max(_display_width(line) for line in wide.splitlines()) > 120  # every column
+    for out in (outputs["120"], outputs["80"], wide):
+        first = out.split("\n\n")[0]  # the warning, wrapped to the width like the rest
+        assert "".join(first.split()) == "".join(t("cli.demo_warning", lang).split())
+    # R is explained where it is shown, and a narrow table says what it left out
+    assert t("cli.col.r", lang) in wide.splitlines()[4] and t("cli.r_footer", lang)[:20] in wide
+    assert "--wide" in outputs["80"] and "--wide" not in wide
+    # the numbers a reader needs stay at 80 columns: value, target, gap, status
+    share = next(line for line in outputs["80"].splitlines() if "9.3%" in line)
+    assert "−0.7" in share
 
 
 def _cli_line(table: list[str], name: str) -> list[str]:

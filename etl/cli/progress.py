@@ -1,16 +1,25 @@
-"""`python -m etl progress [--region CODE] [--target-set CODE] [--json] [--lang zh|en]`.
+"""`python -m etl progress [--region CODE] [--target-set CODE] [--json] [--lang zh|en] [--wide]`.
 
 Prints one line per target (Chinese first; --lang en for English) and the summary headline, or
 with --json: {"summary": ..., "results": [...]} with every number each status was computed from
 (the dataclasses of etl/progress/assess.py) and its words in both languages. A target's value is
 the one its verdict is about (up to its target year); a newer value is shown apart.
+
+The table fits the terminal (120 columns when the output is not a terminal): a region that is
+the same on every line is named once above the table, then the least needed columns are left out
+(verdict, set, R, period, progress; a footer line names them) until the indicator's name,
+wrapped, fits;
+--wide prints every column. A footer explains R, and a warning leads when the database holds demo
+data.
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import json
+import shutil
 import sys
+import textwrap
 import unicodedata
 
 from etl.progress import engine as progress
@@ -31,6 +40,8 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="只评估此目标集 / only this target set (e.g. digital-longjiang-2021)")
     parser.add_argument("--json", action="store_true", help="输出JSON / print JSON")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="语言 / language")
+    parser.add_argument("--wide", action="store_true",
+                        help="显示全部列，不按终端宽度省略 / every column, whatever the terminal's width")
     parser.set_defaults(handler=run)
     return parser
 
@@ -51,7 +62,11 @@ def run(args, engine) -> int:
         json.dump(to_json(results, periods), sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
         return 0
-    print(render_periods(results, periods, args.lang))
+    width = None if args.wide else shutil.get_terminal_size((120, 24)).columns
+    if (queries.data_vintage(engine) or {}).get("any_demo"):
+        warning = t("cli.demo_warning", args.lang)
+        print("\n".join(_wrap(warning, width) if width else [warning]) + "\n")
+    print(render_periods(results, periods, args.lang, width=width))
     return 0
 
 
@@ -80,12 +95,13 @@ def to_json(results: list, periods: list) -> dict:
                     for r in results]}
 
 
-def render_periods(results: list, periods: list, lang: str = "zh") -> str:
-    """One table per target period (a closed one: its final assessment), each with its headline."""
+def render_periods(results: list, periods: list, lang: str = "zh", width: int | None = None) -> str:
+    """One table per target period (a closed one: its final assessment), each with its headline;
+    `width`: the terminal's columns (None: every column, however wide)."""
     parts = []
     for period, mine in by_period(results, periods):
         parts.append(f"== {words.period_title(period, lang)} ==")
-        parts.append(render_table(mine, progress.summarise(mine), lang, period))
+        parts.append(render_table(mine, progress.summarise(mine), lang, period, width=width))
     return "\n\n".join(parts)
 
 
@@ -120,12 +136,43 @@ def table_row(r, lang: str) -> tuple:
     )
 
 
-def render_table(results: list, summary, lang: str = "zh", period=None) -> str:
-    rows = [tuple(t(f"cli.col.{c}", lang) for c in COLUMNS)] + [table_row(r, lang) for r in results]
-    if not any(row[-1] for row in rows[1:]):  # no newer values: no empty column
-        rows = [row[:-1] for row in rows]
-    lines = _align(rows)
-    lines.insert(1, "-" * _width(lines[0]))
+# the columns a narrow terminal does without, the first first
+DROPPABLE = ("verdict", "set", "r", "period", "standing")
+WRAPPED = "indicator"  # then the indicator's name wraps, down to MIN_WRAP columns
+MIN_WRAP = 12
+PREFER_WRAP = 20  # a column is left out rather than the name wrapped narrower than this
+GUTTER = 2
+
+
+def render_table(results: list, summary, lang: str = "zh", period=None,
+                 width: int | None = None) -> str:
+    columns = list(COLUMNS)
+    rows = [table_row(r, lang) for r in results]
+    if not any(row[-1] for row in rows):  # no newer values: no empty column
+        columns, rows = columns[:-1], [row[:-1] for row in rows]
+    lines, hidden = [], []
+    if width is not None:
+        region = columns.index("region")
+        if len({row[region] for row in rows}) == 1:  # named once, above the table
+            lines.append(t("cli.one_region", lang, region=rows[0][region]))
+            columns, rows = _without(columns, rows, "region")
+        for name in DROPPABLE:  # until the table fits with the indicator wrapped at PREFER_WRAP
+            at = columns.index(WRAPPED)
+            header = tuple(t(f"cli.col.{c}", lang) for c in columns)
+            saved = max(0, _col_width(header, rows, at) - PREFER_WRAP)
+            if _table_width(columns, rows, lang) - saved <= width:
+                break
+            columns, rows = _without(columns, rows, name)
+            hidden.append(t(f"cli.col.{name}", lang))
+    header = tuple(t(f"cli.col.{c}", lang) for c in columns)
+    wrap_at = None
+    if width is not None and _table_width(columns, rows, lang) > width:
+        at = columns.index(WRAPPED)
+        others = _table_width(columns, rows, lang) - _col_width(header, rows, at)
+        wrap_at = max(MIN_WRAP, width - others)
+    table = _align([header] + rows, wrap=(columns.index(WRAPPED), wrap_at) if wrap_at else None)
+    table.insert(1, "-" * max(_width(line) for line in table))
+    lines += table
     lines.append("")
     lines.append(words.period_headline(period, summary, lang))
     counts = [f"{words.status_label(code, lang)} {n}" for code, n in summary.counts.items() if n]
@@ -133,7 +180,42 @@ def render_table(results: list, summary, lang: str = "zh", period=None) -> str:
     if any(r.target.set_illustrative for r in results):
         years = sorted({r.target_year for r in results if r.target.set_illustrative})
         lines.append("* " + t("summary.illustrative_note", lang, year="/".join(map(str, years))))
+    if "r" in columns:
+        lines.append(t("cli.r_footer", lang))
+    if hidden:
+        lines.append(t("cli.hidden", lang, width=width,
+                       columns=t("cli.counts_separator", lang).join(hidden)))
+    if width is not None:  # the footer's long lines wrap too
+        lines = [part for line in lines for part in (_wrap(line, width) if line else [line])]
     return "\n".join(lines)
+
+
+def _without(columns: list, rows: list, name: str) -> tuple[list, list]:
+    at = columns.index(name)
+    return columns[:at] + columns[at + 1:], [row[:at] + row[at + 1:] for row in rows]
+
+
+def _col_width(header: tuple, rows: list, at: int) -> int:
+    return max(_width(str(row[at])) for row in [header] + rows)
+
+
+def _table_width(columns: list, rows: list, lang: str) -> int:
+    header = tuple(t(f"cli.col.{c}", lang) for c in columns)
+    return sum(_col_width(header, rows, i) for i in range(len(columns))) + GUTTER * (len(columns) - 1)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` display columns (a CJK character takes two); English wraps at
+    spaces, Chinese anywhere."""
+    if " " in text and _width(text) == len(text):
+        return textwrap.wrap(text, width) or [""]
+    lines, line = [], ""
+    for ch in text:
+        if _width(line + ch) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    return lines + [line]
 
 
 def _width(text: str) -> int:
@@ -141,7 +223,19 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _align(rows: list[tuple]) -> list[str]:
-    widths = [max(_width(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(str(cell) + " " * (widths[i] - _width(str(cell)))
-                      for i, cell in enumerate(row)).rstrip() for row in rows]
+def _align(rows: list[tuple], wrap: tuple[int, int] | None = None) -> list[str]:
+    """Columns padded to their widest cell; wrap=(column, width): that column's cells wrap onto
+    more lines of the same row."""
+    cells = [[[str(cell)] for cell in row] for row in rows]
+    if wrap:
+        at, limit = wrap
+        for row in cells:
+            row[at] = _wrap(row[at][0], limit)
+    widths = [max(_width(part) for row in cells for part in row[i]) for i in range(len(rows[0]))]
+    lines = []
+    for row in cells:
+        for k in range(max(len(parts) for parts in row)):
+            parts = [parts[k] if k < len(parts) else "" for parts in row]
+            lines.append((" " * GUTTER).join(part + " " * (widths[i] - _width(part))
+                                             for i, part in enumerate(parts)).rstrip())
+    return lines

@@ -122,6 +122,19 @@ TEXTS = register({
     "cli.col.newer": ("其后最新", "Newer"),
     "cli.counts_separator": ("；", "; "),
     "cli.newer": ("{value}（{period}）", "{value} ({period})"),
+    "cli.r_footer": (
+        "R：进度比 = 实际年均增速 ÷ 所需年均增速（CAGR比值）；R≥{on_track} 进展顺利，{acc}≤R<{on_track} 需加快进度，"
+        "R<{acc} 进展有限（见 docs/method.md）".format(**_R),
+        "R: ratio of the observed to the required compound annual growth (CAGR); R ≥ {on_track} on "
+        "track, {acc} ≤ R < {on_track} acceleration needed, below {acc} limited progress (docs/method.md)"
+        .format(**_R)),
+    "cli.demo_warning": (
+        "注意：数据库中有演示数据（为演示生成的数值），以下结果不是官方统计，不能引用。",
+        "Note: the database holds demo data (generated figures): these results are not official "
+        "statistics and must not be quoted."),
+    "cli.hidden": ("（终端宽{width}列，未显示：{columns}；--wide 显示全部列）",
+                   "(terminal {width} columns wide, not shown: {columns}; --wide shows every column)"),
+    "cli.one_region": ("地区：{region}", "Region: {region}"),
     # the vintage line
     "vintage.shown": ("所示数值截至{period}，更新于{updated}", "Values shown up to {period}, updated {updated}"),
     "vintage.newer": ("；{n}项目标另有{year}年及以后的数据（最新至{period}），见各卡片",

@@ -26,10 +26,16 @@ def _int(text: str) -> int | None:
     return int(text) if text.strip() else None
 
 
-def _upsert(session: Session, model, where: dict, values: dict):
-    row = session.scalar(select(model).filter_by(**where))
+def _upsert(session: Session, model, where: dict, values: dict, existing: dict):
+    """Update the row of `model` whose key columns equal `where`, or add it. `existing` caches
+    each model's rows by key, loaded in one query (not one SELECT per row: every start re-seeds)."""
+    if model not in existing:
+        existing[model] = {tuple(getattr(r, k) for k in where): r
+                           for r in session.scalars(select(model))}
+    key = tuple(where.values())
+    row = existing[model].get(key)
     if row is None:
-        row = model(**where, **values)
+        row = existing[model][key] = model(**where, **values)
         session.add(row)
     else:
         for name, value in values.items():
@@ -41,23 +47,25 @@ def seed_measures(session: Session, seed_dir: Path | None = None) -> None:
     seed_dir = seed_dir or config.SEED_DIR
     if not (seed_dir / "measures.csv").exists():
         return
+    existing: dict = {}
     for i, r in enumerate(read_csv(seed_dir / "policies.csv")):
         _upsert(session, Policy, {"code": r["code"]}, dict(
             name_zh=r["name_zh"], name_en=r["name_en"], issuer_zh=r["issuer_zh"],
             issued_on=r["issued_on"], valid_years=int(r["valid_years"]),
             closing_rule_zh=r["closing_rule_zh"], closing_rule_en=r["closing_rule_en"],
-            source=r["source"], sort_order=_int(r["sort_order"]) or i))
+            source=r["source"], sort_order=_int(r["sort_order"]) or i), existing)
     for r in read_csv(seed_dir / "units.csv"):
         _upsert(session, PolicyUnit, {"code": r["code"]}, dict(
             short_zh=r["short_zh"], name_zh=r["name_zh"], short_en=r["short_en"], name_en=r["name_en"],
-            aliases=r["aliases"], sort_order=int(r["sort_order"] or 0)))
+            aliases=r["aliases"], sort_order=int(r["sort_order"] or 0)), existing)
     session.flush()
     measure_ids: dict[tuple[str, int], int] = {}
     for r in read_csv(seed_dir / "measures.csv"):
         m = _upsert(session, Measure, {"policy_code": r["policy_code"], "number": int(r["number"])}, dict(
             chapter_zh=r["chapter_zh"], chapter_en=r["chapter_en"], section_zh=r["section_zh"],
             section_en=r["section_en"], title_zh=r["title_zh"], title_en=r["title_en"],
-            instrument=r["instrument"], text_zh=r["text_zh"], units_as_written=r["units_as_written"]))
+            instrument=r["instrument"], text_zh=r["text_zh"],
+            units_as_written=r["units_as_written"]), existing)
         session.flush()
         measure_ids[(r["policy_code"], int(r["number"]))] = m.id
     links = read_csv(seed_dir / "measure_units.csv")
@@ -75,10 +83,10 @@ def seed_measures(session: Session, seed_dir: Path | None = None) -> None:
             threshold=_num(r["threshold"]), cap=_num(r["cap"]), cap_per_zh=r["cap_per_zh"],
             cap_per_en=r["cap_per_en"], quota_per_year=_int(r["quota_per_year"]),
             rule_group=r["rule_group"], one_off=r["one_off"] == "1",
-            otherwise_provided=r["otherwise_provided"] == "1", clause_zh=r["clause_zh"]))
+            otherwise_provided=r["otherwise_provided"] == "1", clause_zh=r["clause_zh"]), existing)
     for i, r in enumerate(read_csv(seed_dir / "tasks.csv")):
         _upsert(session, MeasureTask, {"policy_code": r["policy_code"], "code": r["code"]}, dict(
             measure_id=measure_ids[(r["policy_code"], int(r["measure"]))], unit_code=r["unit_code"],
             title_zh=r["title_zh"], title_en=r["title_en"], indicator_codes=r["indicator_codes"],
-            sort_order=i))
+            sort_order=i), existing)
     session.flush()

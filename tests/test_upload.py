@@ -40,8 +40,6 @@ def run_background(client: DashClient, output_id: str, values: dict, triggered: 
                    progress: list | None = None, timeout: float = 60.0):
     """Start a background callback and poll it as dash-renderer does: the first answer holds the
     signed cacheKey and job; polls send them back (inputs emptied) until the response arrives."""
-    import time
-
     key = client.key_for_input(triggered)
     payload = client.payload(key, values, triggered)
     return run_background_payload(client, payload, progress, timeout, output_id)
@@ -50,8 +48,11 @@ def run_background(client: DashClient, output_id: str, values: dict, triggered: 
 def run_background_payload(client: DashClient, payload: dict, progress: list | None = None,
                            timeout: float = 60.0, output_id: str = ""):
     """run_background for a payload built by hand (pattern-matching inputs)."""
-    import time
+    return poll_background(client, *start_background(client, payload), progress, timeout, output_id)
 
+
+def start_background(client: DashClient, payload: dict) -> tuple[dict, dict]:
+    """The job's handles, and the payload its polls send (inputs emptied)."""
     started = client.client.post("/_dash-update-component", data=json.dumps(payload),
                                  content_type="application/json",
                                  headers={"X-CSRFToken": client.csrf()})
@@ -61,6 +62,13 @@ def run_background_payload(client: DashClient, payload: dict, progress: list | N
     for item in payload["inputs"] + payload["state"]:
         for each in item if isinstance(item, list) else [item]:
             each["value"] = None
+    return handles, payload
+
+
+def poll_background(client: DashClient, handles: dict, payload: dict, progress: list | None = None,
+                    timeout: float = 60.0, output_id: str = ""):
+    import time
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         polled = client.client.post(
@@ -128,15 +136,7 @@ def test_messy_file_is_reported_rejected_and_changes_nothing(app, engine):
     row = pending_rows(engine)[-1]
     assert row.status == "rejected" and row.owner == "ana"
     # the annotated copy marks B7 with a comment
-    request_body = json.dumps({
-        "output": "..upload-annotated-download.data...upload-annotate-status.children..",
-        "outputs": [{"id": "upload-annotated-download", "property": "data"},
-                    {"id": "upload-annotate-status", "property": "children"}],
-        "inputs": [[{"id": {"type": "upload-annotate", "index": row.id}, "property": "n_clicks",
-                     "value": 1}]],
-        "changedPropIds": [json.dumps({"index": row.id, "type": "upload-annotate"},
-                                      separators=(",", ":")) + ".n_clicks"],
-        "state": [{"id": "upload-lang", "property": "data", "value": "zh"}]})
+    request_body = json.dumps(annotate_payload(client, row.id))
     # built in a background job (dashboard/jobs.py), never in the web worker's request
     annotated = run_background_payload(client, json.loads(request_body))
     download = response_json(annotated)["response"]["upload-annotated-download"]["data"]
@@ -226,6 +226,37 @@ def test_someone_elses_pending_upload_cannot_be_committed(app, engine):
     thief = signed_in(app, "ana2")
     _, text = commit(thief, pending_ids)
     assert "已提交、取消或过期" in text and counts(engine)[0] == 0
+
+
+def annotate_payload(client: DashClient, pending_id: str) -> dict:
+    return {
+        "output": "..upload-annotated-download.data...upload-annotate-status.children..",
+        "outputs": [{"id": "upload-annotated-download", "property": "data"},
+                    {"id": "upload-annotate-status", "property": "children"}],
+        "inputs": [[{"id": {"type": "upload-annotate", "index": pending_id}, "property": "n_clicks",
+                     "value": 1}]],
+        "changedPropIds": [json.dumps({"index": pending_id, "type": "upload-annotate"},
+                                      separators=(",", ":")) + ".n_clicks"],
+        "state": [{"id": "upload-lang", "property": "data", "value": "zh"},
+                  {"id": "upload-nonce", "property": "data", "value": client.csrf()[:16]}]}
+
+
+def test_two_analysts_annotated_copies_at_once_are_their_own(app, engine):
+    """Two annotated-copy jobs started before either answers: each its own job (Dash's job key
+    includes the clicked upload and the page load), each analyst gets the copy of their file."""
+    ana, ana2 = signed_in(app, "ana"), signed_in(app, "ana2")
+    clients, cells = (ana, ana2, ana), ("B7", "B8", "B9")  # ana: two files, one page load
+    pending_ids = []
+    for client, cell in zip(clients, cells):
+        upload(client, messy_files.provincial_xlsx(cell_overrides={cell: "一百二十"}))
+        pending_ids.append(pending_rows(engine)[-1].id)
+    started = [start_background(c, annotate_payload(c, p)) for c, p in zip(clients, pending_ids)]
+    assert len({handles["cacheKey"] for handles, _ in started}) == 3
+    for client, cell, (handles, payload) in zip(clients, cells, started):
+        response = response_json(poll_background(client, handles, payload))["response"]
+        download = response["upload-annotated-download"]["data"]
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(download["content"])))
+        assert [c for c in cells if book["各市"][c].comment is not None] == [cell]
 
 
 def test_two_analysts_at_once_nothing_lost_or_mixed(app, engine):

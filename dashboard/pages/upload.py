@@ -494,13 +494,18 @@ def cancel_files(n_clicks, pending_ids, lang):
     Output("upload-annotate-status", "children"),
     Input({"type": "upload-annotate", "index": ALL}, "n_clicks"),
     State("upload-lang", "data"),
+    State("upload-nonce", "data"),
     prevent_initial_call=True,
     background=True,
     manager=JOBS,
     interval=500,
+    # the job's key: Dash hashes the arguments (clicks, language: the same for every file and
+    # every analyst) and, with this, the clicked button's id (which upload); the page load's
+    # nonce keeps two analysts' jobs apart
+    cache_ignore_triggered=False,
     running=[(Output("upload-annotate-running", "style"), {"display": "block"}, {"display": "none"})],
 )
-def download_annotated(clicks, lang=None):
+def download_annotated(clicks, lang=None, _nonce=None):
     """The annotated copy is built in a job (a big workbook takes a minute and hundreds of MB),
     never in the web worker's request."""
     lang = norm_lang(lang)

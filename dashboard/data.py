@@ -216,7 +216,10 @@ ROW_KEYS = ("indicator_code", "region_code", "year", "quarter", "basis", "value"
 
 
 def _slim(row: dict) -> dict:
-    """What the pages use of a row (see _point), inputs reduced to their batches (row_source)."""
+    """What the pages use of a row (see _point), inputs reduced to their batches (row_source).
+    Reported rows of queries.current_values_many are that already."""
+    if not row.get("derived"):
+        return row
     slim = {key: row.get(key) for key in ROW_KEYS}
     slim["inputs"] = [{"batch_id": i.get("batch_id")} for i in row.get("inputs") or []] or None
     return slim

@@ -148,13 +148,6 @@ def _row(mapping) -> dict:
     return row
 
 
-def _bare_row(mapping) -> dict:
-    """_row without the period labels."""
-    row = dict(mapping)
-    row["kind"] = value_kind(row.pop("measure"), row.pop("quarterly_cumulative"))
-    return row
-
-
 def current_observations(db: Db, indicator: Union[str, Iterable[str], None] = None,
                          region: Union[str, Iterable[str], None] = None, *,
                          limit: Optional[int] = None) -> list[dict]:
@@ -453,36 +446,53 @@ def _direction(head: dict) -> str:
     return head["direction"]
 
 
+VALUE_KEYS = ("indicator_code", "region_code", "year", "quarter", "basis", "value", "batch_id",
+              "file_name", "sheet", "cell", "is_demo", "is_reference")
+_VALUE_COLUMNS = (Observation.indicator_code, Observation.region_code, Observation.year,
+                  Observation.quarter, Observation.basis, Observation.value, Observation.batch_id,
+                  Batch.file_name, Observation.sheet, Observation.cell, Batch.is_demo,
+                  Batch.is_reference)
+
+
 def current_values_many(db: Db, indicators: Iterable[str],
                         regions: Iterable[str]) -> dict[str, list[dict]]:
-    """{indicator: its current rows for these regions, every period (reported, plus derived where
-    not reported, as series() and region_values() see them, but without period_zh/period_en:
-    etl.periods.format_period labels the rows a caller shows)}.
+    """{indicator: its current values for these regions, every period: reported, plus derived
+    where not reported, as series() and region_values() find them}, for values to compute with.
 
-    Set-based: three statements however many indicators and regions are asked for (the catalog,
-    the reported rows of the indicators and of the derived ones' inputs, nothing per indicator),
-    so that a page over the whole catalog does not run one query per indicator and region."""
+    Rows carry VALUE_KEYS plus derived, formula and inputs (a derived row's two input rows, full
+    row dicts); names, units and period labels are the catalog's and etl.periods' to add.
+    Set-based: three or four statements however many indicators and regions are asked for (the
+    catalog, the values, the derivations' inputs with their provenance), so that a page over the
+    whole catalog does not run one query per indicator and region."""
     codes, region_codes = _codes(indicators), _codes(regions)
     with reading(db) as s:
         catalog = s.scalars(select(Indicator)).all()  # held: s.get() below reads the session
         derivations = {code: _derivation(s, code) for code in codes}
         heads = {code: _indicator_head(s, code) for code in codes if derivations[code]}
-        needed = set(codes) | {c for d in derivations.values() if d for c in (d.numerator, d.denominator)}
-        by_code: dict[str, list[dict]] = {code: [] for code in needed}
         inputs = {c for d in derivations.values() if d for c in (d.numerator, d.denominator)}
-        for m in s.execute(_current_select(sorted(needed), region_codes)).mappings():
-            # period labels only where derive_rows copies them (a derivation's inputs): the
-            # callers read values and keys, and labelling 80,000 rows was most of the time
-            row = _row(m) if m["indicator_code"] in inputs else _bare_row(m)
+        by_code: dict[str, list[dict]] = {code: [] for code in set(codes) | inputs}
+        # the values only (no names, no labels): 80,000 full row dicts were most of a cold page
+        query = (select(*_VALUE_COLUMNS).join(Batch, Batch.id == Observation.batch_id)
+                 .where(Observation.is_current.is_(True), Batch.status == "loaded",
+                        Observation.indicator_code.in_(sorted(set(codes))),
+                        Observation.region_code.in_(region_codes)))
+        for values in s.execute(query):
+            row = dict(zip(VALUE_KEYS, values), derived=False, formula=None, inputs=None)
             by_code[row["indicator_code"]].append(row)
+        full: dict[str, list[dict]] = {code: [] for code in inputs}
+        if inputs:  # a derived row copies its inputs with their labels and provenance
+            for m in s.execute(_current_select(sorted(inputs), region_codes)).mappings():
+                row = _row(m)
+                full[row["indicator_code"]].append(row)
     result = {}
     for code in codes:
-        reported = [dict(r, derived=False, formula=None, inputs=None) for r in by_code[code]]
+        reported = by_code[code]
         derivation = derivations[code]
         if derivation is not None:
             have = {_key(r) for r in reported}
-            reported += [r for r in derive_rows(derivation, heads[code], by_code[derivation.numerator],
-                                                by_code[derivation.denominator]) if _key(r) not in have]
+            reported = reported + [r for r in derive_rows(
+                derivation, heads[code], full[derivation.numerator], full[derivation.denominator])
+                if _key(r) not in have]
         result[code] = reported
     del catalog
     return result

@@ -185,3 +185,23 @@ def city_controls(indicators: list[str], indicator: str, period: tuple | None, l
 
 def pick_indicator(requested: str | None, allowed: list[str]) -> str:
     return requested if requested in allowed else allowed[0]
+
+
+def city_choice(indicator: str | None, period: str | None,
+                allowed: list[str]) -> tuple[str, tuple[int, int, str] | None]:
+    """The indicator and period a page's city section shows, from the URL's (or the defaults)."""
+    indicator = pick_indicator(indicator, allowed)
+    return indicator, resolve_period(indicator, period)
+
+
+def city_section(indicators: list[str], indicator: str, period: tuple[int, int, str] | None,
+                 lang: str, slug: str) -> list:
+    """The cities of a topic page: the indicator and period controls, then the ranking and the map
+    side by side (graph ids chart-{slug}-ranking and chart-{slug}-map)."""
+    return [
+        city_controls(indicators, indicator, period, lang),
+        dbc.Row([
+            dbc.Col(ranking_section(indicator, period, lang, graph_id=f"chart-{slug}-ranking"), lg=6),
+            dbc.Col(map_section(indicator, period, lang, graph_id=f"chart-{slug}-map"), lg=6),
+        ]),
+    ]

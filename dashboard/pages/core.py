@@ -20,8 +20,7 @@ CITY_INDICATORS = ["digital_core_va_share", "digital_core_va", "gdp"]
 @data.cached_page
 def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
     lang = norm_lang(lang)
-    indicator = v.pick_indicator(indicator, CITY_INDICATORS)
-    chosen = v.resolve_period(indicator, period)
+    indicator, chosen = v.city_choice(indicator, period, CITY_INDICATORS)
     return html.Div([
         c.page_header(t("core.title", lang)),
         dbc.Row([
@@ -30,9 +29,5 @@ def layout(lang: str = "zh", indicator: str | None = None, period: str | None = 
             dbc.Col(v.trend_section("digital_core_va", lang, title=t("core.va", lang),
                                     graph_id="chart-core-va", show_nation=False), lg=5),
         ]),
-        v.city_controls(CITY_INDICATORS, indicator, chosen, lang),
-        dbc.Row([
-            dbc.Col(v.ranking_section(indicator, chosen, lang, graph_id="chart-core-ranking"), lg=6),
-            dbc.Col(v.map_section(indicator, chosen, lang, graph_id="chart-core-map"), lg=6),
-        ]),
+        *v.city_section(CITY_INDICATORS, indicator, chosen, lang, "core"),
     ], id="page-core")

@@ -20,16 +20,11 @@ RATES = ["large_mfg_digital_rate", "above_scale_digital_rate"]
 @data.cached_page
 def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
     lang = norm_lang(lang)
-    indicator = v.pick_indicator(indicator, RATES)
-    chosen = v.resolve_period(indicator, period)
+    indicator, chosen = v.city_choice(indicator, period, RATES)
     return html.Div([
         c.page_header(t("enterprise.title", lang)),
         dbc.Row([dbc.Col(v.trend_section(code, lang, graph_id=f"chart-{code}"), lg=6)
                  for code in RATES]),
         html.H2(t("enterprise.by_city", lang), className="h5 mt-2"),
-        v.city_controls(RATES, indicator, chosen, lang),
-        dbc.Row([
-            dbc.Col(v.ranking_section(indicator, chosen, lang, graph_id="chart-enterprise-ranking"), lg=6),
-            dbc.Col(v.map_section(indicator, chosen, lang, graph_id="chart-enterprise-map"), lg=6),
-        ]),
+        *v.city_section(RATES, indicator, chosen, lang, "enterprise"),
     ], id="page-enterprise")

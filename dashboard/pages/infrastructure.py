@@ -36,8 +36,7 @@ def titled_with_target(code: str, lang: str) -> str:
 @data.cached_page
 def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
     lang = norm_lang(lang)
-    indicator = v.pick_indicator(indicator, CITY_INDICATORS)
-    chosen = v.resolve_period(indicator, period)
+    indicator, chosen = v.city_choice(indicator, period, CITY_INDICATORS)
     return html.Div([
         c.page_header(t("infra.title", lang)),
         dbc.Row([
@@ -54,9 +53,5 @@ def layout(lang: str = "zh", indicator: str | None = None, period: str | None = 
         html.H2(t("infra.ict", lang), className="h5 mt-2"),
         dbc.Row([dbc.Col(v.trend_section(code, lang, show_nation=False, graph_id=f"chart-{code}"),
                          lg=6) for code in ICT]),
-        v.city_controls(CITY_INDICATORS, indicator, chosen, lang),
-        dbc.Row([
-            dbc.Col(v.ranking_section(indicator, chosen, lang, graph_id="chart-infra-ranking"), lg=6),
-            dbc.Col(v.map_section(indicator, chosen, lang, graph_id="chart-infra-map"), lg=6),
-        ]),
+        *v.city_section(CITY_INDICATORS, indicator, chosen, lang, "infra"),
     ], id="page-infrastructure")

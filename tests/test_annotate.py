@@ -11,7 +11,8 @@ from etl.read.files import FileRejected
 from tests import messy_files
 
 TYPE_ERROR = {"sheet": "各市", "cell": "B7", "code": "type-error", "severity": "error",
-              "raw": "一百二十", "message_zh": "单元格不是数值", "message_en": "not a number"}
+              "raw": "一百二十", "message_zh": "单元格不是数值", "message_en": "not a number",
+              "fix_zh": "请只填写数字", "fix_en": "Enter the number alone"}
 
 
 def load(data: bytes) -> openpyxl.Workbook:
@@ -27,6 +28,7 @@ def test_xlsx_is_annotated_in_place_with_a_report_sheet():
     assert book.sheetnames[0] == annotate.REPORT_SHEET and "各市" in book.sheetnames
     sheet = book["各市"]
     assert sheet["B7"].comment.text.startswith("[type-error] 单元格不是数值")
+    assert "如何修改：请只填写数字 / How to fix: Enter the number alone" in sheet["B7"].comment.text
     assert sheet["B7"].fill.fgColor.rgb.endswith("FFC7CE")  # error: red
     assert sheet["D6"].fill.fgColor.rgb.endswith("FFEB9C")  # warning: yellow
     assert sheet["B6"].comment is None

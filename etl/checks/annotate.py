@@ -61,6 +61,8 @@ def comment_text(items: list[Mapping[str, Any]]) -> str:
         lines.append(f"[{p.get('code', '')}] {p.get('message_zh', '')}")
         if p.get("message_en"):
             lines.append(p["message_en"])
+        if p.get("fix_zh"):  # the catalogue's "how to fix" line (etl.checks.problems)
+            lines.append(f"如何修改：{p['fix_zh']} / How to fix: {p.get('fix_en', '')}")
     return "\n".join(lines)
 
 

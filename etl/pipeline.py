@@ -179,10 +179,8 @@ def ingest_file(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
             report.status = "rejected"
             session.rollback()
             return IngestOutcome("rejected", report, plan=plan)
-        report.changes = plan.changes()
-        if progress:
-            progress("compare", 1, 1)
-        held = held_back(session, report, plan, expected_digest=expected_digest, dry_run=dry_run)
+        held = held_back(session, report, plan, expected_digest=expected_digest, dry_run=dry_run,
+                         progress=progress)
         if held:
             return IngestOutcome(held, report, plan=plan)
         batch = apply_plan(session, plan, file_name=file_name, sha256=report.sha256,

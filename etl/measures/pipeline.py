@@ -209,10 +209,8 @@ def ingest_awards(engine: Engine, data: bytes, file_name: str, *, loaded_by: str
             return AwardOutcome("rejected", report)
         plan = store.plan_awards(session, checked.rows, checked.tasks, policy)
         report.loaded_before = loaded_before(session, report.sha256)
-        report.changes = plan.changes()
-        if progress:
-            progress("compare", 1, 1)
-        held = held_back(session, report, plan, expected_digest=expected_digest, dry_run=dry_run)
+        held = held_back(session, report, plan, expected_digest=expected_digest, dry_run=dry_run,
+                         progress=progress)
         if held:
             return AwardOutcome(held, report, plan=plan)
         batch = store.apply_awards(session, plan, book, file_name=file_name, sha256=report.sha256,

@@ -378,11 +378,15 @@ def loaded_before(session: Session, sha256: str) -> list[int]:
 
 
 def held_back(session: Session, report: Report, plan, *, expected_digest: Optional[str],
-              dry_run: bool) -> Optional[str]:
-    """Whether a planned load stops before writing, and why: 'stale' (the plan differs from the one
-    previewed, `expected_digest`), 'unchanged' (nothing to write) or 'dry-run'. Then report.status
-    says so and the transaction is rolled back; None means: apply the plan. Serves the statistics
-    (ChangePlan) and the award lists (etl.measures.store.AwardPlan) alike."""
+              dry_run: bool, progress: Optional[Callable[[str, int, int], None]] = None) -> Optional[str]:
+    """The plan's changes put on the report (the compare stage done), then whether the load stops
+    before writing, and why: 'stale' (the plan differs from the one previewed, `expected_digest`),
+    'unchanged' (nothing to write) or 'dry-run'. Then report.status says so and the transaction is
+    rolled back; None means: apply the plan. Serves the statistics (ChangePlan) and the award lists
+    (etl.measures.store.AwardPlan) alike."""
+    report.changes = plan.changes()
+    if progress:
+        progress("compare", 1, 1)
     if expected_digest is not None and plan.digest() != expected_digest:
         status = "stale"
     elif plan.is_noop:

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Iterator, Optional
 
 from stdnum.cn import uscc as uscc_check
 from stdnum.exceptions import InvalidChecksum, ValidationError
@@ -22,7 +22,7 @@ from etl.measures.records import COLUMNS, HEADER_KEYS, REQUIRED, AwardRow
 from etl.measures.rules import Rulebook, RuleInfo
 from etl.normalise.cells import parse_number
 from etl.normalise.labels import alias_key
-from etl.records import Catalog, Problem, Workbook, cell_ref
+from etl.records import Catalog, Problem, Sheet, Workbook, cell_ref
 
 HEADER_SEARCH_ROWS = 15
 YES = {"是", "y", "yes", "1", "true", "√", "另有规定"}
@@ -65,6 +65,15 @@ def header_row(rows: list[list], keys: dict[str, str],
 def find_header(rows: list[list]) -> Optional[tuple[int, dict[str, int]]]:
     """(row index, field -> column index) of an award list's header row, or None."""
     return header_row(rows, HEADER_KEYS, ("enterprise", "uscc"))
+
+
+def headed_sheets(workbook: Workbook, find: Callable[[list[list]], Optional[tuple[int, dict[str, int]]]]
+                  ) -> Iterator[tuple[Sheet, int, dict[str, int]]]:
+    """(sheet, header row index, field -> column index) of each sheet in which `find` finds a header."""
+    for sheet in workbook.sheets:
+        found = find(sheet.rows)
+        if found is not None:
+            yield sheet, *found
 
 
 def is_awards_workbook(workbook: Workbook) -> bool:
@@ -150,21 +159,17 @@ def choose_rule(rules: list[RuleInfo], written: str, basis: Optional[float],
 
 def read_awards(workbook: Workbook, rulebook: Rulebook, catalog: Catalog) -> ReadResult:
     result = ReadResult()
-    for sheet in workbook.sheets:
-        found = find_header(sheet.rows)
-        if found is None:
-            continue
+    for sheet, head, columns in headed_sheets(workbook, find_header):
         result.sheets.append(sheet.name)
-        header_row, columns = found
         for fld in REQUIRED:
             if fld not in columns:
                 result.problems.append(problem(
                     "award-header", f"表头缺少“{COLUMNS[fld][0]}”列。",
                     f"The header has no '{COLUMNS[fld][0]}' column.",
-                    sheet=sheet.name, cell=cell_ref(header_row, 0)))
+                    sheet=sheet.name, cell=cell_ref(head, 0)))
         if any(fld not in columns for fld in REQUIRED):
             continue
-        for r in range(header_row + 1, len(sheet.rows)):
+        for r in range(head + 1, len(sheet.rows)):
             row = sheet.rows[r]
             values = {fld: (row[c] if c < len(row) else "") for fld, c in columns.items()}
             texts = {fld: _text(v) for fld, v in values.items()}

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from etl.measures.models import MeasureTask, TaskUpdate
 from etl.measures.problems import problem
-from etl.measures.read import header_row, parse_date
+from etl.measures.read import header_row, headed_sheets, parse_date
 from etl.normalise.labels import alias_key
 from etl.records import Problem, Workbook, cell_ref
 from etl.store.db import session_scope
@@ -70,12 +70,8 @@ def is_task_workbook(workbook: Workbook) -> bool:
 
 def read_task_sheet(workbook: Workbook, known: set[str]) -> TaskRead:
     out = TaskRead()
-    for sheet in workbook.sheets:
-        found = _header(sheet.rows)
-        if found is None:
-            continue
+    for sheet, header, cols in headed_sheets(workbook, _header):
         out.sheets.append(sheet.name)
-        header, cols = found
         for r in range(header + 1, len(sheet.rows)):
             row = sheet.rows[r]
             get = {f: (row[c] if c < len(row) else "") for f, c in cols.items()}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
@@ -102,7 +103,7 @@ def might_be_awards(data: bytes) -> bool:
                 if sum(i.file_size for i in names) > MAX_XML:
                     return False  # an award list is a few thousand rows, never this (nor a zip bomb)
                 return any(_contains(archive, info, _xml_needles()) for info in names)
-        except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
+        except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError, EOFError):
             return False  # the statistics reader reports a damaged file
     if data[:8] == OLE_MAGIC:
         return any(n.encode("utf-16-le") in data for n in NEEDLES)

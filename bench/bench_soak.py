@@ -236,6 +236,7 @@ def analyst_loop(analyst: Analyst, files: dict, tally: Tally, stop: threading.Ev
         rejected = turn % 2 == 0
         turn += 1
         data, name = files["rejected" if rejected else "revised"](turn)
+        step = "check"
         try:
             began = time.perf_counter()
             outcome, response = analyst.check(data, name)
@@ -244,6 +245,7 @@ def analyst_loop(analyst: Analyst, files: dict, tally: Tally, stop: threading.Ev
                 continue
             if rejected:
                 for pending_id in found(response, "upload-annotate")[:1]:
+                    step = "annotated copy"
                     began = time.perf_counter()
                     outcome, response = analyst.annotated(pending_id)
                     if outcome == "ok" and "upload-annotated-download" not in json.dumps(response) \
@@ -253,13 +255,14 @@ def analyst_loop(analyst: Analyst, files: dict, tally: Tally, stop: threading.Ev
             else:
                 pending = (response.get("upload-pending") or {}).get("data") or []
                 if pending:
+                    step = "commit"
                     began = time.perf_counter()
                     outcome, response = analyst.commit(pending)
                     tally.add("commit", outcome, time.perf_counter() - began, response)
-        except TimeoutError:
-            tally.add("request", "timeout", 0, {})
+        except TimeoutError:  # one request took longer than --timeout
+            tally.add(step, "timeout", 0, {})
         except Exception as exc:  # noqa: BLE001 - counted, the soak goes on
-            tally.add("request", f"error:{type(exc).__name__}", 0, {})
+            tally.add(step, f"error:{type(exc).__name__}", 0, {})
 
 
 # --- the soak ----------------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ from typing import Iterable, Optional, Union
 from etl.checks import problems as kinds
 from etl.periods import format_period, kind_of
 from etl.records import Catalog, Problem, Value, sheet_cell
+from etl.wording.numbers import fmt_plain
 
 SHARE_TOLERANCE_PP = 0.2
 # flows: this year / last year outside [1 / FLOW_JUMP_FACTOR, FLOW_JUMP_FACTOR] (nominal GDP growth
@@ -182,7 +183,7 @@ class _Names:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:,.4f}".rstrip("0").rstrip(".")
+    return fmt_plain(x, 4, large_whole=False)
 
 
 # --- within one file --------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
+from etl.wording.numbers import fmt_plain
+
 ROUNDING = 0.01  # 万元: an amount written to the hundred yuan is right
 KINDS = ("fixed", "rate", "tiered", "per_enterprise")
 
@@ -107,10 +109,7 @@ def make_rulebook(policy: PolicyInfo, measures: dict[int, str], rules: list[Rule
 
 def fmt_wan(value: Optional[float]) -> str:
     """50 -> '50', 12.5 -> '12.5', 0.125 -> '0.13' (万元, to the hundred yuan)."""
-    if value is None:
-        return ""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text
+    return "" if value is None else fmt_plain(value, 2, large_whole=False)
 
 
 def describe(rule: RuleInfo, lang: str = "zh") -> str:

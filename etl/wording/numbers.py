@@ -141,12 +141,13 @@ def axis_value(value: float | None, unit: str, lang: str) -> float | None:
     return value
 
 
-def fmt_plain(value: float | None, digits: int = 2) -> str:
+def fmt_plain(value: float | None, digits: int = 2, *, large_whole: bool = True) -> str:
     """A number in a formula ('7.2', '0.8411', '16,478'): up to `digits` decimals, no trailing
-    zeros, thousands grouped, whole numbers of 1,000 or more without decimals."""
+    zeros, thousands grouped, whole numbers of 1,000 or more without decimals (with
+    large_whole=False they keep theirs: '12,345.67', for amounts and the values in problems)."""
     if value is None:
         return "—"
-    if abs(value) >= 1000:
+    if large_whole and abs(value) >= 1000:
         return f"{value:,.0f}"
     text = f"{value:,.{digits}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text

@@ -33,6 +33,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 from dashboard import login_form, security
 from dashboard.accounts import audit, service
 from dashboard.settings import settings
+from etl.wording.catalogue import register, t
 
 ANONYMOUS = "anonymous"
 LOGGED_IN = ("viewer", "analyst", "admin")
@@ -309,17 +310,19 @@ def _login_required(path: str, query: dict) -> Any:
     return login_form.form(safe_next(next_url), query.get("lang"), public=public_viewing())
 
 
+register({
+    "auth.forbidden": ("没有访问此页面的权限", "You are not allowed to see this page"),
+    "auth.forbidden_hint": ("如需上传数据或管理账户，请联系管理员分配相应角色。",
+                            "Ask an administrator for the analyst or admin role."),
+})
+
+
 def _forbidden(lang: str | None) -> Any:
     import dash_bootstrap_components as dbc
     from dash import html
 
-    en = lang == "en"
-    return dbc.Alert([
-        html.H2("You are not allowed to see this page" if en else "没有访问此页面的权限",
-                className="h5"),
-        html.P("Ask an administrator for the analyst or admin role." if en
-               else "如需上传数据或管理账户，请联系管理员分配相应角色。"),
-    ], color="danger", id="auth-forbidden")
+    return dbc.Alert([html.H2(t("auth.forbidden", lang), className="h5"),
+                      html.P(t("auth.forbidden_hint", lang))], color="danger", id="auth-forbidden")
 
 
 def init_auth(app: dash.Dash) -> None:

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from etl import config
+from etl.wording.catalogue import register, t
 from etl.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -62,20 +63,22 @@ class Limits:
         return cls(settings.job_concurrency, settings.job_seconds, settings.job_memory_mb, slots_dir)
 
 
-TEXT = {
-    "time": ("任务运行超过 {limit_zh}的时限，已停止，数据库未作任何改动。请将文件拆分后重试，或稍后再试。",
-             "The job ran longer than its {limit_en} limit and was stopped; the database is "
-             "unchanged. Split the file, or try again later."),
-    "memory": ("任务所需内存超过 {mb} MB 的上限，已停止，数据库未作任何改动。请将文件拆分为较小的文件后重试。",
-               "The job needed more than its {mb} MB memory limit and was stopped; the database is "
-               "unchanged. Split the file into smaller ones and try again."),
-    "crashed": ("任务意外终止（可能是内存不足），数据库未作任何改动。请将文件拆分后重试。",
-                "The job ended unexpectedly (probably out of memory); the database is unchanged. "
-                "Split the file and try again."),
-    "busy": ("服务器繁忙：{limit_zh}内没有空闲的任务位置。请稍后再试。",
-             "The server is busy: no job slot became free within {limit_en}. Try again later."),
-    "queued": ("排队等候：其他上传任务正在运行……", "Queued: other upload jobs are running…"),
-}
+TEXT = register({
+    "jobs.time": ("任务运行超过 {limit}的时限，已停止，数据库未作任何改动。请将文件拆分后重试，或稍后再试。",
+                  "The job ran longer than its {limit} limit and was stopped; the database is "
+                  "unchanged. Split the file, or try again later."),
+    "jobs.memory": ("任务所需内存超过 {mb} MB 的上限，已停止，数据库未作任何改动。请将文件拆分为较小的文件后重试。",
+                    "The job needed more than its {mb} MB memory limit and was stopped; the database is "
+                    "unchanged. Split the file into smaller ones and try again."),
+    "jobs.crashed": ("任务意外终止（可能是内存不足），数据库未作任何改动。请将文件拆分后重试。",
+                     "The job ended unexpectedly (probably out of memory); the database is unchanged. "
+                     "Split the file and try again."),
+    "jobs.busy": ("服务器繁忙：{limit}内没有空闲的任务位置。请稍后再试。",
+                  "The server is busy: no job slot became free within {limit}. Try again later."),
+    "jobs.queued": ("排队等候：其他上传任务正在运行……", "Queued: other upload jobs are running…"),
+    "jobs.minutes": ("{n:g} 分钟", "{n:g} minutes"),
+    "jobs.seconds": ("{n:g} 秒", "{n:g} seconds"),
+})
 
 
 class JobStopped(Exception):
@@ -86,17 +89,14 @@ class JobStopped(Exception):
         self.kind, self.limits = kind, limits
 
     def text(self, lang: str) -> str:
-        zh, en = TEXT[self.kind]
         seconds = self.limits.seconds
-        limit_zh, limit_en = ((f"{seconds / 60:g} 分钟", f"{seconds / 60:g} minutes") if seconds >= 120
-                              else (f"{seconds:g} 秒", f"{seconds:g} seconds"))
-        return (zh if lang == "zh" else en).format(limit_zh=limit_zh, limit_en=limit_en,
-                                                   mb=self.limits.memory_mb)
+        limit = (t("jobs.minutes", lang, n=seconds / 60) if seconds >= 120
+                 else t("jobs.seconds", lang, n=seconds))
+        return t(f"jobs.{self.kind}", lang, limit=limit, mb=self.limits.memory_mb)
 
 
 def queued_text(lang: str) -> str:
-    zh, en = TEXT["queued"]
-    return zh if lang == "zh" else en
+    return t("jobs.queued", lang)
 
 
 def current_limits() -> Limits:

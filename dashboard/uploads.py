@@ -45,6 +45,7 @@ from etl.checks.annotate import annotated_xlsx
 from etl.checks import problems as kinds
 from etl.store import pending
 from etl.store.db import session_scope
+from etl.wording.catalogue import TEXTS, register, t
 
 log = logging.getLogger(__name__)
 
@@ -288,11 +289,12 @@ _STAGES = {
     "check": {"read": (0.0, 0.85), "compare": (0.85, 1.0)},
     "commit": {"read": (0.0, 0.4), "compare": (0.4, 0.5), "load": (0.5, 1.0)},
 }
-_STAGE_TEXT = {
-    "read": ("读取和检查", "reading and checking"),
-    "compare": ("与数据库比较", "comparing with the database"),
-    "load": ("写入数据库", "writing to the database"),
-}
+register({
+    "uploads.stage.read": ("读取和检查", "reading and checking"),
+    "uploads.stage.compare": ("与数据库比较", "comparing with the database"),
+    "uploads.stage.load": ("写入数据库", "writing to the database"),
+    "uploads.progress": ("文件 {i}/{n}“{name}”：{stage}{detail}", "File {i}/{n} {name!r}: {stage}{detail}"),
+})
 
 
 class ProgressText:
@@ -316,8 +318,8 @@ class ProgressText:
         start, end = self.stages.get(stage, (0.0, 1.0))
         within = start + (end - start) * (done / total if total else 1.0)
         percent = int(100 * (self.index + within) / max(self.files, 1))
-        zh, en = _STAGE_TEXT.get(stage, (stage, stage))
+        words = t(key, self.lang) if (key := f"uploads.stage.{stage}") in TEXTS else stage
         detail = f" {done:,}/{total:,}" if stage == "load" else ""
-        text = (f"文件 {self.index + 1}/{self.files}“{self.name}”：{zh}{detail}" if self.lang == "zh"
-                else f"File {self.index + 1}/{self.files} {self.name!r}: {en}{detail}")
+        text = t("uploads.progress", self.lang, i=self.index + 1, n=self.files, name=self.name,
+                 stage=words, detail=detail)
         self.set_progress((percent, f"{percent}%", text))

@@ -75,8 +75,6 @@ TEXTS = register({
     "unit.measures": ("承担的措施", "Measures"), "unit.tasks": ("本单位任务", "The unit's tasks"),
     "unit.status": ("本单位任务进展", "The unit's tasks"),
     "unit.pick": ("选择责任单位", "Pick a unit"), "unit.role": ("角色", "Role"),
-    "status.not_started": ("未启动", "Not started"), "status.in_progress": ("推进中", "In progress"),
-    "status.done": ("已完成", "Done"), "status.behind": ("滞后", "Behind"),
     "measures.demo": ("演示数据", "Demo data"),
 })
 

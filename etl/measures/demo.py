@@ -22,7 +22,7 @@ from typing import Iterator
 from openpyxl import Workbook
 from stdnum.cn import uscc
 
-from etl.measures.records import COLUMNS
+from etl.measures.records import COLUMNS, status_name
 
 SEED = 15
 YEARS = (2022, 2023, 2024, 2025)
@@ -162,7 +162,6 @@ TASK_STATUS = {  # task -> (status, date, evidence)
     "19.1": ("not_started", "2025-06-30", ""), "20.1": ("done", "2024-06-30", "黑政办规〔2024〕10号"),
     "20.2": ("in_progress", "2025-06-30", "公共数据开放平台"), "20.3": ("not_started", "2025-06-30", ""),
 }
-STATUS_ZH = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成", "behind": "滞后"}
 
 
 def _xlsx(wb: Workbook) -> bytes:
@@ -197,6 +196,6 @@ def demo_files() -> list[tuple[str, bytes]]:
     ws.title = "任务进展"
     ws.append(["任务编号", "状态", "更新日期", "依据", "备注"])
     for code, (status, date, evidence) in TASK_STATUS.items():
-        ws.append([code, STATUS_ZH[status], date, evidence, "演示数据"])
+        ws.append([code, status_name(status, "zh"), date, evidence, "演示数据"])
     files.append(("演示-政策措施任务进展.xlsx", _xlsx(wb)))
     return files

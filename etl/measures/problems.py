@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Optional
 
 from etl.records import ERROR, WARNING, Problem
+from etl.wording.catalogue import pick
 
 FORMAT_CODES = ("award-header", "award-missing", "award-type", "unknown-measure", "unknown-rule",
                 "invalid-uscc", "duplicate-award", "unknown-place", "unknown-task", "bad-status")
@@ -99,5 +100,4 @@ def is_rule_problem(p: Problem) -> bool:
 
 
 def name(code: str, lang: str = "zh") -> str:
-    zh, en = NAMES.get(code, (code, code))
-    return zh if lang == "zh" else en
+    return pick(*NAMES.get(code, (code, code)), lang)

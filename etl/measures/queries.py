@@ -18,17 +18,12 @@ from sqlalchemy import Engine, select
 from etl.measures import store
 from etl.measures.checks import findings
 from etl.measures.models import Measure, MeasureTask, MeasureUnit, Policy, PolicyUnit
+from etl.measures.records import status_name  # noqa: F401  (the CLI and the briefing ask here)
 from etl.measures.rules import describe
 from etl.store.db import session_scope
 from etl.store.models import Batch
 
 STATUSES = ("not_started", "in_progress", "done", "behind")
-STATUS_ZH = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成", "behind": "滞后"}
-STATUS_EN = {"not_started": "Not started", "in_progress": "In progress", "done": "Done", "behind": "Behind"}
-
-
-def status_name(code: str, lang: str = "zh") -> str:
-    return (STATUS_ZH if lang == "zh" else STATUS_EN).get(code, code)
 
 
 def overall_status(statuses: list[str]) -> str:

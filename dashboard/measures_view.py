@@ -15,7 +15,7 @@ from dash import html
 
 from dashboard import auth, data
 from etl.measures import queries
-from etl.wording.catalogue import register, t
+from etl.wording.catalogue import pick, register, t
 from etl.wording.numbers import fmt_number
 
 TEXTS = register({
@@ -103,10 +103,10 @@ def wan(value: float | None, lang: str) -> str:
 def unit_links(units: list[dict], lang: str, href) -> list:
     out: list[Any] = []
     for i, u in enumerate(units):
-        name = u["short_zh"] if lang == "zh" else u["short_en"]
-        link = html.A(name, href=href(u["code"]), title=u["name_zh"] if lang == "zh" else u["name_en"],
+        link = html.A(pick(u["short_zh"], u["short_en"], lang), href=href(u["code"]),
+                      title=pick(u["name_zh"], u["name_en"], lang),
                       className="fw-semibold" if u["role"] == "lead" else "")
-        out += ([("、" if lang == "zh" else ", ")] if i else []) + [link]
+        out += ([t("list.separator", lang)] if i else []) + [link]
     return out
 
 

@@ -21,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
+from etl.wording.catalogue import register, t
 from etl.wording.numbers import fmt_plain
 
 ROUNDING = 0.01  # 万元: an amount written to the hundred yuan is right
@@ -112,27 +113,36 @@ def fmt_wan(value: Optional[float]) -> str:
     return "" if value is None else fmt_plain(value, 2, large_whole=False)
 
 
+register({
+    "measures.rule.amount": ("{amount}万元", "{amount} (10k yuan)"),
+    "measures.rule.rate": ("{basis_zh}的{pct}", "{pct} of the {basis_en}"),
+    "measures.rule.tiered": ("分档", "in tiers"),
+    "measures.rule.cap": ("{per_zh}最高{cap}万元", "at most {cap} (10k yuan){per_en}"),
+    "measures.rule.threshold": ("{basis_zh}不低于{value}{unit}", "{basis_en} at least {value} {unit}"),
+    "measures.rule.quota": ("每年{n}户", "{n} enterprises a year"),
+    "measures.rule.one_off": ("一次性", "once per enterprise"),
+    "measures.rule.separator": ("，", ", "),
+})
+
+
 def describe(rule: RuleInfo, lang: str = "zh") -> str:
     """The rule in words: '中央支持额度的20%，最高100万元' / '20% of central support, at most 100万元'."""
-    zh = lang == "zh"
     parts: list[str] = []
     if rule.kind in ("fixed", "per_enterprise"):
-        parts.append(f"{fmt_wan(rule.amount)}万元" if zh else f"{fmt_wan(rule.amount)} (10k yuan)")
+        parts.append(t("measures.rule.amount", lang, amount=fmt_wan(rule.amount)))
     elif rule.kind == "rate":
-        pct = f"{(rule.rate or 0) * 100:g}%"
-        parts.append(f"{rule.basis_zh}的{pct}" if zh else f"{pct} of the {rule.basis_en}")
+        parts.append(t("measures.rule.rate", lang, pct=f"{(rule.rate or 0) * 100:g}%",
+                       basis_zh=rule.basis_zh, basis_en=rule.basis_en))
     elif rule.kind == "tiered":
-        parts.append("分档" if zh else "in tiers")
+        parts.append(t("measures.rule.tiered", lang))
     if rule.cap is not None:
-        per = (rule.cap_per_zh if zh else rule.cap_per_en)
-        parts.append(f"{per}最高{fmt_wan(rule.cap)}万元" if zh
-                     else f"at most {fmt_wan(rule.cap)} (10k yuan){' ' + per if per else ''}")
+        parts.append(t("measures.rule.cap", lang, cap=fmt_wan(rule.cap), per_zh=rule.cap_per_zh,
+                       per_en=" " + rule.cap_per_en if rule.cap_per_en else ""))
     if rule.threshold is not None:
-        unit = rule.basis_unit
-        parts.append(f"{rule.basis_zh}不低于{fmt_wan(rule.threshold)}{unit}" if zh
-                     else f"{rule.basis_en} at least {fmt_wan(rule.threshold)} {unit}")
+        parts.append(t("measures.rule.threshold", lang, value=fmt_wan(rule.threshold), unit=rule.basis_unit,
+                       basis_zh=rule.basis_zh, basis_en=rule.basis_en))
     if rule.quota_per_year:
-        parts.append(f"每年{rule.quota_per_year}户" if zh else f"{rule.quota_per_year} enterprises a year")
+        parts.append(t("measures.rule.quota", lang, n=rule.quota_per_year))
     if rule.one_off:
-        parts.append("一次性" if zh else "once per enterprise")
-    return ("，" if zh else ", ").join(parts)
+        parts.append(t("measures.rule.one_off", lang))
+    return t("measures.rule.separator", lang).join(parts)

@@ -28,7 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dashclient import load_average, p95  # noqa: E402
 
 PAGES = ["/", "/core", "/enterprise", "/infrastructure", "/benchmarks", "/city/230100", "/method"]
-ROUTER = "..._pages_content.children..._pages_store.data.."
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 

@@ -13,6 +13,19 @@ from sqlalchemy import Engine
 
 from etl.measures.queries import measures_overview, status_name, units_list
 from etl.normalise.labels import alias_key
+from etl.wording import catalogue
+from etl.wording.catalogue import norm_lang, pick, t
+
+COLUMNS = ("no", "measure", "lead", "awards", "firms", "amount", "quota", "status", "problems")
+catalogue.register({
+    "measures.cli.no": ("条", "No."), "measures.cli.measure": ("措施", "Measure"),
+    "measures.cli.lead": ("责任单位（牵头）", "Lead unit"), "measures.cli.awards": ("奖励数", "Awards"),
+    "measures.cli.firms": ("企业数", "Firms"), "measures.cli.amount": ("金额（万元）", "Amount (10k yuan)"),
+    "measures.cli.quota": ("年度名额", "Quota"), "measures.cli.status": ("实施状态", "Status"),
+    "measures.cli.problems": ("规则问题", "Rule problems"),
+    "measures.cli.more": ("等{n}家", " +{more}"),
+    "measures.cli.total": ("合计：{awards} 项奖励，{total} 万元", "Total: {awards} awards, {total} (10k yuan)"),
+})
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -66,25 +79,25 @@ def cmd_measures(args, engine: Engine) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return EXIT_OK
-    zh = args.lang == "zh"
-    head = (["条", "措施", "责任单位（牵头）", "奖励数", "企业数", "金额（万元）", "年度名额", "实施状态", "规则问题"] if zh else
-            ["No.", "Measure", "Lead unit", "Awards", "Firms", "Amount (10k yuan)", "Quota", "Status", "Rule problems"])
+    lang = args.lang
+    zh = norm_lang(lang) == "zh"  # Chinese columns are narrower
+    head = [t(f"measures.cli.{c}", lang) for c in COLUMNS]
     widths = [4, 34 if zh else 46, 16 if zh else 28, 7, 7, 13, 12, 9 if zh else 12, 9]
     print("  ".join(_pad(h, w, i in (0, 3, 4, 5, 8)) for i, (h, w) in enumerate(zip(head, widths))))
     for r in rows:
-        lead = r["units"][0]["short_zh" if zh else "short_en"] if r["units"] else ""
+        lead = pick(r["units"][0]["short_zh"], r["units"][0]["short_en"], lang) if r["units"] else ""
         more = len(r["units"]) - 1
-        lead += (f"等{more + 1}家" if zh else f" +{more}") if more > 0 else ""
+        lead += t("measures.cli.more", lang, n=more + 1, more=more) if more > 0 else ""
         quota = f"{r['quota_use']['used']}/{r['quota_use']['quota']}（{r['quota_use']['year']}）" if r["quota_use"] else ""
         money = r["has_money"]
-        cells = [str(r["number"]), r["title_zh" if zh else "title_en"], lead,
+        cells = [str(r["number"]), pick(r["title_zh"], r["title_en"], lang), lead,
                  f"{r['awards']:,}" if money else "—", f"{r['enterprises']:,}" if money else "—",
-                 f"{r['amount']:,.2f}" if money else "—", quota, status_name(r["status"], args.lang),
+                 f"{r['amount']:,.2f}" if money else "—", quota, status_name(r["status"], lang),
                  str(r["problems"]) if money else "—"]
         print("  ".join(_pad(c, w, i in (0, 3, 4, 5, 8)) for i, (c, w) in enumerate(zip(cells, widths))))
     total = sum(r["amount"] for r in rows)
     awards = sum(r["awards"] for r in rows)
-    print(f"合计：{awards:,} 项奖励，{total:,.2f} 万元" if zh else f"Total: {awards:,} awards, {total:,.2f} (10k yuan)")
+    print(t("measures.cli.total", lang, awards=f"{awards:,}", total=f"{total:,.2f}"))
     if any(r["demo"] for r in rows):
         print("（演示数据 / demo data）")
     return EXIT_OK

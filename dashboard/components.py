@@ -97,15 +97,37 @@ def numbers_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], lang: s
 
 
 def responsive_graph(figure: go.Figure, config: dict, *, height: int | None = None,
-                     **kwargs: Any) -> dcc.Graph:
+                     lazy: bool = False, **kwargs: Any) -> Any:
     """A graph as wide as its card at any screen width, as tall as the figure asks.
 
     responsive=True makes Dash drop the figure's fixed size and follow the container (a resize
     observer), so a figure first drawn before the page's CSS settled still fits a phone screen;
-    the height then comes from the style."""
+    the height then comes from the style.
+
+    lazy=True (needs an id): the graph starts as an empty frame of the same height and its figure
+    waits, as JSON, on the wrapper's data-figure attribute; assets/lazy-charts.js draws it when it
+    comes near the screen (at once for those in view, all of them before printing). A page of ten
+    charts draws the two or three a reader sees first."""
     height = height or figure.layout.height or 320
-    return dcc.Graph(figure=figure, config=config, responsive=True,
-                     style={"height": f"{height}px", "width": "100%"}, **kwargs)
+    style = {"height": f"{height}px", "width": "100%"}
+    if not lazy:
+        return dcc.Graph(figure=figure, config=config, responsive=True, style=style, **kwargs)
+    frame = go.Figure(layout=dict(height=height, template="plotly_white",
+                                  xaxis=dict(visible=False), yaxis=dict(visible=False),
+                                  margin=dict(l=0, r=0, t=0, b=0)))
+    graph = dcc.Graph(figure=frame, config=config, responsive=True, style=style, **kwargs)
+    # as tall as the graph before Dash has loaded the graph component, so that the charts below
+    # are not all "in view" at first
+    return html.Div(graph, id=f"{kwargs['id']}-lazy", className="lazy-chart",
+                    style={"minHeight": f"{height}px"},
+                    **{"data-graph": kwargs["id"], "data-figure": figure.to_json()})
+
+
+def lazy_figure(tree_node: dict) -> dict:
+    """The figure a lazy graph's wrapper carries (its data-figure JSON), for tests and tools."""
+    import json
+
+    return json.loads(tree_node["props"]["data-figure"])
 
 
 def chart_block(title: str, figure: go.Figure, *, graph_id: str, lang: str,
@@ -116,7 +138,7 @@ def chart_block(title: str, figure: go.Figure, *, graph_id: str, lang: str,
     return dbc.Card(dbc.CardBody([
         html.H2(title, className="h6 card-title mb-1"),
         responsive_graph(figure, graph_config(graph_id, lang), height=height, id=graph_id,
-                         className="chart"),
+                         className="chart", lazy=True),
         html.Div(note, className="text-muted small") if note else None,
         table,
         explanation,

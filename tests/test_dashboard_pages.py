@@ -15,6 +15,7 @@ import openpyxl
 import plotly.io
 import pytest
 
+from dashboard import components as c
 from dashboard import data, shell
 from etl.progress import method
 from etl.store.db import session_scope
@@ -80,7 +81,9 @@ def text(tree) -> str:
 
 
 def figure(tree, ident) -> dict:
-    return find(tree, ident)["props"]["figure"]
+    """The chart's figure; a lazy graph's waits on its wrapper (components.responsive_graph)."""
+    wrapper = find(tree, f"{ident}-lazy")
+    return c.lazy_figure(wrapper) if wrapper is not None else find(tree, ident)["props"]["figure"]
 
 
 # --- overview ---------------------------------------------------------------------------------

@@ -86,6 +86,17 @@ def find(tree, ident):
     return next((n for n in nodes(tree) if n["props"].get("id") == ident), None)
 
 
+def chart(tree, ident) -> dict:
+    """A chart as the reader sees it once drawn: a graph whose figure waits on its lazy wrapper
+    (components.responsive_graph(lazy=True)) carries that figure."""
+    from dashboard import components
+
+    wrapper = find(tree, f"{ident}-lazy")
+    if wrapper is None:
+        return find(tree, ident)
+    return {"props": {**find(tree, ident)["props"], "figure": components.lazy_figure(wrapper)}}
+
+
 def text(tree) -> str:
     if isinstance(tree, (str, int, float)):
         return str(tree)
@@ -112,7 +123,7 @@ def card_title_of(tree, graph_id: str) -> str:
     for node in nodes(tree):
         children = node["props"].get("children")
         if isinstance(children, list) and any(isinstance(c, dict) and c.get("props", {}).get("id")
-                                              == graph_id for c in children):
+                                              in (graph_id, f"{graph_id}-lazy") for c in children):
             return text(next(c for c in children if isinstance(c, dict) and c.get("type") == "H2"))
     raise AssertionError(f"no chart card holds {graph_id}")
 
@@ -131,15 +142,15 @@ def test_one_label_on_card_hover_and_ranking(app, lang):
     assert share in text(find(overview, f"card-{SHARE}"))
 
     infra = render(app, "infrastructure", lang=lang)
-    assert stock in hover_periods(find(infra, "chart-fiveg-stations"))
-    assert hover_periods(find(infra, "chart-infra-ranking")) == {stock}
+    assert stock in hover_periods(chart(infra, "chart-fiveg-stations"))
+    assert hover_periods(chart(infra, "chart-infra-ranking")) == {stock}
     assert card_title_of(infra, "chart-infra-ranking").endswith(" · " + stock)
 
     core = render(app, "core", lang=lang)
-    assert share in hover_periods(find(core, "chart-core-share"))
-    assert hover_periods(find(core, "chart-core-ranking")) == {share}
+    assert share in hover_periods(chart(core, "chart-core-share"))
+    assert hover_periods(chart(core, "chart-core-ranking")) == {share}
     core_flow = render(app, "core", lang=lang, indicator=FLOW)
-    assert hover_periods(find(core_flow, "chart-core-ranking")) == {flow}
+    assert hover_periods(chart(core_flow, "chart-core-ranking")) == {flow}
     assert card_title_of(core_flow, "chart-core-map").endswith(" · " + flow)
 
 
@@ -183,11 +194,11 @@ def test_a_quarter_one_city_has_reported_is_not_the_default(app, lang):
                "en": f"{label(SHARE, 'en', Q3_2026)} (1 of 13 cities)"}[lang]
     assert options[P.Period(*Q3_2026).key] == partial
     assert options[P.Period(*Q3_2025).key] == label(SHARE, lang)
-    assert len(hover_periods(find(core, "chart-core-ranking"))) == 1
-    assert len(find(core, "chart-core-ranking")["props"]["figure"]["data"][0]["y"]) == 13
+    assert len(hover_periods(chart(core, "chart-core-ranking"))) == 1
+    assert len(chart(core, "chart-core-ranking")["props"]["figure"]["data"][0]["y"]) == 13
 
     city = render(app, "city", code=HARBIN, lang=lang)
-    graph = find(city, "chart-city-ranking")
+    graph = chart(city, "chart-city-ranking")
     assert hover_periods(graph) == {label(SHARE, lang)}  # the 13 cities of 2025, not 1 of 2026
     table = text(find(city, "city-table"))
     assert label(STOCK, lang) in table and label(SHARE, lang, Q3_2026) not in table

@@ -7,7 +7,7 @@ the one its verdict is about (up to its target year); a newer value is shown apa
 
 The table fits the terminal (120 columns when the output is not a terminal): a region that is
 the same on every line is named once above the table, then the least needed columns are left out
-(verdict, set, R, period, progress; a footer line names them) until the indicator's name,
+(verdict, set, R, progress, period; a footer line names them) until the indicator's name,
 wrapped, fits;
 --wide prints every column. A footer explains R, and a warning leads when the database holds demo
 data.
@@ -137,7 +137,7 @@ def table_row(r, lang: str) -> tuple:
 
 
 # the columns a narrow terminal does without, the first first
-DROPPABLE = ("verdict", "set", "r", "period", "standing")
+DROPPABLE = ("verdict", "set", "r", "standing", "period")
 WRAPPED = "indicator"  # then the indicator's name wraps, down to MIN_WRAP columns
 MIN_WRAP = 12
 PREFER_WRAP = 20  # a column is left out rather than the name wrapped narrower than this

@@ -3,13 +3,16 @@
 - the prefecture maps' labels stay apart and legible from a 360 px phone to a 1440 px desktop, in
   both languages (on a narrow card style.css drops the values and keeps the names);
 - no page scrolls sideways at 390 px, in either language: the document is never wider than the
-  screen (a row's gutters wider than the page's padding gave 4 px of sideways scroll).
+  screen (a row's gutters wider than the page's padding gave 4 px of sideways scroll);
+- charts below the fold wait until they come near the screen (assets/lazy-charts.js).
 """
 from __future__ import annotations
 
 import time
 
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.test_dashboard_browser import server, settle, wait_for  # noqa: F401  (fixture)
 
@@ -55,7 +58,12 @@ def test_map_labels_stay_apart_and_legible_at_every_width(server, browser, lang)
         viewport(browser, width)
         for path in MAP_PAGES:
             open_page(browser, server + path + ("?lang=en" if lang == "en" else ""),
-                      "[id$='-map'] g.textpoint text")
+                      "[id$='-map-lazy']")
+            # the map is drawn when it comes near the screen (assets/lazy-charts.js)
+            browser.execute_script("document.querySelector(\"[id$='-map-lazy']\")"
+                                   ".scrollIntoView({block: 'center'});")
+            wait_for(browser, "[id$='-map'] g.textpoint text")
+            time.sleep(0.5)
             boxes = browser.execute_script(LABEL_BOXES)
             assert len(boxes) == 13, (path, width, len(boxes))
             assert overlapping(boxes) == [], (path, width)
@@ -97,3 +105,16 @@ def test_no_page_scrolls_sideways_on_a_phone(server, browser, lang):
                 ".querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > w + 0.5)"
                 ".slice(0, 3).map(e => e.tagName + '.' + e.className + '#' + e.id);")
     assert wide == {}
+
+
+def test_charts_below_the_fold_are_drawn_when_they_come_into_view(server, browser):
+    viewport(browser, 390, 844)
+    open_page(browser, server + "/infrastructure", ".lazy-chart")
+    time.sleep(1)
+    drawn = ("return [...document.querySelectorAll('.lazy-chart')].map(e => "
+             "e.querySelectorAll('.scatterlayer .trace, .barlayer .trace').length > 0);")
+    first = browser.execute_script(drawn)
+    assert len(first) >= 3 and first[0] and not first[-1]  # the map at the bottom waits
+    last = browser.find_elements(By.CSS_SELECTOR, ".lazy-chart")[-1]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", last)
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script(drawn)[-1])

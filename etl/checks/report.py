@@ -14,20 +14,46 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
 from etl.records import ERROR, INFO, WARNING, Problem, Value, sheet_cell
+from etl.wording.catalogue import TEXTS, register, t
 
 # Statuses: checked (read and checked only), rejected (errors: nothing loaded), preview (checked and
 # compared with the database, nothing written), dry-run, loaded, unchanged (identical values: no-op),
 # stale (the database changed since the preview the analyst approved: nothing loaded).
-STATUS_TEXT = {
-    "checked": ("已检查", "checked"),
-    "rejected": ("已拒绝（未载入任何数据）", "rejected (nothing loaded)"),
-    "preview": ("预览（尚未载入）", "preview (not loaded yet)"),
-    "dry-run": ("试运行（未写入数据库）", "dry run (nothing written)"),
-    "loaded": ("已载入", "loaded"),
-    "unchanged": ("数值与数据库完全相同，未载入（无变化）", "identical to the database: nothing to load (no-op)"),
-    "stale": ("数据库在预览后已变化，未载入，请重新预览", "the database changed since the preview: nothing "
-              "loaded, preview again"),
-}
+register({
+    "report.status.checked": ("已检查", "checked"),
+    "report.status.rejected": ("已拒绝（未载入任何数据）", "rejected (nothing loaded)"),
+    "report.status.preview": ("预览（尚未载入）", "preview (not loaded yet)"),
+    "report.status.dry-run": ("试运行（未写入数据库）", "dry run (nothing written)"),
+    "report.status.loaded": ("已载入", "loaded"),
+    "report.status.unchanged": ("数值与数据库完全相同，未载入（无变化）",
+                                "identical to the database: nothing to load (no-op)"),
+    "report.status.stale": ("数据库在预览后已变化，未载入，请重新预览",
+                            "the database changed since the preview: nothing loaded, preview again"),
+    # the report on a terminal (Report.format_text)
+    "report.file": ("文件：{file}", "file: {file}"),
+    "report.format": ("格式", "format"),
+    "report.result": ("检查结果：{valid}；状态：{status}", "check: {valid}; status: {status}"),
+    "report.valid": ("通过", "valid"),
+    "report.invalid": ("未通过", "invalid"),
+    "report.counts": ("数值：读取 {read}（另有缺失 {missing}），有效 {valid}，错误 {errors}，警告 {warnings}，跳过 {skipped}",
+                      "values: {read} read ({missing} missing), {valid} valid, {errors} errors, "
+                      "{warnings} warnings, {skipped} skipped"),
+    "report.batch": ("批次 {id}", "batch {id}"),
+    "report.loaded_before": ("此文件曾作为批次 {ids} 载入", "this file was loaded before as batch {ids}"),
+    "report.changes": ("变更：新增 {new}，修订 {revised}，未变 {unchanged}",
+                       "changes: {new} new, {revised} revised, {unchanged} unchanged"),
+    "report.more_revisions": ("……另有 {n} 项修订（完整列表见 --json）", "... {n} more revisions (see --json for all)"),
+    "report.problems": ("问题（{n}）", "problems ({n})"),
+    "report.skipped": ("跳过（{n}）", "skipped ({n})"),
+    "report.more": ("……另有 {n} 项（完整列表见 --json）", "... {n} more (see --json for all)"),
+    "report.sources": ("来源", "sources"),
+    "report.notes": ("注释", "notes"),
+    "report.whole_file": ("（整个文件）", "(whole file)"),
+    "report.fix": ("如何修改：{fix}", "How to fix: {fix}"),
+    "report.severity.error": ("错误", "error"),
+    "report.severity.warning": ("警告", "warning"),
+    "report.severity.info": ("跳过", "info"),
+})
 
 _CELL = re.compile(r"^([A-Za-z]+)(\d+)$")
 
@@ -185,34 +211,28 @@ class Report:
     def format_text(self, lang: str = "zh", *, max_lines: Optional[int] = 200) -> str:
         """The report for a terminal. lang 'zh': each line in Chinese, then English; 'en': English only."""
         both = lang == "zh"
-
-        def say(zh: str, en: str) -> str:
-            return f"{zh} / {en}" if both else en
-
-        status_zh, status_en = STATUS_TEXT.get(self.status, (self.status, self.status))
-        out = [say(f"文件：{self.file_name}", f"file: {self.file_name}")]
+        say = _both if both else _english
+        status_key = f"report.status.{self.status}"
+        out = [say("report.file", file=self.file_name)]
         fmt = self.format or "?"
         if self.encoding:
             fmt += f", {self.encoding}"
-        out.append(f"  sha256 {self.sha256[:16]}…  {say('格式', 'format')}: {fmt}")
-        out.append("  " + say(f"检查结果：{'通过' if self.valid else '未通过'}；状态：{status_zh}",
-                              f"check: {'valid' if self.valid else 'invalid'}; status: {status_en}"))
-        c = self.counts
-        out.append("  " + say(
-            f"数值：读取 {c['read']}（另有缺失 {c['missing']}），有效 {c['valid']}，错误 {c['errors']}，"
-            f"警告 {c['warnings']}，跳过 {c['skipped']}",
-            f"values: {c['read']} read ({c['missing']} missing), {c['valid']} valid, "
-            f"{c['errors']} errors, {c['warnings']} warnings, {c['skipped']} skipped"))
+        out.append(f"  sha256 {self.sha256[:16]}…  {say('report.format')}: {fmt}")
+        if status_key in TEXTS:
+            status_zh, status_en = t(status_key, "zh"), t(status_key, "en")
+        else:
+            status_zh = status_en = self.status
+        valid = "report.valid" if self.valid else "report.invalid"
+        out.append("  " + (f"{t('report.result', 'zh', valid=t(valid, 'zh'), status=status_zh)} / " if both
+                           else "") + t("report.result", "en", valid=t(valid, "en"), status=status_en))
+        out.append("  " + say("report.counts", **self.counts))
         if self.batch_id:
-            out.append("  " + say(f"批次 {self.batch_id}", f"batch {self.batch_id}"))
+            out.append("  " + say("report.batch", id=self.batch_id))
         if self.loaded_before:
-            ids = ", ".join(str(i) for i in self.loaded_before)
-            out.append("  " + say(f"此文件曾作为批次 {ids} 载入", f"this file was loaded before as batch {ids}"))
+            out.append("  " + say("report.loaded_before", ids=", ".join(str(i) for i in self.loaded_before)))
         if self.changes is not None:
             ch = self.changes
-            out.append("  " + say(
-                f"变更：新增 {ch.new}，修订 {len(ch.revised)}，未变 {ch.unchanged}",
-                f"changes: {ch.new} new, {len(ch.revised)} revised, {ch.unchanged} unchanged"))
+            out.append("  " + say("report.changes", new=ch.new, revised=len(ch.revised), unchanged=ch.unchanged))
             listed = ch.revised if max_lines is None else ch.revised[:max_lines]
             for r in listed:
                 period = f"{r.year}" + (f"Q{r.quarter}" if r.quarter else "") + f" {r.basis}"
@@ -220,40 +240,48 @@ class Report:
                            f"{r.old_value:g} -> {r.new_value:g}  (v{r.old_version} -> v{r.new_version})")
             if len(listed) < len(ch.revised):
                 more = len(ch.revised) - len(listed)
-                out.append("    " + say(f"……另有 {more} 项修订（完整列表见 --json）",
-                                        f"... {more} more revisions (see --json for all)"))
-        for title_zh, title_en, items in (("问题", "problems", self.problems),
-                                          ("跳过", "skipped", self.skipped)):
+                out.append("    " + say("report.more_revisions", n=more))
+        for title, items in (("report.problems", self.problems), ("report.skipped", self.skipped)):
             if not items:
                 continue
-            out.append(say(f"{title_zh}（{len(items)}）", f"{title_en} ({len(items)})") + ":")
+            out.append(say(title, n=len(items)) + ":")
             shown = items if max_lines is None else items[:max_lines]
             for p in shown:
                 out.extend(_problem_lines(p, both))
             if len(shown) < len(items):
                 more = len(items) - len(shown)
-                out.append("  " + say(f"……另有 {more} 项（完整列表见 --json）",
-                                      f"... {more} more (see --json for all)"))
-        for title_zh, title_en, items in (("来源", "sources", self.sources), ("注释", "notes", self.notes)):
+                out.append("  " + say("report.more", n=more))
+        for title, items in (("report.sources", self.sources), ("report.notes", self.notes)):
             if items:
-                out.append(say(title_zh, title_en) + ":")
+                out.append(say(title) + ":")
                 out.extend("  " + line.replace("\n", "\n  ") for line in items)
         return "\n".join(out)
 
 
+def _both(key: str, **values: Any) -> str:
+    """A line of the terminal report in Chinese, then English."""
+    return f"{t(key, 'zh', **values)} / {t(key, 'en', **values)}"
+
+
+def _english(key: str, **values: Any) -> str:
+    return t(key, "en", **values)
+
+
 def _problem_lines(p: Problem, both: bool) -> list[str]:
-    mark = {ERROR: "错误 error", WARNING: "警告 warning", INFO: "跳过 info"}.get(p.severity, p.severity)
-    if not both:
-        mark = mark.split(" ", 1)[-1]
-    where = p.where or ("（整个文件）" if both else "(whole file)")
+    severity = f"report.severity.{p.severity}"
+    if p.severity not in (ERROR, WARNING, INFO):
+        mark = p.severity
+    else:
+        mark = f"{t(severity, 'zh')} {t(severity, 'en')}" if both else t(severity, "en")
+    where = p.where or t("report.whole_file", "zh" if both else "en")
     raw = f"  “{p.raw}”" if p.raw not in (None, "") else ""
     head = f"  {where}  [{mark}] {p.code}{raw}"
     if both:
         lines = [head, f"      {p.message_zh}", f"      {p.message_en}"]
         if p.fix_zh:
-            lines += [f"      如何修改：{p.fix_zh}", f"      How to fix: {p.fix_en}"]
+            lines += [f"      {t('report.fix', 'zh', fix=p.fix_zh)}", f"      {t('report.fix', 'en', fix=p.fix_en)}"]
         return lines
-    return [head, f"      {p.message_en}"] + ([f"      How to fix: {p.fix_en}"] if p.fix_en else [])
+    return [head, f"      {p.message_en}"] + ([f"      {t('report.fix', 'en', fix=p.fix_en)}"] if p.fix_en else [])
 
 
 def rejected_report(file_name: str, sha256: str, problem: Problem) -> Report:

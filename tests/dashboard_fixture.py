@@ -64,3 +64,16 @@ def load_fixture(engine, *, demo: bool = False, file_name: str = "fixture.xlsx")
                 basis=basis, value=value, version=1, is_current=True, batch_id=batch.id,
                 sheet="数据", cell=f"C{row}", raw_value=str(value)))
         return batch.id
+
+
+def public_app(engine, monkeypatch, *, fixture: bool = True):
+    """The dashboard on `engine`, open to visitors (PUBLIC_VIEWING), for tests: with this module's
+    values loaded as demo data first, unless fixture=False (the test loaded its own)."""
+    monkeypatch.setenv("PUBLIC_VIEWING", "1")
+    if fixture:
+        load_fixture(engine, demo=True)
+    from dashboard import create_app
+
+    app = create_app(engine, load_demo_if_empty=False)
+    app.server.config.update(TESTING=True, PUBLIC_VIEWING=True)
+    return app

@@ -21,18 +21,12 @@ from etl.progress import method
 from etl.store.db import session_scope
 from etl.store.models import Batch
 from tests.accounts_helpers import DashClient, response_json
-from tests.dashboard_fixture import PROVINCE_VALUES, city_values, load_fixture
+from tests.dashboard_fixture import PROVINCE_VALUES, city_values, load_fixture, public_app
 
 
 @pytest.fixture
 def app(engine, monkeypatch):
-    monkeypatch.setenv("PUBLIC_VIEWING", "1")
-    load_fixture(engine, demo=True)
-    from dashboard import create_app
-
-    app = create_app(engine, load_demo_if_empty=False)
-    app.server.config.update(TESTING=True, PUBLIC_VIEWING=True)
-    return app
+    return public_app(engine, monkeypatch)
 
 
 def page_layout(name: str):

@@ -13,7 +13,7 @@ from etl.cli.progress import render_periods
 from etl.progress import engine as progress
 from etl.store.db import session_scope
 from etl.wording import progress as words
-from tests.dashboard_fixture import load_fixture
+from tests.dashboard_fixture import load_fixture, public_app
 from tests.test_dashboard_pages import find, page_layout, render, text
 from tests.test_queries import add_batch
 
@@ -26,15 +26,10 @@ CLOSED = [("digital_core_va_share", HLJ, 2025, 0, "annual", 9.3),
 
 @pytest.fixture
 def app(engine, monkeypatch):
-    monkeypatch.setenv("PUBLIC_VIEWING", "1")
     load_fixture(engine, demo=True)
     with session_scope(engine) as s:
         add_batch(s, CLOSED, file_name="2026.xlsx")
-    from dashboard import create_app
-
-    app = create_app(engine, load_demo_if_empty=False)
-    app.server.config.update(TESTING=True, PUBLIC_VIEWING=True)
-    return app
+    return public_app(engine, monkeypatch, fixture=False)
 
 
 def cli_rows(engine, lang: str) -> dict[str, list[str]]:

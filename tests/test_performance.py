@@ -15,18 +15,12 @@ import pytest
 from sqlalchemy import text
 
 from tests.accounts_helpers import DashClient
-from tests.dashboard_fixture import load_fixture
+from tests.dashboard_fixture import load_fixture, public_app
 
 
 @pytest.fixture
 def app(engine, monkeypatch):
-    monkeypatch.setenv("PUBLIC_VIEWING", "1")
-    load_fixture(engine, demo=True)
-    from dashboard import create_app
-
-    app = create_app(engine, load_demo_if_empty=False)
-    app.server.config.update(TESTING=True, PUBLIC_VIEWING=True)
-    return app
+    return public_app(engine, monkeypatch)
 
 
 # --- delivery -----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from etl import periods as P
 from etl.cli.main import main
 from etl.store.db import session_scope
 from etl.store.models import Batch, Observation
+from tests.dashboard_fixture import public_app
 
 HLJ, HARBIN = "230000", "230100"
 CITIES = ["230100", "230200", "230300", "230400", "230500", "230600", "230700", "230800",
@@ -44,7 +45,6 @@ def values() -> list[tuple]:
 
 @pytest.fixture
 def app(engine, monkeypatch):
-    monkeypatch.setenv("PUBLIC_VIEWING", "1")
     with session_scope(engine) as s:
         batch = Batch(file_name="periods.xlsx", sha256="1" * 64, loaded_by="tester",
                       loaded_at=dt.datetime(2026, 11, 1, 9, 0), status="loaded")
@@ -54,11 +54,7 @@ def app(engine, monkeypatch):
             s.add(Observation(indicator_code=ind, region_code=region, year=year, quarter=quarter,
                               basis=basis, value=value, version=1, is_current=True,
                               batch_id=batch.id, sheet="数据", cell=f"D{n}", raw_value=str(value)))
-    from dashboard import create_app
-
-    app = create_app(engine, load_demo_if_empty=False)
-    app.server.config.update(TESTING=True, PUBLIC_VIEWING=True)
-    return app
+    return public_app(engine, monkeypatch, fixture=False)
 
 
 def render(app, module: str, **query) -> dict:

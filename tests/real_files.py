@@ -147,26 +147,33 @@ def old_gdp(i: int, year: int) -> float:
     return round(1500.0 + 1111.1 * i + 97.3 * (year - 2015), 1)
 
 
-def old_portal_xls(*, missing=(("西藏自治区", 2015), ("北京市", 2019))) -> tuple[bytes, str]:
-    """Layout 3: sheet '分省年度数据', numeric cells, missing = empty *text* cells, U+3000 notes."""
+def _portal_xls(database: str, regions, value, missing, notes: list[str]) -> tuple[bytes, str]:
+    """An xls as the old portal exports database `database`: three header lines, 地区 and the
+    years, one row a region with value(i, year) ('' where (region, year) in `missing`: an empty
+    text cell), then the notes."""
     book = xlwt.Workbook(encoding="utf-8")
-    sheet = book.add_sheet("分省年度数据")
-    for r, line in enumerate(["数据库：分省年度数据", "指标：地区生产总值(亿元)", "时间：最近5年"]):
+    sheet = book.add_sheet(database)
+    for r, line in enumerate([f"数据库：{database}", "指标：地区生产总值(亿元)", "时间：最近5年"]):
         sheet.write(r, 0, line)
     sheet.write(3, 0, "地区")
     for j, y in enumerate(XLS_YEARS):
         sheet.write(3, 1 + j, f"{y}年")
-    for i, province in enumerate(PROVINCES):
-        sheet.write(4 + i, 0, province)
+    for i, region in enumerate(regions):
+        sheet.write(4 + i, 0, region)
         for j, y in enumerate(XLS_YEARS):
-            sheet.write(4 + i, 1 + j, "" if (province, y) in missing else old_gdp(i, y))
-    last = 4 + len(PROVINCES)
-    sheet.write(last, 0, f"{U3}注：2019年地区生产总值数据为第四次全国经济普查后修订数据。")
-    sheet.write(last + 1, 0, f"{U3}2018年及以前数据按第四次全国经济普查结果进行了修订。")
-    sheet.write(last + 2, 0, "数据来源：国家统计局")
+            sheet.write(4 + i, 1 + j, "" if (region, y) in missing else value(i, y))
+    for k, note in enumerate(notes):
+        sheet.write(4 + len(regions) + k, 0, note)
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue(), "分省年度数据.xls"
+    return out.getvalue(), f"{database}.xls"
+
+
+def old_portal_xls(*, missing=(("西藏自治区", 2015), ("北京市", 2019))) -> tuple[bytes, str]:
+    """Layout 3: sheet '分省年度数据', numeric cells, missing = empty *text* cells, U+3000 notes."""
+    return _portal_xls("分省年度数据", PROVINCES, old_gdp, missing,
+                       [f"{U3}注：2019年地区生产总值数据为第四次全国经济普查后修订数据。",
+                        f"{U3}2018年及以前数据按第四次全国经济普查结果进行了修订。", "数据来源：国家统计局"])
 
 
 # the portal's 主要城市 databases: 36 major cities, named without 市
@@ -182,23 +189,8 @@ def city_gdp(i: int, year: int) -> float:
 
 def city_portal_xls(*, cities=MAJOR_CITIES) -> tuple[bytes, str]:
     """Layout 3, city database 主要城市年度数据: the 36 major cities; 拉萨 2015 an empty text cell."""
-    book = xlwt.Workbook(encoding="utf-8")
-    sheet = book.add_sheet("主要城市年度数据")
-    for r, line in enumerate(["数据库：主要城市年度数据", "指标：地区生产总值(亿元)", "时间：最近5年"]):
-        sheet.write(r, 0, line)
-    sheet.write(3, 0, "地区")
-    for j, y in enumerate(XLS_YEARS):
-        sheet.write(3, 1 + j, f"{y}年")
-    for i, city in enumerate(cities):
-        sheet.write(4 + i, 0, city)
-        for j, y in enumerate(XLS_YEARS):
-            sheet.write(4 + i, 1 + j, "" if (city, y) == ("拉萨", 2015) else city_gdp(i, y))
-    last = 4 + len(cities)
-    sheet.write(last, 0, f"{U3}注：地区生产总值为全市口径。")
-    sheet.write(last + 1, 0, "数据来源：国家统计局")
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue(), "主要城市年度数据.xls"
+    return _portal_xls("主要城市年度数据", cities, city_gdp, {("拉萨", 2015)},
+                       [f"{U3}注：地区生产总值为全市口径。", "数据来源：国家统计局"])
 
 
 # --- 4. new portal XLSX (2026) --------------------------------------------------------------------------

@@ -3,7 +3,7 @@ posted the way dash-renderer posts them (output key, outputs, inputs, state, CSR
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterator
 
 from etl.store.db import session_scope
 
@@ -127,6 +127,19 @@ def output_text(response, output_id: str) -> str:
     """The text a callback response writes into `output_id` (its `children`)."""
     output = response_json(response)["response"][output_id]
     return component_text(output.get("children", output))
+
+
+def all_components(tree: Any) -> Iterator[dict]:
+    """Every component of a serialised component tree (or of a callback response holding some),
+    depth first."""
+    if isinstance(tree, dict):
+        if tree.get("props"):
+            yield tree
+        for value in (tree["props"].values() if tree.get("props") else tree.values()):
+            yield from all_components(value)
+    elif isinstance(tree, list):
+        for item in tree:
+            yield from all_components(item)
 
 
 def find_component(tree: Any, ident: str) -> dict | None:

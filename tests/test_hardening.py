@@ -19,8 +19,8 @@ from etl import config
 from etl.settings import Settings
 from etl.store.db import make_engine, session_scope
 from tests import messy_files
-from tests.accounts_helpers import (PASSWORDS, DashClient, add_users, make_app, output_text,
-                                    response_json)
+from tests.accounts_helpers import (PASSWORDS, DashClient, add_users, all_components, make_app,
+                                    output_text, response_json)
 from tests.test_upload import commit, data_url, signed_in, upload
 
 
@@ -238,21 +238,8 @@ def test_the_data_grid_shows_who_loaded_only_to_signed_in_users(engine):
                                               "_pages_location.search": ""})
         text = page.get_data(as_text=True)
         rows = json.loads(text)["response"]["_pages_content"]["children"]
-        found = []
-
-        def walk(node):
-            if isinstance(node, dict):
-                props = node.get("props", {})
-                if props.get("id") == "data-grid":
-                    found.extend(props["rowData"])
-                for value in props.values() if isinstance(props, dict) else []:
-                    walk(value)
-            elif isinstance(node, list):
-                for item in node:
-                    walk(item)
-
-        walk(rows)
-        return found
+        return [row for c in all_components(rows) if c["props"].get("id") == "data-grid"
+                for row in c["props"]["rowData"]]
 
     anonymous = grid_of(DashClient(app))
     assert anonymous and {r["loaded_by"] for r in anonymous} == {""}

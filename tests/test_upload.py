@@ -16,8 +16,8 @@ from etl.store.db import session_scope
 from dashboard.accounts.models import AuditEvent
 from etl.store.models import Batch, Observation, PendingUpload
 from tests import messy_files
-from tests.accounts_helpers import (DashClient, add_users, find_component, make_app, output_text,
-                                    response_json, table_rows)
+from tests.accounts_helpers import (DashClient, add_users, all_components, find_component, make_app,
+                                    output_text, response_json, table_rows)
 
 
 @pytest.fixture
@@ -172,21 +172,8 @@ def test_good_file_preview_then_commit(app, engine):
 
 def preview_grid_rows(body: dict) -> list[dict]:
     """The rows of the upload card's preview grid (the ag-grid with class preview-grid)."""
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            props = node.get("props") or {}
-            if "preview-grid" in str(props.get("className") or ""):
-                found.extend(props.get("rowData") or [])
-            for value in props.values() if node.get("props") else node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(body)
-    return found
+    return [row for c in all_components(body) if "preview-grid" in str(c["props"].get("className") or "")
+            for row in c["props"].get("rowData") or []]
 
 
 def test_preview_lists_new_revised_and_unchanged_values_in_a_grid(app, engine):

@@ -355,8 +355,10 @@ def long_template_xlsx(rows=None, *, with_instructions: bool = True) -> tuple[by
 # --- any small table ------------------------------------------------------------------------------
 
 def table_xlsx(rows: list[list], *, merges: tuple[str, ...] = (), sheet: str = "表1",
-               name: str = "表.xlsx") -> tuple[bytes, str]:
-    """An .xlsx of the given rows (row 1 first; None = empty cell) with merged ranges like 'A1:F1'."""
+               name: str = "表.xlsx", formats: dict[str, str] | None = None,
+               extra_sheets: tuple = ()) -> tuple[bytes, str]:
+    """An .xlsx of the given rows (row 1 first; None = empty cell) with merged ranges like 'A1:F1',
+    number formats {cell: format} and more sheets (title, rows, state: 'hidden', 'visible'...)."""
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = sheet
@@ -364,6 +366,13 @@ def table_xlsx(rows: list[list], *, merges: tuple[str, ...] = (), sheet: str = "
         ws.append(row)
     for ref in merges:
         ws.merge_cells(ref)
+    for ref, code in (formats or {}).items():
+        ws[ref].number_format = code
+    for title, other_rows, state in extra_sheets:
+        other = book.create_sheet(title)
+        for row in other_rows:
+            other.append(row)
+        other.sheet_state = state
     return _save(book), name
 
 

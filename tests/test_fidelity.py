@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 import xlwt
 
+import messy_files as mf
 import real_files as rf
 from etl.pipeline import check_file, ingest_file, preview_file
 from etl.read.template import write_template
@@ -21,21 +22,8 @@ CODES = {"黑龙江省": "230000", "全省": "230000", "哈尔滨市": "230100",
 
 def xlsx(rows, *, sheet="各市", merged=(), formats=None, name="表.xlsx", extra_sheets=()):
     """An xlsx as a bureau's office types it; `formats` {cell: number format}."""
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = sheet
-    for row in rows:
-        ws.append(row)
-    for ref in merged:
-        ws.merge_cells(ref)
-    for ref, code in (formats or {}).items():
-        ws[ref].number_format = code
-    for title, other_rows, state in extra_sheets:
-        other = book.create_sheet(title)
-        for row in other_rows:
-            other.append(row)
-        other.sheet_state = state
-    return rf.save(book), name
+    return mf.table_xlsx(rows, merges=merged, sheet=sheet, name=name, formats=formats,
+                         extra_sheets=extra_sheets)
 
 
 def xls(rows, *, sheet="各市", formats=None, name="表.xls"):

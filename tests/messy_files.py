@@ -146,13 +146,15 @@ def portal_periods_rows_csv(*, encoding: str = "utf-8-sig", newline: str = "\n")
 
 def old_portal_xls(*, database: str = "分省年度数据", indicator: str = "地区生产总值(亿元)",
                    regions=None, years=(2019, 2018, 2017, 2016, 2015),
-                   missing: tuple[str, int] = ("西藏自治区", 2015), transposed: bool = False
-                   ) -> tuple[bytes, str]:
+                   missing: tuple[str, int] | None = ("西藏自治区", 2015), transposed: bool = False,
+                   value=None, notes=None) -> tuple[bytes, str]:
     """Layout 3: a real BIFF8 .xls (xlwt) with numeric cells and an empty *text* cell for `missing`.
 
-    Value of (region index i, year y) = 1000 + 10 * i + (y - 2000). With a city database
-    (`主要城市年度数据`) pass regions like CITY_SHORT (names without 市).
+    Value of (region index i, year y) = value(i, y), by default 1000 + 10 * i + (y - 2000) ('' is
+    written as an empty text cell). With a city database (`主要城市年度数据`) pass regions like
+    CITY_SHORT (names without 市). `notes`: the lines below the table (a revision note and the source).
     """
+    given = value or old_portal_value
     regions = list(regions or [r for r, _ in PROVINCES])
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet(database)
@@ -161,7 +163,7 @@ def old_portal_xls(*, database: str = "分省年度数据", indicator: str = "�
     sheet.write(2, 0, f"时间：最近{len(years)}年")
 
     def value(i, y):
-        return "" if (regions[i], y) == missing else float(1000 + 10 * i + (y - 2000))
+        return "" if (regions[i], y) == missing else given(i, y)
 
     if not transposed:
         sheet.write(3, 0, "地区")
@@ -181,8 +183,10 @@ def old_portal_xls(*, database: str = "分省年度数据", indicator: str = "�
             for i in range(len(regions)):
                 sheet.write(4 + j, 1 + i, value(i, y))
         last = 4 + len(years)
-    sheet.write(last, 0, f"{IDEOGRAPHIC_SPACE * 3}注：2019年数据为第四次全国经济普查后修订数。")
-    sheet.write(last + 1, 0, "数据来源：国家统计局")
+    if notes is None:
+        notes = [f"{IDEOGRAPHIC_SPACE * 3}注：2019年数据为第四次全国经济普查后修订数。", "数据来源：国家统计局"]
+    for k, note in enumerate(notes):
+        sheet.write(last + k, 0, note)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue(), f"{database}.xls"

@@ -14,6 +14,8 @@ import io
 import openpyxl
 import xlwt
 
+from tests import messy_files
+
 U3 = "\u3000" * 3  # the portal indents note continuation lines with three ideographic spaces
 
 # the 31 provincial-level regions, as the portal writes them, in the portal's order
@@ -148,25 +150,12 @@ def old_gdp(i: int, year: int) -> float:
 
 
 def _portal_xls(database: str, regions, value, missing, notes: list[str]) -> tuple[bytes, str]:
-    """An xls as the old portal exports database `database`: three header lines, 地区 and the
-    years, one row a region with value(i, year) ('' where (region, year) in `missing`: an empty
-    text cell), then the notes."""
-    book = xlwt.Workbook(encoding="utf-8")
-    sheet = book.add_sheet(database)
-    for r, line in enumerate([f"数据库：{database}", "指标：地区生产总值(亿元)", "时间：最近5年"]):
-        sheet.write(r, 0, line)
-    sheet.write(3, 0, "地区")
-    for j, y in enumerate(XLS_YEARS):
-        sheet.write(3, 1 + j, f"{y}年")
-    for i, region in enumerate(regions):
-        sheet.write(4 + i, 0, region)
-        for j, y in enumerate(XLS_YEARS):
-            sheet.write(4 + i, 1 + j, "" if (region, y) in missing else value(i, y))
-    for k, note in enumerate(notes):
-        sheet.write(4 + len(regions) + k, 0, note)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue(), f"{database}.xls"
+    """An xls as the old portal exports database `database` (messy_files.old_portal_xls), with
+    value(i, year) for region i, an empty text cell where (region, year) is in `missing`, and the
+    notes below."""
+    return messy_files.old_portal_xls(
+        database=database, regions=regions, years=XLS_YEARS, missing=None, notes=notes,
+        value=lambda i, y: "" if (regions[i], y) in missing else value(i, y))
 
 
 def old_portal_xls(*, missing=(("西藏自治区", 2015), ("北京市", 2019))) -> tuple[bytes, str]:

@@ -21,7 +21,7 @@ from etl.store.db import make_engine, session_scope
 from tests import messy_files
 from tests.accounts_helpers import (PASSWORDS, DashClient, add_users, all_components, make_app,
                                     output_text, response_json)
-from tests.test_upload import commit, data_url, signed_in, upload
+from tests.test_upload import commit, signed_in, start_check, upload
 
 
 def actions(engine) -> list[str]:
@@ -258,17 +258,7 @@ def upload_app(engine):
 
 def test_another_analyst_cannot_read_or_stop_a_job(upload_app, engine):
     owner, other = signed_in(upload_app, "ana"), signed_in(upload_app, "ana2")
-    data, name = messy_files.provincial_xlsx()
-    key = owner.key_for_input("upload-files.contents")
-    payload = owner.payload(key, {"upload-files.contents": [data_url(data)],
-                                  "upload-files.filename": [name], "upload-lang.data": "zh",
-                                  "upload-skip-unknown.value": False, "upload-nonce.data": "n1"},
-                            "upload-files.contents")
-    handles = response_json(owner.client.post("/_dash-update-component", data=json.dumps(payload),
-                                              content_type="application/json",
-                                              headers={"X-CSRFToken": owner.csrf()}))
-    for item in payload["inputs"] + payload["state"]:
-        item["value"] = None
+    payload, handles = start_check(owner, *messy_files.provincial_xlsx(), nonce="n1")
     deadline = time.monotonic() + 60
     seen_by_owner = None
     while time.monotonic() < deadline:

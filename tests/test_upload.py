@@ -98,6 +98,22 @@ def upload(client: DashClient, *files: tuple[bytes, str], skip_unknown: bool = F
     return body, body["upload-pending"]["data"], json.dumps(body, ensure_ascii=False)
 
 
+def start_check(client: DashClient, data: bytes, name: str, *,
+                nonce: str | None = None) -> tuple[dict, dict]:
+    """Start checking one file as a background job, as the browser does: (the payload to poll
+    with, its values emptied as the browser's polls send them; the job's handles)."""
+    values = {"upload-files.contents": [data_url(data)], "upload-files.filename": [name],
+              "upload-lang.data": "zh", "upload-skip-unknown.value": False}
+    if nonce is not None:
+        values["upload-nonce.data"] = nonce
+    payload = client.payload(client.key_for_input("upload-files.contents"), values, "upload-files.contents")
+    started = client.client.post("/_dash-update-component", data=json.dumps(payload),
+                                 content_type="application/json", headers={"X-CSRFToken": client.csrf()})
+    for item in payload["inputs"] + payload["state"]:
+        item["value"] = None
+    return payload, response_json(started)
+
+
 def commit(client: DashClient, pending_ids: list[str], progress: list | None = None):
     response = run_background(client, "upload-commit-result", {
         "upload-commit.n_clicks": 1, "upload-pending.data": pending_ids,
@@ -408,17 +424,7 @@ def test_the_job_rechecks_the_user_in_the_database(app, engine):
 def test_polls_and_stop_are_protected_like_the_callbacks(app, engine):
     """A viewer holding an analyst's job handles can neither read the result nor stop the job."""
     analyst, viewer = signed_in(app, "ana"), signed_in(app, "vic")
-    data, name = messy_files.provincial_xlsx()
-    key = analyst.key_for_input("upload-files.contents")
-    payload = analyst.payload(key, {"upload-files.contents": [data_url(data)],
-                                    "upload-files.filename": [name], "upload-lang.data": "zh",
-                                    "upload-skip-unknown.value": False}, "upload-files.contents")
-    started = analyst.client.post("/_dash-update-component", data=json.dumps(payload),
-                                  content_type="application/json",
-                                  headers={"X-CSRFToken": analyst.csrf()})
-    handles = response_json(started)
-    for item in payload["inputs"] + payload["state"]:
-        item["value"] = None
+    payload, handles = start_check(analyst, *messy_files.provincial_xlsx())
     stolen = viewer.client.post("/_dash-update-component", query_string=handles,
                                 data=json.dumps(payload), content_type="application/json",
                                 headers={"X-CSRFToken": viewer.csrf()})

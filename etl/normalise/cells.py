@@ -246,31 +246,23 @@ def parse_period(label: object, year_hint: int | None = None) -> Period | None:
         if text.endswith(word) and len(text) > len(word):
             text, implied = text[: -len(word)], basis
             break
-    m = re.fullmatch(r"(\d{4})(0[1-4])SS", text, re.IGNORECASE)
-    if m:
-        year, quarter, rest_basis, month_end = int(m.group(1)), int(m.group(2)), None, False
+    code = next((read(m) for pattern, read in _QUARTER_CODES if (m := pattern.fullmatch(text))), None)
+    if code:
+        (year, quarter), rest_basis, month_end = code, None, False
     else:
-        m = re.fullmatch(r"(\d{4})([A-D])", text)
+        m = re.fullmatch(r"(\d{4})(?:年|[-/.])?(.*)", text)
         if m:
-            year, quarter, rest_basis, month_end = int(m.group(1)), "ABCD".index(m.group(2)) + 1, None, False
+            year, rest = int(m.group(1)), m.group(2)
+        elif year_hint is not None:
+            year, rest = year_hint, text
+            if rest in ("", "年"):
+                return None
         else:
-            m = re.fullmatch(r"Q([1-4])[-/]?(\d{4})", text, re.IGNORECASE)
-            if m:
-                year, quarter, rest_basis, month_end = int(m.group(2)), int(m.group(1)), None, False
-            else:
-                m = re.fullmatch(r"(\d{4})(?:年|[-/.])?(.*)", text)
-                if m:
-                    year, rest = int(m.group(1)), m.group(2)
-                elif year_hint is not None:
-                    year, rest = year_hint, text
-                    if rest in ("", "年"):
-                        return None
-                else:
-                    return None
-                found = _period_rest(rest)
-                if found is None:
-                    return None
-                quarter, rest_basis, month_end = found
+            return None
+        found = _period_rest(rest)
+        if found is None:
+            return None
+        quarter, rest_basis, month_end = found
     if not _valid_year(year):
         return None
     basis = rest_basis or implied
@@ -282,6 +274,13 @@ def parse_period(label: object, year_hint: int | None = None) -> Period | None:
 
 
 _THROUGH = re.compile(r"^(?:截至|截止到|截止|截至到)")
+
+# compact quarter codes -> (year, quarter): 202403SS (the NBS database), 2024C (A-D), Q3-2024
+_QUARTER_CODES = (
+    (re.compile(r"(\d{4})(0[1-4])SS", re.IGNORECASE), lambda m: (int(m.group(1)), int(m.group(2)))),
+    (re.compile(r"(\d{4})([A-D])"), lambda m: (int(m.group(1)), "ABCD".index(m.group(2)) + 1)),
+    (re.compile(r"Q([1-4])[-/]?(\d{4})", re.IGNORECASE), lambda m: (int(m.group(2)), int(m.group(1)))),
+)
 
 
 # period expressions inside a title, subtitle or header line, anywhere in it:

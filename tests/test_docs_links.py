@@ -16,6 +16,9 @@ PACKAGES = ["dashboard", "etl"]
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 CODE = re.compile(r"`([^`\s]+)`")
 FILE_LIKE = re.compile(r"(\.[A-Za-z]{1,5}|/)$")
+# made by the first start, git-ignored: a fresh checkout has none of it (and the tests never write
+# there), so its paths name places, not files to find
+RUNTIME = ("instance/",)
 
 
 def broken_links(doc: Path, root: Path = ROOT) -> list[str]:
@@ -37,7 +40,7 @@ def broken_links(doc: Path, root: Path = ROOT) -> list[str]:
         if ("/" not in target or re.match(r"^[a-z][a-z0-9+.-]*:", target)
                 or any(ch in target for ch in "*<>{}|=$%?")):
             continue
-        if not FILE_LIKE.search(target):
+        if not FILE_LIKE.search(target) or target.startswith(RUNTIME):
             continue
         if target.startswith("/"):
             # an absolute path: a URL path ('/monitor/') unless it names a file on this machine,

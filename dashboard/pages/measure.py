@@ -15,7 +15,7 @@ from dashboard import data
 from dashboard import measures_view as mv
 from dashboard import views as v
 from dashboard.callbacks import page_callback
-from dashboard.i18n import norm_lang, parse_query, t, with_params
+from dashboard.i18n import fmt_period, norm_lang, parse_query, pick, t, with_params
 from etl.measures import tasks as task_service
 
 try:  # the accounts slice moves the audit log to dashboard/accounts
@@ -51,7 +51,7 @@ def award_rows(d: dict, lang: str, problems: bool) -> list[dict]:
         row["rule"] = a["rule"]
         row["source"] = f"#{a['batch_id']} {a['file_name']} · {a['sheet']} {a['row']}"
         if problems:
-            row["problems"] = "；".join(p["message_zh" if lang == "zh" else "message_en"] for p in a["problems"])
+            row["problems"] = "；".join(pick(p["message_zh"], p["message_en"], lang) for p in a["problems"])
         out.append(row)
     return out
 
@@ -79,9 +79,8 @@ def year_figure(d: dict, lang: str) -> go.Figure:
     fig = go.Figure(go.Bar(
         x=[str(y) for y in years], y=[d["by_year"][y]["amount"] for y in years],
         customdata=[[d["by_year"][y]["awards"]] for y in years], marker_color="#1f5fa8",
-        hovertemplate=("%{x}年：%{y:,.2f}万元，%{customdata[0]}项<extra></extra>" if lang == "zh"
-                       else "%{x}: %{y:,.2f} (10k yuan), %{customdata[0]} awards<extra></extra>")))
-    layout = c.base_layout(lang, height=300, unit_text="万元" if lang == "zh" else "10k yuan", legend=False)
+        hovertemplate=t("measure.hover_year", lang)))
+    layout = c.base_layout(lang, height=300, unit_text=t("measures.money_unit", lang), legend=False)
     layout["xaxis"] = dict(type="category")
     fig.update_layout(**layout)
     return fig
@@ -90,7 +89,7 @@ def year_figure(d: dict, lang: str) -> go.Figure:
 def city_figure(d: dict, lang: str, year: int | None) -> go.Figure:
     shown = year or max(d["by_year"], default=2025)
     values = {code: {"value": item["amount"], "year": shown, "quarter": 0, "basis": "annual",
-                     "source": f"{item['awards']}项" if lang == "zh" else f"{item['awards']} awards"}
+                     "source": t("measure.awards_n", lang, n=item["awards"])}
               for code, item in d["by_city"].items()}
     names = {code: v.region_name(code, lang) for code in data.prefecture_codes()}
     return c.prefecture_map_figure(values, names, MONEY_META, lang, height=380)
@@ -104,8 +103,8 @@ def tasks_table(d: dict, lang: str) -> dbc.Table:
         if task["updated_at"]:
             updated = f"{task['updated_at']:%Y-%m-%d} {task['updated_by']}"
         rows.append(html.Tr([
-            html.Td(task["code"]), html.Td(task["unit_zh"] if lang == "zh" else task["unit_en"]),
-            html.Td(task["title_zh"] if lang == "zh" else task["title_en"]),
+            html.Td(task["code"]), html.Td(pick(task["unit_zh"], task["unit_en"], lang)),
+            html.Td(pick(task["title_zh"], task["title_en"], lang)),
             html.Td(mv.status_badge(task["status"], lang)), html.Td(task["evidence"], className="small"),
             html.Td(updated, className="small text-muted"),
         ], id=f"task-row-{task['code'].replace('.', '-')}"))
@@ -119,7 +118,7 @@ def update_form(d: dict, lang: str) -> dbc.Card:
         dbc.Row([
             dbc.Col([dbc.Label(t("measure.update_task", lang), className="small mb-0"),
                      dcc.Dropdown(id="task-pick", clearable=False, value=d["tasks"][0]["id"] if d["tasks"] else None,
-                                  options=[{"label": f"{x['code']} {x['title_zh'] if lang == 'zh' else x['title_en']}",
+                                  options=[{"label": f"{x['code']} {pick(x['title_zh'], x['title_en'], lang)}",
                                             "value": x["id"]} for x in d["tasks"]])], md=5),
             dbc.Col([dbc.Label(t("measure.update_status", lang), className="small mb-0"),
                      dbc.Select(id="task-status", value="in_progress", options=[
@@ -144,7 +143,7 @@ def layout(lang: str = "zh", m: str | None = None, year: str | None = None, **_q
     if d is None:
         return html.Div([back, dbc.Alert(t("measure.unknown", lang), color="warning")], id="page-measure")
     problems = mv.may_see_problems()
-    title = t("measure.title", lang, n=d["number"], title=d["title_zh"] if lang == "zh" else d["title_en"])
+    title = t("measure.title", lang, n=d["number"], title=pick(d["title_zh"], d["title_en"], lang))
     section = " · ".join(x for x in ((d["chapter_zh"], d["section_zh"]) if lang == "zh"
                                      else (d["chapter_en"], d["section_en"])) if x)
     header = html.Div([back, c.page_header(title, html.Span([section, " ", mv.status_badge(d["status"], lang, id="measure-status")]
@@ -159,21 +158,21 @@ def layout(lang: str = "zh", m: str | None = None, year: str | None = None, **_q
     ]), className="mb-3")
     rules = dbc.Card(dbc.CardBody([
         html.H2(t("measure.rules", lang), className="h6"),
-        html.Ul([html.Li([html.Code(r["code"]), " ", r["name_zh"] if lang == "zh" else r["name_en"], "：" if lang == "zh" else ": ",
-                          r["words_zh"] if lang == "zh" else r["words_en"]]) for r in d["rules"]], id="measure-rules")
+        html.Ul([html.Li([html.Code(r["code"]), " ", pick(r["name_zh"], r["name_en"], lang), t("measure.colon", lang),
+                          pick(r["words_zh"], r["words_en"], lang)]) for r in d["rules"]], id="measure-rules")
         if d["rules"] else html.P(t("measures.no_money", lang)),
-        html.P([t("measure.quota", lang) + ("：" if lang == "zh" else ": ")] + [
-            html.Span(f"{y}{'年' if lang == 'zh' else ':'} {q['used']}/{q['quota']}",
+        html.P([t("measure.quota", lang) + t("measure.colon", lang)] + [
+            html.Span(t("measure.quota_year", lang, year=y, used=q["used"], quota=q["quota"]),
                       className="me-2" + (" text-danger fw-bold" if q["used"] > q["quota"] else ""))
             for y, q in d["quota_use"].items()], className="small mb-1", id="measure-quota") if d["quota_use"] else None,
         html.P(t("measure.validity", lang, start=d["valid_from"], end=d["valid_until"]), className="small mb-1"),
-        html.P([html.Strong(t("measure.closing", lang) + "："), d["closing_zh"] if lang == "zh" else d["closing_en"]],
+        html.P([html.Strong(t("measure.closing", lang) + "："), pick(d["closing_zh"], d["closing_en"], lang)],
                className="small text-muted mb-0"),
     ]), className="mb-3")
     parts = [header, dbc.Row([dbc.Col(text, lg=7), dbc.Col(rules, lg=5)])]
     if d["rules"]:
         year_options = [{"label": t("measures.all", lang), "value": "all"}] + [
-            {"label": f"{y}年" if lang == "zh" else str(y), "value": str(y)} for y in years]
+            {"label": fmt_period(y, lang=lang), "value": str(y)} for y in years]
         parts.append(c.controls_row(c.url_dropdown("year", t("measures.year", lang), year_options,
                                                    str(year_n) if year_n else "all", lang=lang)))
         parts.append(dbc.Row([
@@ -184,7 +183,7 @@ def layout(lang: str = "zh", m: str | None = None, year: str | None = None, **_q
         ]))
         rows = award_rows(d, lang, problems)
         parts.append(dbc.Card(dbc.CardBody([
-            html.H2([t("measure.awards", lang), html.Span(f"（{len(rows)}）" if lang == "zh" else f" ({len(rows)})",
+            html.H2([t("measure.awards", lang), html.Span(t("measure.count", lang, n=len(rows)),
                                                           id="measure-award-count")], className="h6"),
             html.Div([
                 dbc.Button(t("measure.export_csv", lang), id="awards-export-csv", size="sm", color="primary", className="me-2 mb-2"),

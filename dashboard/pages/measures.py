@@ -11,7 +11,7 @@ from dashboard import components as c
 from dashboard import data
 from dashboard import measures_view as mv
 from dashboard import views as v
-from dashboard.i18n import norm_lang, t, with_params
+from dashboard.i18n import fmt_period, norm_lang, pick, t, with_params
 
 dash.register_page(__name__, path="/measures", order=6.5, name="政策措施", nav_key="nav.measures",
                    nav_prefix="/measure", title="政策措施 · 数字龙江")  # /measure?m=N lights it too
@@ -30,8 +30,7 @@ def unit_href(code: str, lang: str) -> str:
 def _quota(q: dict | None, lang: str) -> str:
     if not q:
         return ""
-    text = f"{q['used']}/{q['quota']}"
-    return f"{text}（{q['year']}年）" if lang == "zh" else f"{text} ({q['year']})"
+    return t("measures.quota_of_year", lang, used=q["used"], quota=q["quota"], year=q["year"])
 
 
 def _card(label: str, value: str, ident: str, color: str = "") -> dbc.Col:
@@ -52,7 +51,7 @@ def table(rows: list[dict], lang: str, problems: bool) -> dbc.Table:
         money = r["has_money"]
         cells = [
             html.Td(r["number"], className="text-end"),
-            html.Td(html.A(r["title_zh"] if lang == "zh" else r["title_en"], href=measure_href(r["number"], lang),
+            html.Td(html.A(pick(r["title_zh"], r["title_en"], lang), href=measure_href(r["number"], lang),
                            id=f"measure-link-{r['number']}"), style={"minWidth": "14rem"}),
             html.Td(mv.unit_links(r["units"], lang, lambda code: unit_href(code, lang)), className="small"),
             html.Td(f"{r['awards']:,}" if money else "—", className="text-end"),
@@ -102,12 +101,12 @@ def layout(lang: str = "zh", unit: str | None = None, city: str | None = None, y
         c.page_header(t("measures.title", lang), t("measures.lead", lang)),
         c.controls_row(
             c.url_dropdown("unit", t("measures.unit", lang), [{"label": all_label, "value": ALL}] + [
-                {"label": u["short_zh"] if lang == "zh" else u["short_en"], "value": u["code"]} for u in units],
+                {"label": pick(u["short_zh"], u["short_en"], lang), "value": u["code"]} for u in units],
                 unit, lang=lang),
             c.url_dropdown("city", t("measures.city", lang), [{"label": all_label, "value": ALL}] + [
                 {"label": v.region_name(code, lang), "value": code} for code in cities], city, lang=lang),
             c.url_dropdown("year", t("measures.year", lang), [{"label": all_label, "value": ALL}] + [
-                {"label": f"{y}年" if lang == "zh" else str(y), "value": str(y)} for y in years], year, lang=lang),
+                {"label": fmt_period(y, lang=lang), "value": str(y)} for y in years], year, lang=lang),
         ),
         dbc.Row(cards, className="g-2 mb-2"),
         table(rows, lang, problems),

@@ -8,7 +8,7 @@ from dash import html
 
 from dashboard import components as c
 from dashboard import measures_view as mv
-from dashboard.i18n import norm_lang, t, with_params
+from dashboard.i18n import norm_lang, pick, t, with_params
 
 dash.register_page(__name__, path="/units", name="责任单位", nav=False, nav_key="nav.measures",
                    nav_prefix="/units", title="责任单位 · 数字龙江")
@@ -21,7 +21,7 @@ def layout(lang: str = "zh", unit: str | None = None, **_query):
     unit = unit if unit in codes else codes[0]
     view = mv.unit(unit)
     u = view["unit"]
-    name = u["short_zh"] if lang == "zh" else u["short_en"]
+    name = pick(u["short_zh"], u["short_en"], lang)
     measure_href = lambda n: dash.get_relative_path("/measure") + with_params("", lang=lang, m=n)  # noqa: E731
     problems = mv.may_see_problems()
     head = ["no", "measure", "role", "awards", "enterprises", "amount", "status"] + (["problems"] if problems else [])
@@ -30,7 +30,7 @@ def layout(lang: str = "zh", unit: str | None = None, **_query):
         money = r["has_money"]
         rows.append(html.Tr([
             html.Td(r["number"]),
-            html.Td(html.A(r["title_zh"] if lang == "zh" else r["title_en"], href=measure_href(r["number"]))),
+            html.Td(html.A(pick(r["title_zh"], r["title_en"], lang), href=measure_href(r["number"]))),
             html.Td(t("unit.lead" if r["role"] == "lead" else "unit.co", lang)),
             html.Td(f"{r['awards']:,}" if money else "—", className="text-end"),
             html.Td(f"{r['enterprises']:,}" if money else "—", className="text-end"),
@@ -42,7 +42,7 @@ def layout(lang: str = "zh", unit: str | None = None, **_query):
                           html.Tbody(rows)], size="sm", hover=True, responsive=True, id="unit-measures")
     task_rows = [html.Tr([
         html.Td(x["code"]), html.Td(html.A(str(x["measure"]), href=measure_href(x["measure"]))),
-        html.Td(x["title_zh"] if lang == "zh" else x["title_en"]), html.Td(mv.status_badge(x["status"], lang)),
+        html.Td(pick(x["title_zh"], x["title_en"], lang)), html.Td(mv.status_badge(x["status"], lang)),
         html.Td(x["evidence"], className="small"),
         html.Td(f"{x['updated_at']:%Y-%m-%d}" if x["updated_at"] else "", className="small text-muted"),
     ]) for x in view["tasks"]]
@@ -55,9 +55,9 @@ def layout(lang: str = "zh", unit: str | None = None, **_query):
     return html.Div([
         html.A(t("measure.back", lang), href=dash.get_relative_path("/measures") + with_params("", lang=lang),
                className="small"),
-        c.page_header(t("unit.title", lang, unit=name), u["name_zh"] if lang == "zh" else u["name_en"]),
+        c.page_header(t("unit.title", lang, unit=name), pick(u["name_zh"], u["name_en"], lang)),
         c.controls_row(c.url_dropdown("unit", t("unit.pick", lang), [
-            {"label": x["short_zh"] if lang == "zh" else x["short_en"], "value": x["code"]} for x in units],
+            {"label": pick(x["short_zh"], x["short_en"], lang), "value": x["code"]} for x in units],
             unit, lang=lang)),
         html.H2(t("unit.measures", lang), className="h6"), measures,
         html.H2(t("unit.tasks", lang), className="h6 mt-3"), summary, tasks,

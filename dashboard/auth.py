@@ -33,7 +33,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 from dashboard import login_form, security
 from dashboard.accounts import audit, service
 from dashboard.settings import settings
-from etl.wording.catalogue import register, t
+from etl.wording.catalogue import pair, register, t
 
 ANONYMOUS = "anonymous"
 LOGGED_IN = ("viewer", "analyst", "admin")
@@ -41,6 +41,20 @@ DATA_EDITORS = ("analyst", "admin")
 ADMINS = ("admin",)
 
 log = logging.getLogger(__name__)
+
+register({
+    "auth.sign_in": ("请先登录。", "Please sign in."),
+    "auth.not_allowed": ("没有权限。", "You are not allowed to do this."),
+    "auth.bad_request": ("无效请求。", "Bad request."),
+    "auth.missing": ("请输入用户名和密码。", "Enter your user name and password."),
+    "auth.wrong": ("用户名或密码错误，或账户已停用。", "Wrong user name or password, or the account is disabled."),
+    "auth.wait": ("尝试次数过多，请{seconds}秒后再试。", "Too many failed attempts: try again in {seconds} seconds."),
+    "auth.wait_one": ("尝试次数过多，请{seconds}秒后再试。", "Too many failed attempts: try again in {seconds} second."),
+    "auth.forbidden": ("没有访问此页面的权限", "You are not allowed to see this page"),
+    "auth.forbidden_hint": ("如需上传数据或管理账户，请联系管理员分配相应角色。",
+                            "Ask an administrator for the analyst or admin role."),
+})
+
 SIGNED_IN_AT, SEEN_AT = "_signed_in_at", "_seen_at"  # session keys (epoch seconds)
 SEEN_RESOLUTION = 60  # seconds: the idle clock is written back at most once a minute
 
@@ -151,9 +165,9 @@ def require_role(*roles: str) -> SessionUser:
     """For callbacks that change data or reveal protected things: the user, or a refusal."""
     user = current_user_or_none()
     if user is None:
-        raise Unauthorized("请先登录。Please sign in.")
+        raise Unauthorized(" ".join(pair("auth.sign_in")))
     if user.role not in roles:
-        raise Forbidden("没有权限。You are not allowed to do this.")
+        raise Forbidden(" ".join(pair("auth.not_allowed")))
     return user
 
 
@@ -168,20 +182,18 @@ class LoginResult:
 
 
 def wait_message(seconds: int) -> tuple[str, str]:
-    return (f"尝试次数过多，请{seconds}秒后再试。",
-            f"Too many failed attempts: try again in {seconds} second{'s' if seconds != 1 else ''}.")
+    return pair("auth.wait_one" if seconds == 1 else "auth.wait", seconds=seconds)
 
 
 def attempt_login(username: str, password: str) -> LoginResult:
     """Throttle, check the password, record the attempt and the audit event, sign in."""
     outcome = service.sign_in(engine(), settings(), username, password, audit.request_addr())
     if outcome.missing:
-        return LoginResult(False, "请输入用户名和密码。", "Enter your user name and password.")
+        return LoginResult(False, *pair("auth.missing"))
     if outcome.wait_seconds:
         return LoginResult(False, *wait_message(outcome.wait_seconds))
     if not outcome.ok or outcome.user is None:
-        return LoginResult(False, "用户名或密码错误，或账户已停用。",
-                           "Wrong user name or password, or the account is disabled.")
+        return LoginResult(False, *pair("auth.wrong"))
     user = outcome.user
     session.clear()  # nothing from before the login survives (fixation)
     login_user(SessionUser(user.id, user.username, user.display_name, user.role,
@@ -264,16 +276,16 @@ def guard_callbacks():
     body = request.get_json(silent=True) or {}
     output = body.get("output")
     if not isinstance(output, str):
-        return security.refuse(400, "无效请求。", "Bad request.")
+        return security.refuse(400, *pair("auth.bad_request"))
     ids = output_ids(output)
     role = current_role()
     if role == ANONYMOUS and not public_viewing() and not anonymous_may_call(ids):
-        return security.refuse(401, "请先登录。", "Please sign in.")
+        return security.refuse(401, *pair("auth.sign_in"))
     allowed = roles_for(ids)
     if allowed is not None and role not in allowed:
         if role == ANONYMOUS:
-            return security.refuse(401, "请先登录。", "Please sign in.")
-        return security.refuse(403, "没有权限。", "You are not allowed to do this.")
+            return security.refuse(401, *pair("auth.sign_in"))
+        return security.refuse(403, *pair("auth.not_allowed"))
     return None
 
 
@@ -308,13 +320,6 @@ def _login_required(path: str, query: dict) -> Any:
     next_url = path + ("?" + urlencode({k: v for k, v in query.items() if isinstance(v, str)})
                        if query else "")
     return login_form.form(safe_next(next_url), query.get("lang"), public=public_viewing())
-
-
-register({
-    "auth.forbidden": ("没有访问此页面的权限", "You are not allowed to see this page"),
-    "auth.forbidden_hint": ("如需上传数据或管理账户，请联系管理员分配相应角色。",
-                            "Ask an administrator for the analyst or admin role."),
-})
 
 
 def _forbidden(lang: str | None) -> Any:

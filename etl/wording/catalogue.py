@@ -34,6 +34,11 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+def pair(key: str, **values: Any) -> tuple[str, str]:
+    """The (Chinese, English) text of `key`, for what carries both (a Problem, a refusal, a log)."""
+    return t(key, "zh", **values), t(key, "en", **values)
+
+
 def pick(zh: str | None, en: str | None, lang: str) -> str:
     """The English or Chinese member of a (zh, en) pair from the data, falling back to the other."""
     if norm_lang(lang) == "en":

@@ -34,6 +34,16 @@ from werkzeug.exceptions import HTTPException
 
 from dashboard.settings import settings, startup_lock
 from etl import config, logs
+from etl.wording.catalogue import pair, register
+
+register({
+    "security.cross_site": ("跨站请求被拒绝。", "Cross-site request refused."),
+    "security.token": ("安全令牌缺失或无效，请刷新页面后重试。",
+                       "Missing or invalid security token: reload the page and try again."),
+    "security.too_large": ("请求过大：上传文件不能超过{mb} MB。", "Request too large: files may not exceed {mb} MB."),
+    "security.internal": ("服务器内部错误，已记录（错误编号 {error_id}）。请稍后再试或联系管理员。",
+                          "Internal error, logged as {error_id}: try again later or tell the administrator."),
+})
 
 log = logging.getLogger(__name__)
 
@@ -101,14 +111,13 @@ def check_csrf():
         return None
     origin = request.headers.get("Origin")
     if origin and origin != "null" and not same_origin(origin):
-        return refuse(403, "跨站请求被拒绝。", "Cross-site request refused.")
+        return refuse(403, *pair("security.cross_site"))
     if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
-        return refuse(403, "跨站请求被拒绝。", "Cross-site request refused.")
+        return refuse(403, *pair("security.cross_site"))
     expected = session.get(CSRF_SESSION_KEY)
     sent = request.headers.get(CSRF_HEADER, "")
     if not expected or not sent or not hmac.compare_digest(expected, sent):
-        return refuse(403, "安全令牌缺失或无效，请刷新页面后重试。",
-                      "Missing or invalid security token: reload the page and try again.")
+        return refuse(403, *pair("security.token"))
     return None
 
 
@@ -116,10 +125,13 @@ def check_size():
     """before_request: refuse an announced body above the limit before anything reads it."""
     limit = request.max_content_length
     if limit is not None and request.content_length is not None and request.content_length > limit:
-        return refuse(413, f"请求过大：上传文件不能超过{upload_limit_bytes() // (1024 * 1024)} MB。",
-                      f"Request too large: files may not exceed "
-                      f"{upload_limit_bytes() // (1024 * 1024)} MB.")
+        return too_large()
     return None
+
+
+def too_large(_exc=None):
+    """The refusal of a body above the upload limit (announced, or found while reading it)."""
+    return refuse(413, *pair("security.too_large", mb=upload_limit_bytes() // (1024 * 1024)))
 
 
 def refuse(status: int, message_zh: str, message_en: str):
@@ -187,8 +199,7 @@ def internal_error(exc: Exception):
     if isinstance(exc, HTTPException):
         return exc
     error_id = logs.unexpected(log, "%s %s failed", request.method, request.path)
-    return refuse(500, f"服务器内部错误，已记录（错误编号 {error_id}）。请稍后再试或联系管理员。",
-                  f"Internal error, logged as {error_id}: try again later or tell the administrator.")
+    return refuse(500, *pair("security.internal", error_id=error_id))
 
 
 def init_security(server: Flask, dash_app=None) -> None:
@@ -218,6 +229,4 @@ def init_security(server: Flask, dash_app=None) -> None:
     server.before_request_funcs.setdefault(None, []).insert(0, check_csrf)
     server.before_request_funcs[None].insert(0, check_size)
     server.after_request(add_headers)
-    server.register_error_handler(413, lambda _e: refuse(
-        413, f"请求过大：上传文件不能超过{upload_limit_bytes() // (1024 * 1024)} MB。",
-        f"Request too large: files may not exceed {upload_limit_bytes() // (1024 * 1024)} MB."))
+    server.register_error_handler(413, too_large)

@@ -20,7 +20,9 @@ worker's request. Where they run:
 
 Either way `run` does the work in a child process of the job and watches it: the child's address
 space may grow by `JOB_MEMORY_MB` beyond what it started with (RLIMIT_AS: an allocation past it
-raises MemoryError there), and after `JOB_SECONDS` the child is killed. The job then returns the
+raises MemoryError there; memory the process had mapped but free when it forked, at most what the
+web or Celery worker held, is usable on top: RLIMIT_AS counts mappings, not use), and after
+`JOB_SECONDS` the child is killed. The job then returns the
 page's ordinary outputs with a message (JobStopped), never a traceback; the database is unchanged,
 as a load is one transaction. The child also dies with its job (PR_SET_PDEATHSIG), so the stop
 button, which kills the job, stops the work too. Progress is relayed from the child through a pipe,

@@ -184,7 +184,8 @@ FIELDS: tuple[Var, ...] = (
     Var(("JOB_SECONDS",), "job_seconds", _whole(5, 24 * 3600), "`600`",
         "an upload job running longer is stopped with a message"),
     Var(("JOB_MEMORY_MB",), "job_memory_mb", _whole(64), "`1024`",
-        "memory an upload job may add to the app's own; past it the job is stopped with a message"),
+        "memory an upload job may add to its process (free memory the process holds already comes "
+        "on top); past it the job is stopped with a message"),
     # --- printing
     Var(("CHROMIUM_PATH", "BROWSER_PATH"), "chromium_path", _text, "found on `PATH`",
         "the headless Chromium that prints briefings to PDF"),

@@ -491,7 +491,7 @@ def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: 
                         colorbar=dict(orientation="h", thickness=10, len=0.6, x=0.5,
                                       xanchor="center", y=0, yanchor="top", ypad=4,
                                       exponentformat="none", separatethousands=True,
-                                      tickfont=dict(size=11), title=dict(
+                                      tickfont=dict(size=11), tickangle=0, nticks=4, title=dict(
                             text=numbers.label, side="right", font=dict(size=11))))))
     layout = base_layout(lang, height=height, legend=False)
     layout["margin"] = dict(l=0, r=0, t=10, b=48 if present else 0)

@@ -43,8 +43,6 @@ ADMINS = ("admin",)
 log = logging.getLogger(__name__)
 
 register({
-    "auth.sign_in": ("请先登录。", "Please sign in."),
-    "auth.not_allowed": ("没有权限。", "You are not allowed to do this."),
     "auth.bad_request": ("无效请求。", "Bad request."),
     "auth.missing": ("请输入用户名和密码。", "Enter your user name and password."),
     "auth.wrong": ("用户名或密码错误，或账户已停用。", "Wrong user name or password, or the account is disabled."),
@@ -165,9 +163,9 @@ def require_role(*roles: str) -> SessionUser:
     """For callbacks that change data or reveal protected things: the user, or a refusal."""
     user = current_user_or_none()
     if user is None:
-        raise Unauthorized(" ".join(pair("auth.sign_in")))
+        raise Unauthorized(security.refusal("security.sign_in"))
     if user.role not in roles:
-        raise Forbidden(" ".join(pair("auth.not_allowed")))
+        raise Forbidden(security.refusal("security.not_allowed"))
     return user
 
 
@@ -280,12 +278,12 @@ def guard_callbacks():
     ids = output_ids(output)
     role = current_role()
     if role == ANONYMOUS and not public_viewing() and not anonymous_may_call(ids):
-        return security.refuse(401, *pair("auth.sign_in"))
+        return security.refuse(401, *pair("security.sign_in"))
     allowed = roles_for(ids)
     if allowed is not None and role not in allowed:
         if role == ANONYMOUS:
-            return security.refuse(401, *pair("auth.sign_in"))
-        return security.refuse(403, *pair("auth.not_allowed"))
+            return security.refuse(401, *pair("security.sign_in"))
+        return security.refuse(403, *pair("security.not_allowed"))
     return None
 
 

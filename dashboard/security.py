@@ -37,6 +37,8 @@ from etl import config, logs
 from etl.wording.catalogue import pair, register
 
 register({
+    "security.sign_in": ("请先登录。", "Please sign in."),
+    "security.not_allowed": ("没有权限。", "You are not allowed to do this."),
     "security.cross_site": ("跨站请求被拒绝。", "Cross-site request refused."),
     "security.token": ("安全令牌缺失或无效，请刷新页面后重试。",
                        "Missing or invalid security token: reload the page and try again."),
@@ -127,6 +129,11 @@ def check_size():
     if limit is not None and request.content_length is not None and request.content_length > limit:
         return too_large()
     return None
+
+
+def refusal(key: str) -> str:
+    """A refusal's words in both languages, for an HTTP exception (Unauthorized, Forbidden)."""
+    return " ".join(pair(key))
 
 
 def too_large(_exc=None):

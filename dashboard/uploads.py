@@ -39,6 +39,7 @@ from flask import Flask, current_app, has_request_context
 from sqlalchemy import Engine
 from werkzeug.exceptions import Forbidden, Unauthorized
 
+from dashboard import security
 from dashboard.accounts import audit
 from dashboard.accounts.models import User
 from etl.checks.annotate import annotated_xlsx
@@ -238,14 +239,14 @@ def job_identity(_context: Any = None) -> Optional[dict[str, Any]]:
 def verified_editor(engine: Engine, identity: Optional[dict[str, Any]]) -> str:
     """The username of an analyst or admin whose session is still valid, or Unauthorized/Forbidden."""
     if not identity or not identity.get("user_id"):
-        raise Unauthorized("请先登录。Please sign in.")
+        raise Unauthorized(security.refusal("security.sign_in"))
     if identity.get("role") not in DATA_EDITORS:
-        raise Forbidden("没有权限。You are not allowed to do this.")
+        raise Forbidden(security.refusal("security.not_allowed"))
     with session_scope(engine) as db:
         user = db.get(User, int(identity["user_id"]))
         if (user is None or not user.active or user.session_nonce != identity.get("nonce")
                 or user.role not in DATA_EDITORS):
-            raise Forbidden("没有权限。You are not allowed to do this.")
+            raise Forbidden(security.refusal("security.not_allowed"))
         return user.username
 
 
@@ -261,7 +262,7 @@ def job_context(identity: Optional[dict[str, Any]]) -> Iterator[tuple[Engine, st
     if identity is None and has_request_context():
         identity = job_identity()
     if identity is None:
-        raise Unauthorized("请先登录。Please sign in.")
+        raise Unauthorized(security.refusal("security.sign_in"))
     from dashboard import jobs
 
     forked = identity.get("pid") != os.getpid() or jobs.in_child()

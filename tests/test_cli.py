@@ -318,3 +318,18 @@ def test_xlsx_export_reads_as_a_statisticians_sheet(tmp_path):
     export_rows(rows, tmp_path / "x.csv")
     line = (tmp_path / "x.csv").read_text(encoding="utf-8-sig").splitlines()[1]
     assert ",ytd," in line and "2026-01-15 20:30:00" in line and line.endswith(",1,0")
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path):
+    """`python -m etl progress | head -1`: the reader goes away; no 'unexpected error', exit 0."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'pipe.sqlite'}"}
+    env.pop("TEST_DATABASE_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "etl", "progress", "--wide"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    proc.stdout.close()  # the reader is gone before the first line is written (as `| head` ends)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err.decode()
+    assert "unexpected error" not in err.decode()

@@ -397,6 +397,13 @@ def main(argv: Optional[Sequence[str]] = None, engine: Optional[Engine] = None) 
     except KeyboardInterrupt:
         _err("已中断 / interrupted")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (`python -m etl progress | head`): not a fault
+        import os
+        import sys
+
+        devnull = os.open(os.devnull, os.O_WRONLY)  # no second error when Python flushes stdout
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception:  # a fault of the program: the traceback goes to the log file, never here
         from etl import config, logs
 

@@ -20,8 +20,6 @@ from plotly.colors import sample_colorscale
 from dashboard.i18n import (
     STATUS_STYLE,
     axis_value,
-    default_decimals,
-    fmt_number,
     fmt_basis,
     fmt_gap,
     fmt_period,
@@ -36,7 +34,7 @@ from dashboard.i18n import (
 )
 from etl.geo import GEOJSON_PATH, label_positions, prefecture_shapes  # noqa: F401  (the map's data)
 from etl.wording import progress as words
-from etl.wording.numbers import fmt_rate
+from etl.wording.numbers import ChartNumbers, fmt_rate  # noqa: F401  (ChartNumbers: charts' one format)
 
 FONT = ("system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', "
         "'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif")
@@ -355,36 +353,6 @@ def series_columns(lang: str) -> list[str]:
 
 
 # --- one number format per chart ----------------------------------------------------------------
-
-class ChartNumbers:
-    """One unit and one number of decimals for every number in one chart (labels, axis, colour
-    bar): '3.80万个' beside '1.73万个', or '38,000个' beside '8,640个', never '3.8万个' beside
-    '8,640个'. Counts in Chinese go to 万个 only when every value is at least 10,000; other units
-    keep fmt_value's spelling with the largest number of decimals any value asks for."""
-
-    def __init__(self, values: Iterable[float | None], unit: str, unit_en: str | None, lang: str):
-        present = [v for v in values if v is not None]
-        self.unit, self.lang = unit, norm_lang(lang)
-        self.wan = (self.lang == "zh" and unit == "个" and bool(present)
-                    and min(abs(v) for v in present) >= 10000)
-        self.decimals = max((default_decimals(v, unit) for v in present), default=0)
-        self.label = "万个" if self.wan else unit_label(unit, unit_en, lang)
-
-    def axis(self, value: float | None) -> float | None:
-        """The number drawn on the chart's axis or colour bar, in self.label."""
-        if value is None:
-            return None
-        return value / 10000 if self.wan else axis_value(value, self.unit, self.lang)
-
-    def text(self, value: float | None) -> str:
-        if value is None:
-            return "—"
-        if self.wan:
-            return f"{value / 10000:.2f}万个"
-        if self.lang == "zh" and self.unit == "个":  # fmt_value would write 万个 from 10,000 on
-            return f"{fmt_number(value, self.lang, self.decimals)}个"
-        return fmt_value(value, self.unit, self.lang, decimals=self.decimals)
-
 
 # --- rankings and comparisons -----------------------------------------------------------------
 

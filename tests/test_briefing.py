@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from etl import briefing
 from etl.briefing import content, store
 from etl.progress import engine as progress
+from etl.store import queries
 from etl.store.db import session_scope
 from etl.store.models import Batch, Observation
 from etl.wording import pick
@@ -239,3 +240,28 @@ def test_download_route_checks_the_role_on_the_server(briefed):
 
     private = make_app(demo_engine, public_viewing=False)
     assert private.server.test_client().get("/briefing/latest.pdf").status_code == 401
+
+
+def test_the_city_table_writes_each_column_in_one_unit(demo_engine):
+    """'3.8万个' beside '7,488个' in one column read as two units: a column of counts is all in 个
+    when some city is below 10,000 (and all in 万个 only when every city reaches it)."""
+    stations = {"230100": 38000, "230200": 10400, "230600": 17300, "230300": 8640, "230400": 3456,
+                "230500": 4032, "230700": 3456, "230800": 7488, "230900": 2534, "231000": 10400,
+                "231100": 4608, "231200": 8064, "232700": 2074}
+    with session_scope(demo_engine) as session:
+        batch = Batch(file_name="cities.xlsx", sha256="2" * 64, loaded_by="tester", status="loaded",
+                      loaded_at=dt.datetime(2026, 2, 1, 9, 0), is_demo=True)
+        session.add(batch)
+        session.flush()
+        for row, (code, value) in enumerate(stations.items(), start=2):
+            session.add(Observation(indicator_code="fiveg_base_stations", region_code=code, year=2025,
+                                    quarter=0, basis="annual", value=value, version=1, is_current=True,
+                                    batch_id=batch.id, sheet="数据", cell=f"C{row}", raw_value=str(value)))
+    db = demo_engine
+    indicators = {i["code"]: i for i in queries.indicator_list(db)}
+    table = content.city_blocks(db, indicators, QUARTER, "zh", charts=False)[0]
+    column = [i for i, h in enumerate(table.header) if "5G基站" in h]
+    assert column, table.header
+    cells = [row[column[0]].split("（")[0] for row in table.rows]
+    assert "38,000个" in cells and "2,074个" in cells, cells
+    assert not any(c.endswith("万个") for c in cells), cells

@@ -18,7 +18,7 @@ from etl.geo import label_positions, prefecture_shapes
 from etl.progress import method as m
 from etl.store import queries
 from etl.wording import pick, t
-from etl.wording.numbers import axis_value, fmt_value, unit_label
+from etl.wording.numbers import ChartNumbers, axis_value, unit_label
 from etl.wording import progress as words
 
 CORE_SHARE = "digital_core_va_share"
@@ -94,12 +94,13 @@ def line_figure(lines: list[tuple[str, list[dict], dict]], targets: list[tuple],
         return "bottom center" if any(v < g < v + 0.07 * top for g in goals) else "top center"
 
     for i, (name, points, meta) in enumerate(lines):
+        numbers = ChartNumbers([p["value"] for p in points], meta["unit"], meta.get("unit_en"), lang)
         color = NATION if i and name == t("briefing.fig.nation", lang) else COLORS[i % len(COLORS)]
         fig.add_trace(go.Scatter(
             x=[_tick(P.indicator_period(p, meta, lang)) for p in points],
             y=[y(p["value"], meta["unit"]) for p in points], name=name,
             mode="lines+markers+text" if len(points) <= 12 else "lines+markers",
-            text=[fmt_value(p["value"], meta["unit"], lang) for p in points], textposition=[place(y(p["value"], meta["unit"])) for p in points],
+            text=[numbers.text(p["value"]) for p in points], textposition=[place(y(p["value"], meta["unit"])) for p in points],
             textfont=dict(size=12, color=color), line=dict(color=color, width=3), marker=dict(size=8)))
     fig.update_layout(**_layout(lang, "万个" if wan else unit_label(unit, unit_en, lang), height))
     fig.update_xaxes(categoryorder="array", categoryarray=order)
@@ -178,9 +179,10 @@ def map_figure(values: dict[str, dict], names: dict[str, str], meta: dict, lang:
     codes = list(shapes)
     points = [places.get(c, shapes[c]["cp"]) for c in codes]
     labels, colors = [], []
+    numbers = ChartNumbers([v["value"] for v in values.values()], unit, meta.get("unit_en"), lang)
     for c in codes:
         item, name = values.get(c), names.get(c, shapes[c]["name"])
-        labels.append(name if not item else f"{name}<br>{fmt_value(item['value'], unit, lang)}")
+        labels.append(name if not item else f"{name}<br>{numbers.text(item['value'])}")
         colors.append("white" if item and (item["value"] - lo) / span > 0.6 else "#222")
     fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="text", text=labels,
                              textfont=dict(size=13, color=colors), showlegend=False, hoverinfo="skip"))

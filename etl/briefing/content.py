@@ -26,7 +26,7 @@ from etl.progress import method as m
 from etl.store import queries
 from etl.wording import pick, t
 from etl.wording import progress as words
-from etl.wording.numbers import default_decimals, fmt_gap, fmt_value
+from etl.wording.numbers import ChartNumbers, default_decimals, fmt_gap, fmt_value
 
 # the key charts, and the 13 cities' main indicators (the first one is mapped)
 CORE_SHARE, RATES, FIVEG = ch.CORE_SHARE, ch.RATES, ch.FIVEG
@@ -276,9 +276,13 @@ def city_blocks(db, indicators: dict, up_to: tuple[int, int], lang: str, charts:
         if not P.well_covered(ranked[code]["count"], len(cities)):
             notes.append(t("briefing.cities.partial", lang, name=pick(ind["name_zh"], ind["name_en"], lang),
                            period=label, n=ranked[code]["count"], total=len(cities)))
-    cells = {code: {r["region_code"]: f"{fmt_value(r['value'], indicators[code]['unit'], lang)}（{r['rank']}）"
-                    if lang == "zh" else f"{fmt_value(r['value'], indicators[code]['unit'], lang)} ({r['rank']})"
-                    for r in ranked[code]["rows"]} for code in shown}
+    cells = {}
+    for code in shown:  # one unit and one number of decimals per column ('3.80万个' beside '1.73万个')
+        rows_ = ranked[code]["rows"]
+        numbers = ChartNumbers([r["value"] for r in rows_], indicators[code]["unit"],
+                               indicators[code].get("unit_en"), lang)
+        cells[code] = {r["region_code"]: f"{numbers.text(r['value'])}（{r['rank']}）" if lang == "zh"
+                       else f"{numbers.text(r['value'])} ({r['rank']})" for r in rows_}
     first = shown[0]
     order = [r["region_code"] for r in ranked[first]["rows"]] + [c for c in cities if c not in cells[first]]
     rows = tuple(tuple([names.get(c, c)] + [cells[code].get(c, "—") for code in shown]) for c in order)

@@ -6,6 +6,7 @@ Used by the dashboard (cards, hovers, axes, tables), the CLI and the progress wo
 from __future__ import annotations
 
 import math
+from typing import Iterable
 
 from etl.wording.catalogue import DEFAULT_LANG, norm_lang
 
@@ -166,3 +167,33 @@ def fmt_percent_of(fraction: float, below: bool) -> str:
         if not below or float(text.replace(",", "")) < 100:
             break
     return text + "%"
+
+
+class ChartNumbers:
+    """One unit and one number of decimals for every number in one chart (labels, axis, colour
+    bar): '3.80万个' beside '1.73万个', or '38,000个' beside '8,640个', never '3.8万个' beside
+    '8,640个'. Counts in Chinese go to 万个 only when every value is at least 10,000; other units
+    keep fmt_value's spelling with the largest number of decimals any value asks for."""
+
+    def __init__(self, values: Iterable[float | None], unit: str, unit_en: str | None, lang: str):
+        present = [v for v in values if v is not None]
+        self.unit, self.lang = unit, norm_lang(lang)
+        self.wan = (self.lang == "zh" and unit == "个" and bool(present)
+                    and min(abs(v) for v in present) >= 10000)
+        self.decimals = max((default_decimals(v, unit) for v in present), default=0)
+        self.label = "万个" if self.wan else unit_label(unit, unit_en, lang)
+
+    def axis(self, value: float | None) -> float | None:
+        """The number drawn on the chart's axis or colour bar, in self.label."""
+        if value is None:
+            return None
+        return value / 10000 if self.wan else axis_value(value, self.unit, self.lang)
+
+    def text(self, value: float | None) -> str:
+        if value is None:
+            return "—"
+        if self.wan:
+            return f"{value / 10000:.2f}万个"
+        if self.lang == "zh" and self.unit == "个":  # fmt_value would write 万个 from 10,000 on
+            return f"{fmt_number(value, self.lang, self.decimals)}个"
+        return fmt_value(value, self.unit, self.lang, decimals=self.decimals)

@@ -48,6 +48,7 @@ def award_rows(d: dict, lang: str, problems: bool) -> list[dict]:
     out = []
     for a in d["awards"]:
         row = {k: a.get(k) for k, _ in AWARD_COLUMNS}
+        row["key"] = a["key"]  # not a column: the export finds the award on the server by it
         row["rule"] = a["rule"]
         row["source"] = f"#{a['batch_id']} {a['file_name']} · {a['sheet']} {a['row']}"
         if problems:
@@ -195,6 +196,7 @@ def layout(lang: str = "zh", m: str | None = None, year: str | None = None, **_q
             dag.AgGrid(id="awards-grid", className=c.grid_class(lang), rowData=rows,
                        columnDefs=award_columns(lang, problems),
                        defaultColDef={"sortable": True, "resizable": True, "floatingFilter": True, "minWidth": 100},
+                       getRowId="params.data.key",
                        dashGridOptions={"pagination": True, "paginationPageSize": 25,
                                         "localeText": c.grid_locale(lang)},
                        style={"height": "520px", "width": "100%"}),
@@ -221,15 +223,36 @@ def layout(lang: str = "zh", m: str | None = None, year: str | None = None, **_q
     prevent_initial_call=True,
 )
 def export_awards(csv_clicks, xlsx_clicks, rows, search):
-    """The awards the grid shows after filters and sort, as a file (rule problems for editors only)."""
+    """The awards the grid shows after filters and sort, as a file (rule problems for editors only).
+
+    The browser sends only which awards it shows and in which order (their keys); every value of the
+    file is read again on the server from the register of this measure, so a file named after the
+    system never carries what a browser made up, and problems stay with the roles that may see them.
+    """
     fmt = "xlsx" if dash.ctx.triggered_id == "awards-export-xlsx" else "csv"
     query = parse_query(search)
     lang = norm_lang(query.get("lang"))
-    columns = AWARD_COLUMNS + ([PROBLEM_COLUMN] if mv.may_see_problems() else [])
+    number = _number(query.get("m")) or 1
+    d = mv.detail(number)
+    if d is None:
+        raise dash.exceptions.PreventUpdate
+    problems = mv.may_see_problems()
+    by_key = {row["key"]: row for row in award_rows(d, lang, problems)}
+    shown = [by_key[key] for key in _keys(rows) if key in by_key]
+    columns = AWARD_COLUMNS + ([PROBLEM_COLUMN] if problems else [])
     header = [t(key, lang) for _, key in columns]
-    table = [[row.get(field) for field, _ in columns] for row in (rows or [])]
-    name = f"measure-{_number(query.get('m')) or 1}-awards.{fmt}"
-    return dcc.send_bytes(data.export_table(header, table, fmt), name)
+    table = [[row.get(field) for field, _ in columns] for row in shown]
+    return dcc.send_bytes(data.export_table(header, table, fmt), f"measure-{number}-awards.{fmt}")
+
+
+def _keys(rows) -> list[str]:
+    """The award keys of the grid's rows, in the grid's order, each once; anything else is ignored."""
+    seen: dict[str, None] = {}
+    for row in rows if isinstance(rows, list) else ():
+        key = row.get("key") if isinstance(row, dict) else None
+        if isinstance(key, str):
+            seen.setdefault(key)
+    return list(seen)
 
 
 @page_callback(

@@ -530,6 +530,18 @@ def grid_locale(lang: str) -> dict | None:
     return GRID_LOCALE_ZH if norm_lang(lang) == "zh" else None
 
 
+def grid_keys(rows) -> list[str]:
+    """The row keys a grid's virtualRowData says it shows, in its order, each once; anything else
+    is ignored. Exports re-read every value on the server by these keys: the browser only chooses
+    which rows and in which order, never what they say."""
+    seen: dict[str, None] = {}
+    for row in rows if isinstance(rows, list) else ():
+        key = row.get("key") if isinstance(row, dict) else None
+        if isinstance(key, str):
+            seen.setdefault(key)
+    return list(seen)
+
+
 def grid_class(lang: str) -> str:
     """The grid's class: 'grid-zh' lets the stylesheet finish the Chinese pager ('第 1 / 3 页')."""
     return "grid-zh" if norm_lang(lang) == "zh" else ""

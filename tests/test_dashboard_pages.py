@@ -332,6 +332,12 @@ DANGEROUS = [{"indicator": "=HYPERLINK(\"http://x\")", "region": "+1+cmd|' /C ca
               "basis": "-2+3", "value": 1.5, "unit": "%", "version": 1, "batch_id": 1,
               "file_name": "f.xlsx", "sheet": "s", "cell": "C3", "loaded_by": "a",
               "loaded_at": "2026-01-01 00:00", "source": "x"}]
+FORMULA_FILE = "=HYPERLINK(\"http://x\")"
+
+
+def fixture_key(row: tuple) -> str:
+    """The grid's row key of a (indicator, region, year, quarter, basis, value) fixture row."""
+    return "|".join(str(x) for x in row[:5])
 
 
 def export(app, which: str, rows):
@@ -345,22 +351,32 @@ def export(app, which: str, rows):
     return payload["filename"], content
 
 
-def test_export_csv_of_the_filtered_rows_neutralises_formulas(app):
-    name, content = export(app, "csv", DANGEROUS)
+@pytest.fixture
+def formula_app(engine, monkeypatch):
+    """The fixture's values loaded from a file whose name a spreadsheet would run as a formula."""
+    load_fixture(engine, demo=True, file_name=FORMULA_FILE)
+    return public_app(engine, monkeypatch, fixture=False)
+
+
+def test_export_csv_reads_the_server_and_neutralises_formulas(formula_app):
+    shown = [PROVINCE_VALUES[6], PROVINCE_VALUES[0]]  # the grid's order: 5G first, then the share
+    forged = DANGEROUS + [{"key": fixture_key(shown[0]), "value": 999, "indicator": "=1+1"},
+                          {"key": fixture_key(shown[1])}, {"key": "no|such|row|0|annual"}]
+    name, content = export(formula_app, "csv", forged)
     assert name.endswith(".csv")
     table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert table[0][:3] == ["指标", "地区", "时期"]
-    assert table[1][0] == "'=HYPERLINK(\"http://x\")" and table[1][1] == "'+1+cmd|' /C calc'!A0"
-    assert table[1][2] == "'@SUM(A1)" and table[1][3] == "'-2+3"
-    assert len(table) == 2
+    assert table[0][:3] == ["指标", "地区", "时期"] and len(table) == 3  # forged rows are not exported
+    assert [float(row[4]) for row in table[1:]] == [shown[0][5], shown[1][5]]  # the server's values
+    assert {row[9] for row in table[1:]} == {"'" + FORMULA_FILE}  # neutralised
+    assert "=1+1" not in content.decode("utf-8-sig") and "HYPERLINK(\"http://x\")\"" not in table[1][0]
 
 
-def test_export_xlsx_of_the_filtered_rows(app):
-    name, content = export(app, "xlsx", DANGEROUS)
+def test_export_xlsx_of_the_filtered_rows(formula_app):
+    name, content = export(formula_app, "xlsx", [{"key": fixture_key(PROVINCE_VALUES[0])}])
     assert name.endswith(".xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-    assert sheet["A2"].value == "'=HYPERLINK(\"http://x\")" and sheet["A2"].data_type != "f"
-    assert sheet["E2"].value == 1.5
+    assert sheet["J2"].value == "'" + FORMULA_FILE and sheet["J2"].data_type != "f"
+    assert sheet["E2"].value == PROVINCE_VALUES[0][5] and sheet["A3"].value is None
 
 
 def test_page_router_renders_a_page_over_http(app):

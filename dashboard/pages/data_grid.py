@@ -45,6 +45,7 @@ def format_rows(rows: list[dict], lang: str, names: bool = True) -> list[dict]:
     for r in rows:
         meta = indicators.get(r["indicator_code"], {})
         out.append({
+            "key": row_key(r),  # not a column: the export finds the value on the server by it
             "indicator": pick(r["indicator_zh"], r["indicator_en"], lang),
             "region": pick(r["region_zh"], r["region_en"], lang),
             "period": pick(r["period_zh"], r["period_en"], lang),
@@ -60,6 +61,11 @@ def format_rows(rows: list[dict], lang: str, names: bool = True) -> list[dict]:
             + (data.row_source(r) or pick(meta.get("source_zh"), meta.get("source_en"), lang)),
         })
     return out
+
+
+def row_key(row: dict) -> str:
+    """The key of a current value (indicator, region, year, quarter, basis): one row per key."""
+    return "|".join(str(row[k]) for k in ("indicator_code", "region_code", "year", "quarter", "basis"))
 
 
 def value_kind(row: dict, lang: str) -> str:
@@ -182,24 +188,30 @@ def grid_block(request, search):
     Input("export-csv", "n_clicks"),
     Input("export-xlsx", "n_clicks"),
     State("data-grid", "virtualRowData"),
-    State("data-grid", "rowModelType"),
     State("url", "search"),
     prevent_initial_call=True,
 )
-def export_filtered(csv_clicks, xlsx_clicks, rows, row_model=None, search=None):
+def export_filtered(csv_clicks, xlsx_clicks, shown, search=None):
     """The rows the grid shows after the user's filters and sort, as a file; for a server-paged
-    grid, the rows of the chosen indicator and region (up to EXPORT_LIMIT)."""
+    grid, the rows of the chosen indicator and region (up to EXPORT_LIMIT).
+
+    Every value is read again on the server: the browser only says which rows it shows and in which
+    order (their keys), so a file named after the system never carries what a browser made up, and
+    visitors without an account get no user names whatever they send."""
     fmt = "xlsx" if dash.ctx.triggered_id == "export-xlsx" else "csv"
-    lang = norm_lang(parse_query(search).get("lang"))
-    if row_model == "infinite":
-        _, indicator, region = grid_filters(search)
-        rows = format_rows(data.grid_block(indicator, region, 0, EXPORT_LIMIT)[0], lang,
-                           auth.current_role() != auth.ANONYMOUS)
+    lang, indicator, region = grid_filters(search)
+    names = auth.current_role() != auth.ANONYMOUS
+    if data.grid_size(indicator, region) > data.GRID_LIMIT:  # decided here, not by the browser
+        rows = format_rows(data.grid_block(indicator, region, 0, EXPORT_LIMIT)[0], lang, names)
+    else:
+        by_key = {row["key"]: row for row in grid_rows(indicator, region, lang, names)}
+        rows = [by_key[key] for key in c.grid_keys(shown) if key in by_key]
     header = [t(key, lang) for _, key in COLUMNS]
-    table = [[row.get(field) for field, _ in COLUMNS] for row in (rows or [])]
+    table = [[row.get(field) for field, _ in COLUMNS] for row in rows]
     content = data.export_table(header, table, fmt)
     filename = f"digital-longjiang-data.{fmt}"
     if fmt == "csv":
         return dcc.send_bytes(content, filename, type="text/csv")
     return dcc.send_bytes(content, filename,
                           type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+

@@ -238,21 +238,11 @@ def export_awards(csv_clicks, xlsx_clicks, rows, search):
         raise dash.exceptions.PreventUpdate
     problems = mv.may_see_problems()
     by_key = {row["key"]: row for row in award_rows(d, lang, problems)}
-    shown = [by_key[key] for key in _keys(rows) if key in by_key]
+    shown = [by_key[key] for key in c.grid_keys(rows) if key in by_key]
     columns = AWARD_COLUMNS + ([PROBLEM_COLUMN] if problems else [])
     header = [t(key, lang) for _, key in columns]
     table = [[row.get(field) for field, _ in columns] for row in shown]
     return dcc.send_bytes(data.export_table(header, table, fmt), f"measure-{number}-awards.{fmt}")
-
-
-def _keys(rows) -> list[str]:
-    """The award keys of the grid's rows, in the grid's order, each once; anything else is ignored."""
-    seen: dict[str, None] = {}
-    for row in rows if isinstance(rows, list) else ():
-        key = row.get("key") if isinstance(row, dict) else None
-        if isinstance(key, str):
-            seen.setdefault(key)
-    return list(seen)
 
 
 @page_callback(

@@ -33,7 +33,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 from dashboard import login_form, security
 from dashboard.accounts import audit, service
 from dashboard.settings import settings
-from etl.wording.catalogue import pair, register, t
+from etl.wording.catalogue import pair, t
 
 ANONYMOUS = "anonymous"
 LOGGED_IN = ("viewer", "analyst", "admin")
@@ -42,16 +42,6 @@ ADMINS = ("admin",)
 
 log = logging.getLogger(__name__)
 
-register({
-    "auth.bad_request": ("无效请求。", "Bad request."),
-    "auth.missing": ("请输入用户名和密码。", "Enter your user name and password."),
-    "auth.wrong": ("用户名或密码错误，或账户已停用。", "Wrong user name or password, or the account is disabled."),
-    "auth.wait": ("尝试次数过多，请{seconds}秒后再试。", "Too many failed attempts: try again in {seconds} seconds."),
-    "auth.wait_one": ("尝试次数过多，请{seconds}秒后再试。", "Too many failed attempts: try again in {seconds} second."),
-    "auth.forbidden": ("没有访问此页面的权限", "You are not allowed to see this page"),
-    "auth.forbidden_hint": ("如需上传数据或管理账户，请联系管理员分配相应角色。",
-                            "Ask an administrator for the analyst or admin role."),
-})
 
 SIGNED_IN_AT, SEEN_AT = "_signed_in_at", "_seen_at"  # session keys (epoch seconds)
 SEEN_RESOLUTION = 60  # seconds: the idle clock is written back at most once a minute

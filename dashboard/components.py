@@ -191,7 +191,7 @@ def explanation_box(a, unit: str, lang: str, method_href: str) -> html.Details:
                     className="small mb-1 ps-3") if steps else None,
             html.Ul([html.Li(note) for note in notes], className="small text-muted mb-1 ps-3")
             if notes else None,
-            html.P(t("explain.rule", lang), className="small text-muted mb-1"),
+            html.P(words.method_text("explain.rule", lang), className="small text-muted mb-1"),
             dcc.Link(t("explain.method_link", lang), href=method_href, className="small"),
         ], className="explain-body"),
     ], className="mt-1 explain")

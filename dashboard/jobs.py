@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from etl import config
-from etl.wording.catalogue import register, t
+from etl.wording.catalogue import t
 from etl.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -63,24 +63,6 @@ class Limits:
     @classmethod
     def from_settings(cls, settings: Settings, slots_dir: Optional[Path] = None) -> "Limits":
         return cls(settings.job_concurrency, settings.job_seconds, settings.job_memory_mb, slots_dir)
-
-
-TEXT = register({
-    "jobs.time": ("任务运行超过 {limit}的时限，已停止，数据库未作任何改动。请将文件拆分后重试，或稍后再试。",
-                  "The job ran longer than its {limit} limit and was stopped; the database is "
-                  "unchanged. Split the file, or try again later."),
-    "jobs.memory": ("任务所需内存超过 {mb} MB 的上限，已停止，数据库未作任何改动。请将文件拆分为较小的文件后重试。",
-                    "The job needed more than its {mb} MB memory limit and was stopped; the database is "
-                    "unchanged. Split the file into smaller ones and try again."),
-    "jobs.crashed": ("任务意外终止（可能是内存不足），数据库未作任何改动。请将文件拆分后重试。",
-                     "The job ended unexpectedly (probably out of memory); the database is unchanged. "
-                     "Split the file and try again."),
-    "jobs.busy": ("服务器繁忙：{limit}内没有空闲的任务位置。请稍后再试。",
-                  "The server is busy: no job slot became free within {limit}. Try again later."),
-    "jobs.queued": ("排队等候：其他上传任务正在运行……", "Queued: other upload jobs are running…"),
-    "jobs.minutes": ("{n:g} 分钟", "{n:g} minutes"),
-    "jobs.seconds": ("{n:g} 秒", "{n:g} seconds"),
-})
 
 
 class JobStopped(Exception):

@@ -5,19 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.i18n import norm_lang, register, t
-
-TEXT = register({
-    "login.title": ("登录", "Sign in"),
-    "login.lead": ("数字龙江 数字经济监测平台", "Digital Longjiang monitor"),
-    "login.username": ("用户名", "User name"),
-    "login.password": ("密码", "Password"),
-    "login.submit": ("登录", "Sign in"),
-    "login.public": ("浏览数据无需登录；上传数据和管理账户需要登录。",
-                     "Viewing needs no account; uploading and administration do."),
-    "login.private": ("请使用管理员分配的账户登录。没有账户请联系管理员。",
-                      "Sign in with the account an administrator gave you."),
-})
+from dashboard.i18n import norm_lang, t
 
 
 def form(next_url: str, lang: str | None, *, public: bool):

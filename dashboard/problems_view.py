@@ -5,23 +5,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.i18n import pick, register, t
+from dashboard.i18n import has, pick, t
 
 MAX_PROBLEMS_SHOWN = 300
-TEXT = register({
-    "problems.col_severity": ("级别", "Severity"),
-    "problems.col_sheet": ("工作表", "Sheet"),
-    "problems.col_cell": ("单元格", "Cell"),
-    "problems.col_code": ("代码", "Code"),
-    "problems.col_value": ("原值", "Value"),
-    "problems.col_message": ("说明", "Message"),
-    "problems.severity_error": ("错误", "error"),
-    "problems.severity_warning": ("警告", "warning"),
-    "problems.severity_info": ("跳过", "skipped"),
-    "problems.fix": ("如何修改：", "How to fix: "),
-    "problems.more": ("另有 {n} 项未列出，请下载批注文件查看全部。",
-                      "{n} more not listed: download the annotated copy for all."),
-})
 
 
 def _message(p: dict, lang: str) -> list:
@@ -42,7 +28,7 @@ def problems_table(problems: list[dict], lang: str, id_: str) -> html.Div:
         severity = p.get("severity") or "info"
         color = {"error": "table-danger", "warning": "table-warning"}.get(severity, "")
         rows.append(html.Tr([
-            html.Td(t(key, lang) if (key := f"problems.severity_{severity}") in TEXT else severity),
+            html.Td(t(key, lang) if has(key := f"problems.severity_{severity}") else severity),
             html.Td(p.get("sheet") or ""),
             html.Td(p.get("cell") or ""),
             html.Td(html.Code(p.get("code") or "")),

@@ -34,18 +34,8 @@ from werkzeug.exceptions import HTTPException
 
 from dashboard.settings import settings, startup_lock
 from etl import config, logs
-from etl.wording.catalogue import pair, register
+from etl.wording.catalogue import pair
 
-register({
-    "security.sign_in": ("请先登录。", "Please sign in."),
-    "security.not_allowed": ("没有权限。", "You are not allowed to do this."),
-    "security.cross_site": ("跨站请求被拒绝。", "Cross-site request refused."),
-    "security.token": ("安全令牌缺失或无效，请刷新页面后重试。",
-                       "Missing or invalid security token: reload the page and try again."),
-    "security.too_large": ("请求过大：上传文件不能超过{mb} MB。", "Request too large: files may not exceed {mb} MB."),
-    "security.internal": ("服务器内部错误，已记录（错误编号 {error_id}）。请稍后再试或联系管理员。",
-                          "Internal error, logged as {error_id}: try again later or tell the administrator."),
-})
 
 log = logging.getLogger(__name__)
 

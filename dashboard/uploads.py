@@ -46,7 +46,7 @@ from etl.checks.annotate import annotated_xlsx
 from etl.checks import problems as kinds
 from etl.store import pending
 from etl.store.db import session_scope
-from etl.wording.catalogue import TEXTS, register, t
+from etl.wording.catalogue import has, t
 
 log = logging.getLogger(__name__)
 
@@ -290,12 +290,6 @@ _STAGES = {
     "check": {"read": (0.0, 0.85), "compare": (0.85, 1.0)},
     "commit": {"read": (0.0, 0.4), "compare": (0.4, 0.5), "load": (0.5, 1.0)},
 }
-register({
-    "uploads.stage.read": ("读取和检查", "reading and checking"),
-    "uploads.stage.compare": ("与数据库比较", "comparing with the database"),
-    "uploads.stage.load": ("写入数据库", "writing to the database"),
-    "uploads.progress": ("文件 {i}/{n}“{name}”：{stage}{detail}", "File {i}/{n} {name!r}: {stage}{detail}"),
-})
 
 
 class ProgressText:
@@ -319,7 +313,7 @@ class ProgressText:
         start, end = self.stages.get(stage, (0.0, 1.0))
         within = start + (end - start) * (done / total if total else 1.0)
         percent = int(100 * (self.index + within) / max(self.files, 1))
-        words = t(key, self.lang) if (key := f"uploads.stage.{stage}") in TEXTS else stage
+        words = t(key, self.lang) if has(key := f"uploads.stage.{stage}") else stage
         detail = f" {done:,}/{total:,}" if stage == "load" else ""
         text = t("uploads.progress", self.lang, i=self.index + 1, n=self.files, name=self.name,
                  stage=words, detail=detail)

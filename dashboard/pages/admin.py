@@ -15,8 +15,9 @@ from dashboard import auth
 from dashboard import components as c
 from dashboard.accounts import audit, service, users
 from dashboard.callbacks import page_callback
-from dashboard.i18n import norm_lang, pick, register, t
+from dashboard.i18n import norm_lang, pick, t
 from dashboard.settings import settings
+from etl.wording.catalogue import pair
 
 dash.register_page(__name__, path="/admin", name="管理", name_zh="管理", name_en="Admin",
                    title="管理 · 数字龙江", order=85, roles=auth.ADMINS)
@@ -25,36 +26,6 @@ auth.protect("admin-", *auth.ADMINS)
 
 AUDIT_LIMIT = 5000
 ACTIONS = list(audit.ACTION_NAMES)
-TEXT = register({
-    "admin.title": ("管理", "Administration"),
-    "admin.users": ("账户", "Accounts"),
-    "admin.username": ("用户名", "User name"),
-    "admin.display": ("姓名", "Name"),
-    "admin.role": ("角色", "Role"),
-    "admin.active": ("启用", "Active"),
-    "admin.created": ("创建时间", "Created"),
-    "admin.by": ("创建人", "Created by"),
-    "admin.last": ("最近登录", "Last login"),
-    "admin.failures": ("近期登录失败", "Recent failed sign-ins"),
-    "admin.unlock": ("解除登录限制", "Lift sign-in throttle"),
-    "admin.add": ("新建账户", "New account"),
-    "admin.password": ("初始密码（至少10个字符）", "Initial password (10+ characters)"),
-    "admin.create": ("创建", "Create"),
-    "admin.change": ("修改账户", "Change an account"), "admin.pick_user": ("选择账户", "Choose an account"),
-    "admin.set_role": ("设置角色", "Set role"),
-    "admin.disable": ("停用", "Disable"),
-    "admin.enable": ("启用", "Enable"),
-    "admin.new_password": ("新密码", "New password"), "admin.set_password": ("重设密码", "Reset password"),
-    "admin.saved": ("已保存。", "Saved."), "admin.need_user": ("请先选择账户。", "Choose an account first."),
-    "admin.audit": ("审计日志", "Audit log"), "admin.all": ("全部操作", "All actions"),
-    "admin.at": ("时间（UTC）", "Time (UTC)"),
-    "admin.user": ("用户", "User"),
-    "admin.action": ("操作", "Action"),
-    "admin.addr": ("地址", "Address"),
-    "admin.target": ("对象", "Target"),
-    "admin.details": ("详情", "Details"),
-    "admin.csv": ("导出 CSV", "Export CSV"), "admin.xlsx": ("导出 Excel", "Export XLSX"),
-})
 
 
 def role_options(lang: str) -> list[dict]:
@@ -201,7 +172,7 @@ def manage_users(lang, _add, _role, _password, _disable, _enable, _unlock, new_n
                                        username=new_name or "", password=new_password or "",
                                        role=new_role or "viewer", display_name=new_display or "")
             elif not picked:
-                raise users.UserError(*TEXT["admin.need_user"])
+                raise users.UserError(*pair("admin.need_user"))
             else:
                 service.change_account(auth.engine(), action.removeprefix("admin-users-"),
                                        by=admin.username, username=picked, role=role or "viewer",

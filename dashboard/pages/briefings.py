@@ -13,27 +13,10 @@ from dashboard import auth, briefing_view
 from dashboard import components as c
 from dashboard.i18n import norm_lang, t
 from etl.briefing import store
-from etl.wording import register
 
 dash.register_page(__name__, path="/briefings", name="简报", name_zh="简报", name_en="Briefings",
                    title="季度监测简报 · 数字龙江", order=80, roles=auth.LOGGED_IN)
 
-register({
-    "briefings.title": ("季度监测简报", "Quarterly monitoring briefings"),
-    "briefings.lead": ("简报与监测平台使用同一数据与评估；每次数据更新后首次下载时生成，并存档。",
-                       "Briefings use the platform's data and assessment; each is made at its first "
-                       "download after a data change, and archived."),
-    "briefings.make": ("按季度下载", "Download by quarter"),
-    "briefings.archive": ("存档（按生成时间，最新在前）", "Archive (newest first)"),
-    "briefings.none": ("尚未生成简报。", "No briefing made yet."),
-    "briefings.no_data": ("尚无数据。", "No data yet."),
-    "briefings.col.id": ("编号", "No."), "briefings.col.quarter": ("季度", "Quarter"),
-    "briefings.col.lang": ("语言", "Language"), "briefings.col.format": ("格式", "Format"),
-    "briefings.col.made": ("生成时间（UTC）", "Made (UTC)"), "briefings.col.by": ("生成人", "By"),
-    "briefings.col.stamp": ("数据版本", "Data version"), "briefings.col.file": ("文件", "File"),
-    "briefings.lang.zh": ("中文", "Chinese"), "briefings.lang.en": ("英文", "English"),
-    "briefings.download": ("下载", "Download"),
-})
 
 QUARTERS_SHOWN = 8
 

@@ -14,7 +14,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import auth, uploads
 from dashboard import components as c
 from dashboard.callbacks import page_callback
-from dashboard.i18n import norm_lang, pick, register, t
+from dashboard.i18n import has, norm_lang, pick, t
 from dashboard.problems_view import problems_table
 from etl.periods import format_period
 from etl.store import pending
@@ -25,40 +25,6 @@ dash.register_page(__name__, path="/history", name="数据批次", name_zh="数�
 
 auth.protect("history-", *auth.LOGGED_IN)
 auth.protect("history-rollback", *auth.ADMINS)
-
-TEXT = register({
-    "history.title": ("数据批次与版本", "Batches and versions"),
-    "history.lead": ("每个载入的文件是一个批次。选择一行查看其数值和检查报告。",
-                     "Each loaded file is a batch. Select a row to see its values and report."),
-    "history.id": ("批次", "Batch"),
-    "history.file": ("文件", "File"),
-    "history.by": ("载入人", "Loaded by"),
-    "history.at": ("载入时间（UTC）", "Loaded at (UTC)"), "history.status": ("状态", "Status"),
-    "history.new": ("新增", "New"),
-    "history.revised": ("修订", "Revised"),
-    "history.unchanged": ("未变", "Unchanged"),
-    "history.skipped": ("跳过", "Skipped"), "history.demo": ("演示", "Demo"),
-    "history.loaded": ("已载入", "loaded"), "history.rolled_back": ("已回滚", "rolled back"),
-    "history.values": ("本批次的数值（选择一行查看该数值的所有版本）",
-                       "Values of this batch (select one to see all its versions)"),
-    "history.report": ("检查报告", "Validation report"), "history.none": ("无问题。", "No problems."),
-    "history.notes": ("注释与来源", "Notes and sources"),
-    "history.rolled": ("已于 {at} 由 {by} 回滚，原因：{reason}", "Rolled back on {at} by {by}; reason: {reason}"),
-    "history.rollback": ("回滚此批次", "Roll this batch back"),
-    "history.reason": ("回滚原因（必填，将记入审计日志）", "Reason (required; recorded in the audit log)"),
-    "history.need_reason": ("请填写回滚原因（至少4个字符）。", "Give a reason (4 characters or more)."),
-    "history.pick": ("请先在上表中选择一个批次。", "Select a batch in the table first."),
-    "history.done": ("批次 #{id} 已回滚；其数值的上一版本重新成为当前值。",
-                     "Batch #{id} rolled back; the previous versions of its values are current again."),
-    "history.versions": ("数值的所有版本", "Every version of the value"),
-    "history.version": ("版本", "Version"),
-    "history.value": ("数值", "Value"),
-    "history.current": ("当前", "Current"),
-    "history.cell": ("单元格", "Cell"), "history.raw": ("原文", "As written"),
-    "history.indicator": ("指标", "Indicator"),
-    "history.region": ("地区", "Region"),
-    "history.period": ("时期", "Period"),
-})
 
 
 def _time(value) -> str:
@@ -71,7 +37,7 @@ def batch_rows(lang: str) -> list[dict]:
         rows.append({"id": b["id"], "row_id": str(b["id"]),  # ag-grid wants string row ids
                      "file_name": b["file_name"], "loaded_by": b["loaded_by"],
                      "loaded_at": _time(b["loaded_at"]), "status": t(key, lang)
-                     if (key := f"history.{b['status']}") in TEXT else b["status"], "values_new": b["values_new"],
+                     if has(key := f"history.{b['status']}") else b["status"], "values_new": b["values_new"],
                      "values_revised": b["values_revised"],
                      "values_unchanged": b["values_unchanged"],
                      "values_skipped": b["values_skipped"], "is_demo": "✓" if b["is_demo"] else ""})

@@ -12,17 +12,12 @@ from dash import Input, Output, State, dcc, html
 from dashboard import auth, login_form
 from dashboard.accounts import users
 from dashboard.callbacks import page_callback
-from dashboard.i18n import norm_lang, pick, register, t
+from dashboard.i18n import norm_lang, pick, t
 
 dash.register_page(__name__, path="/login", name="登录", name_zh="登录", name_en="Sign in",
                    title="登录 · 数字龙江", order=90, roles=(auth.ANONYMOUS,), auth_open=True)
 
 auth.protect("account-", *auth.LOGGED_IN)
-
-TEXT = register({
-    "login.already": ("您已登录：", "You are signed in as "),
-    "login.account": ("我的账户", "My account"),
-})
 
 
 def layout(next: str | None = None, lang: str | None = None, **_query):  # noqa: A002 - URL name
@@ -58,21 +53,6 @@ def submit_login(_clicks, _submits, username, password, next_url, lang):
 
 
 # --- 我的账户 My account -------------------------------------------------------------------------
-
-ACCOUNT_TEXT = register({
-    "account.title": ("我的账户", "My account"),
-    "account.user": ("用户名", "User name"),
-    "account.role": ("角色", "Role"),
-    "account.change": ("修改密码", "Change password"),
-    "account.current": ("当前密码", "Current password"),
-    "account.new": ("新密码（至少10个字符）", "New password (10 characters or more)"),
-    "account.repeat": ("再次输入新密码", "Repeat the new password"),
-    "account.save": ("保存新密码", "Save the new password"),
-    "account.logout": ("退出登录", "Sign out"),
-    "account.saved": ("密码已修改，请重新登录。", "Password changed: please sign in again."),
-    "account.mismatch": ("两次输入的新密码不一致。", "The two new passwords differ."),
-    "account.wrong": ("当前密码不正确。", "The current password is wrong."),
-})
 
 
 def account_layout(lang: str | None = None, **_query):

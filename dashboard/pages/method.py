@@ -61,7 +61,7 @@ def layout(lang: str = "zh", **_query):
     return html.Div([
         c.page_header(t("method.title", lang)),
         html.H2(t("method.progress", lang), className="h5"),
-        html.P(t("method.progress_text", lang), className="method-text", id="method-progress"),
+        html.P(words.method_text("method.progress_text", lang), className="method-text", id="method-progress"),
         html.H2(t("method.targets", lang), className="h5"),
         target_list(lang),
         html.H2(t("method.indicators", lang), className="h5"),

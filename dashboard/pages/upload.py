@@ -31,7 +31,7 @@ from dashboard import auth, jobs, security, uploads
 from dashboard import components as c
 from dashboard.callbacks import page_callback
 from dashboard.problems_view import problems_table
-from dashboard.i18n import fmt_period, norm_lang, pick, register, t
+from dashboard.i18n import fmt_period, norm_lang, pick, t
 from etl import config, logs
 
 log = logging.getLogger(__name__)
@@ -55,62 +55,6 @@ def job_manager():
 JOBS = job_manager()
 
 MAX_REVISIONS_SHOWN = 300
-TEXT = register({
-    "upload.title": ("上传统计数据", "Upload statistics"),
-    "upload.step1": ("第一步：下载模板（或直接使用统计部门的原始表格）",
-                     "Step 1: download the template (or use the statistics office's own tables)"),
-    "upload.template": ("下载模板（xlsx）", "Download the template (xlsx)"),
-    "upload.step2": ("第二步：选择文件", "Step 2: choose files"),
-    "upload.drop": ("将文件拖放到此处，或点击选择", "Drop files here, or click to choose"),
-    "upload.drop_hint": ("支持 xlsx、xls、csv；可一次选择多个文件；单个文件不超过 {mb} MB",
-                         "xlsx, xls or csv; several files at once; at most {mb} MB each"),
-    "upload.skip": ("跳过未知指标（列入报告，不作为错误）", "Skip unknown indicators (listed, not errors)"),
-    "upload.checking": ("正在读取和检查文件……", "Reading and checking the files…"),
-    "upload.stop": ("停止检查", "Stop checking"),
-    "upload.step3": ("第三步：查看检查结果和变更预览，然后提交或取消",
-                     "Step 3: read the report and the preview, then commit or cancel"),
-    "upload.commit": ("确认提交入库", "Commit to the database"),
-    "upload.cancel": ("取消", "Cancel"),
-    "upload.committing": ("正在写入数据库……", "Writing to the database…"),
-    "upload.ok": ("检查通过，可以提交", "Valid: ready to commit"),
-    "upload.rejected": ("未通过检查，不能提交（数据库未作任何改动）",
-                        "Rejected: cannot be committed (the database is unchanged)"),
-    "upload.nochange": ("与数据库中的数值完全相同，无需提交", "Identical to the database: nothing to commit"),
-    "upload.counts": ("读取 {read} 个数值，有效 {valid}，错误 {errors}，警告 {warnings}，跳过 {skipped}",
-                      "{read} values read, {valid} valid, {errors} errors, {warnings} warnings, "
-                      "{skipped} skipped"),
-    "upload.annotated": ("下载批注文件（问题单元格已标出）", "Download an annotated copy (faulty cells marked)"),
-    "upload.annotating": ("正在生成批注文件……", "Building the annotated copy…"),
-    "upload.problems": ("问题列表", "Problems"),
-    "upload.skipped": ("已跳过", "Skipped"),
-    "upload.preview": ("变更预览", "Preview of the changes"),
-    "upload.new": ("新增 {n} 个数值", "{n} new values"),
-    "upload.revised": ("修订 {n} 个数值（旧值 → 新值）", "{n} revised values (old → new)"),
-    "upload.unchanged": ("{n} 个数值未变", "{n} values unchanged"),
-    "upload.loaded_before": ("注意：此文件曾作为批次 {ids} 载入。", "Note: this file was loaded before as batch {ids}."),
-    "upload.done": ("已载入：{file}，批次 #{batch}（新增 {new}，修订 {revised}，未变 {unchanged}）",
-                    "Loaded: {file}, batch #{batch} ({new} new, {revised} revised, {unchanged} unchanged)"),
-    "upload.done_same": ("{file}：与数据库相同，未载入任何数据。", "{file}: identical to the database, nothing loaded."),
-    "upload.stale": ("{file}：在您预览之后，其他用户上传的数据改变了数据库，本文件未载入。请查看下方更新后的变更预览，"
-                     "确认无误后再次点击“确认提交入库”，或取消。",
-                     "{file}: another upload changed the database after your preview, so nothing was "
-                     "loaded. Check the updated preview below, then commit again or cancel."),
-    "upload.failed": ("{file}：未通过检查，未载入。", "{file}: rejected, nothing loaded."),
-    "upload.gone": ("{file}：该上传已提交、取消或过期。", "{file}: this upload was already committed, cancelled or has expired."),
-    "upload.cancelled": ("已取消，未载入任何数据。", "Cancelled: nothing was loaded."),
-    "upload.cancel_refused": ("取消被拒绝：这不是您上传的文件。", "Cancelling refused: this upload is not yours."),
-    "upload.bad_upload": ("无法读取上传内容。", "The upload could not be read."),
-    "upload.col_cell": ("单元格", "Cell"),
-    "upload.col_indicator": ("指标", "Indicator"),
-    "upload.col_region": ("地区", "Region"),
-    "upload.col_period": ("时期", "Period"),
-    "upload.col_old": ("旧值", "Old"),
-    "upload.col_new": ("新值", "New"),
-    "upload.col_change": ("变更", "Change"),
-    "upload.status_new": ("新增", "new"),
-    "upload.status_revised": ("修订", "revised"),
-    "upload.status_unchanged": ("未变", "unchanged"),
-})
 
 
 def layout(lang: str | None = None, **_query):

@@ -20,7 +20,6 @@ from etl import periods as P
 from etl.briefing import charts as ch
 from etl.briefing import store
 from etl.briefing.document import Briefing, Figure, Section, Table
-from etl.briefing import words as _words  # noqa: F401  (registers the briefing's texts)
 from etl.progress import engine as progress
 from etl.progress import method as m
 from etl.store import queries

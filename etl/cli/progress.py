@@ -181,7 +181,7 @@ def render_table(results: list, summary, lang: str = "zh", period=None,
         years = sorted({r.target_year for r in results if r.target.set_illustrative})
         lines.append("* " + t("summary.illustrative_note", lang, year="/".join(map(str, years))))
     if "r" in columns:
-        lines.append(t("cli.r_footer", lang))
+        lines.append(words.method_text("cli.r_footer", lang))
     if hidden:
         lines.append(t("cli.hidden", lang, width=width,
                        columns=t("cli.counts_separator", lang).join(hidden)))

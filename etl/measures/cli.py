@@ -13,19 +13,9 @@ from sqlalchemy import Engine
 
 from etl.measures.queries import measures_overview, status_name, units_list
 from etl.normalise.labels import alias_key
-from etl.wording import catalogue
 from etl.wording.catalogue import norm_lang, pick, t
 
 COLUMNS = ("no", "measure", "lead", "awards", "firms", "amount", "quota", "status", "problems")
-catalogue.register({
-    "measures.cli.no": ("条", "No."), "measures.cli.measure": ("措施", "Measure"),
-    "measures.cli.lead": ("责任单位（牵头）", "Lead unit"), "measures.cli.awards": ("奖励数", "Awards"),
-    "measures.cli.firms": ("企业数", "Firms"), "measures.cli.amount": ("金额（万元）", "Amount (10k yuan)"),
-    "measures.cli.quota": ("年度名额", "Quota"), "measures.cli.status": ("实施状态", "Status"),
-    "measures.cli.problems": ("规则问题", "Rule problems"),
-    "measures.cli.more": ("等{n}家", " +{more}"),
-    "measures.cli.total": ("合计：{awards} 项奖励，{total} 万元", "Total: {awards} awards, {total} (10k yuan)"),
-})
 
 EXIT_OK, EXIT_USAGE = 0, 2
 

@@ -7,19 +7,14 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from etl.normalise.labels import alias_key
-from etl.wording.catalogue import TEXTS, register, t
-
-# A task's (and a measure's) implementation status: the words every page, the CLI, the briefing
-# and the demo's progress sheet use
-register({
-    "status.not_started": ("未启动", "Not started"), "status.in_progress": ("推进中", "In progress"),
-    "status.done": ("已完成", "Done"), "status.behind": ("滞后", "Behind"),
-})
+from etl.wording.catalogue import has, t
 
 
 def status_name(code: str, lang: str = "zh") -> str:
+    """A task's (and a measure's) implementation status in the words every page, the CLI, the
+    briefing and the demo's progress sheet use (status.* in etl/wording/texts/measures.toml)."""
     key = f"status.{code}"
-    return t(key, lang) if key in TEXTS else code
+    return t(key, lang) if has(key) else code
 
 # The columns of an award list, by field: the header as the template writes it first.
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
-from etl.wording.catalogue import register, t
+from etl.wording.catalogue import t
 from etl.wording.numbers import fmt_plain
 
 ROUNDING = 0.01  # 万元: an amount written to the hundred yuan is right
@@ -111,18 +111,6 @@ def make_rulebook(policy: PolicyInfo, measures: dict[int, str], rules: list[Rule
 def fmt_wan(value: Optional[float]) -> str:
     """50 -> '50', 12.5 -> '12.5', 0.125 -> '0.13' (万元, to the hundred yuan)."""
     return "" if value is None else fmt_plain(value, 2, large_whole=False)
-
-
-register({
-    "measures.rule.amount": ("{amount}万元", "{amount} (10k yuan)"),
-    "measures.rule.rate": ("{basis_zh}的{pct}", "{pct} of the {basis_en}"),
-    "measures.rule.tiered": ("分档", "in tiers"),
-    "measures.rule.cap": ("{per_zh}最高{cap}万元", "at most {cap} (10k yuan){per_en}"),
-    "measures.rule.threshold": ("{basis_zh}不低于{value}{unit}", "{basis_en} at least {value} {unit}"),
-    "measures.rule.quota": ("每年{n}户", "{n} enterprises a year"),
-    "measures.rule.one_off": ("一次性", "once per enterprise"),
-    "measures.rule.separator": ("，", ", "),
-})
 
 
 def describe(rule: RuleInfo, lang: str = "zh") -> str:

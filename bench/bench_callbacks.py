@@ -10,7 +10,9 @@ Each page is opened the way the browser opens it: a GET (cookies), then POSTs to
 the page router, the frame (navigation, banner, title) and every callback the rendered page fires
 on load (found in its layout, see bench/dashclient.py), with the payloads dash-renderer sends.
 
-"cold": the cache emptied before the page (as after an upload: every query hits the database);
+"cold": the cache emptied before the page (as after an upload: every query hits the database;
+the summaries of etl/store/summary.py, which a load or rollback builds once, are built first and
+their time printed apart; --no-summary computes those figures in every render instead);
 "warm": the same requests again. `--runs` rounds of both; the script prints, per callback, the
 median and 95th percentile of wall time and the median CPU time of this process (the machine may
 be shared: CPU time is what the callback itself costs), and the number of SQL statements the
@@ -55,6 +57,21 @@ def clear(app) -> None:
     forget = getattr(data, "forget_local", None)
     if forget:
         forget()
+    answers = app.server.extensions.get("monitor_response_cache")  # finished answers, per worker
+    if answers:
+        answers["local"].__init__(answers["local"].limit)
+
+
+def build_summaries(app, engine) -> tuple[float, float]:
+    """What a load or a rollback does once (dashboard.data.refresh_summaries): the derived figures
+    of the new data, computed before any viewer asks. Timed apart: it is no page's cost."""
+    from dashboard import data
+    from etl.store import summary
+
+    summary.clear(engine)
+    clear(app)
+    with app.server.test_request_context("/"):
+        return timed(data.refresh_summaries)
 
 
 def timed(call) -> tuple[float, float]:
@@ -137,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--redis", help="CACHE_REDIS_URL (default: the in-process cache)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--pages", nargs="*", default=PAGES)
+    parser.add_argument("--no-summary", action="store_true",
+                        help="compute the summarised figures in every render (as before issue 13's summary)")
     args = parser.parse_args(argv)
     os.environ.setdefault("PUBLIC_VIEWING", "1")
     if args.redis:
@@ -161,6 +180,13 @@ def main(argv: list[str] | None = None) -> int:
     app.server.config["PUBLIC_VIEWING"] = True
     with engine.connect() as conn:
         count = conn.scalar(text("SELECT count(*) FROM observations"))
+    if args.no_summary:
+        app.server.config["MONITOR_SUMMARY"] = False
+        label += " (no summary)"
+    else:
+        wall, cpu = build_summaries(app, engine)
+        print(f"summaries built once for these data (as after a load or rollback): {wall:.2f} s "
+              f"wall, {cpu:.2f} s CPU; load average {load_average()}")
     report(f"{label}: {count:,} observations", measure(app, engine, args.pages, args.runs), args.runs)
     return 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 from typing import Any, Callable
 
 import orjson
@@ -19,8 +20,10 @@ from sqlalchemy import Engine
 
 from dashboard.cache import cache
 from etl.store import queries
+from etl.store import summary as summaries
 
 ENGINE_KEY = "MONITOR_ENGINE"
+SUMMARY_KEY = "MONITOR_SUMMARY"  # False: summarised readers compute on every call (tests compare)
 DB_KEY = "MONITOR_DB_KEY"
 STAMP_SECONDS = 5  # how long a worker trusts the data stamp before asking the database again
 PROVINCE = queries.PROVINCE
@@ -74,6 +77,10 @@ def invalidate() -> None:
     """Forget the data stamp, so the next request sees new data at once (after an upload)."""
     cache.delete(f"stamp:{current_app.config[DB_KEY]}")
     request_memo().clear()
+    try:  # the summaries of the new data now, in the request that changed them, not for a viewer
+        refresh_summaries()
+    except Exception:  # noqa: BLE001 - the data are committed; a viewer's render builds them again
+        logging.getLogger(__name__).exception("building the summaries after a data change failed")
 
 
 def cached(func: Callable) -> Callable:
@@ -117,6 +124,72 @@ def cached_page(build: Callable) -> Callable:
     layout.__name__ = "layout"
     layout.uncached = build
     return layout
+
+
+SUMMARISED: list[Callable] = []  # every summarised reader, built after a data change (refresh)
+
+
+def summarised(kind: str, keys: Callable[[], Any]) -> Callable:
+    """A reader of one key (a city, a region, a target period) whose values change only with the
+    data: computed for every key of `keys()` at once, once per data stamp, by the function itself,
+    and kept in the summaries table (etl/store/summary.py); a render reads its key with one
+    indexed query, then from the cache. The same function, called directly, is what the page
+    computed before (.uncached; config MONITOR_SUMMARY=False computes on every call)."""
+    def decorate(func: Callable) -> Callable:
+        @cached
+        def read(_kind: str, key: str):  # the kind in the cache key: readers share this name
+            stamp = summary_stamp()
+            found = summaries.read(engine(), stamp, kind, [key])
+            if found is None:
+                summaries.build(engine(), stamp, kind, keys, func)
+                found = summaries.read(engine(), stamp, kind, [key])
+            return found[key]
+
+        @functools.wraps(func)
+        def wrapper(key: str):
+            if not current_app.config.get(SUMMARY_KEY, True):
+                return func(key)
+            return read(kind, key)
+        wrapper.uncached = func
+        wrapper.kind = kind
+        wrapper.keys = keys
+        SUMMARISED.append(wrapper)
+        return wrapper
+    return decorate
+
+
+def summary_stamp() -> str:
+    """The data stamp, the year (assessments count years from today) and the code computing the
+    summaries: a deploy with another computation or another catalog seed never reads old ones."""
+    import datetime as dt
+
+    return f"{data_stamp()}|{dt.date.today().year}|{code_digest()}"
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of the sources the summaries come from (the store's queries, the progress engine,
+    these readers, the pages) and of the seed (catalog, targets)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha1()
+    for path in sorted([*root.joinpath("etl").rglob("*.py"), *root.joinpath("dashboard").rglob("*.py"),
+                        *root.joinpath("data", "seed").rglob("*")]):
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def refresh_summaries() -> None:
+    """Build every summary for the current data now (after a load or a rollback, in the request
+    or job that changed the data), so that no viewer waits for it."""
+    if not current_app.config.get(SUMMARY_KEY, True):
+        return
+    stamp = summary_stamp()
+    for reader in SUMMARISED:
+        summaries.build(engine(), stamp, reader.kind, reader.keys, reader.uncached)
 
 
 # --- catalog ------------------------------------------------------------------------------------
@@ -360,13 +433,28 @@ def demo_shown() -> bool:
 
 # --- progress -----------------------------------------------------------------------------------
 
-@cached
 def progress_report(period: str | None = None) -> dict:
     """{'period', 'periods', 'assessments' (etl.progress.assess.Assessment), 'summary'} of one
-    target period (default: the overview's default one; see dashboard/progress_view.py)."""
+    target period (default: the overview's default one; see dashboard/progress_view.py), from the
+    summary: the engine assesses every target once per data change, not once per cold page."""
+    return _progress(period if period in target_period_params() else "")
+
+
+@cached
+def target_period_params() -> list[str]:
+    """The URL values of the target periods (?targets=2030); any other value means the default."""
+    from dashboard.progress_view import period_param
+    from etl.progress import engine as progress
+
+    periods = progress.periods(engine())
+    return [period_param(p, periods) for p in periods]
+
+
+@summarised("progress", keys=lambda: ["", *target_period_params()])
+def _progress(period: str) -> dict:
     from dashboard.progress_view import report_from_engine
 
-    return report_from_engine(engine(), period)
+    return report_from_engine(engine(), period or None)
 
 
 def status_for(indicator: str, region: str = PROVINCE):

@@ -30,22 +30,15 @@ def comparison_rows(peers: list[str], lang: str) -> list[dict]:
     and the province both have one; the province's and peers' ratio to the nation and gap."""
     rows = []
     regions = [v.PROVINCE, *peers]
-    ratios = [code for code, meta in data.indicators().items() if meta["measure"] == "ratio"]
-    data.prefetch(ratios, data.panel())  # every indicator in one query, not one per indicator
-    data.prefetch(ratios, [v.NATION, *regions])
+    found = {region: comparison_values(region) for region in [v.NATION, *regions]}
     for code, meta in data.indicators().items():
-        if meta["measure"] != "ratio":
-            continue
-        latest = data.latest_common_period(code, v.PROVINCE, v.NATION)
-        if latest is None:
-            continue
-        year, quarter, basis = latest
-        values = data.region_values(code, year, quarter, basis, regions=[v.NATION, *regions])
-        nation = values.get(v.NATION)
+        nation = found[v.NATION].get(code)
         if not nation or not nation["value"]:
             continue
+        latest = nation["period"]
+        year, quarter, basis = latest
         for region in regions:
-            item = values.get(region)
+            item = found[region].get(code)
             if not item:
                 continue
             rows.append({
@@ -59,6 +52,31 @@ def comparison_rows(peers: list[str], lang: str) -> list[dict]:
                 "source": item.get("source") or pick(meta.get("source_zh"), meta.get("source_en"), lang),
             })
     return rows
+
+
+def province_level() -> list[str]:
+    """The nation and every province: the regions a comparison can name."""
+    return [v.NATION, *[r["code"] for r in data.regions().values() if r["level"] == "province"]]
+
+
+@data.summarised("benchmarks", keys=province_level)
+def comparison_values(region: str) -> dict[str, dict]:
+    """{ratio indicator: {'period', 'value', 'source'}} of one region (the nation or a province)
+    in the newest period where the province and the nation both have a value: computed for the
+    nation and every province once per data change (the summary), whichever peers a reader picks."""
+    ratios = [code for code, meta in data.indicators().items() if meta["measure"] == "ratio"]
+    everyone = province_level()
+    data.prefetch(ratios, data.panel())  # every indicator in one query, not one per indicator
+    data.prefetch(ratios, everyone)
+    found = {}
+    for code in ratios:
+        latest = data.latest_common_period(code, v.PROVINCE, v.NATION)
+        if latest is None:
+            continue
+        item = data.region_values(code, *latest, regions=everyone).get(region)
+        if item:
+            found[code] = {"period": latest, "value": item["value"], "source": item.get("source")}
+    return found
 
 
 def wrap(text: str, width: int) -> str:

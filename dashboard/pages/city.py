@@ -20,7 +20,17 @@ dash.register_page(__name__, path_template="/city/<code>", path=f"/city/{DEFAULT
 
 def city_rows(code: str, lang: str) -> list[dict]:
     """Per indicator with city data: the city's newest value, its rank among the 13 in that
-    period, and the province's value for the same period."""
+    period, and the province's value for the same period (city_cards), named in `lang`."""
+    indicators = data.indicators()
+    return [{**row, "indicator": pick(indicators[row["indicator_code"]]["name_zh"],
+                                      indicators[row["indicator_code"]]["name_en"], lang)}
+            for row in city_cards(code)]
+
+
+@data.summarised("city", keys=lambda: data.prefecture_codes())
+def city_cards(code: str) -> list[dict]:
+    """city_rows without the names: computed for the 13 cities once per data change (the
+    summary), as it needs every indicator's values for every city."""
     rows = []
     data.prefetch(list(data.indicators()), data.panel())  # every indicator in one query
     for indicator, meta in data.indicators().items():
@@ -38,7 +48,7 @@ def city_rows(code: str, lang: str) -> list[dict]:
         year, quarter, basis = period
         province = data.region_values(indicator, year, quarter, basis, regions=[v.PROVINCE]).get(v.PROVINCE)
         rows.append({
-            "indicator_code": indicator, "indicator": pick(meta["name_zh"], meta["name_en"], lang),
+            "indicator_code": indicator,
             "unit": meta["unit"], "value": values[code]["value"], "period": period,
             # the store's rank (etl/ranks.py: ties share a rank), as in the ranking table
             "rank": values[code]["rank"], "of": len(values),

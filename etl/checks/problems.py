@@ -24,12 +24,15 @@ from etl.records import ERROR, INFO, WARNING, Problem, Value, sheet_cell
 
 # where in the chain a check runs (documentation order)
 READ, LAYOUT, CELL, FILE, STORED = "read", "layout", "cell", "file", "stored"
+AWARDS, AWARD_RULES = "awards", "award-rules"  # the awards register's lists (etl/measures)
 STAGE_TEXT = {
     READ: ("读取文件", "reading the file"),
     LAYOUT: ("识别版式", "recognising the layout"),
     CELL: ("逐格检查", "cell by cell"),
     FILE: ("文件内交叉检查", "across the file's values"),
     STORED: ("与数据库比较", "against the stored values"),
+    AWARDS: ("读取奖励清单", "reading an award list"),
+    AWARD_RULES: ("奖励与政策规则", "awards against the policy's rules"),
 }
 
 
@@ -565,6 +568,166 @@ OTHER_INDICATOR = _define(
     "the header.",
     "标题指明一个指标，而文件修订的是另一个指标的已存数值",
     "the title names one indicator but the file would revise stored values of another")
+
+
+# --- award lists and task progress sheets (etl/measures: read.py, tasks.py, pipeline.py) -----------
+# A format problem means the list cannot be read as awards; unknown-place is a warning (the award
+# loads without a city).
+
+AWARD_HEADER = _define(
+    "award-header", ERROR, AWARDS, "找不到表头", "No header row",
+    "表头缺少“{column}”列。", "The header has no '{column}' column.",
+    "用 python -m etl template --awards 生成的模板，或在表头写上这些列名。",
+    "Use the template (python -m etl template --awards) or name the columns as it does.",
+    "奖励清单没有表头，或表头缺少必填列", "an award list without a header row, or without a required column",
+    variants={"no-header": ("文件“{file}”中找不到奖励清单的表头（须有“企业名称”和“统一社会信用代码”两列）。",
+                            "File {file!r} has no award-list header (it needs the columns 企业名称 and "
+                            "统一社会信用代码).")})
+AWARD_MISSING = _define(
+    "award-missing", ERROR, AWARDS, "必填项为空", "Required cell empty",
+    "“{column}”为空。", "'{column}' is empty.",
+    "填写该单元格。", "Fill in the cell.",
+    "必填的单元格为空，或文件中没有奖励记录", "a required cell is empty, or the file holds no awards",
+    variants={"no-awards": ("文件“{file}”中没有奖励记录。", "File {file!r} holds no awards.")})
+AWARD_TYPE = _define(
+    "award-type", ERROR, AWARDS, "格式错误", "Not a number or date",
+    "{label_zh}“{text}”不是数值（{error_zh}）。", "{column} {text!r} is not a number ({error_en}).",
+    "写成数值（万元）、年份（2023）或日期（2023-05-12）。",
+    "Write a number (10k yuan), a year (2023) or a date (2023-05-12).",
+    "金额、基数、年度、日期或“另有规定”不是数值、年份、日期或是/否",
+    "an amount, basis, year, date or 另有规定 that is not a number, year, date or yes/no",
+    variants={
+        "negative": ("{label_zh}不能为负数。", "{column} cannot be negative."),
+        "year": ("年度“{text}”不是年份（如2023）。", "Year {text!r} is not a year (e.g. 2023)."),
+        "date": ("批准日期“{text}”不是日期（如2023-05-12）。",
+                 "Approval date {text!r} is not a date (e.g. 2023-05-12)."),
+        "yes-no": ("另有规定应填“是”或“否”，不是“{text}”。", "另有规定 must be 是 or 否, not {text!r}."),
+        "task-date": ("更新日期“{text}”不是日期。", "Update date {text!r} is not a date."),
+    })
+UNKNOWN_MEASURE = _define(
+    "unknown-measure", ERROR, AWARDS, "未知措施", "Unknown measure",
+    "“{text}”不是本政策的措施编号（1—{last}）。", "'{text}' is not a measure number of this policy (1–{last}).",
+    "填写有资金奖补规则的措施编号（1—4、9、11—14）。", "Use a measure with an award rule (1–4, 9, 11–14).",
+    "措施编号不是本政策的措施，或该措施没有资金奖补规则",
+    "a measure number that is not one of the policy's, or a measure without an award rule",
+    variants={"no-rule": ("第{measure}条（{measure_name}）没有资金奖补规则，不能登记奖励。",
+                          "Measure {measure} ({measure_name}) has no award rule; no award can be registered "
+                          "under it.")})
+UNKNOWN_RULE = _define(
+    "unknown-rule", ERROR, AWARDS, "未知奖励类别", "Unknown award kind",
+    "第{measure}条没有奖励类别“{text}”；可填：{choices_zh}。",
+    "Measure {measure} has no award kind {text!r}; use one of: {choices_en}.",
+    "奖励类别填规则代码（如2a、4z、13b）或留空由系统判断。", "Write the rule code (2a, 4z, 13b) or leave it empty.",
+    "奖励类别不是该措施的规则", "an award kind that is not one of the measure's rules")
+INVALID_USCC = _define(
+    "invalid-uscc", ERROR, AWARDS, "统一社会信用代码无效", "Invalid credit code",
+    "统一社会信用代码“{code}”无效：{reason_zh}。", "Unified social credit code {code!r} is invalid: {reason_en}.",
+    "按营业执照核对18位统一社会信用代码。", "Check the 18-character code on the business licence.",
+    "统一社会信用代码的格式或校验码不符合GB 32100", "a credit code whose format or check digit breaks GB 32100")
+DUPLICATE_AWARD = _define(
+    "duplicate-award", ERROR, AWARDS, "重复行", "Duplicate row",
+    "与{ref_zh}是同一项奖励（同一类别、企业、项目、年度和文号）。",
+    "The same award as {ref_en} (same kind, enterprise, project, year and document number).",
+    "删除重复的行。", "Delete the repeated row.",
+    "同一项奖励在文件中出现两次", "the same award twice in the file")
+UNKNOWN_PLACE = _define(
+    "unknown-place", WARNING, AWARDS, "未识别的市（地）", "Unknown city",
+    "“{text}”不是本省的市（地）或其下属县区，奖励将不计入各市（地）分布。",
+    "{text!r} is not a city of the province (or a county named after one); the award will not count in "
+    "the city breakdown.",
+    "写市（地）名称，如“哈尔滨市”或“哈尔滨市南岗区”。", "Write the city, e.g. 哈尔滨市.",
+    "所在地不是本省的市（地）或其下属县区（奖励照常载入，不计入各市分布）",
+    "a place that is not a city of the province (the award loads, outside the city breakdown)")
+UNKNOWN_TASK = _define(
+    "unknown-task", ERROR, AWARDS, "未知任务", "Unknown task",
+    "任务编号“{text}”不存在（如15.1，见各措施页面）。", "There is no task {text!r} (e.g. 15.1, see the measure pages).",
+    "填写措施页面上的任务编号（如15.1）。", "Use a task number from the measure pages (e.g. 15.1).",
+    "任务进展表中的任务编号不存在", "a task number in a progress sheet that does not exist")
+BAD_STATUS = _define(
+    "bad-status", ERROR, AWARDS, "状态无效", "Unknown status",
+    "状态“{text}”应为：未启动、推进中、已完成或滞后。", "Status {text!r} must be 未启动, 推进中, 已完成 or 滞后.",
+    "填写未启动、推进中、已完成或滞后。", "Write 未启动, 推进中, 已完成 or 滞后.",
+    "任务进展表中的状态不是四种之一", "a status in a progress sheet that is not one of the four")
+
+# --- awards against the policy's rules (etl/measures/checks.py) ----------------------------------
+# Loaded as warnings on the awards register's breaches (AWARD_RULE_CODES), errors in a checked file.
+
+NAME_CODE_CONFLICT = _define(
+    "name-code-conflict", ERROR, AWARD_RULES, "名称与代码不一致", "Name and code disagree",
+    "统一社会信用代码 {uscc} 在{ref_zh}登记为“{other}”，此处为“{name}”：一个代码两个名称。",
+    "Credit code {uscc} is registered as {other!r} in {ref_en} but as {name!r} here: one code, two names.",
+    "核对企业名称与代码；企业更名时两处写同一名称。", "Check the name and the code; after a renaming use one name.",
+    "一个统一社会信用代码两个企业名称，或一个名称两个代码（与已登记的和本文件上面的行比较）",
+    "one credit code with two names, or one name with two codes (against the register and the rows above)",
+    variants={"two-codes": ("“{name}”在{ref_zh}的统一社会信用代码为 {other}，此处为 {uscc}：一个名称两个代码。",
+                            "{name!r} has credit code {other} in {ref_en} but {uscc} here: one name, two codes.")})
+ABOVE_CAP = _define(
+    "above-cap", ERROR, AWARD_RULES, "超过上限", "Above the cap",
+    "奖励金额{amount}万元超过{label_zh}{per_zh}最高{cap}万元的上限。",
+    "The amount, {amount} (10k yuan), is above the cap of {label_en}: {cap} {per_en}.",
+    "按上限核减金额，或核对措施和类别。", "Reduce the amount to the cap or check the measure.",
+    "奖励金额超过规则的上限", "an amount above the rule's cap")
+RATE_MISMATCH = _define(
+    "rate-mismatch", ERROR, AWARD_RULES, "金额与比例不符", "Amount ≠ rate × basis",
+    "奖励金额{amount}万元与规则不符：应为{expected}万元（{how_zh}）。",
+    "The amount, {amount}, does not follow the rule: it should be {expected} (10k yuan) ({how_en}).",
+    "按比例×基数重算金额（到百元），或核对基数。", "Recompute rate × basis or check the basis.",
+    "金额与 min(比例×基数, 上限) 相差超过百元", "an amount off min(rate × basis, cap) by more than 100 yuan")
+AMOUNT_MISMATCH = _define(
+    "amount-mismatch", ERROR, AWARD_RULES, "金额与定额不符", "Amount ≠ fixed amount",
+    "{label_zh}的奖励为定额{fixed}万元，此处为{amount}万元。",
+    "{label_en} is a fixed {fixed} (10k yuan); here it is {amount}.",
+    "按定额填写，或核对措施和类别。", "Use the fixed amount or check the measure and kind.",
+    "定额奖励的金额不是定额", "a fixed award whose amount is not the fixed amount")
+MISSING_BASIS = _define(
+    "missing-basis", ERROR, AWARD_RULES, "缺少基数", "Basis missing",
+    "{label_zh}须填写基数：{basis_zh}（{unit}）。", "{label_en} needs the basis: {basis_en} ({unit}).",
+    "在“基数（万元）”列填写计算基数。", "Fill in the basis column.",
+    "按比例或门槛计算的奖励没有基数", "an award computed from a basis (rate or threshold) without one")
+BELOW_THRESHOLD = _define(
+    "below-threshold", ERROR, AWARD_RULES, "未达门槛", "Below the threshold",
+    "{basis_zh}为{basis}{unit}，低于{label_zh}的门槛{threshold}{unit}。",
+    "The {basis_en} is {basis} {unit}, below the threshold of {label_en}: {threshold} {unit}.",
+    "核对基数；未达门槛的项目不符合本条件。", "Check the basis; below the threshold the rule does not apply.",
+    "基数低于规则的门槛", "a basis below the rule's threshold")
+QUOTA_EXCEEDED = _define(
+    "quota-exceeded", ERROR, AWARD_RULES, "超过年度名额", "Yearly quota exceeded",
+    "第{measure}条每年认定{quota}户，本户是{year}年的第{n}户（已登记和本文件合计，按批准日期排序）。",
+    "Measure {measure} allows {quota} enterprises a year; this is enterprise number {n} of {year} (the "
+    "register and this file, by approval date).",
+    "核对认定名单：每年名额已满。", "Check the list: the year's quota is used up.",
+    "一年内的企业数超过规则的年度名额（已登记的在先，按批准日期）",
+    "more enterprises in a year than the rule's quota (the register first, by approval date)")
+ONE_OFF_REPEATED = _define(
+    "one-off-repeated", ERROR, AWARD_RULES, "一次性奖励重复", "One-off award repeated",
+    "第{measure}条的一次性奖励，“{name}”已在{ref_zh}获得（{year}年，{amount}万元）。",
+    "Measure {measure} is a one-off award and {name!r} already received it in {ref_en} ({year}, {amount}).",
+    "一次性奖励只能获得一次；删除该行或核对企业。", "A one-off award is granted once; delete the row.",
+    "同一企业第二次获得一次性奖励", "an enterprise receiving a one-off award a second time")
+OUTSIDE_VALIDITY = _define(
+    "outside-validity", ERROR, AWARD_RULES, "超出有效期", "Outside the validity",
+    "{value}不在政策有效期内（{start}印发，有效期{years}年，至{end}）。",
+    "{value} is outside the policy's validity (issued {start}, valid {years} years, until {end}).",
+    "核对批准日期；有效期外的项目不适用本政策。", "Check the date; outside the validity the policy does not apply.",
+    "批准日期（或年度）在政策有效期以外", "an approval date (or year) outside the policy's validity")
+NOT_HIGHEST = _define(
+    "not-highest", ERROR, AWARD_RULES, "从高不重复", "Supported twice (highest only)",
+    "“{name}”的项目“{project}”在{year}年已获第{other_measure}条支持（{ref_zh}，{other_amount}万元，较高者）；"
+    "按从高不重复，本行{amount}万元不应再予支持（另有规定的除外）。",
+    "{name!r}'s project {project!r} is already supported in {year} under measure {other_measure} "
+    "({ref_en}, {other_amount}, the higher one); the highest amount only (从高不重复): this row, {amount}, "
+    "should not be paid (unless 另有规定).",
+    "同一项目同一年度只按最高一项支持；删除较低的一项，或在“另有规定”列填“是”。",
+    "One project is supported once a year, at the highest amount: drop the lower award or mark 另有规定 = 是.",
+    "同一企业的同一项目在一年内获两条措施支持（另有规定的除外）",
+    "one enterprise's project supported under two measures in one year (unless 另有规定)",
+    variants={"higher": ("“{name}”的项目“{project}”在{year}年同时获第{measure}条和第{other_measure}条支持"
+                         "（{ref_zh}，{other_amount}万元）；按从高不重复，本行{amount}万元为较高者，应只保留本行。",
+                         "{name!r}'s project {project!r} is supported in {year} under measure {measure} and "
+                         "measure {other_measure} ({ref_en}, {other_amount}); the highest amount only "
+                         "(从高不重复): this row, {amount}, is the higher one and should be the only one kept.")})
+# the breaches of the policy's rules (the register records them as warnings; etl/measures/pipeline.py)
+AWARD_RULE_CODES = tuple(k.code for k in CATALOGUE.values() if k.stage == AWARD_RULES)
 
 
 def markdown_table() -> str:

@@ -10,6 +10,11 @@ from etl.normalise.labels import alias_key
 from etl.wording.catalogue import has, t
 
 
+def raw_text(raw: object) -> Optional[str]:
+    """A cell's text as a problem keeps it: none for an empty cell, at most 100 characters."""
+    return None if raw in (None, "") else str(raw)[:100]
+
+
 def status_name(code: str, lang: str = "zh") -> str:
     """A task's (and a measure's) implementation status in the words every page, the CLI, the
     briefing and the demo's progress sheet use (status.* in etl/wording/texts/measures.toml)."""

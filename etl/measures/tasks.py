@@ -18,8 +18,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from etl.measures.models import MeasureTask, TaskUpdate
-from etl.measures.problems import problem
+from etl.checks import problems as kinds
 from etl.measures.read import header_row, headed_sheets, parse_date
+from etl.measures.records import raw_text
 from etl.normalise.labels import alias_key
 from etl.records import Problem, Workbook, cell_ref
 from etl.store.db import session_scope
@@ -80,21 +81,18 @@ def read_task_sheet(workbook: Workbook, known: set[str]) -> TaskRead:
                 continue
             code = text["task"]
             if code not in known:
-                out.problems.append(problem("unknown-task", f"任务编号“{text['task']}”不存在（如15.1，见各措施页面）。",
-                                            f"There is no task {text['task']!r} (e.g. 15.1, see the measure pages).",
-                                            sheet=sheet.name, cell=cell_ref(r, cols["task"]), raw=text["task"]))
+                out.problems.append(kinds.UNKNOWN_TASK.at(sheet.name, cell_ref(r, cols["task"]),
+                                                          raw=raw_text(text["task"]), text=text["task"]))
                 continue
             status = STATUS_KEYS.get(alias_key(text["status"]))
             if status is None:
-                out.problems.append(problem("bad-status", f"状态“{text['status']}”应为：未启动、推进中、已完成或滞后。",
-                                            f"Status {text['status']!r} must be 未启动, 推进中, 已完成 or 滞后.",
-                                            sheet=sheet.name, cell=cell_ref(r, cols["status"]), raw=text["status"]))
+                out.problems.append(kinds.BAD_STATUS.at(sheet.name, cell_ref(r, cols["status"]),
+                                                        raw=raw_text(text["status"]), text=text["status"]))
                 continue
             date = parse_date(get["date"]) if text.get("date") else None
             if text.get("date") and date is None:
-                out.problems.append(problem("award-type", f"更新日期“{text['date']}”不是日期。",
-                                            f"Update date {text['date']!r} is not a date.",
-                                            sheet=sheet.name, cell=cell_ref(r, cols["date"]), raw=text["date"]))
+                out.problems.append(kinds.AWARD_TYPE.at(sheet.name, cell_ref(r, cols["date"]), variant="task-date",
+                                                        raw=raw_text(text["date"]), text=text["date"]))
                 continue
             out.updates.append(TaskUpdateRow(code, status, date, text.get("evidence", ""),
                                              text.get("note", ""), sheet.name, r + 1))

@@ -9,17 +9,25 @@ within the year, shares within 0-100, core value added below GDP), then prints, 
      read, recognise the layout, normalise, validate, load in one transaction;
   2. python-calamine merely reading the workbook into Python rows (the floor for any reader);
   3. the naive path: pandas.read_excel(engine="openpyxl") + DataFrame.to_sql (no checks at all);
-and the ratios between them. Figures are wall-clock seconds of one run; nothing is asserted.
+and the ratios between them. Each figure is the wall-clock seconds of one run and the CPU seconds
+of this process (the PostgreSQL server's own CPU is not counted); on a shared machine the CPU
+figures and their ratios are the meaningful part. Nothing is asserted.
+
+    --repeat N     the calamine read and the full ETL N times each (the naive path once)
+    --no-naive     leave out the naive path (a minute of openpyxl per target)
+    --workbook F   keep the generated workbook in F and reuse it when F exists (for repeated runs)
 """
 from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -99,10 +107,16 @@ def write_xlsx(rows: list[tuple]) -> bytes:
     return buffer.getvalue()
 
 
+class Timing(NamedTuple):
+    wall: float
+    cpu: float
+
+
 def timed(fn):
-    start = time.perf_counter()
+    """(Timing(wall, cpu) in seconds, fn())."""
+    start, start_cpu = time.perf_counter(), time.process_time()
     result = fn()
-    return time.perf_counter() - start, result
+    return Timing(time.perf_counter() - start, time.process_time() - start_cpu), result
 
 
 def fresh_engine(kind: str, workdir: Path, pg_url: str | None):
@@ -132,10 +146,10 @@ def run_etl(data: bytes, name: str, kind: str, workdir: Path, pg_url: str | None
     engine, cleanup = fresh_engine(kind, workdir, pg_url)
     try:
         init_db(engine)  # schema + catalog: set-up, not timed
-        seconds, outcome = timed(lambda: ingest_file(engine, data, name, loaded_by="bench"))
+        timing, outcome = timed(lambda: ingest_file(engine, data, name, loaded_by="bench"))
         with engine.connect() as conn:
             stored = conn.scalar(text("SELECT count(*) FROM observations"))
-        return seconds, outcome, stored
+        return timing, outcome, stored
     finally:
         engine.dispose()
         cleanup()
@@ -165,55 +179,79 @@ def run_calamine(data: bytes):
     return timed(read)
 
 
+def _figure(t: Timing) -> str:
+    return f"{t.wall:8.2f} s wall {t.cpu:8.2f} s CPU"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=200_000, help="data values (default 200000)")
     parser.add_argument("--pg", metavar="URL", default=None,
                         help="also load into PostgreSQL (a temporary schema), e.g. "
                              "postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs of the calamine read and of the full ETL (default 1)")
+    parser.add_argument("--no-naive", action="store_true", help="leave out the naive pandas path")
+    parser.add_argument("--workbook", metavar="FILE", type=Path, default=None,
+                        help="keep the generated workbook in FILE; reuse FILE when it exists")
     args = parser.parse_args(argv)
 
     rows = bench_rows(args.rows)
-    gen_seconds, data = timed(lambda: write_xlsx(rows))
     name = f"bench_{len(rows)}.xlsx"
-    print(f"workbook: {len(rows):,} values in the long template, {len(data) / 1e6:.1f} MB "
-          f"(written in {gen_seconds:.1f} s)")
+    if args.workbook and args.workbook.exists():
+        data = args.workbook.read_bytes()
+        print(f"workbook: {args.workbook} ({len(data) / 1e6:.1f} MB), reused")
+    else:
+        gen, data = timed(lambda: write_xlsx(rows))
+        if args.workbook:
+            args.workbook.write_bytes(data)
+        print(f"workbook: {len(rows):,} values in the long template, {len(data) / 1e6:.1f} MB "
+              f"(written in {gen.wall:.1f} s)")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
-    results: list[tuple[str, float]] = []
+    targets = ["sqlite"] + (["postgresql"] if args.pg else [])
+    etl_runs: dict[str, list[Timing]] = {kind: [] for kind in targets}
+    calamine_runs: list[Timing] = []
+    naive_runs: dict[str, Timing] = {}
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        calamine_s, n_read = run_calamine(data)
-        results.append(("calamine read only", calamine_s))
-        print(f"{'calamine read only':<40}{calamine_s:8.2f} s   ({n_read:,} rows)")
-        targets = ["sqlite"] + (["postgresql"] if args.pg else [])
-        etl_seconds = {}
-        for kind in targets:
-            seconds, outcome, stored = run_etl(data, name, kind, workdir, args.pg)
-            etl_seconds[kind] = seconds
-            status = getattr(outcome, "status", "?")
-            warnings = len(getattr(getattr(outcome, "report", None), "warnings", []) or [])
-            print(f"{'full ETL (ingest_file) -> ' + kind:<40}{seconds:8.2f} s   (status {status}, "
-                  f"{stored:,} observations stored, {warnings} warnings, "
-                  f"{len(rows) / seconds:,.0f} values/s)")
-            if status != "loaded":
-                print("  the file was not loaded; first problems:", file=sys.stderr)
-                report = getattr(outcome, "report", None)
-                problems = getattr(report, "problems", None) or []
-                for problem in list(problems)[:10]:
-                    print(f"  {problem.where} {problem.code}: {problem.message_en}", file=sys.stderr)
-        naive_seconds = {}
-        for kind in targets:
-            seconds, n = run_naive(data, kind, workdir, args.pg)
-            naive_seconds[kind] = seconds
-            print(f"{'naive read_excel + to_sql -> ' + kind:<40}{seconds:8.2f} s   "
-                  f"({n:,} rows, no checks, no provenance)")
+        for _ in range(args.repeat):
+            timing, n_read = run_calamine(data)
+            calamine_runs.append(timing)
+            print(f"{'calamine read only':<40}{_figure(timing)}   ({n_read:,} rows)")
+            for kind in targets:
+                timing, outcome, stored = run_etl(data, name, kind, workdir, args.pg)
+                etl_runs[kind].append(timing)
+                status = getattr(outcome, "status", "?")
+                warnings = len(getattr(getattr(outcome, "report", None), "warnings", []) or [])
+                print(f"{'full ETL (ingest_file) -> ' + kind:<40}{_figure(timing)}   (status "
+                      f"{status}, {stored:,} observations stored, {warnings} warnings, "
+                      f"{len(rows) / timing.cpu:,.0f} values per CPU second)")
+                if status != "loaded":
+                    print("  the file was not loaded; first problems:", file=sys.stderr)
+                    report = getattr(outcome, "report", None)
+                    problems = getattr(report, "problems", None) or []
+                    for problem in list(problems)[:10]:
+                        print(f"  {problem.where} {problem.code}: {problem.message_en}",
+                              file=sys.stderr)
+        if not args.no_naive:
+            for kind in targets:
+                timing, n = run_naive(data, kind, workdir, args.pg)
+                naive_runs[kind] = timing
+                print(f"{'naive read_excel + to_sql -> ' + kind:<40}{_figure(timing)}   "
+                      f"({n:,} rows, no checks, no provenance)")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
-    print("ratios:")
+    calamine_cpu = min(t.cpu for t in calamine_runs)
+    print(f"ratios (CPU, best run of each; goal: full ETL <= 2x the calamine read "
+          f"{calamine_cpu:.2f} s):")
     for kind in targets:
-        print(f"  {'full ETL (' + kind + ') / calamine read':<46}= "
-              f"{etl_seconds[kind] / calamine_s:6.1f}x")
-        print(f"  {'naive (' + kind + ') / full ETL (' + kind + ')':<46}= "
-              f"{naive_seconds[kind] / etl_seconds[kind]:6.1f}x")
+        etl_cpu = min(t.cpu for t in etl_runs[kind])
+        print(f"  {'full ETL (' + kind + ') / calamine read':<46}= {etl_cpu / calamine_cpu:6.1f}x"
+              f"   (full ETL CPU {', '.join(f'{t.cpu:.2f}' for t in etl_runs[kind])} s)")
+        if kind in naive_runs:
+            print(f"  {'naive (' + kind + ') / full ETL (' + kind + ')':<46}= "
+                  f"{naive_runs[kind].cpu / etl_cpu:6.1f}x")
     return 0
 
 

@@ -19,6 +19,7 @@ import sys
 
 from dashboard import create_app
 from etl.settings import Settings, SettingsError
+from etl.wording.catalogue import both, t
 
 
 def port_problem(host: str, port: int) -> str | None:
@@ -28,9 +29,8 @@ def port_problem(host: str, port: int) -> str | None:
             probe.bind((host, port))
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                return (f"端口 {port} 已被占用 / port {port} on {host} is already in use: "
-                        f"start on another port with  PORT={port + 1} python app.py")
-            return f"无法监听 / cannot listen on {host}:{port}: {exc.strerror}"
+                return both("app.port_taken", port=port, host=host, next=port + 1)
+            return both("app.cannot_listen", host=host, port=port, why=exc.strerror)
     return None
 
 
@@ -43,7 +43,7 @@ def terminal_progress():
     def on_file(done: int, total: int, name: str) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, unit="个文件", desc="准备演示数据 / preparing demo data",
+            bar = tqdm(total=total, unit=t("app.files_unit", "zh"), desc=both("app.preparing_demo"),
                        file=sys.stderr, leave=True)
         bar.update(done - bar.n)
         if done >= total:
@@ -57,7 +57,7 @@ def read_settings() -> Settings:
     try:
         return Settings.from_env()
     except SettingsError as exc:
-        print(f"设置错误 / bad setting: {exc}", file=sys.stderr)
+        print(both("settings.bad", error=exc), file=sys.stderr)
         raise SystemExit(2) from None
 
 

@@ -16,13 +16,14 @@ import getpass
 import sys
 
 from dashboard.accounts import users
+from etl.wording.catalogue import both, pair
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard",
-                                     description="数字龙江 dashboard administration")
+                                     description=both("users.cli.description", sep=" "))
     sub = parser.add_subparsers(dest="group", required=True)
-    users_parser = sub.add_parser("users", help="manage accounts / 管理账户")
+    users_parser = sub.add_parser("users", help=both("users.cli.users"))
     cmd = users_parser.add_subparsers(dest="command", required=True)
 
     add = cmd.add_parser("add", help="create an account")
@@ -56,10 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
 def read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("密码 Password: ")
-    second = getpass.getpass("再次输入 Repeat: ")
+    first = getpass.getpass(both("users.cli.password", sep=" "))
+    second = getpass.getpass(both("users.cli.repeat", sep=" "))
     if first != second:
-        raise users.UserError("两次输入的密码不一致。", "The two passwords differ.")
+        raise users.UserError(*pair("users.password_mismatch"))
     return first
 
 
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace, engine) -> int:
             password = read_password(args.password_stdin)
             users.create_user(session, args.name, password, args.role, by=by,
                               display_name=args.display_name)
-            print(f"已创建 created: {args.name} ({args.role})")
+            print(both("users.cli.created", sep=" ", name=args.name, role=args.role))
         elif args.command == "list":
             print(f"{'username':<24} {'role':<8} {'active':<6} {'last login':<16} created by")
             for u in users.list_users(session):
@@ -81,13 +82,13 @@ def run(args: argparse.Namespace, engine) -> int:
                       f"{u.last_login_at or '-':<16} {u.created_by}")
         elif args.command == "set-role":
             users.set_role(session, args.name, args.role, by=by)
-            print(f"已更新 updated: {args.name} -> {args.role}")
+            print(both("users.cli.updated", sep=" ", name=args.name, role=args.role))
         elif args.command in ("disable", "enable"):
             users.set_active(session, args.name, args.command == "enable", by=by)
-            print(f"{'已启用 enabled' if args.command == 'enable' else '已停用 disabled'}: {args.name}")
+            print(both(f"users.cli.{args.command}d", sep=" ", name=args.name))
         elif args.command == "set-password":
             users.set_password(session, args.name, read_password(args.password_stdin), by=by)
-            print(f"已更新密码 password changed: {args.name}")
+            print(both("users.cli.password_changed", sep=" ", name=args.name))
     return 0
 
 
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None, engine=None) -> int:
         try:
             settings = config.use(Settings.from_env())
         except SettingsError as exc:
-            print(f"设置错误 / bad setting: {exc}", file=sys.stderr)
+            print(both("settings.bad", error=exc), file=sys.stderr)
             return 2
         logs.configure(settings, stderr=False)  # account changes are logged with the rest
         engine = default_engine()
@@ -114,7 +115,8 @@ def main(argv: list[str] | None = None, engine=None) -> int:
     try:
         return run(args, engine)
     except users.UserError as exc:
-        print(f"错误 error: {exc.message_zh}\n{exc.message_en}", file=sys.stderr)
+        print(both("users.cli.error", sep=" ", message_zh=exc.message_zh, message_en=exc.message_en),
+              file=sys.stderr)
         return 1
 
 

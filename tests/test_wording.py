@@ -36,7 +36,7 @@ INPUT_VOCABULARY = {
 # catalogue (keys in etl/wording/texts/) and then leaves this list; the test fails when one here
 # has no Chinese literal left, so the list only shrinks.
 NOT_YET_MOVED = {
-    "app.py", "dashboard/__init__.py", "dashboard/accounts/audit.py", "dashboard/components.py",
+    "dashboard/__init__.py", "dashboard/accounts/audit.py", "dashboard/components.py",
     "dashboard/data.py", "dashboard/pages/admin.py", "dashboard/pages/benchmarks.py",
     "dashboard/pages/briefings.py", "dashboard/pages/city.py", "dashboard/pages/core.py",
     "dashboard/pages/data_grid.py", "dashboard/pages/enterprise.py", "dashboard/pages/history.py",
@@ -49,7 +49,7 @@ NOT_YET_MOVED = {
     "etl/measures/pipeline.py", "etl/measures/problems.py", "etl/measures/read.py",
     "etl/measures/tasks.py", "etl/normalise/untracked.py", "etl/pipeline.py", "etl/read/files.py",
     "etl/store/backup.py", "etl/store/export.py", "etl/store/load.py",
-    "dashboard/__main__.py", "dashboard/accounts/users.py", "etl/briefing/content.py", "etl/cli/main.py",
+    "dashboard/accounts/users.py", "etl/briefing/content.py",
 }
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, func, select
 from etl.cli import progress as cli_progress
 from etl.demo import files as demo
 from etl.store.db import default_engine, ensure_db, session_scope
+from etl.wording.catalogue import both, t
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ class TerminalProgress:
 
         bar = self.bars.get(stage)
         if bar is None:
-            label = {"read": "检查 check", "load": "载入 load"}.get(stage, stage)
+            label = both(f"cli.bar.{stage}", sep=" ") if stage in ("read", "load") else stage
             bar = self.bars[stage] = tqdm(total=total, desc=f"{label} {Path(self.file_name).name}",
                                           file=sys.stderr, leave=False, unit="")
         bar.n = done
@@ -75,7 +76,7 @@ def _read(path: str) -> Optional[bytes]:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        _err(f"无法读取文件 / cannot read file {path}: {exc.strerror or exc}")
+        _err(both("cli.cannot_read", path=path, why=exc.strerror or exc))
         return None
 
 
@@ -111,8 +112,8 @@ def cmd_init(args, engine: Engine) -> int:
     ensure_db(engine)
     with session_scope(engine) as s:
         counts = [s.scalar(select(func.count()).select_from(m)) for m in (Indicator, Region, Target)]
-    print(f"数据库已就绪：{counts[0]} 个指标，{counts[1]} 个地区，{counts[2]} 个目标 / database ready: "
-          f"{counts[0]} indicators, {counts[1]} regions, {counts[2]} targets ({engine.url.render_as_string()})")
+    print(both("cli.ready", indicators=counts[0], regions=counts[1], targets=counts[2],
+               url=engine.url.render_as_string()))
     return EXIT_OK
 
 
@@ -166,10 +167,8 @@ def cmd_ingest(args, engine: Engine) -> int:
         _print_json(_one_or_list([o.report.to_dict() for o in outcomes]))
     elif len(outcomes) > 1:
         tally = {s: sum(o.status == s for o in outcomes) for s in ("loaded", "unchanged", "dry-run", "rejected")}
-        print(f"共 {len(outcomes)} 个文件：载入 {tally['loaded']}，无变化 {tally['unchanged']}，"
-              f"试运行 {tally['dry-run']}，拒绝 {tally['rejected']} / {len(outcomes)} files: "
-              f"{tally['loaded']} loaded, {tally['unchanged']} unchanged, {tally['dry-run']} dry run, "
-              f"{tally['rejected']} rejected")
+        print(both("cli.tally", n=len(outcomes), loaded=tally["loaded"], unchanged=tally["unchanged"],
+                   dry_run=tally["dry-run"], rejected=tally["rejected"]))
     return code
 
 
@@ -182,10 +181,10 @@ def cmd_template(args, engine: Engine) -> int:
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
-        _err("模板文件名须以 .xlsx 结尾 / the template must be an .xlsx file")
+        _err(both("cli.template_suffix"))
         return EXIT_USAGE
     write_template(out, _load_catalog(engine))
-    print(f"已写入模板 / template written: {out}")
+    print(both("cli.template_written", path=out))
     return EXIT_OK
 
 
@@ -195,17 +194,17 @@ def cmd_export(args, engine: Engine) -> int:
 
     out = Path(args.output)
     if out.suffix.lower() not in (".csv", ".xlsx"):
-        _err("导出文件名须以 .csv 或 .xlsx 结尾 / the output must end in .csv or .xlsx")
+        _err(both("cli.export_suffix"))
         return EXIT_USAGE
     catalog = _load_catalog(engine)
-    for code, known, what in ((args.indicator, catalog.indicators, "指标 indicator"),
-                              (args.region, catalog.regions, "地区 region")):
+    for code, known, what in ((args.indicator, catalog.indicators, "indicator"),
+                              (args.region, catalog.regions, "region")):
         if code and code not in known:
-            _err(f"未知{what.split()[0]}代码 / unknown {what.split()[1]} code: {code}")
+            _err(both(f"cli.unknown_{what}", code=code))
             return EXIT_USAGE
     rows = current_observations(engine, indicator=args.indicator or None, region=args.region or None)
     count = export_rows(rows, out)
-    print(f"已导出 {count} 个当前数值 / exported {count} current values: {out}")
+    print(both("cli.exported", count=count, path=out))
     return EXIT_OK
 
 
@@ -217,18 +216,20 @@ def cmd_batches(args, engine: Engine) -> int:
         _print_json(batches)
         return EXIT_OK
     if not batches:
-        print("尚未载入任何文件 / no file loaded yet")
+        print(both("cli.no_batches"))
         return EXIT_OK
-    print(f"{'批次 id':>8}  {'状态 status':<12} {'新增':>6} {'修订':>6} {'未变':>6}  "
-          f"{'载入时间 loaded at':<19}  {'载入人 by':<10} 文件 file")
+    col = {k: both(f"cli.batches.{k}", sep=" ") for k in ("id", "status", "loaded_at", "by", "file")}
+    col.update({k: t(f"cli.batches.{k}", "zh") for k in ("new", "revised", "unchanged")})
+    print(f"{col['id']:>8}  {col['status']:<12} {col['new']:>6} {col['revised']:>6} {col['unchanged']:>6}  "
+          f"{col['loaded_at']:<19}  {col['by']:<10} {col['file']}")
     for b in batches:
         flags = "".join(f" [{f}]" for f, on in (("demo", b["is_demo"]), ("reference", b["is_reference"])) if on)
         print(f"{b['id']:>8}  {b['status']:<12} {b['values_new']:>6} {b['values_revised']:>6} "
               f"{b['values_unchanged']:>6}  {b['loaded_at']:%Y-%m-%d %H:%M:%S}  {b['loaded_by']:<10} "
               f"{b['file_name']}{flags}")
         if b["status"] == "rolled_back":
-            print(f"{'':>10}已回滚 rolled back {b['rolled_back_at']:%Y-%m-%d %H:%M} by "
-                  f"{b['rolled_back_by']}: {b['rollback_reason'] or ''}")
+            print(f"{'':>10}" + both("cli.batches.rolled_back", sep=" ", at=f"{b['rolled_back_at']:%Y-%m-%d %H:%M}",
+                                     by=b["rolled_back_by"], reason=b["rollback_reason"] or ""))
     return EXIT_OK
 
 
@@ -243,9 +244,7 @@ def cmd_rollback(args, engine: Engine) -> int:
     except BatchAlreadyRolledBack as exc:
         _err(f"{exc.message_zh} / {exc.message_en}")
         return EXIT_REJECTED
-    print(f"已回滚批次 {args.batch_id}（{file_name}）；该批次的数值不再是当前值，之前的版本已恢复 "
-          f"/ batch {args.batch_id} ({file_name}) rolled back; its values are no longer current and "
-          f"the previous versions are current again")
+    print(both("cli.rollback_done", batch=args.batch_id, file=file_name))
     return EXIT_OK
 
 
@@ -254,57 +253,53 @@ def cmd_rollback(args, engine: Engine) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m etl",
-        description="数字龙江监测：统计数据检查、载入与导出 / Digital Longjiang monitor: check, load "
-                    "and export statistics. 数据库见 DATABASE_URL / database: DATABASE_URL.",
-        epilog="退出码 exit codes: 0 成功 success, 1 文件被拒绝 file rejected, 2 用法错误 usage error.")
+        description=f"{both('cli.description')} {both('cli.database')}", epilog=both("cli.exit_codes"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("init", help="创建或升级数据库并写入目录与目标 / create or migrate the schema, "
-                                    "seed the catalog and targets")
+    p = sub.add_parser("init", help=both("cli.help.init"))
     p.set_defaults(handler=cmd_init)
 
     def file_options(p, *, load: bool) -> None:
         p.add_argument("files", nargs="+", metavar="FILE", help=".xlsx / .xls / .csv")
         p.add_argument("--skip-unknown", action="store_true",
-                       help="跳过目录中没有的指标（列为“跳过”）/ skip indicators the catalog does not know")
+                       help=both("cli.help.skip_unknown"))
         p.add_argument("--json", action="store_true",
-                       help="以JSON输出完整报告（标准输出只有JSON）/ print the full report(s) as JSON")
+                       help=both("cli.help.json"))
         p.add_argument("--lang", choices=("zh", "en"), default="zh",
-                       help="报告语言：zh=中文+英文，en=英文 / report language")
+                       help=both("cli.help.lang"))
         if load:
             p.add_argument("--dry-run", action="store_true",
-                           help="检查并比较，但不写入 / check and compare, write nothing")
+                           help=both("cli.help.dry_run"))
             p.add_argument("--user", default=_default_user(),
-                           help="记录为载入人 / recorded as loaded_by (default: login name)")
+                           help=both("cli.help.user"))
 
-    p = sub.add_parser("validate", help="检查文件，不载入 / check files, load nothing")
+    p = sub.add_parser("validate", help=both("cli.help.validate"))
     file_options(p, load=False)
     p.set_defaults(handler=cmd_validate)
 
-    p = sub.add_parser("ingest", help="检查并载入文件（每个文件全部载入或全部不载入）/ check and load "
-                                      "files, each all or nothing")
+    p = sub.add_parser("ingest", help=both("cli.help.ingest"))
     file_options(p, load=True)
     p.set_defaults(handler=cmd_ingest)
 
-    p = sub.add_parser("template", help="生成长表模板 / write the long template")
+    p = sub.add_parser("template", help=both("cli.help.template"))
     p.add_argument("out", metavar="OUT.xlsx")
     p.set_defaults(handler=cmd_template)
 
-    p = sub.add_parser("export", help="导出当前数值 / export current values (.csv or .xlsx)")
-    p.add_argument("--indicator", metavar="CODE", help="指标代码 / indicator code, e.g. gdp")
-    p.add_argument("--region", metavar="CODE", help="地区代码 / region code, e.g. 230000")
+    p = sub.add_parser("export", help=both("cli.help.export"))
+    p.add_argument("--indicator", metavar="CODE", help=both("cli.help.indicator"))
+    p.add_argument("--region", metavar="CODE", help=both("cli.help.region"))
     p.add_argument("-o", "--output", required=True, metavar="OUT.csv|OUT.xlsx")
     p.set_defaults(handler=cmd_export)
 
-    p = sub.add_parser("batches", help="列出已载入的批次 / list loaded batches")
-    p.add_argument("--limit", type=int, default=None, help="只显示最新的N个 / newest N only")
+    p = sub.add_parser("batches", help=both("cli.help.batches"))
+    p.add_argument("--limit", type=int, default=None, help=both("cli.help.limit"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_batches)
 
-    p = sub.add_parser("rollback", help="回滚一个批次 / roll a batch back")
+    p = sub.add_parser("rollback", help=both("cli.help.rollback"))
     p.add_argument("batch_id", type=int, metavar="BATCH_ID")
-    p.add_argument("--reason", default="", help="原因 / why")
-    p.add_argument("--user", default=_default_user(), help="操作人 / who (default: login name)")
+    p.add_argument("--reason", default="", help=both("cli.help.reason"))
+    p.add_argument("--user", default=_default_user(), help=both("cli.help.operator"))
     p.set_defaults(handler=cmd_rollback)
 
     register_backup(sub)
@@ -318,15 +313,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def register_backup(sub) -> None:
     """`backup OUT` and `restore FILE --yes` (etl/store/backup.py)."""
-    p = sub.add_parser("backup", help="备份整个数据库并检查副本 / back up the whole database and "
-                                      "check the copy (SQLite online backup, or pg_dump)")
-    p.add_argument("out", metavar="OUT", help="备份文件 / backup file (OUT.sha256 is written too)")
+    p = sub.add_parser("backup", help=both("cli.help.backup"))
+    p.add_argument("out", metavar="OUT", help=both("cli.help.backup_out"))
     p.set_defaults(handler=cmd_backup)
-    p = sub.add_parser("restore", help="用备份替换数据库内容 / replace the database's contents "
-                                       "with a backup, then check its current values")
+    p = sub.add_parser("restore", help=both("cli.help.restore"))
     p.add_argument("file", metavar="FILE")
     p.add_argument("--yes", action="store_true",
-                   help="确认替换 / confirm: everything loaded since the backup is lost")
+                   help=both("cli.help.yes"))
     p.set_defaults(handler=cmd_restore)
 
 
@@ -336,13 +329,11 @@ def cmd_backup(args, engine: Engine) -> int:
     try:
         made = backup(engine, Path(args.out))
     except BackupError as exc:
-        _err(f"备份失败 / backup failed: {exc.message_zh}\n{exc.message_en}")
+        _err(both("cli.backup_failed", message_zh=exc.message_zh, message_en=exc.message_en))
         return EXIT_REJECTED
-    print(f"已备份 / backed up: {made.path} — {made.values} 个当前数值 current values, "
-          f"sha256 {made.sha256[:16]}… (副本已检查 / copy checked; {made.path.name}.sha256)")
+    print(both("cli.backed_up", path=made.path, values=made.values, sha=made.sha256[:16], name=made.path.name))
     if not made.same_as_live:
-        _err("注意：备份期间数据库有变化（副本是备份开始时的状态）/ note: the database changed "
-             "during the backup (the copy holds the state when it began)")
+        _err(both("cli.backup_moved"))
     return EXIT_OK
 
 
@@ -350,19 +341,16 @@ def cmd_restore(args, engine: Engine) -> int:
     from etl.store.backup import BackupError, expected_digest, restore
 
     if not args.yes:
-        _err("恢复会用备份替换数据库的全部内容，备份之后载入的数据将丢失。确认请加 --yes。/ Restoring "
-             "replaces everything in the database with the backup; whatever was loaded since is "
-             "lost. Add --yes to go ahead.")
+        _err(both("cli.restore_confirm"))
         return EXIT_USAGE
     try:
         count, digest = restore(engine, Path(args.file))
     except BackupError as exc:
-        _err(f"恢复失败 / restore failed: {exc.message_zh}\n{exc.message_en}")
+        _err(both("cli.restore_failed", message_zh=exc.message_zh, message_en=exc.message_en))
         return EXIT_REJECTED
-    checked = ("与备份时逐字节相同 / byte-identical to the backup's export"
-               if expected_digest(Path(args.file)) else
-               "（没有 .sha256 文件，未比对 / no .sha256 file: not compared）")
-    print(f"已恢复 / restored: {count} 个当前数值 current values, sha256 {digest[:16]}… {checked}")
+    checked = "cli.restore.identical" if expected_digest(Path(args.file)) else "cli.restore.unchecked"
+    print(f"{t('cli.restored', 'zh', count=count, sha=digest[:16], checked=t(checked, 'zh'))} / "
+          f"{t('cli.restored', 'en', count=count, sha=digest[:16], checked=t(checked, 'en'))}")
     return EXIT_OK
 
 
@@ -375,7 +363,7 @@ def start_settings() -> bool:
     try:
         settings = config.use(Settings.from_env())
     except SettingsError as exc:
-        _err(f"设置错误 / bad setting: {exc}")
+        _err(both("settings.bad", error=exc))
         return False
     logs.configure(settings, stderr=False)
     return True
@@ -395,7 +383,7 @@ def main(argv: Optional[Sequence[str]] = None, engine: Optional[Engine] = None) 
         ensure_db(engine)  # any command on an empty database initialises it first
         return args.handler(args, engine)
     except KeyboardInterrupt:
-        _err("已中断 / interrupted")
+        _err(both("cli.interrupted"))
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader went away (`python -m etl progress | head`): not a fault
         import os
@@ -408,6 +396,5 @@ def main(argv: Optional[Sequence[str]] = None, engine: Optional[Engine] = None) 
         from etl import config, logs
 
         error_id = logs.unexpected(log, "in python -m etl %s", args.command)
-        _err(f"意外错误（错误编号 {error_id}），详细记录见日志 {config.settings().log_path} "
-             f"/ unexpected error (error id {error_id}); the details are in the log file")
+        _err(both("cli.unexpected", error_id=error_id, log=config.settings().log_path))
         return EXIT_FAULT

@@ -61,6 +61,12 @@ def pair(key: str, **values: Any) -> tuple[str, str]:
     return t(key, "zh", **values), t(key, "en", **values)
 
 
+def both(key: str, sep: str = " / ", **values: Any) -> str:
+    """Chinese, then English, in one line: for what has no language choice (the command lines)."""
+    zh, en = pair(key, **values)
+    return f"{zh}{sep}{en}"
+
+
 def pick(zh: str | None, en: str | None, lang: str) -> str:
     """The English or Chinese member of a (zh, en) pair from the data, falling back to the other."""
     if norm_lang(lang) == "en":

@@ -7,12 +7,14 @@ formatters here, so that switching `?lang=en` changes everything on a page, hove
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlencode
 
 from etl import periods
 
 from etl.progress import method
+from etl.wording.times import local_time
 # the one catalogue (its texts: etl/wording/texts/*.toml), re-exported for the pages
 from etl.wording.catalogue import DEFAULT_LANG, LANGS, TEXTS, has, norm_lang, pick, t  # noqa: F401
 
@@ -92,6 +94,8 @@ def fmt_basis(basis: str, lang: str = DEFAULT_LANG, period: Any = None, kind: st
 def fmt_datetime(value: Any, lang: str = DEFAULT_LANG) -> str:
     if value is None:
         return "—"
+    if isinstance(value, dt.datetime):  # stored as UTC: shown as Beijing time
+        value = local_time(value)
     if hasattr(value, "strftime"):
         return t("date.datetime", lang, year=value.year, month=value.month, day=value.day,
                  time=f"{value:%H:%M}")

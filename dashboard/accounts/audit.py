@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.accounts.models import AuditEvent
+from etl.wording.times import fmt_time
 
 COLUMNS = ("id", "at", "username", "action", "remote_addr", "target", "details")
 
@@ -77,7 +78,7 @@ def record(session: Session, action: str, *, username: str = "", target: str = "
 
 def list_events(session: Session, *, action: str | None = None, username: str | None = None,
                 limit: int | None = 500, offset: int = 0) -> list[dict[str, Any]]:
-    """Newest first, as plain dicts (time as ISO text, in UTC)."""
+    """Newest first, as plain dicts (time as text, in Beijing time)."""
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action == action)
@@ -105,7 +106,7 @@ def event_dict(event: AuditEvent) -> dict[str, Any]:
 
 
 def _iso(value: dt.datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if value else ""
+    return fmt_time(value, seconds=True)  # Beijing time: the column header and the export say so
 
 
 # the code for filtering and scripts; action_name (when the rows carry it) for readers

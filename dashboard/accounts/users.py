@@ -22,10 +22,11 @@ from dashboard.accounts import audit
 from dashboard.accounts.models import User
 from etl import config
 from etl.store.models import utcnow
+from etl.wording.catalogue import pair
+from etl.wording.times import fmt_time
 
 ROLES = ("viewer", "analyst", "admin")
-ROLE_NAMES = {"viewer": ("浏览者", "Viewer"), "analyst": ("分析员", "Analyst"),
-              "admin": ("管理员", "Administrator")}
+ROLE_NAMES = {role: pair(f"users.role.{role}") for role in ROLES}
 MIN_PASSWORD_LENGTH = 10
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,80}$")
 
@@ -72,10 +73,9 @@ class UserInfo:
 
 
 def info(user: User) -> UserInfo:
-    fmt = "%Y-%m-%d %H:%M"
     return UserInfo(user.id, user.username, user.display_name, user.role, user.active,
-                    user.session_nonce, user.created_at.strftime(fmt) if user.created_at else "",
-                    user.created_by, user.last_login_at.strftime(fmt) if user.last_login_at else "")
+                    user.session_nonce, fmt_time(user.created_at),  # Beijing time
+                    user.created_by, fmt_time(user.last_login_at))
 
 
 def hash_password(password: str) -> str:
@@ -84,24 +84,21 @@ def hash_password(password: str) -> str:
 
 def check_password_rules(password: str, username: str = "") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"密码至少需要{MIN_PASSWORD_LENGTH}个字符。",
-                        f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        raise UserError(*pair("users.password_short", n=MIN_PASSWORD_LENGTH))
     if username and password.lower() == username.lower():
-        raise UserError("密码不能与用户名相同。", "The password must differ from the user name.")
+        raise UserError(*pair("users.password_is_name"))
 
 
 def check_username(username: str) -> str:
     username = (username or "").strip()
     if not USERNAME_RE.match(username):
-        raise UserError("用户名须为2至80个字母、数字或 _ . @ - 字符。",
-                        "A user name is 2 to 80 letters, digits or _ . @ - characters.")
+        raise UserError(*pair("users.bad_name"))
     return username
 
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise UserError(f"未知角色：{role}（可用：{', '.join(ROLES)}）",
-                        f"Unknown role: {role} (one of {', '.join(ROLES)})")
+        raise UserError(*pair("users.unknown_role", role=role, roles=", ".join(ROLES)))
     return role
 
 
@@ -112,7 +109,7 @@ def get_user(session: Session, username: str) -> Optional[User]:
 def require_user(session: Session, username: str) -> User:
     user = get_user(session, username)
     if user is None:
-        raise UserError(f"用户不存在：{username}", f"No such user: {username}")
+        raise UserError(*pair("users.no_such_user", name=username))
     return user
 
 
@@ -130,7 +127,7 @@ def create_user(session: Session, username: str, password: str, role: str, *,
     check_role(role)
     check_password_rules(password, username)
     if get_user(session, username) is not None:
-        raise UserError(f"用户已存在：{username}", f"The user already exists: {username}")
+        raise UserError(*pair("users.exists", name=username))
     user = User(username=username, display_name=display_name.strip()[:120], role=role,
                 password_hash=hash_password(password), active=True,
                 session_nonce=secrets.token_hex(16), created_by=by)
@@ -147,8 +144,7 @@ def _active_admins(session: Session) -> int:
 
 def _keep_an_admin(session: Session, user: User) -> None:
     if user.role == "admin" and user.active and _active_admins(session) <= 1:
-        raise UserError("不能停用或降级最后一个管理员。",
-                        "The last active admin cannot be disabled or demoted.")
+        raise UserError(*pair("users.last_admin"))
 
 
 def set_role(session: Session, username: str, role: str, *, by: str = "") -> User:

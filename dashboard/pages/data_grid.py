@@ -13,7 +13,7 @@ from dashboard import data
 from dashboard import views as v
 from dashboard.callbacks import page_callback
 from dashboard.i18n import fmt_basis, norm_lang, parse_query, pick, t
-from etl.store.export import local_time
+from etl.wording.times import fmt_time
 
 dash.register_page(__name__, path="/data", order=6, name="数据", nav_key="nav.data",
                    title="数据 · 数字龙江")
@@ -55,8 +55,7 @@ def format_rows(rows: list[dict], lang: str, names: bool = True) -> list[dict]:
             "kind": value_kind(r, lang),
             "version": r["version"], "batch_id": r["batch_id"], "file_name": r["file_name"],
             "sheet": r["sheet"], "cell": r["cell"], "loaded_by": r["loaded_by"] if names else "",
-            "loaded_at": (local_time(r["loaded_at"]).strftime("%Y-%m-%d %H:%M")
-                          if r.get("loaded_at") else None),
+            "loaded_at": fmt_time(r.get("loaded_at")) or None,
             "source": ((t("demo.banner", lang) + " · ") if r.get("is_demo") else "")
             + (data.row_source(r) or pick(meta.get("source_zh"), meta.get("source_en"), lang)),
         })

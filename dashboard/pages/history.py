@@ -19,6 +19,7 @@ from dashboard.problems_view import problems_table
 from etl.periods import format_period
 from etl.store import pending
 from etl.store import queries
+from etl.wording.times import fmt_time
 
 dash.register_page(__name__, path="/history", name="数据批次", name_zh="数据批次",
                    name_en="History", title="数据批次 · 数字龙江", order=81, roles=auth.LOGGED_IN)
@@ -28,7 +29,7 @@ auth.protect("history-rollback", *auth.ADMINS)
 
 
 def _time(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+    return fmt_time(value)  # Beijing time; the column headers say so
 
 
 def batch_rows(lang: str) -> list[dict]:

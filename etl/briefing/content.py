@@ -26,6 +26,7 @@ from etl.store import queries
 from etl.wording import pick, t
 from etl.wording import progress as words
 from etl.wording.numbers import ChartNumbers, default_decimals, fmt_gap, fmt_value
+from etl.wording.times import fmt_time
 
 # the key charts, and the 13 cities' main indicators (the first one is mapped)
 CORE_SHARE, RATES, FIVEG = ch.CORE_SHARE, ch.RATES, ch.FIVEG
@@ -143,7 +144,7 @@ def build(db, year: int, quarter: int, lang: str, *, user: str = "", now: Option
     sections.append(Section(t("briefing.h.notes", lang, n=n),
                             notes_blocks(results, indicators, vintage, stamp, qlabel, last, revised,
                                          demo, region_names(db, lang), lang)))
-    made = t("briefing.made", lang, time=now.strftime("%Y-%m-%d %H:%M") + " UTC", stamp=stamp,
+    made = t("briefing.made", lang, time=fmt_time(now, lang, zone=True), stamp=stamp,
              user=user or "—")
     return Briefing(year=year, quarter=quarter, lang=lang, title=t("briefing.title", lang),
                     subtitle=t("briefing.subtitle", lang, quarter=qlabel, period_title=title),
@@ -216,11 +217,9 @@ def targets_blocks(results, title, qlabel, lang) -> tuple:
     blocks: list = [table]
     newer = [a for a in results if a.newer is not None]
     if newer:
-        items = [f"{pick(a.target.indicator_zh, a.target.indicator_en, lang)} "
-                 f"{fmt_value(a.newer.value, a.target.unit, lang)}（{pick(a.newer.period_zh, a.newer.period_en, lang)}）"
-                 if lang == "zh" else
-                 f"{a.target.indicator_en} {fmt_value(a.newer.value, a.target.unit, lang)} ({a.newer.period_en})"
-                 for a in newer]
+        items = [t("briefing.newer_item", lang, indicator=pick(a.target.indicator_zh, a.target.indicator_en, lang),
+                   value=fmt_value(a.newer.value, a.target.unit, lang),
+                   period=pick(a.newer.period_zh, a.newer.period_en, lang)) for a in newer]
         blocks.append(t("briefing.targets.newer", lang, n=len(newer), items=_join(items, lang, "briefing.list_sep")))
     if any(a.target.set_illustrative for a in results):
         blocks.append(t("briefing.targets.illustrative", lang))
@@ -280,8 +279,8 @@ def city_blocks(db, indicators: dict, up_to: tuple[int, int], lang: str, charts:
         rows_ = ranked[code]["rows"]
         numbers = ChartNumbers([r["value"] for r in rows_], indicators[code]["unit"],
                                indicators[code].get("unit_en"), lang)
-        cells[code] = {r["region_code"]: f"{numbers.text(r['value'])}（{r['rank']}）" if lang == "zh"
-                       else f"{numbers.text(r['value'])} ({r['rank']})" for r in rows_}
+        cells[code] = {r["region_code"]: t("briefing.value_rank", lang, value=numbers.text(r["value"]), rank=r["rank"])
+                       for r in rows_}
     first = shown[0]
     order = [r["region_code"] for r in ranked[first]["rows"]] + [c for c in cities if c not in cells[first]]
     rows = tuple(tuple([names.get(c, c)] + [cells[code].get(c, "—") for code in shown]) for c in order)
@@ -352,14 +351,15 @@ def notes_blocks(results, indicators, vintage, stamp, qlabel, last, revised, dem
     sources = []
     for a in results:
         ind = indicators.get(a.indicator_code, {})
-        for source in re.split(r"[；;]\s*", pick(ind.get("source_zh"), ind.get("source_en"), lang)) + [
+        # a source list is separated by full-width (U+FF1B) or ASCII semicolons
+        for source in re.split(r"[\uff1b;]\s*", pick(ind.get("source_zh"), ind.get("source_en"), lang)) + [
                 pick(a.target.set_name_zh, a.target.set_name_en, lang)]:
             if source and source not in sources:
                 sources.append(source)
     blocks.append(t("briefing.notes.sources", lang, sources=_join(sources, lang, "briefing.list_sep")))
     if vintage:
         blocks.append(t("briefing.notes.vintage", lang, period=pick(vintage["period_zh"], vintage["period_en"], lang),
-                        loaded=vintage["loaded_at"].strftime("%Y-%m-%d %H:%M") + " UTC", stamp=stamp))
+                        loaded=fmt_time(vintage["loaded_at"], lang, zone=True), stamp=stamp))
     blocks.append(t("briefing.notes.quarter", lang, quarter=qlabel))
     items = ""
     if revised:
@@ -369,10 +369,10 @@ def notes_blocks(results, indicators, vintage, stamp, qlabel, last, revised, dem
                    old=fmt_value(r["old_value"], indicators[r["indicator_code"]]["unit"], lang),
                    new=fmt_value(r["value"], indicators[r["indicator_code"]]["unit"], lang))
                  for r in revised[:10]]
-        items = ("：" if lang == "zh" else ": ") + _join(shown, lang, "briefing.list_sep")
+        items = t("briefing.colon_items", lang, items=_join(shown, lang, "briefing.list_sep"))
     if last:
         blocks.append(t("briefing.notes.revisions_since", lang, n=len(revised), items=items,
-                        time=last["created_at"].strftime("%Y-%m-%d %H:%M") + " UTC"))
+                        time=fmt_time(last["created_at"], lang, zone=True)))
     else:
         blocks.append(t("briefing.notes.revisions_first", lang, n=len(revised), items=items))
     blocks.append(t("briefing.notes.method", lang))

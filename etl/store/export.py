@@ -26,9 +26,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from etl.periods import BASIS_NAMES, basis_of
+from etl.wording.times import LOCAL_ZONE, local_time
 
 # the zone of the XLSX's times: China has one zone and no summer time (stored times are UTC)
-LOCAL_ZONE = dt.timezone(dt.timedelta(hours=8), "北京时间 UTC+8")
 
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
@@ -79,12 +79,6 @@ def _cell(value: Any, fmt: str) -> Any:
     if value is None:
         return ""
     return neutralise(value)
-
-
-def local_time(value: dt.datetime) -> dt.datetime:
-    """A stored (naive UTC) time in LOCAL_ZONE, naive again (a spreadsheet has no zones)."""
-    aware = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-    return aware.astimezone(LOCAL_ZONE).replace(tzinfo=None)
 
 
 def _number_format(value: Any) -> Optional[str]:

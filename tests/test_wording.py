@@ -49,7 +49,6 @@ NOT_YET_MOVED = {
     "etl/measures/pipeline.py", "etl/measures/problems.py", "etl/measures/read.py",
     "etl/measures/tasks.py", "etl/normalise/untracked.py", "etl/pipeline.py", "etl/read/files.py",
     "etl/store/backup.py", "etl/store/export.py", "etl/store/load.py",
-    "dashboard/accounts/users.py", "etl/briefing/content.py",
 }
 
 

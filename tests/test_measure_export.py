@@ -65,3 +65,28 @@ def test_rows_of_another_measure_are_not_exported(app, engine):
     other = next(d["awards"] for n in range(1, 21) if n != 12 and (d := queries.measure_detail(engine, n))["awards"])
     _, table = export(DashClient(app), [{"key": a["key"]} for a in other[:3]])
     assert table[1:] == []
+
+
+def test_history_shows_an_award_batch_s_awards(app, engine):
+    """An award list's batch on /history lists the awards it wrote (it used to show an empty grid)."""
+    from sqlalchemy import func, select
+
+    from etl.measures.models import Award
+    from etl.store.db import session_scope
+    from tests.accounts_helpers import find_component
+
+    with session_scope(engine) as s:
+        batch_id, count = s.execute(select(Award.batch_id, func.count())
+                                    .group_by(Award.batch_id).order_by(Award.batch_id)).first()
+        award = s.scalars(select(Award).where(Award.batch_id == batch_id).order_by(Award.sheet, Award.row)).first()
+        expected = (award.enterprise, award.amount, award.version, f"'{award.sheet}'!{award.cells['amount']}")
+    analyst = DashClient(app)
+    assert analyst.login("ana").status_code == 200
+    detail = analyst.post("history-detail", {"history-batches.selectedRows": [{"id": batch_id}],
+                                             "history-lang.data": "zh"})
+    grid = find_component(response_json(detail)["response"]["history-detail"]["children"], "history-values")
+    rows = grid["props"]["rowData"]
+    assert len(rows) == count and [c["field"] for c in grid["props"]["columnDefs"]][:3] == ["measure", "rule", "enterprise"]
+    assert (rows[0]["enterprise"], rows[0]["amount"], rows[0]["version"], rows[0]["cell"]) == expected
+    versions = analyst.post("history-versions", {"history-values.selectedRows": [rows[0]], "history-lang.data": "zh"})
+    assert versions.status_code == 200 and response_json(versions)["response"]["history-versions"]["children"] is None

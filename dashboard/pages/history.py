@@ -18,6 +18,8 @@ from dashboard.i18n import has, norm_lang, pick, t
 from dashboard.problems_view import problems_table
 from etl.periods import format_period
 from etl.store import pending
+from etl.measures import queries as measure_queries
+from etl.measures.store import AWARDS_KIND
 from etl.store import queries
 from etl.wording.times import fmt_time
 
@@ -109,33 +111,23 @@ def batch_detail(batch_id: int, lang: str):
         return None
     report = detail.get("report") or {}
     problems = (report.get("problems") or []) + (report.get("skipped") or [])
-    values = pending.batch_values(engine, batch_id)
-    kinds = {i["code"]: i["kind"] for i in queries.indicator_list(engine)}
-    value_rows = [{
-        "key": f"{v['indicator_code']}|{v['region_code']}|{v['year']}|{v['quarter']}|{v['basis']}",
-        "indicator": pick(v["indicator_zh"], v["indicator_en"], lang),
-        "region": pick(v["region_zh"], v["region_en"], lang),
-        "period": format_period(v, kinds.get(v["indicator_code"]), lang),
-        "value": v["value"], "unit": v["unit"], "version": v["version"],
-        "current": "✓" if v["is_current"] else "", "cell": f"'{v['sheet']}'!{v['cell']}",
-        "raw": v["raw_value"]} for v in values]
+    awards = report.get("kind") == AWARDS_KIND  # an award list: its rows are awards, not values
+    value_rows = award_rows(engine, batch_id) if awards else observation_rows(engine, batch_id, lang)
     rolled = None
     if detail["status"] == "rolled_back":
         rolled = dbc.Alert(t("history.rolled", lang, at=_time(detail["rolled_back_at"]),
                               by=detail["rolled_back_by"] or "", reason=detail["rollback_reason"] or ""),
                            color="warning", id="history-rolled-note")
-    columns = [("indicator", "indicator"), ("region", "region"), ("period", "period"),
-               ("value", "value"), ("unit", "value"), ("version", "version"),
-               ("current", "current"), ("cell", "cell"), ("raw", "raw")]
+    columns = AWARD_COLUMNS if awards else VALUE_COLUMNS
     return html.Div([
         html.H2(f"#{batch_id} {detail['file_name']}", className="h5"),
         html.P(f"{detail['loaded_by']} · {_time(detail['loaded_at'])} · sha256 {detail['sha256'][:16]}…",
                className="small text-muted"),
         rolled,
-        html.H3(t("history.values", lang), className="h6"),
+        html.H3(t("history.awards" if awards else "history.values", lang), className="h6"),
         dag.AgGrid(id="history-values", rowData=value_rows, getRowId="params.data.key",
                    className=c.grid_class(lang),
-                   columnDefs=[{"field": f, "headerName": t(f"history.{k}", lang) if f != "unit" else "",
+                   columnDefs=[{"field": f, "headerName": t(k, lang) if k else "",
                                 "filter": True, "sortable": True} for f, k in columns],
                    dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                                      "enableClickSelection": True},
@@ -150,6 +142,37 @@ def batch_detail(batch_id: int, lang: str):
                       html.Ul([html.Li(line) for line in detail["notes"] + detail["source_lines"]])])
         if detail["notes"] or detail["source_lines"] else None,
     ])
+
+
+VALUE_COLUMNS = [("indicator", "history.indicator"), ("region", "history.region"), ("period", "history.period"),
+                 ("value", "history.value"), ("unit", None), ("version", "history.version"),
+                 ("current", "history.current"), ("cell", "history.cell"), ("raw", "history.raw")]
+AWARD_COLUMNS = [("measure", "history.measure"), ("rule", "awards.col.rule"), ("enterprise", "awards.col.enterprise"),
+                 ("uscc", "awards.col.uscc"), ("place", "awards.col.place"), ("year", "awards.col.year"),
+                 ("amount", "awards.col.amount"), ("version", "history.version"), ("current", "history.current"),
+                 ("cell", "history.cell")]
+
+
+def observation_rows(engine, batch_id: int, lang: str) -> list[dict]:
+    """The values a statistics batch wrote; a row selects that value's versions (show_versions)."""
+    kinds = {i["code"]: i["kind"] for i in queries.indicator_list(engine)}
+    return [{
+        "key": f"{v['indicator_code']}|{v['region_code']}|{v['year']}|{v['quarter']}|{v['basis']}",
+        "indicator": pick(v["indicator_zh"], v["indicator_en"], lang),
+        "region": pick(v["region_zh"], v["region_en"], lang),
+        "period": format_period(v, kinds.get(v["indicator_code"]), lang),
+        "value": v["value"], "unit": v["unit"], "version": v["version"],
+        "current": "✓" if v["is_current"] else "", "cell": f"'{v['sheet']}'!{v['cell']}",
+        "raw": v["raw_value"]} for v in pending.batch_values(engine, batch_id)]
+
+
+def award_rows(engine, batch_id: int) -> list[dict]:
+    """The awards an award-list batch wrote (rows are not values: selecting one shows nothing more)."""
+    return [{"key": f"award|{a['key']}|{a['version']}", "measure": a["measure"], "rule": a["rule"],
+             "enterprise": a["enterprise"], "uscc": a["uscc"], "place": a["place"], "year": a["year"],
+             "amount": a["amount"], "version": a["version"], "current": "✓" if a["is_current"] else "",
+             "cell": f"'{a['sheet']}'!{a['amount_cell'] or a['row']}"}
+            for a in measure_queries.batch_awards(engine, batch_id)]
 
 
 def versions_block(indicator: str, region: str, year: int, quarter: int, basis: str, lang: str):
@@ -194,7 +217,10 @@ def show_versions(selected, lang):
     auth.require_role(*auth.LOGGED_IN)
     if not selected:
         return None
-    indicator, region, year, quarter, basis = str(selected[0]["key"]).split("|")
+    key = str(selected[0]["key"])
+    if key.startswith("award|"):  # an award's row: its versions are on its measure's page
+        return None
+    indicator, region, year, quarter, basis = key.split("|")
     return versions_block(indicator, region, int(year), int(quarter), basis, norm_lang(lang))
 
 

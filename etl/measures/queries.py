@@ -4,6 +4,7 @@
     measure_detail(engine, number)                 -> text, units, rules, tasks, awards, by year/city
     unit_overview(engine, unit)                    -> what a responsible unit owns and where it stands
     register_findings(engine)                      -> the rule problems of the register as it stands
+    batch_awards(engine, batch_id)                 -> the awards one award-list file wrote (history page)
 
 Rule problems are the checks of etl.measures.checks run over the whole current register (so an
 award that breaks a rule shows whichever file it came from); callers decide who may see them.
@@ -17,7 +18,7 @@ from sqlalchemy import Engine, select
 
 from etl.measures import store
 from etl.measures.checks import findings
-from etl.measures.models import Measure, MeasureTask, MeasureUnit, Policy, PolicyUnit
+from etl.measures.models import Award, AwardRule, Measure, MeasureTask, MeasureUnit, Policy, PolicyUnit
 from etl.measures.records import status_name  # noqa: F401  (the CLI and the briefing ask here)
 from etl.measures.rules import describe
 from etl.store.db import session_scope
@@ -214,3 +215,18 @@ def register_findings(engine: Engine, policy: str = store.DEFAULT_POLICY) -> lis
 def award_years(engine: Engine, policy: str = store.DEFAULT_POLICY) -> list[int]:
     with session_scope(engine) as session:
         return sorted({r.year for r in store.register(session, policy)})
+
+
+def batch_awards(engine: Engine, batch_id: int) -> list[dict[str, Any]]:
+    """Every award version one award-list batch wrote, in the file's row order, with where it came
+    from (sheet, row, the amount's cell) and whether it is still current (a later file or a
+    rollback may have replaced it)."""
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(Award, Measure.number, AwardRule.code)
+            .join(Measure, Measure.id == Award.measure_id).join(AwardRule, AwardRule.id == Award.rule_id)
+            .where(Award.batch_id == batch_id).order_by(Award.sheet, Award.row, Award.id)).all()
+        return [{"key": a.award_key, "measure": number, "rule": rule, "enterprise": a.enterprise,
+                 "uscc": a.uscc, "place": a.place, "year": a.year, "amount": a.amount,
+                 "version": a.version, "is_current": a.is_current, "sheet": a.sheet, "row": a.row,
+                 "amount_cell": (a.cells or {}).get("amount", "")} for a, number, rule in rows]

@@ -19,7 +19,7 @@ from typing import Optional
 from etl.briefing import store
 from etl.briefing.content import latest_quarter, parse_quarter, quarter_key, quarter_label  # noqa: F401
 from etl.store import queries
-from etl.wording import norm_lang
+from etl.wording import norm_lang, t
 
 FORMATS = store.FORMATS
 MEDIA_TYPES = store.MEDIA_TYPES
@@ -27,9 +27,7 @@ MEDIA_TYPES = store.MEDIA_TYPES
 
 def file_name(year: int, quarter: int, lang: str, fmt: str) -> str:
     """'数字龙江季度监测简报-2025Q4.pdf' / 'digital-longjiang-briefing-2025Q4-en.pdf'."""
-    if lang == "zh":
-        return f"数字龙江季度监测简报-{quarter_key(year, quarter)}.{fmt}"
-    return f"digital-longjiang-briefing-{quarter_key(year, quarter)}-en.{fmt}"
+    return t("briefing.file_name", lang, quarter=quarter_key(year, quarter), fmt=fmt)
 
 
 def make(engine, year: int, quarter: int, lang: str, *, user: str = "") -> tuple[dict[str, bytes], bool]:

@@ -16,18 +16,18 @@ import sys
 import time
 from pathlib import Path
 
+from etl.wording.catalogue import both
+
 
 def register(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
-        "briefing", help="季度监测简报 / the quarterly monitoring briefing (DOCX or PDF)",
-        description="生成季度监测简报（Word或PDF），与监测平台同一数据与评估 / make the quarterly "
-                    "monitoring briefing (Word or PDF) from the platform's data and assessment")
-    parser.add_argument("--quarter", metavar="2025Q4", help="季度（默认：有数据的最新季度）/ quarter (default: the latest with data)")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="语言 / language")
-    parser.add_argument("-o", "--output", metavar="OUT.docx|OUT.pdf", help="输出文件 / output file")
-    parser.add_argument("--format", choices=("docx", "pdf"), help="格式（默认按文件扩展名）/ format (default: from -o)")
-    parser.add_argument("--list", action="store_true", help="列出已存档的简报 / list the archive")
-    parser.add_argument("--archived", type=int, metavar="ID", help="取出一份已存档的简报 / write an archived briefing")
+        "briefing", help=both("briefing.cli.help"), description=both("briefing.cli.description"))
+    parser.add_argument("--quarter", metavar="2025Q4", help=both("briefing.cli.quarter"))
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help=both("cli.help.language"))
+    parser.add_argument("-o", "--output", metavar="OUT.docx|OUT.pdf", help=both("briefing.cli.output"))
+    parser.add_argument("--format", choices=("docx", "pdf"), help=both("briefing.cli.format"))
+    parser.add_argument("--list", action="store_true", help=both("briefing.cli.list"))
+    parser.add_argument("--archived", type=int, metavar="ID", help=both("briefing.cli.archived"))
     parser.set_defaults(handler=run)
     return parser
 
@@ -46,13 +46,13 @@ def run(args, engine) -> int:
                   f"{r['seconds']:>5.1f}  {r['size']:,}")
         return 0
     if not args.output:
-        print("需要 -o OUT.docx 或 OUT.pdf / -o OUT.docx or OUT.pdf is required", file=sys.stderr)
+        print(both("briefing.cli.need_output"), file=sys.stderr)
         return 2
     out = Path(args.output)
     if args.archived is not None:
         found = store.archived_file(engine, args.archived)
         if found is None:
-            print(f"无此存档简报 / no archived briefing {args.archived}", file=sys.stderr)
+            print(both("briefing.cli.no_archived", id=args.archived), file=sys.stderr)
             return 1
         out.write_bytes(found[1])
         print(f"{out}  ({found[0]['year']}Q{found[0]['quarter']} {found[0]['lang']} {found[0]['fmt']}, "
@@ -60,28 +60,27 @@ def run(args, engine) -> int:
         return 0
     fmt = args.format or out.suffix.lower().lstrip(".")
     if fmt not in briefing.FORMATS:
-        print("格式须为 docx 或 pdf / the format must be docx or pdf (--format or the file's extension)",
-              file=sys.stderr)
+        print(both("briefing.cli.bad_format"), file=sys.stderr)
         return 2
     year = quarter = None
     if args.quarter:
         try:
             year, quarter = briefing.parse_quarter(args.quarter)
         except ValueError as exc:
-            print(f"季度格式如 2025Q4 / {exc}", file=sys.stderr)
+            print(both("briefing.cli.bad_quarter", error=exc), file=sys.stderr)
             return 2
     started = time.perf_counter()
     try:
         record, data, cached = briefing.generate(engine, year, quarter, args.lang, fmt,
                                                  user="cli:" + getpass.getuser())
     except LookupError as exc:
-        print(f"尚无数据 / {exc}", file=sys.stderr)
+        print(both("briefing.cli.no_data", error=exc), file=sys.stderr)
         return 1
     except RuntimeError as exc:  # the PDF printer (Chromium) or Kaleido failed
-        print(f"生成失败 / failed: {exc}", file=sys.stderr)
+        print(both("briefing.cli.failed", error=exc), file=sys.stderr)
         return 1
     out.write_bytes(data)
     print(f"{out}  {record['year']}Q{record['quarter']} {record['lang']} {fmt}, {len(data):,} bytes, "
-          f"{'从存档取出 from the archive' if cached else 'made'} in {time.perf_counter() - started:.1f} s "
+          f"{both('briefing.cli.from_archive', sep=' ') if cached else 'made'} in {time.perf_counter() - started:.1f} s "
           f"(archive id {record['id']})")
     return 0

@@ -24,24 +24,19 @@ import unicodedata
 
 from etl.progress import engine as progress
 from etl.store import queries
-from etl.wording import LANGS, pick, t
+from etl.wording import LANGS, both, pick, t
 from etl.wording import progress as words
 from etl.wording.numbers import fmt_gap, fmt_value
 
 
 def register(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
-        "progress", help="每项目标的进展评估 / progress against every target",
-        description="每项目标的最新值、差距与进展状态（CAGR比值法，见 docs/method.md）/ "
-                    "Status of every target (CAGR-ratio method, see docs/method.md)")
-    parser.add_argument("--region", metavar="CODE",
-                        help="按此地区评估全部目标（如 230100 哈尔滨）/ assess every target for this region")
-    parser.add_argument("--target-set", metavar="CODE",
-                        help="只评估此目标集 / only this target set (e.g. digital-longjiang-2021)")
-    parser.add_argument("--json", action="store_true", help="输出JSON / print JSON")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="语言 / language")
-    parser.add_argument("--wide", action="store_true",
-                        help="显示全部列，不按终端宽度省略 / every column, whatever the terminal's width")
+        "progress", help=both("progress.cli.help"), description=both("progress.cli.description"))
+    parser.add_argument("--region", metavar="CODE", help=both("progress.cli.region"))
+    parser.add_argument("--target-set", metavar="CODE", help=both("progress.cli.target_set"))
+    parser.add_argument("--json", action="store_true", help=both("progress.cli.json"))
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help=both("cli.help.language"))
+    parser.add_argument("--wide", action="store_true", help=both("progress.cli.wide"))
     parser.set_defaults(handler=run)
     return parser
 
@@ -49,13 +44,13 @@ def register(subparsers) -> argparse.ArgumentParser:
 def run(args, engine) -> int:
     known_sets = {s["code"] for s in queries.target_sets(engine)}
     if args.target_set and args.target_set not in known_sets:
-        print(f"未知目标集 / unknown target set: {args.target_set} "
-              f"(可选 / choose from: {', '.join(sorted(known_sets))})", file=sys.stderr)
+        print(both("progress.cli.unknown_set", code=args.target_set, choices=", ".join(sorted(known_sets))),
+              file=sys.stderr)
         return 2
     try:
         results = progress.assess_targets(engine, target_set=args.target_set, region=args.region)
     except KeyError:
-        print(f"未知地区代码 / unknown region code: {args.region}", file=sys.stderr)
+        print(both("cli.unknown_region", code=args.region), file=sys.stderr)
         return 2
     periods = progress.periods(engine)
     if args.json:

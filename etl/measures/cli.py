@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from etl.measures.queries import measures_overview, status_name, units_list
 from etl.normalise.labels import alias_key
-from etl.wording.catalogue import norm_lang, pick, t
+from etl.wording.catalogue import both, norm_lang, pick, t
 
 COLUMNS = ("no", "measure", "lead", "awards", "firms", "amount", "quota", "status", "problems")
 
@@ -58,12 +58,12 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 def cmd_measures(args, engine: Engine) -> int:
     unit = resolve_unit(engine, args.unit)
     if unit is False:
-        known = "、".join(u["short_zh"] for u in units_list(engine))
-        print(f"未知责任单位 / unknown responsible unit: {args.unit}（可用 / known: {known}）", file=sys.stderr)
+        known = t("list.separator", "zh").join(u["short_zh"] for u in units_list(engine))
+        print(both("measures.cli.unknown_unit", unit=args.unit, known=known), file=sys.stderr)
         return EXIT_USAGE
     city = resolve_city(engine, args.city)
     if city is False:
-        print(f"未知市（地） / unknown city: {args.city}", file=sys.stderr)
+        print(both("measures.cli.unknown_city", city=args.city), file=sys.stderr)
         return EXIT_USAGE
     rows = measures_overview(engine, year=args.year, unit=unit, city=city)
     if args.json:
@@ -78,7 +78,7 @@ def cmd_measures(args, engine: Engine) -> int:
         lead = pick(r["units"][0]["short_zh"], r["units"][0]["short_en"], lang) if r["units"] else ""
         more = len(r["units"]) - 1
         lead += t("measures.cli.more", lang, n=more + 1, more=more) if more > 0 else ""
-        quota = f"{r['quota_use']['used']}/{r['quota_use']['quota']}（{r['quota_use']['year']}）" if r["quota_use"] else ""
+        quota = t("measures.cli.quota_use", lang, **r["quota_use"]) if r["quota_use"] else ""
         money = r["has_money"]
         cells = [str(r["number"]), pick(r["title_zh"], r["title_en"], lang), lead,
                  f"{r['awards']:,}" if money else "—", f"{r['enterprises']:,}" if money else "—",
@@ -89,7 +89,7 @@ def cmd_measures(args, engine: Engine) -> int:
     awards = sum(r["awards"] for r in rows)
     print(t("measures.cli.total", lang, awards=f"{awards:,}", total=f"{total:,.2f}"))
     if any(r["demo"] for r in rows):
-        print("（演示数据 / demo data）")
+        print(both("measures.cli.demo"))
     return EXIT_OK
 
 
@@ -103,26 +103,26 @@ def _template_with_awards(original):
 
         out = Path(args.out)
         if out.suffix.lower() != ".xlsx":
-            print("模板文件名须以 .xlsx 结尾 / the template must be an .xlsx file", file=sys.stderr)
+            print(both("cli.template_suffix"), file=sys.stderr)
             return EXIT_USAGE
         with session_scope(engine) as s:
             book = store.rulebook(s)
         write_awards_template(out, book)
-        print(f"已写入奖励清单模板 / award-list template written: {out}")
+        print(both("measures.cli.template_written", path=out))
         return EXIT_OK
     return handler
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("measures", help="政策措施总览（20条）/ the policy measures overview")
-    p.add_argument("--year", type=int, help="年度 / year of the awards")
-    p.add_argument("--unit", help="责任单位（如 省工信厅）/ responsible unit")
-    p.add_argument("--city", help="市（地）/ city")
+    p = subparsers.add_parser("measures", help=both("measures.cli.help"))
+    p.add_argument("--year", type=int, help=both("measures.cli.help.year"))
+    p.add_argument("--unit", help=both("measures.cli.help.unit"))
+    p.add_argument("--city", help=both("measures.cli.help.city"))
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.set_defaults(handler=cmd_measures)
     template = subparsers.choices.get("template")
     if template is not None:
         template.add_argument("--awards", action="store_true",
-                              help="奖励清单模板 / the award-list template (issue 15)")
+                              help=both("measures.cli.help.awards"))
         template.set_defaults(handler=_template_with_awards(template.get_default("handler")))

@@ -13,8 +13,9 @@ from dashboard import auth
 from dashboard.accounts import users
 from etl.store.db import session_scope
 from dashboard.accounts.models import AuditEvent, LoginAttempt, User
-from tests.accounts_helpers import (PASSWORDS, DashClient, add_users, make_app, output_text,
-                                    response_json)
+from etl.wording.catalogue import pair, t
+from tests.accounts_helpers import (PASSWORDS, DashClient, add_users, find_component, make_app,
+                                    output_text, response_json)
 
 
 def audit_actions(engine) -> list[str]:
@@ -119,9 +120,9 @@ def test_login_success_failure_and_audit(engine):
     add_users(engine)
     app = make_app(engine)
     client = DashClient(app)
-    bad = response_json(client.login("ana", "wrong-password-9"))
-    assert "用户名或密码错误" in json.dumps(bad, ensure_ascii=False)
-    assert "login-redirect" not in bad["response"]
+    bad = client.login("ana", "wrong-password-9")
+    assert login_error(bad) == pair("auth.wrong")
+    assert "login-redirect" not in response_json(bad)["response"]
     good = response_json(client.login("ana"))
     assert good["response"]["login-redirect"]["href"] == "/"
     with app.server.test_request_context():
@@ -140,9 +141,9 @@ def test_login_is_rate_limited_in_the_database(engine):
     for _ in range(free):
         response_json(DashClient(app).login("ana", "wrong-password-9"))
     # A new client (another worker, another cookie jar) is blocked too: the count lives in SQL.
-    blocked = response_json(DashClient(app).login("ana"))
-    assert "login-redirect" not in blocked["response"]
-    assert "过多" in json.dumps(blocked, ensure_ascii=False)
+    blocked = DashClient(app).login("ana")
+    assert "login-redirect" not in response_json(blocked)["response"]
+    assert login_error(blocked) == pair("auth.wait_one", seconds=1)  # the first delay: 1 s
     assert "login-blocked" in audit_actions(engine)
     with session_scope(engine) as db:
         # the refused try left no row: it was never checked, so it does not lengthen the wait
@@ -156,15 +157,11 @@ def test_changing_the_password_or_disabling_ends_sessions(engine):
     app = make_app(engine)
     client = DashClient(app)
     client.login("vic")
-    page = client.post("_pages_content", {"_pages_location.pathname": "/account",
-                                          "_pages_location.search": ""})
-    assert "account-username" in page.get_data(as_text=True)
+    assert shows(page_tree(client, "/account")[1], "account-username")
     with session_scope(engine) as db:
         users.set_active(db, "vic", False, by="admin")
-    page = client.post("_pages_content", {"_pages_location.pathname": "/account",
-                                          "_pages_location.search": ""})
-    html = page.get_data(as_text=True)  # the old session is no longer valid: the login form
-    assert "login-username" in html and "account-username" not in html
+    status, page = page_tree(client, "/account")  # the old session is no longer valid: the login form
+    assert status == 200 and shows(page, "login-username") and not shows(page, "account-username")
     assert client.post("account-message", {"account-save.n_clicks": 1}).status_code == 401
 
 
@@ -176,9 +173,8 @@ def test_logout_ends_the_session_and_is_audited(engine):
     response = client.post("account-redirect", {"account-logout.n_clicks": 1})
     assert response_json(response)["response"]["account-redirect"]["href"] == "/login"
     assert audit_actions(engine)[-1] == "logout"
-    page = client.post("_pages_content", {"_pages_location.pathname": "/",
-                                          "_pages_location.search": ""})
-    assert page.status_code == 200 and "login-username" in page.get_data(as_text=True)
+    status, page = page_tree(client, "/")
+    assert status == 200 and shows(page, "login-username") and not shows(page, "overview-headline")
 
 
 def test_password_change_needs_the_current_password(engine):
@@ -189,26 +185,43 @@ def test_password_change_needs_the_current_password(engine):
     values = {"account-save.n_clicks": 1, "account-current.value": "wrong-password-0",
               "account-new.value": "new-viewer-pw-1", "account-repeat.value": "new-viewer-pw-1",
               "account-lang.data": "zh"}
-    assert "当前密码不正确" in output_text(client.post("account-message", values), "account-message")
+    message = output_text(client.post("account-message", values), "account-message")
+    assert message == t("account.wrong", "zh")
     values["account-current.value"] = PASSWORDS["vic"]
-    assert "密码已修改" in output_text(client.post("account-message", values), "account-message")
+    message = output_text(client.post("account-message", values), "account-message")
+    assert message == t("account.saved", "zh")
     with session_scope(engine) as db:
         assert users.authenticate(db, "vic", "new-viewer-pw-1") is not None
 
 
 # --- who sees which page ------------------------------------------------------------------------
 
-def page_html(client, path: str) -> tuple[int, str]:
+def page_tree(client, path: str) -> tuple[int, dict | list | None]:
+    """(status, the component tree the page router sends for `path`; None when refused)."""
     response = client.post("_pages_content", {"_pages_location.pathname": path,
                                               "_pages_location.search": ""})
-    return response.status_code, response.get_data(as_text=True)
+    if response.status_code != 200:
+        return response.status_code, None
+    return 200, response_json(response)["response"]["_pages_content"]["children"]
+
+
+def shows(tree, ident: str) -> bool:
+    return find_component(tree, ident) is not None
+
+
+def login_error(response) -> tuple[str, str]:
+    """(zh, en) of the login form's error: the Chinese line and the English one below it."""
+    error = find_component(response_json(response)["response"]["login-message"]["children"],
+                           "login-error")
+    zh, _br, en = error["props"]["children"]
+    return zh, en["props"]["children"]
 
 
 def test_anonymous_sees_only_the_login_page_unless_public_viewing(engine):
     add_users(engine)
     private = DashClient(make_app(engine))
-    status, html = page_html(private, "/")
-    assert status == 200 and "login-username" in html and "overview" not in html
+    status, page = page_tree(private, "/")
+    assert status == 200 and shows(page, "login-username") and not shows(page, "overview-headline")
     # data callbacks of the viewing pages are refused to anonymous users
     keys = [k for k in private.app.callback_map if k.startswith("..navbar") is False
             and "login" not in k and "_pages" not in k and "nav-collapse" not in k]
@@ -219,20 +232,21 @@ def test_anonymous_sees_only_the_login_page_unless_public_viewing(engine):
         assert response.status_code == 401, key
 
     public = DashClient(make_app(engine, public_viewing=True))
-    status, html = page_html(public, "/method")
-    assert status == 200 and "login-username" not in html
-    status, html = page_html(private, "/method")
-    assert status == 200 and "login-username" in html
+    status, page = page_tree(public, "/method")
+    assert status == 200 and shows(page, "method-targets") and not shows(page, "login-username")
+    status, page = page_tree(private, "/method")
+    assert status == 200 and shows(page, "login-username") and not shows(page, "method-targets")
 
 
 def test_role_pages_refuse_other_roles_by_url(engine):
     add_users(engine)
     app = make_app(engine, public_viewing=True)
     anonymous = DashClient(app)
-    assert "login-username" in page_html(anonymous, "/account")[1]
+    assert shows(page_tree(anonymous, "/account")[1], "login-username")
+    assert not shows(page_tree(anonymous, "/account")[1], "account-username")
     viewer = DashClient(app)
     viewer.login("vic")
-    assert "account-username" in page_html(viewer, "/account")[1]
+    assert shows(page_tree(viewer, "/account")[1], "account-username")
 
 
 def test_navbar_lists_pages_for_the_role(engine):

@@ -3,8 +3,6 @@ and admins see rule problems too (decided on the server); analysts update a task
 viewers cannot."""
 from __future__ import annotations
 
-import json
-
 import pytest
 from sqlalchemy import select
 
@@ -12,7 +10,10 @@ from etl.measures.demo import demo_files
 from etl.measures.models import MeasureTask
 from etl.pipeline import ingest_file
 from etl.store.db import session_scope
-from tests.accounts_helpers import DashClient, add_users, make_app, output_text
+from etl.wording.catalogue import t
+from tests.accounts_helpers import (DashClient, add_users, component_text, find_component,
+                                    find_component_by_type, make_app, output_text, response_json)
+from tests.test_auth import shows
 
 
 @pytest.fixture
@@ -23,33 +24,46 @@ def app(engine):
     return make_app(engine, public_viewing=True)
 
 
-def page(client: DashClient, path: str, search: str) -> str:
+def page(client: DashClient, path: str, search: str):
+    """The component tree the page router sends for path?search."""
     response = client.post("_pages_content", {"_pages_location.pathname": path,
                                               "_pages_location.search": search})
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return json.dumps(json.loads(response.get_data(as_text=True)), ensure_ascii=False)
+    return response_json(response)["response"]["_pages_content"]["children"]
+
+
+def award_grid(tree) -> tuple[list[str], list[dict]]:
+    """(the fields of the awards grid's columns, its rows)."""
+    grid = find_component(tree, "awards-grid")["props"]
+    return [column["field"] for column in grid["columnDefs"]], grid["rowData"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_overview_measure_and_unit_pages_by_role(app, lang):
     viewer = DashClient(app)
-    text = page(viewer, "/measures", f"?lang={lang}")
-    assert "measure-row-20" in text and "46,810" in text  # the demo register's total (万元)
-    assert "measures-total-problems" not in text and "measure-problems-12" not in text
-    detail = page(viewer, "/measure", f"?lang={lang}&m=12")
-    assert "awards-grid" in detail and "rate-mismatch" not in detail
-    assert ("应为" not in detail) if lang == "zh" else ("should be" not in detail)
+    overview = page(viewer, "/measures", f"?lang={lang}")
+    assert shows(overview, "measure-row-20")
+    assert component_text(find_component(overview, "measures-total-amount")) == "46,810"  # 万元
+    assert not shows(overview, "measures-total-problems") and not shows(overview, "measure-problems-12")
+    fields, rows = award_grid(page(viewer, "/measure", f"?lang={lang}&m=12"))
+    assert rows and "problems" not in fields and not any("problems" in row for row in rows)
     analyst = DashClient(app)
     assert analyst.login("ana").status_code == 200
-    text = page(analyst, "/measures", f"?lang={lang}&year=2023")
-    assert "measures-total-problems" in text and "measure-problems-12" in text
+    overview = page(analyst, "/measures", f"?lang={lang}&year=2023")
+    assert shows(overview, "measures-total-problems") and shows(overview, "measure-problems-12")
     detail = page(analyst, "/measure", f"?lang={lang}&m=12&year=2023")
-    assert ("应为420万元" in detail) if lang == "zh" else ("should be 420" in detail)
-    assert "task-save" in detail and "task-save" not in page(viewer, "/measure", f"?lang={lang}&m=12")
+    fields, rows = award_grid(detail)
+    said = "应为420万元" if lang == "zh" else "should be 420"
+    assert "problems" in fields and any(said in (row.get("problems") or "") for row in rows)
+    assert shows(detail, "task-save") and not shows(page(viewer, "/measure", f"?lang={lang}&m=12"),
+                                                    "task-save")
     m15 = page(viewer, "/measure", f"?lang={lang}&m=15")
-    assert "chart-measure-fiveg_city_coverage" in m15 and "awards-grid" not in m15
+    # the 5G coverage indicator's section (no statistics loaded here: its card says so)
+    assert shows(m15, "chart-measure-fiveg_city_coverage") and not shows(m15, "awards-grid")
     unit = page(viewer, "/units", f"?lang={lang}&unit=gxt")
-    assert "unit-measures" in unit and ("省工信厅" in unit if lang == "zh" else "Industry & IT Dept." in unit)
+    name = "省工信厅" if lang == "zh" else "Industry & IT Dept."
+    assert shows(unit, "unit-measures")
+    assert component_text(find_component_by_type(unit, "H1")) == t("unit.title", lang, unit=name)
 
 
 def test_task_update_is_for_analysts_and_audited(app, engine):

@@ -465,8 +465,11 @@ def test_admin_grids_show_roles_and_actions_in_words_keeping_the_codes(engine, l
     words = {"zh": ("管理员", "分析员", "登录", "登录失败", "新建账户"),
              "en": ("Administrator", "Analyst", "Signed in", "Sign-in failed", "Account created")}[lang]
     # the action filter: words, with the code as its value
-    options = find(page, "admin-audit-action")["props"]["options"]
+    select = find(page, "admin-audit-action")["props"]
+    options = select["options"]
     assert {"label": words[4], "value": "user-add"} in options
+    # the default shows its words: a value of "" would pick dbc.Select's hidden blank placeholder
+    assert select["value"] != "" and any(o["value"] == select["value"] and o["label"] for o in options)
     # the grids show the words, and keep the code as the cell's tooltip (and in the data)
     columns = {c["field"]: c for c in find(page, "admin-users-grid")["props"]["columnDefs"]}
     assert "role" not in columns and columns["role_name"]["tooltipField"] == "role"
@@ -478,7 +481,7 @@ def test_admin_grids_show_roles_and_actions_in_words_keeping_the_codes(engine, l
     assert (rows["ana"]["role"], rows["ana"]["role_name"]) == ("analyst", words[1])
     picks = users_grid["response"]["admin-users-pick"]["options"]
     assert {"label": f"admin ({words[0]})", "value": "admin"} in picks
-    audit_grid = response_json(admin.post("admin-audit-grid", {"admin-audit-action.value": "",
+    audit_grid = response_json(admin.post("admin-audit-grid", {"admin-audit-action.value": select["value"],
                                                                "admin-lang.data": lang}))
     events = {(r["action"], r["action_name"]) for r in audit_grid["response"]["admin-audit-grid"]["rowData"]}
     assert ("login", words[2]) in events and ("login-failed", words[3]) in events

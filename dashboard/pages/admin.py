@@ -115,9 +115,11 @@ def layout(lang: str | None = None, **_query):
         html.H2(t("admin.audit", lang), className="h5 mt-4"),
         dbc.Row([
             dbc.Col(dbc.Select(id="admin-audit-action",
-                               options=[{"label": t("admin.all", lang), "value": ""}]
+                               # not "": dbc.Select keeps a hidden empty placeholder option,
+                               # which a value of "" selects (the filter then read blank)
+                               options=[{"label": t("admin.all", lang), "value": ALL_ACTIONS}]
                                + [{"label": audit.action_name(a, lang), "value": a} for a in ACTIONS],
-                               value=""), md=4),
+                               value=ALL_ACTIONS), md=4),
             dbc.Col([dbc.Button(t("admin.csv", lang), id="admin-audit-csv", n_clicks=0, size="sm",
                                 outline=True, color="secondary", className="me-2"),
                      dbc.Button(t("admin.xlsx", lang), id="admin-audit-xlsx", n_clicks=0, size="sm",
@@ -131,8 +133,12 @@ def layout(lang: str | None = None, **_query):
     ])
 
 
+ALL_ACTIONS = "all"
+
+
 def audit_rows(action: str | None, lang: str = "zh") -> list[dict]:
     """Newest events; `action` keeps the code (tooltip, filter, export), `action_name` the words."""
+    action = None if action in (None, "", ALL_ACTIONS) else action
     events = service.audit_events(auth.engine(), action, AUDIT_LIMIT)
     for event in events:
         event["details"] = ", ".join(f"{k}={v}" for k, v in (event["details"] or {}).items())
@@ -209,6 +215,6 @@ def export_audit(_csv, _xlsx, action, lang=None):
     fmt = "xlsx" if ctx.triggered_id == "admin-audit-xlsx" else "csv"
     rows = audit_rows(action, norm_lang(lang))
     service.record(auth.engine(), "audit-export", username=admin.username, target=fmt,
-                   details={"rows": len(rows), "action": action or ""})
+                   details={"rows": len(rows), "action": "" if action in (None, ALL_ACTIONS) else action})
     content = audit.export_bytes(rows, fmt)
     return dcc.send_bytes(content, f"audit-log.{fmt}")

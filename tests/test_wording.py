@@ -44,11 +44,11 @@ NOT_YET_MOVED = {
     "dashboard/pages/measures.py", "dashboard/pages/method.py", "dashboard/pages/overview.py",
     "dashboard/pages/units.py", "dashboard/pages/upload.py", "dashboard/uploads.py",
     "etl/briefing/charts.py", 
-    "etl/checks/annotate.py", "etl/checks/problems.py", "etl/checks/validate.py",
+    "etl/checks/problems.py", "etl/checks/validate.py",
     
     "etl/measures/pipeline.py", "etl/measures/problems.py", "etl/measures/read.py",
     "etl/measures/tasks.py", "etl/normalise/untracked.py", "etl/pipeline.py", "etl/read/files.py",
-    "etl/store/backup.py", "etl/store/export.py", "etl/store/load.py",
+    "etl/store/export.py", "etl/store/load.py",
 }
 
 

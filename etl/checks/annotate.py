@@ -26,8 +26,9 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
 from etl.read.files import read_workbook
+from etl.wording.catalogue import both, pair, t
 
-REPORT_SHEET = "校验报告 Report"
+REPORT_SHEET = both("annotate.sheet", sep=" ")
 IN_PLACE_MAX_CELLS = 1_000_000  # above this, openpyxl's full load costs too much memory
 FILLS = {
     "error": PatternFill("solid", fgColor="FFC7CE"),
@@ -35,8 +36,8 @@ FILLS = {
     "info": PatternFill("solid", fgColor="DDEBF7"),
 }
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-REPORT_COLUMNS = ("严重程度 Severity", "工作表 Sheet", "单元格 Cell", "代码 Code", "原值 Value",
-                  "说明 Message", "Message (English)")
+REPORT_COLUMNS = tuple(both(f"annotate.col.{c}", sep=" ") for c in ("severity", "sheet", "cell", "code", "value",
+                                                                    "message")) + ("Message (English)",)
 log = logging.getLogger(__name__)
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
@@ -62,7 +63,7 @@ def comment_text(items: list[Mapping[str, Any]]) -> str:
         if p.get("message_en"):
             lines.append(p["message_en"])
         if p.get("fix_zh"):  # the catalogue's "how to fix" line (etl.checks.problems)
-            lines.append(f"如何修改：{p['fix_zh']} / How to fix: {p.get('fix_en', '')}")
+            lines.append(both("annotate.fix", fix_zh=p["fix_zh"], fix_en=p.get("fix_en", "")))
     return "\n".join(lines)
 
 
@@ -80,7 +81,7 @@ def by_cell(problems: list[dict]) -> dict[tuple[str, str], list[dict]]:
 
 
 def _comment(items: list[dict]) -> Comment:
-    comment = Comment(comment_text(items), "数字龙江 校验")
+    comment = Comment(comment_text(items), t("annotate.author", "zh"))
     comment.width, comment.height = 320, 40 + 30 * len(items)
     return comment
 
@@ -164,7 +165,7 @@ def _report_sheet(book, problems: list[dict], titles: Mapping[str, str]) -> None
         link = f"'{titles[sheet]}'!{ref}" if sheet in titles and ref else None
         rows.append((values, link, False))
     if not problems:
-        rows.append((["", "", "", "", "", "未发现问题。", "No problems found."], None, False))
+        rows.append((["", "", "", "", "", *pair("annotate.none")], None, False))
     for r, (values, link, is_header) in enumerate(rows, start=1):
         cells = [_text_cell(ws, v) if write_only else ws.cell(r, c, None)
                  for c, v in enumerate(values, start=1)]

@@ -37,6 +37,8 @@ from typing import Iterator, Optional
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 
+from etl.wording.catalogue import pair
+
 log = logging.getLogger(__name__)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -83,7 +85,7 @@ def digest_file(path: Path) -> Path:
 def _sqlite_path(engine: Engine) -> str:
     database = engine.url.database
     if not database or database == ":memory:":
-        raise BackupError("内存数据库无法备份。", "An in-memory database cannot be backed up.")
+        raise BackupError(*pair("backup.in_memory"))
     return database
 
 
@@ -119,15 +121,13 @@ def libpq_url(url: URL) -> str:
 def _run(command: list[str], what: str) -> None:
     program = shutil.which(command[0])
     if program is None:
-        raise BackupError(f"找不到 {command[0]}（请安装与服务器版本相同或更新的 PostgreSQL 客户端）。",
-                          f"{command[0]} not found: install the PostgreSQL client tools, the "
-                          f"server's version or newer.")
+        raise BackupError(*pair("backup.no_client", program=command[0]))
     shown = [part if "://" not in part else "DATABASE_URL" for part in command]
     log.info("%s: %s", what, " ".join(shown))
     done = subprocess.run([program, *command[1:]], capture_output=True, text=True)
     if done.returncode != 0:
         detail = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode
-        raise BackupError(f"{what}失败：{detail}", f"{what} failed: {detail}")
+        raise BackupError(*pair("backup.tool_failed", what=what, detail=detail))
 
 
 @contextmanager
@@ -143,9 +143,7 @@ def scratch_postgres(engine: Engine) -> Iterator[Engine]:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # noqa: BLE001 - no CREATEDB right: say so
         admin.dispose()
-        raise BackupError("无法创建临时数据库来检查备份（需要 CREATEDB 权限）。",
-                          f"Cannot create a scratch database to check the backup (the role "
-                          f"needs CREATEDB): {exc.__class__.__name__}") from None
+        raise BackupError(*pair("backup.no_scratch", error=exc.__class__.__name__)) from None
     scratch = make_engine(engine.url.set(database=name).render_as_string(hide_password=False))
     try:
         yield scratch
@@ -184,8 +182,7 @@ def backup(engine: Engine, out: Path) -> Backup:
             _pg_restore(scratch.url, out)
             count, digest = values_digest(scratch)
     else:
-        raise BackupError(f"不支持的数据库：{engine.dialect.name}",
-                          f"Unsupported database: {engine.dialect.name}")
+        raise BackupError(*pair("backup.unsupported", dialect=engine.dialect.name))
     _private_new_file(digest_file(out))
     digest_file(out).write_text(f"{digest}  {count} current values\n", encoding="utf-8")
     same = values_digest(engine)[1] == digest
@@ -208,32 +205,28 @@ def restore(engine: Engine, file: Path) -> tuple[int, str]:
     try:
         head = file.open("rb").read(16)
     except OSError as exc:
-        raise BackupError(f"无法读取备份文件：{exc.strerror}", f"Cannot read the backup: {exc.strerror}") \
-            from None
+        raise BackupError(*pair("backup.unreadable", why=exc.strerror)) from None
     if engine.dialect.name == "sqlite":
         if not head.startswith(SQLITE_MAGIC):
-            raise BackupError("这不是 SQLite 备份文件。", "This is not a SQLite backup.")
+            raise BackupError(*pair("backup.not_sqlite"))
         check = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
         try:
             if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise BackupError("备份文件已损坏。", "The backup file is damaged.")
+                raise BackupError(*pair("backup.damaged"))
         finally:
             check.close()
         engine.dispose()  # no pooled connection keeps an old view of the database
         _sqlite_copy(str(file), _sqlite_path(engine))
     elif engine.dialect.name == "postgresql":
         if not head.startswith(PG_DUMP_MAGIC):
-            raise BackupError("这不是 pg_dump 备份文件（--format=custom）。",
-                              "This is not a pg_dump backup (--format=custom).")
+            raise BackupError(*pair("backup.not_pg_dump"))
         engine.dispose()
         _pg_restore(engine.url, file)
     else:
-        raise BackupError(f"不支持的数据库：{engine.dialect.name}",
-                          f"Unsupported database: {engine.dialect.name}")
+        raise BackupError(*pair("backup.unsupported", dialect=engine.dialect.name))
     count, digest = values_digest(engine)
     expected = expected_digest(file)
     log.info("restored %s: %d current values, sha256 %s", file, count, digest)
     if expected is not None and expected != digest:
-        raise BackupError("恢复后的当前数值与备份时不一致！", "The restored current values differ from "
-                          f"the backup's: sha256 {digest} instead of {expected}.")
+        raise BackupError(*pair("backup.differs", digest=digest, expected=expected))
     return count, digest

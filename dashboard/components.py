@@ -13,7 +13,6 @@ from html import escape as html_escape
 from typing import Any, Iterable, Sequence
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import dcc, html
 from plotly.colors import sample_colorscale
 
@@ -32,6 +31,7 @@ from dashboard.i18n import (
     t,
     unit_label,
 )
+from dashboard.figures import Figure, trace
 from etl.geo import GEOJSON_PATH, label_positions, prefecture_shapes  # noqa: F401  (the map's data)
 from etl.wording import progress as words
 from etl.wording.numbers import ChartNumbers, fmt_rate  # noqa: F401  (ChartNumbers: charts' one format)
@@ -94,7 +94,7 @@ def numbers_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], lang: s
                          table], className="mt-1", **kwargs)
 
 
-def responsive_graph(figure: go.Figure, config: dict, *, height: int | None = None,
+def responsive_graph(figure: Any, config: dict, *, height: int | None = None,
                      lazy: bool = False, **kwargs: Any) -> Any:
     """A graph as wide as its card at any screen width, as tall as the figure asks.
 
@@ -110,9 +110,9 @@ def responsive_graph(figure: go.Figure, config: dict, *, height: int | None = No
     style = {"height": f"{height}px", "width": "100%"}
     if not lazy:
         return dcc.Graph(figure=figure, config=config, responsive=True, style=style, **kwargs)
-    frame = go.Figure(layout=dict(height=height, template="plotly_white",
-                                  xaxis=dict(visible=False), yaxis=dict(visible=False),
-                                  margin=dict(l=0, r=0, t=0, b=0)))
+    frame = Figure(layout=dict(height=height, template="plotly_white",
+                               xaxis=dict(visible=False), yaxis=dict(visible=False),
+                               margin=dict(l=0, r=0, t=0, b=0)))
     graph = dcc.Graph(figure=frame, config=config, responsive=True, style=style, **kwargs)
     # as tall as the graph before Dash has loaded the graph component, so that the charts below
     # are not all "in view" at first
@@ -128,7 +128,7 @@ def lazy_figure(tree_node: dict) -> dict:
     return json.loads(tree_node["props"]["data-figure"])
 
 
-def chart_block(title: str, figure: go.Figure, *, graph_id: str, lang: str,
+def chart_block(title: str, figure: Any, *, graph_id: str, lang: str,
                 table: Any = None, note: Any = None, explanation: Any = None,
                 height: int | None = None, card_class: str = "") -> dbc.Card:
     """card_class: 'map-card' for a prefecture map (style.css: on a card of 440 px or less, as on
@@ -263,10 +263,10 @@ def hover_safe(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
 
 def series_trace(points: Sequence[dict], meta: dict, lang: str, *, name: str,
                  color: str, dash: str = "solid", mode: str = "lines+markers",
-                 place=None) -> go.Scatter:
+                 place=None) -> dict:
     place = place or period_mid
     points = sorted(points, key=lambda p: place(p["year"], p["quarter"]))
-    return go.Scatter(
+    return trace("scatter",
         x=[place(p["year"], p["quarter"]) for p in points],
         y=[axis_value(p["value"], meta["unit"], lang) for p in points],
         name=name, mode=mode, line=dict(color=color, dash=dash, width=2),
@@ -275,7 +275,7 @@ def series_trace(points: Sequence[dict], meta: dict, lang: str, *, name: str,
     )
 
 
-def target_traces(target: dict | None, meta: dict, lang: str, start: dt.date) -> list[go.Scatter]:
+def target_traces(target: dict | None, meta: dict, lang: str, start: dt.date) -> list[dict]:
     """The target as a dashed line up to its year, and the 左右 band when there is a tolerance."""
     if not target or target.get("value") is None:
         return []
@@ -291,20 +291,20 @@ def target_traces(target: dict | None, meta: dict, lang: str, start: dt.date) ->
     tol = target.get("tolerance")
     if tol:
         lo, hi = axis_value(value - tol, unit, lang), axis_value(value + tol, unit, lang)
-        traces.append(go.Scatter(
-            x=[start, end, end, start, start], y=[lo, lo, hi, hi, lo], fill="toself",
+        traces.append(trace(
+            "scatter", x=[start, end, end, start, start], y=[lo, lo, hi, hi, lo], fill="toself",
             fillcolor=COLORS["band"], line=dict(width=0), mode="lines",
             name=t("chart.band", lang, low=fmt_target_value(value - tol, unit, lang),
                    high=fmt_target_value(value + tol, unit, lang)), hoverinfo="skip"))
-    traces.append(go.Scatter(
-        x=[start, end], y=[axis_value(value, unit, lang)] * 2, mode="lines+markers",
+    traces.append(trace(
+        "scatter", x=[start, end], y=[axis_value(value, unit, lang)] * 2, mode="lines+markers",
         line=dict(color=COLORS["target"], dash="dash", width=2), marker=dict(size=[0, 9], symbol="star"),
         name=label, customdata=hover_safe([custom, custom]), hovertemplate=HOVER))
     return traces
 
 
 def time_series_figure(series: Sequence[tuple[str, Sequence[dict], str, str]], meta: dict,
-                       lang: str, *, target: dict | None = None, height: int = 320) -> go.Figure:
+                       lang: str, *, target: dict | None = None, height: int = 320) -> Figure:
     """series: (name, points, colour, dash) per line. Points: dicts with year, quarter, basis, value.
 
     With quarterly points, every point sits at its period's end (a year at 31 December, after its
@@ -312,11 +312,11 @@ def time_series_figure(series: Sequence[tuple[str, Sequence[dict], str, str]], m
     """
     quarterly = any(p["quarter"] for _, pts, _, _ in series for p in pts)
     place = period_end if quarterly else period_mid
-    fig = go.Figure()
+    fig = Figure()
     starts = [place(p["year"], p["quarter"]) for _, pts, _, _ in series for p in pts]
     start = min(starts) if starts else dt.date(2020, 7, 1)
-    for trace in target_traces(target, meta, lang, start):
-        fig.add_trace(trace)
+    for line in target_traces(target, meta, lang, start):
+        fig.add_trace(line)
     for name, points, color, dash in series:
         if points:
             fig.add_trace(series_trace(points, meta, lang, name=name, color=color, dash=dash,
@@ -329,7 +329,7 @@ def time_series_figure(series: Sequence[tuple[str, Sequence[dict], str, str]], m
 
 
 def sparkline_figure(points: Sequence[dict], meta: dict, lang: str, target: dict | None,
-                     color: str) -> go.Figure:
+                     color: str) -> Figure:
     fig = time_series_figure([("", points, color, "solid")], meta, lang, target=target, height=70)
     fig.update_layout(margin=dict(l=2, r=2, t=4, b=2), showlegend=False, annotations=[],
                       paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
@@ -357,16 +357,16 @@ def series_columns(lang: str) -> list[str]:
 # --- rankings and comparisons -----------------------------------------------------------------
 
 def ranking_figure(rows: Sequence[dict], meta: dict, lang: str, *, reference: dict | None = None,
-                   target: dict | None = None, highlight: str | None = None) -> go.Figure:
+                   target: dict | None = None, highlight: str | None = None) -> Figure:
     """Horizontal bars, best at the top. rows: dicts with region_code, name, value, period fields."""
     ordered = sorted(rows, key=lambda r: r["value"], reverse=meta.get("direction") != "lower")
     ordered = list(reversed(ordered))  # plotly draws the first bar at the bottom
     unit = meta["unit"]
     numbers = ChartNumbers([r["value"] for r in ordered], unit, meta.get("unit_en"), lang)
     colors = [COLORS["province"] if r["region_code"] == highlight else COLORS["city"] for r in ordered]
-    fig = go.Figure(go.Bar(
-        y=[r["name"] for r in ordered], x=[numbers.axis(r["value"]) for r in ordered],
-        orientation="h", marker_color=colors,
+    fig = Figure(trace(
+        "bar", y=[r["name"] for r in ordered], x=[numbers.axis(r["value"]) for r in ordered],
+        orientation="h", marker=dict(color=colors),
         text=[numbers.text(r["value"]) for r in ordered], textposition="auto",
         customdata=hover_safe([hover_rows([r], meta, lang, r["name"])[0] for r in ordered]),
         hovertemplate=HOVER, name=pick(meta.get("name_zh"), meta.get("name_en"), lang),
@@ -395,19 +395,19 @@ def ranking_figure(rows: Sequence[dict], meta: dict, lang: str, *, reference: di
     return fig
 
 
-def add_reference_line(fig: go.Figure, x: float, label: str, color: str, dash: str) -> None:
+def add_reference_line(fig: Any, x: float, label: str, color: str, dash: str) -> None:
     """A vertical line across the plot, named in the legend under the plot: a label written on
     the plot would sit on the bars or under Plotly's mode bar. Drawn beneath the bars, so that no
     bar's value label is hidden under it (it shows between the bars and beyond them)."""
     fig.add_vline(x=x, line_color=color, line_dash=dash, line_width=2, layer="below")
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label, hoverinfo="skip",
-                             line=dict(color=color, dash=dash, width=2)))
+    fig.add_trace(trace("scatter", x=[None], y=[None], mode="lines", name=label, hoverinfo="skip",
+                        line=dict(color=color, dash=dash, width=2)))
 
 
 # --- the prefecture map (示意图) ------------------------------------------------------------------
 
 def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: dict,
-                          lang: str, *, height: int = 540) -> go.Figure:
+                          lang: str, *, height: int = 540) -> Figure:
     """The 13 prefectures coloured by value, drawn as SVG shapes on lon/lat axes.
 
     Why not go.Choroplethmap: map tiles are WebGL (MapLibre), which some intranet PCs and headless
@@ -421,7 +421,7 @@ def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: 
     lo, hi = (min(present), max(present)) if present else (0.0, 1.0)
     span = (hi - lo) or 1.0
     scale = "Blues"
-    fig = go.Figure()
+    fig = Figure()
     fills = {}
     for code, shape in shapes.items():
         item = values.get(code)
@@ -433,8 +433,8 @@ def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: 
             color = "#eeeeee"
             row = [name, "—", "—", "", ""]
         fills[code] = color
-        fig.add_trace(go.Scatter(
-            x=shape["x"], y=shape["y"], fill="toself", fillcolor=color, mode="lines",
+        fig.add_trace(trace(
+            "scatter", x=shape["x"], y=shape["y"], fill="toself", fillcolor=color, mode="lines",
             line=dict(color="white", width=1), hoveron="fills", name=name,
             text="<b>{0}</b><br>{1}: <b>{2}</b><br>{3}<br>{4}".format(*row), hoverinfo="text",
             showlegend=False))
@@ -442,15 +442,15 @@ def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: 
     label_codes = list(shapes)
     places = label_positions()
     points = [places.get(c, shapes[c]["cp"]) for c in label_codes]
-    fig.add_trace(go.Scatter(
-        x=[p[0] for p in points], y=[p[1] for p in points],
+    fig.add_trace(trace(
+        "scatter", x=[p[0] for p in points], y=[p[1] for p in points],
         mode="text", text=[_map_label(names.get(c, shapes[c]["name"]), values.get(c), numbers)
                            for c in label_codes],
         textfont=dict(size=12, color=[label_color(fills[c]) for c in label_codes]),
         hoverinfo="skip", showlegend=False))
     if present:  # an invisible trace that draws the colour bar
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+        fig.add_trace(trace(
+            "scatter", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
             marker=dict(colorscale=[[0, sample_colorscale(scale, [0.15])[0]], [1, sample_colorscale(scale, [1.0])[0]]],
                         cmin=numbers.axis(lo), cmax=numbers.axis(hi),
                         color=[numbers.axis(lo)], showscale=True,

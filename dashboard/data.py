@@ -107,13 +107,13 @@ def cached_page(build: Callable) -> Callable:
     """A page's layout function, memoised per query string and data stamp (page state lives in
     the URL, so the same URL always renders the same page until the data change).
 
-    What is cached is what is sent: the layout serialised to JSON once (plotly's encoder, which
-    knows components and figures), not the component objects. Unpickling go.Figure objects
+    What is cached is what is sent: the layout serialised to JSON once (to_json), not the
+    component objects. Unpickling go.Figure objects
     re-validated their whole template on every hit (79% of a warm overview); a JSON string loads
     into plain dicts, which Dash sends as they are."""
     @functools.wraps(build)
-    def serialised(*args: Any, **kwargs: Any) -> str:
-        return to_json_plotly(build(*args, **kwargs))
+    def serialised(*args: Any, **kwargs: Any) -> bytes:
+        return to_json(build(*args, **kwargs))
 
     memoised = cached(serialised)
 
@@ -124,6 +124,27 @@ def cached_page(build: Callable) -> Callable:
     layout.__name__ = "layout"
     layout.uncached = build
     return layout
+
+
+_JSON_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+
+
+def _json_default(value: Any) -> Any:
+    to_plotly = getattr(value, "to_plotly_json", None)  # Dash components, Plotly objects
+    if to_plotly is not None:
+        return to_plotly()
+    raise TypeError(type(value).__name__)
+
+
+def to_json(value: Any) -> bytes:
+    """A layout as JSON: orjson, which calls each component's to_plotly_json (dates, numbers and
+    plain-dict figures it writes itself); plotly's encoder for anything else. plotly's encoder
+    walked every node of a page in Python first (~40% of a cold /city render); the JSON is the
+    same (tests/test_performance.py compares the two)."""
+    try:
+        return orjson.dumps(value, default=_json_default, option=_JSON_OPTIONS)
+    except TypeError:
+        return to_json_plotly(value).encode()
 
 
 SUMMARISED: list[Callable] = []  # every summarised reader, built after a data change (refresh)
@@ -137,20 +158,25 @@ def summarised(kind: str, keys: Callable[[], Any]) -> Callable:
     computed before (.uncached; config MONITOR_SUMMARY=False computes on every call)."""
     def decorate(func: Callable) -> Callable:
         @cached
-        def read(_kind: str, key: str):  # the kind in the cache key: readers share this name
+        def read(_kind: str, wanted: tuple[str, ...]) -> dict:  # the kind in the cache key
             stamp = summary_stamp()
-            found = summaries.read(engine(), stamp, kind, [key])
+            found = summaries.read(engine(), stamp, kind, wanted)
             if found is None:
                 summaries.build(engine(), stamp, kind, keys, func)
-                found = summaries.read(engine(), stamp, kind, [key])
-            return found[key]
+                found = summaries.read(engine(), stamp, kind, wanted)
+            return found
 
         @functools.wraps(func)
         def wrapper(key: str):
+            return many([key])[key]
+
+        def many(wanted: list[str]) -> dict:
+            """{key: value} for several keys: one query."""
             if not current_app.config.get(SUMMARY_KEY, True):
-                return func(key)
-            return read(kind, key)
+                return {key: func(key) for key in wanted}
+            return read(kind, tuple(wanted))
         wrapper.uncached = func
+        wrapper.many = many
         wrapper.kind = kind
         wrapper.keys = keys
         SUMMARISED.append(wrapper)
@@ -437,7 +463,13 @@ def progress_report(period: str | None = None) -> dict:
     """{'period', 'periods', 'assessments' (etl.progress.assess.Assessment), 'summary'} of one
     target period (default: the overview's default one; see dashboard/progress_view.py), from the
     summary: the engine assesses every target once per data change, not once per cold page."""
-    return _progress(period if period in target_period_params() else "")
+    return _progress(target_key(period))
+
+
+def target_key(period: str | None) -> str:
+    """The summaries' key of a target period asked for in the URL: '' for the default one (what
+    any other value shows too)."""
+    return period if period in target_period_params() else ""
 
 
 @cached

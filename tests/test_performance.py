@@ -83,6 +83,11 @@ PAGES = [("overview", {}), ("core", {}), ("enterprise", {}), ("infrastructure", 
 
 def statements_per_page(app, engine) -> dict[str, int]:
     """SQL statements each page's layout and the frame execute with an empty cache."""
+    return {name: len(statements) for name, statements in page_statements(app, engine).items()}
+
+
+def page_statements(app, engine) -> dict[str, list[str]]:
+    """The SQL statements of each page's layout and the frame, each with an empty cache."""
     import importlib
 
     from sqlalchemy import event
@@ -90,13 +95,13 @@ def statements_per_page(app, engine) -> dict[str, int]:
     from dashboard import data, shell
     from dashboard.cache import cache
 
-    counts = {}
+    found = {}
     for name, query in PAGES:
         layout = importlib.import_module(f"dashboard.pages.{name}").layout
         seen = []
 
-        def count(*_args, **_kwargs):
-            seen.append(1)
+        def count(_conn, _cursor, statement, *_args):
+            seen.append(statement)
         with app.server.test_request_context("/"):
             cache.clear()
         event.listen(engine, "before_cursor_execute", count)
@@ -107,8 +112,8 @@ def statements_per_page(app, engine) -> dict[str, int]:
                 data.vintage()
         finally:
             event.remove(engine, "before_cursor_execute", count)
-        counts[name] = len(seen)
-    return counts
+        found[name] = seen
+    return found
 
 
 def grow_catalog(engine, indicators: int, regions: int) -> None:
@@ -221,3 +226,194 @@ def find_grid(tree):
         elif isinstance(node, list):
             stack.extend(node)
     raise AssertionError("no data-grid")
+
+
+# --- the summary: derived figures computed once per data change ----------------------------------
+
+SUMMARY_PAGES = [*PAGES, ("overview", {"targets": "2030"}), ("benchmarks", {"peers": "110000,310000"}),
+                 ("city", {"code": "232700", "indicator": "gdp"})]
+
+
+def render(app, name: str, query: dict, lang: str = "en") -> str:
+    import importlib
+
+    from dashboard.cache import cache
+
+    with app.server.test_request_context("/"):
+        cache.clear()
+        tree = importlib.import_module(f"dashboard.pages.{name}").layout(lang=lang, **query)
+    return json.dumps(tree, sort_keys=True, default=str)
+
+
+def test_pages_are_the_same_with_and_without_the_summary(app, engine):
+    """Every number has one source: the summary holds what the pages' own functions computed, so
+    every page reads the same from it as computed on the spot (MONITOR_SUMMARY off)."""
+    from dashboard import data
+    from etl.store import summary
+
+    app.server.config[data.SUMMARY_KEY] = False
+    direct = {(name, str(query), lang): render(app, name, query, lang)
+              for name, query in SUMMARY_PAGES for lang in ("zh", "en")}
+    assert count_summaries(engine) == 0  # nothing was stored
+    app.server.config[data.SUMMARY_KEY] = True
+    summary.clear(engine)
+    summarised = {(name, str(query), lang): render(app, name, query, lang)
+                  for name, query in SUMMARY_PAGES for lang in ("zh", "en")}
+    assert count_summaries(engine) > 0
+    assert summarised == direct
+
+
+def count_summaries(engine, stamp_like: str = "%") -> int:
+    with engine.connect() as conn:
+        return conn.scalar(text("SELECT count(*) FROM summaries WHERE stamp LIKE :s"), {"s": stamp_like})
+
+
+def summary_reads_per_page(app, engine) -> dict[str, tuple[int, int]]:
+    """(SQL statements, of which on the summaries table) per cold page render (empty cache),
+    the summaries being built already (as after a load)."""
+    from dashboard import data
+    from dashboard.cache import cache
+
+    with app.server.test_request_context("/"):
+        cache.clear()
+        data.refresh_summaries()
+    return {name: (len(seen), sum("summaries" in s for s in seen))
+            for name, seen in page_statements(app, engine).items()}
+
+
+def test_a_cold_page_reads_its_summary_in_at_most_two_queries_whatever_the_catalog(app, engine):
+    """With the summaries built (after a load), a cold render reads the city cards, the
+    comparisons, the assessments or the cards' lines with one or two queries on the summaries
+    table, and computes none of them: the statements per render stay the same as the catalog
+    grows, and the catalog-wide pages run fewer than before."""
+    small = summary_reads_per_page(app, engine)
+    for name in ("overview", "benchmarks", "city"):
+        assert 1 <= small[name][1] <= 2, (name, small[name])
+    grow_catalog(engine, indicators=12, regions=6)
+    large = summary_reads_per_page(app, engine)
+    assert large == small, {n: (small[n], large[n]) for n in small if small[n] != large[n]}
+    from dashboard import data
+
+    app.server.config[data.SUMMARY_KEY] = False  # computed in the render, as before the summary
+    direct = statements_per_page(app, engine)
+    for name in ("overview", "benchmarks", "city"):
+        assert large[name][0] < direct[name], (name, large[name], direct[name])
+
+
+def city_card(app, code: str, indicator: str) -> dict:
+    from dashboard.cache import cache
+    from dashboard.pages import city
+
+    with app.server.test_request_context("/"):
+        cache.clear()
+        return next(r for r in city.city_rows(code, "en") if r["indicator_code"] == indicator)
+
+
+def test_the_summary_follows_every_load_and_rollback(app, engine):
+    """Built again after a committed load and after a rollback (data.invalidate, as the upload
+    and history pages call it), before any viewer asks; only the current data's rows are kept;
+    and a load that no page was told of (python -m etl load) is seen by the next render."""
+    from dashboard import data
+    from etl.records import Value
+    from etl.store.load import apply_plan, plan_changes, rollback, run_with_retry
+
+    def load(value: float) -> int:
+        def work(session):
+            plan = plan_changes(session, [Value("digital_core_va", "230100", 2024, 0, "annual",
+                                                value, "数据", "C9", f"{value:g}")])
+            return apply_plan(session, plan, file_name="revision.xlsx", sha256="3" * 64,
+                              loaded_by="tester").id
+        return run_with_retry(engine, work)
+
+    def stamps() -> set[str]:
+        with engine.connect() as conn:
+            return {row[0].split("|")[0] for row in conn.execute(text("SELECT stamp FROM summaries"))}
+
+    harbin = city_card(app, "230100", "digital_core_va")
+    assert (harbin["value"], harbin["rank"], harbin["of"]) == (120.0, 1, 13)
+
+    batch = load(10.0)
+    with app.server.test_request_context("/"):
+        data.invalidate()  # what the upload page does after the commit
+        stamp = data.data_stamp()
+    kinds = {reader.kind for reader in data.SUMMARISED}
+    assert {"city", "benchmarks", "progress", "overview"} <= kinds
+    assert stamps() == {stamp}  # built for the new data, before any render; the old ones gone
+    with engine.connect() as conn:
+        built = {row[0] for row in conn.execute(text("SELECT DISTINCT kind FROM summaries"))}
+    assert built == kinds
+    harbin = city_card(app, "230100", "digital_core_va")
+    assert (harbin["value"], harbin["rank"]) == (10.0, 13)
+
+    rollback(engine, batch, user="admin", reason="wrong file")
+    with app.server.test_request_context("/"):
+        data.invalidate()
+        stamp = data.data_stamp()
+    assert stamps() == {stamp}
+    harbin = city_card(app, "230100", "digital_core_va")
+    assert (harbin["value"], harbin["rank"]) == (120.0, 1)
+
+    load(95.0)  # no data.invalidate(): a load from the command line; the stamp changes all the same
+    harbin = city_card(app, "230100", "digital_core_va")
+    assert (harbin["value"], harbin["rank"]) == (95.0, 1)
+    with app.server.test_request_context("/"):
+        stamp = data.data_stamp()
+    assert stamp in stamps()
+
+
+# --- cheap rendering: plain-dict figures, orjson ---------------------------------------------------
+
+def test_plain_figures_are_what_plotly_validates(app):
+    """The figures are built as plain dicts (no go.Figure validation in a render): plotly's own
+    validation of each gives the same JSON back, so nothing invalid or different is sent."""
+    import plotly.graph_objects as go
+    from plotly.io.json import to_json_plotly
+
+    from dashboard import components as c
+    from dashboard.pages import benchmarks
+
+    share = {"code": "x", "name_zh": "占比", "name_en": "Share", "unit": "%", "unit_en": "%",
+             "direction": "higher", "measure": "ratio", "kind": "rate"}
+    points = [{"year": 2020, "quarter": 0, "basis": "annual", "value": 7.0},
+              {"year": 2023, "quarter": 3, "basis": "ytd", "value": 8.0, "derived": True}]
+    target = {"value": 60.0, "target_year": 2025, "tolerance": 2.0, "kind": "approximately"}
+    rows = [{"region_code": "230100", "name": "哈尔滨", "value": 12.0, "year": 2024, "quarter": 0,
+             "basis": "annual"},
+            {"region_code": "230200", "name": "齐齐哈尔", "value": 6.0, "year": 2024, "quarter": 0,
+             "basis": "annual"}]
+    with app.server.test_request_context("/"):
+        figures = [
+            c.time_series_figure([("黑龙江", points, "#000", "solid"), ("全国", points, "#777", "dot")],
+                                 share, "zh", target=target),
+            c.time_series_figure([("x", points, "#000", "solid")], share, "en", height=200),
+            c.ranking_figure(rows, share, "zh", reference={"value": 8.0, "name": "黑龙江"},
+                             target={"value": 10.0}, highlight="230100"),
+            c.prefecture_map_figure({r["region_code"]: r for r in rows}, {"230100": "哈尔滨"}, share, "en"),
+            c.prefecture_map_figure({}, {}, share, "zh"),
+            benchmarks.ratio_figure([{**r, "region_code": "230000", "region": "黑龙江", "indicator": "占比",
+                                      "period": "2024年", "unit": "%", "nation": 10.0, "ratio": 120.0,
+                                      "gap": 2.0, "basis": "年度", "source": "x"} for r in rows],
+                                    ["220000"], "zh"),
+            c.responsive_graph(c.ranking_figure(rows, share, "en"), {}, id="g", lazy=True)
+            .children.figure,
+        ]
+    for fig in figures:
+        assert type(fig) is not go.Figure
+        assert json.loads(to_json_plotly(go.Figure(fig))) == json.loads(fig.to_json())
+
+
+def test_layouts_are_serialised_as_plotly_would(app):
+    """cached_page writes a layout with orjson (components through their to_plotly_json): the
+    same JSON as plotly's encoder, for every page."""
+    import importlib
+
+    import orjson
+    from plotly.io.json import to_json_plotly
+
+    from dashboard import data
+
+    for name, query in SUMMARY_PAGES:
+        with app.server.test_request_context("/"):
+            layout = importlib.import_module(f"dashboard.pages.{name}").layout
+            tree = getattr(layout, "uncached", layout)(lang="zh", **query)
+            assert orjson.loads(data.to_json(tree)) == json.loads(to_json_plotly(tree)), name

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import html
 
 from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
+from dashboard.figures import Figure, trace
 from dashboard.i18n import fmt_basis, fmt_gap, fmt_period, fmt_value, norm_lang, pick, t
 
 dash.register_page(__name__, path="/benchmarks", order=4, name="全国对标",
@@ -30,7 +30,7 @@ def comparison_rows(peers: list[str], lang: str) -> list[dict]:
     and the province both have one; the province's and peers' ratio to the nation and gap."""
     rows = []
     regions = [v.PROVINCE, *peers]
-    found = {region: comparison_values(region) for region in [v.NATION, *regions]}
+    found = comparison_values.many([v.NATION, *regions])  # one query
     for code, meta in data.indicators().items():
         nation = found[v.NATION].get(code)
         if not nation or not nation["value"]:
@@ -99,16 +99,16 @@ def bar_label(row: dict) -> str:
     return f"{wrap(row['indicator'], 10)}<br>{row['period']}"
 
 
-def ratio_figure(rows: list[dict], peers: list[str], lang: str) -> go.Figure:
-    fig = go.Figure()
+def ratio_figure(rows: list[dict], peers: list[str], lang: str) -> Figure:
+    fig = Figure()
     palette = [c.COLORS["province"], *c.PEER_COLORS]
     for index, region in enumerate([v.PROVINCE, *peers]):
         mine = [r for r in rows if r["region_code"] == region]
         if not mine:
             continue
-        fig.add_trace(go.Bar(
-            y=[bar_label(r) for r in mine], x=[r["ratio"] for r in mine], orientation="h",
-            name=v.region_name(region, lang), marker_color=palette[index % len(palette)],
+        fig.add_trace(trace(
+            "bar", y=[bar_label(r) for r in mine], x=[r["ratio"] for r in mine], orientation="h",
+            name=v.region_name(region, lang), marker=dict(color=palette[index % len(palette)]),
             text=[f"{r['ratio']:.0f}" for r in mine], textposition="outside", cliponaxis=False,
             textfont=dict(size=11),
             customdata=c.hover_safe([[r["region"], r["period"], fmt_value(r["value"], r["unit"], lang),

@@ -233,6 +233,15 @@ def target_card(a, meta: dict, points: list[dict], lang: str, lang_search: str) 
         xs=12, md=6, xl=4, className="mb-3")
 
 
+@data.summarised("overview", keys=lambda: ["", *data.target_period_params()])
+def card_series(targets: str) -> dict[tuple[str, str], list[dict]]:
+    """{(indicator, region): the line of its card's sparkline} for every target of a target
+    period: computed once per data change (the summary), not twelve series per cold render."""
+    report = data.progress_report(targets or None)
+    return {(a.indicator_code, a.region_code): data.series(a.indicator_code, a.region_code)
+            for a in report["assessments"]}
+
+
 @data.cached_page
 def layout(lang: str = "zh", targets: str | None = None, **_query):
     lang = norm_lang(lang)
@@ -242,10 +251,10 @@ def layout(lang: str = "zh", targets: str | None = None, **_query):
     cards = []
     # targets without data go last, so that the assessed ones are read first
     ordered = sorted(report["assessments"], key=lambda a: a.status == "insufficient_data")
+    points = card_series(data.target_key(targets))
     for a in ordered:
         meta = indicators[a.indicator_code]
-        points = data.series(a.indicator_code, a.region_code)
-        cards.append(target_card(a, meta, points, lang, lang_search))
+        cards.append(target_card(a, meta, points[a.indicator_code, a.region_code], lang, lang_search))
     vintage = data.vintage()
     return html.Div([
         c.page_header(period_title(report["period"], lang)),

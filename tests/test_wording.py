@@ -44,7 +44,7 @@ NOT_YET_MOVED = {
     "dashboard/pages/measures.py", "dashboard/pages/method.py", "dashboard/pages/overview.py",
     "dashboard/pages/units.py", "dashboard/pages/upload.py", "dashboard/uploads.py",
     "etl/briefing/charts.py", 
-    "etl/checks/problems.py", "etl/checks/validate.py",
+    "etl/checks/validate.py",
     
     "etl/measures/pipeline.py", "etl/measures/problems.py", "etl/measures/read.py",
     "etl/measures/tasks.py", "etl/normalise/untracked.py", "etl/pipeline.py", "etl/read/files.py",

@@ -36,7 +36,7 @@ INPUT_VOCABULARY = {
 # catalogue (keys in etl/wording/texts/) and then leaves this list; the test fails when one here
 # has no Chinese literal left, so the list only shrinks.
 NOT_YET_MOVED = {
-    "dashboard/__init__.py", "dashboard/accounts/audit.py", "dashboard/components.py",
+    "dashboard/__init__.py", "dashboard/components.py",
     "dashboard/data.py", "dashboard/pages/admin.py", "dashboard/pages/benchmarks.py",
     "dashboard/pages/briefings.py", "dashboard/pages/city.py", "dashboard/pages/core.py",
     "dashboard/pages/data_grid.py", "dashboard/pages/enterprise.py", "dashboard/pages/history.py",

@@ -18,35 +18,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.accounts.models import AuditEvent
+from etl.wording.catalogue import pair
 from etl.wording.times import fmt_time
 
 COLUMNS = ("id", "at", "username", "action", "remote_addr", "target", "details")
 
-# action code -> (zh, en), in the order the admin page lists them; the code stays in the data
-# and the export, the words are what a reader sees
-ACTION_NAMES: dict[str, tuple[str, str]] = {
-    "login": ("登录", "Signed in"),
-    "login-failed": ("登录失败", "Sign-in failed"),
-    "login-blocked": ("登录被暂时锁定", "Sign-in blocked"),
-    "logout": ("退出登录", "Signed out"),
-    "password-change": ("修改本人密码", "Own password changed"),
-    "password-check-failed": ("修改密码时当前密码错误", "Wrong current password"),
-    "password-check-blocked": ("修改密码被暂时限制", "Password change throttled"),
-    "upload": ("上传并检查文件", "File uploaded and checked"),
-    "upload-rejected": ("上传文件被拒绝", "Uploaded file rejected"),
-    "commit": ("数据入库", "Data committed"),
-    "commit-refused": ("入库被拒绝", "Commit refused"),
-    "cancel": ("取消上传", "Upload cancelled"),
-    "cancel-refused": ("取消他人上传被拒绝", "Cancelling another's upload refused"),
-    "rollback": ("撤回批次", "Batch rolled back"),
-    "user-add": ("新建账户", "Account created"),
-    "user-role": ("修改角色", "Role changed"),
-    "user-disable": ("停用账户", "Account disabled"),
-    "user-enable": ("启用账户", "Account enabled"),
-    "user-password": ("重设密码", "Password reset"),
-    "user-unlock": ("解除登录限制", "Sign-in throttle lifted"),
-    "audit-export": ("导出审计日志", "Audit log exported"),
-}
+# action codes, in the order the admin page lists them; the code stays in the data and the export,
+# the words (audit.action.<code>, etl/wording/texts/admin.toml) are what a reader sees
+ACTIONS = (
+    "login", "login-failed", "login-blocked", "logout", "password-change", "password-check-failed",
+    "password-check-blocked", "upload", "upload-rejected", "commit", "commit-refused", "cancel",
+    "cancel-refused", "rollback", "user-add", "user-role", "user-disable", "user-enable",
+    "user-password", "user-unlock", "audit-export", "task-status",
+)
+ACTION_NAMES: dict[str, tuple[str, str]] = {code: pair(f"audit.action.{code}") for code in ACTIONS}
 
 
 def action_name(action: str, lang: str = "zh") -> str:

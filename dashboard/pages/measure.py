@@ -23,8 +23,6 @@ try:  # the accounts slice moves the audit log to dashboard/accounts
 except ImportError:  # pragma: no cover
     from dashboard import audit
 
-audit.ACTION_NAMES.setdefault("task-status", ("更新任务进展", "Task status updated"))
-
 dash.register_page(__name__, path="/measure", name="政策措施", nav=False, nav_key="nav.measures",
                    nav_prefix="/measure", title="政策措施 · 数字龙江")
 

@@ -7,7 +7,12 @@
 callbacks a visit posts — the page router and the frame for a page of the dashboard, in turn —
 for `--seconds`. Then the same number of threads fetch a static file (Bootstrap's CSS) for
 the same time. Prints requests/s, errors, timeouts and p50/p95 of each, and the ratio. Only
-loopback addresses are accepted. Goal (issue 13): >= 300 callback requests/s with 200 viewers on
+loopback addresses are accepted.
+
+The client shares the machine with the server: `--server-pid` (gunicorn's master, e.g.
+`$(cat gunicorn.pid)`) adds the CPU time the server's processes spent per request, and the
+client's own CPU per request is printed too. On a busy 2-core machine those are the steadier
+figures: requests/s is bounded by about 2,000 ms / (server + client CPU ms per request). Goal (issue 13): >= 300 callback requests/s with 200 viewers on
 2 cores, 0 errors, >= 0.5 x the static rate.
 """
 from __future__ import annotations
@@ -16,6 +21,7 @@ import argparse
 import http.client
 import http.cookies
 import json
+import os
 import statistics
 import sys
 import threading
@@ -73,6 +79,36 @@ class Viewer:
         return status
 
 
+def _ticks(pid: int) -> int:
+    """utime + stime of one process, in clock ticks (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _family(pid: int) -> list[int]:
+    """A process and its children (gunicorn's master and workers)."""
+    found = [pid]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(c) for c in (task / "children").read_text().split()]
+    except OSError:
+        pass
+    return found
+
+
+def server_cpu(pid: int | None) -> dict[int, int]:
+    return {p: _ticks(p) for p in _family(pid)} if pid else {}
+
+
+def cpu_ms_spent(before: dict[int, int], after: dict[int, int]) -> float:
+    tick = os.sysconf("SC_CLK_TCK")
+    return sum(after[p] - before.get(p, 0) for p in after) * 1000 / tick
+
+
 def dependencies(host: str, port: int) -> dict:
     conn = http.client.HTTPConnection(host, port, timeout=30)
     conn.request("GET", "/_dash-dependencies")
@@ -83,13 +119,14 @@ def dependencies(host: str, port: int) -> dict:
 
 
 def run(kind: str, host: str, port: int, viewers: int, seconds: float, timeout: float,
-        static_path: str, deps: dict) -> dict:
+        static_path: str, deps: dict, server_pid: int | None = None) -> dict:
     latencies: list[float] = []
     errors = [0]
     timeouts = [0]
     lock = threading.Lock()
     stop_at = [0.0]
     ready = threading.Barrier(viewers + 1)
+    go = threading.Event()  # set once stop_at is
 
     def worker(index: int) -> None:
         viewer = Viewer(host, port, timeout)
@@ -100,6 +137,7 @@ def run(kind: str, host: str, port: int, viewers: int, seconds: float, timeout: 
             with lock:
                 errors[0] += 1
         ready.wait()
+        go.wait()
         n = index
         while time.perf_counter() < stop_at[0]:
             start = time.perf_counter()
@@ -135,12 +173,18 @@ def run(kind: str, host: str, port: int, viewers: int, seconds: float, timeout: 
     for thread in threads:
         thread.start()
     ready.wait()
+    server_before, client_before = server_cpu(server_pid), time.process_time()
     began = time.perf_counter()
     stop_at[0] = began + seconds
+    go.set()
     for thread in threads:
         thread.join(seconds + timeout + 5)
     elapsed = time.perf_counter() - began
+    done = max(len(latencies), 1)
     return {"rate": len(latencies) / elapsed, "ok": len(latencies), "errors": errors[0],
+            "server_ms": (cpu_ms_spent(server_before, server_cpu(server_pid)) / done
+                          if server_pid else float("nan")),
+            "client_ms": (time.process_time() - client_before) * 1000 / done,
             "timeouts": timeouts[0],
             "p50": statistics.median(latencies) if latencies else float("nan"),
             "p95": p95(latencies) if latencies else float("nan")}
@@ -153,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--timeout", type=float, default=30)
     parser.add_argument("--static", default="/vendor/bootstrap/css/bootstrap.min.css")
+    parser.add_argument("--server-pid", type=int,
+                        help="gunicorn's master pid: print the server's CPU ms per request")
     args = parser.parse_args(argv)
     parts = urlsplit(args.url)
     if parts.hostname not in LOOPBACK:
@@ -165,14 +211,18 @@ def main(argv: list[str] | None = None) -> int:
     for page in PAGES:
         warm.callback(deps["router"], [{"id": "_pages_location", "property": "pathname", "value": page},
                                        {"id": "_pages_location", "property": "search", "value": ""}])
-    callback = run("callback", host, port, args.viewers, args.seconds, args.timeout, args.static, deps)
-    static = run("static", host, port, args.viewers, args.seconds, args.timeout, args.static, deps)
+    load_before = load_average()
+    callback = run("callback", host, port, args.viewers, args.seconds, args.timeout, args.static,
+                   deps, args.server_pid)
+    static = run("static", host, port, args.viewers, args.seconds, args.timeout, args.static,
+                 deps, args.server_pid)
     print(f"load test {args.url}: {args.viewers} viewers, {args.seconds:.0f} s each; "
-          f"load average {load_average()}")
-    print(f"{'requests':<10}{'req/s':>8}{'ok':>8}{'errors':>8}{'timeouts':>9}{'p50 ms':>8}{'p95 ms':>8}")
+          f"load average {load_before} before, {load_average()} after")
+    print(f"{'requests':<10}{'req/s':>8}{'ok':>8}{'errors':>8}{'timeouts':>9}{'p50 ms':>8}{'p95 ms':>8}"
+          f"{'server CPU ms/req':>19}{'client CPU ms/req':>19}")
     for name, r in (("callback", callback), ("static", static)):
         print(f"{name:<10}{r['rate']:>8.1f}{r['ok']:>8}{r['errors']:>8}{r['timeouts']:>9}"
-              f"{r['p50'] * 1000:>8.0f}{r['p95'] * 1000:>8.0f}")
+              f"{r['p50'] * 1000:>8.0f}{r['p95'] * 1000:>8.0f}{r['server_ms']:>19.2f}{r['client_ms']:>19.2f}")
     ratio = callback["rate"] / static["rate"] if static["rate"] else float("nan")
     print(f"callback / static = {ratio:.2f} (goal >= 0.5); callback req/s goal >= 300, 0 errors")
     return 0

@@ -84,6 +84,7 @@ def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True,
     from dashboard import briefing_view, callbacks, data, shell
     from dashboard.cache import init_cache
     from dashboard.delivery import init_delivery
+    from dashboard.response_cache import init_response_cache
     from etl import config, logs
     from etl.store.db import default_engine
 
@@ -116,6 +117,7 @@ def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True,
     init_delivery(app)  # gzip, long caching, plotly.js preloaded
     callbacks.attach(app)
     init_auth_if_present(app)
+    init_response_cache(server)  # after the guards: a cached answer only to whom may run it
     log.info("dashboard ready: database %s, public viewing %s, log %s",
              engine.url.render_as_string(hide_password=True), settings.public_viewing, log_file)
     return app

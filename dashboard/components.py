@@ -423,11 +423,14 @@ def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: 
     scale = "Blues"
     fig = Figure()
     fills = {}
+    shaded = [code for code in shapes if (values.get(code) or {}).get("value") is not None]
+    colors = dict(zip(shaded, sample_colorscale(  # one call: it checks the scale every time
+        scale, [0.15 + 0.85 * (values[code]["value"] - lo) / span for code in shaded])))
     for code, shape in shapes.items():
         item = values.get(code)
         name = names.get(code, shape["name"])
-        if item and item.get("value") is not None:
-            color = sample_colorscale(scale, [0.15 + 0.85 * (item["value"] - lo) / span])[0]
+        if code in colors:
+            color = colors[code]
             row = hover_rows([item], meta, lang, name)[0]
         else:
             color = "#eeeeee"

@@ -50,6 +50,8 @@ def plain(value: Any) -> Any:
         return Plain({k: v for k, v in kept.items()
                       if v != {} and not (v == [] and k in COMPOUND_ARRAYS)})
     if isinstance(value, (list, tuple)):
+        if not any(isinstance(v, (dict, list, tuple)) for v in value):
+            return list(value)  # a data array (numbers, texts, dates): nothing to convert
         return [plain(v) for v in value]
     return value
 

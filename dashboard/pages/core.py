@@ -20,6 +20,7 @@ CITY_INDICATORS = ["digital_core_va_share", "digital_core_va", "gdp"]
 @data.cached_page
 def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
     lang = norm_lang(lang)
+    data.prefetch(["digital_core_va_share", "digital_core_va", *CITY_INDICATORS], data.panel())  # the page's indicators in one query
     indicator, chosen = v.city_choice(indicator, period, CITY_INDICATORS)
     return html.Div([
         c.page_header(t("core.title", lang)),

@@ -20,6 +20,7 @@ RATES = ["large_mfg_digital_rate", "above_scale_digital_rate"]
 @data.cached_page
 def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
     lang = norm_lang(lang)
+    data.prefetch(RATES, data.panel())  # the page's indicators in one query
     indicator, chosen = v.city_choice(indicator, period, RATES)
     return html.Div([
         c.page_header(t("enterprise.title", lang)),

@@ -36,6 +36,7 @@ def titled_with_target(code: str, lang: str) -> str:
 @data.cached_page
 def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
     lang = norm_lang(lang)
+    data.prefetch([*CITY_INDICATORS, *COVERAGE, *ICT], data.panel())  # the page's indicators in one query
     indicator, chosen = v.city_choice(indicator, period, CITY_INDICATORS)
     return html.Div([
         c.page_header(t("infra.title", lang)),

@@ -466,7 +466,8 @@ def current_values_many(db: Db, indicators: Iterable[str],
     whole catalog does not run one query per indicator and region."""
     codes, region_codes = _codes(indicators), _codes(regions)
     with reading(db) as s:
-        catalog = s.scalars(select(Indicator)).all()  # held: s.get() below reads the session
+        # held: s.get() below reads the session (a derivation's inputs not asked for: one each)
+        catalog = s.scalars(select(Indicator).where(Indicator.code.in_(sorted(set(codes))))).all()
         derivations = {code: _derivation(s, code) for code in codes}
         heads = {code: _indicator_head(s, code) for code in codes if derivations[code]}
         inputs = {c for d in derivations.values() if d for c in (d.numerator, d.denominator)}

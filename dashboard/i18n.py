@@ -30,6 +30,15 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
     code: (_STATUS_COLOURS[code], method.ICONS[code]) for code in method.STATUSES}
 
 
+# --- pages ------------------------------------------------------------------------------------
+
+def page_words(nav_key: str) -> dict[str, str]:
+    """dash.register_page's name and first title for a page, from its navigation key (Chinese, the
+    default; the shell gives the tab its title in the page's language, shell.page_title)."""
+    name = t(nav_key, DEFAULT_LANG)
+    return {"name": name, "nav_key": nav_key, "title": f"{name} · {t('app.short', DEFAULT_LANG)}"}
+
+
 # --- URLs -------------------------------------------------------------------------------------
 
 def parse_query(search: str | None) -> dict[str, str]:

@@ -36,16 +36,9 @@ INPUT_VOCABULARY = {
 # catalogue (keys in etl/wording/texts/) and then leaves this list; the test fails when one here
 # has no Chinese literal left, so the list only shrinks.
 NOT_YET_MOVED = {
-    "dashboard/__init__.py", "dashboard/components.py",
-    "dashboard/data.py", "dashboard/pages/admin.py", "dashboard/pages/benchmarks.py",
-    "dashboard/pages/briefings.py", "dashboard/pages/city.py", "dashboard/pages/core.py",
-    "dashboard/pages/data_grid.py", "dashboard/pages/enterprise.py", "dashboard/pages/history.py",
-    "dashboard/pages/infrastructure.py", "dashboard/pages/login.py", "dashboard/pages/measure.py",
-    "dashboard/pages/measures.py", "dashboard/pages/method.py", "dashboard/pages/overview.py",
-    "dashboard/pages/units.py", "dashboard/pages/upload.py", "dashboard/uploads.py",
-    "etl/briefing/charts.py", 
-    "etl/checks/validate.py",
-    
+    "dashboard/__init__.py", "dashboard/components.py", "dashboard/data.py",
+    "dashboard/pages/core.py", "dashboard/pages/enterprise.py", "dashboard/pages/infrastructure.py",
+    "dashboard/uploads.py", "etl/briefing/charts.py", "etl/checks/validate.py",
     "etl/measures/pipeline.py", "etl/measures/problems.py", "etl/measures/read.py",
     "etl/measures/tasks.py", "etl/normalise/untracked.py", "etl/pipeline.py", "etl/read/files.py",
     "etl/store/export.py", "etl/store/load.py",

@@ -15,12 +15,11 @@ from dashboard import auth
 from dashboard import components as c
 from dashboard.accounts import audit, service, users
 from dashboard.callbacks import page_callback
-from dashboard.i18n import norm_lang, pick, t
+from dashboard.i18n import norm_lang, page_words, pick, t
 from dashboard.settings import settings
 from etl.wording.catalogue import pair
 
-dash.register_page(__name__, path="/admin", name="管理", name_zh="管理", name_en="Admin",
-                   title="管理 · 数字龙江", order=85, roles=auth.ADMINS)
+dash.register_page(__name__, path="/admin", order=85, roles=auth.ADMINS, **page_words("nav.admin"))
 
 auth.protect("admin-", *auth.ADMINS)
 

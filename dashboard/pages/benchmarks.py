@@ -10,10 +10,9 @@ from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
 from dashboard.figures import Figure, trace
-from dashboard.i18n import fmt_basis, fmt_gap, fmt_period, fmt_value, norm_lang, pick, t
+from dashboard.i18n import fmt_basis, fmt_gap, fmt_period, fmt_value, norm_lang, page_words, pick, t
 
-dash.register_page(__name__, path="/benchmarks", order=4, name="全国对标",
-                   nav_key="nav.benchmarks", title="全国对标 · 数字龙江")
+dash.register_page(__name__, path="/benchmarks", order=4, **page_words("nav.benchmarks"))
 
 DEFAULT_PEERS = ["220000", "210000", "150000"]
 

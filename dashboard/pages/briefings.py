@@ -11,12 +11,10 @@ from dash import html
 
 from dashboard import auth, briefing_view
 from dashboard import components as c
-from dashboard.i18n import norm_lang, t
+from dashboard.i18n import norm_lang, page_words, t
 from etl.briefing import store
 
-dash.register_page(__name__, path="/briefings", name="简报", name_zh="简报", name_en="Briefings",
-                   title="季度监测简报 · 数字龙江", order=80, roles=auth.LOGGED_IN)
-
+dash.register_page(__name__, path="/briefings", order=80, roles=auth.LOGGED_IN, **page_words("nav.briefings"))
 
 QUARTERS_SHOWN = 8
 

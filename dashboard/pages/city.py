@@ -8,15 +8,13 @@ from dash import dcc, html
 from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
-from dashboard.i18n import fmt_period, fmt_value, norm_lang, pick, t, with_params
+from dashboard.i18n import fmt_period, fmt_value, norm_lang, page_words, pick, t, with_params
 from etl.periods import well_covered
 
 DEFAULT_CITY = "230100"
 
 dash.register_page(__name__, path_template="/city/<code>", path=f"/city/{DEFAULT_CITY}", order=5,
-                   name="市（地）", nav_key="nav.city", nav_prefix="/city", redirect_from=["/city"],
-                   title="市（地） · 数字龙江")
-
+                   nav_prefix="/city", redirect_from=["/city"], **page_words("nav.city"))
 
 def city_rows(code: str, lang: str) -> list[dict]:
     """Per indicator with city data: the city's newest value, its rank among the 13 in that
@@ -61,8 +59,7 @@ def city_cards(code: str) -> list[dict]:
 def city_picker(code: str, lang: str) -> html.Div:
     search = with_params("", lang=lang)
     return html.Div([
-        html.Span(t("city.pick", lang) + "：" if lang == "zh" else t("city.pick", lang) + ": ",
-                  className="small text-muted me-1"),
+        html.Span(t("city.pick_label", lang, pick=t("city.pick", lang)), className="small text-muted me-1"),
         *[dcc.Link(v.region_name(c_, lang), href=dash.get_relative_path(f"/city/{c_}") + search,
                    className="btn btn-sm me-1 mb-1 " + (
                        "btn-primary" if c_ == code else "btn-outline-primary"),

@@ -12,11 +12,10 @@ from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
 from dashboard.callbacks import page_callback
-from dashboard.i18n import fmt_basis, norm_lang, parse_query, pick, t
+from dashboard.i18n import fmt_basis, norm_lang, page_words, parse_query, pick, t
 from etl.wording.times import fmt_time
 
-dash.register_page(__name__, path="/data", order=6, name="数据", nav_key="nav.data",
-                   title="数据 · 数字龙江")
+dash.register_page(__name__, path="/data", order=6, **page_words("nav.data"))
 
 ALL = "all"
 # (field, column key) in the order the grid and the exports show them
@@ -112,7 +111,7 @@ def grid_page(lang: str = "zh", indicator: str | None = None, region: str | None
     # grid asks the server for them block by block (ag-grid's infinite row model, keyset paging)
     paged = data.grid_size(*(None if x == ALL else x for x in (indicator, region))) > data.GRID_LIMIT
     rows = [] if paged else grid_rows(indicator, region, lang, names)
-    all_label = "全部" if lang == "zh" else "All"
+    all_label = t("data.all", lang)
     return html.Div([
         c.page_header(t("data.title", lang), t("data.hint", lang)),
         c.controls_row(

@@ -14,7 +14,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import auth, uploads
 from dashboard import components as c
 from dashboard.callbacks import page_callback
-from dashboard.i18n import has, norm_lang, pick, t
+from dashboard.i18n import has, norm_lang, page_words, pick, t
 from dashboard.problems_view import problems_table
 from etl.periods import format_period
 from etl.store import pending
@@ -23,8 +23,7 @@ from etl.measures.store import AWARDS_KIND
 from etl.store import queries
 from etl.wording.times import fmt_time
 
-dash.register_page(__name__, path="/history", name="数据批次", name_zh="数据批次",
-                   name_en="History", title="数据批次 · 数字龙江", order=81, roles=auth.LOGGED_IN)
+dash.register_page(__name__, path="/history", order=81, roles=auth.LOGGED_IN, **page_words("nav.history"))
 
 auth.protect("history-", *auth.LOGGED_IN)
 auth.protect("history-rollback", *auth.ADMINS)

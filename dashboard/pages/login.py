@@ -12,10 +12,10 @@ from dash import Input, Output, State, dcc, html
 from dashboard import auth, login_form
 from dashboard.accounts import users
 from dashboard.callbacks import page_callback
-from dashboard.i18n import norm_lang, pick, t
+from dashboard.i18n import norm_lang, page_words, pick, t
 
-dash.register_page(__name__, path="/login", name="登录", name_zh="登录", name_en="Sign in",
-                   title="登录 · 数字龙江", order=90, roles=(auth.ANONYMOUS,), auth_open=True)
+dash.register_page(__name__, path="/login", order=90, roles=(auth.ANONYMOUS,), auth_open=True,
+                   **page_words("nav.login"))
 
 auth.protect("account-", *auth.LOGGED_IN)
 
@@ -86,9 +86,8 @@ def account_layout(lang: str | None = None, **_query):
     ])
 
 
-dash.register_page(f"{__name__}.account", path="/account", name="我的账户", name_zh="我的账户",
-                   name_en="My account", title="我的账户 · 数字龙江", order=95,
-                   roles=auth.LOGGED_IN, layout=account_layout)
+dash.register_page(f"{__name__}.account", path="/account", order=95, roles=auth.LOGGED_IN,
+                   layout=account_layout, **page_words("nav.account"))
 
 
 @page_callback(

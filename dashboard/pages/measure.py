@@ -15,7 +15,7 @@ from dashboard import data
 from dashboard import measures_view as mv
 from dashboard import views as v
 from dashboard.callbacks import page_callback
-from dashboard.i18n import fmt_period, norm_lang, parse_query, pick, t, with_params
+from dashboard.i18n import fmt_period, norm_lang, page_words, parse_query, pick, t, with_params
 from etl.measures import tasks as task_service
 
 try:  # the accounts slice moves the audit log to dashboard/accounts
@@ -23,8 +23,7 @@ try:  # the accounts slice moves the audit log to dashboard/accounts
 except ImportError:  # pragma: no cover
     from dashboard import audit
 
-dash.register_page(__name__, path="/measure", name="政策措施", nav=False, nav_key="nav.measures",
-                   nav_prefix="/measure", title="政策措施 · 数字龙江")
+dash.register_page(__name__, path="/measure", nav=False, nav_prefix="/measure", **page_words("nav.measures"))
 
 AWARD_COLUMNS = [("rule", "awards.col.rule"), ("enterprise", "awards.col.enterprise"),
                  ("uscc", "awards.col.uscc"), ("place", "awards.col.place"), ("project", "awards.col.project"),
@@ -32,7 +31,8 @@ AWARD_COLUMNS = [("rule", "awards.col.rule"), ("enterprise", "awards.col.enterpr
                  ("basis", "awards.col.basis"), ("amount", "awards.col.amount"),
                  ("granting_unit", "awards.col.unit"), ("source", "awards.col.source")]
 PROBLEM_COLUMN = ("problems", "awards.col.problems")
-MONEY_META = {"unit": "万元", "unit_en": "10k yuan", "source_zh": "", "source_en": ""}
+MONEY_META = {"unit": t("measures.money_unit", "zh"), "unit_en": t("measures.money_unit", "en"), "source_zh": "",
+              "source_en": ""}
 
 
 def _number(m) -> int | None:
@@ -50,7 +50,8 @@ def award_rows(d: dict, lang: str, problems: bool) -> list[dict]:
         row["rule"] = a["rule"]
         row["source"] = f"#{a['batch_id']} {a['file_name']} · {a['sheet']} {a['row']}"
         if problems:
-            row["problems"] = "；".join(pick(p["message_zh"], p["message_en"], lang) for p in a["problems"])
+            row["problems"] = t("list.semicolons", lang).join(pick(p["message_zh"], p["message_en"], lang)
+                                                              for p in a["problems"])
         out.append(row)
     return out
 
@@ -152,7 +153,8 @@ def layout(lang: str = "zh", m: str | None = None, year: str | None = None, **_q
         html.H2(t("measure.text", lang), className="h6"),
         html.Blockquote(d["text_zh"], className="policy-text mb-2", lang="zh"),
         html.P(t("measure.text_en", lang, title=d["title_en"]), className="small text-muted") if lang == "en" else None,
-        html.Div([html.Strong(t("measures.col.units", lang) + "："), *mv.unit_links(d["units"], lang, unit_href)],
+        html.Div([html.Strong(t("measures.col.units", lang) + t("measure.colon", lang)),
+                  *mv.unit_links(d["units"], lang, unit_href)],
                  className="small"),
     ]), className="mb-3")
     rules = dbc.Card(dbc.CardBody([
@@ -165,7 +167,8 @@ def layout(lang: str = "zh", m: str | None = None, year: str | None = None, **_q
                       className="me-2" + (" text-danger fw-bold" if q["used"] > q["quota"] else ""))
             for y, q in d["quota_use"].items()], className="small mb-1", id="measure-quota") if d["quota_use"] else None,
         html.P(t("measure.validity", lang, start=d["valid_from"], end=d["valid_until"]), className="small mb-1"),
-        html.P([html.Strong(t("measure.closing", lang) + "："), pick(d["closing_zh"], d["closing_en"], lang)],
+        html.P([html.Strong(t("measure.closing", lang) + t("measure.colon", lang)),
+                pick(d["closing_zh"], d["closing_en"], lang)],
                className="small text-muted mb-0"),
     ]), className="mb-3")
     parts = [header, dbc.Row([dbc.Col(text, lg=7), dbc.Col(rules, lg=5)])]

@@ -11,10 +11,10 @@ from dashboard import components as c
 from dashboard import data
 from dashboard import measures_view as mv
 from dashboard import views as v
-from dashboard.i18n import fmt_period, norm_lang, pick, t, with_params
+from dashboard.i18n import fmt_period, norm_lang, page_words, pick, t, with_params
 
-dash.register_page(__name__, path="/measures", order=6.5, name="政策措施", nav_key="nav.measures",
-                   nav_prefix="/measure", title="政策措施 · 数字龙江")  # /measure?m=N lights it too
+dash.register_page(__name__, path="/measures", order=6.5, nav_prefix="/measure",  # /measure?m=N lights it too
+                   **page_words("nav.measures"))
 
 ALL = "all"
 

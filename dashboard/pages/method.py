@@ -9,13 +9,11 @@ from dash import html
 from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
-from dashboard.i18n import fmt_period, norm_lang, pick, t, unit_label
+from dashboard.i18n import fmt_period, norm_lang, page_words, pick, t, unit_label
 from etl.store import queries
 from etl.wording import progress as words
 
-dash.register_page(__name__, path="/method", order=7, name="口径与方法", nav_key="nav.method",
-                   title="口径与方法 · 数字龙江")
-
+dash.register_page(__name__, path="/method", order=7, **page_words("nav.method"))
 
 def indicator_table(lang: str) -> dbc.Table:
     head = html.Thead(html.Tr([html.Th(t("col.indicator", lang)), html.Th(t("method.unit", lang)),

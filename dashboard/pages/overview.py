@@ -23,6 +23,7 @@ from dashboard.i18n import (
     fmt_value,
     fmt_vintage_period,
     norm_lang,
+    page_words,
     pick,
     t,
     with_params,
@@ -31,8 +32,7 @@ from dashboard.progress_view import period_param
 from etl.periods import period_sort_key
 from etl.wording import progress as words
 
-dash.register_page(__name__, path="/", order=0, name="总览", nav_key="nav.overview",
-                   title="总览 · 数字龙江")
+dash.register_page(__name__, path="/", order=0, **page_words("nav.overview"))
 
 # Which page explains each indicator further (the card's "details" link).
 DETAIL_PAGE = {

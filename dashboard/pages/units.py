@@ -8,11 +8,9 @@ from dash import html
 
 from dashboard import components as c
 from dashboard import measures_view as mv
-from dashboard.i18n import norm_lang, pick, t, with_params
+from dashboard.i18n import norm_lang, page_words, pick, t, with_params
 
-dash.register_page(__name__, path="/units", name="责任单位", nav=False, nav_key="nav.measures",
-                   nav_prefix="/units", title="责任单位 · 数字龙江")
-
+dash.register_page(__name__, path="/units", nav=False, nav_prefix="/units", **page_words("nav.measures"))
 
 def layout(lang: str = "zh", unit: str | None = None, **_query):
     lang = norm_lang(lang)

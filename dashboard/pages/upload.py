@@ -31,14 +31,12 @@ from dashboard import auth, jobs, security, uploads
 from dashboard import components as c
 from dashboard.callbacks import page_callback
 from dashboard.problems_view import problems_table
-from dashboard.i18n import fmt_period, norm_lang, pick, t
+from dashboard.i18n import fmt_period, norm_lang, page_words, pick, t
 from etl import config, logs
 
 log = logging.getLogger(__name__)
 
-dash.register_page(__name__, path="/upload", name="上传数据", name_zh="上传数据",
-                   name_en="Upload", title="上传数据 · 数字龙江", order=80,
-                   roles=auth.DATA_EDITORS)
+dash.register_page(__name__, path="/upload", order=80, roles=auth.DATA_EDITORS, **page_words("nav.upload"))
 
 auth.protect("upload-", *auth.DATA_EDITORS)
 dash.hooks.custom_data("upload")(uploads.job_identity)

@@ -9,10 +9,9 @@ from dash import html
 from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
-from dashboard.i18n import norm_lang, t
+from dashboard.i18n import norm_lang, page_words, t
 
-dash.register_page(__name__, path="/core", order=1, name="核心产业", nav_key="nav.core",
-                   title="核心产业 · 数字龙江")
+dash.register_page(__name__, path="/core", order=1, **page_words("nav.core"))
 
 CITY_INDICATORS = ["digital_core_va_share", "digital_core_va", "gdp"]
 

@@ -9,10 +9,9 @@ from dash import html
 from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
-from dashboard.i18n import norm_lang, t
+from dashboard.i18n import norm_lang, page_words, t
 
-dash.register_page(__name__, path="/enterprise", order=2, name="企业数字化",
-                   nav_key="nav.enterprise", title="企业数字化 · 数字龙江")
+dash.register_page(__name__, path="/enterprise", order=2, **page_words("nav.enterprise"))
 
 RATES = ["large_mfg_digital_rate", "above_scale_digital_rate"]
 

@@ -10,10 +10,9 @@ from dash import html
 from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
-from dashboard.i18n import fmt_target, norm_lang, t
+from dashboard.i18n import fmt_target, norm_lang, page_words, t
 
-dash.register_page(__name__, path="/infrastructure", order=3, name="5G与新型基础设施",
-                   nav_key="nav.infrastructure", title="5G与新型基础设施 · 数字龙江")
+dash.register_page(__name__, path="/infrastructure", order=3, **page_words("nav.infrastructure"))
 
 COVERAGE = ["fiveg_city_coverage", "fiveg_county_coverage", "fiveg_park_coverage",
             "fiveg_village_coverage"]

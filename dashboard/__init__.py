@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from dashboard.settings import settings as current_settings, startup_lock
 from etl.settings import Settings
+from etl.wording.catalogue import t
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 log = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True,
                               + f"?v={BOOTSTRAP_VERSION}"],  # versioned: cached for a year
         serve_locally=True,
         suppress_callback_exceptions=True,  # page layouts are built per request
-        title="数字龙江 数字经济监测",
+        title=t("app.title", "zh"),
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from dashboard.cache import cache
 from etl.store import queries
 from etl.store import summary as summaries
+from etl.wording.catalogue import t
 
 ENGINE_KEY = "MONITOR_ENGINE"
 SUMMARY_KEY = "MONITOR_SUMMARY"  # False: summarised readers compute on every call (tests compare)
@@ -264,7 +265,7 @@ def _point(row: dict) -> dict:
 @cached
 def batch_sources() -> dict[int, str]:
     """batch id -> its 数据来源 lines (published figures name where they were published)."""
-    return {b["id"]: "；".join(b["source_lines"]) for b in queries.batch_list(engine())
+    return {b["id"]: t("list.semicolons", "zh").join(b["source_lines"]) for b in queries.batch_list(engine())
             if b["source_lines"]}
 
 
@@ -274,7 +275,7 @@ def row_source(row: dict) -> str | None:
     ids = [row.get("batch_id")] + [i.get("batch_id") for i in (row.get("inputs") or [])]
     sources = batch_sources()
     found = [sources[i] for i in ids if i in sources]
-    return "；".join(dict.fromkeys(found)) or None
+    return t("list.semicolons", "zh").join(dict.fromkeys(found)) or None
 
 
 @cached

@@ -175,7 +175,7 @@ def annotated_copy(engine: Engine, pending_id: str, *, user: str) -> tuple[str, 
         raise pending.NotYours(pending_id)
     problems = (row.report or {}).get("problems", []) + (row.report or {}).get("skipped", [])
     stem = row.file_name.rsplit(".", 1)[0] or "upload"
-    return f"{stem}_校验批注.xlsx", annotated_xlsx(row.content, row.file_name, problems)
+    return t("uploads.annotated_name", "zh", stem=stem), annotated_xlsx(row.content, row.file_name, problems)
 
 
 def template_file(engine: Engine) -> tuple[str, bytes]:
@@ -189,7 +189,7 @@ def template_file(engine: Engine) -> tuple[str, bytes]:
     with session_scope(engine) as db:
         catalog = load_catalog(db)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "数字龙江_数据模板.xlsx"
+        path = Path(tmp) / t("uploads.template_name", "zh")
         write_template(path, catalog)
         return path.name, path.read_bytes()
 

@@ -25,6 +25,7 @@ INPUT_VOCABULARY = {
     "etl/periods.py": "period words (一季度, 前三季度, 年末 …): one table parse_period reads and "
                       "fmt_period writes, so a label read is a label shown",
     "etl/measures/records.py": "the award list's column headers and their aliases",
+    "etl/measures/tasks.py": "a progress sheet's headers and status words (未启动, 推进中 …) and their aliases",
     "etl/measures/template.py": "the award template's headers: written by it and read back",
     "etl/demo/files.py": "the demo's workbooks: input files in the portals' own words",
     "etl/demo/series.py": "the demo series' labels, as the portals write them",
@@ -36,11 +37,9 @@ INPUT_VOCABULARY = {
 # catalogue (keys in etl/wording/texts/) and then leaves this list; the test fails when one here
 # has no Chinese literal left, so the list only shrinks.
 NOT_YET_MOVED = {
-    "dashboard/__init__.py", "dashboard/components.py", "dashboard/data.py",
-    "dashboard/uploads.py", "etl/briefing/charts.py", "etl/checks/validate.py",
-    "etl/measures/pipeline.py", "etl/measures/problems.py", "etl/measures/read.py",
-    "etl/measures/tasks.py", "etl/normalise/untracked.py", "etl/pipeline.py", "etl/read/files.py",
-    "etl/store/export.py", "etl/store/load.py",
+    "dashboard/components.py", "etl/briefing/charts.py", "etl/checks/validate.py", "etl/measures/pipeline.py",
+    "etl/measures/problems.py", "etl/measures/read.py", "etl/normalise/untracked.py", "etl/pipeline.py",
+    "etl/read/files.py", "etl/store/export.py", "etl/store/load.py",
 }
 
 

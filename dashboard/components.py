@@ -31,7 +31,7 @@ from dashboard.i18n import (
     t,
     unit_label,
 )
-from dashboard.figures import Figure, trace
+from dashboard.figures import Figure, html_element, trace
 from etl.geo import GEOJSON_PATH, label_positions, prefecture_shapes  # noqa: F401  (the map's data)
 from etl.wording import progress as words
 from etl.wording.numbers import ChartNumbers, fmt_rate  # noqa: F401  (ChartNumbers: charts' one format)
@@ -85,7 +85,7 @@ def graph_config(filename: str, lang: str) -> dict:
 def numbers_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], lang: str,
                   id: str | None = None) -> html.Details:
     """The chart's numbers, one click away (works without any callback)."""
-    body = [html.Tr([html.Td(cell) for cell in row]) for row in rows]
+    body = [html_element("Tr", [html_element("Td", cell) for cell in row]) for row in rows]
     table = dbc.Table([html.Thead(html.Tr([html.Th(c) for c in columns])), html.Tbody(body)],
                       size="sm", striped=True, bordered=False, responsive=True,
                       className="numbers-table mb-0 small")

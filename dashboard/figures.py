@@ -1,4 +1,4 @@
-"""Plotly figures as the plain dicts Dash sends, built without plotly.graph_objects' validation.
+"""Plotly figures (and table rows) as the plain dicts Dash sends, built without validation.
 
 Why: go.Figure validates every property as it is set and deep-copies its template (plotly_white,
 ~1,000 properties) into every figure; on a cold page of four to ten charts that was most of the
@@ -117,3 +117,9 @@ class Figure(Plain):
 
     def to_json(self) -> str:
         return to_json_plotly(self)
+
+
+def html_element(tag: str, children: Any) -> dict:
+    """html.<tag>(children) as the JSON Dash sends for it, without making the component object:
+    a table of a few hundred rows was a few thousand Dash objects built and serialised per render."""
+    return {"props": {"children": children}, "type": tag, "namespace": "dash_html_components"}

@@ -31,13 +31,15 @@ INPUT_VOCABULARY = {
     "etl/demo/series.py": "the demo series' labels, as the portals write them",
     "etl/measures/demo.py": "the demo award lists and task sheets: input files",
     "etl/briefing/word.py": "font names (宋体, 黑体) the Word file asks for",
+    "etl/briefing/charts.py": "the stored unit word 个 it compares with, and the 年 it breaks a period "
+                              "label after",
 }
 
 # Modules that still hold sentences of their own: issue 9's remaining work. Each is moved to the
 # catalogue (keys in etl/wording/texts/) and then leaves this list; the test fails when one here
 # has no Chinese literal left, so the list only shrinks.
 NOT_YET_MOVED = {
-    "dashboard/components.py", "etl/briefing/charts.py", "etl/checks/validate.py", "etl/measures/pipeline.py",
+    "dashboard/components.py", "etl/checks/validate.py", "etl/measures/pipeline.py",
     "etl/measures/problems.py", "etl/measures/read.py", "etl/normalise/untracked.py", "etl/pipeline.py",
     "etl/read/files.py", "etl/store/export.py", "etl/store/load.py",
 }

@@ -102,7 +102,8 @@ def line_figure(lines: list[tuple[str, list[dict], dict]], targets: list[tuple],
             mode="lines+markers+text" if len(points) <= 12 else "lines+markers",
             text=[numbers.text(p["value"]) for p in points], textposition=[place(y(p["value"], meta["unit"])) for p in points],
             textfont=dict(size=12, color=color), line=dict(color=color, width=3), marker=dict(size=8)))
-    fig.update_layout(**_layout(lang, "万个" if wan else unit_label(unit, unit_en, lang), height))
+    fig.update_layout(**_layout(lang, t("briefing.fig.wan_units", lang) if wan else unit_label(unit, unit_en, lang),
+                                height))
     fig.update_xaxes(categoryorder="array", categoryarray=order)
     return fig
 
@@ -158,8 +159,7 @@ def key_figures(db, results, indicators: dict, up_to: tuple[int, int], lang: str
 
 
 def _short_rate(code: str, lang: str) -> str:
-    return {"large_mfg_digital_rate": ("大型制造企业", "Large manufacturers"),
-            "above_scale_digital_rate": ("规模以上企业", "Above-scale enterprises")}[code][lang == "en"]
+    return t(f"briefing.fig.short.{code}", lang)
 
 
 def map_figure(values: dict[str, dict], names: dict[str, str], meta: dict, lang: str) -> go.Figure:

@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from etl.periods import BASIS_NAMES, basis_of
+from etl.wording.catalogue import both, t
 from etl.wording.times import LOCAL_ZONE, local_time
 
 # the zone of the XLSX's times: China has one zone and no summer time (stored times are UTC)
@@ -34,30 +35,13 @@ _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 
 # (key in a queries.current_observations row, column header)
-OBSERVATION_COLUMNS = (
-    ("indicator_code", "指标代码 indicator"),
-    ("indicator_zh", "指标 indicator name"),
-    ("region_code", "地区代码 region"),
-    ("region_zh", "地区 region name"),
-    ("year", "年 year"),
-    ("quarter", "季度 quarter (0=全年 year)"),
-    ("basis", "口径 basis"),
-    ("period_zh", "期间 period"),
-    ("value", "数值 value"),
-    ("unit", "单位 unit"),
-    ("version", "版本 version"),
-    ("batch_id", "批次 batch"),
-    ("file_name", "文件 file"),
-    ("sheet", "工作表 sheet"),
-    ("cell", "单元格 cell"),
-    ("raw_value", "原始值 raw value"),
-    ("loaded_by", "载入人 loaded by"),
-    ("loaded_at", "载入时间 loaded at (UTC)"),
-    ("is_demo", "演示数据 demo"),
-    ("is_reference", "公开发布数据 reference"),
-)
+OBSERVATION_COLUMNS = tuple(
+    (key, both(f"export.col.{key}", sep=" ", zone="UTC"))
+    for key in ("indicator_code", "indicator_zh", "region_code", "region_zh", "year", "quarter", "basis",
+                "period_zh", "value", "unit", "version", "batch_id", "file_name", "sheet", "cell", "raw_value",
+                "loaded_by", "loaded_at", "is_demo", "is_reference"))
 # the XLSX's headers where they differ from the CSV's
-XLSX_TITLES = {"loaded_at": f"载入时间 loaded at ({LOCAL_ZONE.tzname(None)})"}
+XLSX_TITLES = {"loaded_at": both("export.col.loaded_at", sep=" ", zone=LOCAL_ZONE.tzname(None))}
 
 
 def neutralise(value: Any) -> Any:
@@ -71,7 +55,7 @@ def neutralise(value: Any) -> Any:
 
 def _cell(value: Any, fmt: str) -> Any:
     if isinstance(value, bool):
-        return int(value) if fmt == "csv" else ("是" if value else "否")
+        return int(value) if fmt == "csv" else t("export.yes" if value else "export.no", "zh")
     if isinstance(value, dt.datetime):
         if fmt == "csv":
             return value.isoformat(sep=" ", timespec="seconds")
@@ -111,7 +95,7 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
         for index, value in enumerate(row[:len(widths)]):
             widths[index] = max(widths[index], _width(value))
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("数据 data")
+    sheet = book.create_sheet(both("export.sheet", sep=" "))
     sheet.freeze_panes = "A2"
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)

@@ -6,7 +6,8 @@ migrations and the seed each time: they run once per session into a template tha
 - SQLite (default): a copy of the template file in the test's tmp_path (`test.sqlite`);
 - PostgreSQL when TEST_DATABASE_URL is set: a database created from the template database, dropped
   afterwards.
-`empty_engine` is a database without tables (for the first start and `init`).
+`empty_engine` is a database without tables (for the first start and `init`); `demo_engine` a copy
+of a second template that has the whole demo set loaded.
 
 Settings for the whole run are set here, before any project module reads them: passwords are
 hashed with the cheapest argon2 parameters, and the instance folder is a temporary one. Every test
@@ -39,8 +40,29 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.get_closest_marker("suite_end") is not None)
 
 
+WORKER_WRITES: list = []  # under pytest-xdist: what the workers recorded, gathered by the controller
+
+
 def pytest_sessionfinish(session, exitstatus):
+    """Under pytest-xdist (-n N) each worker watches its own writes and runs only part of the
+    tests, so the `suite_end` check in one worker cannot see the others: every worker hands its
+    record to the controller, which fails the run if any wrote into the checkout's instance/."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["checkout_writes"] = [list(w) for w in instance_guard.CHECKOUT_WRITES.writes]
+    elif WORKER_WRITES:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.ensure_newline()
+        reporter.write_line(f"writes into the checkout's instance/ by the workers: {WORKER_WRITES}",
+                            red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
     shutil.rmtree(_RUN_DIR, ignore_errors=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """(pytest-xdist, in the controller) a worker finished: keep what it recorded."""
+    WORKER_WRITES.extend(getattr(node, "workeroutput", {}).get("checkout_writes") or [])
 
 
 @pytest.fixture(autouse=True)
@@ -77,6 +99,16 @@ def engine(tmp_path, databases):
     """An engine on a migrated database with the catalog and targets seeded (a copy of the
     session's template)."""
     engine, cleanup = databases.new(tmp_path, seeded=True)
+    yield engine
+    cleanup()
+
+
+@pytest.fixture
+def demo_engine(tmp_path, databases):
+    """An engine on a copy of the seeded database with the whole demo set loaded (load_demo, done
+    once per session into a template): for tests that read the demo data, and may change their
+    copy."""
+    engine, cleanup = databases.new(tmp_path, seeded=True, demo=True)
     yield engine
     cleanup()
 

@@ -1,4 +1,6 @@
-"""Test databases: a migrated and seeded template built once per session, and copies of it.
+"""Test databases: a migrated and seeded template built once per session, and copies of it; and a
+second template with the whole demo set loaded (built on first use, for the tests that read the demo
+data: a demo load costs ~10 s of CPU, a copy a fraction of a second).
 
 - SQLite: the template is a file; a copy is a file copy.
 - PostgreSQL (TEST_DATABASE_URL): the template is a database of its own; a copy is
@@ -58,6 +60,7 @@ class Databases:
         self.template_dir = Path(template_dir)
         self.server = PostgresServer(TEST_DATABASE_URL) if TEST_DATABASE_URL else None
         self._template: str | None = None
+        self._demo_template: str | None = None
 
     @property
     def template(self) -> str:
@@ -66,31 +69,51 @@ class Databases:
             self._template = self._build_template()
         return self._template
 
-    def _build_template(self) -> str:
+    @property
+    def demo_template(self) -> str:
+        """The seeded template with the demo set loaded (etl.demo.files.load_demo), built on first
+        use from a copy of the seeded one."""
+        if self._demo_template is None:
+            self._demo_template = self._build_template(demo=True)
+        return self._demo_template
+
+    def _build_template(self, *, demo: bool = False) -> str:
         if self.server is None:
-            path = self.template_dir / "template.sqlite"
+            path = self.template_dir / ("demo.sqlite" if demo else "template.sqlite")
+            if demo:
+                shutil.copyfile(self.template, path)
             engine = make_engine(f"sqlite:///{path}")
-            init_db(engine)
+            self._fill(engine, demo)
             with engine.connect() as conn:  # all of it in the main file, so that a copy has it
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
                 conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
             engine.dispose()
             return str(path)
-        name = self.server.create("tpl")
+        name = self.server.create("tpl", self.template if demo else None)
         engine = make_engine(self.server.url_of(name))
-        init_db(engine)
+        self._fill(engine, demo)
         engine.dispose()  # a template must have no connection when it is copied
         return name
 
-    def new(self, directory: Path, *, seeded: bool) -> tuple[Engine, callable]:
-        """(engine, cleanup) on a new database: a copy of the template, or empty."""
+    def _fill(self, engine: Engine, demo: bool) -> None:
+        if not demo:
+            init_db(engine)
+            return
+        from etl.demo.files import load_demo
+
+        load_demo(engine, work_dir=self.template_dir / "demo-files")
+
+    def new(self, directory: Path, *, seeded: bool, demo: bool = False) -> tuple[Engine, callable]:
+        """(engine, cleanup) on a new database: a copy of the template (of the demo template with
+        demo=True), or empty."""
+        template = (self.demo_template if demo else self.template) if seeded or demo else None
         if self.server is None:
             path = Path(directory) / "test.sqlite"
-            if seeded:
-                shutil.copyfile(self.template, path)
+            if template:
+                shutil.copyfile(template, path)
             engine = make_engine(f"sqlite:///{path}")
             return engine, engine.dispose
-        name = self.server.create("t", self.template if seeded else None)
+        name = self.server.create("t", template)
         engine = make_engine(self.server.url_of(name))
 
         def cleanup():
@@ -101,8 +124,9 @@ class Databases:
 
     def close(self) -> None:
         if self.server is not None:
-            if self._template is not None:
-                self.server.drop(self._template)
+            for name in (self._demo_template, self._template):
+                if name is not None:
+                    self.server.drop(name)
             self.server.close()
 
 

@@ -501,11 +501,9 @@ def _display_width(line: str) -> int:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_cli_table_fits_the_terminal_explains_r_and_warns_of_demo_data(engine, capsys, tmp_path,
+def test_cli_table_fits_the_terminal_explains_r_and_warns_of_demo_data(demo_engine, capsys,
                                                                        monkeypatch, lang):
-    from etl.demo.files import load_demo
-
-    load_demo(engine, work_dir=tmp_path)
+    engine = demo_engine
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers(dest="command"))
     outputs = {}
@@ -532,10 +530,8 @@ def _cli_line(table: list[str], name: str) -> list[str]:
     return next(re.split(r"\s{2,}", line) for line in table if re.split(r"\s{2,}", line)[1:2] == [name])
 
 
-def test_every_seeded_target_gets_a_status_on_the_demo_data(engine, tmp_path):
-    from etl.demo.files import load_demo
-
-    load_demo(engine, work_dir=tmp_path)
+def test_every_seeded_target_gets_a_status_on_the_demo_data(demo_engine):
+    engine = demo_engine
     results = progress.assess_targets(engine, target_year=2025)
     assert len(results) == 12
     for r in results:  # the demo covers every targeted indicator for the province, 2019-2025

@@ -306,9 +306,21 @@ def panel() -> tuple[str, ...]:
 
 
 def _region_set(regions: list[str]) -> tuple[str, ...]:
+    """The panel when it covers `regions`; else the panel and every province when they do (the
+    benchmarks' peers: one fetch for the province, the nation and any peers, not one per peer);
+    else just these regions."""
     wanted = set(regions)
     common = panel()
-    return common if wanted <= set(common) else tuple(sorted(wanted))
+    if wanted <= set(common):
+        return common
+    wide = wide_panel()
+    return wide if wanted <= set(wide) else tuple(sorted(wanted))
+
+
+@cached
+def wide_panel() -> tuple[str, ...]:
+    provinces = [code for code, r in regions().items() if r["level"] == "province"]
+    return tuple(dict.fromkeys([*panel(), *provinces]))
 
 
 ROW_KEYS = ("indicator_code", "region_code", "year", "quarter", "basis", "value", "derived",

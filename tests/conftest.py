@@ -12,7 +12,8 @@ of a second template that has the whole demo set loaded.
 Settings for the whole run are set here, before any project module reads them: passwords are
 hashed with the cheapest argon2 parameters, and the instance folder is a temporary one. Every test
 then gets an instance folder of its own (`instance_dir`), and the last test of the run checks that
-nothing wrote into the checkout's `instance/` (tests/test_suite.py).
+nothing wrote into the checkout's `instance/` (tests/test_suite.py; in several processes, with
+pytest-xdist's `-n N` as scripts/test runs it, each process's record is checked at the end too).
 """
 from __future__ import annotations
 

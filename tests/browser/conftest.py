@@ -2,6 +2,8 @@
 
 - every test here is marked `browser` (pytestmark in each file, so that `-m "not browser"` leaves
   them out);
+- `server` is the base URL of one app on the fixture data, served for the whole run, for the
+  tests that only read;
 - `serve(app)` runs a Dash app on a free local port (the OS picks it: never one of the fixed ports
   of the developers' servers) for the test's duration and returns its base URL (`server_starter`
   for fixtures of a wider scope);
@@ -52,6 +54,26 @@ def start_server(app):
 def server_starter():
     """start_server, for fixtures of a wider scope than a test (they stop what they start)."""
     return start_server
+
+
+@pytest.fixture(scope="session")
+def server(databases, server_starter, tmp_path_factory):
+    """The base URL of one app on the fixture database (tests/dashboard_fixture.py), open to
+    visitors, for the whole run: the tests that use it only read (test_dashboard_browser,
+    test_layout_browser). Modules whose tests write define a `server` of their own."""
+    from dashboard import create_app
+    from tests.dashboard_fixture import load_fixture
+
+    engine, cleanup = databases.new(tmp_path_factory.mktemp("dashboard"), seeded=True)
+    load_fixture(engine, demo=True)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("PUBLIC_VIEWING", "1")
+        app = create_app(engine, load_demo_if_empty=False)
+    app.server.config.update(PUBLIC_VIEWING=True)
+    url, stop = server_starter(app)
+    yield url
+    stop()
+    cleanup()
 
 
 @pytest.fixture

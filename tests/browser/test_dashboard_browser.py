@@ -21,7 +21,6 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.dashboard_fixture import load_fixture
 
 pytestmark = pytest.mark.browser
 
@@ -37,23 +36,6 @@ PAGES = {  # path -> (page container id, how many charts at least)
     "/data": ("page-data", 0),
     "/method": ("page-method", 0),
 }
-
-
-@pytest.fixture(scope="module")
-def server(databases, server_starter, tmp_path_factory):
-    """One app on the fixture database for the module: these tests only read."""
-    from dashboard import create_app
-
-    engine, cleanup = databases.new(tmp_path_factory.mktemp("dashboard"), seeded=True)
-    load_fixture(engine, demo=True)
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("PUBLIC_VIEWING", "1")
-        app = create_app(engine, load_demo_if_empty=False)
-    app.server.config.update(PUBLIC_VIEWING=True)
-    url, stop = server_starter(app)
-    yield url
-    stop()
-    cleanup()
 
 
 def wait_for(driver, css: str, timeout: float = 45):

@@ -14,7 +14,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.test_dashboard_browser import server, settle, wait_for  # noqa: F401  (fixture)
+from tests.browser.test_dashboard_browser import settle, wait_for
 
 pytestmark = pytest.mark.browser
 

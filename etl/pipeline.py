@@ -32,6 +32,7 @@ from etl.records import ERROR, Catalog, Problem, Value
 from etl.checks.report import Report, rejected_report
 from etl.measures.pipeline import ingest_awards, looks_like_awards, preview_awards
 from etl.checks.validate import check_against_current, check_values
+from etl.wording.catalogue import pair
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ def sha256_of(data: bytes) -> str:
 
 
 def _is_missing(raw) -> bool:
+    kind = type(raw)
+    if kind is float or kind is int:  # most cells: a number is never missing
+        return False
     if raw is None or raw == "":
         return True
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
@@ -50,7 +54,7 @@ def _is_missing(raw) -> bool:
     return parse_number(raw).missing
 
 
-_STAGES = {"reading": ("读取文件", "reading the file"), "checking": ("检查", "checking")}
+_STAGES = {stage: pair(f"pipeline.stage.{stage}") for stage in ("reading", "checking")}
 
 
 def _internal_error(file_name: str, stage: str, exc: BaseException) -> Problem:

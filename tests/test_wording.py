@@ -27,6 +27,9 @@ INPUT_VOCABULARY = {
     "etl/measures/records.py": "the award list's column headers and their aliases",
     "etl/measures/tasks.py": "a progress sheet's headers and status words (未启动, 推进中 …) and their aliases",
     "etl/measures/template.py": "the award template's headers: written by it and read back",
+    "etl/measures/pipeline.py": "the header words that tell an award list or a progress sheet apart",
+    "etl/normalise/untracked.py": "the cities of other provinces and the non-administrative units it "
+                                  "recognises in a region column",
     "etl/demo/files.py": "the demo's workbooks: input files in the portals' own words",
     "etl/demo/series.py": "the demo series' labels, as the portals write them",
     "etl/measures/demo.py": "the demo award lists and task sheets: input files",
@@ -39,8 +42,7 @@ INPUT_VOCABULARY = {
 # catalogue (keys in etl/wording/texts/) and then leaves this list; the test fails when one here
 # has no Chinese literal left, so the list only shrinks.
 NOT_YET_MOVED = {
-    "dashboard/components.py", "etl/checks/validate.py", "etl/measures/pipeline.py",
-    "etl/measures/problems.py", "etl/measures/read.py", "etl/normalise/untracked.py", "etl/pipeline.py",
+    "dashboard/components.py", "etl/checks/validate.py", "etl/measures/problems.py", "etl/measures/read.py",
     "etl/read/files.py", "etl/store/load.py",
 }
 

@@ -23,10 +23,10 @@ from typing import Callable, Optional
 
 from sqlalchemy import Engine
 
+from etl.checks import problems as kinds
 from etl.checks.report import Report, rejected_report
 from etl.measures import store
 from etl.measures.checks import findings
-from etl.measures.problems import RULE_CODES, problem
 from etl.measures.read import is_awards_workbook, read_awards
 from etl.measures.records import AwardRow
 from etl.measures.tasks import TaskUpdateRow, is_task_workbook, read_task_sheet
@@ -37,6 +37,7 @@ from etl.records import WARNING, Catalog
 from etl.store.catalog import load_catalog
 from etl.store.db import ensure_db, is_initialised, session_scope
 from etl.store.load import held_back, loaded_before, lock_for_writing, run_with_retry
+from etl.wording.catalogue import both
 
 Progress = Callable[[str, int, int], None]
 
@@ -139,23 +140,22 @@ def check_awards_file(data: bytes, file_name: str, catalog: Catalog, book: Ruleb
         read.problems = [p for p in read.problems if not (p.code == "award-header" and p.sheet is None)]
     report.cells_read = read.cells_read + len(progress.updates) + len(progress.problems)
     report.values_valid = len(read.rows) + len(progress.updates)
-    report.metadata = [f"奖励清单 / award list: {len(read.rows)} 项奖励 awards"]
+    report.metadata = [both("awards.meta.list", n=len(read.rows))]
     if progress.sheets:
-        report.metadata.append(f"任务进展 / task progress: {len(progress.updates)} 项 rows")
+        report.metadata.append(both("awards.meta.progress", n=len(progress.updates)))
     report.add(read.problems + progress.problems)
     flags: dict[str, list[dict]] = {}
     found = findings(read.rows, register, book)
     problems = []
     for row, p in found:
-        if record_breaches and p.code in RULE_CODES:
+        if record_breaches and p.code in kinds.AWARD_RULE_CODES:
             p = replace(p, severity=WARNING)
             flags.setdefault(row.key, []).append({"code": p.code, "message_zh": p.message_zh,
                                                   "message_en": p.message_en})
         problems.append(p)
     report.add(problems)
     if not read.rows and not progress.updates and report.valid:
-        report.add([problem("award-missing", f"文件“{file_name}”中没有奖励记录。",
-                            f"File {file_name!r} holds no awards.")])
+        report.add([kinds.AWARD_MISSING.in_file(variant="no-awards", file=file_name)])
     report.status = "checked" if report.valid else "rejected"
     valid = report.valid
     return AwardCheck(report, read.rows if valid else [], flags, progress.updates if valid else [])

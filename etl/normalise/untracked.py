@@ -17,6 +17,7 @@ import re
 from typing import Optional
 
 from etl.normalise.labels import alias_key
+from etl.wording.catalogue import pair
 
 # the 主要城市 databases' cities that are outside the catalog
 OTHER_MAJOR_CITIES = frozenset({
@@ -43,9 +44,4 @@ def untracked_region(label: str) -> Optional[str]:
 
 def skip_messages(label: str, kind: str) -> tuple[str, str]:
     """(Chinese, English) for the INFO that reports a skipped row."""
-    if kind == CITY:
-        return (f"已跳过“{label}”：外省城市，不在本系统监测的地区之内。",
-                f"Skipped {label!r}: a city of another province, not a region this monitor tracks.")
-    return (f"已跳过“{label}”：农垦、森工、省直等系统或单位不是行政区划（GB/T 2260），不在本系统监测的地区之内。",
-            f"Skipped {label!r}: land-reclamation, forest-industry and province-level units are not "
-            f"administrative divisions (GB/T 2260), so this monitor does not track them.")
+    return pair("untracked.city" if kind == CITY else "untracked.unit", label=label)

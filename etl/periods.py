@@ -226,6 +226,11 @@ def indicator_period(period: Any, indicator: Any, lang: str = "zh") -> str:
     return format_period(period, kind_of(indicator), lang)
 
 
+def indicator_period_pair(period: Any, indicator: Any) -> tuple[str, str]:
+    """(zh, en) of indicator_period, for what carries both languages (a problem's messages)."""
+    return indicator_period(period, indicator, "zh"), indicator_period(period, indicator, "en")
+
+
 def indicator_basis(period: Any, indicator: Any, lang: Optional[str] = None) -> str:
     """The shown basis of a value of `indicator`: its code, or with `lang` its name."""
     kind = kind_of(indicator)

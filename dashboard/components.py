@@ -508,24 +508,17 @@ def _map_label(name: str, item: dict | None, numbers: ChartNumbers) -> str:
 # [page] N [of] M and its row summary as A [to] B [of] C, with "of" shared: "第 1 / 3" plus the
 # "页" that assets/style.css writes after the page count of a .grid-zh grid -> "第 1 / 3 页";
 # rows: "1 至 50 / 120".
-GRID_LOCALE_ZH = {
-    # pager
-    "page": "第", "of": "/", "to": "至", "more": "更多", "pageLastRowUnknown": "?",
-    "firstPage": "首页", "previousPage": "上一页", "nextPage": "下一页", "lastPage": "末页",
-    "pageSizeSelectorLabel": "每页行数：", "ariaPageSizeSelectorLabel": "每页行数",
-    # filters
-    "filterOoo": "筛选…", "empty": "请选择", "equals": "等于", "notEqual": "不等于",
-    "contains": "包含", "notContains": "不包含", "startsWith": "开头是", "endsWith": "结尾是",
-    "lessThan": "小于", "greaterThan": "大于", "lessThanOrEqual": "小于等于",
-    "greaterThanOrEqual": "大于等于", "inRange": "介于", "inRangeStart": "从", "inRangeEnd": "到",
-    "before": "早于", "after": "晚于", "blank": "为空", "notBlank": "非空", "blanks": "（空白）",
-    "andCondition": "且", "orCondition": "或", "applyFilter": "应用", "clearFilter": "清除",
-    "resetFilter": "重置", "cancelFilter": "取消", "textFilter": "文本筛选",
-    "numberFilter": "数字筛选", "dateFilter": "日期筛选", "ariaFilterValue": "筛选值",
-    "ariaLabelColumnFilter": "列筛选", "ariaFilterMenuOpen": "打开筛选菜单",
-    # other
-    "noRowsToShow": "没有数据", "loadingOoo": "加载中…", "loadingError": "出错",
-}
+GRID_WORDS = (  # ag-grid's keys, their words grid.<key> in the catalogue
+    "page", "of", "to", "more", "firstPage", "previousPage", "nextPage", "lastPage",
+    "pageSizeSelectorLabel", "ariaPageSizeSelectorLabel", "filterOoo", "empty", "equals",
+    "notEqual", "contains", "notContains", "startsWith", "endsWith", "lessThan", "greaterThan",
+    "lessThanOrEqual", "greaterThanOrEqual", "inRange", "inRangeStart", "inRangeEnd", "before",
+    "after", "blank", "notBlank", "blanks", "andCondition", "orCondition", "applyFilter",
+    "clearFilter", "resetFilter", "cancelFilter", "textFilter", "numberFilter", "dateFilter",
+    "ariaFilterValue", "ariaLabelColumnFilter", "ariaFilterMenuOpen", "noRowsToShow", "loadingOoo",
+    "loadingError",
+)
+GRID_LOCALE_ZH = {"pageLastRowUnknown": "?", **{key: t(f"grid.{key}", "zh") for key in GRID_WORDS}}
 
 
 def grid_locale(lang: str) -> dict | None:
@@ -553,9 +546,7 @@ def grid_class(lang: str) -> str:
 # --- controls whose value lives in the URL -----------------------------------------------------
 
 DROPDOWN_LABELS = {
-    "zh": {"select_all": "全选", "deselect_all": "全部取消", "selected_count": "已选{num_selected}项",
-           "search": "搜索", "clear_search": "清除搜索", "clear_selection": "清除选择",
-           "no_options_found": "没有匹配的选项"},
+    "zh": {name: t(f"dropdown.{name}", "zh") for name in ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection", "no_options_found")},
     "en": None,  # Dash's own English labels
 }
 

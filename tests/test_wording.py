@@ -42,7 +42,7 @@ INPUT_VOCABULARY = {
 # catalogue (keys in etl/wording/texts/) and then leaves this list; the test fails when one here
 # has no Chinese literal left, so the list only shrinks.
 NOT_YET_MOVED = {
-    "dashboard/components.py", "etl/checks/validate.py", "etl/measures/problems.py", "etl/measures/read.py",
+    "etl/checks/validate.py", "etl/measures/problems.py", "etl/measures/read.py",
     "etl/read/files.py", "etl/store/load.py",
 }
 

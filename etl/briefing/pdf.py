@@ -5,7 +5,8 @@ or the setting CHROMIUM_PATH / BROWSER_PATH), offline: the figures are PNGs in t
 A4; the running head (quarter, 内部资料, and the demo mark in red when any value is demo data) and
 the page numbers are CSS page-margin boxes (@page @top-left / @top-right / @bottom-center, with
 counter(page) and counter(pages)), so they are on every page; Chromium embeds the subset of the
-Noto CJK fonts it used. Tables repeat their header row on a new page and keep rows whole.
+Noto CJK fonts it used. Tables repeat their header row on a new page and keep rows whole. The
+printed file's ToUnicode tables are then corrected (pdf_text.py: 目, not the Kangxi radical ⽬).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import html
 import tempfile
 from pathlib import Path
 
+from etl.briefing import pdf_text
 from etl.briefing.document import Briefing, Figure, Table
 from etl.wording import t
 
@@ -129,4 +131,5 @@ async def print_pdf(browser, b: Briefing, images: dict[str, bytes]) -> bytes:
             await browser.close_tab(tab)
     if "result" not in answer or not answer["result"].get("data"):
         raise PdfError(f"Chromium printed no PDF: {str(answer.get('error'))[:300]}")
-    return base64.b64decode(answer["result"]["data"])
+    # the text layer: ideographs where Chromium's ToUnicode named the radicals sharing their glyphs
+    return await asyncio.to_thread(pdf_text.fix_text, base64.b64decode(answer["result"]["data"]))

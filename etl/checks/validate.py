@@ -260,7 +260,11 @@ def check_ranges(values: Iterable[Value], catalog: Catalog, names: Optional[_Nam
 def _wanted(mode: str, *operands: Known) -> bool:
     """mode 'file': every operand from the file (check_values); 'stored': a mix of file and
     database (check_against_current)."""
-    return _in_file(*operands) == len(operands) if mode == "file" else _mixed(*operands)
+    in_file = 0
+    for x in operands:  # _in_file without a generator: called for every value of a file
+        if isinstance(x, Value):
+            in_file += 1
+    return in_file == len(operands) if mode == "file" else 0 < in_file < len(operands)
 
 
 def check_parts(known: dict[Key, Known], names: _Names, mode: str = "file") -> list[Problem]:
@@ -694,6 +698,8 @@ def check_against_current(values: list[Value], current: dict[Key, Stored | float
     for v in values:
         in_file.setdefault(v.key, v)
     stored = {key: _as_stored(x) for key, x in current.items()}
+    if not stored:  # nothing stored to compare with (every check below needs a stored value)
+        return problems
     slips = check_scale(in_file, stored, catalog, names)
     problems += slips
     slipped = {(p.sheet, p.cell) for p in slips}
@@ -716,10 +722,13 @@ def check_against_current(values: list[Value], current: dict[Key, Stored | float
             v, what_zh=zh, what_en=en, old=_fmt(old), unit=unit, where_zh=wz, where_en=we,
             value=_fmt(v.value), change=pct, limit=f"{REVISION_WARN_SHARE * 100:g}"))
     stored_only = {k: x for k, x in stored.items() if k not in in_file}
-    problems += check_jumps(in_file, catalog, names, stored_only)
+    if stored_only:
+        problems += check_jumps(in_file, catalog, names, stored_only)
     # the file's values first; stored real values fill in what the file lacks (demo values are
     # placeholders, never evidence against a real file)
     facts: dict[Key, Known] = {k: x for k, x in stored_only.items() if not x.is_demo}
+    if not facts:  # the checks below report only a mix of file and stored values
+        return problems
     facts.update(in_file)
     problems += check_parts(facts, names, "stored")
     problems += check_shares(facts, names, "stored")

@@ -25,6 +25,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from typing import Iterable, Optional
 
@@ -170,6 +171,19 @@ def label_text(raw: object) -> str:
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     return str(raw).strip()
+
+
+_label_text_memo = lru_cache(maxsize=1 << 16, typed=True)(label_text)
+
+
+def label_texts(raws: Iterable[object]) -> list[str]:
+    """label_text of each cell, worked out once per distinct cell (a column of a 200,000-row table
+    repeats a few dozen labels): typed, so that 1, 1.0 and True stay apart."""
+    raws = raws if isinstance(raws, list) else list(raws)
+    try:
+        return list(map(_label_text_memo, raws))
+    except TypeError:  # an unhashable cell: no reader makes one, but never fail for it
+        return [label_text(raw) for raw in raws]
 
 
 def _period_rest(rest: str) -> tuple[int, Optional[str], bool] | None:
@@ -579,17 +593,76 @@ class _Grouped:
             entry[1] += 1
 
 
+_LABELS_MISS = object()
+
+
+def _plain(raw: object) -> Optional[float]:
+    """parse_number(raw).value for a plain int or float of a believable magnitude (most cells),
+    without making a ParsedNumber; None for anything else (then parse_number decides)."""
+    kind = type(raw)
+    if (kind is float or kind is int) and (raw == 0 or MIN_MAGNITUDE <= abs(raw) < MAX_MAGNITUDE):
+        return float(raw)
+    return None
+
+
+def _unit_outcome(sign: Optional[str], column_unit: Optional[str], info) -> tuple:
+    """('ok', unit, factors or None) or ('bad', unit) for a value with the cell's own sign (% / ‰)
+    under a column in `column_unit` of an indicator `info`: the checks and the conversion of
+    normalise_values, worked out once per combination (a file has a dozen units)."""
+    # the cell's own sign wins over its column's unit ('98.5‰' in a % column is 9.85 %), if
+    # both measure the same thing; a sign that contradicts the column ('5%' under 亿元) is an error
+    unit = sign or column_unit or info.unit
+    try:
+        if sign and column_unit and units.dimension(column_unit) != units.dimension(sign):
+            raise units.UnitError(f"{sign} on a value in {column_unit}")
+        if not units.fits(unit, info.measure, info.unit):  # 万个 over a per-10,000-people column
+            raise units.UnitError(f"{unit} does not fit {info.unit}")
+        return "ok", unit, units.scale(info.unit if unit in units.PER_PERSONS else unit, info.unit)
+    except units.UnitError:
+        return "bad", unit
+
+
 def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
                      skip_unknown: bool = False) -> NormaliseResult:
-    """Check and convert every raw value; problems name sheet, cell, raw text, zh + en."""
+    """Check and convert every raw value; problems name sheet, cell, raw text, zh + en.
+
+    Label, period and unit work is done once per distinct combination (memos below), the checks
+    in the same order for every value: number, indicator, region, period, formula, number error,
+    number format, unit."""
     resolver = LabelResolver(catalog)
     result = NormaliseResult()
     grouped = _Grouped()
+    append = result.values.append
+    # (indicator label, period label, year hint, basis hint) -> (code, parsed, info, period, decided)
+    labels: dict[tuple, tuple] = {}
+    regions: dict[str, Optional[str]] = {}
+    unit_outcomes: dict[tuple, tuple] = {}  # (sign, column unit, indicator code) -> _unit_outcome
     for rv in raw_values:
-        number = parse_number(rv.raw)
-        if number.missing:
-            continue
-        code, parsed = resolver.indicator(rv.indicator_label)
+        raw = rv.raw
+        value = _plain(raw)
+        if value is None:
+            number = parse_number(raw)
+            if number.missing:
+                continue
+            value, sign, error = number.value, number.unit, number.error
+            raw_text = None
+        else:
+            number, sign, error = None, None, None
+            raw_text = str(int(raw)) if type(raw) is float and raw.is_integer() else str(raw)  # _raw_text
+        key = (rv.indicator_label, rv.period_label, rv.year_hint, rv.basis_hint)
+        plain_key = type(key[0]) is str and type(key[1]) is str  # no 1 == 1.0 == True collisions
+        found = labels.get(key, _LABELS_MISS) if plain_key else _LABELS_MISS
+        if found is _LABELS_MISS:
+            code, parsed = resolver.indicator(rv.indicator_label)
+            info = period = decided = None
+            if code is not None:
+                info = catalog.indicators[code]
+                period = resolver.period(rv.period_label, rv.year_hint)
+                decided = decide_basis(period, parsed.basis or rv.basis_hint, info) if period else None
+            found = (code, parsed, info, period, decided)
+            if plain_key:
+                labels[key] = found
+        code, parsed, info, period, decided = found
         if code is None:
             kind = "skipped-indicator" if skip_unknown else "unknown-indicator"
             key = (kind, rv.sheet, rv.indicator_label) if skip_unknown else (
@@ -597,7 +670,13 @@ def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
             grouped.add(key, dict(sheet=rv.sheet, cell=rv.indicator_cell or rv.cell,
                                   raw=rv.indicator_label))
             continue
-        region = resolver.region(rv.region_label)
+        label = rv.region_label
+        if type(label) is str:
+            region = regions.get(label, _LABELS_MISS)
+            if region is _LABELS_MISS:
+                region = regions[label] = resolver.region(label)
+        else:
+            region = resolver.region(label)
         if region is None:
             untracked = resolver.untracked_region(rv.region_label)
             code = "skipped-region" if untracked else "unknown-region"
@@ -605,44 +684,40 @@ def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
                         dict(sheet=rv.sheet, cell=rv.region_cell or rv.cell, raw=rv.region_label,
                              untracked=untracked))
             continue
-        info = catalog.indicators[code]
-        period = resolver.period(rv.period_label, rv.year_hint)
-        decided = decide_basis(period, parsed.basis or rv.basis_hint, info) if period else None
         if decided is None:
             grouped.add(("bad-period", rv.sheet, rv.period_label, rv.period_cell or rv.cell),
                         dict(sheet=rv.sheet, cell=rv.period_cell or rv.cell, raw=rv.period_label,
                              flow=period is not None))
             continue
-        if isinstance(rv.raw, UncomputedFormula):
+        if isinstance(raw, UncomputedFormula):
             result.problems.append(_formula_problem(rv, info))
             continue
-        if number.error:
+        if error:
             result.problems.append(_not_a_number(rv, info, number))
             continue
         column_unit = parsed.unit or rv.unit_hint
-        if rv.number_format and isinstance(rv.raw, (int, float)):
-            seen = _as_shown(rv, number, column_unit, info)
+        if rv.number_format and isinstance(raw, (int, float)):
+            seen = _as_shown(rv, number or ParsedNumber(value), column_unit, info)
             if isinstance(seen, Problem):
                 result.problems.append(seen)
                 continue
-            number, column_unit = seen
-        # the cell's own sign wins over its column's unit ('98.5‰' in a % column is 9.85 %), if
-        # both measure the same thing; a sign that contradicts the column ('5%' under 亿元) is an error
-        unit = number.unit or column_unit or info.unit
-        try:
-            if number.unit and column_unit and units.dimension(column_unit) != units.dimension(number.unit):
-                raise units.UnitError(f"{number.unit} on a value in {column_unit}")
-            if not units.fits(unit, info.measure, info.unit):  # 万个 over a per-10,000-people column
-                raise units.UnitError(f"{unit} does not fit {info.unit}")
-            value = units.convert(number.value, info.unit if unit in units.PER_PERSONS else unit, info.unit)
-        except units.UnitError:
+            shown, column_unit = seen
+            value, sign = shown.value, shown.unit
+        ukey = (sign, column_unit, code)
+        outcome = unit_outcomes.get(ukey)
+        if outcome is None:
+            outcome = unit_outcomes[ukey] = _unit_outcome(sign, column_unit, info)
+        if outcome[0] == "bad":
+            unit = outcome[1]
             grouped.add(("bad-unit", rv.sheet, rv.indicator_label, unit),
-                        dict(sheet=rv.sheet, cell=rv.cell, raw=_raw_text(rv.raw), unit=unit,
+                        dict(sheet=rv.sheet, cell=rv.cell, raw=_raw_text(raw), unit=unit,
                              name_zh=info.name_zh, name_en=info.name_en, target=info.unit))
             continue
+        factors = outcome[2]  # units.convert, with the factors worked out once
+        value = float(value) if factors is None else float(value) * factors[0] / factors[1]
         quarter, basis = decided
-        result.values.append(Value(code, region, period.year, quarter, basis, value,
-                                   rv.sheet, rv.cell, _raw_text(rv.raw)))
+        append(Value(code, region, period.year, quarter, basis, value, rv.sheet, rv.cell,
+                     _raw_text(raw) if raw_text is None else raw_text))
     for key, (first, count) in grouped.items.items():
         problem = _label_problem(key[0], first, count)
         skipped = key[0] in ("skipped-indicator", "skipped-region")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from typing import Optional
 
 
 class UnitError(ValueError):
@@ -35,6 +36,7 @@ _UNITS: dict[str, tuple[str, float]] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def normalise_unit(unit: str) -> str:
     """'（亿元）' / ' 亿元 ' / '％' -> '亿元' / '%'."""
     text = unicodedata.normalize("NFKC", str(unit)).strip()
@@ -66,11 +68,13 @@ def factor_in_dimension(unit: str) -> float:
     return factor / min(f for d, f in _UNITS.values() if d == dim)
 
 
-def convert(value: float, from_unit: str, to_unit: str) -> float:
-    """`value` measured in `from_unit`, expressed in `to_unit` (12345 万元 -> 1.2345 亿元)."""
+@lru_cache(maxsize=1024)
+def scale(from_unit: str, to_unit: str) -> Optional[tuple[float, float]]:
+    """(factor of `from_unit`, factor of `to_unit`) in their dimension's base unit, or None when
+    they are the same unit; UnitError as convert. Worked out once per pair of units."""
     source, target = normalise_unit(from_unit), normalise_unit(to_unit)
     if source == target:
-        return float(value)
+        return None
     if source not in _UNITS:
         raise UnitError(f"unknown unit {from_unit!r}")
     if target not in _UNITS:
@@ -78,7 +82,15 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
     (dim_from, factor_from), (dim_to, factor_to) = _UNITS[source], _UNITS[target]
     if dim_from != dim_to:
         raise UnitError(f"cannot convert {from_unit!r} to {to_unit!r}")
-    return float(value) * factor_from / factor_to
+    return factor_from, factor_to
+
+
+def convert(value: float, from_unit: str, to_unit: str) -> float:
+    """`value` measured in `from_unit`, expressed in `to_unit` (12345 万元 -> 1.2345 亿元)."""
+    factors = scale(from_unit, to_unit)
+    if factors is None:
+        return float(value)
+    return float(value) * factors[0] / factors[1]
 
 
 # a figure per 10,000 people: the catalog writes its unit as the count alone (个)

@@ -38,6 +38,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 from datetime import date, timedelta
 from typing import Optional
 
@@ -45,7 +47,8 @@ from etl.normalise import units
 from etl.normalise.labels import alias_key
 from etl.checks import problems as kinds
 from etl.normalise.cells import (ANNUAL, QUALIFIERS, YTD, LabelResolver, find_period_in_text, label_text,
-                                 parse_indicator_label, parse_number, parse_period, title_period)
+                                 label_texts, parse_indicator_label, parse_number, parse_period,
+                                 title_period)
 from etl.read.files import UncomputedFormula
 from etl.records import ERROR, Catalog, Problem, RawValue, Sheet, Workbook, cell_ref
 
@@ -361,53 +364,121 @@ def _warn_hidden(sheet: Sheet, out: WorkbookExtract) -> None:
                                               count=len(hidden), cells=shown))
 
 
+_UNIT_NOTE = re.compile(r"^\s*(计量单位|单位)\s*[:：]")
+
+
+def _is_unit_note(text: str) -> bool:
+    return "单位" in text and bool(_UNIT_NOTE.match(text))
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _text_line_memo(first: object) -> bool:
+    return _is_text_line(label_text(first))
+
+
+def _starts_text_line(first: object) -> bool:
+    """Whether a row whose first filled cell is `first` is a note / source / metadata line (worked
+    out once per distinct first cell)."""
+    try:
+        return _text_line_memo(first)
+    except TypeError:  # unhashable
+        return _is_text_line(label_text(first))
+
+
+def _special_strings(rows: list) -> Optional[set]:
+    """The distinct strings of the sheet that a row's shape must treat cell by cell: ones with
+    spaces around them (or only spaces), unit notes (单位：…), str subclasses (uncomputed
+    formulas). None when the cells cannot be collected (an unhashable cell): then every row goes
+    cell by cell."""
+    distinct: set = set()
+    try:
+        for row in rows:
+            distinct.update(row)
+    except TypeError:
+        return None
+    return {v for v in distinct if isinstance(v, str) and (type(v) is not str or v and (
+        v[0].isspace() or v[-1].isspace() or _is_unit_note(v.strip())))}
+
+
+def _row_cells(row: list, lines: _Lines) -> list:
+    """(column, value) of a row's filled cells, strings stripped; a unit note right of the first
+    column (单位：亿元 at the right end of a title row) goes to `lines` instead."""
+    cells = []
+    for c, value in enumerate(row):
+        if type(value) is str:
+            value = value.strip()
+            if not value:
+                continue
+            if c > 0 and _is_unit_note(value):
+                lines.add(value, footer=False)  # a unit note at the right end of a title row
+                continue
+        elif value is None:
+            continue
+        cells.append((c, value))
+    return cells
+
+
+def _plain_cells(row: list) -> list:
+    """_row_cells of a row holding none of the sheet's special strings: its filled cells as they are."""
+    return [(c, v) for c, v in enumerate(row) if v is not None and v != ""]
+
+
 def _split_lines(grid: _Grid, resolver: LabelResolver) -> tuple[_Lines, list[int]]:
     """Title / metadata lines, the table's row indices, and note / source lines."""
     lines = _Lines()
-    shape = []  # per row: non-empty (col, value) after unit cells are set aside; text made lazily
+    # per row: how many filled cells, the first one, and the cells themselves (col, value) after
+    # unit cells are set aside, strings stripped. A row holding none of the sheet's special
+    # strings (padded, unit notes, formulas) has nothing to strip or set aside: it is counted at C
+    # speed and its cells are listed only if it turns out not to be a table row.
+    special = _special_strings(grid.rows)
+    counts: list[int] = []
+    firsts: list = []
+    cells_of: dict[int, list] = {}
     for r, row in enumerate(grid.rows):
-        cells = []
-        for c, value in enumerate(row):
-            if type(value) is str:
-                value = value.strip()
-                if not value:
-                    continue
-                if c > 0 and "单位" in value and re.match(r"^\s*(计量单位|单位)\s*[:：]", value):
-                    lines.add(value, footer=False)  # a unit note at the right end of a title row
-                    continue
-            elif value is None:
-                continue
-            cells.append((c, value))
-        shape.append(cells)
-    multi = [r for r, cells in enumerate(shape)
-             if len(cells) >= 2 and not _is_text_line(label_text(cells[0][1]))]
+        if special is not None and special.isdisjoint(row):
+            n = len(row) - row.count(None) - row.count("")
+            if n and row[0] is not None and row[0] != "":
+                first = row[0]
+            else:
+                first = _plain_cells(row)[0][1] if n else None
+        else:
+            cells = cells_of[r] = _row_cells(row, lines)
+            n, first = len(cells), (cells[0][1] if cells else None)
+        counts.append(n)
+        firsts.append(first)
+
+    def cells(r: int) -> list:
+        found = cells_of.get(r)
+        return found if found is not None else _plain_cells(grid.rows[r])
+
+    multi = [r for r, (n, first) in enumerate(zip(counts, firsts))
+             if n >= 2 and not _starts_text_line(first)]
     if not multi:
-        for cells in shape:
-            for _, value in cells:
+        for r in range(len(counts)):
+            for _, value in cells(r):
                 lines.add(label_text(value), footer=False)
         return lines, []
     start = multi[0]
     # the first note or source line after the header ends the table: unquoted continuation lines
     # of a note may hold commas and look like rows
-    stop = next((r for r in range(start + 1, len(shape))
-                 if shape[r] and _is_text_line(label_text(shape[r][0][1]))), len(shape))
+    stop = next((r for r in range(start + 1, len(counts))
+                 if counts[r] and _starts_text_line(firsts[r])), len(counts))
     end = max(r for r in multi if r < stop)
     table_rows: list[int] = []
     footer = False
-    for r, cells in enumerate(shape):
-        if not cells:
+    for r, n in enumerate(counts):
+        if not n:
             continue
-        first = label_text(cells[0][1])
         if r < start:
-            lines.add(" ".join(label_text(v) for _, v in cells), footer=False)
+            lines.add(" ".join(label_text(v) for _, v in cells(r)), footer=False)
         elif r <= end:
             table_rows.append(r)
-        elif r > end and not footer and len(cells) == 1 and not _is_text_line(first) and (
+        elif not footer and n == 1 and not _is_text_line(first := label_text(firsts[r])) and (
                 resolver.is_region(first) or resolver.indicator(first)[0] or resolver.period(first)):
             table_rows.append(r)  # a last data row whose values are all missing
         else:
-            footer = footer or r > end  # after the table, everything is notes and sources
-            lines.add(",".join(label_text(v) for _, v in cells), footer=True)
+            footer = True  # after the table, everything is notes and sources
+            lines.add(",".join(label_text(v) for _, v in cells(r)), footer=True)
     return lines, table_rows
 
 
@@ -432,38 +503,60 @@ def template_example() -> tuple:
     return EXAMPLE
 
 
+def _columns(grid: _Grid, rows: list[int], *cols: Optional[int]) -> list[list]:
+    """The cells of each column in `rows` (None where a row is short, or for no column)."""
+    lines = [grid.rows[r] for r in rows]
+    width = min(map(len, lines), default=0)
+    out = []
+    for c in cols:
+        if c is None:
+            out.append([None] * len(lines))
+        elif c < width:
+            out.append(list(map(itemgetter(c), lines)))
+        else:
+            out.append([line[c] if c < len(line) else None for line in lines])
+    return out
+
+
 def _extract_template(name: str, grid: _Grid, rows: list[int], cols: dict[str, int],
                       out: WorkbookExtract) -> None:
+    """The long template, column by column: each column's label texts are worked out once per
+    distinct cell (label_texts), then one RawValue per row."""
     vc, ic, rc, pc = cols["value"], cols["indicator"], cols["region"], cols["period"]
     uc, bc, sc, nc = cols.get("unit"), cols.get("basis"), cols.get("source"), cols.get("note")
+    body = rows[1:]
+    values, *labels = _columns(grid, body, vc, ic, rc, pc, uc, bc, sc, nc)
+    indicators, regions, periods_, units_, bases, sources_col, notes_col = map(label_texts, labels)
+    hint = {b: _BASIS_VALUES.get(b.casefold()) if b else None for b in set(bases)}
+    examples = {n for n in set(notes_col) if n and _EXAMPLE_NOTE.search(n)}
+    formats_ = grid.formats
     sources: dict[str, None] = {}
     notes: dict[str, None] = {}
     letters = {c: cell_ref(0, c)[:-1] for c in (vc, ic, rc, pc)}
-    for r in rows[1:]:
-        raw = grid.raw(r, vc)
+    lv, li, lr, lp = letters[vc], letters[ic], letters[rc], letters[pc]
+    append = out.values.append
+    for r, raw, indicator, region, period, unit, basis, source, note in zip(
+            body, values, indicators, regions, periods_, units_, bases, sources_col,
+            notes_col):
         line = str(r + 1)
-        note = label_text(grid.raw(r, nc)) if nc is not None else ""
-        if note and _EXAMPLE_NOTE.search(note):
-            row = [label_text(grid.raw(r, c)) for c in (ic, rc, pc, vc)]
+        if note in examples:
+            row = [indicator, region, period, label_text(raw)]
             if row == [label_text(x) for x in template_example()[:4]]:
                 out.problems.append(kinds.SKIPPED_ROW.at(name, cell_ref(r, nc), raw=note, variant="example",
                                                          row=r + 1, label=line))
             else:
                 out.problems.append(kinds.EDITED_EXAMPLE.at(name, cell_ref(r, nc), raw=note, row=r + 1))
             continue
-        unit = label_text(grid.raw(r, uc)) if uc is not None else ""
-        basis = label_text(grid.raw(r, bc)) if bc is not None else ""
-        if sc is not None and label_text(grid.raw(r, sc)):
-            sources[label_text(grid.raw(r, sc))] = None
+        if source:
+            sources[source] = None
         if note:
             notes[note] = None
-        out.values.append(RawValue(
-            name, letters[vc] + line, raw,
-            region_label=label_text(grid.raw(r, rc)), indicator_label=label_text(grid.raw(r, ic)),
-            period_label=label_text(grid.raw(r, pc)), region_cell=letters[rc] + line,
-            indicator_cell=letters[ic] + line, period_cell=letters[pc] + line,
-            unit_hint=unit or None, basis_hint=_BASIS_VALUES.get(basis.casefold()) if basis else None,
-            number_format=grid.formats.get((r, vc)) if grid.formats else None))
+        append(RawValue(
+            name, lv + line, raw,
+            region_label=region, indicator_label=indicator, period_label=period,
+            region_cell=lr + line, indicator_cell=li + line, period_cell=lp + line,
+            unit_hint=unit or None, basis_hint=hint[basis],
+            number_format=formats_.get((r, vc)) if formats_ else None))
     out.sources.extend(sources)
     out.notes.extend(notes)
     if not out.values:

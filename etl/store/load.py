@@ -181,10 +181,13 @@ def plan_changes(session: Session, values: list[Value], *, replace_demo: bool = 
     batch as the source of a number that a real file has now confirmed."""
     plan = ChangePlan()
     by_key = {}
+    isfinite = math.isfinite
     for v in values:
-        if not math.isfinite(v.value):  # etl.normalise refuses these; the store never sees one
+        if not isfinite(v.value):  # etl.normalise refuses these; the store never sees one
             raise ValueError(f"non-finite value {v.value!r} at {v.sheet}!{v.cell} for {v.key}")
-        by_key.setdefault(v.key, v)
+        key = (v.indicator_code, v.region_code, v.year, v.quarter, v.basis)  # v.key, made once
+        if key not in by_key:
+            by_key[key] = v
     plan.values = by_key
     current, max_version, plan.current = stored_rows(session, by_key)
     for key, v in by_key.items():
@@ -204,10 +207,10 @@ def plan_changes(session: Session, values: list[Value], *, replace_demo: bool = 
 
 # --- writing -----------------------------------------------------------------------------------------
 
-def _row(v: Value, version: int, batch_id: int) -> dict[str, Any]:
-    return dict(indicator_code=v.indicator_code, region_code=v.region_code, year=v.year,
-                quarter=v.quarter, basis=v.basis, value=v.value, version=version, is_current=True,
-                batch_id=batch_id, sheet=v.sheet[:100], cell=v.cell[:16], raw_value=v.raw_value[:100])
+def _row(v: Value, version: int, batch_id: int) -> tuple:
+    """An observation row, its columns in the order of _COLUMNS."""
+    return (v.indicator_code, v.region_code, v.year, v.quarter, v.basis, v.value, version, True,
+            batch_id, v.sheet[:100], v.cell[:16], v.raw_value[:100])
 
 
 def apply_plan(session: Session, plan: ChangePlan, *, file_name: str, sha256: str, loaded_by: str,
@@ -247,9 +250,11 @@ _COLUMNS = ("indicator_code", "region_code", "year", "quarter", "basis", "value"
             "is_current", "batch_id", "sheet", "cell", "raw_value")
 
 
-def insert_rows(session: Session, rows: list[dict[str, Any]],
+def insert_rows(session: Session, rows: list[tuple],
                 progress: Optional[Callable[[str, int, int], None]] = None) -> None:
-    """Bulk insert observations: COPY on PostgreSQL (psycopg), else Core executemany in chunks."""
+    """Bulk insert observations (tuples in the order of _COLUMNS) by the driver's fastest path:
+    COPY on PostgreSQL (psycopg), else the DBAPI's executemany of the tuples in chunks (no
+    per-row parameter processing by SQLAlchemy; its error wrapping is kept for run_with_retry)."""
     bind = session.connection()
     if bind.dialect.name == "postgresql" and bind.dialect.driver == "psycopg":
         import psycopg
@@ -260,7 +265,7 @@ def insert_rows(session: Session, rows: list[dict[str, Any]],
             with driver.cursor() as cursor:
                 with cursor.copy(statement) as copy:
                     for done, row in enumerate(rows, 1):
-                        copy.write_row([row[c] for c in _COLUMNS])
+                        copy.write_row(row)
                         if progress and done % CHUNK == 0:
                             progress("load", done, len(rows))
         except psycopg.IntegrityError as exc:  # as SQLAlchemy would raise it, so run_with_retry sees it
@@ -270,9 +275,17 @@ def insert_rows(session: Session, rows: list[dict[str, Any]],
         if progress:
             progress("load", len(rows), len(rows))
         return
+    if bind.dialect.paramstyle == "qmark":  # sqlite3
+        statement = (f"INSERT INTO observations ({', '.join(_COLUMNS)}) "
+                     f"VALUES ({', '.join('?' for _ in _COLUMNS)})")
+        for start in range(0, len(rows), CHUNK):
+            bind.exec_driver_sql(statement, rows[start:start + CHUNK])
+            if progress:
+                progress("load", min(start + CHUNK, len(rows)), len(rows))
+        return
     table = Observation.__table__
     for start in range(0, len(rows), CHUNK):
-        session.execute(insert(table), rows[start:start + CHUNK])
+        session.execute(insert(table), [dict(zip(_COLUMNS, row)) for row in rows[start:start + CHUNK]])
         if progress:
             progress("load", min(start + CHUNK, len(rows)), len(rows))
 

@@ -109,3 +109,19 @@ def test_a_key_is_defined_once_with_both_languages():
         catalogue.read_texts([("c.toml", '["x.z"]\nzh = "甲"\n')])
     with pytest.raises(ValueError, match="Chinese"):
         catalogue.read_texts([("d.toml", '["x.z"]\nzh = "甲"\nen = "A"\nfr = "Un"\n')])
+
+
+def test_every_key_a_module_names_is_in_the_catalogue():
+    """t("…"), pair("…") and both("…") with a written key: the key exists (a typo fails here, not on
+    the page that shows it)."""
+    missing = []
+    for path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            key = node.args[0]
+            if name in ("t", "pair", "both") and isinstance(key, ast.Constant) and isinstance(key.value, str) \
+                    and "." in key.value and key.value not in catalogue.TEXTS:
+                missing.append(f"{path.relative_to(ROOT).as_posix()}:{node.lineno} {key.value}")
+    assert missing == []

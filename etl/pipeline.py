@@ -28,7 +28,7 @@ from etl.normalise.cells import normalise_values, parse_number
 from etl.read.files import FileRejected, is_panic, read_workbook
 from etl.read.layout import extract_workbook
 from etl.outcomes import CheckResult, IngestOutcome, Preview
-from etl.records import ERROR, Catalog, Problem, Value
+from etl.records import ERROR, Catalog, Problem, Value, Workbook
 from etl.checks.report import Report, rejected_report
 from etl.measures.pipeline import ingest_awards, looks_like_awards, preview_awards
 from etl.checks.validate import check_against_current, check_values
@@ -73,11 +73,12 @@ def _fault(exc: BaseException) -> bool:
 
 
 def check_file(data: bytes, file_name: str, catalog: Catalog, *, skip_unknown: bool = False,
-               progress: Optional[Progress] = None) -> CheckResult:
-    """Read, extract, normalise and check a file; the report holds every problem, sorted."""
+               progress: Optional[Progress] = None, workbook: Optional[Workbook] = None) -> CheckResult:
+    """Read, extract, normalise and check a file; the report holds every problem, sorted.
+    `workbook`: the file already read (read_once), so that it is not read twice."""
     sha = sha256_of(data)
     try:
-        workbook = read_workbook(data, file_name)
+        workbook = workbook if workbook is not None else read_workbook(data, file_name)
     except FileRejected as rejected:
         return CheckResult(rejected_report(file_name, sha, rejected.problem))
     except BaseException as exc:  # a reader bug must still end in a report, never a traceback
@@ -115,6 +116,17 @@ def check_file(data: bytes, file_name: str, catalog: Catalog, *, skip_unknown: b
     return CheckResult(report, normalised.values if report.valid else [], extract.title_indicators)
 
 
+def read_once(data: bytes, file_name: str) -> Optional[Workbook]:
+    """The file read once for both chains (is it an award list? then its checks), or None when it
+    cannot be read: check_file then reads it again and reports why."""
+    try:
+        return read_workbook(data, file_name)
+    except BaseException as exc:  # check_file turns the same failure into a report
+        if not _fault(exc):
+            raise
+        return None
+
+
 def _catalog(engine: Engine) -> Catalog:
     if not is_initialised(engine):
         ensure_db(engine)
@@ -125,10 +137,13 @@ def _catalog(engine: Engine) -> Catalog:
 def preview_file(engine: Engine, data: bytes, file_name: str, *, skip_unknown: bool = False,
                  progress: Optional[Progress] = None) -> Preview:
     """Check, then compare with the database without writing anything."""
-    if looks_like_awards(data, file_name):  # an award list (issue 15): its own chain, same report
-        return preview_awards(engine, data, file_name, progress=progress)
+    workbook = read_once(data, file_name)
+    if workbook is not None and looks_like_awards(data, file_name, workbook):
+        # an award list (issue 15): its own chain, same report
+        return preview_awards(engine, data, file_name, progress=progress, workbook=workbook)
     catalog = _catalog(engine)
-    checked = check_file(data, file_name, catalog, skip_unknown=skip_unknown, progress=progress)
+    checked = check_file(data, file_name, catalog, skip_unknown=skip_unknown, progress=progress,
+                         workbook=workbook)
     report = checked.report
     if not report.valid:
         return Preview(report)
@@ -155,13 +170,17 @@ def ingest_file(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
                 progress: Optional[Progress] = None,
                 expected_digest: Optional[str] = None) -> IngestOutcome:
     """Check and load one file, all or nothing. See the module docstring for the statuses."""
-    if looks_like_awards(data, file_name):  # an award list (issue 15): its own chain, same report
+    workbook = read_once(data, file_name)
+    if workbook is not None and looks_like_awards(data, file_name, workbook):
+        # an award list (issue 15): its own chain, same report
         outcome = ingest_awards(engine, data, file_name, loaded_by=loaded_by, dry_run=dry_run,
                                 is_demo=is_demo, record_breaches=is_demo,  # a demo register as found
-                                expected_digest=expected_digest, progress=progress)
+                                expected_digest=expected_digest, progress=progress,
+                                workbook=workbook)
         return IngestOutcome(outcome.status, outcome.report, outcome.batch_id, outcome.plan)
     catalog = _catalog(engine)
-    checked = check_file(data, file_name, catalog, skip_unknown=skip_unknown, progress=progress)
+    checked = check_file(data, file_name, catalog, skip_unknown=skip_unknown, progress=progress,
+                         workbook=workbook)
     report = checked.report
     if not report.valid:
         report.status = "rejected"

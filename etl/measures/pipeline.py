@@ -33,7 +33,7 @@ from etl.measures.tasks import TaskUpdateRow, is_task_workbook, read_task_sheet
 from etl.measures.rules import Rulebook
 from etl.outcomes import Preview
 from etl.read.files import OLE_MAGIC, FileRejected, read_workbook
-from etl.records import WARNING, Catalog
+from etl.records import WARNING, Catalog, Workbook
 from etl.store.catalog import load_catalog
 from etl.store.db import ensure_db, is_initialised, session_scope
 from etl.store.load import held_back, loaded_before, lock_for_writing, run_with_retry
@@ -111,8 +111,12 @@ def might_be_awards(data: bytes) -> bool:
     return any(n.encode(enc) in data for n in NEEDLES for enc in ("utf-8", "gb18030", "utf-16-le", "utf-16-be"))
 
 
-def looks_like_awards(data: bytes, file_name: str) -> bool:
-    """An award list or a progress sheet of the measures' tasks (or both)."""
+def looks_like_awards(data: bytes, file_name: str, workbook: Optional[Workbook] = None) -> bool:
+    """An award list or a progress sheet of the measures' tasks (or both). With the `workbook`
+    already read (etl.pipeline reads every file once), decided from its header rows alone: the
+    bytes are neither searched nor inflated again."""
+    if workbook is not None:
+        return is_awards_workbook(workbook) or is_task_workbook(workbook)
     if not might_be_awards(data):
         return False
     try:
@@ -126,10 +130,11 @@ def looks_like_awards(data: bytes, file_name: str) -> bool:
 
 def check_awards_file(data: bytes, file_name: str, catalog: Catalog, book: Rulebook,
                       register: list[AwardRow], *, record_breaches: bool = False,
-                      task_codes: frozenset[str] | set[str] = frozenset()) -> AwardCheck:
+                      task_codes: frozenset[str] | set[str] = frozenset(),
+                      workbook: Optional[Workbook] = None) -> AwardCheck:
     sha = hashlib.sha256(data).hexdigest()
     try:
-        workbook = read_workbook(data, file_name)
+        workbook = workbook if workbook is not None else read_workbook(data, file_name)
     except FileRejected as rejected:
         return AwardCheck(rejected_report(file_name, sha, rejected.problem))
     report = Report(file_name=file_name, sha256=sha, format=workbook.format,
@@ -169,13 +174,13 @@ def _context(engine: Engine, policy: str):
 
 
 def preview_awards(engine: Engine, data: bytes, file_name: str, *, policy: str = store.DEFAULT_POLICY,
-                   progress: Optional[Progress] = None):
+                   progress: Optional[Progress] = None, workbook: Optional[Workbook] = None):
     """Check against the register and plan, writing nothing (what the upload page shows)."""
     catalog, book = _context(engine, policy)
     with session_scope(engine) as session:
         register = store.register(session, policy)
         checked = check_awards_file(data, file_name, catalog, book, register,
-                                    task_codes=store.task_codes(session, policy))
+                                    task_codes=store.task_codes(session, policy), workbook=workbook)
         report = checked.report
         if not report.valid:
             report.status = "rejected"
@@ -193,7 +198,8 @@ def preview_awards(engine: Engine, data: bytes, file_name: str, *, policy: str =
 def ingest_awards(engine: Engine, data: bytes, file_name: str, *, loaded_by: str,
                   policy: str = store.DEFAULT_POLICY, dry_run: bool = False, is_demo: bool = False,
                   record_breaches: bool = False, expected_digest: Optional[str] = None,
-                  progress: Optional[Progress] = None) -> AwardOutcome:
+                  progress: Optional[Progress] = None,
+                  workbook: Optional[Workbook] = None) -> AwardOutcome:
     catalog, book = _context(engine, policy)
 
     def work(session) -> AwardOutcome:
@@ -202,7 +208,7 @@ def ingest_awards(engine: Engine, data: bytes, file_name: str, *, loaded_by: str
         register = store.register(session, policy)  # read under the lock: quotas count every file
         checked = check_awards_file(data, file_name, catalog, book, register,
                                     record_breaches=record_breaches,
-                                    task_codes=store.task_codes(session, policy))
+                                    task_codes=store.task_codes(session, policy), workbook=workbook)
         report = checked.report
         if not report.valid:
             report.status = "rejected"

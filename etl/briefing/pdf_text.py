@@ -218,7 +218,7 @@ def face_ideographs(ps_name: str) -> dict[str, str]:
 # ------------------------------------------------------------------------------------------------
 # The PDF
 
-def _font_name(font) -> str | None:
+def font_name(font) -> str | None:
     """The PostScript name of a font dictionary's face, without the subset tag (ABCDEF+)."""
     descriptor = font.get("/FontDescriptor")
     if descriptor is None and font.get("/DescendantFonts"):
@@ -231,7 +231,7 @@ def _font_name(font) -> str | None:
     return name.split("+", 1)[1] if re.match(r"[A-Z]{6}\+", name) else name
 
 
-def _fonts(reader):
+def fonts(reader):
     """Every font dictionary the pages use (also through form XObjects and Type 3 glyph
     resources), once: (font dictionary)."""
     seen: set[int] = set()
@@ -268,7 +268,7 @@ def _append_update(data: bytes, prev: int, streams: dict[tuple[int, int], bytes]
         out.write(b"%d %d obj\n<</Filter /FlateDecode /Length %d>>\nstream\n" % (num, gen, len(packed)))
         out.write(packed + b"\nendstream\nendobj\n")
     xref = out.tell()
-    out.write(b"xref\n")
+    out.write(b"xref\n0 1\n0000000000 65535 f\r\n")  # object 0 too, as readers that expect a section from 0 want
     for num, (offset, gen) in sorted(offsets.items()):
         out.write(b"%d 1\n%010d %05d n\r\n" % (num, offset, gen))
     extra = "".join(f" {key} {trailer.raw_get(key).idnum} {trailer.raw_get(key).generation} R"
@@ -289,7 +289,7 @@ def fix_text(data: bytes) -> bytes:
 
     reader = PdfReader(io.BytesIO(data))
     streams: dict[tuple[int, int], bytes] = {}
-    for font in _fonts(reader):
+    for font in fonts(reader):
         ref = font.raw_get("/ToUnicode") if "/ToUnicode" in font else None
         if ref is None or not hasattr(ref, "idnum") or (ref.idnum, ref.generation) in streams:
             continue
@@ -297,7 +297,7 @@ def fix_text(data: bytes) -> bytes:
         try:
             if not has_radical("".join(parse_cmap(cmap).values())):
                 continue
-            name = _font_name(font)
+            name = font_name(font)
             new = rewrite_cmap(cmap, face_ideographs(name)) if name else None
         except CMapError as error:
             log.warning("briefing PDF: ToUnicode %s left as it is: %s", ref.idnum, error)

@@ -93,6 +93,18 @@ def test_the_ideograph_is_the_one_drawn_with_the_radicals_glyph():
     assert pdf_text.radical_ideographs(cmap) == {"⽬": "目", "⼾": "户", "⼀": "一", "⻚": "页"}
 
 
+def test_the_installed_faces_are_found_and_an_unknown_one_changes_nothing(caplog):
+    path, index = pdf_text.font_file("NotoSansCJKsc-Regular")  # Debian's fonts-noto-cjk
+    assert path.endswith(".ttc") and index >= 0
+    sans = pdf_text.face_ideographs("NotoSansCJKsc-Regular")
+    assert sans["⽬"] == "目" and sans["⻰"] == "龙" and sans["⻚"] == "页"
+    assert pdf_text.font_file("NoSuchFace-Regular") is None
+    with caplog.at_level(logging.WARNING, logger="etl.briefing.pdf_text"):
+        assert pdf_text.face_ideographs("NoSuchFace-Regular") == {}
+    assert "NoSuchFace-Regular" in caplog.text
+    assert pdf_text.rewrite_cmap(CMAP, {}) is None
+
+
 # ------------------------------------------------------------------------------------------------
 # a briefing printed by Chromium
 

@@ -203,15 +203,19 @@ def radical_ideographs(cmap: dict[int, str]) -> dict[str, str]:
 @functools.lru_cache(maxsize=32)
 def face_ideographs(ps_name: str) -> dict[str, str]:
     """radical_ideographs of the installed face with this PostScript name ({} when not found)."""
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont, TTLibError
 
     found = font_file(ps_name)
     if found is None:
         log.warning("briefing PDF: font %s not found through fontconfig; its radicals stay", ps_name)
         return {}
     path, index = found
-    with TTFont(path, fontNumber=index, lazy=True) as font:
-        cmap = font.getBestCmap() or {}
+    try:
+        with TTFont(path, fontNumber=index, lazy=True) as font:
+            cmap = font.getBestCmap() or {}
+    except (OSError, TTLibError) as error:
+        log.warning("briefing PDF: font %s (%s) unreadable, its radicals stay: %s", ps_name, path, error)
+        return {}
     return radical_ideographs(cmap)
 
 

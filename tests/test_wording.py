@@ -43,7 +43,7 @@ INPUT_VOCABULARY = {
 # has no Chinese literal left, so the list only shrinks.
 NOT_YET_MOVED = {
     "etl/checks/validate.py", "etl/measures/problems.py", "etl/measures/read.py",
-    "etl/read/files.py", "etl/store/load.py",
+    "etl/read/files.py",
 }
 
 

@@ -34,6 +34,7 @@ from etl.store.models import Batch, Observation, Region, utcnow
 from etl.records import Value
 from etl.checks.report import Changes, Report, Revision
 from etl.checks.validate import Stored, related_indicators
+from etl.wording.catalogue import pair
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +211,7 @@ def plan_changes(session: Session, values: list[Value], *, replace_demo: bool = 
 def _row(v: Value, version: int, batch_id: int) -> tuple:
     """An observation row, its columns in the order of _COLUMNS."""
     return (v.indicator_code, v.region_code, v.year, v.quarter, v.basis, v.value, version, True,
-            batch_id, v.sheet[:100], v.cell[:16], v.raw_value[:100])
+            batch_id, v.sheet[:100], v.cell[:16], v.raw_value[:100], v.notes[:200])
 
 
 def apply_plan(session: Session, plan: ChangePlan, *, file_name: str, sha256: str, loaded_by: str,
@@ -247,7 +248,7 @@ def apply_plan(session: Session, plan: ChangePlan, *, file_name: str, sha256: st
 
 
 _COLUMNS = ("indicator_code", "region_code", "year", "quarter", "basis", "value", "version",
-            "is_current", "batch_id", "sheet", "cell", "raw_value")
+            "is_current", "batch_id", "sheet", "cell", "raw_value", "notes")
 
 
 def insert_rows(session: Session, rows: list[tuple],
@@ -298,12 +299,10 @@ def rollback_batch(session: Session, batch_id: int, *, user: str, reason: str = 
     lock_for_writing(session)
     batch = session.get(Batch, batch_id, with_for_update=True)
     if batch is None:
-        raise BatchNotFound(f"批次 {batch_id} 不存在。", f"Batch {batch_id} does not exist.")
+        raise BatchNotFound(*pair("rollback.not_found", batch=batch_id))
     if batch.status == "rolled_back":
-        raise BatchAlreadyRolledBack(
-            f"批次 {batch_id} 已于 {batch.rolled_back_at:%Y-%m-%d %H:%M} 由 {batch.rolled_back_by} 回滚，不能再次回滚。",
-            f"Batch {batch_id} was already rolled back on {batch.rolled_back_at:%Y-%m-%d %H:%M} by "
-            f"{batch.rolled_back_by}; it cannot be rolled back twice.")
+        raise BatchAlreadyRolledBack(*pair("rollback.already", batch=batch_id, by=batch.rolled_back_by,
+                                           at=f"{batch.rolled_back_at:%Y-%m-%d %H:%M}"))
     batch.status = "rolled_back"
     batch.rolled_back_at = utcnow()
     batch.rolled_back_by = user[:80]

@@ -384,3 +384,14 @@ def test_a_sheet_revising_another_indicator_than_its_title_names_is_an_error():
     new = [v(year=2025, value=17000.0, cell="B5")]
     assert codes(check_against_current(new, current, CAT, title_indicators={"各市": "digital_core_va"}),
                  ERROR) == []
+
+
+def test_a_scale_slip_names_the_stored_period_as_its_indicator_counts_it():
+    """5G base stations are a stock: the stored second-quarter value is the end of Q2, not the first
+    half (the period words come from etl/periods with the indicator's kind, as everywhere)."""
+    current = {K("fiveg_base_stations", 2, "ytd"): stored(110000.0, batch=6, cell="E5")}
+    [slip] = check_against_current([v("fiveg_base_stations", quarter=3, basis="ytd", value=11.0, cell="E5")],
+                                   current, CAT)
+    assert slip.code == "scale-slip"
+    assert "2024年第二季度末" in slip.message_zh and "end of Q2 2024" in slip.message_en
+    assert "上半年" not in slip.message_zh and "H1" not in slip.message_en

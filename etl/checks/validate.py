@@ -58,7 +58,7 @@ from dataclasses import dataclass
 from typing import Iterable, Optional, Union
 
 from etl.checks import problems as kinds
-from etl.periods import format_period, kind_of
+from etl.periods import indicator_period, indicator_period_pair
 from etl.records import Catalog, Problem, Value, sheet_cell
 from etl.wording.numbers import fmt_plain
 
@@ -145,14 +145,6 @@ def _mixed(*operands: Known) -> bool:
     return 0 < _in_file(*operands) < len(operands)
 
 
-def period_text(year: int, quarter: int, basis: str, info=None) -> tuple[str, str]:
-    """(zh, en) period words for messages, from etl.periods (the indicator `info` gives the kind:
-    2024年 / 2024年前三季度 / 2024年第三季度末 / 2024年第三季度)."""
-    kind = kind_of(info)
-    return (format_period((year, quarter, basis), kind, "zh"),
-            format_period((year, quarter, basis), kind, "en"))
-
-
 class _Names:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
@@ -161,7 +153,7 @@ class _Names:
         """'地区生产总值，哈尔滨市，2024年' / 'GDP, Harbin, 2024' for a value."""
         ind = self.catalog.indicators.get(v.indicator_code)
         reg = self.catalog.regions.get(v.region_code)
-        pz, pe = period_text(v.year, v.quarter, v.basis, ind)
+        pz, pe = indicator_period_pair((v.year, v.quarter, v.basis), ind)
         return (f"{ind.name_zh if ind else v.indicator_code}，{reg.name_zh if reg else v.region_code}，{pz}",
                 f"{ind.name_en if ind else v.indicator_code}, {reg.name_en if reg else v.region_code}, {pe}")
 
@@ -507,9 +499,9 @@ def _outlier(v: Value, neighbours: list[Value], reference: float, info, names: _
         factor_zh, factor_en = f"约 {factor:,.0f} 倍", f"about {factor:,.0f} times"
     else:
         factor_zh, factor_en = f"约 1/{1 / factor:,.0f}", f"about 1/{1 / factor:,.0f} of"
-    near_zh = "、".join(f"{period_text(n.year, n.quarter, n.basis, info)[0]} {_fmt(n.value)}"
+    near_zh = "、".join(f"{indicator_period((n.year, n.quarter, n.basis), info, 'zh')} {_fmt(n.value)}"
                        f"（{sheet_cell(n.sheet, n.cell)}）" for n in neighbours)
-    near_en = ", ".join(f"{period_text(n.year, n.quarter, n.basis, info)[1]} {_fmt(n.value)} "
+    near_en = ", ".join(f"{indicator_period((n.year, n.quarter, n.basis), info, 'en')} {_fmt(n.value)} "
                         f"({sheet_cell(n.sheet, n.cell)})" for n in neighbours)
     return kinds.OUTLIER.at_value(v, what_zh=zh, what_en=en, value=_fmt(v.value), unit=info.unit,
                                   factor_zh=factor_zh, factor_en=factor_en, near_zh=near_zh,
@@ -588,7 +580,7 @@ def check_jumps(by_key: dict[Key, Value], catalog: Catalog, names: _Names,
         if not _jump(info, prev_value, v.value):
             continue
         zh, en = names.of(v)
-        pz, pe = period_text(*prev_key[2:], info)
+        pz, pe = indicator_period_pair(prev_key[2:], info)
         wz, we = _where(prev)
         if info.measure == "ratio":
             change_zh = f"变动 {v.value - prev_value:+.1f} 个百分点，超过 {RATIO_JUMP_PP:g} 个百分点"
@@ -648,7 +640,7 @@ def check_scale(in_file: dict[Key, Value], stored: dict[Key, Stored], catalog: C
             unit = names.unit(key[0])
             zh, en = names.of(v)
             info = catalog.indicators.get(key[0])
-            pz, pe = period_text(*near[2:], info.measure if info else "flow")
+            pz, pe = indicator_period_pair(near[2:], info)
             wz, we = _where(old)
             up = v.value > old.value
             problems.append(kinds.SCALE_SLIP.at_value(

@@ -17,12 +17,14 @@ from typing import Callable, Iterator, Optional
 from stdnum.cn import uscc as uscc_check
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
-from etl.measures.problems import problem
-from etl.measures.records import COLUMNS, HEADER_KEYS, REQUIRED, AwardRow
+from etl.checks import problems as kinds
+from etl.checks.problems import ProblemType
+from etl.measures.records import COLUMNS, HEADER_KEYS, REQUIRED, AwardRow, raw_text
 from etl.measures.rules import Rulebook, RuleInfo
 from etl.normalise.cells import parse_number
 from etl.normalise.labels import alias_key
 from etl.records import Catalog, Problem, Sheet, Workbook, cell_ref
+from etl.wording.catalogue import t
 
 HEADER_SEARCH_ROWS = 15
 YES = {"是", "y", "yes", "1", "true", "√", "另有规定"}
@@ -108,12 +110,10 @@ def check_uscc(code: str) -> Optional[tuple[str, str]]:
             expected = uscc_check.calc_check_digit(uscc_check.compact(code)[:17])
         except Exception:  # noqa: BLE001 - a damaged body has no check digit to suggest
             pass
-        hint_zh = f"（按前17位应为“{expected}”）" if expected else ""
-        hint_en = f" (the first 17 characters give '{expected}')" if expected else ""
-        return (f"校验码错误{hint_zh}", f"the check digit is wrong{hint_en}")
+        hint = {lang: t("awards.uscc.hint", lang, expected=expected) if expected else "" for lang in ("zh", "en")}
+        return t("awards.uscc.check_digit", "zh", hint=hint["zh"]), t("awards.uscc.check_digit", "en", hint=hint["en"])
     except ValidationError as exc:
-        return ("格式不符合GB 32100（18位，数字和大写字母，不含I、O、S、V、Z）",
-                f"not in the GB 32100 format (18 digits and capitals without I, O, S, V, Z): {exc}")
+        return t("awards.uscc.format", "zh"), t("awards.uscc.format", "en", error=exc)
     return None
 
 
@@ -163,10 +163,7 @@ def read_awards(workbook: Workbook, rulebook: Rulebook, catalog: Catalog) -> Rea
         result.sheets.append(sheet.name)
         for fld in REQUIRED:
             if fld not in columns:
-                result.problems.append(problem(
-                    "award-header", f"表头缺少“{COLUMNS[fld][0]}”列。",
-                    f"The header has no '{COLUMNS[fld][0]}' column.",
-                    sheet=sheet.name, cell=cell_ref(head, 0)))
+                result.problems.append(kinds.AWARD_HEADER.at(sheet.name, cell_ref(head, 0), column=COLUMNS[fld][0]))
         if any(fld not in columns for fld in REQUIRED):
             continue
         for r in range(head + 1, len(sheet.rows)):
@@ -183,11 +180,7 @@ def read_awards(workbook: Workbook, rulebook: Rulebook, catalog: Catalog) -> Rea
             if award is not None:
                 result.rows.append(award)
     if not result.sheets:
-        result.problems.append(problem(
-            "award-header",
-            f"文件“{workbook.file_name}”中找不到奖励清单的表头（须有“企业名称”和“统一社会信用代码”两列）。",
-            f"File {workbook.file_name!r} has no award-list header (it needs the columns 企业名称 and "
-            f"统一社会信用代码)."))
+        result.problems.append(kinds.AWARD_HEADER.in_file(variant="no-header", file=workbook.file_name))
     return result
 
 
@@ -196,82 +189,72 @@ def _read_row(sheet: str, r: int, columns: dict[str, int], values: dict, texts: 
     cells = {fld: cell_ref(r, c) for fld, c in columns.items()}
     problems: list[Problem] = []
 
-    def bad(code: str, fld: str, zh: str, en: str) -> None:
-        problems.append(problem(code, zh, en, sheet=sheet, cell=cells.get(fld), raw=texts.get(fld)))
+    def bad(kind: ProblemType, fld: str, variant: Optional[str] = None, **fields) -> None:
+        problems.append(kind.at(sheet, cells.get(fld), raw=raw_text(texts.get(fld)), variant=variant, **fields))
 
     for fld in REQUIRED:
         if not texts.get(fld):
-            bad("award-missing", fld, f"“{COLUMNS[fld][0]}”为空。", f"'{COLUMNS[fld][0]}' is empty.")
+            bad(kinds.AWARD_MISSING, fld, column=COLUMNS[fld][0])
     measure = None
     if texts.get("measure"):
         m = _MEASURE.match(texts["measure"])
         measure = int(m.group(1)) if m else None
         if measure is None or measure not in rulebook.measures:
-            bad("unknown-measure", "measure",
-                f"“{texts['measure']}”不是本政策的措施编号（1—{max(rulebook.measures)}）。",
-                f"'{texts['measure']}' is not a measure number of this policy "
-                f"(1–{max(rulebook.measures)}).")
+            bad(kinds.UNKNOWN_MEASURE, "measure", text=texts["measure"], last=max(rulebook.measures))
             measure = None
         elif not rulebook.rules_of(measure):
-            bad("unknown-measure", "measure",
-                f"第{measure}条（{rulebook.measures[measure]}）没有资金奖补规则，不能登记奖励。",
-                f"Measure {measure} ({rulebook.measures[measure]}) has no award rule; no award can be "
-                f"registered under it.")
+            bad(kinds.UNKNOWN_MEASURE, "measure", variant="no-rule", measure=measure,
+                measure_name=rulebook.measures[measure])
             measure = None
 
-    def number(fld: str, label_zh: str) -> Optional[float]:
+    def number(fld: str) -> Optional[float]:
         if not texts.get(fld):
             return None
         parsed = parse_number(values[fld])
+        label = {"label_zh": t(f"awards.label.{fld}", "zh"), "column": COLUMNS[fld][0]}
         if parsed.value is None:
             if not parsed.missing:
-                bad("award-type", fld, f"{label_zh}“{texts[fld]}”不是数值（{parsed.error_zh}）。",
-                    f"{COLUMNS[fld][0]} {texts[fld]!r} is not a number ({parsed.error}).")
+                bad(kinds.AWARD_TYPE, fld, **label, text=texts[fld], error_zh=parsed.error_zh, error_en=parsed.error)
             return None
         if parsed.value < 0:
-            bad("award-type", fld, f"{label_zh}不能为负数。", f"{COLUMNS[fld][0]} cannot be negative.")
+            bad(kinds.AWARD_TYPE, fld, variant="negative", **label)
             return None
         return parsed.value
 
-    amount = number("amount", "奖励金额")
-    basis = number("basis", "基数")
+    amount = number("amount")
+    basis = number("basis")
     year = None
     if texts.get("year"):
         m = re.match(r"^(\d{4})\s*年?(度)?$", texts["year"])
         year = int(m.group(1)) if m else None
         if year is None or not 2000 <= year <= 2100:
-            bad("award-type", "year", f"年度“{texts['year']}”不是年份（如2023）。",
-                f"Year {texts['year']!r} is not a year (e.g. 2023).")
+            bad(kinds.AWARD_TYPE, "year", variant="year", text=texts["year"])
             year = None
     approved = None
     if texts.get("approved_on"):
         approved = parse_date(values["approved_on"])
         if approved is None:
-            bad("award-type", "approved_on", f"批准日期“{texts['approved_on']}”不是日期（如2023-05-12）。",
-                f"Approval date {texts['approved_on']!r} is not a date (e.g. 2023-05-12).")
+            bad(kinds.AWARD_TYPE, "approved_on", variant="date", text=texts["approved_on"])
     code = texts.get("uscc", "").upper().replace(" ", "")
     if code:
         reason = check_uscc(code)
         if reason:
-            bad("invalid-uscc", "uscc", f"统一社会信用代码“{code}”无效：{reason[0]}。",
-                f"Unified social credit code {code!r} is invalid: {reason[1]}.")
+            bad(kinds.INVALID_USCC, "uscc", code=code, reason_zh=reason[0], reason_en=reason[1])
     flag = texts.get("otherwise_provided", "").casefold()
     if flag not in YES and flag not in NO:
-        bad("award-type", "otherwise_provided", f"另有规定应填“是”或“否”，不是“{texts['otherwise_provided']}”。",
-            f"另有规定 must be 是 or 否, not {texts['otherwise_provided']!r}.")
+        bad(kinds.AWARD_TYPE, "otherwise_provided", variant="yes-no", text=texts["otherwise_provided"])
     rule = None
     if measure is not None:
         rule = choose_rule(rulebook.rules_of(measure), texts.get("rule", ""), basis, amount)
         if rule is None:
-            names = "、".join(f"{r.code}（{r.name_zh}）" for r in rulebook.rules_of(measure))
-            bad("unknown-rule", "rule", f"第{measure}条没有奖励类别“{texts.get('rule')}”；可填：{names}。",
-                f"Measure {measure} has no award kind {texts.get('rule')!r}; use one of: "
-                f"{', '.join(r.code for r in rulebook.rules_of(measure))}.")
+            rules = rulebook.rules_of(measure)
+            bad(kinds.UNKNOWN_RULE, "rule", measure=measure, text=texts.get("rule"),
+                choices_zh=t("list.separator", "zh").join(t("awards.rule_choice", "zh", code=r.code, name=r.name_zh)
+                                                          for r in rules),
+                choices_en=t("list.separator", "en").join(r.code for r in rules))
     region = place_region(texts.get("place", ""), catalog)
     if texts.get("place") and region is None:
-        bad("unknown-place", "place", f"“{texts['place']}”不是本省的市（地）或其下属县区，奖励将不计入各市（地）分布。",
-            f"{texts['place']!r} is not a city of the province (or a county named after one); the award "
-            f"will not count in the city breakdown.")
+        bad(kinds.UNKNOWN_PLACE, "place", text=texts["place"])
     if problems and any(p.severity == "error" for p in problems):
         return None, problems
     return AwardRow(

@@ -111,6 +111,7 @@ class RawValue:
     number_format: Optional[str] = None  # a format that scales what the cell shows (0.0%, 0!.0000)
     year_hint: Optional[int] = None  # from the title, for period labels without a year (1-9月)
     basis_hint: Optional[str] = None  # from a header (当季/累计) when not in the indicator label
+    note: Optional[str] = None  # the template's 备注, or the title's qualifiers (现价, 初步核算)
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ class Value:
     sheet: str
     cell: str
     raw_value: str
+    notes: str = ""  # qualifiers of its label or title (现价, 初步核算), the template's 备注
 
     @property
     def key(self) -> tuple[str, str, int, int, str]:

@@ -109,7 +109,7 @@ def test_overview_cards_show_the_fixture_values_and_statuses(app):
     # 12 seeded targets, the 2025 period is over: its final assessment leads; met with final
     # values: the 5G stations and the large manufacturers; 10 have no 2025 value
     assert text(find(page, "overview-headline")) == "12项目标中2项已实现、0项未实现（10项尚无2025年全年数据）"
-    assert text(find(page, "overview-vintage")) == "所示数值截至2025年，更新于2026年1月15日 09:30"
+    assert text(find(page, "overview-vintage")) == "所示数值截至2025年，更新于2026年1月15日 17:30"  # loaded 09:30 UTC: Beijing time
     assert find(page, "overview-next-set") is not None  # invites adding the next target set
     assert find(page, "overview-empty") is None
 
@@ -128,7 +128,7 @@ def test_overview_in_english(app):
     assert "Acceleration needed" in share and "−2.0 pp" in share and "2023" in share
     assert text(find(page, "overview-headline")) == (
         "2 of 12 targets met, 0 not met (10 without a full-year 2025 value)")
-    assert text(find(page, "overview-vintage")).startswith("Values shown up to 2025, updated 2026-01-15 09:30")
+    assert text(find(page, "overview-vintage")).startswith("Values shown up to 2025, updated 2026-01-15 17:30")  # 09:30 UTC
     assert "需" not in text(page)
     large = text(find(page, "card-large_mfg_digital_rate"))
     assert "about 60%" in large and "−1.0 pp" in large and "Within the ±2 pp tolerance" in large
@@ -309,7 +309,7 @@ def test_data_grid_tells_demo_published_and_uploaded_values_apart(app):
     from dashboard.pages import data_grid
 
     base = {"indicator_code": "gdp", "indicator_zh": "地区生产总值", "indicator_en": "GDP",
-            "region_zh": "黑龙江", "region_en": "Heilongjiang", "period_zh": "2024年",
+            "region_code": "230000", "region_zh": "黑龙江", "region_en": "Heilongjiang", "period_zh": "2024年",
             "period_en": "2024", "year": 2024, "quarter": 0, "basis": "annual", "value": 1.0, "unit": "亿元", "version": 1,
             "batch_id": 1, "file_name": "f.xlsx", "sheet": "s", "cell": "C3", "loaded_by": "a",
             "loaded_at": None, "source": "x"}
@@ -367,7 +367,8 @@ def test_export_csv_reads_the_server_and_neutralises_formulas(formula_app):
     table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert table[0][:3] == ["指标", "地区", "时期"] and len(table) == 3  # forged rows are not exported
     assert [float(row[4]) for row in table[1:]] == [shown[0][5], shown[1][5]]  # the server's values
-    assert {row[9] for row in table[1:]} == {"'" + FORMULA_FILE}  # neutralised
+    file_column = table[0].index("文件")
+    assert {row[file_column] for row in table[1:]} == {"'" + FORMULA_FILE}  # neutralised
     assert "=1+1" not in content.decode("utf-8-sig") and "HYPERLINK(\"http://x\")\"" not in table[1][0]
 
 
@@ -375,7 +376,8 @@ def test_export_xlsx_of_the_filtered_rows(formula_app):
     name, content = export(formula_app, "xlsx", [{"key": fixture_key(PROVINCE_VALUES[0])}])
     assert name.endswith(".xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-    assert sheet["J2"].value == "'" + FORMULA_FILE and sheet["J2"].data_type != "f"
+    column = next(c.column_letter for c in sheet[1] if c.value == "文件")
+    assert sheet[f"{column}2"].value == "'" + FORMULA_FILE and sheet[f"{column}2"].data_type != "f"
     assert sheet["E2"].value == PROVINCE_VALUES[0][5] and sheet["A3"].value is None
 
 

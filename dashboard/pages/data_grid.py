@@ -22,6 +22,7 @@ ALL = "all"
 COLUMNS = [
     ("indicator", "col.indicator"), ("region", "col.region"), ("period", "col.period"),
     ("basis", "col.basis"), ("value", "col.value"), ("unit", "col.unit"), ("kind", "col.kind"),
+    ("notes", "col.notes"),
     ("version", "col.version"), ("batch_id", "col.batch"), ("file_name", "col.file"),
     ("sheet", "col.sheet"), ("cell", "col.cell"), ("loaded_by", "col.loaded_by"),
     ("loaded_at", "col.loaded_at_local"), ("source", "col.source"),
@@ -52,6 +53,7 @@ def format_rows(rows: list[dict], lang: str, names: bool = True) -> list[dict]:
             "value": r["value"],
             "unit": r["unit"] if lang == "zh" else meta.get("unit_en", r["unit"]),
             "kind": value_kind(r, lang),
+            "notes": r.get("notes") or "",
             "version": r["version"], "batch_id": r["batch_id"], "file_name": r["file_name"],
             "sheet": r["sheet"], "cell": r["cell"], "loaded_by": r["loaded_by"] if names else "",
             "loaded_at": fmt_time(r.get("loaded_at")) or None,

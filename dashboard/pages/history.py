@@ -145,7 +145,8 @@ def batch_detail(batch_id: int, lang: str):
 
 VALUE_COLUMNS = [("indicator", "history.indicator"), ("region", "history.region"), ("period", "history.period"),
                  ("value", "history.value"), ("unit", None), ("version", "history.version"),
-                 ("current", "history.current"), ("cell", "history.cell"), ("raw", "history.raw")]
+                 ("current", "history.current"), ("cell", "history.cell"), ("raw", "history.raw"),
+                 ("notes", "col.notes")]
 AWARD_COLUMNS = [("measure", "history.measure"), ("rule", "awards.col.rule"), ("enterprise", "awards.col.enterprise"),
                  ("uscc", "awards.col.uscc"), ("place", "awards.col.place"), ("year", "awards.col.year"),
                  ("amount", "awards.col.amount"), ("version", "history.version"), ("current", "history.current"),
@@ -162,7 +163,7 @@ def observation_rows(engine, batch_id: int, lang: str) -> list[dict]:
         "period": format_period(v, kinds.get(v["indicator_code"]), lang),
         "value": v["value"], "unit": v["unit"], "version": v["version"],
         "current": "✓" if v["is_current"] else "", "cell": f"'{v['sheet']}'!{v['cell']}",
-        "raw": v["raw_value"]} for v in pending.batch_values(engine, batch_id)]
+        "raw": v["raw_value"], "notes": v.get("notes") or ""} for v in pending.batch_values(engine, batch_id)]
 
 
 def award_rows(engine, batch_id: int) -> list[dict]:

@@ -563,6 +563,20 @@ def _raw_text(raw: object) -> str:
     return str(raw)
 
 
+def value_notes(qualifiers: tuple[str, ...], note: Optional[str]) -> str:
+    """A value's notes: its label's qualifiers and the title's (现价、初步核算, each once), then the
+    template row's 备注 as written: '现价、初步核算' / '现价；待国家统计局核定'."""
+    words = dict.fromkeys(qualifiers)
+    free = ""
+    if note:
+        parts = note.split("、")
+        if all(part in _QUALIFIER_SET for part in parts):  # the title's qualifiers
+            words.update(dict.fromkeys(parts))
+        else:
+            free = note.strip()
+    return "；".join(x for x in ("、".join(words), free) if x)
+
+
 def decide_basis(period: Period, label_basis: Optional[str], info) -> Optional[tuple[int, str]]:
     """(quarter, basis) for a value, by the rules in the module docstring; None = not a usable period."""
     if period.month_end:  # a point in time: the level of a stock or ratio there
@@ -717,7 +731,8 @@ def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
         value = float(value) if factors is None else float(value) * factors[0] / factors[1]
         quarter, basis = decided
         append(Value(code, region, period.year, quarter, basis, value, rv.sheet, rv.cell,
-                     _raw_text(raw) if raw_text is None else raw_text))
+                     _raw_text(raw) if raw_text is None else raw_text,
+                     value_notes(parsed.qualifiers, rv.note) if parsed.qualifiers or rv.note else ""))
     for key, (first, count) in grouped.items.items():
         problem = _label_problem(key[0], first, count)
         skipped = key[0] in ("skipped-indicator", "skipped-region")

@@ -556,7 +556,7 @@ def _extract_template(name: str, grid: _Grid, rows: list[int], cols: dict[str, i
             region_label=region, indicator_label=indicator, period_label=period,
             region_cell=lr + line, indicator_cell=li + line, period_cell=lp + line,
             unit_hint=unit or None, basis_hint=hint[basis],
-            number_format=formats_.get((r, vc)) if formats_ else None))
+            number_format=formats_.get((r, vc)) if formats_ else None, note=note or None))
     out.sources.extend(sources)
     out.notes.extend(notes)
     if not out.values:
@@ -880,7 +880,7 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
         in_table = {resolver.indicator(label)[0] for label, _ in indicators} - {None}
         if named_code and len(in_table) == 1 and named_code not in in_table:
             out.title_indicators[name] = named_code
-    _note_qualifiers(name, indicators, lines, resolver, out)
+    title_note = _note_qualifiers(name, indicators, lines, resolver, out)
     if any(p.severity == ERROR for p in out.problems):
         return
 
@@ -904,7 +904,8 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
                 region_cell=labels[REGION][1], indicator_cell=labels[INDICATOR][1],
                 period_cell=labels[PERIOD][1], unit_hint=unit or None, year_hint=year_hint,
                 basis_hint=col_axis.basis or row_axis.basis,
-                number_format=grid.formats.get((r, col_axis.index)) if grid.formats else None))
+                number_format=grid.formats.get((r, col_axis.index)) if grid.formats else None,
+                note=title_note))
 
 
 def _ytd_header_is_annual(name: str, title: tuple[str, Optional[int]], axes: list[_Axis],
@@ -964,9 +965,11 @@ def _not_a_region(name: str, label: str, cell: Optional[str], resolver: LabelRes
 
 
 def _note_qualifiers(name: str, indicators: list[tuple[str, Optional[str]]], lines: _Lines,
-                     resolver: LabelResolver, out: WorkbookExtract) -> None:
-    """现价, 初步核算, 快报 ... after an indicator or in the title: notes, not units."""
+                     resolver: LabelResolver, out: WorkbookExtract) -> Optional[str]:
+    """现价, 初步核算, 快报 ... after an indicator or in the title: notes, not units. Returns the
+    title's (every value of the table carries them); a label's go with its values (normalise)."""
     seen = set()
+    title_words: dict[str, None] = {}
     for label, cell in indicators + [(t, "A1") for t in lines.titles]:
         words = parse_indicator_label(label).qualifiers if label else ()
         if not words and cell == "A1":
@@ -977,6 +980,9 @@ def _note_qualifiers(name: str, indicators: list[tuple[str, Optional[str]]], lin
         seen.add((label, words))
         out.problems.append(kinds.QUALIFIER.at(name, cell, raw=label, label=label, words="、".join(words)))
         out.notes.append(f"{label}：{'、'.join(words)}")
+        if cell == "A1":
+            title_words.update(dict.fromkeys(words))
+    return "、".join(title_words) or None
 
 
 _BRACKETED = re.compile(r"\(([^()]{1,12})\)")

@@ -39,7 +39,7 @@ OBSERVATION_COLUMNS = tuple(
     (key, both(f"export.col.{key}", sep=" ", zone="UTC"))
     for key in ("indicator_code", "indicator_zh", "region_code", "region_zh", "year", "quarter", "basis",
                 "period_zh", "value", "unit", "version", "batch_id", "file_name", "sheet", "cell", "raw_value",
-                "loaded_by", "loaded_at", "is_demo", "is_reference"))
+                "notes", "loaded_by", "loaded_at", "is_demo", "is_reference"))
 # the XLSX's headers where they differ from the CSV's
 XLSX_TITLES = {"loaded_at": both("export.col.loaded_at", sep=" ", zone=LOCAL_ZONE.tzname(None))}
 

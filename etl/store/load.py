@@ -211,7 +211,7 @@ def plan_changes(session: Session, values: list[Value], *, replace_demo: bool = 
 def _row(v: Value, version: int, batch_id: int) -> tuple:
     """An observation row, its columns in the order of _COLUMNS."""
     return (v.indicator_code, v.region_code, v.year, v.quarter, v.basis, v.value, version, True,
-            batch_id, v.sheet[:100], v.cell[:16], v.raw_value[:100])
+            batch_id, v.sheet[:100], v.cell[:16], v.raw_value[:100], v.notes[:200])
 
 
 def apply_plan(session: Session, plan: ChangePlan, *, file_name: str, sha256: str, loaded_by: str,
@@ -248,7 +248,7 @@ def apply_plan(session: Session, plan: ChangePlan, *, file_name: str, sha256: st
 
 
 _COLUMNS = ("indicator_code", "region_code", "year", "quarter", "basis", "value", "version",
-            "is_current", "batch_id", "sheet", "cell", "raw_value")
+            "is_current", "batch_id", "sheet", "cell", "raw_value", "notes")
 
 
 def insert_rows(session: Session, rows: list[tuple],

@@ -200,6 +200,9 @@ class Observation(Base):
     sheet: Mapped[str] = mapped_column(String(100))
     cell: Mapped[str] = mapped_column(String(16))  # A1 reference, e.g. C7
     raw_value: Mapped[str] = mapped_column(String(100))  # as written in the file
+    # what the file says about the value besides its number: 现价, 初步核算 (a label's or the
+    # title's qualifiers), the long template's 备注; "" when nothing (migration 0008)
+    notes: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     batch: Mapped[Batch] = relationship()
 

@@ -110,7 +110,7 @@ def batch_values(engine: Engine, batch_id: int, *, limit: Optional[int] = 5000) 
                     Region.name_en.label("region_en"), Observation.year, Observation.quarter,
                     Observation.basis, Observation.value, Observation.version,
                     Observation.is_current, Observation.sheet, Observation.cell,
-                    Observation.raw_value)
+                    Observation.raw_value, Observation.notes)
              .join(Indicator, Indicator.code == Observation.indicator_code)
              .join(Region, Region.code == Observation.region_code)
              .where(Observation.batch_id == batch_id)

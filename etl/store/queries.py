@@ -121,7 +121,7 @@ _ROW_COLUMNS = (
     Region.name_zh.label("region_zh"), Region.name_en.label("region_en"), Observation.year,
     Observation.quarter, Observation.basis, Observation.value, Observation.version,
     Observation.batch_id, Batch.file_name, Observation.sheet, Observation.cell,
-    Observation.raw_value, Batch.loaded_by, Batch.loaded_at, Batch.is_demo, Batch.is_reference,
+    Observation.raw_value, Observation.notes, Batch.loaded_by, Batch.loaded_at, Batch.is_demo, Batch.is_reference,
     Indicator.measure, Indicator.quarterly_cumulative,
 )
 

@@ -3,8 +3,8 @@ in both formats and languages; demo data are marked on every page; the cache and
 command line; the download route's role checks.
 
 The expected cells are computed here from the progress engine (assess_targets on the values up to
-the quarter) and the wording functions, never copied from a document. PDF text: pypdf, NFKC-folded
-(the CJK fonts map a few characters to their Kangxi-radical code points, e.g. 示 as U+2F70).
+the quarter) and the wording functions, never copied from a document. PDF text: pypdf, as extracted
+(the ideographs themselves: etl/briefing/pdf_text.py corrects the fonts' ToUnicode maps).
 """
 from __future__ import annotations
 
@@ -58,15 +58,14 @@ def expected_rows(engine, year: int, quarter: int, lang: str) -> list[tuple[str,
     return rows
 
 
-# CJK radicals-supplement code points the fonts' ToUnicode maps give for some simplified ideographs
-# (one glyph, two code points; the extracted text gets the lower one): folded back
-RADICALS = str.maketrans("⻚⻰⻔⻅⻓⻢⻛⻜⻝⻋⻉⻆⻘⻙⻩⻦⻥⻬⻮⻳⻨⻘⻤⻈⻇", "页龙门见长马风飞食车贝角青韦黄鸟鱼齐齿龟麦青鬼讠丬")
+# Latin ligatures (ﬁ in 'briefing' is one glyph, U+FB01, in Chromium's PDF): folded by NFKC
+LIGATURES = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)}
 
 
 def fold(text: str) -> str:
-    """PDF text without white space, Kangxi radicals (NFKC) and radicals-supplement code points
-    folded to the ideographs."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(RADICALS))
+    """PDF text without white space and with Latin ligatures spelt out; no radical folding:
+    etl/briefing/pdf_text.py gives the ideographs themselves (tests/test_briefing_pdf_text.py)."""
+    return re.sub(r"\s+", "", text.translate(LIGATURES))
 
 
 def docx_table(data: bytes, caption_prefix: str) -> list[tuple[str, ...]]:

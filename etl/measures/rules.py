@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
-from etl.wording.catalogue import t
+from etl.wording.catalogue import has, t
 from etl.wording.numbers import fmt_plain
 
 ROUNDING = 0.01  # 万元: an amount written to the hundred yuan is right
@@ -113,6 +113,15 @@ def fmt_wan(value: Optional[float]) -> str:
     return "" if value is None else fmt_plain(value, 2, large_whole=False)
 
 
+def basis_unit(rule: RuleInfo, lang: str) -> str:
+    """The basis unit as the text in `lang` writes it: 万元 / ' (10k yuan)'; 家 and 级 need no word in English."""
+    key = f"measures.unit.{rule.basis_unit}"
+    if not rule.basis_unit or not has(key):
+        return rule.basis_unit
+    word = t(key, lang)
+    return f" {word}" if word and lang == "en" else word
+
+
 def describe(rule: RuleInfo, lang: str = "zh") -> str:
     """The rule in words: '中央支持额度的20%，最高100万元' / '20% of central support, at most 100万元'."""
     parts: list[str] = []
@@ -127,7 +136,7 @@ def describe(rule: RuleInfo, lang: str = "zh") -> str:
         parts.append(t("measures.rule.cap", lang, cap=fmt_wan(rule.cap), per_zh=rule.cap_per_zh,
                        per_en=" " + rule.cap_per_en if rule.cap_per_en else ""))
     if rule.threshold is not None:
-        parts.append(t("measures.rule.threshold", lang, value=fmt_wan(rule.threshold), unit=rule.basis_unit,
+        parts.append(t("measures.rule.threshold", lang, value=fmt_wan(rule.threshold), unit=basis_unit(rule, lang),
                        basis_zh=rule.basis_zh, basis_en=rule.basis_en))
     if rule.quota_per_year:
         parts.append(t("measures.rule.quota", lang, n=rule.quota_per_year))

@@ -1,14 +1,21 @@
 """gunicorn settings for production:  gunicorn -c gunicorn.conf.py app:server
 
-Why these settings (bench/bench_load.py, 200 viewers on loopback, PostgreSQL 1 M observations,
-Redis; the 2-core machine shared, load average 15-22, so compare within a run): the warm callbacks
-are now a few milliseconds of CPU each, and every configuration that keeps both cores busy serves
-about the same (sync -w 4: 103 callback req/s; gthread 4 x 8: 75; gthread 2 x 4: 79; before the
-changes of issue 13, sync -w 4 served 8 req/s with 22 s p95). Threads are kept because a request
-is not always CPU: a callback waits on PostgreSQL or Redis, and an upload of up to 20 MB from a
-slow client holds a sync worker for as long as the body takes to arrive; a gthread worker serves
-its other threads meanwhile. Two processes per core use both cores despite the GIL; four threads
-each keep the GIL contention low. Each worker holds Dash, plotly and pandas (~150 MB).
+Threaded workers (gthread), one process per core, 8 threads each. Why (bench/bench_load.py, 200
+viewers on loopback, PostgreSQL + Redis, the 2-core machine shared with other work at load
+average 12-21, so req/s swing two- to fivefold between identical runs; the server's CPU time
+per request is the steadier figure; details in docs/deploy.md):
+
+- a warm callback is now a cached answer (dashboard/response_cache.py): ~2.5-3 ms of server CPU,
+  about what a static file costs. What is left is per-process overhead, and fewer processes
+  spend less of it: 2 workers x 8 threads 2.4-3.2 ms per request, 4 x 4 3.6-4.0 ms;
+- threads, not sync workers: a sync worker closes the connection after every answer (no
+  keep-alive) and holds a process while a slow client sends an upload or while a request waits
+  on PostgreSQL or Redis. Real sync workers (--threads 1) measured 4.1-4.2 ms per request and
+  53-175 req/s. Beware: `-k sync` with threads > 1 silently runs gthread (gunicorn's rule), so
+  earlier "sync" figures in this project were gthread ones;
+- one process per core uses both cores despite the GIL; 8 threads keep a process busy while
+  some of its requests wait on the database or Redis. Each worker holds Dash, plotly and pandas
+  (~200 MB), so fewer processes also use less memory.
 
 Every value can be overridden from the environment (GUNICORN_WORKERS, GUNICORN_THREADS,
 GUNICORN_BIND, GUNICORN_TIMEOUT) or on the command line (`-w 3` wins over this file).
@@ -19,17 +26,22 @@ _cores = os.cpu_count() or 1
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8050")
 worker_class = "gthread"
-workers = int(os.environ.get("GUNICORN_WORKERS", 2 * _cores))
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+workers = int(os.environ.get("GUNICORN_WORKERS", _cores))
+threads = int(os.environ.get("GUNICORN_THREADS", 8))
 # A page callback answers in well under a second; uploads run as background jobs (their own
 # processes, not bound by this), so a request that takes a minute is stuck: restart the worker.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
 keepalive = 5  # seconds: a browser posts the frame and the router back to back
-# Recycle workers now and then (slow growth of caches, fragmented memory), not all at once.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then (slow growth of memory), not all at once. Not often: a new worker
+# costs seconds of CPU to start (Dash, plotly, pandas) and starts with empty caches; at 300 requests
+# a second, 5,000 requests per worker restarted one every ~30 s and stalled its clients.
+max_requests = 200000
+max_requests_jitter = 20000
 # The app is created in each worker, after the fork: database pools and the Redis client are the
 # worker's own. Workers start together; dashboard.startup_lock lets one migrate and seed.
 preload_app = False
+# The heartbeat file each worker touches on every turn of its loop: in memory, not on the disk
+# (gunicorn's advice; /tmp here is a disk: 0.1 ms per touch, several per request).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = os.environ.get("GUNICORN_ACCESSLOG")  # e.g. "-" for stdout; off by default

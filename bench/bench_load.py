@@ -79,12 +79,13 @@ class Viewer:
         return status
 
 
-def _ticks(pid: int) -> int:
-    """utime + stime of one process, in clock ticks (0 when it is gone)."""
+def _ticks(pid: int, children: bool = False) -> int:
+    """utime + stime of one process, in clock ticks (0 when it is gone); with children=True also
+    the time of its children that have ended (a worker gunicorn restarted)."""
     try:
         with open(f"/proc/{pid}/stat") as handle:
             fields = handle.read().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])
+        return sum(int(f) for f in fields[11:15 if children else 13])
     except (OSError, IndexError, ValueError):
         return 0
 
@@ -101,7 +102,7 @@ def _family(pid: int) -> list[int]:
 
 
 def server_cpu(pid: int | None) -> dict[int, int]:
-    return {p: _ticks(p) for p in _family(pid)} if pid else {}
+    return {p: _ticks(p, children=p == pid) for p in _family(pid)} if pid else {}
 
 
 def cpu_ms_spent(before: dict[int, int], after: dict[int, int]) -> float:
@@ -127,6 +128,7 @@ def run(kind: str, host: str, port: int, viewers: int, seconds: float, timeout: 
     stop_at = [0.0]
     ready = threading.Barrier(viewers + 1)
     go = threading.Event()  # set once stop_at is
+    in_window = [0]  # answers completed before stop_at: the rate counts these over `seconds`
 
     def worker(index: int) -> None:
         viewer = Viewer(host, port, timeout)
@@ -161,10 +163,11 @@ def run(kind: str, host: str, port: int, viewers: int, seconds: float, timeout: 
                 continue
             except Exception:
                 ok = False
-            elapsed = time.perf_counter() - start
+            finished = time.perf_counter()
             with lock:
                 if ok:
-                    latencies.append(elapsed)
+                    latencies.append(finished - start)
+                    in_window[0] += finished <= stop_at[0]
                 else:
                     errors[0] += 1
             n += 1
@@ -177,14 +180,16 @@ def run(kind: str, host: str, port: int, viewers: int, seconds: float, timeout: 
     began = time.perf_counter()
     stop_at[0] = began + seconds
     go.set()
+    time.sleep(seconds)
+    with lock:
+        done = max(in_window[0], 1)
+    server_after, client_after = server_cpu(server_pid), time.process_time()
     for thread in threads:
-        thread.join(seconds + timeout + 5)
-    elapsed = time.perf_counter() - began
-    done = max(len(latencies), 1)
-    return {"rate": len(latencies) / elapsed, "ok": len(latencies), "errors": errors[0],
-            "server_ms": (cpu_ms_spent(server_before, server_cpu(server_pid)) / done
+        thread.join(timeout + 5)
+    return {"rate": in_window[0] / seconds, "ok": len(latencies), "errors": errors[0],
+            "server_ms": (cpu_ms_spent(server_before, server_after) / done
                           if server_pid else float("nan")),
-            "client_ms": (time.process_time() - client_before) * 1000 / done,
+            "client_ms": (client_after - client_before) * 1000 / done,
             "timeouts": timeouts[0],
             "p50": statistics.median(latencies) if latencies else float("nan"),
             "p95": p95(latencies) if latencies else float("nan")}

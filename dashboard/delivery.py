@@ -6,8 +6,9 @@ with their content, and a <link rel="preload"> for plotly.js in the page's head.
 Why here and not in a proxy: `python app.py` and a bare gunicorn are how the dashboard runs on
 the intranet, and the overview's first visit was 8 MB uncompressed (plotly.min.js 4.8 MB). The
 standard library's gzip is enough (no dependency): bundles are compressed once per process and
-kept (their URLs carry a version, so the bytes never change under a URL); callback answers are
-compressed per response at a fast level (a 300 KB layout in a few milliseconds, to ~10%).
+kept by URL and ETag (a file's ETag changes with its modification time and size), and then not read
+again; callback answers are compressed per response at a fast level (a 300 KB layout in a few
+milliseconds, to ~10%), or once when stored by the response cache (dashboard/response_cache.py).
 
 plotly.js (4.8 MB, 1.3 MB compressed) is a lazy resource in Dash: the graph component asks for it
 only when the first chart is drawn, i.e. after the page router has answered — two round trips in a
@@ -74,21 +75,22 @@ def init_compression(server: Flask) -> None:
                 or "gzip" not in request.headers.get("Accept-Encoding", "").lower()):
             return response
         response.headers.add("Vary", "Accept-Encoding")
-        if response.direct_passthrough:  # a file from send_file: read it (small CSS/JS files)
+        key = (request.full_path, response.headers.get("ETag", ""))
+        packed = _static.get(key) if static else None
+        if packed is not None:  # compressed before: the file is not read again
+            response.close()
             response.direct_passthrough = False
-        data = response.get_data()
-        if len(data) < MIN_SIZE:
-            return response
-        if static:
-            key = (request.full_path, response.headers.get("ETag", ""))
-            packed = _static.get(key)
-            if packed is None:
-                packed = gzip.compress(data, compresslevel=6)
+        else:
+            if response.direct_passthrough:  # a file from send_file: read it (small CSS/JS files)
+                response.direct_passthrough = False
+            data = response.get_data()
+            if len(data) < MIN_SIZE:
+                return response
+            packed = gzip.compress(data, compresslevel=6 if static else 4)
+            if static:
                 with _lock:
                     if len(_static) < _STATIC_LIMIT:
                         _static[key] = packed
-        else:
-            packed = gzip.compress(data, compresslevel=4)
         response.set_data(packed)
         response.headers["Content-Encoding"] = "gzip"
         response.headers["Content-Length"] = str(len(packed))

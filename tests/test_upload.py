@@ -16,8 +16,9 @@ from etl.store.db import session_scope
 from dashboard.accounts.models import AuditEvent
 from etl.store.models import Batch, Observation, PendingUpload
 from tests import messy_files
-from tests.accounts_helpers import (DashClient, add_users, all_components, find_component, make_app,
-                                    output_text, response_json, table_rows)
+from etl.wording.catalogue import t
+from tests.accounts_helpers import (DashClient, add_users, all_components, component_text,
+                                    find_component, make_app, output_text, response_json, table_rows)
 
 
 @pytest.fixture
@@ -123,6 +124,45 @@ def commit(client: DashClient, pending_ids: list[str], progress: list | None = N
     return body, json.dumps(body, ensure_ascii=False)
 
 
+def by_class(tree, name: str) -> list[dict]:
+    """The components of a callback response whose className includes `name`."""
+    return [c for c in all_components(tree) if name in str(c["props"].get("className") or "").split()]
+
+
+def badges(body: dict) -> list[str]:
+    """The status badge of each file card in the check's answer, as its class names it."""
+    return [cls for card in by_class(body["upload-results"], "upload-file-card")
+            for c in all_components(card) if c.get("type") == "Badge"
+            for cls in c["props"]["className"].split() if cls.startswith("upload-status-")]
+
+
+def badge_text(body: dict) -> list[str]:
+    return [component_text(c) for c in all_components(body["upload-results"]) if c.get("type") == "Badge"]
+
+
+def problem_rows(body: dict) -> list[dict]:
+    """The rows of the problems tables in an answer: severity, sheet, cell, code, value, message."""
+    fields = ("severity", "sheet", "cell", "code", "value", "message")
+    return [dict(zip(fields, row)) for table in by_class(body, "problems-table")
+            for row in table_rows(table)]
+
+
+def commit_messages(body: dict) -> list[str]:
+    """The text of each alert the commit answers with (a stale upload's: its first paragraph)."""
+    found = []
+    for alert in all_components(body["upload-commit-result"]):
+        if alert.get("type") == "Alert":
+            children = alert["props"]["children"]
+            found.append(component_text(children[0] if isinstance(children, list) else children))
+    return found
+
+
+def loaded_message(engine, batch_index: int = -1, **changes) -> str:
+    with session_scope(engine) as db:
+        batch = db.scalars(select(Batch).order_by(Batch.id)).all()[batch_index]
+        return t("upload.done", "zh", file=batch.file_name, batch=batch.id, **changes)
+
+
 def counts(engine) -> tuple[int, int]:
     with session_scope(engine) as db:
         return (db.scalar(select(func.count()).select_from(Batch)),
@@ -143,10 +183,11 @@ def test_messy_file_is_reported_rejected_and_changes_nothing(app, engine):
     client = signed_in(app, "ana")
     before = counts(engine)
     data, name = messy_files.provincial_xlsx(cell_overrides={"B7": "一百二十"})
-    body, pending_ids, text = upload(client, (data, name))
+    body, pending_ids, _ = upload(client, (data, name))
     assert pending_ids == []  # nothing to commit
-    assert "未通过检查" in text and "B7" in text and "一百二十" in text
-    assert "upload-status-rejected" in text
+    assert badges(body) == ["upload-status-rejected"]
+    assert badge_text(body) == ["✗ " + t("upload.rejected", "zh")]
+    assert [(p["cell"], p["value"]) for p in problem_rows(body) if p["cell"] == "B7"] == [("B7", "一百二十")]
     assert counts(engine) == before
     assert actions(engine)[-1] == "upload-rejected"
     row = pending_rows(engine)[-1]
@@ -163,27 +204,29 @@ def test_messy_file_is_reported_rejected_and_changes_nothing(app, engine):
     # another analyst cannot fetch it
     other = signed_in(app, "ana2")
     stolen = run_background_payload(other, json.loads(request_body))
-    assert "upload-annotated-download" not in stolen.get_data(as_text=True)
+    assert "upload-annotated-download" not in response_json(stolen)["response"]
 
 
 def test_good_file_preview_then_commit(app, engine):
     client = signed_in(app, "ana")
     data, name = messy_files.provincial_xlsx()
-    body, pending_ids, text = upload(client, (data, name))
-    assert len(pending_ids) == 1 and "upload-status-ok" in text
+    body, pending_ids, _ = upload(client, (data, name))
+    assert len(pending_ids) == 1 and badges(body) == ["upload-status-ok"]
     assert body["upload-actions"]["style"] == {"display": "block"}
-    assert "新增" in text
+    new = len(preview_grid_rows(body))
+    assert new and [component_text(c) for c in by_class(body, "preview-new")] == [
+        t("upload.new", "zh", n=new)]
     assert counts(engine)[0] == 0  # the preview wrote nothing
-    _, text = commit(client, pending_ids)
-    assert "已载入" in text
+    body, _ = commit(client, pending_ids)
+    assert commit_messages(body) == [loaded_message(engine, new=new, revised=0, unchanged=0)]
     with session_scope(engine) as db:
         batch = db.scalars(select(Batch)).one()
         assert batch.loaded_by == "ana" and batch.file_name == name
     assert actions(engine)[-2:] == ["upload", "commit"]
     assert pending_rows(engine)[-1].status == "committed"
     # committing the same pending upload twice (a double click, another tab) loads nothing more
-    _, text = commit(client, pending_ids)
-    assert "已提交、取消或过期" in text and counts(engine)[0] == 1
+    body, _ = commit(client, pending_ids)
+    assert commit_messages(body) == [t("upload.gone", "zh", file=name)] and counts(engine)[0] == 1
 
 
 def preview_grid_rows(body: dict) -> list[dict]:
@@ -218,7 +261,7 @@ def test_cancel(app, engine):
                                                     "upload-pending.data": pending_ids,
                                                     "upload-lang.data": "zh"},
                            triggered="upload-cancel.n_clicks")
-    assert "已取消" in output_text(response, "upload-commit-result")
+    assert output_text(response, "upload-commit-result") == t("upload.cancelled", "zh")
     assert pending_rows(engine)[-1].status == "cancelled" and counts(engine)[0] == 0
     assert actions(engine)[-1] == "cancel"
 
@@ -227,8 +270,8 @@ def test_someone_elses_pending_upload_cannot_be_committed(app, engine):
     owner = signed_in(app, "ana")
     _, pending_ids, _ = upload(owner, messy_files.provincial_xlsx())
     thief = signed_in(app, "ana2")
-    _, text = commit(thief, pending_ids)
-    assert "已提交、取消或过期" in text and counts(engine)[0] == 0
+    body, _ = commit(thief, pending_ids)
+    assert commit_messages(body) == [t("upload.gone", "zh", file="")] and counts(engine)[0] == 0
 
 
 def annotate_payload(client: DashClient, pending_id: str) -> dict:
@@ -264,17 +307,21 @@ def test_two_analysts_annotated_copies_at_once_are_their_own(app, engine):
 
 def test_two_analysts_at_once_nothing_lost_or_mixed(app, engine):
     first, second = signed_in(app, "ana"), signed_in(app, "ana2")
-    _, ids_first, _ = upload(first, messy_files.provincial_xlsx())
+    body, ids_first, _ = upload(first, messy_files.provincial_xlsx())
+    values = len(preview_grid_rows(body))
     revised, name = messy_files.provincial_xlsx(cell_overrides={"B5": 1300.0})
     _, ids_second, _ = upload(second, (revised, "revised-" + name))
-    _, text = commit(first, ids_first)
-    assert "已载入" in text
-    body, text = commit(second, ids_second)  # planned against the empty database: stale now
-    assert "其他用户上传的数据改变了数据库" in text and "1234.5" in text and "1300" in text
+    body, _ = commit(first, ids_first)
+    assert commit_messages(body) == [loaded_message(engine, new=values, revised=0, unchanged=0)]
+    body, _ = commit(second, ids_second)  # planned against the empty database: stale now
+    assert commit_messages(body) == [t("upload.stale", "zh", file="revised-" + name)]
+    changed = [(r["old"], r["new"]) for r in preview_grid_rows(body["upload-commit-result"])
+               if r["change"] == t("upload.status_revised", "zh")]
+    assert changed == [(1234.5, 1300.0)]  # the new plan, shown with the warning
     assert counts(engine)[0] == 1
     assert body["upload-pending"]["data"] == ids_second  # still pending, with the new plan
-    _, text = commit(second, ids_second)  # after reading the new preview: commit again
-    assert "已载入" in text and "修订 1" in text
+    body, _ = commit(second, ids_second)  # after reading the new preview: commit again
+    assert commit_messages(body) == [loaded_message(engine, new=0, revised=1, unchanged=values - 1)]
     with session_scope(engine) as db:
         versions = db.execute(select(Observation.version, Observation.value, Observation.is_current)
                               .where(Observation.indicator_code == "digital_core_va",
@@ -285,22 +332,28 @@ def test_two_analysts_at_once_nothing_lost_or_mixed(app, engine):
 
 
 @pytest.mark.parametrize("builder,expected", [
-    (messy_files.png_as_xlsx, "不是电子表格"),
-    (messy_files.random_bytes_xlsx, "bad-"),
-    (messy_files.truncated_xlsx, "bad-file"),
+    (messy_files.png_as_xlsx, "这是PNG 图片，不是电子表格"),
+    (messy_files.random_bytes_xlsx, "这不是电子表格或文本文件"),
+    (messy_files.truncated_xlsx, "文件已损坏或不完整"),
 ])
 def test_non_spreadsheets_are_rejected_clearly(app, engine, builder, expected):
     client = signed_in(app, "ana")
-    _, pending_ids, text = upload(client, builder())
-    assert pending_ids == [] and "upload-status-rejected" in text
-    assert expected in text or "encoding" in text
+    body, pending_ids, _ = upload(client, builder())
+    assert pending_ids == [] and badges(body) == ["upload-status-rejected"]
+    problems = problem_rows(body)
+    assert [p["code"] for p in problems] == ["bad-file"]
+    assert expected in problems[0]["message"]  # what the file is, said in the problem's message
     assert counts(engine) == (0, 0)
 
 
 def test_zip_bomb_is_rejected(app, engine):
     client = signed_in(app, "ana")
-    _, pending_ids, text = upload(client, messy_files.zip_bomb_xlsx())
-    assert pending_ids == [] and "zip-bomb" in text
+    data, name = messy_files.zip_bomb_xlsx()
+    body, pending_ids, _ = upload(client, (data, name))
+    assert pending_ids == [] and badges(body) == ["upload-status-rejected"]
+    assert [p["code"] for p in problem_rows(body)] == ["zip-bomb"]
+    assert problem_rows(body)[0]["message"].startswith(
+        t("problem.zip-bomb.message", "zh", file=name, limit_mb=400, ratio=200) + " ")
     assert counts(engine) == (0, 0)
 
 
@@ -310,17 +363,23 @@ def test_file_over_the_upload_limit_is_refused_in_the_callback(engine, monkeypat
     app = make_app(engine)
     client = signed_in(app, "ana")
     big = b"gdp,230000,2024," + b"1" * 60_000 + b"\n"
-    _, pending_ids, text = upload(client, (big, "big.csv"))
-    assert pending_ids == [] and "too-large" in text and "超过上限" in text
+    body, pending_ids, _ = upload(client, (big, "big.csv"))
+    assert pending_ids == [] and [p["code"] for p in problem_rows(body)] == ["too-large"]
+    assert problem_rows(body)[0]["message"].startswith(
+        t("problem.too-large.message", "zh", file="big.csv", size_mb=f"{len(big) / 2 ** 20:.1f}",
+          limit_mb=f"{50000 / 2 ** 20:.0f}") + " ")
     assert pending_rows(engine)[-1].content == b""  # the refused bytes are not kept
 
 
 def test_cell_text_is_sent_as_text_not_html(app, engine):
     client = signed_in(app, "ana")
     data, name = messy_files.provincial_xlsx(cell_overrides={"A7": "<img src=x onerror=alert(1)>"})
-    _, _, text = upload(client, (data, name))
-    assert "<img src=x onerror=alert(1)>" in text  # as a JSON string child, which React escapes
-    assert "dangerously" not in text and "Markdown" not in text
+    body, _, _ = upload(client, (data, name))
+    cells = [td["props"]["children"] for table in by_class(body, "problems-table")
+             for td in all_components(table) if td.get("type") == "Td"]
+    assert "<img src=x onerror=alert(1)>" in cells  # as a string child, which React escapes
+    assert not [c for c in all_components(body) if c.get("type") == "Markdown"
+                or "dangerously_allow_html" in c["props"]]
 
 
 def test_viewer_and_anonymous_are_refused_inside_the_callbacks_too(app, engine):

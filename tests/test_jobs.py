@@ -239,13 +239,17 @@ def test_the_upload_page_says_when_a_limit_stopped_a_check(app, engine, monkeypa
     # a file name of its own per upload: Dash keys a job by its arguments, and a result left by an
     # earlier test's identical upload (same file, name and nonce) would answer the poll
     monkeypatch.setattr(config, "current", settings.replace(job_seconds=0.01))
-    _body, pending_ids, text = upload(client, (data, "slow-" + name))
-    assert pending_ids == [] and "upload-job-stopped" in text and "时限" in text, text[:400]
-    assert "Traceback" not in text
+    stopped = jobs.JobStopped("time", jobs.current_limits()).text("zh")
+    body, pending_ids, _ = upload(client, (data, "slow-" + name))
+    # the results show the alert and nothing else: its catalogue sentence, no traceback
+    alert = body["upload-results"]["children"]
+    assert pending_ids == [] and alert["type"] == "Alert", alert
+    assert alert["props"]["className"] == "upload-job-stopped" and alert["props"]["children"] == stopped
     monkeypatch.setattr(config, "current", settings)
     assert counts(engine) == before
-    _body, pending_ids, text = upload(client, (data, "ok-" + name))  # within the limits: checked
-    assert pending_ids and "upload-job-stopped" not in text
+    body, pending_ids, _ = upload(client, (data, "ok-" + name))  # within the limits: checked
+    cards = body["upload-results"]["children"]
+    assert pending_ids and [c["props"]["className"] for c in cards] == ["mb-3 upload-file-card"]
 
 
 def test_the_upload_page_shows_a_memory_stop_as_a_message(tmp_path, monkeypatch):

@@ -2,15 +2,16 @@
 
 Threaded workers (gthread), one process per core, 8 threads each. Why (bench/bench_load.py, 200
 viewers on loopback, PostgreSQL + Redis, the 2-core machine shared with other work at load
-average 12-21, so req/s swing two- to fivefold between identical runs; the server's CPU time
+average 7-21, so req/s swing two- to fivefold between identical runs; the server's CPU time
 per request is the steadier figure; details in docs/deploy.md):
 
-- a warm callback is now a cached answer (dashboard/response_cache.py): ~2.5-3 ms of server CPU,
-  about what a static file costs. What is left is per-process overhead, and fewer processes
-  spend less of it: 2 workers x 8 threads 2.4-3.2 ms per request, 4 x 4 3.6-4.0 ms;
+- a warm callback is now a cached answer (dashboard/response_cache.py): 2.4-4 ms of server CPU,
+  about what a static file costs (11-14 ms before). 2 workers x 8 threads served 187-401
+  callbacks/s in 7 runs, 4 x 4 84-412 in 10; run side by side, 2 x 8 served more in four pairs of
+  six, less in two; it uses ~200 MB less memory;
 - threads, not sync workers: a sync worker closes the connection after every answer (no
   keep-alive) and holds a process while a slow client sends an upload or while a request waits
-  on PostgreSQL or Redis. Real sync workers (--threads 1) measured 4.1-4.2 ms per request and
+  on PostgreSQL or Redis. Real sync workers (--threads 1) measured 3.3-4.2 ms per request and
   53-175 req/s. Beware: `-k sync` with threads > 1 silently runs gthread (gunicorn's rule), so
   earlier "sync" figures in this project were gthread ones;
 - one process per core uses both cores despite the GIL; 8 threads keep a process busy while

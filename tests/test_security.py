@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from dashboard import auth, security
 from etl import config
 from etl.store.db import session_scope
+from etl.wording.catalogue import pair
 from dashboard.accounts.models import AuditEvent, User
 from etl.store.models import Batch, Observation, PendingUpload
 from tests.accounts_helpers import DashClient, add_users, make_app, response_json
@@ -157,5 +158,9 @@ def test_every_protected_callback_refuses_anonymous_and_viewers(app, engine):
                                           content_type="application/json",
                                           headers={"X-CSRFToken": client.csrf()})
             assert response.status_code in (401, 403), (role, key, response.status_code)
-            assert "response" not in response.get_data(as_text=True)
+            # the refusal, and nothing of the callback's answer
+            refusal = "security.sign_in" if response.status_code == 401 else "security.not_allowed"
+            zh, en = pair(refusal)
+            assert response_json(response) == {"error": en, "message_zh": zh, "message_en": en}, (
+                role, key)
     assert snapshot(engine) == before

@@ -13,6 +13,7 @@ from etl.cli.progress import render_periods
 from etl.progress import engine as progress
 from etl.store.db import session_scope
 from etl.wording import progress as words
+from tests.accounts_helpers import all_components
 from tests.dashboard_fixture import load_fixture, public_app
 from tests.test_dashboard_pages import find, page_layout, render, text
 from tests.test_queries import add_batch
@@ -63,7 +64,10 @@ def test_cards_chart_badge_and_cli_agree_on_every_target(app, engine, lang):
     # the /core chart's badge: the same status as the card
     share = next(a for a in assessments if a.indicator_code == "digital_core_va_share")
     badge = f"{words.status_icon(share.status)} {words.status_label(share.status, lang)}"
-    assert badge in text(find(core, "chart-core-share")) or badge in text(core)
+    chart = [card for card in all_components(core) if card.get("type") == "Card"
+             and (find(card, "chart-core-share") or find(card, "chart-core-share-lazy"))]
+    assert len(chart) == 1
+    assert [text(b) for b in all_components(chart[0]) if b.get("type") == "Badge"] == [badge]
 
 
 def test_a_closed_target_shows_its_final_value_and_the_newer_one_apart(app, engine):

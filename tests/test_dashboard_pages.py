@@ -20,7 +20,9 @@ from dashboard import data, shell
 from etl.progress import method
 from etl.store.db import session_scope
 from etl.store.models import Batch
-from tests.accounts_helpers import DashClient, response_json
+from etl.wording import progress as words
+from etl.wording.catalogue import t
+from tests.accounts_helpers import DashClient, all_components, find_component, response_json
 from tests.dashboard_fixture import PROVINCE_VALUES, city_values, load_fixture, public_app
 
 
@@ -74,6 +76,21 @@ def text(tree) -> str:
     return ""
 
 
+def cards(page) -> list[dict]:
+    """The overview's target cards (id card-<indicator>, with a card-<indicator>-status inside)."""
+    return [c_ for c_ in all_components(page) if str(c_["props"].get("id", "")).startswith("card-")
+            and find(c_, f"{c_['props']['id']}-status") is not None]
+
+
+def explanation_words(card) -> tuple[list[str], list[str]]:
+    """A card's "how was this computed?" box: the labels of its table and its steps."""
+    box = [e for e in all_components(card) if "explain" in str(e["props"].get("className", "")).split()]
+    labels = [text(th) for b in box for th in all_components(b) if th.get("type") == "Th"]
+    steps = [text(li) for b in box for li in all_components(b)
+             if li.get("type") == "Li" and "font-monospace" in str(li["props"].get("className", ""))]
+    return labels, steps
+
+
 def figure(tree, ident) -> dict:
     """The chart's figure; a lazy graph's waits on its wrapper (components.responsive_graph)."""
     wrapper = find(tree, f"{ident}-lazy")
@@ -105,7 +122,13 @@ def test_overview_cards_show_the_fixture_values_and_statuses(app):
     assert "完成进度" not in national
     # the share of the way names its base year: (8 - 7) / (10 - 7) = 33%
     assert "2020年以来完成进度33%" in share
-    assert "观察" not in text(page)  # one term, 实际年均增速, in the table and the steps
+    # one term, 实际年均增速, in the table and the steps of every card's explanation
+    observed, step = t("explain.observed_cagr", "zh"), t("step.observed_cagr", "zh", formula="")
+    labels, steps = explanation_words(find(page, "card-digital_core_va_share"))
+    assert observed in labels and any(s.startswith(step) for s in steps)
+    for card in cards(page):
+        labels, steps = explanation_words(card)
+        assert not [w for w in labels + steps if "观察" in w], card["props"]["id"]
     # 12 seeded targets, the 2025 period is over: its final assessment leads; met with final
     # values: the 5G stations and the large manufacturers; 10 have no 2025 value
     assert text(find(page, "overview-headline")) == "12项目标中2项已实现、0项未实现（10项尚无2025年全年数据）"
@@ -129,7 +152,15 @@ def test_overview_in_english(app):
     assert text(find(page, "overview-headline")) == (
         "2 of 12 targets met, 0 not met (10 without a full-year 2025 value)")
     assert text(find(page, "overview-vintage")).startswith("Values shown up to 2025, updated 2026-01-15 17:30")  # 09:30 UTC
-    assert "需" not in text(page)
+    english = {f"{words.status_icon(s)} {words.status_label(s, 'en')}" for s in method.STATUSES}
+    explain_labels = {t(f"explain.{k}", "en") for k in (
+        "base", "latest", "target", "observed_cagr", "required_cagr", "ratio")}
+    assert len(cards(page)) == 12
+    for card in cards(page):  # no Chinese status word or label left in an English card
+        ident = card["props"]["id"]
+        assert text(find(card, f"{ident}-status")) in english, ident
+        labels, steps = explanation_words(card)
+        assert set(labels) <= explain_labels and not [s for s in steps if "需" in s], ident
     large = text(find(page, "card-large_mfg_digital_rate"))
     assert "about 60%" in large and "−1.0 pp" in large and "Within the ±2 pp tolerance" in large
     national = text(find(page, "card-digital_economy_share"))
@@ -387,8 +418,10 @@ def test_page_router_renders_a_page_over_http(app):
     response = client.post("_pages_content", {"_pages_location.pathname": "/city/230600",
                                               "_pages_location.search": "?lang=en"}, key=key)
     assert response.status_code == 200
-    body = response.get_data(as_text=True)
-    assert "City profile" in body and "Daqing" in body
+    page = find_component(response_json(response)["response"]["_pages_content"]["children"], "page-city")
+    assert page is not None
+    headings = [text(h) for h in all_components(page) if h.get("type") == "H1"]
+    assert headings == [f"{t('city.title', 'en')} · Daqing"]
 
 
 # --- caching ------------------------------------------------------------------------------------

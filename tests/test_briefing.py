@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import re
 import unicodedata
 
@@ -28,7 +27,8 @@ from etl.store.models import Batch, Observation
 from etl.wording import pick
 from etl.wording import progress as words
 from etl.wording.numbers import default_decimals, fmt_gap, fmt_value
-from tests.accounts_helpers import DashClient, add_users, make_app
+from tests.accounts_helpers import (DashClient, add_users, all_components, find_component, make_app,
+                                    response_json)
 from tests.dashboard_fixture import load_fixture
 
 QUARTER = (2025, 4)  # the fixture's newest values are whole-year 2025 ones
@@ -228,14 +228,23 @@ def test_download_route_checks_the_role_on_the_server(briefed):
     assert viewer.client.get("/briefing/2031Q1.pdf").status_code == 404  # no data for it
 
     # the briefings page (signed-in users): every quarter with data, and the archive with links
-    def briefings_page(client) -> str:
+    def briefings_page(client) -> dict:
         answer = client.post("_pages_content", {"_pages_location.pathname": "/briefings",
                                                 "_pages_location.search": ""})
-        return json.dumps(json.loads(answer.get_data(as_text=True)), ensure_ascii=False)
+        assert answer.status_code == 200
+        return response_json(answer)["response"]["_pages_content"]["children"]
+
+    def archive_links(tree) -> list[str]:
+        return [c["props"]["href"] for c in all_components(tree)
+                if str(c["props"].get("href") or "").startswith("/briefing/archived/")]
 
     page = briefings_page(viewer)
-    assert "briefings-2025Q4-pdf" in page and f"/briefing/archived/{record['id']}" in page
-    assert "/briefing/archived/" not in briefings_page(DashClient(app))  # a visitor: not the archive
+    pdf = find_component(page, "briefings-2025Q4-pdf")
+    assert pdf is not None and pdf["props"]["href"] == "/briefing/2025Q4.pdf?lang=zh"
+    archive = find_component(page, "briefings-archive")
+    assert f"/briefing/archived/{record['id']}" in archive_links(archive)
+    visitor_page = briefings_page(DashClient(app))  # a visitor: not the archive
+    assert find_component(visitor_page, "briefings-archive") is None and archive_links(visitor_page) == []
 
     private = make_app(demo_engine, public_viewing=False)
     assert private.server.test_client().get("/briefing/latest.pdf").status_code == 401

@@ -169,7 +169,7 @@ def test_one_label_in_grid_export_and_cli(app, engine, capsys, tmp_path):
         assert q3[0]["口径 basis"] == ("eop" if code == STOCK else "ytd")
     capsys.readouterr()
 
-    assert main(["progress"], engine=engine) == 0
+    assert main(["progress", "--wide"], engine=engine) == 0  # whole names, whatever the terminal
     table = capsys.readouterr().out
     share_line = next(line for line in table.splitlines() if "核心产业增加值占GDP比重" in line)
     stock_line = next(line for line in table.splitlines() if "5G基站数" in line and "每万人" not in line)

@@ -114,12 +114,12 @@ def fmt_wan(value: Optional[float]) -> str:
 
 
 def basis_unit(rule: RuleInfo, lang: str) -> str:
-    """The basis unit as the text in `lang` writes it: 万元 / ' (10k yuan)'; 家 and 级 need no word in English."""
+    """The basis unit as the text in `lang` writes it: 万元 / ' (10k yuan)'; English leaves out the
+    units it has no word for (家 of a count, 级 of a level: 'at least 20', 'at least 3')."""
     key = f"measures.unit.{rule.basis_unit}"
-    if not rule.basis_unit or not has(key):
+    if lang != "en":
         return rule.basis_unit
-    word = t(key, lang)
-    return f" {word}" if word and lang == "en" else word
+    return f" {t(key, lang)}" if rule.basis_unit and has(key) else ""
 
 
 def describe(rule: RuleInfo, lang: str = "zh") -> str:

@@ -34,3 +34,16 @@ def awards_xlsx(rows: list[list], *, sheet: str = "奖励清单", title: str | N
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def measures_app(engine):
+    """The dashboard (public viewing) on `engine` with the demo award register and task sheets loaded
+    through the ETL, and the test accounts (admin, ana, vic)."""
+    from etl.measures.demo import demo_files
+    from etl.pipeline import ingest_file
+    from tests.accounts_helpers import add_users, make_app
+
+    for name, data in demo_files():
+        assert ingest_file(engine, data, name, loaded_by="demo", is_demo=True).status == "loaded"
+    add_users(engine)
+    return make_app(engine, public_viewing=True)

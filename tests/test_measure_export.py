@@ -10,18 +10,14 @@ import io
 import pytest
 
 from etl.measures import queries
-from etl.measures.demo import demo_files
-from etl.pipeline import ingest_file
 from etl.wording.catalogue import t
-from tests.accounts_helpers import DashClient, add_users, make_app, response_json
+from tests.accounts_helpers import DashClient, response_json
+from tests.awards_helpers import measures_app
 
 
 @pytest.fixture
 def app(engine):
-    for name, data in demo_files():
-        assert ingest_file(engine, data, name, loaded_by="demo", is_demo=True).status == "loaded"
-    add_users(engine)
-    return make_app(engine, public_viewing=True)
+    return measures_app(engine)
 
 
 def export(client: DashClient, rows: list, search: str = "?lang=zh&m=12") -> tuple[str, list[list[str]]]:

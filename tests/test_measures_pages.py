@@ -6,22 +6,18 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from etl.measures.demo import demo_files
 from etl.measures.models import MeasureTask
-from etl.pipeline import ingest_file
 from etl.store.db import session_scope
 from etl.wording.catalogue import t
-from tests.accounts_helpers import (DashClient, add_users, component_text, find_component,
-                                    find_component_by_type, make_app, output_text, response_json)
+from tests.accounts_helpers import (DashClient, component_text, find_component, find_component_by_type,
+                                    output_text, response_json)
+from tests.awards_helpers import measures_app
 from tests.test_auth import shows
 
 
 @pytest.fixture
 def app(engine):
-    for name, data in demo_files():
-        assert ingest_file(engine, data, name, loaded_by="demo", is_demo=True).status == "loaded"
-    add_users(engine)
-    return make_app(engine, public_viewing=True)
+    return measures_app(engine)
 
 
 def page(client: DashClient, path: str, search: str):

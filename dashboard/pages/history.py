@@ -111,7 +111,7 @@ def batch_detail(batch_id: int, lang: str):
     report = detail.get("report") or {}
     problems = (report.get("problems") or []) + (report.get("skipped") or [])
     awards = report.get("kind") == AWARDS_KIND  # an award list: its rows are awards, not values
-    value_rows = award_rows(engine, batch_id) if awards else observation_rows(engine, batch_id, lang)
+    value_rows = batch_award_rows(engine, batch_id) if awards else batch_value_rows(engine, batch_id, lang)
     rolled = None
     if detail["status"] == "rolled_back":
         rolled = dbc.Alert(t("history.rolled", lang, at=_time(detail["rolled_back_at"]),
@@ -153,7 +153,7 @@ AWARD_COLUMNS = [("measure", "history.measure"), ("rule", "awards.col.rule"), ("
                  ("cell", "history.cell")]
 
 
-def observation_rows(engine, batch_id: int, lang: str) -> list[dict]:
+def batch_value_rows(engine, batch_id: int, lang: str) -> list[dict]:
     """The values a statistics batch wrote; a row selects that value's versions (show_versions)."""
     kinds = {i["code"]: i["kind"] for i in queries.indicator_list(engine)}
     return [{
@@ -166,7 +166,7 @@ def observation_rows(engine, batch_id: int, lang: str) -> list[dict]:
         "raw": v["raw_value"], "notes": v.get("notes") or ""} for v in pending.batch_values(engine, batch_id)]
 
 
-def award_rows(engine, batch_id: int) -> list[dict]:
+def batch_award_rows(engine, batch_id: int) -> list[dict]:
     """The awards an award-list batch wrote (rows are not values: selecting one shows nothing more)."""
     return [{"key": f"award|{a['key']}|{a['version']}", "measure": a["measure"], "rule": a["rule"],
              "enterprise": a["enterprise"], "uscc": a["uscc"], "place": a["place"], "year": a["year"],

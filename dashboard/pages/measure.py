@@ -42,7 +42,9 @@ def _number(m) -> int | None:
         return None
 
 
-def award_rows(d: dict, lang: str, problems: bool) -> list[dict]:
+def register_grid_rows(d: dict, lang: str, problems: bool) -> list[dict]:
+    """This measure's awards in the register (mv.detail), as rows of the awards grid and of its
+    export: one row per current award, with its source and, for editors, its rule problems."""
     out = []
     for a in d["awards"]:
         row = {k: a.get(k) for k, _ in AWARD_COLUMNS}
@@ -183,7 +185,7 @@ def layout(lang: str = "zh", m: str | None = None, year: str | None = None, **_q
             dbc.Col(c.chart_block(t("measure.by_city", lang) + (f" · {year_n}" if year_n else ""),
                                   city_figure(d, lang, year_n), graph_id="chart-measure-map", lang=lang), lg=6),
         ]))
-        rows = award_rows(d, lang, problems)
+        rows = register_grid_rows(d, lang, problems)
         parts.append(dbc.Card(dbc.CardBody([
             html.H2([t("measure.awards", lang), html.Span(t("measure.count", lang, n=len(rows)),
                                                           id="measure-award-count")], className="h6"),
@@ -238,7 +240,7 @@ def export_awards(csv_clicks, xlsx_clicks, rows, search):
     if d is None:
         raise dash.exceptions.PreventUpdate
     problems = mv.may_see_problems()
-    by_key = {row["key"]: row for row in award_rows(d, lang, problems)}
+    by_key = {row["key"]: row for row in register_grid_rows(d, lang, problems)}
     shown = [by_key[key] for key in c.grid_keys(rows) if key in by_key]
     columns = AWARD_COLUMNS + ([PROBLEM_COLUMN] if problems else [])
     header = [t(key, lang) for _, key in columns]

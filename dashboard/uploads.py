@@ -43,7 +43,7 @@ from dashboard import security
 from dashboard.accounts import audit
 from dashboard.accounts.models import User
 from etl.checks.annotate import annotated_xlsx
-from etl.checks import problems as kinds
+from etl.read.files import too_large
 from etl.store import pending
 from etl.store.db import session_scope
 from etl.wording.catalogue import has, t
@@ -62,8 +62,7 @@ class CommitResult:
 
 
 def too_large_report(file_name: str, size: int, limit: int) -> dict[str, Any]:
-    problem = kinds.TOO_LARGE.in_file(file=file_name, size_mb=f"{size / 1048576:.1f}",
-                                      limit_mb=f"{limit / 1048576:.0f}")
+    problem = too_large(file_name, size, limit)
     return {"file_name": file_name, "valid": False, "status": "rejected", "counts": {},
             "changes": None, "problems": [problem.to_dict()], "skipped": [], "notes": [],
             "sources": [], "metadata": []}

@@ -10,6 +10,7 @@ import pytest
 from etl import config
 from etl.read.files import FileRejected, read_workbook
 from tests import messy_files as mf
+from etl.wording.numbers import fmt_bytes
 
 
 def rejected(data: bytes, name: str) -> FileRejected:
@@ -157,6 +158,16 @@ def test_too_large_file_and_too_many_cells(monkeypatch):
     monkeypatch.setattr(config, "current", limits.replace(max_upload_bytes=10**9, max_cells=20))
     assert rejected(data, name).problem.code == "too-large"
     assert rejected(*mf.portal_regions_csv()).problem.code == "too-large"
+
+
+def test_a_size_is_said_in_a_unit_that_fits_never_0_mb(monkeypatch):
+    assert [fmt_bytes(n) for n in (20 * 2**20, int(25.3 * 2**20), 50_000, 1024, 900)] == [
+        "20 MB", "25.3 MB", "48.8 KB", "1 KB", "900 B"]
+    monkeypatch.setattr(config, "current", config.settings().replace(max_upload_bytes=50_000))
+    problem = rejected(b"gdp,230000,2024," + b"1" * 60_000 + b"\n", "big.csv").problem
+    assert (problem.code, problem.message_zh, problem.message_en) == (
+        "too-large", "文件“big.csv”：文件大小 58.6 KB，超过上限 48.8 KB。",
+        "File 'big.csv': the file is 58.6 KB, over the 48.8 KB limit.")
 
 
 def test_undecodable_text_is_an_encoding_problem():

@@ -41,6 +41,7 @@ from etl import config
 from etl.read import formats
 from etl.checks import problems as kinds
 from etl.records import Problem, Sheet, Workbook
+from etl.wording.numbers import fmt_bytes
 
 log = logging.getLogger(__name__)
 
@@ -73,16 +74,19 @@ def _reject(code: str, file_name: str, zh: str, en: str) -> FileRejected:
     return FileRejected(kinds.get(code).in_file(variant="detail", file=file_name, detail_zh=zh, detail_en=en))
 
 
+def too_large(file_name: str, size: int, limit: int) -> Problem:
+    """A file of `size` bytes over the upload `limit`: said the same here and by the upload page,
+    which refuses such a file before it is read."""
+    return kinds.TOO_LARGE.in_file(file=file_name, size=fmt_bytes(size), limit=fmt_bytes(limit))
+
+
 def read_workbook(data: bytes, file_name: str) -> Workbook:
     """Bytes of an xlsx / xls / csv file -> Workbook; FileRejected for anything unreadable."""
     if not data or not data.strip():
         raise _reject("no-data", file_name, "文件是空的，没有任何数据。", "the file is empty: there is no data.")
     limit = config.settings().max_upload_bytes
     if len(data) > limit:
-        raise _reject("too-large", file_name,
-                      f"文件大小 {len(data) / 1048576:.1f} MB，超过上限 {limit / 1048576:.1f} MB。",
-                      f"the file is {len(data) / 1048576:.1f} MB, over the "
-                      f"{limit / 1048576:.1f} MB limit.")
+        raise FileRejected(too_large(file_name, len(data), limit))
     if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
         scans = _check_zip(data, file_name)
         return _read_with_calamine(data, file_name, "xlsx", scans)
@@ -211,13 +215,8 @@ def _worksheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _too_many_cells(file_name: str, sheet: str, height: int, width: int) -> FileRejected:
-    limit = config.settings().max_cells
-    return _reject("too-large", file_name,
-                   f"工作表“{sheet}”的内容延伸到 {height} 行 × {width} 列，超过上限 {limit} 个单元格"
-                   f"（如果数据并没有这么多，可能是远处的单元格里有空格等内容：请删除多余的行和列后再上传）。",
-                   f"sheet {sheet!r} has content spanning {height} rows x {width} columns, over the "
-                   f"{limit} cell limit (if the data is not that large, a far-away cell may "
-                   f"hold a space or similar: delete the extra rows and columns and upload again).")
+    return FileRejected(kinds.TOO_LARGE.in_file(variant="cells", file=file_name, sheet=sheet, height=height,
+                                                width=width, limit=config.settings().max_cells))
 
 
 def _check_zip(data: bytes, file_name: str) -> dict[str, _SheetScan]:
@@ -373,11 +372,9 @@ def _check_xls_extent(data: bytes, file_name: str) -> None:
 
 
 def _zip_bomb(file_name: str) -> FileRejected:
-    limit = config.settings().max_uncompressed_bytes / 1048576
-    return _reject("zip-bomb", file_name,
-                   f"解压后会超过 {limit:.0f} MB 或压缩比超过 {config.settings().max_compression_ratio:g} 倍，已拒绝（疑似压缩炸弹）。",
-                   f"it would inflate past {limit:.0f} MB or a compression ratio of "
-                   f"{config.settings().max_compression_ratio:g} when unzipped; refused (possible zip bomb).")
+    settings = config.settings()
+    return FileRejected(kinds.ZIP_BOMB.in_file(file=file_name, limit=fmt_bytes(settings.max_uncompressed_bytes),
+                                               ratio=f"{settings.max_compression_ratio:g}"))
 
 
 def _read_with_calamine(data: bytes, file_name: str, fmt: str, scans: dict[str, _SheetScan]) -> Workbook:
@@ -455,9 +452,7 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str]:
                       ".xls or .csv file.")
     if cut:
         raise _truncated(file_name, "最后一个字符不完整", "its last character is incomplete")
-    raise _reject("encoding", file_name, "无法识别文本编码（支持 UTF-8、带 BOM 的 UTF-8、GBK/GB18030）。",
-                  "the text encoding cannot be recognised (UTF-8, UTF-8 with BOM and GBK/GB18030 are "
-                  "supported).")
+    raise FileRejected(kinds.ENCODING.in_file(file=file_name))
 
 
 def _cut_character(data: bytes, encoding: str, exc: UnicodeDecodeError) -> bool:
@@ -528,7 +523,7 @@ def _csv_rows(text: str, delimiter: str, file_name: str, *, strict: bool) -> lis
     for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict):
         cells += len(row)
         if cells > limit:
-            raise _reject("too-large", file_name, f"单元格超过上限 {limit} 个。", f"more than {limit} cells.")
+            raise FileRejected(kinds.TOO_LARGE.in_file(variant="csv", file=file_name, limit=limit))
         rows.append(row)
     return rows
 

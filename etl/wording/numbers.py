@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Iterable
 
-from etl.wording.catalogue import DEFAULT_LANG, norm_lang
+from etl.wording.catalogue import DEFAULT_LANG, has, norm_lang, t
 
 
 def _grouped(value: float, decimals: int) -> str:
@@ -148,10 +148,46 @@ def fmt_plain(value: float | None, digits: int = 2, *, large_whole: bool = True)
     large_whole=False they keep theirs: '12,345.67', for amounts and the values in problems)."""
     if value is None:
         return "—"
+    if math.isinf(value):  # an open bound ('0 to +∞')
+        return "+∞" if value > 0 else "−∞"
     if large_whole and abs(value) >= 1000:
         return f"{value:,.0f}"
     text = f"{value:,.{digits}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt_decimals(value: float, decimals: int, *, signed: bool = False, grouped: bool = True) -> str:
+    """A number with exactly `decimals` decimals: '0.84', '+12.5', '1,234'. `signed`: '+' before a
+    positive number; `grouped=False`: no thousands commas (a computed figure beside a formula)."""
+    return format(value, ("+" if signed else "") + ("," if grouped else "") + f".{decimals}f")
+
+
+def fmt_change(change: float, decimals: int = 1) -> str:
+    """A relative change (0.125) as an unsigned percentage without thousands commas ('12.5%');
+    an unbounded one (from zero) as '∞'."""
+    if math.isinf(change):
+        return "∞"
+    return fmt_decimals(change * 100, decimals, grouped=False) + "%"
+
+
+def unit_word(unit: str, lang: str = DEFAULT_LANG) -> str:
+    """The name of a stored unit in `lang`: '亿元' / '100 million yuan', '个' / 'units', '%' / '%'.
+    The words are etl/wording/texts/units.toml (unit.word.<unit>); a unit without its own entry
+    is called by the generic word (unit.word.other: 'units'), never left empty or in Chinese; no
+    unit ('') has no name in either language."""
+    if norm_lang(lang) == "zh" or not unit:
+        return unit
+    return t(f"unit.word.{unit}" if unit and has(f"unit.word.{unit}") else "unit.word.other", "en")
+
+
+def unit_after_number(unit: str, lang: str = DEFAULT_LANG) -> str:
+    """The unit as written right after a number: attached in Chinese ('5亿元') and for symbols
+    ('5%'); in English after a space ('5 units'), in brackets when the word starts with a number
+    ('5 (100 million yuan)', not '5 100 million yuan')."""
+    word = unit_word(unit, lang)
+    if norm_lang(lang) == "zh" or not any(ch.isalpha() for ch in word):
+        return word
+    return f" ({word})" if word[:1].isdigit() else f" {word}"
 
 
 def fmt_rate(rate: float | None) -> str:
@@ -197,3 +233,13 @@ class ChartNumbers:
         if self.lang == "zh" and self.unit == "个":  # fmt_value would write 万个 from 10,000 on
             return f"{fmt_number(value, self.lang, self.decimals)}个"
         return fmt_value(value, self.unit, self.lang, decimals=self.decimals)
+
+
+def fmt_bytes(size: int) -> str:
+    """A file size or limit as people read it, the same in both languages: '20 MB', '25.3 MB',
+    '48.8 KB', '900 B' (1 MB = 1,048,576 bytes; a limit under 1 MB is never rounded to '0 MB')."""
+    for unit, bytes_per_unit in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= bytes_per_unit:
+            text = f"{size / bytes_per_unit:.1f}"
+            return f"{text.removesuffix('.0')} {unit}"
+    return f"{size} B"

@@ -16,7 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from etl.wording.catalogue import both
+from etl.wording.catalogue import both, t
+from etl.wording.times import fmt_time
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -39,10 +40,11 @@ def run(args, engine) -> int:
 
     ensure_db(engine)
     if args.list:
-        print(f"{'id':>4}  {'quarter':<7} {'lang':<4} {'fmt':<4} {'made (UTC)':<19} {'by':<16} {'data':<14} {'s':>5}  size")
+        made = f"made ({t('time.zone', 'en')})"  # stored UTC, shown as Beijing time (etl/wording/times.py)
+        print(f"{'id':>4}  {'quarter':<7} {'lang':<4} {'fmt':<4} {made:<19} {'by':<16} {'data':<14} {'s':>5}  size")
         for r in store.archived(engine):
             print(f"{r['id']:>4}  {r['year']}Q{r['quarter']:<2} {r['lang']:<4} {r['fmt']:<4} "
-                  f"{r['created_at']:%Y-%m-%d %H:%M:%S} {r['created_by']:<16} {r['data_stamp']:<14} "
+                  f"{fmt_time(r['created_at'], seconds=True):<19} {r['created_by']:<16} {r['data_stamp']:<14} "
                   f"{r['seconds']:>5.1f}  {r['size']:,}")
         return 0
     if not args.output:
@@ -56,7 +58,7 @@ def run(args, engine) -> int:
             return 1
         out.write_bytes(found[1])
         print(f"{out}  ({found[0]['year']}Q{found[0]['quarter']} {found[0]['lang']} {found[0]['fmt']}, "
-              f"made {found[0]['created_at']:%Y-%m-%d %H:%M} by {found[0]['created_by']})")
+              f"made {fmt_time(found[0]['created_at'], 'en', zone=True)} by {found[0]['created_by']})")
         return 0
     fmt = args.format or out.suffix.lower().lstrip(".")
     if fmt not in briefing.FORMATS:

@@ -21,6 +21,8 @@ INPUT_VOCABULARY = {
     "etl/normalise/cells.py": "the labels, aliases and number words of the statistics workbooks",
     "etl/normalise/units.py": "unit words as written in the files (万元, 个/万人 …)",
     "etl/read/layout.py": "header and label words that recognise a layout",
+    "etl/read/files.py": "a national data portal export's first-line and source-line words (数据库：, "
+                         "数据来源：) that tell whether a CSV is whole",
     "etl/read/template.py": "the template's headers: written by it and read back by the same table",
     "etl/periods.py": "period words (一季度, 前三季度, 年末 …): one table parse_period reads and "
                       "fmt_period writes, so a label read is a label shown",
@@ -43,10 +45,7 @@ INPUT_VOCABULARY = {
 # Modules that still hold sentences of their own: issue 9's remaining work. Each is moved to the
 # catalogue (keys in etl/wording/texts/) and then leaves this list; the test fails when one here
 # has no Chinese literal left, so the list only shrinks.
-NOT_YET_MOVED = {
-    "etl/checks/validate.py",
-    "etl/read/files.py",
-}
+NOT_YET_MOVED: set[str] = set()
 
 
 def docstrings(tree: ast.AST) -> set[int]:

@@ -14,6 +14,12 @@ type with `variants` has several phrasings of the same check (e.g. the file's pa
 whole, or the file's whole below a stored part), chosen with `variant=`
 (problem.<code>.variant.<name>, and .fix when the variant has its own).
 
+Units: Chinese templates write a stored unit as given (`{unit}`, `{target}`: 亿元, 个, %); English
+ones never do. `.at()` derives the English words from those two fields, once, unless they are given:
+`{unit_en}` the unit as written after a number (' (100 million yuan)', ' units', '%'), `{unit_word_en}`
+its name alone ('100 million yuan') and `{target_en}` the name of `target` (etl.wording.numbers
+unit_after_number and unit_word). A unit the file wrote, quoted as input, stays `{unit!r}`.
+
 `docs/etl.md`'s table of checks is generated from this catalogue (`markdown_table()`;
 `python -m etl.checks.problems` prints it) and a test compares the two.
 """
@@ -24,6 +30,7 @@ from typing import Any, Mapping, Optional
 
 from etl.records import ERROR, INFO, WARNING, Problem, Value, sheet_cell
 from etl.wording.catalogue import has, pair, t
+from etl.wording.numbers import unit_after_number, unit_word
 
 # where in the chain a check runs (documentation order)
 READ, LAYOUT, CELL, FILE, STORED = "read", "layout", "cell", "file", "stored"
@@ -69,6 +76,7 @@ class ProblemType:
         fields = _Strict(params)
         if raw is not None and "raw" not in fields:
             fields["raw"] = raw
+        _english_units(fields)
         message_zh, message_en = zh.format_map(fields), en.format_map(fields)
         if prefix and sheet:
             ref = sheet_cell(sheet, cell)
@@ -90,6 +98,16 @@ class ProblemType:
     @property
     def doc(self) -> tuple[str, str]:
         return self.doc_zh or self.title_zh, self.doc_en or self.title_en
+
+
+def _english_units(fields: dict) -> None:
+    """The English unit words of the stored units in `fields` (see the module docstring)."""
+    if "unit" in fields:
+        unit = str(fields["unit"] or "")
+        fields.setdefault("unit_en", unit_after_number(unit, "en"))
+        fields.setdefault("unit_word_en", unit_word(unit, "en"))
+    if "target" in fields:
+        fields.setdefault("target_en", unit_word(str(fields["target"] or ""), "en"))
 
 
 CATALOGUE: dict[str, ProblemType] = {}

@@ -48,7 +48,9 @@ own values always come first; a stored value fills in only what the file lacks:
   population (per-10k-mismatch); a revision that changes a value by more than REVISION_WARN_SHARE
   (large-revision); year-on-year and consecutive-period jumps against stored values where the file
   lacks the earlier period (suspicious-jump).
-The messages name the file's cell, the stored value and the batch and file it came from.
+The messages name the file's cell, the stored value and the batch and file it came from; their
+words, and the pieces put into them, are problem.* texts (etl/wording/texts/problems.toml), their
+numbers written by etl.wording.numbers.
 """
 from __future__ import annotations
 
@@ -60,7 +62,8 @@ from typing import Iterable, Optional, Union
 from etl.checks import problems as kinds
 from etl.periods import indicator_period, indicator_period_pair
 from etl.records import Catalog, Problem, Value, sheet_cell
-from etl.wording.numbers import fmt_plain
+from etl.wording.catalogue import pair, t
+from etl.wording.numbers import fmt_change, fmt_decimals, fmt_plain
 
 SHARE_TOLERANCE_PP = 0.2
 # flows: this year / last year outside [1 / FLOW_JUMP_FACTOR, FLOW_JUMP_FACTOR] (nominal GDP growth
@@ -129,10 +132,11 @@ def _where(x: Known) -> tuple[str, str]:
         ref = sheet_cell(x.sheet, x.cell)
         return ref, ref
     if x.batch_id is None:
-        return "数据库现值", "in the database"
-    ref = sheet_cell(x.sheet, x.cell) if x.sheet else ""
-    return (f"数据库现值，批次 #{x.batch_id}，文件“{x.file_name}”" + (f"，{ref}" if ref else ""),
-            f"stored value, batch #{x.batch_id}, file {x.file_name!r}" + (f", {ref}" if ref else ""))
+        return pair("problem.where.database")
+    if x.sheet:
+        return pair("problem.where.stored_cell", batch=x.batch_id, file=x.file_name,
+                    ref=sheet_cell(x.sheet, x.cell))
+    return pair("problem.where.stored", batch=x.batch_id, file=x.file_name)
 
 
 def _in_file(*operands: Known) -> int:
@@ -154,8 +158,11 @@ class _Names:
         ind = self.catalog.indicators.get(v.indicator_code)
         reg = self.catalog.regions.get(v.region_code)
         pz, pe = indicator_period_pair((v.year, v.quarter, v.basis), ind)
-        return (f"{ind.name_zh if ind else v.indicator_code}，{reg.name_zh if reg else v.region_code}，{pz}",
-                f"{ind.name_en if ind else v.indicator_code}, {reg.name_en if reg else v.region_code}, {pe}")
+        zh = t("problem.what", "zh", indicator=ind.name_zh if ind else v.indicator_code,
+               region=reg.name_zh if reg else v.region_code, period=pz)
+        en = t("problem.what", "en", indicator=ind.name_en if ind else v.indicator_code,
+               region=reg.name_en if reg else v.region_code, period=pe)
+        return zh, en
 
     def of_key(self, key: Key, x: Known) -> tuple[str, str]:
         """names.of for a value of the file; for a stored one, its key's words and where it is."""
@@ -163,7 +170,7 @@ class _Names:
             return self.of(x)
         zh, en = self.of(Value(*key, x.value, x.sheet, x.cell, ""))
         wz, we = _where(x)
-        return f"{zh}（{wz}）", f"{en} ({we})"
+        return t("problem.what_where", "zh", what=zh, where=wz), t("problem.what_where", "en", what=en, where=we)
 
     def indicator(self, code: str) -> tuple[str, str]:
         ind = self.catalog.indicators.get(code)
@@ -175,7 +182,13 @@ class _Names:
 
 
 def _fmt(x: float) -> str:
+    """A value, bound or limit in a message: up to 4 decimals, thousands grouped ('12,345.6', '+∞')."""
     return fmt_plain(x, 4, large_whole=False)
+
+
+def _computed(x: float) -> str:
+    """A share or per-10k figure computed from other values: two decimals ('7.50')."""
+    return fmt_decimals(x, 2, grouped=False)
 
 
 # --- within one file --------------------------------------------------------------------------------
@@ -226,10 +239,10 @@ def _duplicate(first: Value, again: Value, names: _Names) -> Problem:
     zh, en = names.of(again)
     where = sheet_cell(first.sheet, first.cell)
     same = math.isclose(first.value, again.value, rel_tol=1e-9, abs_tol=1e-12)
-    return kinds.DUPLICATE_ROW.at_value(
-        again, first=where, what_zh=zh, what_en=en,
-        same_zh="数值相同" if same else f"数值不同：{first.raw_value} 与 {again.raw_value}",
-        same_en="same number" if same else f"different numbers: {first.raw_value} and {again.raw_value}")
+    same_zh, same_en = (pair("problem.duplicate-row.same") if same else
+                        pair("problem.duplicate-row.different", first=first.raw_value, again=again.raw_value))
+    return kinds.DUPLICATE_ROW.at_value(again, first=where, what_zh=zh, what_en=en, same_zh=same_zh,
+                                        same_en=same_en)
 
 
 def check_ranges(values: Iterable[Value], catalog: Catalog, names: Optional[_Names] = None) -> list[Problem]:
@@ -245,7 +258,7 @@ def check_ranges(values: Iterable[Value], catalog: Catalog, names: Optional[_Nam
         zh, en = names.of(v)
         problems.append(kinds.OUT_OF_RANGE.at_value(
             v, value=_fmt(v.value), unit=info.unit, what_zh=zh, what_en=en,
-            low=_fmt(low) if low is not None else "−∞", high=_fmt(high) if high is not None else "+∞"))
+            low=_fmt(-math.inf if low is None else low), high=_fmt(math.inf if high is None else high)))
     return problems
 
 
@@ -310,7 +323,7 @@ def check_shares(known: dict[Key, Known], names: _Names, mode: str = "file") -> 
                     share, what_zh=zh, what_en=en, value=_fmt(share.value), num_zh=nz, num_en=ne,
                     num=_fmt(num.value), num_where_zh=nwz, num_where_en=nwe, den_zh=dz, den_en=de,
                     den=_fmt(den.value), den_where_zh=dwz, den_where_en=dwe,
-                    computed=f"{computed:.2f}", tolerance=SHARE_TOLERANCE_PP))
+                    computed=_computed(computed), tolerance=_fmt(SHARE_TOLERANCE_PP)))
                 continue
             at = num if isinstance(num, Value) else den
             zh, en = names.of(at)
@@ -318,8 +331,8 @@ def check_shares(known: dict[Key, Known], names: _Names, mode: str = "file") -> 
             wz, we = _where(share)
             problems.append(kinds.STALE_SHARE.at_value(
                 at, what_zh=zh, what_en=en, num_zh=nz, num_en=ne, den_zh=dz, den_en=de,
-                computed=f"{computed:.2f}", share_zh=sz, share_en=se, share=_fmt(share.value),
-                where_zh=wz, where_en=we, tolerance=SHARE_TOLERANCE_PP))
+                computed=_computed(computed), share_zh=sz, share_en=se, share=_fmt(share.value),
+                where_zh=wz, where_en=we, tolerance=_fmt(SHARE_TOLERANCE_PP)))
     return problems
 
 
@@ -360,8 +373,8 @@ def check_per_10k(known: dict[Key, Known], names: _Names, mode: str = "file") ->
             at, what_zh=zh, what_en=en, ratio_zh=rz, ratio_en=re_, ratio=_fmt(ratio.value),
             ratio_where_zh=wz, ratio_where_en=we, stations=_fmt(stations.value),
             stations_where_zh=sz, stations_where_en=se, population=_fmt(pop.value),
-            population_where_zh=pz, population_where_en=pe, computed=f"{computed:.2f}",
-            tolerance=f"{PER_10K_TOLERANCE * 100:g}"))
+            population_where_zh=pz, population_where_en=pe, computed=_computed(computed),
+            tolerance=_fmt(PER_10K_TOLERANCE * 100)))
     return problems
 
 
@@ -432,7 +445,8 @@ def check_parents(known: dict[Key, Known], catalog: Catalog, names: _Names,
         problems.append(kinds.ABOVE_PARENT.at_value(
             at, what_zh=cz, what_en=ce, value=_fmt(child.value), unit=info.unit,
             parent=_fmt(parent.value), parent_zh=pz, parent_en=pe,
-            parent_where=sheet_cell(parent.sheet, parent.cell) if parent.sheet else f"#{parent.batch_id}"))
+            parent_where=(sheet_cell(parent.sheet, parent.cell) if parent.sheet
+                          else t("problem.where.batch", batch=parent.batch_id))))
     return problems
 
 
@@ -495,17 +509,19 @@ def _off(a: float, b: float) -> int:
 def _outlier(v: Value, neighbours: list[Value], reference: float, info, names: _Names) -> Problem:
     zh, en = names.of(v)
     factor = v.value / reference
-    if factor >= 1:
-        factor_zh, factor_en = f"约 {factor:,.0f} 倍", f"about {factor:,.0f} times"
-    else:
-        factor_zh, factor_en = f"约 1/{1 / factor:,.0f}", f"about 1/{1 / factor:,.0f} of"
-    near_zh = "、".join(f"{indicator_period((n.year, n.quarter, n.basis), info, 'zh')} {_fmt(n.value)}"
-                       f"（{sheet_cell(n.sheet, n.cell)}）" for n in neighbours)
-    near_en = ", ".join(f"{indicator_period((n.year, n.quarter, n.basis), info, 'en')} {_fmt(n.value)} "
-                        f"({sheet_cell(n.sheet, n.cell)})" for n in neighbours)
+    factor_zh, factor_en = (pair("problem.outlier.times", factor=fmt_decimals(factor, 0)) if factor >= 1
+                            else pair("problem.outlier.fraction", factor=fmt_decimals(1 / factor, 0)))
     return kinds.OUTLIER.at_value(v, what_zh=zh, what_en=en, value=_fmt(v.value), unit=info.unit,
-                                  factor_zh=factor_zh, factor_en=factor_en, near_zh=near_zh,
-                                  near_en=near_en)
+                                  factor_zh=factor_zh, factor_en=factor_en,
+                                  near_zh=_neighbour_list(neighbours, info, "zh"),
+                                  near_en=_neighbour_list(neighbours, info, "en"))
+
+
+def _neighbour_list(neighbours: list[Value], info, lang: str) -> str:
+    """'2023年 16,000（'各市'!B5）、2025年 …' / '2023 16,000 ('各市'!B5), 2025 …'."""
+    return t("list.separator", lang).join(
+        t("problem.outlier.neighbour", lang, period=indicator_period((n.year, n.quarter, n.basis), info, lang),
+          value=_fmt(n.value), ref=sheet_cell(n.sheet, n.cell)) for n in neighbours)
 
 
 def check_cumulative(known: dict[Key, Known], catalog: Catalog, names: _Names,
@@ -583,11 +599,12 @@ def check_jumps(by_key: dict[Key, Value], catalog: Catalog, names: _Names,
         pz, pe = indicator_period_pair(prev_key[2:], info)
         wz, we = _where(prev)
         if info.measure == "ratio":
-            change_zh = f"变动 {v.value - prev_value:+.1f} 个百分点，超过 {RATIO_JUMP_PP:g} 个百分点"
-            change_en = f"moves {v.value - prev_value:+.1f} points, more than {RATIO_JUMP_PP:g}"
+            change_zh, change_en = pair("problem.suspicious-jump.points", limit=_fmt(RATIO_JUMP_PP),
+                                        change=fmt_decimals(v.value - prev_value, 1, signed=True, grouped=False))
         else:
             pct = (v.value / prev_value - 1) * 100
-            change_zh, change_en = f"变动 {pct:+.1f}%", f"changes by {pct:+.1f}%"
+            change_zh, change_en = pair("problem.suspicious-jump.percent",
+                                        change=fmt_decimals(pct, 1, signed=True, grouped=False))
         problems.append(kinds.SUSPICIOUS_JUMP.at_value(
             v, what_zh=zh, what_en=en, value=_fmt(v.value), unit=info.unit, before_zh=pz, before_en=pe,
             before=_fmt(prev_value), where_zh=wz, where_en=we, change_zh=change_zh, change_en=change_en))
@@ -642,12 +659,11 @@ def check_scale(in_file: dict[Key, Value], stored: dict[Key, Stored], catalog: C
             info = catalog.indicators.get(key[0])
             pz, pe = indicator_period_pair(near[2:], info)
             wz, we = _where(old)
-            up = v.value > old.value
+            fz, fe = pair("problem.scale-slip.times" if v.value > old.value else "problem.scale-slip.fraction",
+                          factor=_fmt(factor))
             problems.append(kinds.SCALE_SLIP.at_value(
                 v, what_zh=zh, what_en=en, value=_fmt(v.value), unit=unit, before=_fmt(old.value),
-                before_zh=pz, before_en=pe, where_zh=wz, where_en=we,
-                factor_zh=f"{factor:,}倍" if up else f"{factor:,}分之一",
-                factor_en=f"{factor:,} times" if up else f"1/{factor:,} of"))
+                before_zh=pz, before_en=pe, where_zh=wz, where_en=we, factor_zh=fz, factor_en=fe))
             break
     return problems
 
@@ -709,10 +725,9 @@ def check_against_current(values: list[Value], current: dict[Key, Stored | float
             continue
         zh, en = names.of(v)
         wz, we = _where(stored[key])
-        pct = "∞" if math.isinf(change) else f"{change * 100:.1f}%"
         problems.append(kinds.LARGE_REVISION.at_value(
             v, what_zh=zh, what_en=en, old=_fmt(old), unit=unit, where_zh=wz, where_en=we,
-            value=_fmt(v.value), change=pct, limit=f"{REVISION_WARN_SHARE * 100:g}"))
+            value=_fmt(v.value), change=fmt_change(change), limit=_fmt(REVISION_WARN_SHARE * 100)))
     stored_only = {k: x for k, x in stored.items() if k not in in_file}
     if stored_only:
         problems += check_jumps(in_file, catalog, names, stored_only)

@@ -55,7 +55,7 @@ DATA_EDITORS = ("analyst", "admin")  # as dashboard.auth.DATA_EDITORS
 
 @dataclass
 class CommitResult:
-    status: str  # loaded | unchanged | stale | rejected | gone
+    status: str  # loaded | unchanged | stale | rejected | gone | refused (someone else's upload)
     file_name: str = ""
     batch_id: Optional[int] = None
     report: dict[str, Any] = field(default_factory=dict)
@@ -108,9 +108,12 @@ def commit_upload(engine: Engine, pending_id: str, *, user: str,
     try:
         row = pending.get(engine, pending_id, owner=user)
     except pending.NotYours:
-        log.warning("commit of pending upload %s by %s refused: not theirs, or expired",
+        if _someone_elses(engine, pending_id, user):
+            log.warning("commit of an upload of another user (%s) by %s: refused", pending_id[:8], user)
+            return CommitResult("refused")  # not "gone": it is there, and not theirs to name
+        log.warning("commit of pending upload %s by %s: gone (expired, or no such upload)",
                     pending_id[:8], user)
-        return CommitResult("gone")
+        return CommitResult("gone")  # no file name: the upload is no longer there to name it
     if row.status != "pending":
         return CommitResult("gone", row.file_name)
     outcome = pipeline.ingest_file(engine, row.content, row.file_name, loaded_by=user,
@@ -145,14 +148,30 @@ def _change_counts(report: dict[str, Any]) -> dict[str, int]:
             "unchanged": changes.get("unchanged", 0)}
 
 
+def _someone_elses(engine: Engine, pending_id: str, user: str) -> Optional[str]:
+    """The owner of this pending upload when it is another user's, else None."""
+    owner = pending.owner_of(engine, pending_id)
+    return owner if owner is not None and owner != user else None
+
+
+def commit_message(result: CommitResult, lang: str) -> str:
+    """What the commit says of an upload it did not load because it was not there to load:
+    someone else's (refused), or committed, cancelled or expired (gone; named when still known)."""
+    if result.status == "refused":
+        return t("upload.commit_refused", lang)
+    if result.file_name:
+        return t("upload.gone", lang, file=result.file_name)
+    return t("upload.gone_unnamed", lang)
+
+
 def cancel_upload(engine: Engine, pending_id: str, *, user: str) -> str:
     """'cancelled'; 'refused' when the upload is someone else's (recorded: a handle was used by
     another user); 'gone' when it was committed, cancelled or has expired."""
     try:
         row = pending.get(engine, pending_id, owner=user)
     except pending.NotYours:
-        owner = pending.owner_of(engine, pending_id)
-        if owner is not None and owner != user:
+        owner = _someone_elses(engine, pending_id, user)
+        if owner:
             with session_scope(engine) as db:
                 audit.record(db, "cancel-refused", username=user, target=pending_id[:8],
                              details={"pending": pending_id[:8]})

@@ -271,7 +271,15 @@ def test_someone_elses_pending_upload_cannot_be_committed(app, engine):
     _, pending_ids, _ = upload(owner, messy_files.provincial_xlsx())
     thief = signed_in(app, "ana2")
     body, _ = commit(thief, pending_ids)
-    assert commit_messages(body) == [t("upload.gone", "zh", file="")] and counts(engine)[0] == 0
+    assert commit_messages(body) == [t("upload.commit_refused", "zh")] and counts(engine)[0] == 0
+    assert pending_rows(engine)[-1].status == "pending"  # still the owner's to commit
+    # an upload that is no longer there (expired and purged, or never was): said without a name
+    body, _ = commit(owner, ["0" * 32])
+    assert commit_messages(body) == [t("upload.gone_unnamed", "zh")]
+    body, _ = commit(owner, pending_ids)  # the owner commits it, then it is gone, by its name
+    assert counts(engine)[0] > 0
+    body, _ = commit(owner, pending_ids)
+    assert commit_messages(body) == [t("upload.gone", "zh", file=pending_rows(engine)[-1].file_name)]
 
 
 def annotate_payload(client: DashClient, pending_id: str) -> dict:

@@ -383,8 +383,9 @@ def _commit(set_progress, identity, n_clicks, pending_ids, lang):
                 messages.append(problems_table(
                     [p for p in (result.report or {}).get("problems", []) if p.get("severity") == "error"],
                     lang, f"upload-commit-problems-{index}"))
-            else:
-                messages.append(dbc.Alert(t("upload.gone", lang, file=result.file_name), color="secondary"))
+            else:  # gone, or someone else's (refused)
+                messages.append(dbc.Alert(uploads.commit_message(result, lang),
+                                          color="danger" if result.status == "refused" else "secondary"))
         if loaded:
             from dashboard import data
 

@@ -18,7 +18,8 @@ A formula without a computed value (files written by scripts such as openpyxl ca
 an `UncomputedFormula` cell holding its text, which etl.normalise.cells reports as a type-error at its
 cell instead of loading it as empty or 0. Hidden rows and columns are read like any other and
 listed on the Sheet, so that etl.read.layout can warn about the values found in them.
-Every failure is a FileRejected carrying a Problem with a Chinese and an English message.
+Every failure is a FileRejected carrying a typed Problem (etl.checks.problems) with a Chinese and an
+English message; the reader's own accounts of a file are etl/wording/texts/read.toml's read.* texts.
 calamine parses the XML itself (quick-xml, no DTD or entity expansion), so no XML is parsed here.
 """
 from __future__ import annotations
@@ -33,6 +34,7 @@ import re
 import struct
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 
 import python_calamine
 import xlrd.compdoc
@@ -41,19 +43,25 @@ from etl import config
 from etl.read import formats
 from etl.checks import problems as kinds
 from etl.records import Problem, Sheet, Workbook
+from etl.wording.catalogue import LANGS, pair, t
 from etl.wording.numbers import fmt_bytes
 
 log = logging.getLogger(__name__)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_NOT_SPREADSHEETS = [
-    (b"\x89PNG", "PNG 图片", "a PNG image"),
-    (b"%PDF", "PDF 文档", "a PDF document"),
-    (b"\xff\xd8\xff", "JPEG 图片", "a JPEG image"),
-    (b"GIF8", "GIF 图片", "a GIF image"),
-    (b"\x1f\x8b", "gzip 压缩文件", "a gzip archive"),
-    (b"Rar!", "RAR 压缩文件", "a RAR archive"),
-    (b"7z\xbc\xaf", "7z 压缩文件", "a 7z archive"),
+_ZIP_KINDS = [  # a part that tells what a zip that is not an xlsx is (read.kind.<name>)
+    ("content.xml", "ods"),
+    ("xl/workbook.bin", "xlsb"),
+    ("word/document.xml", "word"),
+]
+_NOT_SPREADSHEETS = [  # magic bytes -> what the file is (read.kind.<name>)
+    (b"\x89PNG", "png"),
+    (b"%PDF", "pdf"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF8", "gif"),
+    (b"\x1f\x8b", "gzip"),
+    (b"Rar!", "rar"),
+    (b"7z\xbc\xaf", "7z"),
 ]
 
 
@@ -69,8 +77,13 @@ class FileRejected(Exception):
         self.problem = problem
 
 
-def _reject(code: str, file_name: str, zh: str, en: str) -> FileRejected:
-    """The problem type `code` of etl.checks.problems, with the reader's account of the file."""
+def _reject(code: str, file_name: str, key: str, **values: Any) -> FileRejected:
+    """The problem type `code` of etl.checks.problems, with the reader's account of the file: the text
+    `key` of the wording catalogue (etl/wording/texts/read.toml) filled with `values`, where a value
+    that is words itself (what the file is, why it looks cut off) is a (zh, en) pair."""
+    zh, en = (t(key, lang, **{name: value[i] if isinstance(value, tuple) else value
+                              for name, value in values.items()})
+              for i, lang in enumerate(LANGS))
     return FileRejected(kinds.get(code).in_file(variant="detail", file=file_name, detail_zh=zh, detail_en=en))
 
 
@@ -83,7 +96,7 @@ def too_large(file_name: str, size: int, limit: int) -> Problem:
 def read_workbook(data: bytes, file_name: str) -> Workbook:
     """Bytes of an xlsx / xls / csv file -> Workbook; FileRejected for anything unreadable."""
     if not data or not data.strip():
-        raise _reject("no-data", file_name, "文件是空的，没有任何数据。", "the file is empty: there is no data.")
+        raise _reject("no-data", file_name, "read.empty")
     limit = config.settings().max_upload_bytes
     if len(data) > limit:
         raise FileRejected(too_large(file_name, len(data), limit))
@@ -94,19 +107,14 @@ def read_workbook(data: bytes, file_name: str) -> Workbook:
         _check_ole_complete(data, file_name)
         _check_xls_extent(data, file_name)
         return _read_with_calamine(data, file_name, "xls", {})
-    for magic, zh, en in _NOT_SPREADSHEETS:
+    for magic, kind in _NOT_SPREADSHEETS:
         if data.startswith(magic):
-            raise _reject("bad-file", file_name, f"这是{zh}，不是电子表格。请上传 .xlsx、.xls 或 .csv 文件。",
-                          f"this is {en}, not a spreadsheet. Upload an .xlsx, .xls or .csv file.")
+            raise _reject("bad-file", file_name, "read.not-spreadsheet", what=pair(f"read.kind.{kind}"))
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<table")) or b"<html" in head[:200]:
-        raise _reject("bad-file", file_name, "这是网页（HTML）文件，不是电子表格。请在 Excel 中另存为 .xlsx 后上传。",
-                      "this is a web page (HTML), not a spreadsheet. Save it as .xlsx in Excel and "
-                      "upload again.")
+        raise _reject("bad-file", file_name, "read.html")
     if head.startswith(b"<?xml"):
-        raise _reject("bad-file", file_name, "这是 XML 文件（如 Excel 2003 XML 表格），不是 .xlsx/.xls/.csv。请另存为 .xlsx 后上传。",
-                      "this is an XML file (such as an Excel 2003 XML spreadsheet), not .xlsx/.xls/.csv. "
-                      "Save it as .xlsx and upload again.")
+        raise _reject("bad-file", file_name, "read.xml")
     return _read_csv(data, file_name)
 
 
@@ -225,28 +233,15 @@ def _check_zip(data: bytes, file_name: str) -> dict[str, _SheetScan]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except Exception as exc:  # BadZipFile, ValueError, OSError ...
-        raise _reject("bad-file", file_name, "文件已损坏或不完整（无法作为 xlsx/zip 打开）。",
-                      f"the file is corrupt or truncated (not a readable xlsx/zip: {exc}).") from None
+        raise _reject("bad-file", file_name, "read.zip.unreadable", error=exc) from None
     names = {m.filename for m in members}
     if len(names) < len(members):  # which of two same-named parts a reader takes is anyone's guess
         twice = sorted(n for n, k in collections.Counter(m.filename for m in members).items() if k > 1)
-        raise _reject("bad-file", file_name,
-                      f"文件已损坏或被篡改：压缩包中有同名的部件（{'、'.join(twice[:3])}），无法确定应读取哪一个。"
-                      f"请在 Excel 中打开并另存为 .xlsx 后重新上传。",
-                      f"the file is damaged or tampered with: the zip holds two parts of the same name "
-                      f"({', '.join(twice[:3])}), so which one is meant cannot be told. Open it in Excel, "
-                      f"save it as .xlsx and upload again.")
+        raise _reject("bad-file", file_name, "read.zip.same-name",
+                      parts=tuple(sep.join(twice[:3]) for sep in pair("list.separator")))
     if "xl/workbook.xml" not in names:
-        what_zh, what_en = "压缩包", "a zip archive"
-        if "content.xml" in names:
-            what_zh, what_en = "OpenDocument 表格（.ods）", "an OpenDocument spreadsheet (.ods)"
-        elif "xl/workbook.bin" in names:
-            what_zh, what_en = "二进制 Excel 工作簿（.xlsb）", "a binary Excel workbook (.xlsb)"
-        elif "word/document.xml" in names:
-            what_zh, what_en = "Word 文档", "a Word document"
-        raise _reject("bad-file", file_name,
-                      f"这是{what_zh}，不是 Excel 工作簿（.xlsx）。请另存为 .xlsx 后上传。",
-                      f"this is {what_en}, not an Excel workbook (.xlsx). Save it as .xlsx and upload again.")
+        kind = next((kind for part, kind in _ZIP_KINDS if part in names), "zip")
+        raise _reject("bad-file", file_name, "read.zip.not-xlsx", what=pair(f"read.kind.{kind}"))
     total = 0
     for member in members:
         total += member.file_size
@@ -274,8 +269,7 @@ def _check_zip(data: bytes, file_name: str) -> dict[str, _SheetScan]:
     except FileRejected:
         raise
     except Exception as exc:  # BadZipFile, zlib.error, EOFError, unsupported compression ...
-        raise _reject("bad-file", file_name, "文件已损坏（压缩内容校验失败）。",
-                      f"the file is corrupt (a compressed part fails its check: {exc}).") from None
+        raise _reject("bad-file", file_name, "read.zip.check", error=exc) from None
     return scans
 
 
@@ -287,9 +281,7 @@ def _check_ole_complete(data: bytes, file_name: str) -> None:
     beyond the end of the file, or is not whole. (calamine would often panic on it, printing a Rust
     message on stderr; the panic is caught too, but this says what is wrong.) Only truncation is
     refused here; anything else unusual is left to calamine."""
-    damaged = _reject("bad-file", file_name, "文件不完整（在传输或保存时被截断），无法作为 xls 工作簿读取。请重新导出或下载完整的文件。",
-                      "the file is incomplete (cut off in transfer or saving) and cannot be read as an "
-                      "xls workbook. Export or download the whole file again.")
+    damaged = _reject("bad-file", file_name, "read.xls.cut-off")
     if len(data) < 512:
         raise damaged
     shift, = struct.unpack_from("<H", data, 0x1E)
@@ -354,9 +346,7 @@ def _check_xls_extent(data: bytes, file_name: str) -> None:
             # ask for ~1 TB and abort the process
             first_row, last_row, first_col, last_col = struct.unpack_from("<IIHH", mem, body)
             if first_row > last_row or first_col > last_col:
-                raise _reject("bad-file", file_name, "文件已损坏（工作表的范围记录前后颠倒），无法作为 xls 工作簿读取。",
-                              "the file is damaged (a sheet's extent record is reversed) and cannot be "
-                              "read as an xls workbook.")
+                raise _reject("bad-file", file_name, "read.xls.reversed")
             extent = extents[current]
             extent[0], extent[1] = max(extent[0], last_row), max(extent[1], last_col)
         elif current is not None and size >= 4 and (kind in _XLS_CELL_RECORDS or kind == _XLS_MULRK):
@@ -405,9 +395,8 @@ def _read_with_calamine(data: bytes, file_name: str, fmt: str, scans: dict[str, 
         if not (isinstance(exc, Exception) or is_panic(exc)):
             raise  # KeyboardInterrupt, SystemExit
         log.info("calamine could not read %s as %s: %s: %s", file_name, fmt, type(exc).__name__, exc)
-        detail = "its internal structure is broken" if is_panic(exc) else str(exc)
-        raise _reject("bad-file", file_name, f"文件已损坏，无法作为 {fmt} 工作簿读取。",
-                      f"the file is damaged and cannot be read as an {fmt} workbook ({detail}).") from None
+        raise _reject("bad-file", file_name, "read.damaged", fmt=fmt,
+                      error=pair("read.damaged.panic") if is_panic(exc) else str(exc)) from None
     return Workbook(file_name, fmt, sheets, hidden_sheets=hidden)
 
 
@@ -447,11 +436,9 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str]:
             break
         return text, encoding
     if b"\x00" in data[:4096] or _control_share(data[:4096].decode("latin-1")) > 0.05:
-        raise _reject("bad-file", file_name, "这不是电子表格或文本文件（内容为二进制数据）。请上传 .xlsx、.xls 或 .csv 文件。",
-                      "this is not a spreadsheet or a text file (binary content). Upload an .xlsx, "
-                      ".xls or .csv file.")
+        raise _reject("bad-file", file_name, "read.binary")
     if cut:
-        raise _truncated(file_name, "最后一个字符不完整", "its last character is incomplete")
+        raise _truncated(file_name, "read.truncated.last-character")
     raise FileRejected(kinds.ENCODING.in_file(file=file_name))
 
 
@@ -503,15 +490,13 @@ def _read_csv(data: bytes, file_name: str) -> Workbook:
             rows = _csv_rows(text, delimiter, file_name, strict=True)
         except csv.Error as exc:
             if "unexpected end of data" in str(exc):  # a quoted field (a note) that never ends
-                raise _truncated(file_name, "文件在一个带引号的字段中间结束",
-                                 "the file ends inside a quoted field") from None
+                raise _truncated(file_name, "read.truncated.quoted-field") from None
             # a stray quote inside a field ('x,"y"z'): read it as Excel does, not strictly
             rows = _csv_rows(text, delimiter, file_name, strict=False)
     except csv.Error as exc:
-        raise _reject("bad-file", file_name, "CSV 格式错误，无法解析。",
-                      f"the CSV cannot be parsed ({exc}).") from None
+        raise _reject("bad-file", file_name, "read.csv.unparsable", error=exc) from None
     if not any(cell.strip() for row in rows for cell in row):
-        raise _reject("no-data", file_name, "文件中没有任何数据。", "the file holds no data.")
+        raise _reject("no-data", file_name, "read.csv-empty")
     _check_complete(text, rows, file_name)
     name = file_name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "csv"
     return Workbook(file_name, "csv", [Sheet(name, rows)], encoding=encoding)
@@ -528,17 +513,15 @@ def _csv_rows(text: str, delimiter: str, file_name: str, *, strict: bool) -> lis
     return rows
 
 
-def _truncated(file_name: str, why_zh: str, why_en: str) -> FileRejected:
-    return _reject("bad-file", file_name,
-                   f"文件不完整，可能在传输或保存时被截断：{why_zh}。没有载入任何数值；请重新导出或下载完整的文件后再上传"
-                   f"（如果文件确实完整，请在 Excel 中打开并另存为 .xlsx）。",
-                   f"the file is incomplete, probably cut off in transfer or saving: {why_en}. Nothing "
-                   f"was loaded; export or download the whole file again and upload it (if the file "
-                   f"really is complete, open it in Excel and save it as .xlsx).")
+def _truncated(file_name: str, why: str, **values: Any) -> FileRejected:
+    """The file looks cut off; `why` is the key of the reason (read.truncated.*), filled with `values`."""
+    return _reject("bad-file", file_name, "read.truncated", why=pair(why, **values))
 
 
-_PORTAL_FIRST_LINE = re.compile(r"^\s*数据库[:：]")
-_SOURCE_LINE = re.compile(r"^\s*(?:数据)?来源[:：]")
+# Input vocabulary, not wording: the words by which a national data portal's CSV export is known
+# (its first line, 数据库：年度数据) and by which its end is (the source line, 数据来源：国家统计局).
+PORTAL_FIRST_LINE = re.compile(r"^\s*数据库[:：]")
+PORTAL_SOURCE_LINE = re.compile(r"^\s*(?:数据)?来源[:：]")
 
 
 def _check_complete(text: str, rows: list[list[str]], file_name: str) -> None:
@@ -555,15 +538,8 @@ def _check_complete(text: str, rows: list[list[str]], file_name: str) -> None:
     if not text.endswith(("\n", "\r")) and sum(1 for cell in last if cell.strip()) >= 2:
         header = max((len(row) for row in filled[:-1]), default=0)
         short = len(last) < header
-        raise _truncated(
-            file_name,
-            f"最后一行没有换行符" + (f"，且只有 {len(last)} 个字段（表头有 {header} 个）" if short else
-                                  "，最后一个数值可能不完整") + f"：“{','.join(last)[-60:]}”",
-            "the last line has no line end" + (f" and only {len(last)} of the header's {header} fields"
-                                             if short else ", so its last number may be cut short")
-            + f": {','.join(last)[-60:]!r}")
-    if _PORTAL_FIRST_LINE.match(filled[0][0] if filled[0] else "") and not any(
-            _SOURCE_LINE.match(row[0]) for row in filled if row):
-        raise _truncated(file_name, "国家数据门户导出的文件应以“数据来源：”行结束，而这个文件没有这一行",
-                         "a national data portal export ends with its source line (数据来源：…), and "
-                         "this file has none")
+        raise _truncated(file_name, "read.truncated.no-line-end-short" if short else "read.truncated.no-line-end",
+                         fields=len(last), header=header, line=",".join(last)[-60:])
+    if PORTAL_FIRST_LINE.match(filled[0][0] if filled[0] else "") and not any(
+            PORTAL_SOURCE_LINE.match(row[0]) for row in filled if row):
+        raise _truncated(file_name, "read.truncated.no-source-line")

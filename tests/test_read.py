@@ -10,6 +10,7 @@ import pytest
 from etl import config
 from etl.read.files import FileRejected, read_workbook
 from tests import messy_files as mf
+from etl.wording.catalogue import t
 from etl.wording.numbers import fmt_bytes
 
 
@@ -100,6 +101,28 @@ def test_type_is_decided_by_content_not_name():
 def test_png_renamed_xlsx_is_rejected_clearly():
     error = rejected(*mf.png_as_xlsx())
     assert error.problem.code == "bad-file" and "PNG" in error.problem.message_zh
+    problem = rejected(b"\x89PNG\r\n\x1a\n", "a.xlsx").problem
+    assert (problem.message_zh, problem.message_en) == (
+        "文件“a.xlsx”：这是PNG 图片，不是电子表格。请上传 .xlsx、.xls 或 .csv 文件。",
+        "File 'a.xlsx': this is a PNG image, not a spreadsheet. Upload an .xlsx, .xls or .csv file.")
+
+
+def _zip_with(part: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(part, "x")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("data, kind", [
+    (b"\x89PNG\r\n\x1a\n", "png"), (b"%PDF-1.7", "pdf"), (b"\xff\xd8\xff\xe0", "jpeg"), (b"GIF89a", "gif"),
+    (b"\x1f\x8b\x08\x00", "gzip"), (b"Rar!\x1a\x07", "rar"), (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (_zip_with("content.xml"), "ods"), (_zip_with("xl/workbook.bin"), "xlsb"),
+    (_zip_with("word/document.xml"), "word"), (_zip_with("notes.txt"), "zip")])
+def test_what_a_file_is_instead_is_said_in_both_languages(data, kind):
+    problem = rejected(data, "a.xlsx").problem
+    assert problem.code == "bad-file"
+    assert t(f"read.kind.{kind}", "zh") in problem.message_zh and t(f"read.kind.{kind}", "en") in problem.message_en
 
 
 def test_pdf_and_random_bytes_are_rejected():

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
+from etl.checks import problems as kinds
 from etl.records import ERROR, INFO, WARNING, Catalog, IndicatorInfo, Problem, RegionInfo, Value
 from etl.checks.report import Changes, Report, Revision, cell_position, sort_problems
 from etl.checks.validate import (REVISION_WARN_SHARE, SHARE_TOLERANCE_PP, Stored, check_against_current,
@@ -172,8 +174,8 @@ def test_against_current_large_revision_and_stored_previous_year():
 
 # --- against the database: impossible facts are errors -------------------------------------------------
 
-def stored(value, batch=7, file="上季度.xlsx", cell="C5", demo=False) -> Stored:
-    return Stored(value, batch, file, "各市", cell, demo)
+def stored(value, batch=7, file="上季度.xlsx", cell="C5", demo=False, sheet="各市") -> Stored:
+    return Stored(value, batch, file, sheet, cell, demo)
 
 
 def ytd(indicator="gdp", quarter=1, value=100.0, cell="C7", region="230000", year=2024):
@@ -395,3 +397,65 @@ def test_a_scale_slip_names_the_stored_period_as_its_indicator_counts_it():
     assert slip.code == "scale-slip"
     assert "2024年第二季度末" in slip.message_zh and "end of Q2 2024" in slip.message_en
     assert "上半年" not in slip.message_zh and "H1" not in slip.message_en
+
+
+# --- every cross-value problem reads in English without Chinese ------------------------------------
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _one_of_each_check() -> list[Problem]:
+    """One file and one stored context that together set off every check of etl.checks.validate
+    (both phrasings where a check has two)."""
+    core, share, stations = "digital_core_va", "digital_core_va_share", "fiveg_base_stations"
+    in_file = [
+        v(value=10.0, cell="C7"), v(value=11.0, cell="C9"),  # duplicate-row
+        v("gigabit_port_share", value=100.5, cell="D7"),  # out-of-range
+        v(core, region="230100", value=600.0, cell="B5"), v(region="230100", value=500.0, cell="B6"),
+        v(share, region="230100", value=90.0, cell="B7"),  # core above GDP, share != core / GDP
+        v(region="230200", value=20.0, cell="E7"), v(region="230200", year=2023, value=20.0, cell="E6"),
+        ytd(quarter=1, value=350.0, cell="F2"), ytd(quarter=2, value=300.0, cell="F3"),  # ytd falls
+        v(quarter=2, basis="quarter", value=10.0, cell="F4"),  # quarter sum
+        v(stations, region="230200", value=30_000.0, cell="G2"),
+        v("population", region="230200", value=3000.0, cell="G3"),
+        v("fiveg_per_10k", region="230200", value=12.0, cell="G4"),
+        v(year=2023, region="230100", value=100.0, cell="H2"),  # GDP +400 % on the year before
+        v("gigabit_port_share", year=2023, value=0.35, cell="I2", sheet="Sheet2"),
+        v("gigabit_port_share", year=2022, value=0.3, cell="I3", sheet="Sheet2"),  # fractions
+        *[v(stations, region="230100", year=y, value=x, cell=f"J{y - 2018}")
+          for y, x in ((2020, 10_000.0), (2021, 11_000.0), (2022, 1_200_000.0), (2023, 13_000.0))],
+    ]
+    problems = check_values(in_file, CAT)
+    current = {
+        K("gdp", year=2022): stored(16_000.0, batch=3, file="地区生产总值.xlsx", cell="B2"),  # scale slip
+        K("gdp", region="230200", year=2024): stored(15.0, batch=4, cell="B3"),  # a revision
+        K(core, region="230200"): stored(8.0, batch=5, cell="C3"),  # other-indicator, stale-share
+        K(share, region="230200"): stored(53.3, batch=6, cell="D3"),
+        K(core, 3, "ytd"): stored(900.0, batch=7, file="核心产业.xlsx"),  # the file's GDP below it
+        K("gdp", 3, "ytd", year=2025): stored(250.0, batch=8),  # the file's Q2 above the stored Q3
+        K("gdp", region="100000"): stored(5.0, batch=9, sheet=""),  # a nation below its province
+    }
+    file_two = [v(year=2023, value=1_600_000.0, cell="K2"), v(region="230200", value=20.0, cell="K3"),
+                v(core, region="230200", value=9.5, cell="K4"),
+                ytd(quarter=3, value=800.0, cell="K5"), ytd(quarter=2, value=300.0, cell="K6", year=2025),
+                v(value=16.0, cell="K7")]
+    return problems + check_against_current(file_two, current, CAT, {"各市": "gdp"})
+
+
+def test_every_cross_value_problem_reads_in_english_without_chinese():
+    """The English messages name units in English ('16,000 (100 million yuan)', '30,000 units',
+    '90%'), never 亿元 or 个. The Chinese they may hold is what the user wrote, quoted: the sheet's
+    name ('各市') and the stored files' names."""
+    problems = _one_of_each_check()
+    checks = {k.code for k in kinds.CATALOGUE.values() if k.stage in (kinds.FILE, kinds.STORED)}
+    assert {p.code for p in problems} == checks
+    quoted_input = ("各市", "上季度.xlsx", "地区生产总值.xlsx", "核心产业.xlsx")
+    for p in problems:
+        text = p.title_en + p.message_en
+        for name in quoted_input:
+            text = text.replace(name, "")
+        assert not CJK.search(text), p.message_en
+        assert CJK.search(p.message_zh)
+    english = " ".join(p.message_en for p in problems)
+    assert "(100 million yuan)" in english and " units" in english and "100.5%" in english
+    assert "less than" in english and "above the following quarter" in english  # the second phrasings

@@ -51,6 +51,7 @@ from etl.normalise.cells import (ANNUAL, QUALIFIERS, YTD, LabelResolver, find_pe
                                  title_period)
 from etl.read.files import UncomputedFormula
 from etl.records import ERROR, Catalog, Problem, RawValue, Sheet, Workbook, cell_ref
+from etl.wording.catalogue import pair
 
 REGION, INDICATOR, PERIOD = "region", "indicator", "period"
 KINDS = (REGION, INDICATOR, PERIOD)
@@ -947,7 +948,8 @@ def _region_by_code(name: str, axis: _Axis, resolver: LabelResolver,
         if code and other and other != code:
             out.problems.append(kinds.REGION_MISMATCH.at(
                 name, cell_ref(*where), raw=code_text, code=code_text, name=text,
-                code_name=resolver.catalog.regions[code].name_zh))
+                code_name_zh=resolver.catalog.regions[code].name_zh,
+                code_name_en=resolver.catalog.regions[code].name_en))
             return "", None
     return code_text, cell_ref(*where)
 
@@ -1079,7 +1081,8 @@ def _units_from_line(name: str, sheet_units: list[str], indicators: list[tuple[s
             found[label] = sheet_units[position]  # 单位：万个、个 over two columns, in order
         elif fitting or len(set(sheet_units)) == 1:
             unit = "、".join(dict.fromkeys(fitting or sheet_units))
+            where_zh, where_en = pair("problem.unit-conflict.unit_line")
             out.problems.append(kinds.UNIT_CONFLICT.at(
-                name, cell or "A1", raw=label, label=label, unit=unit, unit_where="单位行 / unit line",
-                name_zh=info.name_zh, name_en=info.name_en, target=info.unit))
+                name, cell or "A1", raw=label, label=label, unit=unit, unit_where_zh=where_zh,
+                unit_where_en=where_en, name_zh=info.name_zh, name_en=info.name_en, target=info.unit))
     return found

@@ -336,9 +336,14 @@ def test_report_counts_dict_and_text():
     line = next(l for l in text.splitlines() if "type-error" in l)
     assert "'各市'!C7" in line and "abc" in line
     assert text.index("单元格不是数值") < text.index("Cell is not a number")
-    assert "15901 -> 16359.2" in text
+    assert "'各市'!C9  gdp 230000 2022 annual: 15,901 -> 16,359.2  (v1 -> v2)" in text
     english = report.format_text(lang="en")
     assert "单元格不是数值" not in english and "Cell is not a number" in english
+    assert "'各市'!C9  gdp 230000 2022 annual: 15,901 -> 16,359.2  (v1 -> v2)" in english
+    # a large value in full, never in exponent notation ('1.23457e+06')
+    report.changes.revised = [Revision("fiveg_base_stations", "230000", 2024, 3, "ytd", 1234567.0, 1334567.5,
+                                       1, 2, 4, "各市", "C9", "1334567.5")]
+    assert "2024Q3 ytd: 1,234,567 -> 1,334,567.5" in report.format_text(lang="en")
 
 
 # --- issue 10, class 5: plausibility against what is stored ---------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any, Optional
 
 from etl.records import ERROR, INFO, WARNING, Problem, Value, sheet_cell
 from etl.wording.catalogue import has, t
+from etl.wording.numbers import fmt_plain
 
 # Statuses: checked (read and checked only), rejected (errors: nothing loaded), preview (checked and
 # compared with the database, nothing written), dry-run, loaded, unchanged (identical values: no-op),
@@ -200,9 +201,13 @@ class Report:
             out.append("  " + say("report.changes", new=ch.new, revised=len(ch.revised), unchanged=ch.unchanged))
             listed = ch.revised if max_lines is None else ch.revised[:max_lines]
             for r in listed:
-                period = f"{r.year}" + (f"Q{r.quarter}" if r.quarter else "") + f" {r.basis}"
-                out.append(f"    {r.where}  {r.indicator_code} {r.region_code} {period}: "
-                           f"{r.old_value:g} -> {r.new_value:g}  (v{r.old_version} -> v{r.new_version})")
+                # the value's key as stored (codes, not labels: the line names no indicator's kind)
+                key = f"{r.indicator_code} {r.region_code} {r.year}" + (f"Q{r.quarter}" if r.quarter else "") \
+                    + f" {r.basis}"
+                out.append("    " + t("report.revision", "zh" if both else "en", where=r.where, value_key=key,
+                                      old=fmt_plain(r.old_value, 4, large_whole=False),
+                                      new=fmt_plain(r.new_value, 4, large_whole=False),
+                                      old_version=r.old_version, new_version=r.new_version))
             if len(listed) < len(ch.revised):
                 more = len(ch.revised) - len(listed)
                 out.append("    " + say("report.more_revisions", n=more))

@@ -15,6 +15,7 @@ property is None) keeps tests and tools simple.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from typing import Any
 
@@ -50,10 +51,15 @@ def plain(value: Any) -> Any:
         return Plain({k: v for k, v in kept.items()
                       if v != {} and not (v == [] and k in COMPOUND_ARRAYS)})
     if isinstance(value, (list, tuple)):
-        if not any(isinstance(v, (dict, list, tuple)) for v in value):
-            return list(value)  # a data array (numbers, texts, dates): nothing to convert
+        # a data array (numbers, texts, dates): nothing to convert. The element types are looked
+        # at in C first (a map's outlines are thousands of coordinates); others one by one
+        if set(map(type, value)) <= _SCALARS or not any(isinstance(v, (dict, list, tuple)) for v in value):
+            return list(value)
         return [plain(v) for v in value]
     return value
+
+
+_SCALARS = frozenset({int, float, str, bool, type(None), dt.date, dt.datetime})
 
 
 @functools.lru_cache(maxsize=None)
@@ -93,7 +99,8 @@ class Figure(Plain):
             self.update_layout(**layout)
 
     def add_trace(self, item: dict) -> "Figure":
-        self["data"].append(plain(item))
+        # a trace() is plain already: not walked (and its data arrays copied) a second time
+        self["data"].append(item if type(item) is Plain else plain(item))
         return self
 
     def update_layout(self, **changes: Any) -> "Figure":

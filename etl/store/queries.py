@@ -35,12 +35,15 @@ Row dicts (current_observations, series, region_values) share these keys:
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Iterator, Optional, Union
 
-from sqlalchemy import Engine, exists, func, literal, select, tuple_
+from sqlalchemy import Engine, Text, TextClause, cast, exists, func, literal, select, text, tuple_
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from etl.periods import format_period, period_sort_key, value_kind
@@ -666,6 +669,15 @@ def batch_list(db: Db, *, limit: Optional[int] = None) -> list[dict]:
         return [_batch_dict(b) for b in s.scalars(query)]
 
 
+def batch_sources(db: Db) -> dict[int, list[str]]:
+    """{batch id: its 数据来源 lines} of the batches that have any: two columns, not a Batch
+    object per file (a national database has hundreds of batches; building them was a tenth of
+    a cold topic page)."""
+    with reading(db) as s:
+        return {batch_id: list(lines) for batch_id, lines in s.execute(select(Batch.id, Batch.source_lines))
+                if lines}
+
+
 def batch_detail(db: Db, batch_id: int) -> Optional[dict]:
     """One batch with its validation report, notes and source lines."""
     with reading(db) as s:
@@ -690,3 +702,43 @@ def data_stamp(db: Db) -> str:
         count, last_id, last_rollback = s.execute(
             select(func.count(Batch.id), func.max(Batch.id), func.max(Batch.rolled_back_at))).one()
     return f"{count}-{last_id or 0}-{last_rollback or ''}"
+
+
+CATALOG_TABLES = (Indicator, Region, TargetSet, Target)  # what the pages keep in memory
+
+
+def stamps(db: Db) -> tuple[str, str]:
+    """(data_stamp, catalog stamp) in one statement. The catalog stamp is a digest of every column
+    of every row of the catalog (indicators, regions, target sets, targets): it changes when
+    `python -m etl init` changes any of them, and not with the data. On PostgreSQL the rows are
+    digested in the server (md5), on SQLite they are sent as one string: a few milliseconds for
+    a national catalog of 3,454 regions, read once per STAMP_SECONDS per cache, and enough for a
+    worker to keep the catalog in memory across data changes (dashboard.data.in_memory)."""
+    with reading(db) as s:
+        count, last_id, last_rollback, *catalog = s.execute(_stamps_sql(s.get_bind().dialect)).one()
+    digest = hashlib.sha1("\x00".join(part or "" for part in catalog).encode()).hexdigest()[:16]
+    return f"{count}-{last_id or 0}-{last_rollback or ''}", digest
+
+
+@functools.lru_cache(maxsize=4)
+def _stamps_sql(dialect) -> TextClause:
+    """The statement of stamps(), compiled once: its ~50 columns made SQLAlchemy's cache key
+    cost more than the query itself."""
+    statement = select(func.count(Batch.id), func.max(Batch.id), func.max(Batch.rolled_back_at),
+                       *[_table_digest(model, dialect.name) for model in CATALOG_TABLES])
+    compiled = statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+    return text(str(compiled))
+
+
+def _table_digest(model, dialect: str):
+    """A scalar subquery: the table's rows, every column as text, in primary-key order, as one
+    string (SQLite) or its md5 (PostgreSQL)."""
+    table = model.__table__
+    line = functools.reduce(lambda a, b: a + "|" + b,
+                            [func.coalesce(cast(column, Text), "") for column in table.columns])
+    order = list(table.primary_key.columns)
+    if dialect == "postgresql":
+        return select(func.md5(func.string_agg(line, aggregate_order_by(literal("\n"), *order))))\
+            .scalar_subquery()
+    rows = select(line.label("line")).order_by(*order).subquery()
+    return select(func.group_concat(rows.c.line, "\n")).scalar_subquery()

@@ -18,6 +18,7 @@ figures: requests/s is bounded by about 2,000 ms / (server + client CPU ms per r
 from __future__ import annotations
 
 import argparse
+import gzip
 import http.client
 import http.cookies
 import json
@@ -66,6 +67,31 @@ class Viewer:
         self.request("GET", "/")
         self.router, self.frame = deps["router"], deps["frame"]
 
+    def post(self, body: dict, query: str = "") -> tuple[int, dict]:
+        """A Dash callback request; the answer parsed (gzip or not)."""
+        headers = {"Content-Type": "application/json"}
+        if "_csrf_token" in self.cookies:
+            headers["X-CSRFToken"] = self.cookies["_csrf_token"]
+        status, data = self.request("POST", "/_dash-update-component" + query,
+                                    json.dumps(body).encode(), headers)
+        if status == 200 and data:
+            try:
+                return status, json.loads(data)
+            except ValueError:
+                return status, json.loads(gzip.decompress(data))
+        return status, {}
+
+    def sign_in(self, all_deps: list[dict], name: str, password: str) -> None:
+        """Signs in through the login page's own callback, as a person would."""
+        self.request("GET", "/login")
+        dep = find_key(all_deps, "login-message")
+        status, body = self.post(payload(dep, {
+            "login-submit.n_clicks": 1, "login-username.value": name,
+            "login-password.value": password, "login-next.data": "/",
+            "login-lang.data": "en"}, "login-submit.n_clicks"))
+        if status != 200 or "login-redirect" not in json.dumps(body):
+            raise RuntimeError(f"{name} could not sign in: {status} {str(body)[:200]}")
+
     def callback(self, key: str, inputs: list[dict]) -> int:
         parts = key[2:-2].split("...") if key.startswith("..") else [key]
         outputs = [dict(zip(("id", "property"), p.rsplit(".", 1))) for p in parts]
@@ -77,6 +103,32 @@ class Viewer:
             headers["X-CSRFToken"] = self.cookies["_csrf_token"]
         status, _ = self.request("POST", "/_dash-update-component", body.encode(), headers)
         return status
+
+
+def find_key(deps: list[dict], output_part: str, input_name: str | None = None) -> dict:
+    for dep in deps:
+        names = [f"{i['id']}.{i['property']}" for i in dep["inputs"]]
+        if output_part in dep["output"] and (input_name is None or input_name in names):
+            return dep
+    raise KeyError(output_part)
+
+
+def payload(dep: dict, values: dict, triggered: str) -> dict:
+    """The body of a callback request for `dep`, its inputs and state taken from `values`."""
+    key = dep["output"]
+    outputs = []
+    for part in key[2:-2].split("...") if key.startswith("..") else [key]:
+        ident, prop = part.rsplit(".", 1)
+        outputs.append({"id": json.loads(ident) if ident.startswith("{") else ident,
+                        "property": prop.split("@")[0]})
+
+    def fill(items):
+        return [{"id": i["id"], "property": i["property"],
+                 "value": values.get(f"{i['id']}.{i['property']}")} for i in items]
+
+    return {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": fill(dep["inputs"]), "state": fill(dep.get("state", [])),
+            "changedPropIds": [triggered]}
 
 
 def _ticks(pid: int, children: bool = False) -> int:
@@ -116,11 +168,23 @@ def dependencies(host: str, port: int) -> dict:
     deps = json.loads(conn.getresponse().read())
     keys = [d["output"] for d in deps]
     return {"router": next(k for k in keys if "_pages_content.children" in k),
-            "frame": next(k for k in keys if "navbar.children" in k)}
+            "frame": next(k for k in keys if "navbar.children" in k), "all": deps}
+
+
+def warm_up(host: str, port: int, timeout: float, deps: dict) -> None:
+    """Every page once, so that the runs that follow see a warm cache."""
+    warm = Viewer(host, port, timeout)
+    warm.start(deps)
+    for page in PAGES:
+        warm.callback(deps["router"], [{"id": "_pages_location", "property": "pathname", "value": page},
+                                       {"id": "_pages_location", "property": "search", "value": ""}])
 
 
 def run(kind: str, host: str, port: int, viewers: int, seconds: float, timeout: float,
-        static_path: str, deps: dict, server_pid: int | None = None) -> dict:
+        static_path: str, deps: dict, server_pid: int | None = None,
+        sessions: list[dict] | None = None) -> dict:
+    """`viewers` threads for `seconds`: callbacks or the static file. With `sessions` (the cookies
+    of signed-in sessions) viewer i uses session i modulo their number."""
     latencies: list[float] = []
     errors = [0]
     timeouts = [0]
@@ -134,14 +198,17 @@ def run(kind: str, host: str, port: int, viewers: int, seconds: float, timeout: 
         viewer = Viewer(host, port, timeout)
         try:
             if kind == "callback":
+                if sessions:
+                    viewer.cookies = dict(sessions[index % len(sessions)])
                 viewer.start(deps)
         except Exception:
             with lock:
                 errors[0] += 1
+            viewer = None
         ready.wait()
         go.wait()
         n = index
-        while time.perf_counter() < stop_at[0]:
+        while viewer is not None and time.perf_counter() < stop_at[0]:
             start = time.perf_counter()
             try:
                 if kind == "callback":
@@ -204,24 +271,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--static", default="/vendor/bootstrap/css/bootstrap.min.css")
     parser.add_argument("--server-pid", type=int,
                         help="gunicorn's master pid: print the server's CPU ms per request")
+    parser.add_argument("--login", metavar="NAME:PASSWORD",
+                        help="viewers are signed in with this account (a signed-in request "
+                             "reads its session and account)")
+    parser.add_argument("--sessions", type=int, default=20,
+                        help="with --login: how many sessions the viewers share")
     args = parser.parse_args(argv)
+    if args.login and ":" not in args.login:
+        parser.error("--login NAME:PASSWORD")
     parts = urlsplit(args.url)
     if parts.hostname not in LOOPBACK:
         parser.error("loopback only (127.0.0.1, localhost, ::1)")
     host, port = parts.hostname, parts.port or 80
     deps = dependencies(host, port)
-    # a warm-up round: every page once, so that both runs see a warm cache
-    warm = Viewer(host, port, args.timeout)
-    warm.start(deps)
-    for page in PAGES:
-        warm.callback(deps["router"], [{"id": "_pages_location", "property": "pathname", "value": page},
-                                       {"id": "_pages_location", "property": "search", "value": ""}])
+    warm_up(host, port, args.timeout, deps)
     load_before = load_average()
+    login = tuple(args.login.split(":", 1)) if args.login else None
+    sessions = []
+    for _ in range(args.sessions if login else 0):
+        # signing in costs a password hash (~0.5 s): a few sessions, shared by the viewers
+        viewer = Viewer(host, port, args.timeout)
+        viewer.sign_in(deps["all"], *login)
+        sessions.append(viewer.cookies)
     callback = run("callback", host, port, args.viewers, args.seconds, args.timeout, args.static,
-                   deps, args.server_pid)
+                   deps, args.server_pid, sessions)
     static = run("static", host, port, args.viewers, args.seconds, args.timeout, args.static,
                  deps, args.server_pid)
-    print(f"load test {args.url}: {args.viewers} viewers, {args.seconds:.0f} s each; "
+    who = f"signed in as {login[0]}, {len(sessions)} sessions" if login else "anonymous"
+    print(f"load test {args.url}: {args.viewers} viewers ({who}), {args.seconds:.0f} s each; "
           f"load average {load_before} before, {load_average()} after")
     print(f"{'requests':<10}{'req/s':>8}{'ok':>8}{'errors':>8}{'timeouts':>9}{'p50 ms':>8}{'p95 ms':>8}"
           f"{'server CPU ms/req':>19}{'client CPU ms/req':>19}")

@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_load import LOOPBACK, PAGES, Viewer, dependencies, run  # noqa: E402
+from bench_load import LOOPBACK, Viewer, dependencies, find_key, payload, run, warm_up  # noqa: E402
 from dashclient import load_average, p95  # noqa: E402
 
 
@@ -81,31 +81,6 @@ def data_url(data: bytes) -> str:
 
 # --- an analyst --------------------------------------------------------------------------------------
 
-def find_key(deps: list[dict], output_part: str, input_name: str | None = None) -> dict:
-    for dep in deps:
-        names = [f"{i['id']}.{i['property']}" for i in dep["inputs"]]
-        if output_part in dep["output"] and (input_name is None or input_name in names):
-            return dep
-    raise KeyError(output_part)
-
-
-def payload(dep: dict, values: dict, triggered: str) -> dict:
-    key = dep["output"]
-    outputs = []
-    for part in key[2:-2].split("...") if key.startswith("..") else [key]:
-        ident, prop = part.rsplit(".", 1)
-        outputs.append({"id": json.loads(ident) if ident.startswith("{") else ident,
-                        "property": prop.split("@")[0]})
-
-    def fill(items):
-        return [{"id": i["id"], "property": i["property"],
-                 "value": values.get(f"{i['id']}.{i['property']}")} for i in items]
-
-    return {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
-            "inputs": fill(dep["inputs"]), "state": fill(dep.get("state", [])),
-            "changedPropIds": [triggered]}
-
-
 def found(tree, kind: str) -> list:
     """Every pattern-matching id of `kind` in a response (the file cards' annotate buttons)."""
     hits = []
@@ -134,29 +109,10 @@ class Analyst:
         self.nonce = secrets.token_urlsafe(12)
 
     def post(self, body: dict, query: str = "") -> tuple[int, dict]:
-        headers = {"Content-Type": "application/json"}
-        if "_csrf_token" in self.viewer.cookies:
-            headers["X-CSRFToken"] = self.viewer.cookies["_csrf_token"]
-        status, data = self.viewer.request("POST", "/_dash-update-component" + query,
-                                           json.dumps(body).encode(), headers)
-        if status == 200 and data:
-            import gzip
-
-            try:
-                return status, json.loads(data)
-            except ValueError:
-                return status, json.loads(gzip.decompress(data))
-        return status, {}
+        return self.viewer.post(body, query)
 
     def sign_in(self) -> None:
-        self.viewer.request("GET", "/login")
-        dep = find_key(self.deps, "login-message")
-        status, body = self.post(payload(dep, {
-            "login-submit.n_clicks": 1, "login-username.value": self.name,
-            "login-password.value": self.password, "login-next.data": "/",
-            "login-lang.data": "en"}, "login-submit.n_clicks"))
-        if status != 200 or "login-redirect" not in json.dumps(body):
-            raise RuntimeError(f"{self.name} could not sign in: {status} {str(body)[:200]}")
+        self.viewer.sign_in(self.deps, self.name, self.password)
 
     def background(self, body: dict) -> tuple[str, dict]:
         """Start a callback and poll it as dash-renderer does: (outcome, response), outcome one of
@@ -305,11 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"rejected workbook: {len(heavy) / 1e6:.1f} MB, {args.rows} rows; "
           f"revised workbook: {len(revised[0]) / 1e3:.0f} kB", flush=True)
 
-    warm = Viewer(host, port, args.timeout)
-    warm.start(deps)
-    for page in PAGES:
-        warm.callback(deps["router"], [{"id": "_pages_location", "property": "pathname", "value": page},
-                                       {"id": "_pages_location", "property": "search", "value": ""}])
+    warm_up(host, port, args.timeout, deps)
 
     load_before = load_average()
     alone = run("callback", host, port, args.viewers, args.seconds, args.timeout, "", deps)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 from typing import Any, Callable
 
 import orjson
@@ -75,13 +74,12 @@ def request_memo() -> dict:
 
 
 def invalidate() -> None:
-    """Forget the data stamp, so the next request sees new data at once (after an upload)."""
+    """Forget the data stamp, so the next request sees new data at once (after an upload or a
+    rollback). Cheap, for a request: the summaries of the new data are built by the job or the
+    command that changed them (refresh_summaries), never here; until then the pages compute what
+    they show (summarised)."""
     cache.delete(f"stamp:{current_app.config[DB_KEY]}")
     request_memo().clear()
-    try:  # the summaries of the new data now, in the request that changed them, not for a viewer
-        refresh_summaries()
-    except Exception:  # noqa: BLE001 - the data are committed; a viewer's render builds them again
-        logging.getLogger(__name__).exception("building the summaries after a data change failed")
 
 
 def cached(func: Callable) -> Callable:
@@ -156,16 +154,18 @@ def summarised(kind: str, keys: Callable[[], Any]) -> Callable:
     data: computed for every key of `keys()` at once, once per data stamp, by the function itself,
     and kept in the summaries table (etl/store/summary.py); a render reads its key with one
     indexed query, then from the cache. The same function, called directly, is what the page
-    computed before (.uncached; config MONITOR_SUMMARY=False computes on every call)."""
+    computed before (.uncached; config MONITOR_SUMMARY=False computes on every call).
+
+    The build is refresh_summaries, run by the job or the command that changed the data (the upload's
+    commit, the rollback's job, python -m etl). A render that finds the kind not built for the
+    current data (the job still queued or running, a new year, a deploy) computes the keys it
+    asked for with the same function, as without the summary: the same numbers, never the old
+    data's, and no viewer builds the whole kind in a web request."""
     def decorate(func: Callable) -> Callable:
         @cached
         def read(_kind: str, wanted: tuple[str, ...]) -> dict:  # the kind in the cache key
-            stamp = summary_stamp()
-            found = summaries.read(engine(), stamp, kind, wanted)
-            if found is None:
-                summaries.build(engine(), stamp, kind, keys, func)
-                found = summaries.read(engine(), stamp, kind, wanted)
-            return found
+            found = summaries.read(engine(), summary_stamp(), kind, wanted) or {}
+            return {key: found[key] if key in found else func(key) for key in wanted}
 
         @functools.wraps(func)
         def wrapper(key: str):
@@ -210,8 +210,9 @@ def code_digest() -> str:
 
 
 def refresh_summaries() -> None:
-    """Build every summary for the current data now (after a load or a rollback, in the request
-    or job that changed the data), so that no viewer waits for it."""
+    """Build every summary for the current data now: in the job or the command that changed the
+    data (the upload's commit job, the rollback's job: dashboard/uploads.py; python -m etl:
+    dashboard/summaries.py), never in a web request."""
     if not current_app.config.get(SUMMARY_KEY, True):
         return
     stamp = summary_stamp()

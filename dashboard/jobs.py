@@ -323,13 +323,39 @@ def shared_celery(settings: Settings):
     return _CELERY[key]
 
 
+_MANAGERS: dict[str, Any] = {}
+
+
 def job_manager(settings: Optional[Settings] = None):
-    """The upload page's Dash job manager, its handles bound to their starter (job_owners)."""
+    """The Dash job manager of the upload and history pages (one per queue in a process), its
+    handles bound to their starter (job_owners)."""
     import dash
 
     from dashboard.job_owners import owned, owned_diskcache_manager
 
     settings = settings or config.settings()
     if settings.jobs_redis_url:
-        return owned(dash.CeleryManager(shared_celery(settings)))
-    return owned_diskcache_manager(config.instance_dir() / "upload-jobs")
+        key = "celery " + settings.jobs_redis_url + " " + settings.cache_key_prefix
+        if key not in _MANAGERS:
+            _MANAGERS[key] = owned(dash.CeleryManager(shared_celery(settings)))
+    else:
+        folder = config.instance_dir() / "upload-jobs"
+        key = f"disk {folder}"
+        if key not in _MANAGERS:
+            _MANAGERS[key] = owned_diskcache_manager(folder)
+    return _MANAGERS[key]
+
+
+STARTER = "upload"  # the Dash custom_data namespace of uploads.job_identity (pages/upload.py)
+
+
+def job_starter() -> Optional[dict]:
+    """In a background callback: who started it, as the starting request verified it
+    (uploads.job_identity, a Dash custom_data hook); None outside a callback (tests), where
+    uploads.job_context asks the session."""
+    import dash
+
+    try:
+        return dash.callback_context.custom_data.get(STARTER)
+    except (LookupError, AttributeError, dash.exceptions.MissingCallbackContextException):
+        return None

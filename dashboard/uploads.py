@@ -6,6 +6,7 @@
     annotated_copy(engine, pending_id, *, user) -> (file name, xlsx bytes)
     template_file(engine) -> (file name, xlsx bytes)
     rollback_batch(engine, batch_id, *, user, reason)   (the history page's rollback)
+    refresh_summaries(identity) -> seconds   (in a job: the summaries after a rollback)
     job_identity() / job_context(identity) -> the user a background job acts for (see below)
     ProgressText(set_progress, lang, kind, file_count) -> the progress(stage, done, total) hook
 
@@ -221,6 +222,21 @@ def rollback_batch(engine: Engine, batch_id: int, *, user: str, reason: str) -> 
              also=lambda db, _batch: audit.record(
                  db, "rollback", username=user, target=f"batch {batch_id}",
                  details={"batch_id": batch_id, "reason": reason}))  # logged by rollback
+
+
+def refresh_summaries(identity: Optional[dict[str, Any]]) -> float:
+    """The maintained summaries of the current data (dashboard.data.refresh_summaries), built in a
+    bounded job for the editor who changed the data (the history page's rollback); the seconds it
+    took. Never in the web request: a few seconds of CPU at national scale."""
+    from dashboard import data
+
+    with job_context(identity) as (_engine, username, _addr):
+        started = time.perf_counter()
+        data.invalidate()  # this process's stamp: the data as they are now
+        data.refresh_summaries()
+        seconds = time.perf_counter() - started
+    log.info("summaries built for %s's data change in %.1f s", username, seconds)
+    return seconds
 
 
 # --- background jobs ------------------------------------------------------------------------------

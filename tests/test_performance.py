@@ -310,9 +310,10 @@ def city_card(app, code: str, indicator: str) -> dict:
 
 
 def test_the_summary_follows_every_load_and_rollback(app, engine):
-    """Built again after a committed load and after a rollback (data.invalidate, as the upload
-    and history pages call it), before any viewer asks; only the current data's rows are kept;
-    and a load that no page was told of (python -m etl load) is seen by the next render."""
+    """Built again after a committed load and after a rollback by data.refresh_summaries (what the
+    commit's and the rollback's jobs run; tests/test_summary_jobs.py drives them), not by
+    data.invalidate in the request nor by a render; only the current data's rows are kept; and a
+    load that no page was told of is seen by the next render, computed directly."""
     from dashboard import data
     from etl.records import Value
     from etl.store.load import apply_plan, plan_changes, rollback, run_with_retry
@@ -334,8 +335,11 @@ def test_the_summary_follows_every_load_and_rollback(app, engine):
 
     batch = load(10.0)
     with app.server.test_request_context("/"):
-        data.invalidate()  # what the upload page does after the commit
+        data.invalidate()  # what the upload page's request does after the commit: builds nothing
         stamp = data.data_stamp()
+    assert stamp not in stamps()
+    with app.server.test_request_context("/"):
+        data.refresh_summaries()  # what the commit's job does
     kinds = {reader.kind for reader in data.SUMMARISED}
     assert {"city", "benchmarks", "progress", "overview"} <= kinds
     assert stamps() == {stamp}  # built for the new data, before any render; the old ones gone
@@ -347,18 +351,19 @@ def test_the_summary_follows_every_load_and_rollback(app, engine):
 
     rollback(engine, batch, user="admin", reason="wrong file")
     with app.server.test_request_context("/"):
-        data.invalidate()
+        data.invalidate()  # the rollback's request
+        data.refresh_summaries()  # the rollback's job
         stamp = data.data_stamp()
     assert stamps() == {stamp}
     harbin = city_card(app, "230100", "digital_core_va")
     assert (harbin["value"], harbin["rank"]) == (120.0, 1)
 
-    load(95.0)  # no data.invalidate(): a load from the command line; the stamp changes all the same
+    load(95.0)  # no page told of it, no summary built; the stamp changes all the same
     harbin = city_card(app, "230100", "digital_core_va")
-    assert (harbin["value"], harbin["rank"]) == (95.0, 1)
+    assert (harbin["value"], harbin["rank"]) == (95.0, 1)  # computed by the render
     with app.server.test_request_context("/"):
         stamp = data.data_stamp()
-    assert stamp in stamps()
+    assert stamp not in stamps()  # and not built by it
 
 
 # --- cheap rendering: plain-dict figures, orjson ---------------------------------------------------

@@ -6,12 +6,14 @@ Addressable: /history?batch=12 opens a batch; /history?indicator=gdp&region=2301
 """
 from __future__ import annotations
 
+import secrets
+
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
-from dashboard import auth, uploads
+from dashboard import auth, jobs, uploads
 from dashboard import components as c
 from dashboard.callbacks import page_callback
 from dashboard.i18n import has, norm_lang, page_words, pick, t
@@ -21,12 +23,15 @@ from etl.store import pending
 from etl.measures import queries as measure_queries
 from etl.measures.store import AWARDS_KIND
 from etl.store import queries
+from etl import config
 from etl.wording.times import fmt_time
 
 dash.register_page(__name__, path="/history", order=81, roles=auth.LOGGED_IN, **page_words("nav.history"))
 
 auth.protect("history-", *auth.LOGGED_IN)
 auth.protect("history-rollback", *auth.ADMINS)
+
+JOBS = jobs.job_manager(config.settings())  # the upload page's queue: the summaries after a rollback
 
 
 def _time(value) -> str:
@@ -100,6 +105,13 @@ def rollback_form(lang: str) -> dbc.Card:
                      className="mb-2"),
         dbc.Button(t("history.rollback", lang), id="history-rollback-btn", color="danger", n_clicks=0),
         html.Div(id="history-rollback-result", className="mt-2"),
+        # after a rollback: the pages' summaries built again in a job (refresh_figures)
+        dcc.Store(id="history-rollback-changed"),
+        html.Div([dbc.Spinner(size="sm", spinner_class_name="me-2"), t("history.figures_running", lang),
+                  html.Span(id="history-rollback-figures-queue", className="ms-2")],
+                 id="history-rollback-figures-running", className="small text-muted mt-2",
+                 style=_shown(False)),
+        html.Div(id="history-rollback-figures", className="mt-2"),
     ]), className="mt-3 border-danger", id="history-rollback-card")
 
 
@@ -227,6 +239,7 @@ def show_versions(selected, lang):
 @page_callback(
     Output("history-rollback-result", "children"),
     Output("history-batches", "rowData"),
+    Output("history-rollback-changed", "data"),
     Input("history-rollback-btn", "n_clicks"),
     State("history-batches", "selectedRows"),
     State("history-rollback-reason", "value"),
@@ -234,15 +247,17 @@ def show_versions(selected, lang):
     prevent_initial_call=True,
 )
 def rollback(n_clicks, selected, reason, lang):
+    """The rollback itself, here in the request (one short transaction); the pages' summaries of
+    the data as they are now are built after it in a bounded job (refresh_figures)."""
     user = auth.require_role(*auth.ADMINS)
     lang = norm_lang(lang)
     if not n_clicks:
-        return dash.no_update, dash.no_update
+        return dash.no_update, dash.no_update, dash.no_update
     if not selected:
-        return dbc.Alert(t("history.pick", lang), color="warning"), dash.no_update
+        return dbc.Alert(t("history.pick", lang), color="warning"), dash.no_update, dash.no_update
     reason = (reason or "").strip()
     if len(reason) < 4:
-        return dbc.Alert(t("history.need_reason", lang), color="warning"), dash.no_update
+        return dbc.Alert(t("history.need_reason", lang), color="warning"), dash.no_update, dash.no_update
     from etl.store.load import BatchError
 
     batch_id = int(selected[0]["id"])
@@ -250,9 +265,38 @@ def rollback(n_clicks, selected, reason, lang):
         # the same retried path as loads, with the audit record in the same transaction
         uploads.rollback_batch(auth.engine(), batch_id, user=user.username, reason=reason)
     except BatchError as exc:
-        return dbc.Alert(pick(exc.message_zh, exc.message_en, lang), color="danger"), dash.no_update
+        return dbc.Alert(pick(exc.message_zh, exc.message_en, lang), color="danger"), dash.no_update, dash.no_update
     from dashboard import data
 
-    data.invalidate()
+    data.invalidate()  # this worker's stamp; the summaries: refresh_figures' job
+    # a token of its own per rollback: Dash keys a job by its arguments
+    changed = {"batch": batch_id, "token": secrets.token_hex(8)}
     return (dbc.Alert(t("history.done", lang, id=batch_id), color="success", id="history-rollback-done"),
-            batch_rows(lang))
+            batch_rows(lang), changed)
+
+
+@page_callback(
+    Output("history-rollback-figures", "children"),
+    Input("history-rollback-changed", "data"),
+    State("history-lang", "data"),
+    prevent_initial_call=True, background=True, manager=JOBS, interval=1000,
+    running=[(Output("history-rollback-figures-running", "style"), _shown(True), _shown(False))],
+    progress=Output("history-rollback-figures-queue", "children"),
+    progress_default="",
+)
+def refresh_figures(set_progress, changed, lang):
+    """After a rollback: the pages' summaries built in a bounded job (dashboard/jobs.py), never in
+    the request; meanwhile the pages compute what they show (data.summarised), the same numbers."""
+    auth.require_role(*auth.ADMINS)
+    lang = norm_lang(lang)
+    if not changed:
+        return dash.no_update
+    identity = jobs.job_starter()
+    try:
+        seconds = jobs.run(lambda _progress: uploads.refresh_summaries(identity), set_progress,
+                           waiting=jobs.queued_text(lang))
+    except jobs.JobStopped as stopped:
+        return dbc.Alert(f"{stopped.text(lang)} {t('history.figures_stopped', lang)}", color="warning",
+                         id="history-rollback-figures-stopped")
+    return dbc.Alert(t("history.figures_done", lang, seconds=f"{seconds:.1f}"), color="success",
+                     id="history-rollback-figures-done")

@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 dash.register_page(__name__, path="/upload", order=80, roles=auth.DATA_EDITORS, **page_words("nav.upload"))
 
 auth.protect("upload-", *auth.DATA_EDITORS)
-dash.hooks.custom_data("upload")(uploads.job_identity)
+dash.hooks.custom_data(jobs.STARTER)(uploads.job_identity)
 
 
 def job_manager():
@@ -246,10 +246,7 @@ def download_template(n_clicks):
 
 def job_identity() -> dict | None:
     """Who started this job, as the starting request verified it (uploads.job_identity)."""
-    try:
-        return dash.callback_context.custom_data.get("upload")
-    except (LookupError, AttributeError, dash.exceptions.MissingCallbackContextException):
-        return None  # called outside a Dash callback (tests): job_context asks the session
+    return jobs.job_starter()
 
 
 def _show(shown: bool) -> dict:
@@ -390,6 +387,7 @@ def _commit(set_progress, identity, n_clicks, pending_ids, lang):
             from dashboard import data
 
             data.invalidate()  # a shared (Redis) cache; a worker's own cache: see refresh_after_commit
+            data.refresh_summaries()  # here in the job, not in a viewer's or the analyst's request
         return messages, still_pending, _show(bool(still_pending)), loaded
 
 

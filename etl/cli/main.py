@@ -6,6 +6,9 @@ program (one line with an error id; the traceback is in the log file, never on t
 `--json` prints only JSON on stdout: one report object for one file, a list for several.
 Progress bars go to stderr, and only when stderr is a terminal.
 Every subcommand handler has the signature handler(args, engine) -> int.
+A command that changed the data (ingest, rollback, restore) ends by running the hooks installed for
+a data change (after_data_change: the dashboard builds its maintained summaries there, so that no
+viewer's request does).
 """
 from __future__ import annotations
 
@@ -104,6 +107,29 @@ def _load_catalog(engine: Engine):
         return load_catalog(session)
 
 
+# --- after a data change ---------------------------------------------------------------------------
+
+DATA_CHANGED = "digital_longjiang.data_changed"  # entry point group (pyproject.toml)
+
+
+def after_data_change(engine: Engine) -> None:
+    """Run every hook installed for a data change (entry point group DATA_CHANGED: the dashboard's
+    dashboard.summaries:build), at the end of the command that changed the data. The ETL names no
+    hook and imports none: what is installed registers itself. A failing hook costs one line on
+    stderr (its traceback in the log file): the data are loaded, and the pages compute what is
+    not summarised."""
+    from importlib.metadata import entry_points
+
+    for hook in entry_points(group=DATA_CHANGED):
+        try:
+            hook.load()(engine)
+        except Exception:  # noqa: BLE001 - reported, not raised: the load itself is done
+            from etl import logs
+
+            error_id = logs.unexpected(log, "after a data change: %s", hook.name)
+            _err(both("cli.after_change_failed", name=hook.name, error_id=error_id))
+
+
 # --- handlers ----------------------------------------------------------------------------------------
 
 def cmd_init(args, engine: Engine) -> int:
@@ -163,6 +189,8 @@ def cmd_ingest(args, engine: Engine) -> int:
         if not args.json:
             print(outcome.report.format_text(lang=args.lang))
             print()
+    if any(o.status == "loaded" for o in outcomes):
+        after_data_change(engine)
     if args.json:
         _print_json(_one_or_list([o.report.to_dict() for o in outcomes]))
     elif len(outcomes) > 1:
@@ -244,6 +272,7 @@ def cmd_rollback(args, engine: Engine) -> int:
     except BatchAlreadyRolledBack as exc:
         _err(f"{exc.message_zh} / {exc.message_en}")
         return EXIT_REJECTED
+    after_data_change(engine)
     print(both("cli.rollback_done", batch=args.batch_id, file=file_name))
     return EXIT_OK
 
@@ -348,6 +377,7 @@ def cmd_restore(args, engine: Engine) -> int:
     except BackupError as exc:
         _err(both("cli.restore_failed", message_zh=exc.message_zh, message_en=exc.message_en))
         return EXIT_REJECTED
+    after_data_change(engine)
     checked = "cli.restore.identical" if expected_digest(Path(args.file)) else "cli.restore.unchecked"
     print(f"{t('cli.restored', 'zh', count=count, sha=digest[:16], checked=t(checked, 'zh'))} / "
           f"{t('cli.restored', 'en', count=count, sha=digest[:16], checked=t(checked, 'en'))}")

@@ -35,6 +35,7 @@ from werkzeug.exceptions import HTTPException
 from dashboard.settings import settings, startup_lock
 from etl import config, logs
 from etl.wording.catalogue import pair
+from etl.wording.numbers import fmt_bytes
 
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,7 @@ def refusal(key: str) -> str:
 
 def too_large(_exc=None):
     """The refusal of a body above the upload limit (announced, or found while reading it)."""
-    return refuse(413, *pair("security.too_large", mb=upload_limit_bytes() // (1024 * 1024)))
+    return refuse(413, *pair("security.too_large", limit=fmt_bytes(upload_limit_bytes())))
 
 
 def refuse(status: int, message_zh: str, message_en: str):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from dashboard import auth, security
 from etl import config
 from etl.store.db import session_scope
-from etl.wording.catalogue import pair
+from etl.wording.catalogue import pair, t
 from dashboard.accounts.models import AuditEvent, User
 from etl.store.models import Batch, Observation, PendingUpload
 from tests.accounts_helpers import DashClient, add_users, make_app, response_json
@@ -112,7 +112,9 @@ def test_request_body_over_the_limit_is_refused_by_the_server(engine, monkeypatc
                                   content_type="application/json",
                                   headers={"X-CSRFToken": client.csrf()})
     assert response.status_code == 413
-    assert "MB" in response_json(response)["message_zh"]
+    # the limit as people read it: 100,000 bytes is "97.7 KB", not "0 MB"
+    assert response_json(response)["message_zh"] == t("security.too_large", "zh", limit="97.7 KB")
+    assert response_json(response)["message_en"] == t("security.too_large", "en", limit="97.7 KB")
 
 
 def test_default_upload_limit_is_20_mb(monkeypatch):

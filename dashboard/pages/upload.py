@@ -33,6 +33,7 @@ from dashboard.callbacks import page_callback
 from dashboard.problems_view import problems_table
 from dashboard.i18n import fmt_period, norm_lang, page_words, pick, t
 from etl import config, logs
+from etl.wording.numbers import fmt_bytes
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ MAX_REVISIONS_SHOWN = 300
 
 def layout(lang: str | None = None, **_query):
     lang = norm_lang(lang)
-    mb = security.upload_limit_bytes() // (1024 * 1024)
+    limit = fmt_bytes(security.upload_limit_bytes())
     return html.Div([
         html.H1(t("upload.title", lang), className="h3 mb-3"),
         dbc.Card(dbc.CardBody([
@@ -72,7 +73,7 @@ def layout(lang: str | None = None, **_query):
             dcc.Upload(
                 id="upload-files",
                 children=html.Div([html.Div(t("upload.drop", lang), className="fw-bold"),
-                                   html.Div(t("upload.drop_hint", lang, mb=mb), className="small text-muted")]),
+                                   html.Div(t("upload.drop_hint", lang, limit=limit), className="small text-muted")]),
                 multiple=True, accept=".xlsx,.xls,.csv", max_size=security.upload_limit_bytes(),
                 className="upload-drop border border-2 border-primary-subtle rounded p-4 text-center",
                 style={"borderStyle": "dashed", "cursor": "pointer"},

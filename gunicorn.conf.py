@@ -46,3 +46,13 @@ preload_app = False
 # (gunicorn's advice; /tmp here is a disk: 0.1 ms per touch, several per request).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = os.environ.get("GUNICORN_ACCESSLOG")  # e.g. "-" for stdout; off by default
+
+
+def post_worker_init(worker):
+    """The app is loaded: the objects it made (modules, Dash's and plotly's) live as long as the
+    worker. Frozen out of the garbage collector's full passes, which walked them all every few
+    requests: ~100 ms of CPU in one cold render in a few (bench/bench_callbacks.py)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -231,7 +231,7 @@ def check_fractions(by_key: dict[Key, Value], catalog: Catalog, names: _Names) -
             nz, ne = names.indicator(code)
             cells = ", ".join(v.cell for v in found[:5]) + ("…" if len(found) > 5 else "")
             problems.append(kinds.FRACTION_AS_PERCENT.at(found[0].sheet, found[0].cell, raw=found[0].raw_value,
-                                                         name_zh=nz, name_en=ne, count=len(found), cells=cells))
+                                                         name_zh=nz, name_en=ne, count=_fmt(len(found)), cells=cells))
     return problems
 
 
@@ -687,7 +687,7 @@ def check_other_indicator(in_file: dict[Key, Value], stored: dict[Key, Stored],
         nz, ne = names.indicator(code)
         problems.append(kinds.OTHER_INDICATOR.at(
             sheet, first.cell, raw=first.raw_value, title_zh=tz, title_en=te, name_zh=nz, name_en=ne,
-            count=len(found), cell=sheet_cell(sheet, first.cell), old=_fmt(stored[first.key].value),
+            count=_fmt(len(found)), cell=sheet_cell(sheet, first.cell), old=_fmt(stored[first.key].value),
             value=_fmt(first.value)))
     return problems
 

@@ -49,16 +49,26 @@ def engine() -> Engine:
 
 
 def data_stamp() -> str:
+    return _stamps()[0]
+
+
+def catalog_stamp() -> str:
+    """A digest of the catalog (indicators, regions, target sets, targets): changes when the
+    catalog does, not with the data (queries.stamps)."""
+    return _stamps()[1]
+
+
+def _stamps() -> tuple[str, str]:
     memo = request_memo()
     if "stamp" in memo:  # one look-up per request, however many cached readers it calls
         return memo["stamp"]
     key = f"stamp:{current_app.config[DB_KEY]}"
-    stamp = cache.get(key)
-    if stamp is None:
-        stamp = queries.data_stamp(engine())
-        cache.set(key, stamp, timeout=STAMP_SECONDS)
-    memo["stamp"] = stamp
-    return stamp
+    stamps = cache.get(key)
+    if not isinstance(stamps, tuple):  # (none yet, or an older worker's data stamp alone)
+        stamps = queries.stamps(engine())  # one statement for both
+        cache.set(key, stamps, timeout=STAMP_SECONDS)
+    memo["stamp"] = stamps
+    return stamps
 
 
 def request_memo() -> dict:
@@ -83,10 +93,10 @@ def invalidate() -> None:
 
 
 def cached(func: Callable) -> Callable:
-    """Memoise a reader per (database, data stamp, arguments)."""
+    """Memoise a reader per (database, data and catalog stamps, arguments)."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any):
-        raw = repr((func.__module__, func.__qualname__, current_app.config[DB_KEY], data_stamp(),
+        raw = repr((func.__module__, func.__qualname__, current_app.config[DB_KEY], _stamps(),
                     args, sorted(kwargs.items())))
         key = "q:" + hashlib.sha1(raw.encode()).hexdigest()
         memo = request_memo()
@@ -186,11 +196,12 @@ def summarised(kind: str, keys: Callable[[], Any]) -> Callable:
 
 
 def summary_stamp() -> str:
-    """The data stamp, the year (assessments count years from today) and the code computing the
-    summaries: a deploy with another computation or another catalog seed never reads old ones."""
+    """The data stamp, the catalog's (targets are assessed), the year (assessments count years
+    from today) and the code computing the summaries: a deploy with another computation, or
+    another catalog, never reads old ones."""
     import datetime as dt
 
-    return f"{data_stamp()}|{dt.date.today().year}|{code_digest()}"
+    return f"{data_stamp()}|{catalog_stamp()}|{dt.date.today().year}|{code_digest()}"
 
 
 @functools.lru_cache(maxsize=1)
@@ -222,24 +233,56 @@ def refresh_summaries() -> None:
 
 # --- catalog ------------------------------------------------------------------------------------
 
-@cached
+CATALOG_KEY = "monitor_catalog"
+
+
+def in_memory(func: Callable) -> Callable:
+    """Memoise a catalog reader in this worker's memory per catalog stamp (and arguments), across
+    data changes: the catalog (3,454 regions in a national database) was read again on every cold
+    render when it was cached per data stamp. A change of the catalog (python -m etl init) changes
+    the stamp, which a worker reads at most STAMP_SECONDS after. The values are shared by every
+    request of the worker: read them, never change them."""
+    @functools.wraps(func)
+    def wrapper(*args: Any):
+        store = current_app.extensions.setdefault(CATALOG_KEY, {})
+        key = (func.__qualname__, catalog_stamp(), args)
+        try:
+            return store[key]
+        except KeyError:
+            pass
+        value = func(*args)
+        if len(store) > 256:  # the entries of older catalogs
+            store.clear()
+        store[key] = value
+        return value
+    wrapper.uncached = func
+    return wrapper
+
+
+@in_memory
 def indicators() -> dict[str, dict]:
     return {row["code"]: row for row in queries.indicator_list(engine())}
 
 
-@cached
+@in_memory
 def regions() -> dict[str, dict]:
     return {row["code"]: row for row in queries.region_list(engine())}
 
 
-@cached
+@in_memory
 def prefecture_codes() -> list[str]:
     return [r["code"] for r in queries.region_list(engine(), level="prefecture", parent=PROVINCE)]
 
 
-@cached
+@in_memory
 def targets() -> list[dict]:
     return [target.to_dict() for target in queries.targets(engine())]
+
+
+def read_catalog() -> None:
+    """Read what is kept in memory (the catalog, the panels, the target periods) now: a worker's
+    first render reads them once; later renders, after any data change, find them."""
+    indicators(), regions(), prefecture_codes(), targets(), wide_panel(), target_period_params()
 
 
 def target_for(indicator: str, region: str = PROVINCE) -> dict | None:
@@ -266,8 +309,8 @@ def _point(row: dict) -> dict:
 @cached
 def batch_sources() -> dict[int, str]:
     """batch id -> its 数据来源 lines (published figures name where they were published)."""
-    return {b["id"]: t("list.semicolons", "zh").join(b["source_lines"]) for b in queries.batch_list(engine())
-            if b["source_lines"]}
+    return {batch_id: t("list.semicolons", "zh").join(lines)
+            for batch_id, lines in queries.batch_sources(engine()).items()}
 
 
 def row_source(row: dict) -> str | None:
@@ -318,7 +361,7 @@ def _region_set(regions: list[str]) -> tuple[str, ...]:
     return wide if wanted <= set(wide) else tuple(sorted(wanted))
 
 
-@cached
+@in_memory
 def wide_panel() -> tuple[str, ...]:
     provinces = [code for code, r in regions().items() if r["level"] == "province"]
     return tuple(dict.fromkeys([*panel(), *provinces]))
@@ -345,11 +388,14 @@ def current_values(indicator: str, regions: list[str]) -> list[dict]:
     return prefetch([indicator], regions)[indicator]
 
 
-def prefetch(codes: list[str], regions: list[str]) -> dict[str, list[dict]]:
+def prefetch(codes: list[str], regions: list[str], *, stored: bool = True) -> dict[str, list[dict]]:
     """{indicator: current rows for a region set including `regions`} for many indicators: one
-    round trip to the cache for all of them, one set-based query (queries.current_values_many)
-    for those missing, whatever their number. Pages that loop over the catalog call it first, so
-    that their SQL does not grow with the number of indicators (tests/test_performance.py)."""
+    round trip to the cache for all of them; for those missing, one read of the summary when the
+    region set is the panel or the wide panel (panel_values, wide_values: what this function
+    fetched when the data changed), else one set-based query (queries.current_values_many),
+    whatever their number. Pages that loop over the catalog call it first, so that their SQL
+    does not grow with the number of indicators (tests/test_performance.py). stored=False: from
+    the database (what the summary is built from)."""
     region_set = _region_set(regions)
     stamp = (current_app.config[DB_KEY], data_stamp())
     keys = {code: "v:" + hashlib.sha1(repr(("values", stamp, code, region_set)).encode()).hexdigest()
@@ -362,11 +408,58 @@ def prefetch(codes: list[str], regions: list[str]) -> dict[str, list[dict]]:
                 memo[keys[code]] = value
         missing = [code for code in codes if keys[code] not in memo]
     if missing:
-        fetched = queries.current_values_many(engine(), missing, region_set)
-        found = {keys[code]: [_slim(r) for r in fetched[code]] for code in missing}
+        rows = _stored_values(missing, region_set) if stored else None
+        if rows is None:
+            fetched = queries.current_values_many(engine(), missing, region_set)
+            rows = {code: [_slim(r) for r in fetched[code]] for code in missing}
+        found = {keys[code]: rows[code] for code in missing}
         cache.set_many(found)
         memo.update(found)
     return {code: memo[keys[code]] for code in codes}
+
+
+def _stored_values(codes: list[str], region_set: tuple[str, ...]) -> dict[str, list[dict]] | None:
+    """These indicators' rows for this region set from the summary (one query), or None when it
+    does not hold them (another region set, or not built yet for these data)."""
+    if not current_app.config.get(SUMMARY_KEY, True):
+        return None
+    for reader, covered in ((panel_values, indicators), (wide_values, ratio_codes)):
+        if region_set == reader.region_set() and set(codes) <= set(covered()):
+            return summaries.read(engine(), summary_stamp(), reader.kind, codes)
+    return None
+
+
+def ratio_codes() -> list[str]:
+    """Indicators comparable between regions of any size (shares, rates, per-person figures)."""
+    return [code for code, meta in indicators().items() if meta["measure"] == "ratio"]
+
+
+def _every(codes: Callable[[], list[str]], region_set: Callable[[], tuple[str, ...]]) -> Callable:
+    """The keys of a values summary, their rows fetched first in one query (the build then finds
+    each in the request memo)."""
+    def keys() -> list[str]:
+        prefetch(codes(), region_set(), stored=False)
+        return codes()
+    return keys
+
+
+@summarised("panel", keys=_every(lambda: list(indicators()), panel))
+def panel_values(code: str) -> list[dict]:
+    """One indicator's current rows for the panel, as prefetch gives them, kept in the summary
+    for every indicator: a cold topic page reads its indicators' rows with one indexed query
+    instead of fetching and deriving them."""
+    return prefetch([code], panel(), stored=False)[code]
+
+
+@summarised("wide", keys=_every(ratio_codes, lambda: wide_panel()))
+def wide_values(code: str) -> list[dict]:
+    """The same for the wide panel (the panel and every province) and the indicators the
+    benchmarks compare: the peers' lines on /benchmarks."""
+    return prefetch([code], wide_panel(), stored=False)[code]
+
+
+panel_values.region_set = panel
+wide_values.region_set = wide_panel
 
 
 def periods(indicator: str, level: str = "prefecture") -> list[tuple[int, int, str]]:
@@ -486,13 +579,20 @@ def target_key(period: str | None) -> str:
     return period if period in target_period_params() else ""
 
 
-@cached
 def target_period_params() -> list[str]:
     """The URL values of the target periods (?targets=2030); any other value means the default."""
+    from etl.progress import engine as progress
+
+    return _target_period_params(progress.this_year())
+
+
+@in_memory
+def _target_period_params(year: int) -> list[str]:
+    """(the target sets are catalog; which periods are past depends on the year)"""
     from dashboard.progress_view import period_param
     from etl.progress import engine as progress
 
-    periods = progress.periods(engine())
+    periods = progress.periods(engine(), as_of_year=year)
     return [period_param(p, periods) for p in periods]
 
 

@@ -8,6 +8,7 @@ download, and (for statuses) a "how was this computed?" box.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from html import escape as html_escape
 from typing import Any, Iterable, Sequence
@@ -240,14 +241,23 @@ def base_layout(lang: str, *, height: int = 320, unit_text: str = "", legend: bo
 
 
 def hover_rows(points: Sequence[dict], meta: dict, lang: str, region_name: str) -> list[list[str]]:
-    unit = meta["unit"]
+    unit, kind = meta["unit"], meta.get("kind")
+    derived = f" · {t('basis.derived', lang)}"
     return [[
         region_name,
-        fmt_period(p["year"], p["quarter"], p["basis"], lang, kind=meta.get("kind")),
+        _period_words(p["year"], p["quarter"], p["basis"], lang, kind)[0],
         fmt_value(p["value"], unit, lang),
-        fmt_basis(p["basis"], lang, period=p, kind=meta.get("kind")) + (f" · {t('basis.derived', lang)}" if p.get("derived") else ""),
+        _period_words(p["year"], p["quarter"], p["basis"], lang, kind)[1] + (derived if p.get("derived") else ""),
         p.get("source") or pick(meta.get("source_zh"), meta.get("source_en"), lang),
     ] for p in points]
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_words(year: int, quarter: int, basis: str, lang: str, kind: str | None) -> tuple[str, str]:
+    """A period's label and its basis as read (fmt_period, fmt_basis): the same few dozen periods
+    are named thousands of times on a page's charts and tables."""
+    period = {"year": year, "quarter": quarter, "basis": basis}
+    return fmt_period(year, quarter, basis, lang, kind=kind), fmt_basis(basis, lang, period=period, kind=kind)
 
 
 HOVER = ("<b>%{customdata[0]}</b><br>%{customdata[1]}: <b>%{customdata[2]}</b><br>"

@@ -130,3 +130,12 @@ def html_element(tag: str, children: Any) -> dict:
     """html.<tag>(children) as the JSON Dash sends for it, without making the component object:
     a table of a few hundred rows was a few thousand Dash objects built and serialised per render."""
     return {"props": {"children": children}, "type": tag, "namespace": "dash_html_components"}
+
+
+def element(kind: str, children: Any, namespace: str = "dash_html_components", **props: Any) -> dict:
+    """Any component (html.Div, dbc.Card...) with these properties as the JSON Dash sends for it,
+    without the component object: for the parts a page repeats hundreds of times (a city's card
+    per indicator), whose objects' validation and serialisation were most of the render.
+    element("Badge", "1", "dash_bootstrap_components", color="primary") is what
+    dbc.Badge("1", color="primary") sends."""
+    return {"props": {"children": children, **props}, "type": kind, "namespace": namespace}

@@ -8,6 +8,7 @@ from dash import dcc, html
 from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
+from dashboard.figures import element
 from dashboard.i18n import fmt_period, fmt_value, norm_lang, page_words, pick, t, with_params
 from etl.periods import well_covered
 
@@ -56,6 +57,24 @@ def city_cards(code: str) -> list[dict]:
     return rows
 
 
+def indicator_card(r: dict, lang: str) -> dict:
+    """One indicator's card: the city's value, period, rank among the 13 and the province's value.
+    Written as the JSON Dash sends (figures.element), not as component objects: a national
+    catalog gives a city 200 cards, and their objects were most of a cold render."""
+    bootstrap = "dash_bootstrap_components"
+    return element("Col", element("Card", element("CardBody", [
+        element("Div", r["indicator"], className="small text-muted"),
+        element("Div", fmt_value(r["value"], r["unit"], lang), className="fs-5 fw-bold"),
+        element("Div", fmt_period(*r["period"], lang=lang, kind=data.indicators()[r["indicator_code"]].get("kind")),
+                className="small text-muted"),
+        element("Badge", t("city.rank", lang, rank=r["rank"], n=r["of"]), bootstrap,
+                color="primary" if r["rank"] <= 3 else "secondary", className="me-1"),
+        element("Span", f"{t('city.province_value', lang)} {fmt_value(r['province'], r['unit'], lang)}",
+                className="small text-muted") if r["province"] is not None else None,
+    ], bootstrap), bootstrap, id=f"city-{r['indicator_code']}", className="h-100 city-indicator"),
+        bootstrap, xs=12, sm=6, lg=4, className="mb-2")
+
+
 def city_picker(code: str, lang: str) -> html.Div:
     search = with_params("", lang=lang)
     return html.Div([
@@ -75,16 +94,7 @@ def layout(code: str = DEFAULT_CITY, lang: str = "zh", indicator: str | None = N
         code = DEFAULT_CITY
     rows = city_rows(code, lang)
     name = v.region_name(code, lang, short=False)
-    cards = [dbc.Col(dbc.Card(dbc.CardBody([
-        html.Div(r["indicator"], className="small text-muted"),
-        html.Div(fmt_value(r["value"], r["unit"], lang), className="fs-5 fw-bold"),
-        html.Div(fmt_period(*r["period"], lang=lang, kind=data.indicators()[r["indicator_code"]].get("kind")), className="small text-muted"),
-        dbc.Badge(t("city.rank", lang, rank=r["rank"], n=r["of"]),
-                  color="primary" if r["rank"] <= 3 else "secondary", className="me-1"),
-        html.Span(f"{t('city.province_value', lang)} {fmt_value(r['province'], r['unit'], lang)}",
-                  className="small text-muted") if r["province"] is not None else None,
-    ]), className="h-100 city-indicator", id=f"city-{r['indicator_code']}"), xs=12, sm=6, lg=4,
-        className="mb-2") for r in rows]
+    cards = [indicator_card(r, lang) for r in rows]
     codes = [r["indicator_code"] for r in rows]
     body = [c.no_data(lang)]
     if rows:

@@ -380,6 +380,61 @@ def test_the_summary_follows_every_load_and_rollback(app, engine):
     assert stamp not in stamps()  # and not built by it
 
 
+def test_the_catalog_is_kept_in_memory_across_data_changes_until_it_changes(app, engine):
+    """A worker reads the catalog (indicators, regions, targets) once: a cold render after a data
+    change reads none of it again (3,454 regions in a national database); a change of the catalog
+    (python -m etl init) changes its stamp, and the next render shows it."""
+    from sqlalchemy import event, update
+
+    from dashboard import data
+    from dashboard.cache import cache
+    from dashboard.pages import core
+    from etl.store.db import session_scope
+    from etl.store.models import Indicator
+
+    def catalog_reads() -> tuple[int, str]:
+        seen = []
+
+        def count(_conn, _cursor, statement, *_args):
+            seen.append(statement)
+        with app.server.test_request_context("/"):
+            cache.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            with app.server.test_request_context("/"):
+                page = json.dumps(core.layout(lang="en"), ensure_ascii=False)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        catalog = [s for s in seen if "count(batches.id)" not in s  # (the stamps' statement)
+                   and any(f"FROM {table}" in s for table in ("indicators", "regions", "targets"))]
+        return len(catalog), page
+
+    first, _ = catalog_reads()
+    assert first > 0
+    load_fixture_value(engine, 10.0)  # a data change: a new data stamp, the same catalog
+    with app.server.test_request_context("/"):
+        cache.clear()
+        data.refresh_summaries()  # what the upload's commit job does
+    after_upload, _ = catalog_reads()
+    assert after_upload == 0
+    with session_scope(engine) as session:
+        session.execute(update(Indicator).where(Indicator.code == "digital_core_va")
+                        .values(name_en="Core digital value added (renamed)"))
+    renamed, page = catalog_reads()
+    assert renamed > 0 and "Core digital value added (renamed)" in page
+
+
+def load_fixture_value(engine, value: float) -> None:
+    from etl.records import Value
+    from etl.store.load import apply_plan, plan_changes, run_with_retry
+
+    def work(session):
+        plan = plan_changes(session, [Value("digital_core_va", "230100", 2024, 0, "annual",
+                                            value, "数据", "C9", f"{value:g}")])
+        apply_plan(session, plan, file_name="revision.xlsx", sha256="3" * 64, loaded_by="tester")
+    run_with_retry(engine, work)
+
+
 # --- cheap rendering: plain-dict figures, orjson ---------------------------------------------------
 
 def test_plain_figures_are_what_plotly_validates(app):

@@ -49,6 +49,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
+from etl.wording.catalogue import pair
+
 ANNUAL, YTD, QUARTER = "annual", "ytd", "quarter"   # stored basis codes
 EOP = "eop"                                          # shown basis of end-of-period levels, never stored
 BASES = (ANNUAL, YTD, QUARTER)
@@ -57,17 +59,11 @@ FLOW_YTD, FLOW_QUARTER, STOCK = "flow_ytd", "flow_quarter", "stock"
 RATE, RATE_EOP = "rate", "rate_eop"
 KINDS = (FLOW_YTD, FLOW_QUARTER, STOCK, RATE, RATE_EOP)
 
-ZH_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
-# year to date, as 黑龙江省统计局 writes it
-_ZH_YTD = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}
-_EN_YTD = {1: "Q1", 2: "H1", 3: "Q1–Q3", 4: "full year"}
-
-BASIS_NAMES = {
-    ANNUAL: ("年度", "annual"),
-    YTD: ("年初至今累计", "year to date"),
-    QUARTER: ("当季", "quarter"),
-    EOP: ("期末值", "end of period"),
-}
+# The labels and basis names are etl/wording/texts/periods.toml (period.*): (zh, en) templates of
+# {year}, by the label's form and quarter.
+_LABELS = {(form, q): pair(f"period.{form}.{q}") for form in ("quarter", "eop", "ytd") for q in (1, 2, 3, 4)}
+_LABELS |= {("annual", 0): pair("period.annual"), ("year_end", 0): pair("period.year_end")}
+BASIS_NAMES = {code: pair(f"period.basis.{code}") for code in (ANNUAL, YTD, QUARTER, EOP)}
 
 
 def value_kind(measure: Optional[str], quarterly_cumulative: Any = False) -> str:
@@ -193,18 +189,9 @@ def format_period(period: Any, kind: Optional[str] = None, lang: str = "zh") -> 
     is concerned (then the stored basis decides: 'ytd' reads as a flow's year to date).
     """
     p = Period.of(period)
-    zh = str(lang).lower().startswith("zh")
     form = _form(p, kind)
-    y, q = p.year, p.quarter
-    if form == "annual":
-        return f"{y}年" if zh else f"{y}"
-    if form == "year_end":
-        return f"{y}年末" if zh else f"end of {y}"
-    if form == "eop":
-        return f"{y}年第{ZH_QUARTER[q]}季度末" if zh else f"end of Q{q} {y}"
-    if form == "quarter":
-        return f"{y}年第{ZH_QUARTER[q]}季度" if zh else f"Q{q} {y}"
-    return f"{y}年{_ZH_YTD[q]}" if zh else f"{_EN_YTD[q]} {y}"
+    zh, en = _LABELS[form, 0 if form in ("annual", "year_end") else p.quarter]
+    return (zh if str(lang).lower().startswith("zh") else en).format(year=p.year)
 
 
 def basis_of(period: Any, kind: Optional[str] = None) -> str:

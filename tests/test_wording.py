@@ -24,8 +24,6 @@ INPUT_VOCABULARY = {
     "etl/read/files.py": "a national data portal export's first-line and source-line words (数据库：, "
                          "数据来源：) that tell whether a CSV is whole",
     "etl/read/template.py": "the template's headers: written by it and read back by the same table",
-    "etl/periods.py": "period words (一季度, 前三季度, 年末 …): one table parse_period reads and "
-                      "fmt_period writes, so a label read is a label shown",
     "etl/measures/records.py": "the award list's column headers and their aliases",
     "etl/measures/read.py": "an award list's words: yes/no (是/否), totals (合计 …), measure and date "
                             "patterns, place suffixes",

@@ -27,6 +27,7 @@ from __future__ import annotations
 import codecs
 import collections
 import csv
+import functools
 import html
 import io
 import logging
@@ -149,6 +150,21 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+@functools.lru_cache(maxsize=64)
+def _wider_cells(cols: int) -> re.Pattern:
+    """A regex for a cell with content (as _XML_CELL_REF) whose column lies right of column `cols`
+    (1-based; 0: any column): column letters are longer, or as long and greater."""
+    letters, n = "", cols
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    wider = [f"[A-Z]{{{len(letters) + 1},3}}"] if len(letters) < 3 else []
+    for i, ch in enumerate(letters):
+        if ch != "Z":
+            wider.append(f"{letters[:i]}[{chr(ord(ch) + 1)}-Z][A-Z]{{{len(letters) - i - 1}}}")
+    return re.compile(rb'<c r="(' + "|".join(wider or ["(?!)"]).encode() + rb')[0-9]{1,7}"[^>/]*>')
+
+
 _XML_STYLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?\bs="([0-9]+)"')
 
 
@@ -168,10 +184,14 @@ def _scan_sheet_xml(stream, styles: dict[bytes, str] | None = None) -> _SheetSca
             work, tail = buf[:cut], buf[cut:]
         else:
             work, tail = buf, b""
-        letters = set(_XML_CELL_REF.findall(work))
-        if letters:
-            scan.cols = max(scan.cols, max(_col_number(l) for l in letters))
-            last_row = max(int(r) for r in _XML_ROW.findall(work))
+        if _XML_CELL_REF.search(work):
+            # the widest cell: only cells right of the widest so far are looked for (a regex),
+            # not every cell's letters collected
+            wider = _wider_cells(scan.cols).search(work)
+            while wider:
+                scan.cols = _col_number(wider.group(1))
+                wider = _wider_cells(scan.cols).search(work, wider.end())
+            last_row = max(map(int, _XML_ROW.findall(work)))
             if last_row * scan.cols > config.settings().max_cells:
                 # row tags are an upper bound; only cells with content make calamine allocate
                 last_row = max(int(r) for r in _XML_CELL_ROW.findall(work))

@@ -28,6 +28,8 @@ FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, san
 COLORS = ("#1f5fa8", "#e69f00", "#009e73", "#cc79a7")
 TARGET_COLORS = ("#c0392b", "#8e44ad")
 NATION = "#7a7a7a"
+COUNT_UNIT = "个"  # the stored unit of counts (5G stations), shown in 万个 from 10,000 on
+YEAR_WORD = "年"  # a Chinese period label breaks onto two lines after it
 SCALE = 2  # PNG pixels per CSS pixel: a 900 px wide figure prints sharp across an A4 page
 
 
@@ -74,7 +76,7 @@ def line_figure(lines: list[tuple[str, list[dict], dict]], targets: list[tuple],
     fig = go.Figure()
     unit, unit_en = lines[0][2]["unit"], lines[0][2].get("unit_en")
     # a count written in 万个 beside each point ('11.52万个') is plotted in 万个 too, on the axis
-    wan = lang == "zh" and unit == "个" and any(abs(p["value"]) >= 10000 for _, pts, _ in lines for p in pts)
+    wan = lang == "zh" and unit == COUNT_UNIT and any(abs(p["value"]) >= 10000 for _, pts, _ in lines for p in pts)
 
     def y(value: float, unit: str = unit) -> float:
         return value / 10000 if wan else axis_value(value, unit, lang)
@@ -113,8 +115,8 @@ def _tick(label: str) -> str:
     names of quarters next to each other do not run into each other."""
     if len(label) <= 6:
         return label
-    if "年" in label:
-        return label.replace("年", "年<br>", 1)
+    if YEAR_WORD in label:
+        return label.replace(YEAR_WORD, YEAR_WORD + "<br>", 1)
     head, _, tail = label.rpartition(" ")
     return f"{head}<br>{tail}" if head else label
 

@@ -151,7 +151,7 @@ def render(b: Briefing, images: dict[str, bytes]) -> bytes:
     _styles(doc, b.lang)
     _page(doc, b)
     doc.core_properties.title = f"{b.title} {b.subtitle}"
-    doc.core_properties.author = "数字龙江监测平台"
+    doc.core_properties.author = t("briefing.author", b.lang)
     doc.core_properties.keywords = t("briefing.internal", b.lang)
     doc.add_paragraph(b.title, style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
     sub = doc.add_paragraph(b.subtitle)

@@ -25,6 +25,7 @@ from typing import Callable, Optional
 from etl import config
 from etl.demo import series as ds
 from etl.demo.xlsx import FIXED_ISO_TIME, FIXED_ZIP_TIME, stable_xlsx  # noqa: F401
+from etl.wording.catalogue import both
 
 REFERENCE_FILE = config.DATA_DIR / "reference" / "published-figures.csv"
 # an illustrative 2030 target set (not policy), so that the next target period can be seen
@@ -34,6 +35,16 @@ REFERENCE_USER = "reference"
 IDEOGRAPHIC_INDENT = "\u3000" * 3  # how portal exports indent the continuation lines of a note
 
 LONG_TEMPLATE_COLUMNS = ("指标代码", "地区代码", "期间", "数值", "单位", "口径", "来源", "备注")
+LONG_TEMPLATE_SHEETS = ("数据", "说明")  # the values, the analyst's notes
+REFERENCE_SOURCE_COLUMN = "来源"  # of data/reference/published-figures.csv
+
+# --- the portals' and the bureau's own words: the demo files are input, read back by the ETL ------
+BUREAU = "黑龙江省统计局"  # the workbooks' creator
+QUARTER_NUMERALS = {1: "一", 2: "二", 3: "三", 4: "四"}
+PORTAL_YEAR = "{year}年"  # a portal's column of a year
+PORTAL_QUARTER = "{year}年第{numeral}季度"  # ... of a quarter
+PORTAL_REGION, PORTAL_INDICATOR = "地区", "指标"  # the first column's header
+PORTAL_SOURCE = "数据来源：国家统计局"
 
 
 @dataclass(frozen=True)
@@ -67,7 +78,7 @@ def portal_csv(lines: list[list[str]], *, crlf: bool) -> bytes:
 
 
 def save_workbook(workbook) -> bytes:
-    workbook.properties.creator = "黑龙江省统计局"
+    workbook.properties.creator = BUREAU
     buffer = io.BytesIO()
     workbook.save(buffer)
     return stable_xlsx(buffer.getvalue())
@@ -83,6 +94,7 @@ def province_names() -> list[tuple[str, str]]:
 
 # --- national data portal exports ------------------------------------------------------------------
 
+PROVINCES_ANNUAL_HEAD = ("数据库：分省年度数据", "指标：{indicator}", "时间：最近10年")
 GDP_NOTE_2026 = (
     "注：1.按当年价格计算。\n"
     f"{IDEOGRAPHIC_INDENT}2.根据第五次全国经济普查结果及有关制度规定，对2019-2023年地区生产总值"
@@ -96,51 +108,71 @@ POPULATION_NOTE = (
 def provinces_annual_csv(indicator: str, years: list[int], values: dict[str, dict[int, float]],
                          note: str, missing: frozenset[str] = frozenset()) -> bytes:
     """分省年度数据, regions x years, newest year first (layout §1)."""
-    lines = [["数据库：分省年度数据"], [f"指标：{indicator}"], ["时间：最近10年"],
-             ["地区"] + [f"{y}年" for y in years]]
+    lines = [[text.format(indicator=indicator)] for text in PROVINCES_ANNUAL_HEAD]
+    lines.append([PORTAL_REGION] + [PORTAL_YEAR.format(year=y) for y in years])
     for code, name in province_names():
         lines.append([name] + ["" if (code, y) in missing else _num(values[code][y])
                                for y in years])
-    lines += [[note], ["数据来源：国家统计局"]]
+    lines += [[note], [PORTAL_SOURCE]]
     return portal_csv(lines, crlf=False)
+
+
+PROVINCES_QUARTERLY_HEAD = ("数据库：分省季度数据", "指标：地区生产总值_累计值(亿元)", "时间：最近18季度")
+PROVINCES_QUARTERLY_NOTE = ("注：1.按当年价格计算，累计值为年初至本季度末累计数。\n"
+                            f"{IDEOGRAPHIC_INDENT}2.2024年起为依据第五次全国经济普查结果核算的数据。")
+
+
+def portal_quarter(year: int, quarter: int) -> str:
+    """2023年第四季度, as the portal heads a quarter's column."""
+    return PORTAL_QUARTER.format(year=year, numeral=QUARTER_NUMERALS[quarter])
 
 
 def provinces_quarterly_csv(series: ds.ProvinceSeries) -> bytes:
     """分省季度数据: cumulative GDP, 2021 Q3 - 2025 Q4, labels like 2023年第四季度 (layout §1)."""
     quarters = [(y, q) for y in range(2025, 2020, -1) for q in (4, 3, 2, 1)][:18]
-    zh = {1: "一", 2: "二", 3: "三", 4: "四"}
-    lines = [["数据库：分省季度数据"], ["指标：地区生产总值_累计值(亿元)"], ["时间：最近18季度"],
-             ["地区"] + [f"{y}年第{zh[q]}季度" for y, q in quarters]]
+    lines = [[text] for text in PROVINCES_QUARTERLY_HEAD]
+    lines.append([PORTAL_REGION] + [portal_quarter(y, q) for y, q in quarters])
     for code, name in province_names():
         lines.append([name] + [_num(series.gdp_ytd[code][k]) for k in quarters])
-    lines += [["注：1.按当年价格计算，累计值为年初至本季度末累计数。\n"
-               f"{IDEOGRAPHIC_INDENT}2.2024年起为依据第五次全国经济普查结果核算的数据。"],
-              ["数据来源：国家统计局"]]
+    lines += [[PROVINCES_QUARTERLY_NOTE], [PORTAL_SOURCE]]
     return portal_csv(lines, crlf=False)
+
+
+NATION_QUARTERLY_HEAD = ("数据库：季度数据", "时间：最近28季度")
+NATION_QUARTERLY_ROWS = ("国内生产总值当季值(亿元)", "国内生产总值累计值(亿元)")
+SECTOR_ROWS = ("{sector}增加值当季值(亿元)", "{sector}增加值累计值(亿元)")
+NATION_QUARTERLY_NOTE = ("注：1.按当年价格计算。累计数据由当季数据相加得到。\n"
+                         f"{IDEOGRAPHIC_INDENT}2.三次产业分类依据国家统计局2018年修订的《三次产业划分规定》。")
 
 
 def nation_quarterly_csv() -> bytes:
     """季度数据, indicators x quarters for the nation, CRLF; 当季值 and 累计值 side by side (§2)."""
     quarters = [(y, q) for y in range(2025, 2018, -1) for q in (4, 3, 2, 1)]
-    zh = {1: "一", 2: "二", 3: "三", 4: "四"}
 
     def by_quarter(values: dict[int, tuple[float, ...]]) -> list[str]:
         return [_num(values[y][q - 1]) for y, q in quarters]
 
     gdp = ds.NATION_GDP_QUARTER
-    lines = [["数据库：季度数据"], ["时间：最近28季度"],
-             ["指标"] + [f"{y}年第{zh[q]}季度" for y, q in quarters],
-             ["国内生产总值当季值(亿元)"] + by_quarter(gdp),
-             ["国内生产总值累计值(亿元)"] + by_quarter({y: ds.nation_ytd(v) for y, v in gdp.items()})]
+    single_row, ytd_row = NATION_QUARTERLY_ROWS
+    lines = [[text] for text in NATION_QUARTERLY_HEAD]
+    lines += [[PORTAL_INDICATOR] + [portal_quarter(y, q) for y, q in quarters],
+              [single_row] + by_quarter(gdp),
+              [ytd_row] + by_quarter({y: ds.nation_ytd(v) for y, v in gdp.items()})]
     for sector in ds.SECTOR_SHARE:
         single = {y: ds.sector_quarters(sector, y) for y in gdp}
-        lines.append([f"{sector}增加值当季值(亿元)"] + by_quarter(single))
-        lines.append([f"{sector}增加值累计值(亿元)"]
+        lines.append([SECTOR_ROWS[0].format(sector=sector)] + by_quarter(single))
+        lines.append([SECTOR_ROWS[1].format(sector=sector)]
                      + by_quarter({y: ds.nation_ytd(v) for y, v in single.items()}))
-    lines += [["注：1.按当年价格计算。累计数据由当季数据相加得到。\n"
-               f"{IDEOGRAPHIC_INDENT}2.三次产业分类依据国家统计局2018年修订的《三次产业划分规定》。"],
-              ["数据来源：国家统计局"]]
+    lines += [[NATION_QUARTERLY_NOTE], [PORTAL_SOURCE]]
     return portal_csv(lines, crlf=True)
+
+
+OLD_PORTAL_SHEET = "分省年度数据"
+OLD_PORTAL_HEAD = ("数据库：分省年度数据", "指标：地区生产总值(亿元)", "时间：最近5年")
+OLD_PORTAL_NOTES = ("注：1.按当年价格计算。",
+                    f"{IDEOGRAPHIC_INDENT}2.2019-2022年数据为第四次全国经济普查后的核实数。",
+                    f"{IDEOGRAPHIC_INDENT}3.2023年数据尚未发布。",
+                    PORTAL_SOURCE)
 
 
 def old_portal_xls(series: ds.ProvinceSeries) -> bytes:
@@ -152,10 +184,10 @@ def old_portal_xls(series: ds.ProvinceSeries) -> bytes:
 
     years = [2023, 2022, 2021, 2020, 2019]
     book = xlwt.Workbook(encoding="utf-8")
-    sheet = book.add_sheet("分省年度数据")
-    for r, text in enumerate(["数据库：分省年度数据", "指标：地区生产总值(亿元)", "时间：最近5年"]):
+    sheet = book.add_sheet(OLD_PORTAL_SHEET)
+    for r, text in enumerate(OLD_PORTAL_HEAD):
         sheet.write(r, 0, text)
-    for c, text in enumerate(["地区"] + [f"{y}年" for y in years]):
+    for c, text in enumerate([PORTAL_REGION] + [PORTAL_YEAR.format(year=y) for y in years]):
         sheet.write(3, c, text)
     row = 4
     for code, name in province_names():
@@ -166,15 +198,27 @@ def old_portal_xls(series: ds.ProvinceSeries) -> bytes:
             else:
                 sheet.write(row, c, series.gdp_original[code][year])
         row += 1
-    for text in ["注：1.按当年价格计算。",
-                 f"{IDEOGRAPHIC_INDENT}2.2019-2022年数据为第四次全国经济普查后的核实数。",
-                 f"{IDEOGRAPHIC_INDENT}3.2023年数据尚未发布。",
-                 "数据来源：国家统计局"]:
+    for text in OLD_PORTAL_NOTES:
         sheet.write(row, 0, text)
         row += 1
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+NEW_PORTAL_SHEET = "年度数据"
+NEW_PORTAL_HEAD = ("数据库：年度数据", "时间：2021年-2025年")
+NEW_PORTAL_ROWS = {  # the row labels, trailing space and all, by series
+    "gdp": "国内生产总值 (亿元) ", "population": "年末总人口 (万人) ", "fiveg": "5G基站数 (个) ",
+    "fiveg_per_10k": "每万人拥有5G基站数（个） ", "core": "数字经济核心产业增加值 (亿元) ",
+    "core_share": "数字经济核心产业增加值占GDP比重 (%) ",
+}
+NEW_PORTAL_NOTES = (
+    "注：1. 数字经济核心产业增加值自2023年起依据第五次全国经济普查结果核算，2021-2022年未发布。",
+    "2. 根据第五次全国经济普查结果及有关制度规定，对2019-2023年国内生产总值数据进行修订。",
+    "3. 5G基站数、每万人拥有5G基站数为年末数，来自工业和信息化部。",
+    "数据来源：国家统计局、工业和信息化部",
+)
 
 
 def new_portal_xlsx() -> bytes:
@@ -184,26 +228,20 @@ def new_portal_xlsx() -> bytes:
     years = [2025, 2024, 2023, 2022, 2021]
     core_share = {y: ds.r1(v / ds.NATION_GDP_ANNUAL[y] * 100)
                   for y, v in ds.NATION_CORE_VA.items()}
-    rows = [
-        ("国内生产总值 (亿元) ", ds.NATION_GDP_ANNUAL),
-        ("年末总人口 (万人) ", ds.NATION_POPULATION),
-        ("5G基站数 (个) ", ds.NATION_FIVEG),
-        ("每万人拥有5G基站数（个） ", {y: ds.nation_fiveg_per_10k(y) for y in years}),
-        ("数字经济核心产业增加值 (亿元) ", ds.NATION_CORE_VA),
-        ("数字经济核心产业增加值占GDP比重 (%) ", core_share),
-    ]
+    rows = [(NEW_PORTAL_ROWS[name], values) for name, values in (
+        ("gdp", ds.NATION_GDP_ANNUAL), ("population", ds.NATION_POPULATION), ("fiveg", ds.NATION_FIVEG),
+        ("fiveg_per_10k", {y: ds.nation_fiveg_per_10k(y) for y in years}), ("core", ds.NATION_CORE_VA),
+        ("core_share", core_share))]
     book = Workbook()
     sheet = book.active
-    sheet.title = "年度数据"
-    sheet.append(["数据库：年度数据"])
-    sheet.append(["时间：2021年-2025年"])
-    sheet.append(["指标"] + [f"{y}年" for y in years])
+    sheet.title = NEW_PORTAL_SHEET
+    for text in NEW_PORTAL_HEAD:
+        sheet.append([text])
+    sheet.append([PORTAL_INDICATOR] + [PORTAL_YEAR.format(year=y) for y in years])
     for label, values in rows:
         sheet.append([label] + [_num(values.get(y)) if y in values else "" for y in years])
-    sheet.append(["注：1. 数字经济核心产业增加值自2023年起依据第五次全国经济普查结果核算，2021-2022年未发布。"])
-    sheet.append(["2. 根据第五次全国经济普查结果及有关制度规定，对2019-2023年国内生产总值数据进行修订。"])
-    sheet.append(["3. 5G基站数、每万人拥有5G基站数为年末数，来自工业和信息化部。"])
-    sheet.append(["数据来源：国家统计局、工业和信息化部"])
+    for text in NEW_PORTAL_NOTES:
+        sheet.append([text])
     sheet.column_dimensions["A"].width = 36
     return save_workbook(book)
 
@@ -233,30 +271,41 @@ TABLE_COLUMNS = [  # (header, sub-header or None, TableRow field, number format)
     ("移动网络IPv6流量占比", None, "ipv6", "0.0"),
 ]
 PRELIMINARY_MARK = ("230000", 2025, 0, "gdp")  # one footnote-marked figure (*), as bureaux do
+TABLE_ANNUAL_WORD = "全年"
+TABLE_TITLE = "{year}年{period}各市（地）数字经济主要指标"
+TABLE_SHEET = "各市（地）"
+TABLE_TITLE_FONT = "黑体"
+TABLE_UNIT_LINE = "单位：亿元、%、个"
+TABLE_REGION = "地区"
+TABLE_SOURCE = "数据来源：黑龙江省统计局、省工业和信息化厅、省通信管理局"
+TABLE_NOTES = {  # the footnotes below a table: 1 differs between a quarter's and a year's table
+    "1q": "注：1. 地区生产总值、数字经济核心产业增加值为年初至本期末累计数，按当年价格计算；增速按可比价格计算。",
+    "1y": "注：1. 地区生产总值、数字经济核心产业增加值为全年数，按当年价格计算；增速按可比价格计算。",
+    2: "2. 5G基站数为期末累计建成数；各项比例为期末数。",
+    3: "3. 各市（地）地区生产总值合计与全省数据不等，系分级核算所致。",
+    4: "4. “—”表示无数据或不适用（大兴安岭地区无大型制造企业）。",
+    "2019": "5. 5G网络通达的行政村比例、千兆宽带接入端口占比自2020年起统计。",
+    "preliminary": "6. 带“*”的数据为初步核算数。",
+}
 
 
 def period_words(year: int, quarter: int) -> str:
     if quarter == 0:
-        return "全年"
+        return TABLE_ANNUAL_WORD
     words = QUARTER_WORDS[quarter]
     return words[year % len(words)]
 
 
 def table_title(year: int, quarter: int) -> str:
-    return f"{year}年{period_words(year, quarter)}各市（地）数字经济主要指标"
+    return TABLE_TITLE.format(year=year, period=period_words(year, quarter))
 
 
 def table_notes(year: int, quarter: int) -> list[str]:
-    notes = ["注：1. 地区生产总值、数字经济核心产业增加值为年初至本期末累计数，按当年价格计算；"
-             "增速按可比价格计算。" if quarter else
-             "注：1. 地区生产总值、数字经济核心产业增加值为全年数，按当年价格计算；增速按可比价格计算。",
-             "2. 5G基站数为期末累计建成数；各项比例为期末数。",
-             "3. 各市（地）地区生产总值合计与全省数据不等，系分级核算所致。",
-             "4. “—”表示无数据或不适用（大兴安岭地区无大型制造企业）。"]
+    notes = [TABLE_NOTES["1q" if quarter else "1y"], TABLE_NOTES[2], TABLE_NOTES[3], TABLE_NOTES[4]]
     if year == 2019:
-        notes.append("5. 5G网络通达的行政村比例、千兆宽带接入端口占比自2020年起统计。")
+        notes.append(TABLE_NOTES["2019"])
     if (year, quarter) == PRELIMINARY_MARK[1:3]:
-        notes.append("6. 带“*”的数据为初步核算数。")
+        notes.append(TABLE_NOTES["preliminary"])
     return notes
 
 
@@ -273,15 +322,15 @@ def provincial_table_xlsx(tables: ds.ProvincialTables, year: int, quarter: int) 
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "各市（地）"
-    sheet.cell(1, 1, table_title(year, quarter)).font = Font(name="黑体", size=16, bold=True)
+    sheet.title = TABLE_SHEET
+    sheet.cell(1, 1, table_title(year, quarter)).font = Font(name=TABLE_TITLE_FONT, size=16, bold=True)
     sheet.cell(1, 1).alignment = centre
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
-    sheet.cell(2, 1, "单位：亿元、%、个").alignment = Alignment(horizontal="right")
+    sheet.cell(2, 1, TABLE_UNIT_LINE).alignment = Alignment(horizontal="right")
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last_col)
 
     # two header rows: a merged group over 绝对值 / 同比增长%, the other headers span both rows
-    sheet.cell(3, 1, "地区")
+    sheet.cell(3, 1, TABLE_REGION)
     sheet.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
     col = 2
     while col <= last_col:
@@ -323,7 +372,7 @@ def provincial_table_xlsx(tables: ds.ProvincialTables, year: int, quarter: int) 
     for text in table_notes(year, quarter):
         sheet.cell(row, 1, text)
         row += 1
-    sheet.cell(row, 1, "数据来源：黑龙江省统计局、省工业和信息化厅、省通信管理局")
+    sheet.cell(row, 1, TABLE_SOURCE)
 
     sheet.column_dimensions["A"].width = 14
     for c in range(2, last_col + 1):
@@ -335,22 +384,33 @@ def provincial_table_xlsx(tables: ds.ProvincialTables, year: int, quarter: int) 
 
 # --- benchmark sheet in the long template ---------------------------------------------------------
 
+BENCHMARK_SOURCES = {"caict": "中国信息通信研究院《中国数字经济发展白皮书》",
+                     "synthetic": "演示数据（模拟）/ demo data (synthetic)"}
+BENCHMARK_WORDS = {"annual": "年度", "national": "全国 / national", "count": "个", "year_end": "年末数"}
+BENCHMARK_FILE = "数字经济对标数据_全国及兄弟省份.xlsx"
+BENCHMARK_INSTRUCTIONS = (
+    "全国及兄弟省份（吉林、辽宁、内蒙古、广东、浙江）数字经济对标数据，分析员整理。",
+    "数字经济规模占GDP比重为中国信通院广义口径；5G基站数为年末数，每万人拥有5G基站数按年末常住人口计算。",
+    "全国2019-2023年数字经济规模占比为中国信通院公开数据，其余为演示数据。",
+)
+
+
 def benchmark_rows(series: ds.ProvinceSeries) -> list[tuple]:
     """CAICT digital-economy shares and 5G stations of the nation and peers, as analysts compile them."""
-    caict_real = "中国信息通信研究院《中国数字经济发展白皮书》"
-    synthetic = "演示数据（模拟）/ demo data (synthetic)"
+    caict_real, synthetic = BENCHMARK_SOURCES["caict"], BENCHMARK_SOURCES["synthetic"]
+    annual, count, year_end = BENCHMARK_WORDS["annual"], BENCHMARK_WORDS["count"], BENCHMARK_WORDS["year_end"]
     rows = []
     for y, v in ds.NATION_DIGITAL_ECONOMY_SHARE.items():
-        rows.append(("digital_economy_share", ds.NATION, str(y), v, "%", "年度",
-                     caict_real if y <= 2023 else synthetic, "全国 / national"))
+        rows.append(("digital_economy_share", ds.NATION, str(y), v, "%", annual,
+                     caict_real if y <= 2023 else synthetic, BENCHMARK_WORDS["national"]))
     for code, values in ds.DIGITAL_ECONOMY_SHARE.items():
         for y, v in zip(ds.YEARS, values):
-            rows.append(("digital_economy_share", code, str(y), v, "%", "年度", synthetic, ""))
+            rows.append(("digital_economy_share", code, str(y), v, "%", annual, synthetic, ""))
     for code, values in ds.PEER_FIVEG.items():
         for y, v in zip(ds.YEARS, values):
-            rows.append(("fiveg_base_stations", code, str(y), v, "个", "年度", synthetic, "年末数"))
+            rows.append(("fiveg_base_stations", code, str(y), v, count, annual, synthetic, year_end))
             per_10k = ds.stock_per_10k(v, series.population[code][y])
-            rows.append(("fiveg_per_10k", code, str(y), per_10k, "个", "年度", synthetic, "年末数"))
+            rows.append(("fiveg_per_10k", code, str(y), per_10k, count, annual, synthetic, year_end))
     return rows
 
 
@@ -360,7 +420,7 @@ def long_template_xlsx(rows: list[tuple], instructions: list[str]) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "数据"
+    sheet.title = LONG_TEMPLATE_SHEETS[0]
     sheet.append(list(LONG_TEMPLATE_COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -368,7 +428,7 @@ def long_template_xlsx(rows: list[tuple], instructions: list[str]) -> bytes:
         sheet.append(list(row))
     for letter, width in zip("ABCDEFGH", (24, 10, 10, 12, 8, 8, 40, 16)):
         sheet.column_dimensions[letter].width = width
-    notes = book.create_sheet("说明")
+    notes = book.create_sheet(LONG_TEMPLATE_SHEETS[1])
     for text in instructions:
         notes.append([text])
     return save_workbook(book)
@@ -376,7 +436,17 @@ def long_template_xlsx(rows: list[tuple], instructions: list[str]) -> bytes:
 
 # --- the whole demo set ----------------------------------------------------------------------------
 
-DEMO_NOTE = "演示数据（模拟生成，非官方统计）/ demo data (synthetic, not official statistics)"
+# the batches' notes (shown on the history page) are catalogue texts, Chinese / English in one line
+DEMO_NOTE = both("demo.note.demo", sep="/ ")
+PORTAL_FILES = {  # the portal exports' file names, as the portals name a download
+    "old_gdp": "分省年度数据_地区生产总值_2024年导出.xls",
+    "quarterly_gdp": "分省季度数据_地区生产总值累计值_2026年导出.csv",
+    "nation_quarterly": "季度数据_国内生产总值_2026年导出.csv",
+    "population": "分省年度数据_年末常住人口_2026年导出.csv",
+    "gdp": "分省年度数据_地区生产总值_2026年导出.csv",
+    "nation_annual": "年度数据_全国_2026年导出.xlsx",
+}
+PORTAL_INDICATORS = {"population": "年末常住人口(万人)", "gdp": "地区生产总值(亿元)"}
 
 
 def demo_files() -> list[DemoFile]:
@@ -388,34 +458,25 @@ def demo_files() -> list[DemoFile]:
         for quarter in (1, 2, 3, 4, 0):
             files.append(DemoFile(f"{table_title(year, quarter)}.xlsx",
                                   provincial_table_xlsx(tables, year, quarter), notes=(DEMO_NOTE,)))
-    files.append(DemoFile(
-        "分省年度数据_地区生产总值_2024年导出.xls", old_portal_xls(series),
-        notes=(DEMO_NOTE, "旧版数据门户导出（2024年初），2023年数据尚未发布 / old portal export, early 2024")))
-    files.append(DemoFile("分省季度数据_地区生产总值累计值_2026年导出.csv",
-                          provinces_quarterly_csv(series), notes=(DEMO_NOTE,)))
-    files.append(DemoFile(
-        "季度数据_国内生产总值_2026年导出.csv", nation_quarterly_csv(), skip_unknown=True,
-        notes=(DEMO_NOTE, "文件含本系统不跟踪的指标（第一产业、第二产业增加值），按“跳过未知指标”载入 "
-                          "/ holds indicators the catalog does not track; loaded with skip_unknown")))
+    files.append(DemoFile(PORTAL_FILES["old_gdp"], old_portal_xls(series),
+                          notes=(DEMO_NOTE, both("demo.note.old_portal"))))
+    files.append(DemoFile(PORTAL_FILES["quarterly_gdp"], provinces_quarterly_csv(series), notes=(DEMO_NOTE,)))
+    files.append(DemoFile(PORTAL_FILES["nation_quarterly"], nation_quarterly_csv(), skip_unknown=True,
+                          notes=(DEMO_NOTE, both("demo.note.untracked"))))
     years = list(range(2025, 2015, -1))
     late = frozenset((code, 2025) for code in ("540000", "630000", "650000"))
     files.append(DemoFile(
-        "分省年度数据_年末常住人口_2026年导出.csv",
-        provinces_annual_csv("年末常住人口(万人)", years, series.population, POPULATION_NOTE, late),
+        PORTAL_FILES["population"],
+        provinces_annual_csv(PORTAL_INDICATORS["population"], years, series.population, POPULATION_NOTE, late),
         notes=(DEMO_NOTE,)))
     files.append(DemoFile(
-        "分省年度数据_地区生产总值_2026年导出.csv",
-        provinces_annual_csv("地区生产总值(亿元)", years, series.gdp_revised, GDP_NOTE_2026),
-        notes=(DEMO_NOTE, "第五次全国经济普查后修订2019-2023年地区生产总值（修订版本）"
-                          "/ GDP 2019-2023 revised after the fifth economic census")))
-    files.append(DemoFile("年度数据_全国_2026年导出.xlsx", new_portal_xlsx(), notes=(DEMO_NOTE,)))
-    files.append(DemoFile(
-        "数字经济对标数据_全国及兄弟省份.xlsx",
-        long_template_xlsx(benchmark_rows(series), [
-            "全国及兄弟省份（吉林、辽宁、内蒙古、广东、浙江）数字经济对标数据，分析员整理。",
-            "数字经济规模占GDP比重为中国信通院广义口径；5G基站数为年末数，每万人拥有5G基站数按年末常住人口计算。",
-            "全国2019-2023年数字经济规模占比为中国信通院公开数据，其余为演示数据。"]),
-        notes=(DEMO_NOTE,)))
+        PORTAL_FILES["gdp"],
+        provinces_annual_csv(PORTAL_INDICATORS["gdp"], years, series.gdp_revised, GDP_NOTE_2026),
+        notes=(DEMO_NOTE, both("demo.note.revised", sep="/ "))))
+    files.append(DemoFile(PORTAL_FILES["nation_annual"], new_portal_xlsx(), notes=(DEMO_NOTE,)))
+    files.append(DemoFile(BENCHMARK_FILE,
+                          long_template_xlsx(benchmark_rows(series), list(BENCHMARK_INSTRUCTIONS)),
+                          notes=(DEMO_NOTE,)))
     from etl.measures.demo import demo_files as measure_files  # awards register, task progress (issue 15)
 
     files.extend(DemoFile(name, data, notes=(DEMO_NOTE,)) for name, data in measure_files())
@@ -442,7 +503,7 @@ def reference_sources(data: bytes) -> tuple[str, ...]:
     rows = list(csv.DictReader(io.StringIO(text)))
     seen: dict[str, None] = {}
     for row in rows:
-        seen.setdefault(f"来源 / source: {row['来源']}", None)
+        seen.setdefault(f"{both('demo.note.source')}: {row[REFERENCE_SOURCE_COLUMN]}", None)
     return tuple(seen)
 
 
@@ -451,8 +512,7 @@ def load_reference(engine, *, progress=None):
     from etl.pipeline import ingest_file
 
     data = REFERENCE_FILE.read_bytes()
-    notes = ("公开发布数据，逐项注明来源；“二手来源”为转载，暂作参考 "
-             "/ published figures, each with its source; 'secondary' = reposted, provisional",)
+    notes = (both("demo.note.reference"),)
     return ingest_file(engine, data, REFERENCE_FILE.name, loaded_by=REFERENCE_USER,
                        is_reference=True, is_demo=False,
                        extra_notes=notes + reference_sources(data), progress=progress)
@@ -543,15 +603,11 @@ def demo_loaded(engine) -> bool:
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "demo", help="生成并载入演示数据 / generate and load the demo data",
-        description="生成演示工作簿（真实版式）并通过ETL载入，随后载入公开发布数据参考批次。"
-                    " / Generate the demo workbooks (real layouts) and load them through the ETL, "
-                    "then the reference batch of published figures.")
+        "demo", help=both("cli.help.demo"), description=both("cli.demo.description"))
     parser.add_argument("--out", type=Path, default=None,
-                        help="写入演示文件的目录 / folder for the generated files "
-                             "(default: instance/demo)")
+                        help=both("cli.help.demo_out"))
     parser.add_argument("--generate-only", action="store_true",
-                        help="只生成文件，不载入 / write the files, load nothing")
+                        help=both("cli.help.generate_only"))
     parser.set_defaults(handler=run_demo_command)
 
 
@@ -559,8 +615,8 @@ def run_demo_command(args, engine) -> int:
     out = args.out or config.instance_dir() / "demo"
     if args.generate_only:
         paths = generate_demo_files(out)
-        print(f"已生成 {len(paths)} 个演示文件 / wrote {len(paths)} demo files to {out}")
-        print("载入顺序 / load order:")
+        print(both("cli.demo.wrote", n=len(paths), folder=out))
+        print(both("cli.demo.load_order") + ":")
         for item, path in zip(demo_files(), paths):
             flag = "  (--skip-unknown)" if item.skip_unknown else ""
             print(f"  {path.name}{flag}")
@@ -576,6 +632,5 @@ def run_demo_command(args, engine) -> int:
                       f" / {problem.message_en}")
     loaded = sum(o.status == "loaded" for o in outcomes)
     unchanged = sum(o.status == "unchanged" for o in outcomes)
-    print(f"演示数据：载入 {loaded} 个文件，{unchanged} 个未变，{failed} 个被拒绝 "
-          f"/ demo data: {loaded} files loaded, {unchanged} unchanged, {failed} rejected")
+    print(both("cli.demo.tally", loaded=loaded, unchanged=unchanged, failed=failed))
     return 1 if failed else 0

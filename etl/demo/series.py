@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 YEARS = tuple(range(2019, 2026))
 QUARTERS = (1, 2, 3, 4)
 PROVINCE = "230000"
+PROVINCE_LABEL = "全省"  # the province's row in the 各市（地） tables
 NATION = "100000"
 PEERS = ("220000", "210000", "150000", "440000", "330000")  # 吉林 辽宁 内蒙古 广东 浙江
 
@@ -421,7 +422,7 @@ class ProvincialTables:
         core_prev = province_core(prev_year, quarter) if prev_year >= 2018 else None
         large, above = between(LARGE_MFG, year, q), between(ABOVE_SCALE, year, q)
         gig, v6 = between(GIGABIT, year, q), between(IPV6, year, q)
-        out = [make(PROVINCE, "全省", self.province_gdp(year, quarter), gdp_prev,
+        out = [make(PROVINCE, PROVINCE_LABEL, self.province_gdp(year, quarter), gdp_prev,
                     province_core(year, quarter), core_prev, r1(large), r1(above), stations,
                     r1(gig), r1(v6))]
         for code, label, base, intensity, *_ in CITIES:

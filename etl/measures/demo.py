@@ -22,7 +22,9 @@ from typing import Iterator
 from openpyxl import Workbook
 from stdnum.cn import uscc
 
+from etl.measures.read import CITY_SUFFIX, PREFECTURE_WORD, TOTAL_WORDS
 from etl.measures.records import COLUMNS, status_name
+from etl.measures.tasks import TASK_COLUMNS
 
 SEED = 15
 YEARS = (2022, 2023, 2024, 2025)
@@ -41,6 +43,22 @@ WORDS = ("智联", "数科", "云图", "精工", "华信", "北斗", "龙创", "
 TRADES = ("科技", "信息技术", "软件", "智能装备", "数据科技", "电子", "网络科技", "工业互联网", "自动化", "智能制造")
 PROJECTS = ("智能工厂改造", "5G全连接工厂", "工业互联网平台", "数字化车间", "智能传感器产线", "工业软件研发",
             "云平台服务", "数据中心扩容", "智慧仓储系统", "机器视觉检测线", "设备上云", "MES系统升级")
+# the workbooks' own words (input files: the reader reads them back)
+AWARD_SHEET, TASK_SHEET = "{year}年", "任务进展"
+AWARD_TITLE = "{year}年度“数字龙江”政策措施奖补资金兑现清单（演示数据）"
+AWARD_FILE, TASK_FILE = "演示-奖补清单-{year}.xlsx", "演示-政策措施任务进展.xlsx"
+TASK_NOTE = "演示数据"
+NOT_OTHERWISE_PROVIDED = "否"  # 另有规定: no
+FIRM_SUFFIX, SHARE_FIRM_SUFFIX = "有限公司", "股份有限公司"
+DOC_NO = "{issuer}〔{year}〕{n}号"
+ISSUERS = {"default": "黑工信发", 9: "黑商发"}  # the 文号 prefix of the granting department
+PROJECT = {  # the project of an award, by rule
+    "2a": "工信部工业互联网专项", "2b": "国家级试点示范", 3: "中小企业上云平台", 4: "数字化改造示范标杆",
+    9: "营业收入首次达到10亿元", 11: "工业互联网标识解析二级节点", "13a": "新纳入规上统计",
+    "13b": "CMMI {level}级", 14: "首版次软件产品应用",
+}
+# the breaches' projects
+BREACH_PROJECT = {"not-10%": "数字化车间", "above-cap": "5G全连接工厂", "twice": "智能传感器产线"}
 UNITS = {1: "省工信厅", 2: "省工信厅", 3: "省工信厅", 4: "省工信厅", 9: "省商务厅", 11: "省工信厅",
          12: "省工信厅", 13: "省工信厅", 14: "省工信厅"}
 
@@ -56,8 +74,9 @@ class _Firms:
     def new(self) -> tuple[str, str, str]:
         city = self.rng.choices(list(CITIES), weights=list(CITIES.values()))[0]
         while True:
-            prefix = city.removesuffix("市").removesuffix("地区")
-            name = f"{prefix}{self.rng.choice(WORDS)}{self.rng.choice(TRADES)}有限公司"
+            prefix = city.removesuffix(CITY_SUFFIX).removesuffix(PREFECTURE_WORD)
+            word = self.rng.choice(WORDS)
+            name = prefix + word + self.rng.choice(TRADES) + FIRM_SUFFIX
             if name not in self.made:
                 break
         self.serial += 1
@@ -82,15 +101,15 @@ def _date(rng: random.Random, year: int, last: dt.date | None = None) -> dt.date
 def _awards(rng: random.Random, firms: _Firms) -> Iterator[dict]:
     doc_no = {y: 0 for y in YEARS}
 
-    def doc(year: int, unit: str = "黑工信发") -> str:
+    def doc(year: int, measure: int) -> str:
         doc_no[year] += 1
-        return f"{unit}〔{year}〕{doc_no[year] + 10}号"
+        return DOC_NO.format(issuer=ISSUERS.get(measure, ISSUERS["default"]), year=year, n=doc_no[year] + 10)
 
-    def row(measure, year, *, rule="", amount, basis=None, firm=None, project="", other="否", date=None):
+    def row(measure, year, *, rule="", amount, basis=None, firm=None, project="", other=NOT_OTHERWISE_PROVIDED, date=None):
         name, code, city = firm or firms.new()
         return {"measure": measure, "rule": rule, "enterprise": name, "uscc": code,
                 "place": _place(rng, city), "project": project, "year": year,
-                "approved_on": (date or _date(rng, year)).isoformat(), "doc_no": doc(year) if measure != 9 else doc(year, "黑商发"),
+                "approved_on": (date or _date(rng, year)).isoformat(), "doc_no": doc(year, measure),
                 "basis": basis, "amount": amount, "granting_unit": UNITS[measure], "otherwise_provided": other}
 
     m4_count = {2022: 46, 2023: 50, 2024: 50, 2025: 38}
@@ -101,45 +120,45 @@ def _awards(rng: random.Random, firms: _Firms) -> Iterator[dict]:
         for _ in range(rng.randint(3, 5)):
             support = rng.choice((150, 200, 300, 400, 600, 800))
             yield row(2, year, rule="2a", basis=support, amount=min(round(support * 0.2, 2), 100),
-                      project="工信部工业互联网专项")
+                      project=PROJECT["2a"])
         for _ in range(rng.randint(4, 6)):
-            yield row(2, year, rule="2b", amount=50, project="国家级试点示范")
+            yield row(2, year, rule="2b", amount=50, project=PROJECT["2b"])
         for _ in range(rng.randint(2, 3)):
             served = rng.randint(300, 3000)
-            yield row(3, year, basis=served, amount=rng.choice((100, 200, 300, 500)), project="中小企业上云平台")
+            yield row(3, year, basis=served, amount=rng.choice((100, 200, 300, 500)), project=PROJECT[3])
         for i in range(m4_count[year]):
             special = i % 6 == 0
             yield row(4, year, rule="4z" if special else "4", amount=100 if special else 50,
-                      project="数字化改造示范标杆")
+                      project=PROJECT[4])
         for _ in range(rng.randint(1, 2)):
             firm = firms.new()
             m9_firms.append(firm)
-            yield row(9, year, basis=rng.randint(100000, 180000), amount=500, firm=firm, project="营业收入首次达到10亿元")
-        yield row(11, year, basis=rng.randint(20, 80), amount=500, project="工业互联网标识解析二级节点")
+            yield row(9, year, basis=rng.randint(100000, 180000), amount=500, firm=firm, project=PROJECT[9])
+        yield row(11, year, basis=rng.randint(20, 80), amount=500, project=PROJECT[11])
         for _ in range(rng.randint(6, 10)):
             invest = rng.randrange(2000, 9000, 50)
             yield row(12, year, basis=invest, amount=min(round(invest * 0.1, 2), 600), project=rng.choice(PROJECTS))
         for _ in range(rng.randint(6, 10)):
-            yield row(13, year, rule="13a", amount=50, project="新纳入规上统计")
+            yield row(13, year, rule="13a", amount=50, project=PROJECT["13a"])
         for _ in range(rng.randint(2, 4)):
             level = rng.choice((3, 3, 4, 5))
-            yield row(13, year, rule="13b", basis=level, amount={3: 50, 4: 100, 5: 150}[level], project=f"CMMI {level}级")
+            yield row(13, year, rule="13b", basis=level, amount={3: 50, 4: 100, 5: 150}[level], project=PROJECT["13b"].format(level=level))
         for _ in range(rng.randint(8, 12)):
             price = rng.randrange(20, 400, 5)
-            yield row(14, year, basis=price, amount=min(round(price * 0.2, 2), 50), project="首版次软件产品应用")
+            yield row(14, year, basis=price, amount=min(round(price * 0.2, 2), 50), project=PROJECT[14])
     # --- the breaches -----------------------------------------------------------------------------
-    yield row(12, 2023, basis=4200, amount=460, project="数字化车间")                      # ≠ 10% of 4200
-    yield row(1, 2024, amount=250, project="5G全连接工厂")                                   # above 200
-    yield row(4, 2024, amount=50, project="数字化改造示范标杆", date=dt.date(2024, 12, 28))   # the 51st
-    yield row(9, 2024, basis=160000, amount=500, firm=m9_firms[0], project="营业收入首次达到10亿元")  # once only
+    yield row(12, 2023, basis=4200, amount=460, project=BREACH_PROJECT["not-10%"])                      # ≠ 10% of 4200
+    yield row(1, 2024, amount=250, project=BREACH_PROJECT["above-cap"])                                   # above 200
+    yield row(4, 2024, amount=50, project=PROJECT[4], date=dt.date(2024, 12, 28))   # the 51st
+    yield row(9, 2024, basis=160000, amount=500, firm=m9_firms[0], project=PROJECT[9])  # once only
     twice = firms.new()
-    yield row(12, 2023, basis=3000, amount=300, firm=twice, project="智能传感器产线")
-    yield row(14, 2023, basis=150, amount=30, firm=twice, project="智能传感器产线")           # 从高不重复
-    yield row(2, 2025, rule="2b", amount=50, project="国家级试点示范", date=dt.date(2025, 11, 3))  # expired
+    yield row(12, 2023, basis=3000, amount=300, firm=twice, project=BREACH_PROJECT["twice"])
+    yield row(14, 2023, basis=150, amount=30, firm=twice, project=BREACH_PROJECT["twice"])           # 从高不重复
+    yield row(2, 2025, rule="2b", amount=50, project=PROJECT["2b"], date=dt.date(2025, 11, 3))  # expired
     renamed_name, renamed_code, renamed_city = firms.new()
-    yield row(13, 2022, rule="13a", amount=50, firm=(renamed_name, renamed_code, renamed_city), project="新纳入规上统计")
+    yield row(13, 2022, rule="13a", amount=50, firm=(renamed_name, renamed_code, renamed_city), project=PROJECT["13a"])
     yield row(13, 2024, rule="13b", basis=3, amount=50,
-              firm=(renamed_name.replace("有限公司", "股份有限公司"), renamed_code, renamed_city), project="CMMI 3级")
+              firm=(renamed_name.replace(FIRM_SUFFIX, SHARE_FIRM_SUFFIX), renamed_code, renamed_city), project=PROJECT["13b"].format(level=3))
 
 
 TASK_STATUS = {  # task -> (status, date, evidence)
@@ -183,19 +202,19 @@ def demo_files() -> list[tuple[str, bytes]]:
     for year in YEARS:
         wb = Workbook()
         ws = wb.active
-        ws.title = f"{year}年"
-        ws.append([f"{year}年度“数字龙江”政策措施奖补资金兑现清单（演示数据）"])
+        ws.title = AWARD_SHEET.format(year=year)
+        ws.append([AWARD_TITLE.format(year=year)])
         ws.append([COLUMNS[f][0] for f in fields])
         rows = sorted(by_year[year], key=lambda a: (a["measure"], a["approved_on"]))
         for a in rows:
             ws.append([a[f] if a[f] is not None else "" for f in fields])
-        ws.append(["合计", "", "", "", "", "", "", "", "", "", round(sum(a["amount"] for a in rows), 2), "", ""])
-        files.append((f"演示-奖补清单-{year}.xlsx", _xlsx(wb)))
+        ws.append([TOTAL_WORDS[0], "", "", "", "", "", "", "", "", "", round(sum(a["amount"] for a in rows), 2), "", ""])
+        files.append((AWARD_FILE.format(year=year), _xlsx(wb)))
     wb = Workbook()
     ws = wb.active
-    ws.title = "任务进展"
-    ws.append(["任务编号", "状态", "更新日期", "依据", "备注"])
+    ws.title = TASK_SHEET
+    ws.append([names[0] for names in TASK_COLUMNS.values()])
     for code, (status, date, evidence) in TASK_STATUS.items():
-        ws.append([code, status_name(status, "zh"), date, evidence, "演示数据"])
-    files.append(("演示-政策措施任务进展.xlsx", _xlsx(wb)))
+        ws.append([code, status_name(status, "zh"), date, evidence, TASK_NOTE])
+    files.append((TASK_FILE, _xlsx(wb)))
     return files

@@ -30,6 +30,10 @@ HEADER_SEARCH_ROWS = 15
 YES = {"是", "y", "yes", "1", "true", "√", "另有规定"}
 NO = {"", "否", "n", "no", "0", "false"}
 _MEASURE = re.compile(r"^(?:第|措施|政策措施)?\s*(\d{1,2})\s*(?:条|项|\.|、)?$")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")  # 2023年5月12日, 2023-05-12
+_YEAR = re.compile(r"^(\d{4})\s*年?(度)?$")  # 2023, 2023年, 2023年度
+TOTAL_WORDS = ("合计", "总计", "小计")  # a totals row below the awards, skipped
+CITY_SUFFIX, PREFECTURE_WORD = "市", "地区"  # 哈尔滨市 is also written 哈尔滨, 大兴安岭地区 大兴安岭
 
 
 @dataclass
@@ -88,7 +92,7 @@ def parse_date(raw: object) -> Optional[dt.date]:
     if isinstance(raw, dt.date):
         return raw
     text = _text(raw)
-    m = re.match(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$", text)
+    m = _DATE.match(text)
     if not m:
         m2 = re.match(r"^(\d{4})(\d{2})(\d{2})$", text)
         if not m2:
@@ -128,7 +132,7 @@ def place_region(place: str, catalog: Catalog) -> Optional[str]:
     for code, info in catalog.regions.items():
         if info.level != "prefecture":
             continue
-        short = info.name_zh.rstrip("市").replace("地区", "")
+        short = info.name_zh.rstrip(CITY_SUFFIX).replace(PREFECTURE_WORD, "")
         if key.startswith(alias_key(info.name_zh)) or (len(short) >= 2 and key.startswith(alias_key(short))):
             return code
     return None
@@ -172,7 +176,7 @@ def read_awards(workbook: Workbook, rulebook: Rulebook, catalog: Catalog) -> Rea
             texts = {fld: _text(v) for fld, v in values.items()}
             if not any(texts.values()):
                 continue
-            if any(t.replace(" ", "") in ("合计", "总计", "小计") for t in texts.values()):
+            if any(t.replace(" ", "") in TOTAL_WORDS for t in texts.values()):
                 continue
             result.cells_read += 1
             award, problems = _read_row(sheet.name, r, columns, values, texts, rulebook, catalog)
@@ -225,7 +229,7 @@ def _read_row(sheet: str, r: int, columns: dict[str, int], values: dict, texts: 
     basis = number("basis")
     year = None
     if texts.get("year"):
-        m = re.match(r"^(\d{4})\s*年?(度)?$", texts["year"])
+        m = _YEAR.match(texts["year"])
         year = int(m.group(1)) if m else None
         if year is None or not 2000 <= year <= 2100:
             bad(kinds.AWARD_TYPE, "year", variant="year", text=texts["year"])

@@ -76,16 +76,3 @@ class AwardRow:
 
     def cell(self, name: str) -> Optional[str]:
         return self.cells.get(name)
-
-    def where(self, name: str = "amount") -> str:
-        """'奖励'!K7 in this file, or 批次 12 for an award in the register."""
-        if self.batch_id is not None and not self.sheet:
-            return f"批次 {self.batch_id}"
-        cell = self.cells.get(name) or ""
-        return f"'{self.sheet}'!{cell}" if cell else f"'{self.sheet}' 第{self.row}行"
-
-    def where_en(self, name: str = "amount") -> str:
-        if self.batch_id is not None and not self.sheet:
-            return f"batch {self.batch_id}"
-        cell = self.cells.get(name) or ""
-        return f"'{self.sheet}'!{cell}" if cell else f"'{self.sheet}' row {self.row}"

@@ -16,6 +16,9 @@ from etl.measures.records import COLUMNS
 from etl.measures.rules import Rulebook, describe
 
 SHEET = "奖励清单"
+INFO_SHEET = "说明 Instructions"
+KINDS_SHEET = "奖励类别"
+KINDS_HEADER = ("措施 measure", "代码 code", "奖励 award", "规则 rule", "rule")
 WIDTHS = (10, 10, 34, 22, 16, 34, 8, 12, 26, 14, 16, 18, 10)
 
 INSTRUCTIONS = [
@@ -61,7 +64,7 @@ def write_awards_template(path: Path, book: Rulebook) -> None:
         cell.font, cell.fill = Font(bold=True), fill
         ws.column_dimensions[cell.column_letter].width = width
     ws.freeze_panes = "A2"
-    info = wb.create_sheet("说明 Instructions")
+    info = wb.create_sheet(INFO_SHEET)
     info.column_dimensions["A"].width = 110
     for zh, en in INSTRUCTIONS:
         info.append([zh])
@@ -71,8 +74,8 @@ def write_awards_template(path: Path, book: Rulebook) -> None:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     info["A1"].font = Font(bold=True, size=13)
-    kinds = wb.create_sheet("奖励类别")
-    kinds.append(["措施 measure", "代码 code", "奖励 award", "规则 rule", "rule"])
+    kinds = wb.create_sheet(KINDS_SHEET)
+    kinds.append(list(KINDS_HEADER))
     for rule in sorted(book.rules.values(), key=lambda r: (r.measure, r.code)):
         kinds.append([rule.measure, rule.code, rule.name_zh, describe(rule, "zh"), describe(rule, "en")])
     for col, width in zip("ABCDE", (10, 8, 36, 48, 60)):

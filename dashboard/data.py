@@ -96,17 +96,30 @@ def cached(func: Callable) -> Callable:
     """Memoise a reader per (database, data and catalog stamps, arguments)."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any):
+        memo = request_memo()
+        # within a request the stamps are fixed (the memo is cleared with them): a second call
+        # is found by its arguments, without the shared key's repr and digest (a chart's points
+        # call batch_sources() once each)
+        try:
+            local = (wrapper, args, tuple(kwargs.items()))
+            return memo[local]
+        except KeyError:
+            pass
+        except TypeError:  # an argument that is not hashable (a list)
+            local = None
         raw = repr((func.__module__, func.__qualname__, current_app.config[DB_KEY], _stamps(),
                     args, sorted(kwargs.items())))
         key = "q:" + hashlib.sha1(raw.encode()).hexdigest()
-        memo = request_memo()
         if key in memo:
-            return memo[key]
-        value = cache.get(key)
-        if value is None:
-            value = func(*args, **kwargs)
-            cache.set(key, value)
-        memo[key] = value
+            value = memo[key]
+        else:
+            value = cache.get(key)
+            if value is None:
+                value = func(*args, **kwargs)
+                cache.set(key, value)
+            memo[key] = value
+        if local is not None:
+            memo[local] = value
         return value
     wrapper.uncached = func
     return wrapper
@@ -207,12 +220,14 @@ def summary_stamp() -> str:
 @functools.lru_cache(maxsize=1)
 def code_digest() -> str:
     """A digest of the sources the summaries come from (the store's queries, the progress engine,
-    these readers, the pages) and of the seed (catalog, targets)."""
+    these readers, the pages, the texts the stored page parts say) and of the seed (catalog,
+    targets)."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha1()
     for path in sorted([*root.joinpath("etl").rglob("*.py"), *root.joinpath("dashboard").rglob("*.py"),
+                        *root.joinpath("etl", "wording", "texts").rglob("*.toml"),
                         *root.joinpath("data", "seed").rglob("*")]):
         if path.is_file():
             digest.update(str(path.relative_to(root)).encode())
@@ -618,3 +633,39 @@ def export_table(header: list[str], rows: list[list[Any]], fmt: str) -> bytes:
     from etl.store.export import export_rows
 
     return export_rows(header, rows, fmt)
+
+
+# --- page parts kept as sent (built after the summaries above, which they read) --------------------
+
+PARTS: dict[str, Callable[[str], Any]] = {}
+
+
+def page_part(name: str) -> Callable:
+    """A part of a page that depends on the data and the language only, not on the page's
+    controls (a topic page's charts over time, with their tables and explanations): computed by
+    the decorated function for each language when the data change and kept in the summary as
+    the JSON that is sent, so that a cold render reads it with one query and sends it, instead
+    of building its figures and components again. Called, it returns that JSON as plain data
+    (what Dash sends for the components the function returns); .uncached is the function."""
+    def decorate(func: Callable[[str], Any]) -> Callable[[str], Any]:
+        PARTS[name] = func
+
+        @functools.wraps(func)
+        def part(lang: str) -> Any:
+            return orjson.loads(stored_parts(f"{name}|{lang}"))
+        part.uncached = func
+        return part
+    return decorate
+
+
+def _part_keys() -> list[str]:
+    from etl.wording.catalogue import LANGS
+
+    return [f"{name}|{lang}" for name in PARTS for lang in LANGS]
+
+
+@summarised("parts", keys=_part_keys)
+def stored_parts(key: str) -> bytes:
+    """The JSON of a page part ('infrastructure|en'), as to_json writes the page."""
+    name, lang = key.split("|")
+    return to_json(PARTS[name](lang))

@@ -205,3 +205,18 @@ def city_section(indicators: list[str], indicator: str, period: tuple[int, int, 
             dbc.Col(map_section(indicator, period, lang, graph_id=f"chart-{slug}-map"), lg=6),
         ]),
     ]
+
+
+def topic_page(page_id: str, title: str, charts: list, indicators: list[str], indicator: str | None,
+               period: str | None, lang: str, slug: str, heading: str | None = None) -> html.Div:
+    """A topic page: its title, its charts over time (the same whatever the controls: kept as
+    sent, data.page_part), then its cities ranked and mapped for the indicator and period of the
+    URL (under `heading` when given)."""
+    data.prefetch(indicators, data.panel())  # the city section's indicators in one query
+    indicator, chosen = city_choice(indicator, period, indicators)
+    return html.Div([
+        c.page_header(title),
+        *charts,
+        *([html.H2(heading, className="h5 mt-2")] if heading else []),
+        *city_section(indicators, indicator, chosen, lang, slug),
+    ], id=page_id)

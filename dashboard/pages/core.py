@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
 
-from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
 from dashboard.i18n import norm_lang, page_words, t
@@ -16,18 +14,20 @@ dash.register_page(__name__, path="/core", order=1, **page_words("nav.core"))
 CITY_INDICATORS = ["digital_core_va_share", "digital_core_va", "gdp"]
 
 
+@data.page_part("core")
+def charts(lang: str) -> list:
+    """The charts over time (the same whatever the controls): kept as sent (data.page_part)."""
+    data.prefetch(["digital_core_va_share", "digital_core_va", *CITY_INDICATORS], data.panel())  # the page's indicators in one query
+    return [dbc.Row([
+        dbc.Col(v.trend_section("digital_core_va_share", lang, title=t("core.share", lang),
+                                graph_id="chart-core-share"), lg=7),
+        dbc.Col(v.trend_section("digital_core_va", lang, title=t("core.va", lang),
+                                graph_id="chart-core-va", show_nation=False), lg=5),
+    ])]
+
+
 @data.cached_page
 def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
     lang = norm_lang(lang)
-    data.prefetch(["digital_core_va_share", "digital_core_va", *CITY_INDICATORS], data.panel())  # the page's indicators in one query
-    indicator, chosen = v.city_choice(indicator, period, CITY_INDICATORS)
-    return html.Div([
-        c.page_header(t("core.title", lang)),
-        dbc.Row([
-            dbc.Col(v.trend_section("digital_core_va_share", lang, title=t("core.share", lang),
-                                    graph_id="chart-core-share"), lg=7),
-            dbc.Col(v.trend_section("digital_core_va", lang, title=t("core.va", lang),
-                                    graph_id="chart-core-va", show_nation=False), lg=5),
-        ]),
-        *v.city_section(CITY_INDICATORS, indicator, chosen, lang, "core"),
-    ], id="page-core")
+    return v.topic_page("page-core", t("core.title", lang), charts(lang), CITY_INDICATORS,
+                        indicator, period, lang, "core")

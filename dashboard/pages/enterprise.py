@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
 
-from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
 from dashboard.i18n import norm_lang, page_words, t
@@ -16,15 +14,16 @@ dash.register_page(__name__, path="/enterprise", order=2, **page_words("nav.ente
 RATES = ["large_mfg_digital_rate", "above_scale_digital_rate"]
 
 
+@data.page_part("enterprise")
+def charts(lang: str) -> list:
+    """The charts over time (the same whatever the controls): kept as sent (data.page_part)."""
+    data.prefetch(RATES, data.panel())  # the page's indicators in one query
+    return [dbc.Row([dbc.Col(v.trend_section(code, lang, graph_id=f"chart-{code}"), lg=6)
+                     for code in RATES])]
+
+
 @data.cached_page
 def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
     lang = norm_lang(lang)
-    data.prefetch(RATES, data.panel())  # the page's indicators in one query
-    indicator, chosen = v.city_choice(indicator, period, RATES)
-    return html.Div([
-        c.page_header(t("enterprise.title", lang)),
-        dbc.Row([dbc.Col(v.trend_section(code, lang, graph_id=f"chart-{code}"), lg=6)
-                 for code in RATES]),
-        html.H2(t("enterprise.by_city", lang), className="h5 mt-2"),
-        *v.city_section(RATES, indicator, chosen, lang, "enterprise"),
-    ], id="page-enterprise")
+    return v.topic_page("page-enterprise", t("enterprise.title", lang), charts(lang), RATES,
+                        indicator, period, lang, "enterprise", heading=t("enterprise.by_city", lang))

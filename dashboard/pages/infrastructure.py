@@ -7,7 +7,6 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
 from dashboard.i18n import fmt_target, norm_lang, page_words, t
@@ -32,13 +31,11 @@ def titled_with_target(code: str, lang: str) -> str:
         target.get("kind"), target["value"], unit, lang)))
 
 
-@data.cached_page
-def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
-    lang = norm_lang(lang)
+@data.page_part("infrastructure")
+def charts(lang: str) -> list:
+    """The charts over time (the same whatever the controls): kept as sent (data.page_part)."""
     data.prefetch([*CITY_INDICATORS, *COVERAGE, *ICT], data.panel())  # the page's indicators in one query
-    indicator, chosen = v.city_choice(indicator, period, CITY_INDICATORS)
-    return html.Div([
-        c.page_header(t("infra.title", lang)),
+    return [
         dbc.Row([
             dbc.Col(v.trend_section("fiveg_base_stations", lang, title=t("infra.stations", lang),
                                     graph_id="chart-fiveg-stations", show_nation=False), lg=6),
@@ -53,5 +50,11 @@ def layout(lang: str = "zh", indicator: str | None = None, period: str | None = 
         html.H2(t("infra.ict", lang), className="h5 mt-2"),
         dbc.Row([dbc.Col(v.trend_section(code, lang, show_nation=False, graph_id=f"chart-{code}"),
                          lg=6) for code in ICT]),
-        *v.city_section(CITY_INDICATORS, indicator, chosen, lang, "infra"),
-    ], id="page-infrastructure")
+    ]
+
+
+@data.cached_page
+def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
+    lang = norm_lang(lang)
+    return v.topic_page("page-infrastructure", t("infra.title", lang), charts(lang),
+                        CITY_INDICATORS, indicator, period, lang, "infra")

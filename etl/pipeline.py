@@ -31,7 +31,7 @@ from etl.normalise.cells import normalise_values, parse_number
 from etl.read.files import FileRejected, is_panic, read_workbook
 from etl.read.layout import extract_workbook
 from etl.outcomes import CheckResult, IngestOutcome, Preview
-from etl.records import ERROR, Catalog, Problem, Value, Workbook
+from etl.records import ERROR, Catalog, Problem, RawValues, Value, Workbook
 from etl.checks.report import Report, rejected_report
 from etl.measures.pipeline import ingest_awards, looks_like_awards, preview_awards
 from etl.checks.validate import check_against_current, check_values
@@ -138,7 +138,9 @@ def check_file(data: bytes, file_name: str, catalog: Catalog, *, skip_unknown: b
         return CheckResult(report)
     report.notes, report.sources, report.metadata = extract.notes, extract.sources, extract.metadata
     report.cells_read = len(extract.values)
-    report.values_missing = sum(1 for rv in extract.values if _is_missing(rv.raw))
+    raws = extract.values.raws() if isinstance(extract.values, RawValues) else (
+        rv.raw for rv in extract.values)
+    report.values_missing = sum(map(_is_missing, raws))
     report.values_valid = len(normalised.values)
     report.add(extract.problems + normalised.problems + normalised.skipped + cross)
     if not normalised.values and report.valid:

@@ -12,8 +12,11 @@ function that tests can feed by hand.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Optional
+from itertools import chain, repeat
+from operator import attrgetter
+from typing import Any, ClassVar, Optional
 
 # --- what a file holds ---------------------------------------------------------------------------
 
@@ -94,7 +97,7 @@ class Catalog:
 
 # --- values ----------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class RawValue:
     """One data cell found by the layout step, with the labels that locate it, still as text."""
 
@@ -113,8 +116,131 @@ class RawValue:
     basis_hint: Optional[str] = None  # from a header (当季/累计) when not in the indicator label
     note: Optional[str] = None  # the template's 备注, or the title's qualifiers (现价, 初步核算)
 
+    def __init__(self, sheet: str, cell: str, raw: CellValue, region_label: str,
+                 indicator_label: str, period_label: str, region_cell: Optional[str] = None,
+                 indicator_cell: Optional[str] = None, period_cell: Optional[str] = None,
+                 unit_hint: Optional[str] = None, number_format: Optional[str] = None,
+                 year_hint: Optional[int] = None, basis_hint: Optional[str] = None,
+                 note: Optional[str] = None):
+        # the generated __init__ of a frozen dataclass sets each field through
+        # object.__setattr__ (a quarter of a 200,000-value file's layout step); the instance's
+        # __dict__ filled at once is the same object, still frozen afterwards
+        self.__dict__.update(
+            sheet=sheet, cell=cell, raw=raw, region_label=region_label,
+            indicator_label=indicator_label, period_label=period_label, region_cell=region_cell,
+            indicator_cell=indicator_cell, period_cell=period_cell, unit_hint=unit_hint,
+            number_format=number_format, year_hint=year_hint, basis_hint=basis_hint, note=note)
 
-@dataclass(frozen=True)
+
+# the fields of a RawValue that etl.normalise.cells reads for every value, in this order
+RAW_COLUMNS = ("raw", "indicator_label", "period_label", "year_hint", "basis_hint", "region_label",
+               "unit_hint", "number_format", "note", "sheet", "cell")
+_raw_columns_of = attrgetter(*RAW_COLUMNS)
+
+
+class TemplateValues(Sequence):
+    """The long template's values of one sheet, kept as columns (one entry per data row) instead of
+    a RawValue per row: etl.normalise.cells reads the columns (`rows`); the RawValue of a row is
+    made only when something asks for it (a problem to report at its cells, a test)."""
+
+    def __init__(self, sheet: str, lines: list[str], raws: list, indicators: list[str],
+                 regions: list[str], periods: list[str], units: list[Optional[str]],
+                 bases: list[Optional[str]], formats: Optional[list[Optional[str]]],
+                 notes: list[Optional[str]], letters: tuple[str, str, str, str]):
+        self.sheet, self.lines, self.raws = sheet, lines, raws  # lines: '2', '3' ... as in A1 refs
+        self.indicators, self.regions, self.periods = indicators, regions, periods
+        self.units, self.bases, self.notes = units, bases, notes
+        self.formats = formats  # None: no cell of the value column has a scaling format
+        self.letters = letters  # columns of the value, indicator, region and period
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        line = self.lines[i]
+        lv, li, lr, lp = self.letters
+        return RawValue(self.sheet, lv + line, self.raws[i], region_label=self.regions[i],
+                        indicator_label=self.indicators[i], period_label=self.periods[i],
+                        region_cell=lr + line, indicator_cell=li + line, period_cell=lp + line,
+                        unit_hint=self.units[i], basis_hint=self.bases[i],
+                        number_format=self.formats[i] if self.formats else None, note=self.notes[i])
+
+    def __iter__(self):
+        return map(self.__getitem__, range(len(self)))
+
+    def rows(self):
+        """The RAW_COLUMNS of each row, as tuples, without making RawValues."""
+        n = len(self.lines)
+        cells = list(map((self.letters[0]).__add__, self.lines))
+        return zip(self.raws, self.indicators, self.periods, repeat(None, n), self.bases,
+                   self.regions, self.units, self.formats or repeat(None, n), self.notes,
+                   repeat(self.sheet, n), cells)
+
+
+class RawValues(Sequence):
+    """The raw values of a workbook, sheet after sheet: lists of RawValue and TemplateValues, read
+    as one sequence of RawValue (etl.read.layout.extract_workbook's `values`)."""
+
+    def __init__(self, parts: Iterable = ()):
+        self.parts: list = []
+        for part in parts:
+            self.extend(part)
+
+    def extend(self, part) -> None:
+        if not len(part):
+            return
+        if isinstance(part, TemplateValues):
+            self.parts.append(part)
+        elif self.parts and type(self.parts[-1]) is list:
+            self.parts[-1].extend(part)
+        else:
+            self.parts.append(list(part))
+
+    def append(self, value: RawValue) -> None:
+        self.extend([value])
+
+    def __len__(self) -> int:
+        return sum(map(len, self.parts))
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return list(self)[i]
+        if i < 0:
+            i += len(self)
+        for part in self.parts:
+            if i < len(part):
+                return part[i]
+            i -= len(part)
+        raise IndexError(i)
+
+    def __iter__(self):
+        return chain.from_iterable(self.parts)
+
+    def raws(self):
+        """Each value's cell as read, without making RawValues."""
+        return chain.from_iterable(p.raws if isinstance(p, TemplateValues) else [rv.raw for rv in p]
+                                   for p in self.parts)
+
+
+def raw_parts(raw_values: Iterable[RawValue]) -> list:
+    """`raw_values` as parts (lists of RawValue, TemplateValues) for raw_rows."""
+    if isinstance(raw_values, RawValues):
+        return raw_values.parts
+    if isinstance(raw_values, (TemplateValues, list)):
+        return [raw_values]
+    return [list(raw_values)]
+
+
+def raw_rows(part):
+    """The RAW_COLUMNS of each value of a part, as tuples (row i of the part is part[i])."""
+    if isinstance(part, TemplateValues):
+        return part.rows()
+    return map(_raw_columns_of, part)
+
+
+@dataclass(frozen=True, init=False)
 class Value:
     """A checked, normalised value, in the indicator's unit, ready to load."""
 
@@ -129,9 +255,17 @@ class Value:
     raw_value: str
     notes: str = ""  # qualifiers of its label or title (现价, 初步核算), the template's 备注
 
-    @property
-    def key(self) -> tuple[str, str, int, int, str]:
-        return (self.indicator_code, self.region_code, self.year, self.quarter, self.basis)
+    def __init__(self, indicator_code: str, region_code: str, year: int, quarter: int, basis: str,
+                 value: float, sheet: str, cell: str, raw_value: str, notes: str = ""):
+        # as RawValue's: one per value of a file, made without object.__setattr__ per field;
+        # `key` (indicator, region, year, quarter, basis) is made once here, not a field (the
+        # checks and the load look it up several times per value)
+        self.__dict__.update(
+            indicator_code=indicator_code, region_code=region_code, year=year, quarter=quarter,
+            basis=basis, value=value, sheet=sheet, cell=cell, raw_value=raw_value, notes=notes,
+            key=(indicator_code, region_code, year, quarter, basis))
+
+    key: ClassVar[tuple[str, str, int, int, str]]  # set per instance by __init__
 
 
 # --- the report ------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from typing import Iterable, Optional
 from etl.normalise.labels import alias_key
 from etl.read.files import UncomputedFormula
 from etl.checks import problems as kinds
-from etl.records import Catalog, Problem, RawValue, Value
+from etl.records import Catalog, Problem, RawValue, Value, raw_parts, raw_rows
 from etl.normalise import units
 from etl.read import formats
 from etl.normalise.untracked import skip_messages, untracked_region
@@ -610,15 +610,6 @@ class _Grouped:
 _LABELS_MISS = object()
 
 
-def _plain(raw: object) -> Optional[float]:
-    """parse_number(raw).value for a plain int or float of a believable magnitude (most cells),
-    without making a ParsedNumber; None for anything else (then parse_number decides)."""
-    kind = type(raw)
-    if (kind is float or kind is int) and (raw == 0 or MIN_MAGNITUDE <= abs(raw) < MAX_MAGNITUDE):
-        return float(raw)
-    return None
-
-
 def _unit_outcome(sign: Optional[str], column_unit: Optional[str], info) -> tuple:
     """('ok', unit, factors or None) or ('bad', unit) for a value with the cell's own sign (% / ‰)
     under a column in `column_unit` of an indicator `info`: the checks and the conversion of
@@ -651,88 +642,96 @@ def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
     labels: dict[tuple, tuple] = {}
     regions: dict[str, Optional[str]] = {}
     unit_outcomes: dict[tuple, tuple] = {}  # (sign, column unit, indicator code) -> _unit_outcome
-    for rv in raw_values:
-        raw = rv.raw
-        value = _plain(raw)
-        if value is None:
-            number = parse_number(raw)
-            if number.missing:
+    for part in raw_parts(raw_values):
+        # the fields every value needs, as tuples (the long template's columns make no RawValue);
+        # the RawValue of row i (part[i]) only for a problem to report
+        for i, (raw, indicator_label, period_label, year_hint, basis_hint, label, unit_hint,
+                number_format, note, sheet, cell) in enumerate(raw_rows(part)):
+            kind = type(raw)
+            if (kind is float or kind is int) and (raw == 0 or MIN_MAGNITUDE <= abs(raw) < MAX_MAGNITUDE):
+                # a plain number of a believable magnitude (most cells): parse_number's value
+                # without a ParsedNumber
+                value = float(raw)
+                number, sign, error = None, None, None
+                raw_text = str(int(raw)) if kind is float and raw.is_integer() else str(raw)  # _raw_text
+            else:
+                number = parse_number(raw)
+                if number.missing:
+                    continue
+                value, sign, error = number.value, number.unit, number.error
+                raw_text = None
+            key = (indicator_label, period_label, year_hint, basis_hint)
+            plain_key = type(indicator_label) is str and type(period_label) is str  # no 1 == 1.0 == True
+            found = labels.get(key, _LABELS_MISS) if plain_key else _LABELS_MISS
+            if found is _LABELS_MISS:
+                code, parsed = resolver.indicator(indicator_label)
+                info = period = decided = None
+                if code is not None:
+                    info = catalog.indicators[code]
+                    period = resolver.period(period_label, year_hint)
+                    decided = decide_basis(period, parsed.basis or basis_hint, info) if period else None
+                found = (code, parsed, info, period, decided)
+                if plain_key:
+                    labels[key] = found
+            code, parsed, info, period, decided = found
+            if code is None:
+                rv = part[i]
+                kind = "skipped-indicator" if skip_unknown else "unknown-indicator"
+                key = (kind, rv.sheet, rv.indicator_label) if skip_unknown else (
+                    kind, rv.sheet, rv.indicator_label, rv.indicator_cell or rv.cell)
+                grouped.add(key, dict(sheet=rv.sheet, cell=rv.indicator_cell or rv.cell,
+                                      raw=rv.indicator_label))
                 continue
-            value, sign, error = number.value, number.unit, number.error
-            raw_text = None
-        else:
-            number, sign, error = None, None, None
-            raw_text = str(int(raw)) if type(raw) is float and raw.is_integer() else str(raw)  # _raw_text
-        key = (rv.indicator_label, rv.period_label, rv.year_hint, rv.basis_hint)
-        plain_key = type(key[0]) is str and type(key[1]) is str  # no 1 == 1.0 == True collisions
-        found = labels.get(key, _LABELS_MISS) if plain_key else _LABELS_MISS
-        if found is _LABELS_MISS:
-            code, parsed = resolver.indicator(rv.indicator_label)
-            info = period = decided = None
-            if code is not None:
-                info = catalog.indicators[code]
-                period = resolver.period(rv.period_label, rv.year_hint)
-                decided = decide_basis(period, parsed.basis or rv.basis_hint, info) if period else None
-            found = (code, parsed, info, period, decided)
-            if plain_key:
-                labels[key] = found
-        code, parsed, info, period, decided = found
-        if code is None:
-            kind = "skipped-indicator" if skip_unknown else "unknown-indicator"
-            key = (kind, rv.sheet, rv.indicator_label) if skip_unknown else (
-                kind, rv.sheet, rv.indicator_label, rv.indicator_cell or rv.cell)
-            grouped.add(key, dict(sheet=rv.sheet, cell=rv.indicator_cell or rv.cell,
-                                  raw=rv.indicator_label))
-            continue
-        label = rv.region_label
-        if type(label) is str:
-            region = regions.get(label, _LABELS_MISS)
-            if region is _LABELS_MISS:
-                region = regions[label] = resolver.region(label)
-        else:
-            region = resolver.region(label)
-        if region is None:
-            untracked = resolver.untracked_region(rv.region_label)
-            code = "skipped-region" if untracked else "unknown-region"
-            grouped.add((code, rv.sheet, rv.region_label, rv.region_cell or rv.cell),
-                        dict(sheet=rv.sheet, cell=rv.region_cell or rv.cell, raw=rv.region_label,
-                             untracked=untracked))
-            continue
-        if decided is None:
-            grouped.add(("bad-period", rv.sheet, rv.period_label, rv.period_cell or rv.cell),
-                        dict(sheet=rv.sheet, cell=rv.period_cell or rv.cell, raw=rv.period_label,
-                             flow=period is not None))
-            continue
-        if isinstance(raw, UncomputedFormula):
-            result.problems.append(_formula_problem(rv, info))
-            continue
-        if error:
-            result.problems.append(_not_a_number(rv, info, number))
-            continue
-        column_unit = parsed.unit or rv.unit_hint
-        if rv.number_format and isinstance(raw, (int, float)):
-            seen = _as_shown(rv, number or ParsedNumber(value), column_unit, info)
-            if isinstance(seen, Problem):
-                result.problems.append(seen)
+            if type(label) is str:
+                region = regions.get(label, _LABELS_MISS)
+                if region is _LABELS_MISS:
+                    region = regions[label] = resolver.region(label)
+            else:
+                region = resolver.region(label)
+            if region is None:
+                rv = part[i]
+                untracked = resolver.untracked_region(rv.region_label)
+                code = "skipped-region" if untracked else "unknown-region"
+                grouped.add((code, rv.sheet, rv.region_label, rv.region_cell or rv.cell),
+                            dict(sheet=rv.sheet, cell=rv.region_cell or rv.cell, raw=rv.region_label,
+                                 untracked=untracked))
                 continue
-            shown, column_unit = seen
-            value, sign = shown.value, shown.unit
-        ukey = (sign, column_unit, code)
-        outcome = unit_outcomes.get(ukey)
-        if outcome is None:
-            outcome = unit_outcomes[ukey] = _unit_outcome(sign, column_unit, info)
-        if outcome[0] == "bad":
-            unit = outcome[1]
-            grouped.add(("bad-unit", rv.sheet, rv.indicator_label, unit),
-                        dict(sheet=rv.sheet, cell=rv.cell, raw=_raw_text(raw), unit=unit,
-                             name_zh=info.name_zh, name_en=info.name_en, target=info.unit))
-            continue
-        factors = outcome[2]  # units.convert, with the factors worked out once
-        value = float(value) if factors is None else float(value) * factors[0] / factors[1]
-        quarter, basis = decided
-        append(Value(code, region, period.year, quarter, basis, value, rv.sheet, rv.cell,
-                     _raw_text(raw) if raw_text is None else raw_text,
-                     value_notes(parsed.qualifiers, rv.note) if parsed.qualifiers or rv.note else ""))
+            if decided is None:
+                rv = part[i]
+                grouped.add(("bad-period", rv.sheet, rv.period_label, rv.period_cell or rv.cell),
+                            dict(sheet=rv.sheet, cell=rv.period_cell or rv.cell, raw=rv.period_label,
+                                 flow=period is not None))
+                continue
+            if isinstance(raw, UncomputedFormula):
+                result.problems.append(_formula_problem(part[i], info))
+                continue
+            if error:
+                result.problems.append(_not_a_number(part[i], info, number))
+                continue
+            column_unit = parsed.unit or unit_hint
+            if number_format and isinstance(raw, (int, float)):
+                seen = _as_shown(part[i], number or ParsedNumber(value), column_unit, info)
+                if isinstance(seen, Problem):
+                    result.problems.append(seen)
+                    continue
+                shown, column_unit = seen
+                value, sign = shown.value, shown.unit
+            ukey = (sign, column_unit, code)
+            outcome = unit_outcomes.get(ukey)
+            if outcome is None:
+                outcome = unit_outcomes[ukey] = _unit_outcome(sign, column_unit, info)
+            if outcome[0] == "bad":
+                unit = outcome[1]
+                grouped.add(("bad-unit", sheet, indicator_label, unit),
+                            dict(sheet=sheet, cell=cell, raw=_raw_text(raw), unit=unit,
+                                 name_zh=info.name_zh, name_en=info.name_en, target=info.unit))
+                continue
+            factors = outcome[2]  # units.convert, with the factors worked out once
+            value = float(value) if factors is None else float(value) * factors[0] / factors[1]
+            quarter, basis = decided
+            append(Value(code, region, period.year, quarter, basis, value, sheet, cell,
+                         _raw_text(raw) if raw_text is None else raw_text,
+                         value_notes(parsed.qualifiers, note) if parsed.qualifiers or note else ""))
     for key, (first, count) in grouped.items.items():
         problem = _label_problem(key[0], first, count)
         skipped = key[0] in ("skipped-indicator", "skipped-region")

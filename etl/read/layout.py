@@ -39,9 +39,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
+from bisect import bisect_left
+from itertools import chain, compress, repeat
+from operator import and_, ge, itemgetter, not_, sub
 from datetime import date, timedelta
-from typing import Optional
+from typing import Optional, Sequence
 
 from etl.normalise import units
 from etl.normalise.labels import alias_key
@@ -50,7 +52,8 @@ from etl.normalise.cells import (ANNUAL, QUALIFIERS, YTD, LabelResolver, find_pe
                                  label_texts, parse_indicator_label, parse_number, parse_period,
                                  title_period)
 from etl.read.files import UncomputedFormula
-from etl.records import ERROR, Catalog, Problem, RawValue, Sheet, Workbook, cell_ref
+from etl.records import (ERROR, Catalog, Problem, RawValue, RawValues, Sheet, TemplateValues,
+                          Workbook, cell_ref)
 from etl.wording.catalogue import pair
 
 REGION, INDICATOR, PERIOD = "region", "indicator", "period"
@@ -113,7 +116,8 @@ _BASIS_VALUES = {"annual": "annual", "年度": "annual", "全年": "annual", "yt
 
 @dataclass
 class WorkbookExtract:
-    values: list[RawValue] = field(default_factory=list)
+    # a list for a labelled table, TemplateValues for the long template, RawValues for a workbook
+    values: Sequence[RawValue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     metadata: list[str] = field(default_factory=list)
@@ -235,7 +239,7 @@ def extract_workbook(workbook: Workbook, catalog: Catalog) -> WorkbookExtract:
     """Every sheet's values, notes, sources and metadata lines, and problems (no-data, skipped
     sheets: hidden ones, instructions and the template's code lists, each with its reason)."""
     resolver = LabelResolver(catalog)
-    result = WorkbookExtract()
+    result = WorkbookExtract(values=RawValues())  # TemplateValues stay columns
     empty_sheets: list[str] = []
     unrecognised: list[tuple[str, str, Sheet]] = []  # (name, reason, sheet)
     for name in workbook.hidden_sheets:
@@ -391,10 +395,8 @@ def _special_strings(rows: list) -> Optional[set]:
     spaces around them (or only spaces), unit notes (单位：…), str subclasses (uncomputed
     formulas). None when the cells cannot be collected (an unhashable cell): then every row goes
     cell by cell."""
-    distinct: set = set()
     try:
-        for row in rows:
-            distinct.update(row)
+        distinct = set(chain.from_iterable(rows))
     except TypeError:
         return None
     return {v for v in distinct if isinstance(v, str) and (type(v) is not str or v and (
@@ -424,6 +426,37 @@ def _plain_cells(row: list) -> list:
     return [(c, v) for c, v in enumerate(row) if v is not None and v != ""]
 
 
+def _row_shapes(rows: list, lines: _Lines) -> tuple[list[int], list, dict[int, list]]:
+    """Per row: how many filled cells, the first one, and (for rows holding one of the sheet's
+    special strings: padded, unit notes, formulas) the cells themselves (col, value) after unit
+    notes are set aside into `lines`, strings stripped. Other rows have nothing to strip or set
+    aside: they are counted at C speed, a column of the sheet at a time, and their cells are
+    listed only if they turn out not to be table rows."""
+    special = _special_strings(rows)
+    cells_of: dict[int, list] = {}
+    if special is None or not rows or not all(rows):  # an unhashable or a row without cells
+        counts, firsts = [], []
+        for r, row in enumerate(rows):
+            if special is not None and special.isdisjoint(row):
+                cells = _plain_cells(row)
+            else:
+                cells = cells_of[r] = _row_cells(row, lines)
+            counts.append(len(cells))
+            firsts.append(cells[0][1] if cells else None)
+        return counts, firsts, cells_of
+    counts = list(map(sub, map(sub, map(len, rows), map(list.count, rows, repeat(None))),
+                      map(list.count, rows, repeat(""))))
+    firsts = list(map(itemgetter(0), rows))
+    plain = list(map(special.isdisjoint, rows))
+    for r in compress(range(len(rows)), map(not_, plain)):  # in row order: unit notes go to lines
+        cells = cells_of[r] = _row_cells(rows[r], lines)
+        counts[r], firsts[r] = len(cells), (cells[0][1] if cells else None)
+    for r, (n, first, ok) in enumerate(zip(counts, firsts, plain)):
+        if ok and (first is None or first == ""):  # a row whose first cell is empty
+            firsts[r] = _plain_cells(rows[r])[0][1] if n else None
+    return counts, firsts, cells_of
+
+
 def _split_lines(grid: _Grid, resolver: LabelResolver) -> tuple[_Lines, list[int]]:
     """Title / metadata lines, the table's row indices, and note / source lines."""
     lines = _Lines()
@@ -431,29 +464,20 @@ def _split_lines(grid: _Grid, resolver: LabelResolver) -> tuple[_Lines, list[int
     # unit cells are set aside, strings stripped. A row holding none of the sheet's special
     # strings (padded, unit notes, formulas) has nothing to strip or set aside: it is counted at C
     # speed and its cells are listed only if it turns out not to be a table row.
-    special = _special_strings(grid.rows)
-    counts: list[int] = []
-    firsts: list = []
-    cells_of: dict[int, list] = {}
-    for r, row in enumerate(grid.rows):
-        if special is not None and special.isdisjoint(row):
-            n = len(row) - row.count(None) - row.count("")
-            if n and row[0] is not None and row[0] != "":
-                first = row[0]
-            else:
-                first = _plain_cells(row)[0][1] if n else None
-        else:
-            cells = cells_of[r] = _row_cells(row, lines)
-            n, first = len(cells), (cells[0][1] if cells else None)
-        counts.append(n)
-        firsts.append(first)
+    counts, firsts, cells_of = _row_shapes(grid.rows, lines)
 
     def cells(r: int) -> list:
         found = cells_of.get(r)
         return found if found is not None else _plain_cells(grid.rows[r])
 
-    multi = [r for r, (n, first) in enumerate(zip(counts, firsts))
-             if n >= 2 and not _starts_text_line(first)]
+    try:  # whether a row starts a note / source / metadata line, once per distinct first cell
+        starts = dict.fromkeys(firsts)
+        for first in starts:
+            starts[first] = _starts_text_line(first)
+        flags = list(map(starts.__getitem__, firsts))
+    except TypeError:  # an unhashable cell
+        flags = list(map(_starts_text_line, firsts))  # False for an empty row (first is None)
+    multi = list(compress(range(len(counts)), map(and_, map(ge, counts, repeat(2)), map(not_, flags))))
     if not multi:
         for r in range(len(counts)):
             for _, value in cells(r):
@@ -462,19 +486,21 @@ def _split_lines(grid: _Grid, resolver: LabelResolver) -> tuple[_Lines, list[int
     start = multi[0]
     # the first note or source line after the header ends the table: unquoted continuation lines
     # of a note may hold commas and look like rows
-    stop = next((r for r in range(start + 1, len(counts))
-                 if counts[r] and _starts_text_line(firsts[r])), len(counts))
-    end = max(r for r in multi if r < stop)
-    table_rows: list[int] = []
+    try:
+        stop = flags.index(True, start + 1)
+    except ValueError:
+        stop = len(counts)
+    end = multi[bisect_left(multi, stop) - 1]  # the last of them before stop (multi is sorted)
+    for r in range(start):
+        if counts[r]:
+            lines.add(" ".join(label_text(v) for _, v in cells(r)), footer=False)
+    table_rows = list(compress(range(start, end + 1), counts[start:end + 1]))
     footer = False
-    for r, n in enumerate(counts):
+    for r in range(end + 1, len(counts)):
+        n = counts[r]
         if not n:
             continue
-        if r < start:
-            lines.add(" ".join(label_text(v) for _, v in cells(r)), footer=False)
-        elif r <= end:
-            table_rows.append(r)
-        elif not footer and n == 1 and not _is_text_line(first := label_text(firsts[r])) and (
+        if not footer and n == 1 and not _is_text_line(first := label_text(firsts[r])) and (
                 resolver.is_region(first) or resolver.indicator(first)[0] or resolver.period(first)):
             table_rows.append(r)  # a last data row whose values are all missing
         else:
@@ -522,44 +548,42 @@ def _columns(grid: _Grid, rows: list[int], *cols: Optional[int]) -> list[list]:
 def _extract_template(name: str, grid: _Grid, rows: list[int], cols: dict[str, int],
                       out: WorkbookExtract) -> None:
     """The long template, column by column: each column's label texts are worked out once per
-    distinct cell (label_texts), then one RawValue per row."""
+    distinct cell (label_texts), and the values stay columns (TemplateValues), not a RawValue
+    per row."""
     vc, ic, rc, pc = cols["value"], cols["indicator"], cols["region"], cols["period"]
     uc, bc, sc, nc = cols.get("unit"), cols.get("basis"), cols.get("source"), cols.get("note")
     body = rows[1:]
     values, *labels = _columns(grid, body, vc, ic, rc, pc, uc, bc, sc, nc)
-    indicators, regions, periods_, units_, bases, sources_col, notes_col = map(label_texts, labels)
-    hint = {b: _BASIS_VALUES.get(b.casefold()) if b else None for b in set(bases)}
-    examples = {n for n in set(notes_col) if n and _EXAMPLE_NOTE.search(n)}
-    formats_ = grid.formats
-    sources: dict[str, None] = {}
-    notes: dict[str, None] = {}
-    letters = {c: cell_ref(0, c)[:-1] for c in (vc, ic, rc, pc)}
-    lv, li, lr, lp = letters[vc], letters[ic], letters[rc], letters[pc]
-    append = out.values.append
-    for r, raw, indicator, region, period, unit, basis, source, note in zip(
-            body, values, indicators, regions, periods_, units_, bases, sources_col,
-            notes_col):
-        line = str(r + 1)
-        if note in examples:
-            row = [indicator, region, period, label_text(raw)]
-            if row == [label_text(x) for x in template_example()[:4]]:
+    columns = [values, *map(label_texts, labels)]
+    examples = {n for n in set(columns[-1]) if n and _EXAMPLE_NOTE.search(n)}
+    if examples:  # the template's example row: skipped with a line in the report, or an error if edited
+        keep = []
+        for i, (r, raw, indicator, region, period, note) in enumerate(zip(body, *columns[:4], columns[-1])):
+            if note not in examples:
+                keep.append(i)
+                continue
+            if [indicator, region, period, label_text(raw)] == [label_text(x) for x in template_example()[:4]]:
                 out.problems.append(kinds.SKIPPED_ROW.at(name, cell_ref(r, nc), raw=note, variant="example",
-                                                         row=r + 1, label=line))
+                                                         row=r + 1, label=str(r + 1)))
             else:
                 out.problems.append(kinds.EDITED_EXAMPLE.at(name, cell_ref(r, nc), raw=note, row=r + 1))
-            continue
-        if source:
-            sources[source] = None
-        if note:
-            notes[note] = None
-        append(RawValue(
-            name, lv + line, raw,
-            region_label=region, indicator_label=indicator, period_label=period,
-            region_cell=lr + line, indicator_cell=li + line, period_cell=lp + line,
-            unit_hint=unit or None, basis_hint=hint[basis],
-            number_format=formats_.get((r, vc)) if formats_ else None, note=note or None))
-    out.sources.extend(sources)
-    out.notes.extend(notes)
+        body = [body[i] for i in keep]
+        columns = [[column[i] for i in keep] for column in columns]
+    values, indicators, regions, periods_, units_, bases, sources_col, notes_col = columns
+    for column, found in ((sources_col, out.sources), (notes_col, out.notes)):
+        distinct = dict.fromkeys(column)  # in the order of first appearance
+        distinct.pop("", None)
+        found.extend(distinct)
+    hint = {b: _BASIS_VALUES.get(b.casefold()) if b else None for b in set(bases)}
+    formats_ = None
+    if grid.formats:
+        formats_ = [grid.formats.get((r, vc)) for r in body]
+        formats_ = formats_ if any(formats_) else None
+    letters = {c: cell_ref(0, c)[:-1] for c in (vc, ic, rc, pc)}
+    out.values = TemplateValues(
+        name, list(map(str, map((1).__add__, body))), values, indicators, regions, periods_,
+        [u or None for u in units_], list(map(hint.__getitem__, bases)), formats_,
+        [n or None for n in notes_col], (letters[vc], letters[ic], letters[rc], letters[pc]))
     if not out.values:
         out.no_data = "template-empty"
 

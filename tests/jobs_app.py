@@ -58,7 +58,32 @@ def runaway(kind: str, seconds: float, memory_mb: int, slots_dir: Optional[str] 
         return _stopped(stopped)
 
 
-FUNCTIONS = {"jobs-test-hold": hold, "jobs-test-runaway": runaway}
+_APPS: dict = {}
+
+
+def rebuild_summaries(database_url: str, identity: dict, seconds: float, memory_mb: int,
+                      slots_dir: Optional[str] = None):
+    """What the history page's job runs after a rollback (uploads.refresh_summaries for the admin
+    who rolled back), in a worker that serves jobs with an app of its own on that database, as
+    dashboard/worker.py does."""
+    from dashboard import uploads
+
+    if database_url not in _APPS:
+        from sqlalchemy import create_engine
+
+        from dashboard import create_app
+
+        _APPS[database_url] = create_app(create_engine(database_url), load_demo_if_empty=False)
+    uploads.serve_jobs_with(_APPS[database_url].server)
+    try:
+        return {"seconds": jobs.run(lambda _progress: uploads.refresh_summaries(identity),
+                                    limits=_limits(seconds, memory_mb, slots_dir))}
+    except jobs.JobStopped as stopped:
+        return _stopped(stopped)
+
+
+FUNCTIONS = {"jobs-test-hold": hold, "jobs-test-runaway": runaway,
+             "jobs-test-summaries": rebuild_summaries}
 
 
 def register(manager) -> None:

@@ -218,6 +218,31 @@ def test_celery_jobs_are_stopped_by_their_limits(celery_manager):
     check_limits(celery_manager, None)
 
 
+def test_celery_runs_the_rollback_s_summary_job_in_its_worker(celery_manager, app, engine):  # noqa: F811
+    """The rollback's summary build (uploads.refresh_summaries) as a bounded job on a real Celery
+    worker with its own app (dashboard/worker.py's set-up): the admin re-checked in the database
+    there, every summary of the current data built, the old data's gone."""
+    from dashboard import data
+    from etl.store import summary
+    from tests.test_summary_jobs import built_kinds, current_stamp, every_kind
+    from tests.test_upload import identity_of, load_two_versions
+
+    load_two_versions(app, engine)
+    summary.clear(engine)
+    url = engine.url.render_as_string(hide_password=False)
+    admin = identity_of(app, "admin")
+    result = result_of(celery_manager, start(celery_manager, "jobs-test-summaries",
+                                             [url, admin, 120, 1024, None]), timeout=180)
+    assert set(result) == {"seconds"}, result
+    assert built_kinds(engine) == {current_stamp(app): every_kind()} and data.SUMMARISED
+    viewer = identity_of(app, "vic")  # a viewer's identity: refused inside the job, nothing built
+    summary.clear(engine)
+    refused = result_of(celery_manager, start(celery_manager, "jobs-test-summaries",
+                                              [url, viewer, 120, 1024, None]), timeout=180)
+    assert refused["background_callback_error"]["msg"].startswith("403 Forbidden"), refused
+    assert built_kinds(engine) == {}
+
+
 def test_the_celery_app_takes_its_settings():
     from etl.settings import Settings
 

@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from dashboard import data
 from etl.store import summary
+from etl.wording.catalogue import t
 from tests import messy_files
 from tests.accounts_helpers import response_json
 from tests.test_upload import app, load_two_versions, run_background, signed_in  # noqa: F401 - app is a fixture
@@ -113,3 +114,24 @@ def test_python_m_etl_builds_the_summaries_at_the_end_of_a_load_and_a_rollback(a
     assert main(["rollback", str(batch), "--reason", "wrong file"], engine) == 0
     rolled = current_stamp(app)
     assert rolled != loaded and built_kinds(engine) == {rolled: every_kind()}
+
+
+def test_a_summary_job_stopped_by_its_limit_says_so_and_pages_stay_right(app, engine, monkeypatch):  # noqa: F811
+    from dashboard import jobs
+    from etl import config
+
+    load_two_versions(app, engine)
+    summary.clear(engine)
+    admin = signed_in(app, "admin")
+    settings = config.settings()
+    monkeypatch.setattr(config, "current", settings.replace(job_seconds=0.01))
+    stopped = jobs.JobStopped("time", jobs.current_limits()).text("en")
+    polled = run_background(admin, "history-rollback-figures", {
+        "history-rollback-changed.data": {"batch": 2, "token": "stopped"}, "history-lang.data": "en"},
+        "history-rollback-changed.data")
+    alert = response_json(polled)["response"]["history-rollback-figures"]["children"]
+    assert alert["props"]["id"] == "history-rollback-figures-stopped"
+    assert alert["props"]["children"] == f"{stopped} {t('history.figures_stopped', 'en')}"
+    monkeypatch.setattr(config, "current", settings)
+    assert built_kinds(engine) == {}  # nothing half-built; the pages compute what they show
+    assert summarised_values(app) == computed_values(app)

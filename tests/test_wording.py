@@ -3,12 +3,16 @@ outside etl/wording/ holds Chinese text of its own, apart from the words the ETL
 from __future__ import annotations
 
 import ast
+import csv
 import re
 from pathlib import Path
 
 import pytest
 
+from etl.measures.records import MONEY_UNIT
+from etl.measures.rules import RuleInfo, basis_unit, describe
 from etl.wording import catalogue
+from etl.wording.numbers import unit_after_number, unit_word
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -197,3 +201,34 @@ def test_every_key_a_module_names_is_in_the_catalogue():
                     and "." in key.value and key.value not in catalogue.TEXTS:
                 missing.append(f"{path.relative_to(ROOT).as_posix()}:{node.lineno} {key.value}")
     assert missing == []
+
+
+def test_unit_words_are_one_table():
+    """A unit's name is etl/wording/texts/units.toml's unit.word.<unit>, read through unit_word and
+    unit_after_number: no other text of the catalogue is a unit word of its own (measures.unit.万元,
+    measures.money_unit and briefing.fig.wan_units each said one unit again, one of them in other
+    English words), and the award rules say their basis units through that table."""
+    units = {zh for key, (zh, _) in catalogue.TEXTS.items()
+             if key.startswith("unit.word.") and key != "unit.word.other"}
+    again = [key for key, (zh, _) in catalogue.TEXTS.items()
+             if not key.startswith("unit.word.") and zh.strip("（）() ") in units]
+    assert again == [], "name a unit with unit_word / unit_after_number (etl/wording/numbers.py)"
+    assert MONEY_UNIT in units
+    with open(ROOT / "data" / "seed" / "award_rules.csv", encoding="utf-8") as f:
+        rules = [RuleInfo(id=n, code=row["code"], measure=int(row["measure"]), kind=row["kind"],
+                          name_zh=row["name_zh"], name_en=row["name_en"], basis_zh=row["basis_zh"],
+                          basis_en=row["basis_en"], basis_unit=row["basis_unit"],
+                          threshold=float(row["threshold"]) if row["threshold"] else None)
+                 for n, row in enumerate(csv.DictReader(f))]
+    said = {}
+    for rule in rules:
+        if rule.basis_unit:
+            assert rule.basis_unit in units, rule.basis_unit
+            assert basis_unit(rule, "zh") == unit_after_number(rule.basis_unit, "zh") == rule.basis_unit
+            said[rule.basis_unit, rule.basis_en] = basis_unit(rule, "en")
+    # English writes the table's word after a number, unless the basis already names it
+    assert said[MONEY_UNIT, "actual investment"] == unit_after_number(MONEY_UNIT, "en") == " (10k yuan)"
+    assert said["家", "connected enterprises"] == said["级", "CMMI level"] == ""
+    threshold = next(r for r in rules if r.code == "12")
+    assert describe(threshold, "en").endswith("actual investment at least 2,000 (10k yuan)")
+    assert describe(threshold, "zh").endswith("项目实际完成投资额不低于2,000万元")

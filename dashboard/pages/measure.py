@@ -17,6 +17,8 @@ from dashboard import views as v
 from dashboard.callbacks import page_callback
 from dashboard.i18n import fmt_period, norm_lang, page_words, parse_query, pick, t, with_params
 from etl.measures import tasks as task_service
+from etl.measures.records import MONEY_UNIT
+from etl.wording.numbers import unit_word
 
 try:  # the accounts slice moves the audit log to dashboard/accounts
     from dashboard.accounts import audit
@@ -31,7 +33,7 @@ AWARD_COLUMNS = [("rule", "awards.col.rule"), ("enterprise", "awards.col.enterpr
                  ("basis", "awards.col.basis"), ("amount", "awards.col.amount"),
                  ("granting_unit", "awards.col.unit"), ("source", "awards.col.source")]
 PROBLEM_COLUMN = ("problems", "awards.col.problems")
-MONEY_META = {"unit": t("measures.money_unit", "zh"), "unit_en": t("measures.money_unit", "en"), "source_zh": "",
+MONEY_META = {"unit": MONEY_UNIT, "unit_en": unit_word(MONEY_UNIT, "en"), "source_zh": "",
               "source_en": ""}
 
 
@@ -82,7 +84,7 @@ def year_figure(d: dict, lang: str) -> go.Figure:
         x=[str(y) for y in years], y=[d["by_year"][y]["amount"] for y in years],
         customdata=[[d["by_year"][y]["awards"]] for y in years], marker_color="#1f5fa8",
         hovertemplate=t("measure.hover_year", lang)))
-    layout = c.base_layout(lang, height=300, unit_text=t("measures.money_unit", lang), legend=False)
+    layout = c.base_layout(lang, height=300, unit_text=unit_word(MONEY_UNIT, lang), legend=False)
     layout["xaxis"] = dict(type="category")
     fig.update_layout(**layout)
     return fig

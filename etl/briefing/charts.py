@@ -18,7 +18,7 @@ from etl.geo import label_positions, prefecture_shapes
 from etl.progress import method as m
 from etl.store import queries
 from etl.wording import pick, t
-from etl.wording.numbers import ChartNumbers, axis_value, unit_label
+from etl.wording.numbers import ChartNumbers, axis_value, unit_label, unit_word
 from etl.wording import progress as words
 
 CORE_SHARE = "digital_core_va_share"
@@ -28,7 +28,7 @@ FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, san
 COLORS = ("#1f5fa8", "#e69f00", "#009e73", "#cc79a7")
 TARGET_COLORS = ("#c0392b", "#8e44ad")
 NATION = "#7a7a7a"
-COUNT_UNIT = "个"  # the stored unit of counts (5G stations), shown in 万个 from 10,000 on
+COUNT_UNIT, WAN_COUNT_UNIT = "个", "万个"  # the stored unit of counts (5G stations), in 万个 from 10,000 on
 YEAR_WORD = "年"  # a Chinese period label breaks onto two lines after it
 SCALE = 2  # PNG pixels per CSS pixel: a 900 px wide figure prints sharp across an A4 page
 
@@ -104,7 +104,7 @@ def line_figure(lines: list[tuple[str, list[dict], dict]], targets: list[tuple],
             mode="lines+markers+text" if len(points) <= 12 else "lines+markers",
             text=[numbers.text(p["value"]) for p in points], textposition=[place(y(p["value"], meta["unit"])) for p in points],
             textfont=dict(size=12, color=color), line=dict(color=color, width=3), marker=dict(size=8)))
-    fig.update_layout(**_layout(lang, t("briefing.fig.wan_units", lang) if wan else unit_label(unit, unit_en, lang),
+    fig.update_layout(**_layout(lang, unit_word(WAN_COUNT_UNIT, lang) if wan else unit_label(unit, unit_en, lang),
                                 height))
     fig.update_xaxes(categoryorder="array", categoryarray=order)
     return fig

@@ -22,7 +22,7 @@ from typing import Iterable, Optional
 from etl.checks import problems as kinds
 from etl.checks.problems import ProblemType
 from etl.measures.records import AwardRow, raw_text
-from etl.measures.rules import ROUNDING, Rulebook, fmt_wan
+from etl.measures.rules import ROUNDING, Rulebook, basis_unit, fmt_wan
 from etl.normalise.labels import alias_key
 from etl.records import Problem
 from etl.wording.catalogue import t
@@ -123,7 +123,7 @@ def _rule_checks(a: AwardRow, rulebook: Rulebook) -> list[Finding]:
     if rule.threshold is not None and a.basis is not None and a.basis < rule.threshold - 1e-9:
         out.append(_say(a, kinds.BELOW_THRESHOLD, "basis", fmt_wan(a.basis), **label, basis_zh=rule.basis_zh,
                         basis_en=rule.basis_en, basis=fmt_wan(a.basis), unit=rule.basis_unit,
-                        threshold=fmt_wan(rule.threshold)))
+                        unit_en=basis_unit(rule, "en"), threshold=fmt_wan(rule.threshold)))
     if rule.cap is not None and a.amount > rule.cap + ROUNDING / 2:
         out.append(_say(a, kinds.ABOVE_CAP, "amount", fmt_wan(a.amount), **label, amount=fmt_wan(a.amount),
                         cap=fmt_wan(rule.cap), per_zh=rule.cap_per_zh, per_en=rule.cap_per_en))

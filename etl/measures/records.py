@@ -21,6 +21,9 @@ def status_name(code: str, lang: str = "zh") -> str:
     key = f"status.{code}"
     return t(key, lang) if has(key) else code
 
+
+MONEY_UNIT = "万元"  # award amounts and money bases are written in it (奖励金额（万元）)
+
 # The columns of an award list, by field: the header as the template writes it first.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "measure": ("措施编号", "措施", "政策措施", "条款", "措施条款", "政策条款"),

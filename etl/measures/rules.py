@@ -21,8 +21,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
-from etl.wording.catalogue import has, t
-from etl.wording.numbers import fmt_plain
+from etl.wording.catalogue import norm_lang, t
+from etl.wording.numbers import fmt_plain, unit_after_number, unit_word
 
 ROUNDING = 0.01  # 万元: an amount written to the hundred yuan is right
 KINDS = ("fixed", "rate", "tiered", "per_enterprise")
@@ -114,12 +114,14 @@ def fmt_wan(value: Optional[float]) -> str:
 
 
 def basis_unit(rule: RuleInfo, lang: str) -> str:
-    """The basis unit as the text in `lang` writes it: 万元 / ' (10k yuan)'; English leaves out the
-    units it has no word for (家 of a count, 级 of a level: 'at least 20', 'at least 3')."""
-    key = f"measures.unit.{rule.basis_unit}"
-    if lang != "en":
-        return rule.basis_unit
-    return f" {t(key, lang)}" if rule.basis_unit and has(key) else ""
+    """The basis unit as written after a number in `lang`: 万元 / ' (10k yuan)', from the one table
+    of unit words (etl/wording/texts/units.toml, through unit_after_number). English leaves out a
+    unit its basis already names ('connected enterprises at least 20', 'CMMI level at least 3',
+    not '20 enterprises', '3 level')."""
+    unit = rule.basis_unit
+    if norm_lang(lang) == "en" and unit and unit_word(unit, "en") in rule.basis_en:
+        return ""
+    return unit_after_number(unit, lang)
 
 
 def describe(rule: RuleInfo, lang: str = "zh") -> str:

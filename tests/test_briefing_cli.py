@@ -29,3 +29,23 @@ def test_the_archive_list_shows_beijing_time_and_says_so(engine, tmp_path, capsy
     assert main(["briefing", "--archived", str(made["id"]), "-o", str(out)], engine) == 0
     assert out.read_bytes() == b"%PDF-1.7 test"
     assert f"made 2026-11-30 02:30 {t('time.zone', 'en')} by cli:tester" in capsys.readouterr().out
+
+
+def test_the_briefings_page_archive_shows_beijing_time_and_says_so(engine):
+    from tests.accounts_helpers import make_app
+
+    made = store.archive(engine, stamp="s1", year=2025, quarter=4, lang="en", fmt="docx",
+                         user="cli:tester", content=b"PK test", any_demo=False, seconds=1.0)
+    with session_scope(engine) as s:
+        s.execute(update(store.Briefing).where(store.Briefing.id == made["id"])
+                  .values(created_at=dt.datetime(2026, 11, 29, 18, 30, 5)))
+    app = make_app(engine)
+    from dashboard.pages import briefings  # after the app: pages register with it
+
+    with app.server.test_request_context("/"):
+        table = briefings.archive_table("en")
+    head, body = table.children
+    header = [cell.children for cell in head.children.children]
+    row = [cell.children for cell in body.children[0].children]
+    assert header[4] == t("briefings.col.made", "en") == "Made (Beijing time)"
+    assert row[4] == "2026-11-30 02:30"

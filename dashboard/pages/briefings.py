@@ -13,6 +13,7 @@ from dashboard import auth, briefing_view
 from dashboard import components as c
 from dashboard.i18n import norm_lang, page_words, t
 from etl.briefing import store
+from etl.wording.times import fmt_time
 
 dash.register_page(__name__, path="/briefings", order=80, roles=auth.LOGGED_IN, **page_words("nav.briefings"))
 
@@ -43,7 +44,7 @@ def archive_table(lang: str):
                                                       "stamp", "file")]
     body = [[str(r["id"]), briefing_view.quarter_label(r["year"], r["quarter"], lang),
              t(f"briefings.lang.{r['lang']}", lang), r["fmt"].upper(),
-             f"{r['created_at']:%Y-%m-%d %H:%M}", r["created_by"], r["data_stamp"],
+             fmt_time(r["created_at"]), r["created_by"], r["data_stamp"],  # Beijing time, as the header says
              html.A(t("briefings.download", lang), href=briefing_view.archived_href(r["id"]), download="")]
             for r in rows]
     return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in header])),

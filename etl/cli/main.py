@@ -238,6 +238,7 @@ def cmd_export(args, engine: Engine) -> int:
 
 def cmd_batches(args, engine: Engine) -> int:
     from etl.store.queries import batch_list
+    from etl.wording.times import fmt_time  # Beijing time, as the history page; --json keeps UTC
 
     batches = batch_list(engine, limit=args.limit)
     if args.json:
@@ -253,10 +254,10 @@ def cmd_batches(args, engine: Engine) -> int:
     for b in batches:
         flags = "".join(f" [{f}]" for f, on in (("demo", b["is_demo"]), ("reference", b["is_reference"])) if on)
         print(f"{b['id']:>8}  {b['status']:<12} {b['values_new']:>6} {b['values_revised']:>6} "
-              f"{b['values_unchanged']:>6}  {b['loaded_at']:%Y-%m-%d %H:%M:%S}  {b['loaded_by']:<10} "
+              f"{b['values_unchanged']:>6}  {fmt_time(b['loaded_at'], seconds=True):<19}  {b['loaded_by']:<10} "
               f"{b['file_name']}{flags}")
         if b["status"] == "rolled_back":
-            print(f"{'':>10}" + both("cli.batches.rolled_back", sep=" ", at=f"{b['rolled_back_at']:%Y-%m-%d %H:%M}",
+            print(f"{'':>10}" + both("cli.batches.rolled_back", sep=" ", at=fmt_time(b["rolled_back_at"]),
                                      by=b["rolled_back_by"], reason=b["rollback_reason"] or ""))
     return EXIT_OK
 

@@ -286,8 +286,10 @@ def rollback(n_clicks, selected, reason, lang):
 )
 def refresh_figures(set_progress, changed, lang):
     """After a rollback: the pages' summaries built in a bounded job (dashboard/jobs.py), never in
-    the request; meanwhile the pages compute what they show (data.summarised), the same numbers."""
-    auth.require_role(*auth.ADMINS)
+    the request; meanwhile the pages compute what they show (data.summarised), the same numbers.
+    The role is checked on the request that starts it and on every poll (auth.protect: admins),
+    and the user again in the database inside the job (uploads.job_context): a Celery worker
+    running this has no session to ask."""
     lang = norm_lang(lang)
     if not changed:
         return dash.no_update

@@ -23,33 +23,46 @@ def parse_peers(text: str | None) -> list[str]:
     return chosen or list(DEFAULT_PEERS)
 
 
-def comparison_rows(peers: list[str], lang: str) -> list[dict]:
-    """For each comparable indicator (a share, rate or per-person figure: totals of a province and
-    of the nation are not comparable) with a national value: the newest period where the nation
-    and the province both have one; the province's and peers' ratio to the nation and gap."""
-    rows = []
+def compared(peers: list[str]) -> list[tuple[str, str, dict, dict]]:
+    """(indicator, region, its value, the nation's) for each comparable indicator (a share, rate
+    or per-person figure: totals of a province and of the nation are not comparable) with a
+    national value, and the province and each peer that has a value in the newest period where
+    the nation and the province both have one."""
     regions = [v.PROVINCE, *peers]
     found = comparison_values.many([v.NATION, *regions])  # one query
-    for code, meta in data.indicators().items():
+    pairs = []
+    for code in data.indicators():
         nation = found[v.NATION].get(code)
         if not nation or not nation["value"]:
             continue
+        pairs.extend((code, region, found[region][code], nation) for region in regions
+                     if found[region].get(code))
+    return pairs
+
+
+def comparable(peers: list[str]) -> list[str]:
+    """The indicators the comparison with these peers shows, in catalog order."""
+    return list(dict.fromkeys(code for code, *_ in compared(peers)))
+
+
+def comparison_rows(peers: list[str], lang: str) -> list[dict]:
+    """The comparison's rows: the province's and peers' value, ratio to the nation and gap."""
+    rows = []
+    indicators = data.indicators()
+    for code, region, item, nation in compared(peers):
+        meta = indicators[code]
         latest = nation["period"]
         year, quarter, basis = latest
-        for region in regions:
-            item = found[region].get(code)
-            if not item:
-                continue
-            rows.append({
-                "indicator_code": code, "indicator": v.indicator_name(code, lang),
-                "region_code": region, "region": v.region_name(region, lang),
-                "period": fmt_period(year, quarter, basis, lang, kind=meta.get("kind")), "unit": meta["unit"],
-                "value": item["value"], "nation": nation["value"],
-                "ratio": item["value"] / nation["value"] * 100,
-                "gap": item["value"] - nation["value"],
-                "basis": fmt_basis(basis, lang, period=latest, kind=meta.get("kind")),
-                "source": item.get("source") or pick(meta.get("source_zh"), meta.get("source_en"), lang),
-            })
+        rows.append({
+            "indicator_code": code, "indicator": v.indicator_name(code, lang),
+            "region_code": region, "region": v.region_name(region, lang),
+            "period": fmt_period(year, quarter, basis, lang, kind=meta.get("kind")), "unit": meta["unit"],
+            "value": item["value"], "nation": nation["value"],
+            "ratio": item["value"] / nation["value"] * 100,
+            "gap": item["value"] - nation["value"],
+            "basis": fmt_basis(basis, lang, period=latest, kind=meta.get("kind")),
+            "source": item.get("source") or pick(meta.get("source_zh"), meta.get("source_en"), lang),
+        })
     return rows
 
 
@@ -128,35 +141,50 @@ def ratio_figure(rows: list[dict], peers: list[str], lang: str) -> Figure:
     return fig
 
 
-@data.cached_page
-def layout(lang: str = "zh", peers: str | None = None, indicator: str | None = None, **_query):
-    lang = norm_lang(lang)
-    chosen = parse_peers(peers)
-    provinces = [r for r in data.regions().values() if r["level"] == "province" and r["code"] != v.PROVINCE]
+def comparison(chosen: list[str], indicator: str | None, lang: str) -> list:
+    """The ratios to the nation (chart and table) and the chosen indicator over time."""
     rows = comparison_rows(chosen, lang)
-    comparable = list(dict.fromkeys(r["indicator_code"] for r in rows))
-    controls = c.controls_row(
-        c.url_dropdown("peers", t("ctl.peers", lang),
-                       [{"label": v.region_name(r["code"], lang), "value": r["code"]} for r in provinces],
-                       chosen, multi=True, lang=lang),
-        c.url_dropdown("indicator", t("ctl.indicator", lang), v.indicator_options(comparable, lang),
-                       v.pick_indicator(indicator, comparable), lang=lang) if comparable else None,
-    )
-    if not rows:
-        return html.Div([c.page_header(t("bench.title", lang)), controls,
-                         dbc.Alert(t("bench.none", lang), color="light")], id="page-benchmarks")
     table_rows = [[r["indicator"], r["region"], r["period"], fmt_value(r["value"], r["unit"], lang),
                    fmt_value(r["nation"], r["unit"], lang), f"{r['ratio']:.0f}",
                    fmt_gap(r["gap"], r["unit"], lang)] for r in rows]
     columns = [t("col.indicator", lang), t("col.region", lang), t("col.period", lang),
                t("col.value", lang), t("col.national", lang), t("col.ratio", lang), t("col.gap", lang)]
-    focus = v.pick_indicator(indicator, comparable)
-    return html.Div([
-        c.page_header(t("bench.title", lang)),
-        controls,
+    focus = v.pick_indicator(indicator, comparable(chosen))
+    return [
         c.chart_block(t("bench.ratio", lang), ratio_figure(rows, chosen, lang),
                       graph_id="chart-bench-ratio", lang=lang,
                       table=c.numbers_table(columns, table_rows, lang, id="bench-table")),
         v.trend_section(focus, lang, regions=[v.PROVINCE, v.NATION, *chosen],
                         graph_id="chart-bench-trend"),
-    ], id="page-benchmarks")
+    ]
+
+
+@data.page_part("benchmarks")
+def default_comparison(lang: str) -> list:
+    """The comparison with the default peers and indicator, what most visits show: kept as sent
+    (data.page_part); other peers or indicators are computed by the same function."""
+    if not comparable(list(DEFAULT_PEERS)):
+        return []  # nothing to compare: the page says so
+    return comparison(list(DEFAULT_PEERS), None, lang)
+
+
+@data.cached_page
+def layout(lang: str = "zh", peers: str | None = None, indicator: str | None = None, **_query):
+    lang = norm_lang(lang)
+    chosen = parse_peers(peers)
+    provinces = [r for r in data.regions().values() if r["level"] == "province" and r["code"] != v.PROVINCE]
+    codes = comparable(chosen)
+    controls = c.controls_row(
+        c.url_dropdown("peers", t("ctl.peers", lang),
+                       [{"label": v.region_name(r["code"], lang), "value": r["code"]} for r in provinces],
+                       chosen, multi=True, lang=lang),
+        c.url_dropdown("indicator", t("ctl.indicator", lang), v.indicator_options(codes, lang),
+                       v.pick_indicator(indicator, codes), lang=lang) if codes else None,
+    )
+    if not codes:
+        return html.Div([c.page_header(t("bench.title", lang)), controls,
+                         dbc.Alert(t("bench.none", lang), color="light")], id="page-benchmarks")
+    shown = (default_comparison(lang)
+             if chosen == DEFAULT_PEERS and v.pick_indicator(indicator, codes) == codes[0]
+             else comparison(chosen, indicator, lang))
+    return html.Div([c.page_header(t("bench.title", lang)), controls, *shown], id="page-benchmarks")

@@ -280,7 +280,9 @@ def rollback(n_clicks, selected, reason, lang):
     Input("history-rollback-changed", "data"),
     State("history-lang", "data"),
     prevent_initial_call=True, background=True, manager=JOBS, interval=1000,
-    running=[(Output("history-rollback-figures-running", "style"), _shown(True), _shown(False))],
+    running=[(Output("history-rollback-figures-running", "style"), _shown(True), _shown(False)),
+             # an earlier rollback's outcome hidden while this one's job runs
+             (Output("history-rollback-figures", "style"), _shown(False), _shown(True))],
     progress=Output("history-rollback-figures-queue", "children"),
     progress_default="",
 )

@@ -26,13 +26,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, repeat
 from datetime import date, datetime, time, timedelta
 from typing import Iterable, Optional
 
 from etl.normalise.labels import alias_key
 from etl.read.files import UncomputedFormula
 from etl.checks import problems as kinds
-from etl.records import Catalog, Problem, RawValue, Value, raw_parts, raw_rows
+from etl.records import Catalog, Problem, RawValue, TemplateValues, Value, raw_parts, raw_rows
 from etl.normalise import units
 from etl.read import formats
 from etl.normalise.untracked import skip_messages, untracked_region
@@ -178,9 +179,16 @@ _label_text_memo = lru_cache(maxsize=1 << 16, typed=True)(label_text)
 
 def label_texts(raws: Iterable[object]) -> list[str]:
     """label_text of each cell, worked out once per distinct cell (a column of a 200,000-row table
-    repeats a few dozen labels): typed, so that 1, 1.0 and True stay apart."""
+    repeats a few dozen labels). Cells equal as dict keys have the same label text (1 and 1.0 are
+    '1', 0 and -0.0 '0') except True and 1: a column holding a true/false cell goes through a
+    typed memo, which keeps them apart."""
     raws = raws if isinstance(raws, list) else list(raws)
     try:
+        texts = dict.fromkeys(raws)
+        if not any(type(raw) is bool for raw in texts):
+            for raw in texts:
+                texts[raw] = label_text(raw)
+            return list(map(texts.__getitem__, raws))
         return list(map(_label_text_memo, raws))
     except TypeError:  # an unhashable cell: no reader makes one, but never fail for it
         return [label_text(raw) for raw in raws]
@@ -627,6 +635,57 @@ def _unit_outcome(sign: Optional[str], column_unit: Optional[str], info) -> tupl
         return "bad", unit
 
 
+def _template_values(part: TemplateValues, catalog: Catalog, resolver: "LabelResolver",
+                     ) -> Optional[list[Value]]:
+    """normalise_values of a long template sheet whose every cell is a plain number of a
+    believable magnitude, under labels that all resolve, in units that all fit: worked out per
+    distinct label combination and region, then the Values made column by column. None when any
+    row needs the cell-by-cell path (a missing mark, text, a number format, a problem to report),
+    which then makes the same checks in the same order for every row."""
+    raws = part.raws
+    cell_types = set(map(type, raws))
+    if part.formats is not None or not raws or not cell_types <= {float, int}:
+        return None
+    sizes = list(map(abs, raws))
+    if max(sizes) >= MAX_MAGNITUDE or any(map(math.isnan, raws)) or (
+            min(sizes) < MIN_MAGNITUDE and any(0 < size < MIN_MAGNITUDE for size in sizes)):
+        return None
+    # (indicator, period, basis, unit, note) -> (code, year, quarter, basis, unit factors, notes)
+    combos = dict.fromkeys(zip(part.indicators, part.periods, part.bases, part.units, part.notes))
+    for combo in combos:
+        indicator_label, period_label, basis_hint, unit_hint, note = combo
+        code, parsed = resolver.indicator(indicator_label)
+        if code is None:
+            return None
+        info = catalog.indicators[code]
+        period = resolver.period(period_label, None)
+        decided = decide_basis(period, parsed.basis or basis_hint, info) if period else None
+        outcome = _unit_outcome(None, parsed.unit or unit_hint, info)
+        if decided is None or outcome[0] == "bad":
+            return None
+        notes = value_notes(parsed.qualifiers, note) if parsed.qualifiers or note else ""
+        combos[combo] = (code, period.year, *decided, outcome[2], notes)
+    regions = dict.fromkeys(part.regions)
+    for label in regions:
+        regions[label] = resolver.region(label)
+        if regions[label] is None:
+            return None
+    codes, years, quarters, bases, factors, notes = zip(*map(combos.__getitem__, zip(
+        part.indicators, part.periods, part.bases, part.units, part.notes)))
+    if any(factors):
+        values = [float(raw) if f is None else float(raw) * f[0] / f[1] for raw, f in zip(raws, factors)]
+    else:
+        values = map(float, raws)
+    raw_texts = list(map(str, raws))  # _raw_text: a whole float without its '.0'
+    whole = (map(float.is_integer, raws) if cell_types == {float} else
+             () if cell_types == {int} else (type(raw) is float and raw.is_integer() for raw in raws))
+    for i in compress(range(len(raws)), whole):
+        raw_texts[i] = str(int(raws[i]))
+    return list(map(Value, codes, map(regions.__getitem__, part.regions), years, quarters, bases,
+                    values, repeat(part.sheet), map(part.letters[0].__add__, part.lines), raw_texts,
+                    notes))
+
+
 def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
                      skip_unknown: bool = False) -> NormaliseResult:
     """Check and convert every raw value; problems name sheet, cell, raw text, zh + en.
@@ -643,6 +702,10 @@ def normalise_values(raw_values: Iterable[RawValue], catalog: Catalog, *,
     regions: dict[str, Optional[str]] = {}
     unit_outcomes: dict[tuple, tuple] = {}  # (sign, column unit, indicator code) -> _unit_outcome
     for part in raw_parts(raw_values):
+        fast = _template_values(part, catalog, resolver) if isinstance(part, TemplateValues) else None
+        if fast is not None:
+            result.values.extend(fast)
+            continue
         # the fields every value needs, as tuples (the long template's columns make no RawValue);
         # the RawValue of row i (part[i]) only for a problem to report
         for i, (raw, indicator_label, period_label, year_hint, basis_hint, label, unit_hint,

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from bisect import bisect_left
 from itertools import chain, compress, repeat
-from operator import and_, ge, itemgetter, not_, sub
+from operator import add, and_, eq, ge, is_, itemgetter, not_, or_, sub
 from datetime import date, timedelta
 from typing import Optional, Sequence
 
@@ -165,6 +165,18 @@ class _Grid:
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
                     self.merged_origin[(r, c)] = (r0, c0)
+
+    _columns: Optional[list[tuple]] = None
+
+    def columns(self) -> Optional[list[tuple]]:
+        """The sheet column by column (tuples), when every row is as wide (calamine's rows are),
+        else None; made once (forget_columns after a change to the rows)."""
+        if self._columns is None and self.rows and len(set(map(len, self.rows))) == 1 and self.rows[0]:
+            self._columns = list(zip(*self.rows))
+        return self._columns
+
+    def forget_columns(self) -> None:
+        self._columns = None
 
     def raw(self, r: int, c: int):
         row = self.rows[r]
@@ -343,11 +355,13 @@ def _dates_from_serials(grid: _Grid, rows: list[int]) -> None:
                 if _is_serial(grid.raw(r, c)):
                     grid.rows[r] = list(grid.rows[r])
                     grid.rows[r][c] = _serial_date(grid.raw(r, c))
+                    grid.forget_columns()
             continue
         right = [v for v in head[c + 1:] if v not in (None, "")]
         if right and all(_is_serial(v) for v in right):  # a header row of dates
             grid.rows[rows[0]] = [_serial_date(v) if i > c and _is_serial(v) else v
                                   for i, v in enumerate(head)]
+            grid.forget_columns()
         break
 
 
@@ -426,12 +440,13 @@ def _plain_cells(row: list) -> list:
     return [(c, v) for c, v in enumerate(row) if v is not None and v != ""]
 
 
-def _row_shapes(rows: list, lines: _Lines) -> tuple[list[int], list, dict[int, list]]:
+def _row_shapes(grid: _Grid, lines: _Lines) -> tuple[list[int], list, dict[int, list]]:
     """Per row: how many filled cells, the first one, and (for rows holding one of the sheet's
     special strings: padded, unit notes, formulas) the cells themselves (col, value) after unit
     notes are set aside into `lines`, strings stripped. Other rows have nothing to strip or set
     aside: they are counted at C speed, a column of the sheet at a time, and their cells are
     listed only if they turn out not to be table rows."""
+    rows = grid.rows
     special = _special_strings(rows)
     cells_of: dict[int, list] = {}
     if special is None or not rows or not all(rows):  # an unhashable or a row without cells
@@ -444,16 +459,29 @@ def _row_shapes(rows: list, lines: _Lines) -> tuple[list[int], list, dict[int, l
             counts.append(len(cells))
             firsts.append(cells[0][1] if cells else None)
         return counts, firsts, cells_of
-    counts = list(map(sub, map(sub, map(len, rows), map(list.count, rows, repeat(None))),
-                      map(list.count, rows, repeat(""))))
-    firsts = list(map(itemgetter(0), rows))
-    plain = list(map(special.isdisjoint, rows))
-    for r in compress(range(len(rows)), map(not_, plain)):  # in row order: unit notes go to lines
-        cells = cells_of[r] = _row_cells(rows[r], lines)
-        counts[r], firsts[r] = len(cells), (cells[0][1] if cells else None)
-    for r, (n, first, ok) in enumerate(zip(counts, firsts, plain)):
-        if ok and (first is None or first == ""):  # a row whose first cell is empty
-            firsts[r] = _plain_cells(rows[r])[0][1] if n else None
+    columns = grid.columns()
+    if columns is not None and all(map(special.isdisjoint, columns)):
+        # no special string anywhere: a row's filled cells are its width less its empty ones,
+        # counted only in the columns that have empty cells
+        empty = [0] * len(rows)
+        for column in columns:
+            if column.count(None) or column.count(""):
+                empty = list(map(add, empty, map(or_, map(is_, column, repeat(None)),
+                                                  map(eq, column, repeat("")))))
+        counts = list(map(sub, repeat(len(columns)), empty))
+        firsts = list(columns[0])
+        plain = repeat(True)
+    else:
+        counts = list(map(sub, map(sub, map(len, rows), map(list.count, rows, repeat(None))),
+                          map(list.count, rows, repeat(""))))
+        firsts = list(map(itemgetter(0), rows))
+        plain = list(map(special.isdisjoint, rows))
+        for r in compress(range(len(rows)), map(not_, plain)):  # in row order: unit notes go to lines
+            cells = cells_of[r] = _row_cells(rows[r], lines)
+            counts[r], firsts[r] = len(cells), (cells[0][1] if cells else None)
+    for r in compress(range(len(rows)), map(or_, map(is_, firsts, repeat(None)), map(eq, firsts, repeat("")))):
+        if r not in cells_of:  # a row whose first cell is empty
+            firsts[r] = _plain_cells(rows[r])[0][1] if counts[r] else None
     return counts, firsts, cells_of
 
 
@@ -464,7 +492,7 @@ def _split_lines(grid: _Grid, resolver: LabelResolver) -> tuple[_Lines, list[int
     # unit cells are set aside, strings stripped. A row holding none of the sheet's special
     # strings (padded, unit notes, formulas) has nothing to strip or set aside: it is counted at C
     # speed and its cells are listed only if it turns out not to be a table row.
-    counts, firsts, cells_of = _row_shapes(grid.rows, lines)
+    counts, firsts, cells_of = _row_shapes(grid, lines)
 
     def cells(r: int) -> list:
         found = cells_of.get(r)
@@ -532,6 +560,11 @@ def template_example() -> tuple:
 
 def _columns(grid: _Grid, rows: list[int], *cols: Optional[int]) -> list[list]:
     """The cells of each column in `rows` (None where a row is short, or for no column)."""
+    sheet_columns = grid.columns()
+    if sheet_columns is not None and rows and rows[-1] - rows[0] + 1 == len(rows):  # a block of rows
+        first, stop = rows[0], rows[-1] + 1
+        return [list(sheet_columns[c][first:stop]) if c is not None and c < len(sheet_columns)
+                else [None] * len(rows) for c in cols]
     lines = [grid.rows[r] for r in rows]
     width = min(map(len, lines), default=0)
     out = []

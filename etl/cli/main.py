@@ -6,9 +6,10 @@ program (one line with an error id; the traceback is in the log file, never on t
 `--json` prints only JSON on stdout: one report object for one file, a list for several.
 Progress bars go to stderr, and only when stderr is a terminal.
 Every subcommand handler has the signature handler(args, engine) -> int.
-A command that changed the data (ingest, rollback, restore) ends by running the hooks installed for
-a data change (after_data_change: the dashboard builds its maintained summaries there, so that no
-viewer's request does).
+A command that changed the data (ingest, rollback, restore; init, which seeds the catalog and targets
+and is run after a deploy) ends by running the hooks installed for a data change
+(after_data_change: the dashboard builds its maintained summaries there, so that no viewer's
+request does).
 """
 from __future__ import annotations
 
@@ -136,6 +137,8 @@ def cmd_init(args, engine: Engine) -> int:
     from etl.store.models import Indicator, Region, Target
 
     ensure_db(engine)
+    # the catalog, the targets or (after a deploy) the code the summaries come from may be new
+    after_data_change(engine)
     with session_scope(engine) as s:
         counts = [s.scalar(select(func.count()).select_from(m)) for m in (Indicator, Region, Target)]
     print(both("cli.ready", indicators=counts[0], regions=counts[1], targets=counts[2],

@@ -5,8 +5,8 @@
     result = jobs.run(work, set_progress, waiting=(0, "", "queued…"))   # inside a job
     jobs.JobStopped(kind, limits).text(lang)  # what the page shows when a limit ended a job
 
-Checking, annotating and committing an upload run as Dash background callbacks, never in the web
-worker's request. Where they run:
+Checking, annotating and committing an upload, and building the pages' summaries after a rollback
+(the history page), run as Dash background callbacks, never in the web worker's request. Where they run:
 
 - **Celery** (production, `JOBS_REDIS_URL`): the web workers put each job on a Redis queue; a
   separate worker (`celery -A dashboard.worker:celery worker`, see the README) runs at most

@@ -17,7 +17,7 @@ import errno
 import socket
 import sys
 
-from dashboard import create_app
+from dashboard import create_app, summaries
 from etl.settings import Settings, SettingsError
 from etl.wording.catalogue import both, t
 
@@ -68,6 +68,7 @@ def main() -> int:
         print(problem, file=sys.stderr)
         return 1
     dash_app = create_app(on_demo_file=terminal_progress(), settings=settings, log_to_stderr=True)
+    summaries.build_in(dash_app)
     dash_app.run(host=settings.host, port=settings.port, debug=settings.dash_debug)
     return 0
 
@@ -76,4 +77,5 @@ if __name__ == "__main__":
     sys.exit(main())
 
 app = create_app(settings=read_settings(), log_to_stderr=True)
+summaries.build_in(app)  # each gunicorn worker at boot: a check per kind; built once if missing
 server = app.server

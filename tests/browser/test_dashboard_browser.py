@@ -18,9 +18,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser.helpers import settle, wait_for, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -36,28 +36,6 @@ PAGES = {  # path -> (page container id, how many charts at least)
     "/data": ("page-data", 0),
     "/method": ("page-method", 0),
 }
-
-
-def wait_for(driver, css: str, timeout: float = 45):
-    return WebDriverWait(driver, timeout).until(
-        EC.presence_of_element_located((By.CSS_SELECTOR, css)))
-
-
-def wait_text(driver, css: str, text: str, timeout: float = 45):
-    WebDriverWait(driver, timeout).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
-    return driver.find_element(By.CSS_SELECTOR, css)
-
-
-def settle(driver, timeout: float = 45) -> None:
-    """Wait until Dash has no callback in flight (the renderer marks loading on the document)."""
-    end = time.time() + timeout
-    while time.time() < end:
-        busy = driver.execute_script(
-            "return document.querySelectorAll('[data-dash-is-loading=\"true\"]').length")
-        if not busy:
-            time.sleep(0.3)
-            return
-        time.sleep(0.2)
 
 
 def shot(driver, name: str) -> None:

@@ -20,10 +20,16 @@ REGION_ALIASES = {alias_key(name): r["code"] for r in read_csv(config.SEED_DIR /
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory) -> dict[str, bytes]:
-    out = tmp_path_factory.mktemp("demo")
-    paths = demo.generate_demo_files(out)
-    return {p.name: p.read_bytes() for p in paths}
+def made() -> list:
+    """The demo files (etl.demo.files.demo_files: name, bytes, notes), generated once for the
+    module (a generation costs seconds); the tests of the generator make their own."""
+    return demo.demo_files()
+
+
+@pytest.fixture(scope="module")
+def files(made) -> dict[str, bytes]:
+    """name -> bytes, in load order."""
+    return {f.name: f.data for f in made}
 
 
 # --- the generator ---------------------------------------------------------------------------------
@@ -83,7 +89,7 @@ def test_regions_by_years_export_lists_all_31_provinces_newest_first(files):
     assert pop_rows["西藏自治区"][0] == ""  # not yet released
 
 
-def test_nation_quarterly_export_has_both_bases_crlf_and_untracked_indicators(files):
+def test_nation_quarterly_export_has_both_bases_crlf_and_untracked_indicators(files, made):
     data = files["季度数据_国内生产总值_2026年导出.csv"]
     assert b"\r\n" in data
     lines = _csv_lines(data)
@@ -100,7 +106,7 @@ def test_nation_quarterly_export_has_both_bases_crlf_and_untracked_indicators(fi
             total += float(single[col[f"{year}年第{q}季度"]])
             assert float(cumulative[col[f"{year}年第{q}季度"]]) == pytest.approx(total, abs=0.05)
     assert any(label.startswith("第一产业") for label in rows)  # needs skip_unknown
-    item = next(f for f in demo.demo_files() if f.name.startswith("季度数据_国内生产总值"))
+    item = next(f for f in made if f.name.startswith("季度数据_国内生产总值"))
     assert item.skip_unknown and any("skip_unknown" in note for note in item.notes)
 
 
@@ -255,9 +261,9 @@ def _batches(engine):
         return conn.execute(select(Batch).order_by(Batch.id)).mappings().all()
 
 
-def test_every_demo_file_loads_without_errors(loaded):
+def test_every_demo_file_loads_without_errors(loaded, made):
     engine, first, _ = loaded
-    assert len(first) == len(demo.demo_files()) + 1
+    assert len(first) == len(made) + 1
     assert [o.status for o in first] == ["loaded"] * len(first)
     for batch in _batches(engine):
         errors = [p for p in batch["report"]["problems"] if p["severity"] == "error"]
@@ -328,7 +334,7 @@ def test_reference_figures_become_the_source_where_they_overlap(loaded):
     assert tuple(current) == (5183.8, reference_id)
 
 
-def test_demo_command_generate_only(tmp_path, capsys):
+def test_demo_command_generate_only(tmp_path, capsys, files):
     import argparse
 
     parser = argparse.ArgumentParser()
@@ -336,5 +342,6 @@ def test_demo_command_generate_only(tmp_path, capsys):
     args = parser.parse_args(["demo", "--out", str(tmp_path), "--generate-only"])
     assert args.handler(args, None) == 0
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == sorted(f.name for f in demo.demo_files())
+    assert written == sorted(files)
+    assert all((tmp_path / name).read_bytes() == data for name, data in files.items())
     assert "季度数据_国内生产总值_2026年导出.csv  (--skip-unknown)" in capsys.readouterr().out

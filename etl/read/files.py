@@ -188,9 +188,12 @@ def _scan_sheet_xml(stream, styles: dict[bytes, str] | None = None) -> _SheetSca
         if _XML_CELL_REF.search(work):
             # the widest cell: only cells right of the widest so far are looked for (a regex),
             # not every cell's letters collected
-            wider = _wider_cells(scan.cols).search(work)
+            wider, steps = _wider_cells(scan.cols).search(work), 0
             while wider:
-                scan.cols = _col_number(wider.group(1))
+                scan.cols, steps = _col_number(wider.group(1)), steps + 1
+                if steps > 32:  # a sheet that widens row after row: every cell's letters after all
+                    scan.cols = max(scan.cols, max(map(_col_number, set(_XML_CELL_REF.findall(work)))))
+                    break
                 wider = _wider_cells(scan.cols).search(work, wider.end())
             last_row = max(map(int, _XML_ROW.findall(work)))
             if last_row * scan.cols > config.settings().max_cells:

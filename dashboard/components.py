@@ -15,7 +15,7 @@ from typing import Any, Iterable, Sequence
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from plotly.colors import sample_colorscale
+from plotly.colors import get_colorscale, sample_colorscale
 
 from dashboard.i18n import (
     STATUS_STYLE,
@@ -245,17 +245,17 @@ def hover_rows(points: Sequence[dict], meta: dict, lang: str, region_name: str) 
     derived = f" · {t('basis.derived', lang)}"
     return [[
         region_name,
-        _period_words(p["year"], p["quarter"], p["basis"], lang, kind)[0],
+        period_words(p["year"], p["quarter"], p["basis"], lang, kind)[0],
         fmt_value(p["value"], unit, lang),
-        _period_words(p["year"], p["quarter"], p["basis"], lang, kind)[1] + (derived if p.get("derived") else ""),
+        period_words(p["year"], p["quarter"], p["basis"], lang, kind)[1] + (derived if p.get("derived") else ""),
         p.get("source") or pick(meta.get("source_zh"), meta.get("source_en"), lang),
     ] for p in points]
 
 
 @functools.lru_cache(maxsize=4096)
-def _period_words(year: int, quarter: int, basis: str, lang: str, kind: str | None) -> tuple[str, str]:
-    """A period's label and its basis as read (fmt_period, fmt_basis): the same few dozen periods
-    are named thousands of times on a page's charts and tables."""
+def period_words(year: int, quarter: int, basis: str, lang: str, kind: str | None) -> tuple[str, str]:
+    """A period's label and its basis as read (fmt_period, fmt_basis), made once: the same few
+    dozen periods are named thousands of times on a page's charts, tables and cards."""
     period = {"year": year, "quarter": quarter, "basis": basis}
     return fmt_period(year, quarter, basis, lang, kind=kind), fmt_basis(basis, lang, period=period, kind=kind)
 
@@ -430,7 +430,7 @@ def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: 
     numbers = ChartNumbers(present, unit, meta.get("unit_en"), lang)
     lo, hi = (min(present), max(present)) if present else (0.0, 1.0)
     span = (hi - lo) or 1.0
-    scale = "Blues"
+    scale = _colorscale("Blues")
     fig = Figure()
     fills = {}
     shaded = [code for code in shapes if (values.get(code) or {}).get("value") is not None]
@@ -482,6 +482,13 @@ def prefecture_map_figure(values: dict[str, dict], names: dict[str, str], meta: 
     layout["hovermode"] = "closest"
     fig.update_layout(**layout)
     return fig
+
+
+@functools.lru_cache(maxsize=8)
+def _colorscale(name: str) -> list:
+    """A named colour scale as its list of stops, looked up once: sample_colorscale given a name
+    builds plotly's table of every named scale on each call (~1 ms; three per map)."""
+    return get_colorscale(name)
 
 
 def label_color(fill: str) -> str:

@@ -10,7 +10,7 @@ from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
 from dashboard.figures import Figure, trace
-from dashboard.i18n import fmt_basis, fmt_gap, fmt_period, fmt_value, norm_lang, page_words, pick, t
+from dashboard.i18n import fmt_gap, fmt_value, norm_lang, page_words, pick, t
 
 dash.register_page(__name__, path="/benchmarks", order=4, **page_words("nav.benchmarks"))
 
@@ -52,15 +52,15 @@ def comparison_rows(peers: list[str], lang: str) -> list[dict]:
     for code, region, item, nation in compared(peers):
         meta = indicators[code]
         latest = nation["period"]
-        year, quarter, basis = latest
+        period, basis = c.period_words(*latest, lang, meta.get("kind"))  # fmt_period, fmt_basis
         rows.append({
             "indicator_code": code, "indicator": v.indicator_name(code, lang),
             "region_code": region, "region": v.region_name(region, lang),
-            "period": fmt_period(year, quarter, basis, lang, kind=meta.get("kind")), "unit": meta["unit"],
+            "period": period, "unit": meta["unit"],
             "value": item["value"], "nation": nation["value"],
             "ratio": item["value"] / nation["value"] * 100,
             "gap": item["value"] - nation["value"],
-            "basis": fmt_basis(basis, lang, period=latest, kind=meta.get("kind")),
+            "basis": basis,
             "source": item.get("source") or pick(meta.get("source_zh"), meta.get("source_en"), lang),
         })
     return rows

@@ -9,7 +9,7 @@ from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
 from dashboard.figures import element
-from dashboard.i18n import fmt_period, fmt_value, norm_lang, page_words, pick, t, with_params
+from dashboard.i18n import fmt_value, norm_lang, page_words, pick, t, with_params
 from etl.periods import well_covered
 
 DEFAULT_CITY = "230100"
@@ -65,7 +65,7 @@ def indicator_card(r: dict, lang: str) -> dict:
     return element("Col", element("Card", element("CardBody", [
         element("Div", r["indicator"], className="small text-muted"),
         element("Div", fmt_value(r["value"], r["unit"], lang), className="fs-5 fw-bold"),
-        element("Div", fmt_period(*r["period"], lang=lang, kind=data.indicators()[r["indicator_code"]].get("kind")),
+        element("Div", c.period_words(*r["period"], lang, data.indicators()[r["indicator_code"]].get("kind"))[0],
                 className="small text-muted"),
         element("Badge", t("city.rank", lang, rank=r["rank"], n=r["of"]), bootstrap,
                 color="primary" if r["rank"] <= 3 else "secondary", className="me-1"),
@@ -108,7 +108,7 @@ def layout(code: str = DEFAULT_CITY, lang: str = "zh", indicator: str | None = N
             c.numbers_table(
                 [t("col.indicator", lang), t("col.period", lang), t("col.value", lang),
                  t("col.rank", lang), t("city.province_value", lang)],
-                [[r["indicator"], fmt_period(*r["period"], lang=lang, kind=data.indicators()[r["indicator_code"]].get("kind")),
+                [[r["indicator"], c.period_words(*r["period"], lang, data.indicators()[r["indicator_code"]].get("kind"))[0],
                   fmt_value(r["value"], r["unit"], lang), f"{r['rank']}/{r['of']}",
                   fmt_value(r["province"], r["unit"], lang)] for r in rows], lang, id="city-table"),
             html.Div(className="mb-3"),

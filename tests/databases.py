@@ -122,6 +122,33 @@ class Databases:
 
         return engine, cleanup
 
+    def copy_of(self, source: Engine, directory: Path) -> tuple[Engine, callable]:
+        """(engine, cleanup) on a copy of the database of `source` as it is now: for a test that
+        changes what a module's fixture made once (SQLite: the backup API; PostgreSQL: the source
+        as template, its pool emptied first, since a template may have no connection)."""
+        if self.server is None:
+            path = Path(directory) / "copy.sqlite"
+            raw = source.raw_connection()
+            try:
+                import sqlite3
+
+                target = sqlite3.connect(path)
+                raw.driver_connection.backup(target)
+                target.close()
+            finally:
+                raw.close()
+            engine = make_engine(f"sqlite:///{path}")
+            return engine, engine.dispose
+        source.dispose()
+        name = self.server.create("t", source.url.database)
+        engine = make_engine(self.server.url_of(name))
+
+        def cleanup():
+            engine.dispose()
+            self.server.drop(name)
+
+        return engine, cleanup
+
     def close(self) -> None:
         if self.server is not None:
             for name in (self._demo_template, self._template):

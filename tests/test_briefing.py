@@ -177,31 +177,36 @@ def test_an_earlier_quarter_uses_the_values_up_to_it_only(briefed):
     assert "2023年第四季度" in b.header
 
 
-def test_cache_per_data_stamp_and_the_archive_as_it_was_sent(demo_engine, tmp_path, capsys):
+def test_cache_per_data_stamp_and_the_archive_as_it_was_sent(briefed, databases, tmp_path, capsys):
+    """On a copy of the module's database, whose 2025Q4 briefings were made from the fixture's
+    data: a new upload changes the data stamp, so the next request makes a new briefing (here the
+    command line's), later requests get it from the cache, and the old ones stay as they were sent."""
     from dashboard.__main__ import main
 
+    engine, cleanup = databases.copy_of(briefed[0], tmp_path)
+    old_record, old_pdf, _ = briefed[1]["zh"]
+    add_value(engine, "ipv6_traffic_share", 2024, 26.0)
     out = tmp_path / "b.docx"
-    assert main(["briefing", "--quarter", "2025Q4", "--lang", "zh", "-o", str(out)], demo_engine) == 0
+    assert main(["briefing", "--quarter", "2025Q4", "--lang", "zh", "-o", str(out)], engine) == 0
     first = out.read_bytes()
     assert "made" in capsys.readouterr().out
-    record, again, cached = briefing.generate(demo_engine, 2025, 4, "zh", "docx", user="other")
+    record, again, cached = briefing.generate(engine, 2025, 4, "zh", "docx", user="other")
     assert cached and again == first and record["created_by"].startswith("cli:")
-    # a new upload changes the data stamp: the next request makes a new briefing, the old one stays
-    add_value(demo_engine, "ipv6_traffic_share", 2024, 26.0)
-    record2, newer, cached2 = briefing.generate(demo_engine, 2025, 4, "zh", "docx", user="other")
-    assert not cached2 and record2["data_stamp"] != record["data_stamp"]
-    kept = store.archived(demo_engine, year=2025, quarter=4)
-    assert {(r["data_stamp"], r["fmt"]) for r in kept} == {
-        (record["data_stamp"], "docx"), (record["data_stamp"], "pdf"),
-        (record2["data_stamp"], "docx"), (record2["data_stamp"], "pdf")}
-    assert store.archived_file(demo_engine, record["id"])[1] == first  # as it was sent
-    old = tmp_path / "old.docx"
-    assert main(["briefing", "--archived", str(record["id"]), "-o", str(old)], demo_engine) == 0
-    assert old.read_bytes() == first
-    assert main(["briefing", "--list"], demo_engine) == 0
+    assert record["data_stamp"] != old_record["data_stamp"]
+    kept = store.archived(engine, year=2025, quarter=4)
+    assert {(r["data_stamp"], r["lang"], r["fmt"]) for r in kept} == {
+        (old_record["data_stamp"], lang, fmt) for lang in ("zh", "en") for fmt in ("docx", "pdf")} | {
+        (record["data_stamp"], "zh", "docx"), (record["data_stamp"], "zh", "pdf")}
+    assert store.archived_file(engine, record["id"])[1] == first  # as it was sent
+    assert store.archived_file(engine, old_record["id"])[1] == old_pdf
+    old = tmp_path / "old.pdf"
+    assert main(["briefing", "--archived", str(old_record["id"]), "-o", str(old)], engine) == 0
+    assert old.read_bytes() == old_pdf
+    assert main(["briefing", "--list"], engine) == 0
     assert "2025Q4" in capsys.readouterr().out
-    assert main(["briefing", "--quarter", "2025-13", "-o", str(out)], demo_engine) == 2
-    assert main(["briefing", "-o", str(tmp_path / "b.txt")], demo_engine) == 2
+    assert main(["briefing", "--quarter", "2025-13", "-o", str(out)], engine) == 2
+    assert main(["briefing", "-o", str(tmp_path / "b.txt")], engine) == 2
+    cleanup()
 
 
 def test_download_route_checks_the_role_on_the_server(briefed):

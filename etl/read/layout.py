@@ -404,13 +404,13 @@ def _starts_text_line(first: object) -> bool:
         return _is_text_line(label_text(first))
 
 
-def _special_strings(rows: list) -> Optional[set]:
-    """The distinct strings of the sheet that a row's shape must treat cell by cell: ones with
-    spaces around them (or only spaces), unit notes (单位：…), str subclasses (uncomputed
-    formulas). None when the cells cannot be collected (an unhashable cell): then every row goes
-    cell by cell."""
+def _special_strings(rows: list, distinct: Optional[set] = None) -> Optional[set]:
+    """The distinct strings of the sheet (its `distinct` cells, when known) that a row's shape
+    must treat cell by cell: ones with spaces around them (or only spaces), unit notes (单位：…),
+    str subclasses (uncomputed formulas). None when the cells cannot be collected (an unhashable
+    cell): then every row goes cell by cell."""
     try:
-        distinct = set(chain.from_iterable(rows))
+        distinct = set(chain.from_iterable(rows)) if distinct is None else distinct
     except TypeError:
         return None
     return {v for v in distinct if isinstance(v, str) and (type(v) is not str or v and (
@@ -447,7 +447,12 @@ def _row_shapes(grid: _Grid, lines: _Lines) -> tuple[list[int], list, dict[int, 
     aside: they are counted at C speed, a column of the sheet at a time, and their cells are
     listed only if they turn out not to be table rows."""
     rows = grid.rows
-    special = _special_strings(rows)
+    columns = grid.columns()
+    try:  # the distinct cells of each column
+        column_cells = list(map(set, columns)) if columns is not None else None
+    except TypeError:  # an unhashable cell
+        columns = column_cells = None
+    special = _special_strings(rows, set().union(*column_cells) if column_cells else None)
     cells_of: dict[int, list] = {}
     if special is None or not rows or not all(rows):  # an unhashable or a row without cells
         counts, firsts = [], []
@@ -459,13 +464,12 @@ def _row_shapes(grid: _Grid, lines: _Lines) -> tuple[list[int], list, dict[int, 
             counts.append(len(cells))
             firsts.append(cells[0][1] if cells else None)
         return counts, firsts, cells_of
-    columns = grid.columns()
-    if columns is not None and all(map(special.isdisjoint, columns)):
+    if column_cells is not None and all(map(special.isdisjoint, column_cells)):
         # no special string anywhere: a row's filled cells are its width less its empty ones,
         # counted only in the columns that have empty cells
         empty = [0] * len(rows)
-        for column in columns:
-            if column.count(None) or column.count(""):
+        for column, distinct in zip(columns, column_cells):
+            if None in distinct or "" in distinct:
                 empty = list(map(add, empty, map(or_, map(is_, column, repeat(None)),
                                                   map(eq, column, repeat("")))))
         counts = list(map(sub, repeat(len(columns)), empty))

@@ -17,6 +17,8 @@ import gc
 import hashlib
 import logging
 import threading
+from itertools import compress, repeat
+from operator import contains, not_
 from typing import Callable, Iterable, Optional
 
 from sqlalchemy import Engine
@@ -73,6 +75,9 @@ def _without_gc_pauses(fn):
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+_NUMBER_TYPES = frozenset({int, float})
 
 
 def _is_missing(raw) -> bool:
@@ -138,9 +143,11 @@ def check_file(data: bytes, file_name: str, catalog: Catalog, *, skip_unknown: b
         return CheckResult(report)
     report.notes, report.sources, report.metadata = extract.notes, extract.sources, extract.metadata
     report.cells_read = len(extract.values)
-    raws = extract.values.raws() if isinstance(extract.values, RawValues) else (
-        rv.raw for rv in extract.values)
-    report.values_missing = sum(map(_is_missing, raws))
+    raws = list(extract.values.raws() if isinstance(extract.values, RawValues) else (
+        rv.raw for rv in extract.values))
+    # a number is never missing: only the other cells are looked at (picked at C speed)
+    others = compress(raws, map(not_, map(contains, repeat(_NUMBER_TYPES), map(type, raws))))
+    report.values_missing = sum(map(_is_missing, others))
     report.values_valid = len(normalised.values)
     report.add(extract.problems + normalised.problems + normalised.skipped + cross)
     if not normalised.values and report.valid:

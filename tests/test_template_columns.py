@@ -11,6 +11,7 @@ import pytest
 
 from etl.normalise import cells as normalise
 from etl.normalise.cells import LabelResolver, normalise_values
+from etl.pipeline import check_file
 from etl.read.files import read_workbook
 from etl.read.layout import extract_workbook
 from etl.records import RawValue, RawValues, TemplateValues
@@ -76,3 +77,12 @@ def test_a_row_as_a_raw_value(catalog):
         note="初步核算")
     assert len(extract.values) == len(PLAIN)
     assert extract.values[-1].cell == "D7" and extract.values[1:3][0].cell == "D3"
+
+
+def test_missing_cells_counted(catalog):
+    rows = PLAIN + [["gdp", "230100", "2023年", "—", "亿元", "", "", ""],
+                    ["gdp", "230100", "2022年", None, "亿元", "", "", ""],
+                    ["gdp", "230100", "2021年", "3,982.5", "亿元", "", "", ""],
+                    ["gdp", "230100", "2020年", 0, "亿元", "", "", ""]]
+    report = check_file(*mf.long_template_xlsx(rows), catalog).report
+    assert (report.cells_read, report.values_missing, report.values_valid) == (10, 2, 8)

@@ -315,7 +315,7 @@ def _job_that_does_nothing(*_args) -> None:
 
 def test_cancelling_someone_elses_upload_says_refused(upload_app, engine):
     owner = signed_in(upload_app, "ana")
-    _, pending_ids, _ = upload(owner, messy_files.provincial_xlsx())
+    _, pending_ids = upload(owner, messy_files.provincial_xlsx())
     other = signed_in(upload_app, "ana2")
     response = other.post("upload-commit-result", {"upload-cancel.n_clicks": 1,
                                                    "upload-pending.data": pending_ids,
@@ -324,7 +324,7 @@ def test_cancelling_someone_elses_upload_says_refused(upload_app, engine):
     refused = find_component(response_json(response)["response"]["upload-commit-result"]["children"], "upload-cancel-refused")
     assert output_text(response, "upload-commit-result") == t("upload.cancel_refused", "en")
     assert refused is not None and actions(engine)[-1] == "cancel-refused"
-    body, _ = commit(owner, pending_ids)  # still the owner's, still pending
+    body = commit(owner, pending_ids)  # still the owner's, still pending
     (batch_id,) = body["upload-committed"]["data"]
     with session_scope(engine) as db:
         batch = db.get(Batch, batch_id)

@@ -265,14 +265,14 @@ def test_the_upload_page_says_when_a_limit_stopped_a_check(app, engine, monkeypa
     # earlier test's identical upload (same file, name and nonce) would answer the poll
     monkeypatch.setattr(config, "current", settings.replace(job_seconds=0.01))
     stopped = jobs.JobStopped("time", jobs.current_limits()).text("zh")
-    body, pending_ids, _ = upload(client, (data, "slow-" + name))
+    body, pending_ids = upload(client, (data, "slow-" + name))
     # the results show the alert and nothing else: its catalogue sentence, no traceback
     alert = body["upload-results"]["children"]
     assert pending_ids == [] and alert["type"] == "Alert", alert
     assert alert["props"]["className"] == "upload-job-stopped" and alert["props"]["children"] == stopped
     monkeypatch.setattr(config, "current", settings)
     assert counts(engine) == before
-    body, pending_ids, _ = upload(client, (data, "ok-" + name))  # within the limits: checked
+    body, pending_ids = upload(client, (data, "ok-" + name))  # within the limits: checked
     cards = body["upload-results"]["children"]
     assert pending_ids and [c["props"]["className"] for c in cards] == ["mb-3 upload-file-card"]
 

@@ -110,8 +110,8 @@ def test_an_upload_and_a_rollback_are_seen_at_once(users):
     before = grid_rows(viewer.post("data-grid", GRID))
     assert grid_rows(viewer.post("data-grid", GRID)) == before  # kept
     analyst = signed_in(app, "ana")
-    _, ids, _ = upload(analyst, messy_files.provincial_xlsx())
-    body, _ = commit(analyst, ids)
+    _, ids = upload(analyst, messy_files.provincial_xlsx())
+    body = commit(analyst, ids)
     # what the browser posts next: this worker forgets its data stamp (the job ran elsewhere)
     assert analyst.post("upload-refreshed", {
         "upload-committed.data": body["upload-committed"]["data"]}).status_code == 200

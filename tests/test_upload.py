@@ -16,7 +16,7 @@ from etl.store.db import session_scope
 from dashboard.accounts.models import AuditEvent
 from etl.store.models import Batch, Observation, PendingUpload
 from tests import messy_files
-from etl.wording.catalogue import t
+from etl.wording.catalogue import pair, t
 from tests.accounts_helpers import (DashClient, add_users, all_components, component_text,
                                     find_component, make_app, output_text, response_json, table_rows)
 
@@ -88,7 +88,9 @@ def poll_background(client: DashClient, handles: dict, payload: dict, progress: 
 
 
 def upload(client: DashClient, *files: tuple[bytes, str], skip_unknown: bool = False,
-           progress: list | None = None):
+           progress: list | None = None) -> tuple[dict, list[str]]:
+    """Check files as the upload page does: (the callback's answer as data, output id -> props;
+    the pending uploads' ids). Tests look in it for components (by_class, badges, problem_rows)."""
     response = run_background(client, "upload-results", {
         "upload-files.contents": [data_url(d) for d, _ in files],
         "upload-files.filename": [n for _, n in files],
@@ -96,7 +98,7 @@ def upload(client: DashClient, *files: tuple[bytes, str], skip_unknown: bool = F
         "upload-nonce.data": client.csrf()[:16],
     }, "upload-files.contents", progress)
     body = response_json(response)["response"]
-    return body, body["upload-pending"]["data"], json.dumps(body, ensure_ascii=False)
+    return body, body["upload-pending"]["data"]
 
 
 def start_check(client: DashClient, data: bytes, name: str, *,
@@ -115,13 +117,14 @@ def start_check(client: DashClient, data: bytes, name: str, *,
     return payload, response_json(started)
 
 
-def commit(client: DashClient, pending_ids: list[str], progress: list | None = None):
+def commit(client: DashClient, pending_ids: list[str], progress: list | None = None) -> dict:
+    """Commit pending uploads as the page's button does: the callback's answer as data
+    (commit_messages reads its alerts)."""
     response = run_background(client, "upload-commit-result", {
         "upload-commit.n_clicks": 1, "upload-pending.data": pending_ids,
         "upload-lang.data": "zh", "upload-nonce.data": client.csrf()[:16]},
         "upload-commit.n_clicks", progress)
-    body = response_json(response)["response"]
-    return body, json.dumps(body, ensure_ascii=False)
+    return response_json(response)["response"]
 
 
 def by_class(tree, name: str) -> list[dict]:
@@ -183,7 +186,7 @@ def test_messy_file_is_reported_rejected_and_changes_nothing(app, engine):
     client = signed_in(app, "ana")
     before = counts(engine)
     data, name = messy_files.provincial_xlsx(cell_overrides={"B7": "一百二十"})
-    body, pending_ids, _ = upload(client, (data, name))
+    body, pending_ids = upload(client, (data, name))
     assert pending_ids == []  # nothing to commit
     assert badges(body) == ["upload-status-rejected"]
     assert badge_text(body) == ["✗ " + t("upload.rejected", "zh")]
@@ -210,14 +213,14 @@ def test_messy_file_is_reported_rejected_and_changes_nothing(app, engine):
 def test_good_file_preview_then_commit(app, engine):
     client = signed_in(app, "ana")
     data, name = messy_files.provincial_xlsx()
-    body, pending_ids, _ = upload(client, (data, name))
+    body, pending_ids = upload(client, (data, name))
     assert len(pending_ids) == 1 and badges(body) == ["upload-status-ok"]
     assert body["upload-actions"]["style"] == {"display": "block"}
     new = len(preview_grid_rows(body))
     assert new and [component_text(c) for c in by_class(body, "preview-new")] == [
         t("upload.new", "zh", n=new)]
     assert counts(engine)[0] == 0  # the preview wrote nothing
-    body, _ = commit(client, pending_ids)
+    body = commit(client, pending_ids)
     assert commit_messages(body) == [loaded_message(engine, new=new, revised=0, unchanged=0)]
     with session_scope(engine) as db:
         batch = db.scalars(select(Batch)).one()
@@ -225,7 +228,7 @@ def test_good_file_preview_then_commit(app, engine):
     assert actions(engine)[-2:] == ["upload", "commit"]
     assert pending_rows(engine)[-1].status == "committed"
     # committing the same pending upload twice (a double click, another tab) loads nothing more
-    body, _ = commit(client, pending_ids)
+    body = commit(client, pending_ids)
     assert commit_messages(body) == [t("upload.gone", "zh", file=name)] and counts(engine)[0] == 1
 
 
@@ -238,13 +241,13 @@ def preview_grid_rows(body: dict) -> list[dict]:
 def test_preview_lists_new_revised_and_unchanged_values_in_a_grid(app, engine):
     client = signed_in(app, "ana")
     first, name = messy_files.provincial_xlsx()
-    body, ids, _ = upload(client, (first, name))
+    body, ids = upload(client, (first, name))
     rows = preview_grid_rows(body)
     assert rows and {r["change"] for r in rows} == {"新增"}
     assert all(r["old"] is None and r["new"] is not None for r in rows)
     commit(client, ids)
     revised, _ = messy_files.provincial_xlsx(cell_overrides={"B5": 1300.0})
-    body, _, _ = upload(client, (revised, "revised-" + name))
+    body, _ = upload(client, (revised, "revised-" + name))
     rows = preview_grid_rows(body)
     changed = [r for r in rows if r["change"] == "修订"]
     assert [(r["old"], r["new"]) for r in changed] == [(1234.5, 1300.0)]
@@ -256,7 +259,7 @@ def test_preview_lists_new_revised_and_unchanged_values_in_a_grid(app, engine):
 
 def test_cancel(app, engine):
     client = signed_in(app, "ana")
-    _, pending_ids, _ = upload(client, messy_files.provincial_xlsx())
+    _, pending_ids = upload(client, messy_files.provincial_xlsx())
     response = client.post("upload-commit-result", {"upload-cancel.n_clicks": 1,
                                                     "upload-pending.data": pending_ids,
                                                     "upload-lang.data": "zh"},
@@ -268,17 +271,17 @@ def test_cancel(app, engine):
 
 def test_someone_elses_pending_upload_cannot_be_committed(app, engine):
     owner = signed_in(app, "ana")
-    _, pending_ids, _ = upload(owner, messy_files.provincial_xlsx())
+    _, pending_ids = upload(owner, messy_files.provincial_xlsx())
     thief = signed_in(app, "ana2")
-    body, _ = commit(thief, pending_ids)
+    body = commit(thief, pending_ids)
     assert commit_messages(body) == [t("upload.commit_refused", "zh")] and counts(engine)[0] == 0
     assert pending_rows(engine)[-1].status == "pending"  # still the owner's to commit
     # an upload that is no longer there (expired and purged, or never was): said without a name
-    body, _ = commit(owner, ["0" * 32])
+    body = commit(owner, ["0" * 32])
     assert commit_messages(body) == [t("upload.gone_unnamed", "zh")]
-    body, _ = commit(owner, pending_ids)  # the owner commits it, then it is gone, by its name
+    body = commit(owner, pending_ids)  # the owner commits it, then it is gone, by its name
     assert counts(engine)[0] > 0
-    body, _ = commit(owner, pending_ids)
+    body = commit(owner, pending_ids)
     assert commit_messages(body) == [t("upload.gone", "zh", file=pending_rows(engine)[-1].file_name)]
 
 
@@ -315,20 +318,20 @@ def test_two_analysts_annotated_copies_at_once_are_their_own(app, engine):
 
 def test_two_analysts_at_once_nothing_lost_or_mixed(app, engine):
     first, second = signed_in(app, "ana"), signed_in(app, "ana2")
-    body, ids_first, _ = upload(first, messy_files.provincial_xlsx())
+    body, ids_first = upload(first, messy_files.provincial_xlsx())
     values = len(preview_grid_rows(body))
     revised, name = messy_files.provincial_xlsx(cell_overrides={"B5": 1300.0})
-    _, ids_second, _ = upload(second, (revised, "revised-" + name))
-    body, _ = commit(first, ids_first)
+    _, ids_second = upload(second, (revised, "revised-" + name))
+    body = commit(first, ids_first)
     assert commit_messages(body) == [loaded_message(engine, new=values, revised=0, unchanged=0)]
-    body, _ = commit(second, ids_second)  # planned against the empty database: stale now
+    body = commit(second, ids_second)  # planned against the empty database: stale now
     assert commit_messages(body) == [t("upload.stale", "zh", file="revised-" + name)]
     changed = [(r["old"], r["new"]) for r in preview_grid_rows(body["upload-commit-result"])
                if r["change"] == t("upload.status_revised", "zh")]
     assert changed == [(1234.5, 1300.0)]  # the new plan, shown with the warning
     assert counts(engine)[0] == 1
     assert body["upload-pending"]["data"] == ids_second  # still pending, with the new plan
-    body, _ = commit(second, ids_second)  # after reading the new preview: commit again
+    body = commit(second, ids_second)  # after reading the new preview: commit again
     assert commit_messages(body) == [loaded_message(engine, new=0, revised=1, unchanged=values - 1)]
     with session_scope(engine) as db:
         versions = db.execute(select(Observation.version, Observation.value, Observation.is_current)
@@ -346,7 +349,7 @@ def test_two_analysts_at_once_nothing_lost_or_mixed(app, engine):
 ])
 def test_non_spreadsheets_are_rejected_clearly(app, engine, builder, expected):
     client = signed_in(app, "ana")
-    body, pending_ids, _ = upload(client, builder())
+    body, pending_ids = upload(client, builder())
     assert pending_ids == [] and badges(body) == ["upload-status-rejected"]
     problems = problem_rows(body)
     assert [p["code"] for p in problems] == ["bad-file"]
@@ -357,7 +360,7 @@ def test_non_spreadsheets_are_rejected_clearly(app, engine, builder, expected):
 def test_zip_bomb_is_rejected(app, engine):
     client = signed_in(app, "ana")
     data, name = messy_files.zip_bomb_xlsx()
-    body, pending_ids, _ = upload(client, (data, name))
+    body, pending_ids = upload(client, (data, name))
     assert pending_ids == [] and badges(body) == ["upload-status-rejected"]
     assert [p["code"] for p in problem_rows(body)] == ["zip-bomb"]
     assert problem_rows(body)[0]["message"].startswith(
@@ -371,7 +374,7 @@ def test_file_over_the_upload_limit_is_refused_in_the_callback(engine, monkeypat
     app = make_app(engine)
     client = signed_in(app, "ana")
     big = b"gdp,230000,2024," + b"1" * 60_000 + b"\n"
-    body, pending_ids, _ = upload(client, (big, "big.csv"))
+    body, pending_ids = upload(client, (big, "big.csv"))
     assert pending_ids == [] and [p["code"] for p in problem_rows(body)] == ["too-large"]
     assert problem_rows(body)[0]["message"].startswith(
         t("problem.too-large.message", "zh", file="big.csv", size="58.6 KB", limit="48.8 KB") + " ")  # not "0 MB"
@@ -381,7 +384,7 @@ def test_file_over_the_upload_limit_is_refused_in_the_callback(engine, monkeypat
 def test_cell_text_is_sent_as_text_not_html(app, engine):
     client = signed_in(app, "ana")
     data, name = messy_files.provincial_xlsx(cell_overrides={"A7": "<img src=x onerror=alert(1)>"})
-    body, _, _ = upload(client, (data, name))
+    body, _ = upload(client, (data, name))
     cells = [td["props"]["children"] for table in by_class(body, "problems-table")
              for td in all_components(table) if td.get("type") == "Td"]
     assert "<img src=x onerror=alert(1)>" in cells  # as a string child, which React escapes
@@ -494,7 +497,10 @@ def test_polls_and_stop_are_protected_like_the_callbacks(app, engine):
     stolen = viewer.client.post("/_dash-update-component", query_string=handles,
                                 data=json.dumps(payload), content_type="application/json",
                                 headers={"X-CSRFToken": viewer.csrf()})
-    assert stolen.status_code == 403 and "response" not in stolen.get_data(as_text=True)
+    # the refusal, and nothing of the job's answer
+    zh, en = pair("security.not_allowed")
+    assert stolen.status_code == 403
+    assert response_json(stolen) == {"error": en, "message_zh": zh, "message_en": en}
     stop_key = next(k for k in app.callback_map if k.startswith("upload-stop."))
     stop = viewer.payload(stop_key, {"upload-stop.n_clicks": 1}, "upload-stop.n_clicks")
     refused = viewer.client.post("/_dash-update-component", query_string={"cancelJob": handles["job"]},
@@ -507,10 +513,10 @@ def test_polls_and_stop_are_protected_like_the_callbacks(app, engine):
 
 def load_two_versions(app, engine) -> list[int]:
     client = signed_in(app, "ana")
-    _, ids, _ = upload(client, messy_files.provincial_xlsx())
+    _, ids = upload(client, messy_files.provincial_xlsx())
     commit(client, ids)
     data, name = messy_files.provincial_xlsx(cell_overrides={"B5": 1300.0})
-    _, ids, _ = upload(client, (data, "revised-" + name))
+    _, ids = upload(client, (data, "revised-" + name))
     commit(client, ids)
     with session_scope(engine) as db:
         return list(db.scalars(select(Batch.id).order_by(Batch.id)))

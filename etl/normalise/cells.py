@@ -651,7 +651,8 @@ def _template_values(part: TemplateValues, catalog: Catalog, resolver: "LabelRes
             min(sizes) < MIN_MAGNITUDE and any(0 < size < MIN_MAGNITUDE for size in sizes)):
         return None
     # (indicator, period, basis, unit, note) -> (code, year, quarter, basis, unit factors, notes)
-    combos = dict.fromkeys(zip(part.indicators, part.periods, part.bases, part.units, part.notes))
+    rows = list(zip(part.indicators, part.periods, part.bases, part.units, part.notes))
+    combos = dict.fromkeys(rows)
     for combo in combos:
         indicator_label, period_label, basis_hint, unit_hint, note = combo
         code, parsed = resolver.indicator(indicator_label)
@@ -670,8 +671,7 @@ def _template_values(part: TemplateValues, catalog: Catalog, resolver: "LabelRes
         regions[label] = resolver.region(label)
         if regions[label] is None:
             return None
-    codes, years, quarters, bases, factors, notes = zip(*map(combos.__getitem__, zip(
-        part.indicators, part.periods, part.bases, part.units, part.notes)))
+    codes, years, quarters, bases, factors, notes = zip(*map(combos.__getitem__, rows))
     if any(factors):
         values = [float(raw) if f is None else float(raw) * f[0] / f[1] for raw, f in zip(raws, factors)]
     else:

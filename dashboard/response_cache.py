@@ -19,8 +19,9 @@ with a side effect or an answer about the user — runs every time.
 
 The key: the callback's exact request body (its hash), the database, its data stamp (changes on
 every load and rollback: dashboard.data.data_stamp, looked up in the shared cache every request,
-so an upload is seen at once by every worker), the caller's role, whether viewing is public, the
-day (a page may count years from today) and the code (a digest of the app's source files, so a
+so an upload is seen at once by every worker) and its catalog stamp (changes with the indicators,
+regions and targets, python -m etl init: read in the same look-up), the caller's role, whether
+viewing is public, the day (a page may count years from today) and the code (a digest of the app's source files, so a
 deploy never serves the last version's answers from Redis). A second role, a new upload or a
 rollback is a different key; an old key is never looked up again and expires.
 
@@ -190,7 +191,8 @@ def request_key() -> Optional[str]:
     if not _may_view(role):
         return None
     state = current_app.extensions[EXTENSION]
-    raw = "\n".join([state["code"], current_app.config[data.DB_KEY], data.data_stamp(), role,
+    raw = "\n".join([state["code"], current_app.config[data.DB_KEY], data.data_stamp(),
+                     data.catalog_stamp(), role,
                      str(bool(current_app.config["SETTINGS"].public_viewing)),
                      dt.date.today().isoformat()]).encode() + b"\n" + request.get_data()
     return "r:" + hashlib.sha256(raw).hexdigest()

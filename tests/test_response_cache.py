@@ -129,6 +129,30 @@ def test_an_upload_and_a_rollback_are_seen_at_once(users):
     assert sorted(after_rollback, key=lambda r: r["key"]) == sorted(before, key=lambda r: r["key"])
 
 
+def test_a_catalog_change_is_seen_without_a_data_change(users):
+    """python -m etl init may rename an indicator (or change regions, targets) without loading data:
+    the data stamp stays, the catalog stamp changes, and no kept answer shows the old name."""
+    from sqlalchemy import update
+
+    from dashboard import data
+    from etl.store.db import session_scope
+    from etl.store.models import Indicator
+
+    app = make_app(users, public_viewing=True)
+    viewer = DashClient(app)
+    core = {"_pages_location.pathname": "/core", "_pages_location.search": "?lang=en"}
+    before = viewer.post("_pages_content", core).get_data(as_text=True)
+    assert viewer.post("_pages_content", core).get_data(as_text=True) == before  # kept
+    assert "(renamed)" not in before
+    with session_scope(users) as session:
+        session.execute(update(Indicator).where(Indicator.code == "digital_core_va")
+                        .values(name_en="Core digital value added (renamed)"))
+    with app.server.app_context():
+        data.invalidate()  # the worker's stamps read again (at most STAMP_SECONDS later otherwise)
+    after = viewer.post("_pages_content", core).get_data(as_text=True)
+    assert "Core digital value added (renamed)" in after
+
+
 def test_callbacks_off_the_allow_list_are_never_kept(users):
     app = make_app(users, public_viewing=True)
     first, second = signed_in(app, "ana"), signed_in(app, "ana2")  # two analysts: the same role

@@ -208,9 +208,7 @@ def new_portal_xlsx(*, indicator: str = "国内生产总值 (亿元) ", database
     `values` pairs with `periods` for the first data row (row 4, from column B); None = an empty,
     unreleased column. transposed: periods down column A from row 4, indicators across row 3.
     """
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "数据"
+    book, sheet = _workbook("数据")
     sheet["A1"] = f"数据库：{database}"
     sheet["A2"] = "时间：2024年-2025年"
     extra = [None if v is None else "123456.7" for v in values]
@@ -247,12 +245,7 @@ def provincial_xlsx(*, title: str = "2024年1-9月各市（地）数字经济主
     footnote mark, and a '—' for a missing value (鹤岗 stations). cell_overrides: {'B7': 'x'}.
     """
     city_labels = list(city_labels or CITIES)
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "各市"
-    sheet["A1"] = title
-    sheet.merge_cells("A1:F1")
-    sheet["A2"] = unit_line
+    book, sheet = _workbook("各市", title=title, last_column="F", unit_line=unit_line)
     if two_header_rows:
         sheet.append(["地区", "数字经济核心产业增加值", None, "5G基站数", None, "千兆宽带接入端口占比"])
         sheet.append([None, "绝对值", "同比增长%", "绝对值", "比上年增长%", None])
@@ -300,12 +293,7 @@ def provincial_transposed_xlsx(*, title: str = "2024年上半年全省及各市�
     merged over its two rows; column B says 绝对值 or 增速. Rows: 4 核心产业增加值 绝对值 (in 万元,
     the unit line, so normalise divides by 10,000), 5 增速, 6 5G基站数（个） 绝对值, 7 增速.
     """
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "上半年"
-    sheet["A1"] = title
-    sheet.merge_cells("A1:P1")
-    sheet["A2"] = unit_line
+    book, sheet = _workbook("上半年", title=title, last_column="P", unit_line=unit_line)
     sheet.append(["指标", "", "全省", *CITY_SHORT])
     regions_va = [PROVINCE_CORE_VA] + CITY_CORE_VA
     sheet.append(["数字经济核心产业增加值", "绝对值", *[v * 10000 for v in regions_va]])
@@ -363,9 +351,7 @@ def table_xlsx(rows: list[list], *, merges: tuple[str, ...] = (), sheet: str = "
                extra_sheets: tuple = ()) -> tuple[bytes, str]:
     """An .xlsx of the given rows (row 1 first; None = empty cell) with merged ranges like 'A1:F1',
     number formats {cell: format} and more sheets (title, rows, state: 'hidden', 'visible'...)."""
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = sheet
+    book, ws = _workbook(sheet)
     for row in rows:
         ws.append(row)
     for ref in merges:
@@ -391,9 +377,7 @@ def table_csv(rows: list[list], *, encoding: str = "gbk", name: str = "表.csv")
 
 def no_data_xlsx() -> tuple[bytes, str]:
     """A workbook whose only sheet has text but no recognisable data."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "会议纪要"
+    book, sheet = _workbook("会议纪要")
     sheet.append(["数字龙江建设推进会议纪要"])
     sheet.append(["时间", "地点", "参会人"])
     sheet.append(["上午", "哈尔滨", "张三"])
@@ -441,6 +425,20 @@ def zip_bomb_xlsx(inflated_bytes: int = 60 * 1024 * 1024) -> tuple[bytes, str]:
             else:
                 bomb.writestr(item, source.read(item.filename))
     return out.getvalue(), "bomb.xlsx"
+
+
+def _workbook(sheet_name: str, *, title: str | None = None, last_column: str = "A",
+              unit_line: str | None = None):
+    """A new workbook and its one sheet, named sheet_name; with a title, row 1 holds it merged
+    over A..last_column and row 2 the unit line (the provincial tables' head)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = sheet_name
+    if title is not None:
+        sheet["A1"] = title
+        sheet.merge_cells(f"A1:{last_column}1")
+        sheet["A2"] = unit_line
+    return book, sheet
 
 
 def _save(book) -> bytes:

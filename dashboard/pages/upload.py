@@ -329,10 +329,14 @@ def _check(set_progress, identity, contents, skip_unknown, filenames, lang):
         return cards, committable, _show(bool(committable)), None
 
 
+# what a commit or a cancel answers with: its messages, the uploads still pending, the buttons' row
+COMMIT_AREA = (Output("upload-commit-result", "children", allow_duplicate=True),
+               Output("upload-pending", "data", allow_duplicate=True),
+               Output("upload-actions", "style", allow_duplicate=True))
+
+
 @page_callback(
-    Output("upload-commit-result", "children", allow_duplicate=True),
-    Output("upload-pending", "data", allow_duplicate=True),
-    Output("upload-actions", "style", allow_duplicate=True),
+    *COMMIT_AREA,
     Output("upload-committed", "data"),
     Input("upload-commit", "n_clicks"),
     State("upload-pending", "data"),
@@ -410,9 +414,7 @@ def refresh_after_commit(batch_ids):
 
 
 @page_callback(
-    Output("upload-commit-result", "children", allow_duplicate=True),
-    Output("upload-pending", "data", allow_duplicate=True),
-    Output("upload-actions", "style", allow_duplicate=True),
+    *COMMIT_AREA,
     Input("upload-cancel", "n_clicks"),
     State("upload-pending", "data"),
     State("upload-lang", "data"),

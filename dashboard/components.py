@@ -585,3 +585,20 @@ def url_dropdown(name: str, label: str, options: list[dict], value: Any, *, lang
 
 def controls_row(*controls: html.Div) -> dbc.Row:
     return dbc.Row([dbc.Col(ctl, xs=12, sm=6, lg=4) for ctl in controls], className="g-2 mb-3")
+
+
+# --- a grid's export -------------------------------------------------------------------------------
+
+def grid_shown(rows: Iterable[dict], shown) -> list[dict]:
+    """Of the rows read on the server, those a grid's virtualRowData says it shows, in its order
+    (by their keys, see grid_keys)."""
+    by_key = {row["key"]: row for row in rows}
+    return [by_key[key] for key in grid_keys(shown) if key in by_key]
+
+
+def export_cells(columns: Sequence[tuple[str, str]], rows: Iterable[dict], lang: str
+                 ) -> tuple[list[str], list[list[Any]]]:
+    """A file's header (the columns' titles) and rows (each row's fields in the columns' order);
+    columns are (field, title key) pairs."""
+    return ([t(key, lang) for _, key in columns],
+            [[row.get(field) for field, _ in columns] for row in rows])

@@ -14,7 +14,7 @@ from dash import Input, Output, State, ctx, dcc, html
 from dashboard import auth
 from dashboard import components as c
 from dashboard.accounts import audit, service, users
-from dashboard.callbacks import page_callback
+from dashboard.callbacks import export_callback, page_callback
 from dashboard.i18n import norm_lang, page_words, pick, t
 from dashboard.settings import settings
 from etl.wording.catalogue import pair
@@ -201,17 +201,10 @@ def show_audit(action, lang):
     return audit_rows(action, norm_lang(lang))
 
 
-@page_callback(
-    Output("admin-audit-download", "data"),
-    Input("admin-audit-csv", "n_clicks"),
-    Input("admin-audit-xlsx", "n_clicks"),
-    State("admin-audit-action", "value"),
-    State("admin-lang", "data"),
-    prevent_initial_call=True,
-)
-def export_audit(_csv, _xlsx, action, lang=None):
+@export_callback("admin-audit-download", "admin-audit-csv", "admin-audit-xlsx",
+                 State("admin-audit-action", "value"), State("admin-lang", "data"))
+def export_audit(fmt, action, lang=None):
     admin = auth.require_role(*auth.ADMINS)
-    fmt = "xlsx" if ctx.triggered_id == "admin-audit-xlsx" else "csv"
     rows = audit_rows(action, norm_lang(lang))
     service.record(auth.engine(), "audit-export", username=admin.username, target=fmt,
                    details={"rows": len(rows), "action": "" if action in (None, ALL_ACTIONS) else action})

@@ -11,7 +11,7 @@ from dashboard import auth
 from dashboard import components as c
 from dashboard import data
 from dashboard import views as v
-from dashboard.callbacks import page_callback
+from dashboard.callbacks import export_callback, page_callback
 from dashboard.i18n import fmt_basis, norm_lang, page_words, parse_query, pick, t
 from etl.wording.times import fmt_time
 
@@ -183,32 +183,22 @@ def grid_block(request, search):
     return {"rowData": format_rows(rows, lang, names), "rowCount": start + len(rows) if last else -1}
 
 
-@page_callback(
-    Output("download-export", "data"),
-    Input("export-csv", "n_clicks"),
-    Input("export-xlsx", "n_clicks"),
-    State("data-grid", "virtualRowData"),
-    State("url", "search"),
-    prevent_initial_call=True,
-)
-def export_filtered(csv_clicks, xlsx_clicks, shown, search=None):
+@export_callback("download-export", "export-csv", "export-xlsx",
+                 State("data-grid", "virtualRowData"), State("url", "search"))
+def export_filtered(fmt, shown, search=None):
     """The rows the grid shows after the user's filters and sort, as a file; for a server-paged
     grid, the rows of the chosen indicator and region (up to EXPORT_LIMIT).
 
     Every value is read again on the server: the browser only says which rows it shows and in which
     order (their keys), so a file named after the system never carries what a browser made up, and
     visitors without an account get no user names whatever they send."""
-    fmt = "xlsx" if dash.ctx.triggered_id == "export-xlsx" else "csv"
     lang, indicator, region = grid_filters(search)
     names = auth.current_role() != auth.ANONYMOUS
     if data.grid_size(indicator, region) > data.GRID_LIMIT:  # decided here, not by the browser
         rows = format_rows(data.grid_block(indicator, region, 0, EXPORT_LIMIT)[0], lang, names)
     else:
-        by_key = {row["key"]: row for row in grid_rows(indicator, region, lang, names)}
-        rows = [by_key[key] for key in c.grid_keys(shown) if key in by_key]
-    header = [t(key, lang) for _, key in COLUMNS]
-    table = [[row.get(field) for field, _ in COLUMNS] for row in rows]
-    content = data.export_table(header, table, fmt)
+        rows = c.grid_shown(grid_rows(indicator, region, lang, names), shown)
+    content = data.export_table(*c.export_cells(COLUMNS, rows, lang), fmt)
     filename = f"digital-longjiang-data.{fmt}"
     if fmt == "csv":
         return dcc.send_bytes(content, filename, type="text/csv")

@@ -14,7 +14,7 @@ from dashboard import components as c
 from dashboard import data
 from dashboard import measures_view as mv
 from dashboard import views as v
-from dashboard.callbacks import page_callback
+from dashboard.callbacks import export_callback, page_callback
 from dashboard.i18n import fmt_period, norm_lang, page_words, parse_query, pick, t, with_params
 from etl.measures import tasks as task_service
 from etl.measures.records import MONEY_UNIT
@@ -219,22 +219,15 @@ def layout(lang: str = "zh", m: str | None = None, year: str | None = None, **_q
     return html.Div(parts, id="page-measure")
 
 
-@page_callback(
-    Output("awards-download", "data"),
-    Input("awards-export-csv", "n_clicks"),
-    Input("awards-export-xlsx", "n_clicks"),
-    State("awards-grid", "virtualRowData"),
-    State("url", "search"),
-    prevent_initial_call=True,
-)
-def export_awards(csv_clicks, xlsx_clicks, rows, search):
+@export_callback("awards-download", "awards-export-csv", "awards-export-xlsx",
+                 State("awards-grid", "virtualRowData"), State("url", "search"))
+def export_awards(fmt, rows, search):
     """The awards the grid shows after filters and sort, as a file (rule problems for editors only).
 
     The browser sends only which awards it shows and in which order (their keys); every value of the
     file is read again on the server from the register of this measure, so a file named after the
     system never carries what a browser made up, and problems stay with the roles that may see them.
     """
-    fmt = "xlsx" if dash.ctx.triggered_id == "awards-export-xlsx" else "csv"
     query = parse_query(search)
     lang = norm_lang(query.get("lang"))
     number = _number(query.get("m")) or 1
@@ -242,12 +235,10 @@ def export_awards(csv_clicks, xlsx_clicks, rows, search):
     if d is None:
         raise dash.exceptions.PreventUpdate
     problems = mv.may_see_problems()
-    by_key = {row["key"]: row for row in register_grid_rows(d, lang, problems)}
-    shown = [by_key[key] for key in c.grid_keys(rows) if key in by_key]
+    shown = c.grid_shown(register_grid_rows(d, lang, problems), rows)
     columns = AWARD_COLUMNS + ([PROBLEM_COLUMN] if problems else [])
-    header = [t(key, lang) for _, key in columns]
-    table = [[row.get(field) for field, _ in columns] for row in shown]
-    return dcc.send_bytes(data.export_table(header, table, fmt), f"measure-{number}-awards.{fmt}")
+    return dcc.send_bytes(data.export_table(*c.export_cells(columns, shown, lang), fmt),
+                          f"measure-{number}-awards.{fmt}")
 
 
 @page_callback(

@@ -81,6 +81,31 @@ def test_a_second_viewer_gets_the_stored_answer_byte_for_byte(users):
     assert "frame-ancestors 'none'" in zipped.headers["Content-Security-Policy"]
 
 
+def test_a_large_answer_is_sent_fast_then_kept_smaller(users, monkeypatch):
+    """An answer of FAST_GZIP bytes or more goes to its first viewer at the fast level; the entry
+    kept for the next viewers is the same answer compressed again at the small level."""
+    monkeypatch.setattr(response_cache, "FAST_GZIP", 2048)  # the fixture's pages are small
+    app = make_app(users, public_viewing=True)
+    client = DashClient(app)
+    key = client.callback_key("_pages_content")
+
+    def zipped():
+        return client.client.post("/_dash-update-component",
+                                  data=json.dumps(client.payload(key, PAGE)),
+                                  content_type="application/json",
+                                  headers={"X-CSRFToken": client.csrf(), "Accept-Encoding": "gzip"})
+
+    first = zipped()
+    body = gzip.decompress(first.get_data())
+    assert len(body) >= 2048
+    assert first.get_data()[10:] == gzip.compress(body, compresslevel=response_cache.FAST_LEVEL)[10:]
+    response_cache.settle()
+    second = zipped()
+    assert gzip.decompress(second.get_data()) == body
+    assert second.get_data()[10:] == gzip.compress(body, compresslevel=response_cache.SMALL_LEVEL)[10:]
+    assert len(second.get_data()) < len(first.get_data())
+
+
 def test_the_csrf_check_still_refuses_before_a_stored_answer(users):
     app = make_app(users, public_viewing=True)
     client = DashClient(app)

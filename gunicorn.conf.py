@@ -49,10 +49,31 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG")  # e.g. "-" for stdout; off by 
 
 
 def post_worker_init(worker):
-    """The app is loaded: the objects it made (modules, Dash's and plotly's) live as long as the
-    worker. Frozen out of the garbage collector's full passes, which walked them all every few
-    requests: ~100 ms of CPU in one cold render in a few (bench/bench_callbacks.py)."""
+    """The app is loaded (app.py, which also built the summaries missing for the current data).
+
+    The catalog each worker keeps in memory across data changes (indicators, 3,454 regions in a
+    national database, targets, panels: dashboard.data.read_catalog) is read now, before the worker
+    serves, so that no viewer's first render pays for it (21-37 ms of CPU at 1 M-20 M observations,
+    bench/README.md); a later change of the catalog (python -m etl init) is read again by the
+    render that sees its new stamp.
+
+    Then the objects made so far (modules, Dash's and plotly's, the catalog), which live as long as
+    the worker, are frozen out of the garbage collector's full passes, which walked them all every
+    few requests: ~100 ms of CPU in one cold render in a few (bench/bench_callbacks.py)."""
     import gc
 
+    read_catalog(worker.wsgi, worker.log)
     gc.collect()
     gc.freeze()
+
+
+def read_catalog(server, log) -> None:
+    """dashboard.data.read_catalog in the app's context; a worker that cannot read it now (the
+    database restarting) still starts and reads it on its first render, as before."""
+    from dashboard import data
+
+    try:
+        with server.app_context():
+            data.read_catalog()
+    except Exception as exc:  # noqa: BLE001 - logged; the first render reads it instead
+        log.warning("catalog not read at the worker's start (%s): read on its first render", exc)

@@ -386,44 +386,75 @@ def test_the_catalog_is_kept_in_memory_across_data_changes_until_it_changes(app,
     """A worker reads the catalog (indicators, regions, targets) once: a cold render after a data
     change reads none of it again (3,454 regions in a national database); a change of the catalog
     (python -m etl init) changes its stamp, and the next render shows it."""
-    from sqlalchemy import event, update
+    from sqlalchemy import update
 
     from dashboard import data
     from dashboard.cache import cache
-    from dashboard.pages import core
     from etl.store.db import session_scope
     from etl.store.models import Indicator
 
-    def catalog_reads() -> tuple[int, str]:
-        seen = []
-
-        def count(_conn, _cursor, statement, *_args):
-            seen.append(statement)
-        with app.server.test_request_context("/"):
-            cache.clear()
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            with app.server.test_request_context("/"):
-                page = json.dumps(core.layout(lang="en"), ensure_ascii=False)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        catalog = [s for s in seen if "count(batches.id)" not in s  # (the stamps' statement)
-                   and any(f"FROM {table}" in s for table in ("indicators", "regions", "targets"))]
-        return len(catalog), page
-
-    first, _ = catalog_reads()
+    first, _ = catalog_reads(app, engine)
     assert first > 0
     load_fixture_value(engine, 10.0)  # a data change: a new data stamp, the same catalog
     with app.server.test_request_context("/"):
         cache.clear()
         data.refresh_summaries()  # what the upload's commit job does
-    after_upload, _ = catalog_reads()
+    after_upload, _ = catalog_reads(app, engine)
     assert after_upload == 0
     with session_scope(engine) as session:
         session.execute(update(Indicator).where(Indicator.code == "digital_core_va")
                         .values(name_en="Core digital value added (renamed)"))
-    renamed, page = catalog_reads()
+    renamed, page = catalog_reads(app, engine)
     assert renamed > 0 and "Core digital value added (renamed)" in page
+
+
+def test_a_gunicorn_worker_reads_the_catalog_before_it_serves(app, engine):
+    """gunicorn.conf.py's post_worker_init (run by gunicorn once the worker has loaded the app)
+    reads the catalog: the worker's first render reads none of it."""
+    import gc
+    import logging
+    import runpy
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from dashboard import data, summaries
+
+    summaries.build_in(app)  # what app.py does in each worker, before this hook
+    app.server.extensions.pop(data.CATALOG_KEY, None)  # a new worker: summaries built by another
+    hooks = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    # what gunicorn hands the hook: its worker, with the loaded app (wsgi) and its logger
+    worker = SimpleNamespace(wsgi=app.server, log=logging.getLogger("gunicorn.error"))
+    try:
+        hooks["post_worker_init"](worker)
+    finally:
+        gc.unfreeze()
+    reads, page = catalog_reads(app, engine)
+    assert reads == 0 and "page-core" in page
+
+
+def catalog_reads(app, engine) -> tuple[int, str]:
+    """Statements reading the catalog's tables in a cold render of /core (the cache emptied),
+    and the page."""
+    from sqlalchemy import event
+
+    from dashboard.cache import cache
+    from dashboard.pages import core
+
+    seen = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+    with app.server.test_request_context("/"):
+        cache.clear()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with app.server.test_request_context("/"):
+            page = json.dumps(core.layout(lang="en"), ensure_ascii=False)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    catalog = [s for s in seen if "count(batches.id)" not in s  # (the stamps' statement)
+               and any(f"FROM {table}" in s for table in ("indicators", "regions", "targets"))]
+    return len(catalog), page
 
 
 def load_fixture_value(engine, value: float) -> None:

@@ -5,6 +5,8 @@ its target and the nation; the 13 cities ranked and mapped for one period. They 
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import dash
 from dash import html
 import dash_bootstrap_components as dbc
@@ -207,16 +209,44 @@ def city_section(indicators: list[str], indicator: str, period: tuple[int, int, 
     ]
 
 
-def topic_page(page_id: str, title: str, charts: list, indicators: list[str], indicator: str | None,
-               period: str | None, lang: str, slug: str, heading: str | None = None) -> html.Div:
-    """A topic page: its title, its charts over time (the same whatever the controls: kept as
-    sent, data.page_part), then its cities ranked and mapped for the indicator and period of the
-    URL (under `heading` when given)."""
+def topic_cities(indicators: list[str], indicator: str | None, period: str | None, lang: str,
+                 slug: str) -> list:
+    """A topic page's city section for the indicator and period of the URL (or the defaults)."""
     data.prefetch(indicators, data.panel())  # the city section's indicators in one query
     indicator, chosen = city_choice(indicator, period, indicators)
-    return html.Div([
-        c.page_header(title),
-        *charts,
-        *([html.H2(heading, className="h5 mt-2")] if heading else []),
-        *city_section(indicators, indicator, chosen, lang, slug),
-    ], id=page_id)
+    return city_section(indicators, indicator, chosen, lang, slug)
+
+
+def topic_body(charts: Callable[[str], list], indicators: list[str], indicator: str | None,
+               period: str | None, lang: str, slug: str, heading: str | None = None) -> list:
+    """Below a topic page's title: its charts over time, then its cities ranked and mapped for
+    the indicator and period of the URL (under the catalogue's text `heading` when given)."""
+    return [*charts(lang), *([html.H2(t(heading, lang), className="h5 mt-2")] if heading else []),
+            *topic_cities(indicators, indicator, period, lang, slug)]
+
+
+def default_body(page: str, charts: Callable[[str], list], indicators: list[str], slug: str,
+                 heading: str | None = None) -> Callable[[str], list]:
+    """A topic page's body for a URL that names neither indicator nor period (what most visits
+    show), as a data.page_part ('<page>-default'): computed by topic_body when the data change and
+    kept as sent, so that such a cold render reads it with one query and computes nothing."""
+    build = getattr(charts, "uncached", charts)  # built with the other parts: not read back
+
+    def default(lang: str) -> list:
+        return topic_body(build, indicators, None, None, lang, slug, heading)
+    default.__qualname__ = f"{page}.default_body"
+    return data.page_part(f"{page}-default")(default)
+
+
+def topic_page(page_id: str, title: str, charts: Callable[[str], list], indicators: list[str],
+               indicator: str | None, period: str | None, lang: str, slug: str,
+               heading: str | None = None,
+               default: Callable[[str], list] | None = None) -> html.Div:
+    """A topic page: its title, then topic_body: its charts over time (the same whatever the
+    controls: kept as sent, data.page_part) and its cities for the URL's indicator and period.
+    `default` (made by default_body): the whole body of a URL naming neither, kept as sent."""
+    if default is not None and indicator is None and period is None:
+        body = default(lang)
+    else:
+        body = topic_body(charts, indicators, indicator, period, lang, slug, heading)
+    return html.Div([c.page_header(title), *body], id=page_id)

@@ -78,7 +78,14 @@ def test_page_layouts_are_cached_as_json_not_as_component_objects(app):
 # --- SQL statements per render: constant in the size of the catalog ----------------------------
 
 PAGES = [("overview", {}), ("core", {}), ("enterprise", {}), ("infrastructure", {}),
-         ("benchmarks", {}), ("city", {"code": "230100"}), ("data_grid", {}), ("method", {})]
+         ("benchmarks", {}), ("city", {"code": "230100"}), ("data_grid", {}), ("method", {}),
+         ("core", {"indicator": "gdp"}), ("infrastructure", {"period": "2024"})]
+
+
+def page_label(name: str, query: dict) -> str:
+    """'core', or 'core?indicator=gdp' for a URL that chooses (the city page's code is its path)."""
+    chosen = {k: v for k, v in query.items() if k != "code"}
+    return name + ("?" + "&".join(f"{k}={v}" for k, v in chosen.items()) if chosen else "")
 
 
 def statements_per_page(app, engine) -> dict[str, int]:
@@ -113,7 +120,7 @@ def page_statements(app, engine) -> dict[str, list[tuple]]:
                 data.vintage()
         finally:
             event.remove(engine, "before_cursor_execute", count)
-        found[name] = seen
+        found[page_label(name, query)] = seen
     return found
 
 
@@ -301,10 +308,13 @@ def test_a_cold_page_reads_its_summary_in_at_most_two_queries_whatever_the_catal
     for name, page_kind in (("overview", "overview"), ("benchmarks", "benchmarks"), ("city", "city")):
         reads = small[name][2]
         assert page_kind in reads and len(reads) == len(set(reads)), (name, small[name])
-    for name in ("core", "enterprise", "infrastructure", "city"):
+    for name in ("city", "core?indicator=gdp", "infrastructure?period=2024"):
         assert small[name][2].count("panel") == 1, (name, small[name])  # their charts' values
-    for name in ("core", "enterprise", "infrastructure", "benchmarks"):
+    for name in ("core", "enterprise", "infrastructure", "benchmarks", "core?indicator=gdp",
+                 "infrastructure?period=2024"):
         assert small[name][2].count("parts") == 1, (name, small[name])  # charts kept as sent
+    for name in ("core", "enterprise", "infrastructure"):  # a URL choosing nothing: its whole
+        assert small[name][2] == ["parts"], (name, small[name])  # body kept as sent
     grow_catalog(engine, indicators=12, regions=6)
     large = summary_reads_per_page(app, engine)
     assert large == small, {n: (small[n], large[n]) for n in small if small[n] != large[n]}

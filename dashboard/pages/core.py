@@ -26,8 +26,12 @@ def charts(lang: str) -> list:
     ])]
 
 
+# the body of a URL naming neither indicator nor period (most visits), kept as sent
+default = v.default_body("core", charts, CITY_INDICATORS, "core")
+
+
 @data.cached_page
 def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
     lang = norm_lang(lang)
-    return v.topic_page("page-core", t("core.title", lang), charts(lang), CITY_INDICATORS,
-                        indicator, period, lang, "core")
+    return v.topic_page("page-core", t("core.title", lang), charts, CITY_INDICATORS,
+                        indicator, period, lang, "core", default=default)

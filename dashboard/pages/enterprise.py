@@ -22,8 +22,13 @@ def charts(lang: str) -> list:
                      for code in RATES])]
 
 
+# the body of a URL naming neither indicator nor period (most visits), kept as sent
+HEADING = "enterprise.by_city"
+default = v.default_body("enterprise", charts, RATES, "enterprise", HEADING)
+
+
 @data.cached_page
 def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
     lang = norm_lang(lang)
-    return v.topic_page("page-enterprise", t("enterprise.title", lang), charts(lang), RATES,
-                        indicator, period, lang, "enterprise", heading=t("enterprise.by_city", lang))
+    return v.topic_page("page-enterprise", t("enterprise.title", lang), charts, RATES,
+                        indicator, period, lang, "enterprise", heading=HEADING, default=default)

@@ -53,8 +53,12 @@ def charts(lang: str) -> list:
     ]
 
 
+# the body of a URL naming neither indicator nor period (most visits), kept as sent
+default = v.default_body("infrastructure", charts, CITY_INDICATORS, "infra")
+
+
 @data.cached_page
 def layout(lang: str = "zh", indicator: str | None = None, period: str | None = None, **_query):
     lang = norm_lang(lang)
-    return v.topic_page("page-infrastructure", t("infra.title", lang), charts(lang),
-                        CITY_INDICATORS, indicator, period, lang, "infra")
+    return v.topic_page("page-infrastructure", t("infra.title", lang), charts,
+                        CITY_INDICATORS, indicator, period, lang, "infra", default=default)

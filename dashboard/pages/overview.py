@@ -242,9 +242,8 @@ def card_series(targets: str) -> dict[tuple[str, str], list[dict]]:
             for a in report["assessments"]}
 
 
-@data.cached_page
-def layout(lang: str = "zh", targets: str | None = None, **_query):
-    lang = norm_lang(lang)
+def target_cards(targets: str | None, lang: str) -> list:
+    """A card per target of the target period (the default one when None)."""
     lang_search = with_params("", lang=lang)
     report = data.progress_report(targets)
     indicators = data.indicators()
@@ -255,6 +254,21 @@ def layout(lang: str = "zh", targets: str | None = None, **_query):
     for a in ordered:
         meta = indicators[a.indicator_code]
         cards.append(target_card(a, meta, points[a.indicator_code, a.region_code], lang, lang_search))
+    return cards
+
+
+@data.page_part("overview-cards")
+def default_cards(lang: str) -> list:
+    """The cards of the default target period, what most visits show: kept as sent
+    (data.page_part); another period's (?targets=) are computed by the same function."""
+    return target_cards(None, lang)
+
+
+@data.cached_page
+def layout(lang: str = "zh", targets: str | None = None, **_query):
+    lang = norm_lang(lang)
+    report = data.progress_report(targets)
+    cards = default_cards(lang) if targets is None else target_cards(targets, lang)
     vintage = data.vintage()
     return html.Div([
         c.page_header(period_title(report["period"], lang)),

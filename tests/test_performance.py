@@ -80,7 +80,7 @@ def test_page_layouts_are_cached_as_json_not_as_component_objects(app):
 PAGES = [("overview", {}), ("core", {}), ("enterprise", {}), ("infrastructure", {}),
          ("benchmarks", {}), ("city", {"code": "230100"}), ("data_grid", {}), ("method", {}),
          ("core", {"indicator": "gdp"}), ("infrastructure", {"period": "2024"}),
-         ("overview", {"targets": "2030"})]
+         ("overview", {"targets": "2030"}), ("city", {"code": "230100", "indicator": "gdp"})]
 
 
 def page_label(name: str, query: dict) -> str:
@@ -307,10 +307,11 @@ def test_a_cold_page_reads_its_summary_in_at_most_two_queries_whatever_the_catal
     same as the catalog grows, and the catalog-wide pages run fewer than before."""
     small = summary_reads_per_page(app, engine)
     for name, page_kind in (("overview?targets=2030", "overview"), ("benchmarks", "benchmarks"),
-                            ("city", "city"), ("overview", "parts")):
+                            ("city?indicator=gdp", "city"), ("overview", "parts"),
+                            ("city", "city-page")):
         reads = small[name][2]
         assert page_kind in reads and len(reads) == len(set(reads)), (name, small[name])
-    for name in ("city", "core?indicator=gdp", "infrastructure?period=2024"):
+    for name in ("city?indicator=gdp", "core?indicator=gdp", "infrastructure?period=2024"):
         assert small[name][2].count("panel") == 1, (name, small[name])  # their charts' values
     for name in ("core", "enterprise", "infrastructure", "benchmarks", "core?indicator=gdp",
                  "infrastructure?period=2024"):
@@ -318,6 +319,7 @@ def test_a_cold_page_reads_its_summary_in_at_most_two_queries_whatever_the_catal
     for name in ("core", "enterprise", "infrastructure"):  # a URL choosing nothing: its whole
         assert small[name][2] == ["parts"], (name, small[name])  # body kept as sent
     assert small["overview"][2] == ["parts", "progress"], small["overview"]  # cards kept as sent
+    assert small["city"][2] == ["city-page"], small["city"]  # the whole page kept as sent
     grow_catalog(engine, indicators=12, regions=6)
     large = summary_reads_per_page(app, engine)
     assert large == small, {n: (small[n], large[n]) for n in small if small[n] != large[n]}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dash
+import orjson
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -11,6 +12,7 @@ from dashboard import views as v
 from dashboard.figures import element
 from dashboard.i18n import fmt_value, norm_lang, page_words, pick, t, with_params
 from etl.periods import well_covered
+from etl.wording.catalogue import LANGS
 
 DEFAULT_CITY = "230100"
 
@@ -92,6 +94,26 @@ def layout(code: str = DEFAULT_CITY, lang: str = "zh", indicator: str | None = N
     lang = norm_lang(lang)
     if code not in data.prefecture_codes():
         code = DEFAULT_CITY
+    if indicator is None:  # what most visits show: kept as sent
+        return orjson.loads(default_page(f"{code}|{lang}"))
+    return city_page(code, lang, indicator)
+
+
+def _page_keys() -> list[str]:
+    return [f"{code}|{lang}" for code in data.prefecture_codes() for lang in LANGS]
+
+
+@data.summarised("city-page", keys=_page_keys)
+def default_page(key: str) -> bytes:
+    """A city's page for a URL that names no indicator ('230100|en'), as the JSON that is sent:
+    built for the 13 cities and both languages when the data change (the summary, after the
+    cards it shows), so that such a cold render reads one row and computes nothing; a URL naming
+    an indicator is computed by the same function (city_page)."""
+    code, lang = key.split("|")
+    return data.to_json(city_page(code, lang, None))
+
+
+def city_page(code: str, lang: str, indicator: str | None) -> html.Div:
     rows = city_rows(code, lang)
     name = v.region_name(code, lang, short=False)
     cards = [indicator_card(r, lang) for r in rows]

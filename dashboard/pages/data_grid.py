@@ -122,8 +122,7 @@ def grid_page(lang: str = "zh", indicator: str | None = None, region: str | None
                            + v.indicator_options(list(indicators), lang), indicator, lang=lang),
             c.url_dropdown("region", t("chart.region", lang),
                            [{"label": all_label, "value": ALL}]
-                           + [{"label": v.region_name(code, lang, short=False), "value": code}
-                              for code in regions], region, lang=lang),
+                           + v.region_options(lang, short=False), region, lang=lang),
         ),
         html.Div([
             dbc.Button(t("data.export_csv", lang), id="export-csv", color="primary", size="sm",

@@ -62,7 +62,8 @@ def clear(app) -> None:
     from dashboard import data, response_cache
     from dashboard.cache import cache
 
-    response_cache.settle()  # a large answer compressed again after it was sent: stored first
+    # a large answer compressed again after it was sent: stored first (older versions: none)
+    getattr(response_cache, "settle", lambda: None)()
     with app.server.app_context():
         cache.clear()
     forget = getattr(data, "forget_local", None)

@@ -34,9 +34,11 @@ def build_in(app) -> None:
     """Build the summaries of `app`'s current data that are missing (each kind checked with one
     query; built once across processes): what the server's start calls before it serves, so that
     neither the demo's first load nor a deploy (the key holds a digest of the code) leaves viewers'
-    renders computing what a summary holds."""
+    renders computing what a summary holds. Then the catalog the process keeps in memory is read,
+    so that no viewer's first render pays for it (gunicorn.conf.py's post_worker_init finds it)."""
     from dashboard import data
 
     with app.server.app_context():
         data.invalidate()  # this process's cache: the stamp as it is now
         data.refresh_summaries()
+        data.read_catalog()

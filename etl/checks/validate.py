@@ -197,13 +197,15 @@ def check_values(values: list[Value], catalog: Catalog) -> list[Problem]:
     """Every cross-value problem of one file's values (see the module docstring)."""
     names = _Names(catalog)
     problems: list[Problem] = []
-    by_key: dict[Key, Value] = {}
-    for v in values:
-        first = by_key.get(v.key)
-        if first is None:
-            by_key[v.key] = v
-        else:
-            problems.append(_duplicate(first, v, names))
+    by_key: dict[Key, Value] = dict(zip([v.key for v in values], values))
+    if len(by_key) < len(values):  # a key twice: keep its first value and name both cells
+        by_key = {}
+        for v in values:
+            first = by_key.get(v.key)
+            if first is None:
+                by_key[v.key] = v
+            else:
+                problems.append(_duplicate(first, v, names))
     problems += check_ranges(values, catalog, names)
     problems += check_parts(by_key, names)
     problems += check_shares(by_key, names)
@@ -431,15 +433,17 @@ def check_parents(known: dict[Key, Known], catalog: Catalog, names: _Names,
     'stored': the file's child above a stored parent (reported at the child), or the file's parent
     below a stored child (reported at the parent)."""
     problems = []
+    levels = {code for code, info in catalog.indicators.items() if info.measure != "ratio"}
+    parents = {code: region.parent_code for code, region in catalog.regions.items() if region.parent_code}
+    get = known.get
     for key, child in known.items():
-        info = catalog.indicators.get(key[0])
-        region = catalog.regions.get(key[1])
-        if info is None or info.measure == "ratio" or region is None or not region.parent_code:
+        if key[0] not in levels or key[1] not in parents:
             continue
-        parent_key = (key[0], region.parent_code) + key[2:]
-        parent = known.get(parent_key)
-        if parent is None or not _wanted(mode, child, parent) or child.value <= parent.value * (1 + 1e-9):
+        parent_key = (key[0], parents[key[1]]) + key[2:]
+        parent = get(parent_key)
+        if parent is None or child.value <= parent.value * (1 + 1e-9) or not _wanted(mode, child, parent):
             continue
+        info = catalog.indicators[key[0]]
         (cz, ce), (pz, pe) = names.of_key(key, child), names.of_key(parent_key, parent)
         at = child if isinstance(child, Value) else parent
         problems.append(kinds.ABOVE_PARENT.at_value(
@@ -457,14 +461,17 @@ def check_outliers(by_key: dict[Key, Value], catalog: Catalog, names: _Names) ->
     median (robust while fewer than half are off), and a first or last value also with its
     neighbour; of a pair, the later value is named."""
     series: dict[tuple, list[Value]] = defaultdict(list)
+    levels = {code for code, info in catalog.indicators.items() if info.measure != "ratio"}
     for key, v in by_key.items():
-        info = catalog.indicators.get(key[0])
-        if info is not None and info.measure != "ratio" and v.value > 0:
+        if key[0] in levels and v.value > 0:
             series[(key[0], key[1], key[3], key[4])].append(v)
     problems = []
     for (code, *_), items in series.items():
         if len(items) < 2:
             continue
+        low, high = min(v.value for v in items), max(v.value for v in items)
+        if not _off(high, low) and not _off(low, high):
+            continue  # no two values (nor one and the median) OUTLIER_FACTOR apart: division is monotonic
         info = catalog.indicators[code]
         items.sort(key=lambda v: v.year)
         last = len(items) - 1
@@ -568,15 +575,10 @@ def _previous_key(key: Key, measure: str) -> Optional[Key]:
     return (code, region, year, quarter - 1, basis)
 
 
-def _jump(info, old: float, new: float) -> bool:
-    if info.measure == "ratio":
-        return abs(new - old) > RATIO_JUMP_PP
-    if old <= 0 or new <= 0:
-        return False
-    ratio = new / old
-    if info.measure == "flow":
-        return ratio > FLOW_JUMP_FACTOR or ratio < 1 / FLOW_JUMP_FACTOR
-    return ratio > STOCK_JUMP_UP or ratio < STOCK_JUMP_DOWN
+# a level's new / old below or above these bounds is a jump: a flow's, any other level's
+# (a ratio's: a move of more than RATIO_JUMP_PP points)
+FLOW_BOUNDS = (1 / FLOW_JUMP_FACTOR, FLOW_JUMP_FACTOR)
+STOCK_BOUNDS = (STOCK_JUMP_DOWN, STOCK_JUMP_UP)
 
 
 def check_jumps(by_key: dict[Key, Value], catalog: Catalog, names: _Names,
@@ -584,17 +586,31 @@ def check_jumps(by_key: dict[Key, Value], catalog: Catalog, names: _Names,
     """suspicious-jump warnings: each value against its comparison period in `earlier`
     (the file itself, or the database's current values)."""
     problems = []
-    for key, v in by_key.items():
-        info = catalog.indicators.get(key[0])
+    infos = catalog.indicators
+    get = earlier.get
+    for key, v in by_key.items():  # per value: no call but the dict look-ups
+        info = infos.get(key[0])
         if info is None:
             continue
-        prev_key = _previous_key(key, info.measure)
-        prev = earlier.get(prev_key) if prev_key else None
+        measure = info.measure
+        if measure != "ratio" or key[3] == 0:  # _previous_key's usual case, inline
+            prev = get((key[0], key[1], key[2] - 1, key[3], key[4]))
+        else:
+            prev = get(_previous_key(key, measure))
         if prev is None:
             continue
-        prev_value = prev.value
-        if not _jump(info, prev_value, v.value):
-            continue
+        prev_value, value = prev.value, v.value
+        if measure == "ratio":
+            if not abs(value - prev_value) > RATIO_JUMP_PP:
+                continue
+        else:
+            if prev_value <= 0 or value <= 0:
+                continue
+            low, high = FLOW_BOUNDS if measure == "flow" else STOCK_BOUNDS
+            ratio = value / prev_value
+            if not (ratio > high or ratio < low):
+                continue
+        prev_key = _previous_key(key, measure)
         zh, en = names.of(v)
         pz, pe = indicator_period_pair(prev_key[2:], info)
         wz, we = _where(prev)
@@ -702,12 +718,12 @@ def check_against_current(values: list[Value], current: dict[Key, Stored | float
     `title_indicators`: sheet -> the indicator its title names (etl.read.layout), for other-indicator."""
     names = _Names(catalog)
     problems = []
-    in_file: dict[Key, Value] = {}
-    for v in values:
-        in_file.setdefault(v.key, v)
     stored = {key: _as_stored(x) for key, x in current.items()}
     if not stored:  # nothing stored to compare with (every check below needs a stored value)
         return problems
+    in_file: dict[Key, Value] = {}
+    for v in values:
+        in_file.setdefault(v.key, v)
     slips = check_scale(in_file, stored, catalog, names)
     problems += slips
     slipped = {(p.sheet, p.cell) for p in slips}

@@ -185,10 +185,10 @@ def plan_changes(session: Session, values: list[Value], *, replace_demo: bool = 
     batch as the source of a number that a real file has now confirmed."""
     plan = ChangePlan()
     values = values if isinstance(values, list) else list(values)
-    isfinite = math.isfinite
-    for v in values:
-        if not isfinite(v.value):  # etl.normalise refuses these; the store never sees one
-            raise ValueError(f"non-finite value {v.value!r} at {v.sheet}!{v.cell} for {v.key}")
+    if not all(map(math.isfinite, map(attrgetter("value"), values))):
+        v = next(v for v in values if not math.isfinite(v.value))
+        # etl.normalise refuses these; the store never sees one
+        raise ValueError(f"non-finite value {v.value!r} at {v.sheet}!{v.cell} for {v.key}")
     keys = list(map(attrgetter("key"), values))
     by_key = dict(zip(keys, values))
     if len(by_key) < len(values):  # a key twice (etl.checks.validate rejects that): the first value

@@ -282,7 +282,7 @@ def check_parts(known: dict[Key, Known], names: _Names, mode: str = "file") -> l
             if key[0] != part_code:
                 continue
             whole = known.get((whole_code,) + key[1:])
-            if whole is None or not _wanted(mode, part, whole) or part.value <= whole.value * (1 + 1e-9):
+            if whole is None or part.value <= whole.value * (1 + 1e-9) or not _wanted(mode, part, whole):
                 continue
             unit = names.unit(part_code)
             pz, pe = names.indicator(part_code)
@@ -384,18 +384,24 @@ def _close_per_10k(reported: float, computed: float) -> bool:
     return abs(reported - computed) <= max(PER_10K_FLOOR, PER_10K_TOLERANCE * computed)
 
 
+def _cumulative_flows(catalog: Catalog) -> set[str]:
+    """The indicators whose year-to-date values are sums over the year (flows, quarterly_cumulative)."""
+    return {code for code, info in catalog.indicators.items() if info.measure == "flow" and info.quarterly_cumulative}
+
+
 def check_quarter_sums(by_key: dict[Key, Value], catalog: Catalog, names: _Names) -> list[Problem]:
     """'quarter' (当季) values of a cumulative flow must add up to the file's year-to-date values."""
     ytd: dict[tuple[str, str, int], dict[int, Value]] = defaultdict(dict)
     alone: dict[tuple[str, str, int], dict[int, Value]] = defaultdict(dict)
+    cumulative = _cumulative_flows(catalog)
     for key, v in by_key.items():
-        info = catalog.indicators.get(key[0])
-        if info is None or info.measure != "flow" or not info.quarterly_cumulative or key[3] == 0:
-            continue
-        if key[4] == "ytd":
-            ytd[key[:3]][key[3]] = v
-        elif key[4] == "quarter":
+        if key[4] == "quarter" and key[3] != 0 and key[0] in cumulative:
             alone[key[:3]][key[3]] = v
+    if not alone:  # no quarter-alone value to add up
+        return []
+    for key, v in by_key.items():
+        if key[4] == "ytd" and key[3] != 0 and key[0] in cumulative:
+            ytd[key[:3]][key[3]] = v
     problems = []
     for series, quarters in alone.items():
         sums = ytd.get(series, {})
@@ -537,11 +543,10 @@ def check_cumulative(known: dict[Key, Known], catalog: Catalog, names: _Names,
     consecutive quarters is compared; mode 'stored' reports the pairs of a file value and a stored
     one, at the file's cell."""
     series: dict[tuple[str, str, int], list[tuple[Key, Known]]] = defaultdict(list)
+    cumulative = _cumulative_flows(catalog)
     for key, v in known.items():
-        info = catalog.indicators.get(key[0])
-        if info is None or key[4] != "ytd" or info.measure != "flow" or not info.quarterly_cumulative:
-            continue
-        series[(key[0], key[1], key[2])].append((key, v))
+        if key[4] == "ytd" and key[0] in cumulative:
+            series[(key[0], key[1], key[2])].append((key, v))
     problems = []
     for items in series.values():
         items.sort(key=lambda item: item[0][3])

@@ -250,13 +250,17 @@ def _duplicate(first: Value, again: Value, names: _Names) -> Problem:
 def check_ranges(values: Iterable[Value], catalog: Catalog, names: Optional[_Names] = None) -> list[Problem]:
     names = names or _Names(catalog)
     problems = []
+    bounds = {code: (info.min_value, info.max_value) for code, info in catalog.indicators.items()
+              if info.min_value is not None or info.max_value is not None}
     for v in values:
-        info = catalog.indicators.get(v.indicator_code)
-        if info is None:
+        limits = bounds.get(v.indicator_code)
+        if limits is None:  # not in the catalog, or no bound
             continue
-        low, high = info.min_value, info.max_value
-        if (low is None or v.value >= low) and (high is None or v.value <= high):
+        low, high = limits
+        value = v.value
+        if (low is None or value >= low) and (high is None or value <= high):
             continue
+        info = catalog.indicators[v.indicator_code]
         zh, en = names.of(v)
         problems.append(kinds.OUT_OF_RANGE.at_value(
             v, value=_fmt(v.value), unit=info.unit, what_zh=zh, what_en=en,
@@ -592,14 +596,15 @@ def check_jumps(by_key: dict[Key, Value], catalog: Catalog, names: _Names,
     (the file itself, or the database's current values)."""
     problems = []
     infos = catalog.indicators
+    measures = {code: info.measure for code, info in infos.items()}
     get = earlier.get
     for key, v in by_key.items():  # per value: no call but the dict look-ups
-        info = infos.get(key[0])
-        if info is None:
+        code, region, year, quarter, basis = key
+        measure = measures.get(code)
+        if measure is None:
             continue
-        measure = info.measure
-        if measure != "ratio" or key[3] == 0:  # _previous_key's usual case, inline
-            prev = get((key[0], key[1], key[2] - 1, key[3], key[4]))
+        if measure != "ratio" or quarter == 0:  # _previous_key's usual case, inline
+            prev = get((code, region, year - 1, quarter, basis))
         else:
             prev = get(_previous_key(key, measure))
         if prev is None:
@@ -616,6 +621,7 @@ def check_jumps(by_key: dict[Key, Value], catalog: Catalog, names: _Names,
             if not (ratio > high or ratio < low):
                 continue
         prev_key = _previous_key(key, measure)
+        info = infos[code]
         zh, en = names.of(v)
         pz, pe = indicator_period_pair(prev_key[2:], info)
         wz, we = _where(prev)

@@ -282,10 +282,12 @@ def insert_rows(session: Session, rows: list[tuple],
                 types = dict(cursor.fetchall())
                 with cursor.copy(statement) as copy:
                     copy.set_types([types[name] for name in _COLUMNS])
-                    for done, row in enumerate(rows, 1):
-                        copy.write_row(row)
-                        if progress and done % CHUNK == 0:
-                            progress("load", done, len(rows))
+                    write_row = copy.write_row
+                    for start in range(0, len(rows), CHUNK):
+                        for row in rows[start:start + CHUNK]:
+                            write_row(row)
+                        if progress and start + CHUNK <= len(rows):  # each full chunk, the end below
+                            progress("load", start + CHUNK, len(rows))
         except psycopg.IntegrityError as exc:  # as SQLAlchemy would raise it, so run_with_retry sees it
             raise IntegrityError(statement, None, exc) from exc
         except psycopg.OperationalError as exc:

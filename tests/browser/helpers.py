@@ -55,3 +55,16 @@ def navigate(driver, path: str, container: str = "#_pages_content > *", timeout:
     settle(driver, timeout)
     # the page may add its state to the query (period, indicator): the path is the one asked for
     assert driver.execute_script("return location.pathname") == path.split("?")[0]
+
+
+def viewport(driver, width: int, height: int = 900) -> None:
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+
+
+def open_page(driver, url: str, container: str | None = None, relayout: bool = True) -> None:
+    driver.get(url)
+    wait_for(driver, container or "#_pages_content > *")
+    settle(driver)
+    if relayout:
+        time.sleep(0.5)  # Plotly's relayout after the container query changed the graph's height

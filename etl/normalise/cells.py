@@ -37,6 +37,7 @@ from etl.records import Catalog, Problem, RawValue, TemplateValues, Value, raw_p
 from etl.normalise import units
 from etl.read import formats
 from etl.normalise.untracked import skip_messages, untracked_region
+from etl.wording.catalogue import pair, t
 
 # --- numbers ---------------------------------------------------------------------------------------
 
@@ -66,11 +67,13 @@ class ParsedNumber:
     error_zh: Optional[str] = None  # the same, in Chinese
 
     @staticmethod
-    def failed(en: str, zh: str) -> "ParsedNumber":
+    def failed(key: str, **values) -> "ParsedNumber":
+        """Not a number, and why: the catalogue text `key` (read.number.*) in both languages."""
+        zh, en = pair(key, **values)
         return ParsedNumber(None, error=en, error_zh=zh)
 
 
-_NOT_A_NUMBER = ("not a number", "不是数值")
+_NOT_A_NUMBER = "read.number.not_a_number"
 
 
 def _checked(value: float, unit: Optional[str] = None) -> ParsedNumber:
@@ -78,12 +81,9 @@ def _checked(value: float, unit: Optional[str] = None) -> ParsedNumber:
     if math.isnan(value):
         return ParsedNumber(None, missing=True)
     if math.isinf(value):
-        return ParsedNumber.failed("an infinite number", "数值为无穷大")
+        return ParsedNumber.failed("read.number.infinite")
     if value and not MIN_MAGNITUDE <= abs(value) < MAX_MAGNITUDE:
-        return ParsedNumber.failed(
-            f"an absurd magnitude ({value:.3g}; a plausible number lies between {MIN_MAGNITUDE:g} "
-            f"and {MAX_MAGNITUDE:g})",
-            f"数量级不可信（{value:.3g}；可信的数值在 {MIN_MAGNITUDE:g} 至 {MAX_MAGNITUDE:g} 之间）")
+        return ParsedNumber.failed("read.number.absurd", value=value, low=MIN_MAGNITUDE, high=MAX_MAGNITUDE)
     return ParsedNumber(value, unit=unit)
 
 
@@ -103,14 +103,14 @@ def parse_number(raw: object) -> ParsedNumber:
     if raw is None:
         return ParsedNumber(None, missing=True)
     if isinstance(raw, bool):
-        return ParsedNumber.failed("a true/false value, not a number", "是逻辑值（真/假），不是数值")
+        return ParsedNumber.failed("read.number.boolean")
     if isinstance(raw, (int, float)):
         try:
             return _checked(float(raw))
         except OverflowError:  # an int too large for a float
-            return ParsedNumber.failed("an infinite number", "数值为无穷大")
+            return ParsedNumber.failed("read.number.infinite")
     if isinstance(raw, (datetime, date, time, timedelta)):
-        return ParsedNumber.failed("a date or time, not a number", "是日期或时间，不是数值")
+        return ParsedNumber.failed("read.number.date")
     text = str(raw).strip(_EDGE_SPACE)
     if text.casefold() in MISSING_MARKS:
         return ParsedNumber(None, missing=True)
@@ -125,15 +125,13 @@ def parse_number(raw: object) -> ParsedNumber:
     elif text.endswith("‰"):
         unit, text = "‰", text[:-1].rstrip(_EDGE_SPACE)
     if _has_gap(text):
-        return ParsedNumber.failed(
-            "whitespace or a control character inside the number (two numbers glued together?)",
-            "数字中间有空白或控制字符（可能是两个数粘在一起）")
+        return ParsedNumber.failed("read.number.gap")
     if "," in text:
         if not _THOUSANDS.match(text):
-            return ParsedNumber.failed("not a number (misplaced comma)", "不是数值（千位分隔符位置不对）")
+            return ParsedNumber.failed("read.number.comma")
         text = text.replace(",", "")
     if not _PLAIN_NUMBER.match(text):
-        return ParsedNumber.failed(*_NOT_A_NUMBER)
+        return ParsedNumber.failed(_NOT_A_NUMBER)
     return _checked(float(text), unit)
 
 
@@ -194,40 +192,57 @@ def label_texts(raws: Iterable[object]) -> list[str]:
         return [label_text(raw) for raw in raws]
 
 
+# the part of a period label after its year (_period_rest), as the files write it
+_ANNUAL_RESTS = frozenset(("", "全年", "年度", "年", "全年累计", "年累计"))
+_YEAR_END_RESTS = frozenset(("末", "底", "年末", "年底", "12月末", "12月底"))  # a stock's annual reading
+_HALF_YEAR_RESTS = frozenset(("上半年", "1-2季度"))
+_REST_MONTH_NUMBER = re.compile(r"(\d{1,2})")  # 2024.09, 2024-03, 2024/9 (the separator was eaten)
+_REST_QUARTER = re.compile(rf"第?{_NUM}季度?(?:末)?")
+_REST_Q_CODE = re.compile(r"Q([1-4])", re.IGNORECASE)
+_REST_YTD_MONTHS = re.compile(rf"(?:1|一){_DASH}{_NUM}月(?:份)?")
+_REST_YTD_QUARTERS = re.compile(rf"(?:第?(?:1|一)){_DASH}(?:第)?{_NUM}季度?")
+_REST_FIRST_QUARTERS = re.compile(rf"前{_NUM}(?:个)?季度?")
+_REST_MONTH = re.compile(rf"{_NUM}月(?:份|末|底)?")
+# a date written as text, a label's trailing basis word, a year and what follows it
+_DATE_TEXT = re.compile(r"(\d{4})(?:-(\d{1,2})-(\d{1,2})(?:00:00:00)?|[/.](\d{1,2})[/.](\d{1,2})|"
+                        r"年(\d{1,2})月(\d{1,2})日)")
+_LABEL_BASIS_WORDS = (("累计值", YTD), ("累计", YTD), ("当季值", QUARTER), ("当季", QUARTER), ("单季", QUARTER))
+_YEAR_AND_REST = re.compile(r"(\d{4})(?:年|[-/.])?(.*)")
+_YEAR_ONLY_RESTS = ("", "年")
+
+
 def _period_rest(rest: str) -> tuple[int, Optional[str], bool] | None:
     """The part after the year -> (quarter, implied basis, month_end), or None."""
-    if rest in ("", "全年", "年度", "年", "全年累计", "年累计"):
+    if rest in _ANNUAL_RESTS:
         return 0, ANNUAL, False
-    if rest in ("末", "底", "年末", "年底", "12月末", "12月底"):
+    if rest in _YEAR_END_RESTS:
         return 0, ANNUAL, True  # the year's end: the annual reading of a stock
-    m = re.fullmatch(r"(\d{1,2})", rest)  # 2024.09, 2024-03, 2024/9 (the separator was eaten)
+    m = _REST_MONTH_NUMBER.fullmatch(rest)
     if m:
         month = int(m.group(1))
         return (month // 3, None, True) if month in (3, 6, 9, 12) else None
-    if rest in ("末", "年末", "底", "年底"):  # 2025年末: a stock at the year's end (etl.periods)
-        return 0, ANNUAL, False
-    m = re.fullmatch(rf"第?{_NUM}季度?(?:末)?", rest)
+    m = _REST_QUARTER.fullmatch(rest)
     if m:
         q = _number(m.group(1))
         return (q, None, False) if 1 <= q <= 4 else None
-    m = re.fullmatch(r"Q([1-4])", rest, re.IGNORECASE)
+    m = _REST_Q_CODE.fullmatch(rest)
     if m:
         return int(m.group(1)), None, False
-    m = re.fullmatch(rf"(?:1|一){_DASH}{_NUM}月(?:份)?", rest)
+    m = _REST_YTD_MONTHS.fullmatch(rest)
     if m:
         month = _number(m.group(1))
         return (month // 3, YTD, False) if month in (3, 6, 9, 12) else None
-    m = re.fullmatch(rf"(?:第?(?:1|一)){_DASH}(?:第)?{_NUM}季度?", rest)
+    m = _REST_YTD_QUARTERS.fullmatch(rest)
     if m:
         q = _number(m.group(1))
         return (q, YTD, False) if 1 <= q <= 4 else None
-    m = re.fullmatch(rf"前{_NUM}(?:个)?季度?", rest)
+    m = _REST_FIRST_QUARTERS.fullmatch(rest)
     if m:
         q = _number(m.group(1))
         return (q, YTD, False) if 1 <= q <= 4 else None
-    if rest in ("上半年", "1-2季度"):
+    if rest in _HALF_YEAR_RESTS:
         return 2, YTD, False
-    m = re.fullmatch(rf"{_NUM}月(?:份|末|底)?", rest)
+    m = _REST_MONTH.fullmatch(rest)
     if m:
         month = _number(m.group(1))
         return (month // 3, None, True) if month in (3, 6, 9, 12) else None
@@ -253,8 +268,7 @@ def parse_period(label: object, year_hint: int | None = None) -> Period | None:
     m = _THROUGH.match(text)
     if m:  # 截至2024年9月底 / 截止到2024年末
         text, through = text[m.end():], True
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})-(\d{1,2})(?:00:00:00)?|[/.](\d{1,2})[/.](\d{1,2})|"
-                     r"年(\d{1,2})月(\d{1,2})日)", text)  # a date, as text
+    m = _DATE_TEXT.fullmatch(text)  # a date, as text
     if m:
         month, day = [int(x) for x in m.groups()[1:] if x is not None]
         try:
@@ -263,8 +277,7 @@ def parse_period(label: object, year_hint: int | None = None) -> Period | None:
             return None
         return Period(found.year, found.quarter, None, True, through) if found else None
     implied = None
-    for word, basis in (("累计值", YTD), ("累计", YTD), ("当季值", QUARTER), ("当季", QUARTER),
-                        ("单季", QUARTER)):
+    for word, basis in _LABEL_BASIS_WORDS:
         if text.endswith(word) and len(text) > len(word):
             text, implied = text[: -len(word)], basis
             break
@@ -272,12 +285,12 @@ def parse_period(label: object, year_hint: int | None = None) -> Period | None:
     if code:
         (year, quarter), rest_basis, month_end = code, None, False
     else:
-        m = re.fullmatch(r"(\d{4})(?:年|[-/.])?(.*)", text)
+        m = _YEAR_AND_REST.fullmatch(text)
         if m:
             year, rest = int(m.group(1)), m.group(2)
         elif year_hint is not None:
             year, rest = year_hint, text
-            if rest in ("", "年"):
+            if rest in _YEAR_ONLY_RESTS:
                 return None
         else:
             return None
@@ -308,6 +321,9 @@ _QUARTER_CODES = (
 # period expressions inside a title, subtitle or header line, anywhere in it:
 # '2024年1-9月各市（地）……', '2024年全省及各市（地）数字经济主要指标（1-9月）', '（截至2024年9月底）'
 _YEAR_WORD = re.compile(r"(?<!\d)(\d{4})\s*年")
+_THROUGH_WORDS = ("截至", "截止")  # 截至2024年9月底: a point in time
+_THROUGH_LABEL, _YEAR_LABEL = "截至{year}年{rest}", "{year}年{rest}"  # a title's period, as a label
+_YEAR_RANGE = re.compile(rf"\d{{4}}年?{_DASH}\d{{4}}年?")  # 2021年-2025年: no single period
 _PERIOD_WORDS = re.compile(
     rf"(?:截至|截止到|截止)?\s*(?:(\d{{4}})\s*年)?\s*("
     rf"第?{_NUM}\s*季度末?|前{_NUM}\s*(?:个)?季度|上半年|全年|年末|年底|"
@@ -332,14 +348,17 @@ def _period_words(text: str) -> list[tuple[str, Optional[int], str]]:
         written = m.group(0).strip()
         rest = "".join(m.group(2).split())
         year = int(m.group(1)) if m.group(1) else None
-        if written.startswith(("截至", "截止")):
-            rest = "截至" + rest
+        if written.startswith(_THROUGH_WORDS):
+            rest = _THROUGH_WORDS[0] + rest
         out.append((written, year, rest))
     return out
 
 
 def _rest_meaning(rest: str) -> Optional[tuple]:
-    found = parse_period(("截至2000年" + rest[2:]) if rest.startswith("截至") else "2000年" + rest)
+    if rest.startswith(_THROUGH_WORDS[0]):
+        found = parse_period(_THROUGH_LABEL.format(year=2000, rest=rest[2:]))
+    else:
+        found = parse_period(_YEAR_LABEL.format(year=2000, rest=rest))
     return None if found is None else (found.quarter, found.implied_basis, found.month_end,
                                        found.through)
 
@@ -358,7 +377,7 @@ def title_period(texts: Iterable[str]) -> Optional[TitlePeriod]:
         if not text:
             continue
         clean = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
-        if re.search(rf"\d{{4}}年?{_DASH}\d{{4}}年?", clean):
+        if _YEAR_RANGE.search(clean):
             continue  # a range of years
         years.extend(int(y) for y in _YEAR_WORD.findall(clean))
         words.extend(w for w in _period_words(clean) if _rest_meaning(w[2]) is not None)
@@ -368,10 +387,10 @@ def title_period(texts: Iterable[str]) -> Optional[TitlePeriod]:
     year = next((y for _, y, _ in words if y), years[0] if years else None)
     found = tuple(dict.fromkeys(w for w, _, _ in words))
     rest = words[0][2] if words else ""
-    if rest.startswith("截至"):
-        label = f"截至{year}年{rest[2:]}" if year else rest
+    if rest.startswith(_THROUGH_WORDS[0]):
+        label = _THROUGH_LABEL.format(year=year, rest=rest[2:]) if year else rest
     else:
-        label = f"{year}年{rest}" if year else rest
+        label = _YEAR_LABEL.format(year=year, rest=rest) if year else rest
     return TitlePeriod(label, year, found, conflict=len(meanings) > 1)
 
 
@@ -402,6 +421,12 @@ QUALIFIERS = ("按当年价格计算", "当年价格", "当年价", "现价", "�
               "初步核算数", "初步核算", "初步数", "快报数", "快报", "预计数", "预计", "修订数", "修订",
               "最终核实数", "核实数", "累计值", "累计数", "累计", "年初累计", "本年累计")
 _QUALIFIER_SET = frozenset(QUALIFIERS)
+_YTD_WORD = "累计"  # a qualifier or basis word with it makes the basis year to date
+_QUARTER_WORDS = frozenset(("当季值", "当季", "单季值", "单季", "本季"))
+_LIST_PUNCT = re.compile(r"[、，,;；]")  # a list, not a unit
+_PLACE_SUFFIX = re.compile(r"[市县区省地]")  # a place, not a unit
+_RATIO_WORD = "占"  # X占Y的比重: a share
+NOTE_WORD_SEP, NOTE_SEP = "、", "；"  # a value's notes: 现价、初步核算；待国家统计局核定
 
 
 @dataclass(frozen=True)
@@ -414,7 +439,7 @@ class IndicatorLabel:
 
 def _looks_like_unit(text: str) -> bool:
     return units.is_known_unit(text) or (
-        len(text) <= 6 and not re.search(r"[、，,;；]", text) and not re.search(r"[市县区省地]", text))
+        len(text) <= 6 and not _LIST_PUNCT.search(text) and not _PLACE_SUFFIX.search(text))
 
 
 def parse_indicator_label(label: object) -> IndicatorLabel:
@@ -430,7 +455,7 @@ def parse_indicator_label(label: object) -> IndicatorLabel:
         if m and m.group(1).strip() in _QUALIFIER_SET:
             word = m.group(1).strip()
             qualifiers.insert(0, word)
-            if "累计" in word and basis is None:
+            if _YTD_WORD in word and basis is None:
                 basis = YTD
             text = text[: m.start()]
             continue
@@ -442,9 +467,9 @@ def parse_indicator_label(label: object) -> IndicatorLabel:
         if m and m.start() > 0:
             word = m.group(1)
             if basis is None:
-                if "累计" in word:
+                if _YTD_WORD in word:
                     basis = YTD
-                elif word in ("当季值", "当季", "单季值", "单季", "本季"):
+                elif word in _QUARTER_WORDS:
                     basis = QUARTER
             text = text[: m.start()]
             continue
@@ -542,7 +567,7 @@ class LabelResolver:
             code = aliases.get(alias_key(candidate))
             if code:
                 break
-        if code is None and "占" in text:
+        if code is None and _RATIO_WORD in text:
             code = self.share_indicator(parsed.base)[0]
         self._indicators[text] = (code, parsed)
         return code, parsed
@@ -577,12 +602,12 @@ def value_notes(qualifiers: tuple[str, ...], note: Optional[str]) -> str:
     words = dict.fromkeys(qualifiers)
     free = ""
     if note:
-        parts = note.split("、")
+        parts = note.split(NOTE_WORD_SEP)
         if all(part in _QUALIFIER_SET for part in parts):  # the title's qualifiers
             words.update(dict.fromkeys(parts))
         else:
             free = note.strip()
-    return "；".join(x for x in ("、".join(words), free) if x)
+    return NOTE_SEP.join(x for x in (NOTE_WORD_SEP.join(words), free) if x)
 
 
 def decide_basis(period: Period, label_basis: Optional[str], info) -> Optional[tuple[int, str]]:
@@ -812,18 +837,18 @@ def _as_shown(rv: RawValue, number: ParsedNumber, column_unit: Optional[str], in
     if fmt.percent:
         shown = round(number.value * 100, 10)  # 0.412 x 100 is 41.2, not 41.199999999999996
         if column_unit and units.is_known_unit(column_unit) and units.dimension(column_unit) != "share":
+            shown_zh, shown_en = pair("problem.format-conflict.shown_percent", shown=shown)
             return kinds.FORMAT_CONFLICT.at(rv.sheet, rv.cell, raw=_raw_text(rv.raw), unit=column_unit,
-                                            shown_zh=f"百分数 {shown:g}%", shown_en=f"a percentage, {shown:g}%",
-                                            **where)
+                                            shown_zh=shown_zh, shown_en=shown_en, **where)
         return ParsedNumber(shown, unit="%"), column_unit or "%"
     shown = round(number.value / fmt.divisor, 10)
     unit = formats.shown_unit(fmt, column_unit, info.unit)
     prefixed = unit and units.is_known_unit(unit) and units.factor_in_dimension(unit) > 1
     if not prefixed:
+        shown_zh, shown_en = pair("problem.format-conflict.shown_scaled", shown=shown, value=number.value,
+                                  divisor=fmt.divisor)
         return kinds.FORMAT_CONFLICT.at(rv.sheet, rv.cell, raw=_raw_text(rv.raw), unit=unit or info.unit,
-                                        shown_zh=f"{shown:g}（即单元格数值 {number.value:g} 除以 {fmt.divisor:g}）",
-                                        shown_en=f"{shown:g} (the cell's {number.value:g} divided by "
-                                                 f"{fmt.divisor:g})", **where)
+                                        shown_zh=shown_zh, shown_en=shown_en, **where)
     return ParsedNumber(shown), unit
 
 
@@ -842,7 +867,7 @@ def _not_a_number(rv: RawValue, info, number: ParsedNumber) -> Problem:
         if words and any(ch.isalpha() and not ch.isascii() for ch in words):  # 约, 左右, 预计
             return kinds.NOT_A_NUMBER.at(rv.sheet, rv.cell, raw=text, variant="words",
                                          number=found[0].replace(",", ""), words=words, **where)
-    if number.error != _NOT_A_NUMBER[0]:
+    if number.error != t(_NOT_A_NUMBER, "en"):
         return kinds.NOT_A_NUMBER.at(rv.sheet, rv.cell, raw=text, variant="why", why_zh=number.error_zh,
                                      why_en=number.error, **where)
     return kinds.NOT_A_NUMBER.at(rv.sheet, rv.cell, raw=text, **where)

@@ -58,7 +58,13 @@ from etl.wording.catalogue import pair
 
 REGION, INDICATOR, PERIOD = "region", "indicator", "period"
 KINDS = (REGION, INDICATOR, PERIOD)
-KIND_ZH = {REGION: "地区", INDICATOR: "指标", PERIOD: "时期"}
+TEXT_LINE_MARKS = ":：.、"  # a title, meta, source or note line has one of them
+UNIT_WORD = "单位"  # a unit line (单位：亿元) or a unit column
+UNIT_HEADERS = ("单位", "计量单位")
+NATION_LABEL = "全国"  # the region of a national database's export (季度数据, 年度数据)
+WORD_SEP = "、"  # between words the file wrote (现价、初步核算; a unit line's units)
+QUALIFIER_NOTE = "{label}：{words}"  # a batch note: an indicator label and its qualifiers
+_UNIT_LINE_SPLIT = re.compile(r"[、,，;；/\s]+")  # 单位：亿元、%、个
 
 _META_KEYS = {"数据库": "database", "指标": "indicator", "时间": "time", "地区": "region",
               "单位": "unit", "计量单位": "unit", "频度": "frequency"}
@@ -218,7 +224,7 @@ class _Lines:
 
 
 def _is_text_line(text: str) -> bool:
-    if not any(mark in text for mark in ":：.、"):
+    if not any(mark in text for mark in TEXT_LINE_MARKS):
         return False
     return bool(_META_LINE.match(text) or _SOURCE_LINE.match(text) or _NOTE_LINE.match(text))
 
@@ -387,7 +393,7 @@ _UNIT_NOTE = re.compile(r"^\s*(计量单位|单位)\s*[:：]")
 
 
 def _is_unit_note(text: str) -> bool:
-    return "单位" in text and bool(_UNIT_NOTE.match(text))
+    return UNIT_WORD in text and bool(_UNIT_NOTE.match(text))
 
 
 @lru_cache(maxsize=4096, typed=True)
@@ -653,7 +659,7 @@ def _label_columns(grid: _Grid, rows: list[int]) -> tuple[int, list[int], Option
                 texts += 1
         if texts <= numbers or texts == 0:
             break
-        if header in ("单位", "计量单位") and label_cols:
+        if header in UNIT_HEADERS and label_cols:
             unit_col = c
         label_cols.append(c)
     return first, label_cols, unit_col, code_col
@@ -803,7 +809,7 @@ def _third_dimension(kind: str, lines: _Lines, sheet_name: str, resolver: LabelR
             return found
         database = lines.meta.get("database", "").strip()
         if database and _NATIONAL_DATABASES.match(database):
-            return "全国"
+            return NATION_LABEL
         return None
     if title_period:
         return title_period[0]
@@ -829,8 +835,7 @@ def _extract_table(name: str, grid: _Grid, rows: list[int], lines: _Lines,
     found_period = title_period(lines.titles + [lines.meta.get("time", "")])
     if found_period and found_period.conflict:
         out.problems.append(kinds.PERIOD_CONFLICT.at(
-            name, "A1", found_zh="、".join(f"“{f}”" for f in found_period.found),
-            found_en=", ".join(repr(f) for f in found_period.found)))
+            name, "A1", **_found(found_period.found)))
         return
     title_found = None
     if found_period and parse_period(found_period.label, found_period.year or 2000):
@@ -985,16 +990,15 @@ def _ytd_header_is_annual(name: str, title: tuple[str, Optional[int]], axes: lis
         if period is not None and period.implied_basis == YTD and period.quarter != said.quarter:
             # the title says 1-9月, the header 1-6月: which is it?
             out.problems.append(kinds.PERIOD_CONFLICT.at(
-                name, cell_ref(*found[1]), raw=found[0], found_zh=f"“{title[0]}”、“{found[0]}”",
-                found_en=f"{title[0]!r}, {found[0]!r}"))
+                name, cell_ref(*found[1]), raw=found[0], **_found((title[0], found[0]))))
             return True
         if period is None or period.implied_basis != ANNUAL or period.month_end:
             continue
         where = cell_ref(*found[1])
+        where_zh, where_en = pair("problem.ytd-as-annual.where", cell=where)
         out.problems.append(kinds.YTD_AS_ANNUAL.at(
             name, where, raw=found[0], ytd_label=title[0], month=said.quarter * 3,
-            annual_label=found[0], where_zh=f"表头 {where} ", where_en=f"in header cell {where}",
-            year=period.year))
+            annual_label=found[0], where_zh=where_zh, where_en=where_en, year=period.year))
         return True
     return False
 
@@ -1041,11 +1045,11 @@ def _note_qualifiers(name: str, indicators: list[tuple[str, Optional[str]]], lin
         if not words or (label, words) in seen:
             continue
         seen.add((label, words))
-        out.problems.append(kinds.QUALIFIER.at(name, cell, raw=label, label=label, words="、".join(words)))
-        out.notes.append(f"{label}：{'、'.join(words)}")
+        out.problems.append(kinds.QUALIFIER.at(name, cell, raw=label, label=label, words=WORD_SEP.join(words)))
+        out.notes.append(QUALIFIER_NOTE.format(label=label, words=WORD_SEP.join(words)))
         if cell == "A1":
             title_words.update(dict.fromkeys(words))
-    return "、".join(title_words) or None
+    return WORD_SEP.join(title_words) or None
 
 
 _BRACKETED = re.compile(r"\(([^()]{1,12})\)")
@@ -1102,15 +1106,23 @@ def _report_skipped(name: str, axes: list[_Axis], what: str, out: WorkbookExtrac
 
 
 def _missing_third(name: str, third: str, row_kind: str, col_kind: str) -> Problem:
-    return kinds.MISSING_DIMENSION.at(name, "A1", row_zh=KIND_ZH[row_kind], col_zh=KIND_ZH[col_kind],
-                                      third_zh=KIND_ZH[third], row_en=row_kind, col_en=col_kind,
-                                      third_en=third)
+    words = {}
+    for role, kind in (("row", row_kind), ("col", col_kind), ("third", third)):
+        words[f"{role}_zh"], words[f"{role}_en"] = pair(f"problem.missing-dimension.{kind}")
+    return kinds.MISSING_DIMENSION.at(name, "A1", **words)
+
+
+def _found(texts: Sequence[str]) -> dict[str, str]:
+    """found_zh / found_en of period-conflict: the periods found, each quoted, in a list."""
+    sep_zh, sep_en = pair("list.separator")
+    quoted = [pair("problem.period-conflict.found", text=text) for text in texts]
+    return {"found_zh": sep_zh.join(zh for zh, _ in quoted), "found_en": sep_en.join(en for _, en in quoted)}
 
 
 def _unit_line_units(lines: _Lines) -> list[str]:
     found = []
     for line in lines.units:
-        for token in re.split(r"[、,，;；/\s]+", unicodedata.normalize("NFKC", line)):
+        for token in _UNIT_LINE_SPLIT.split(unicodedata.normalize("NFKC", line)):
             token = units.normalise_unit(token) if token else ""
             if token:
                 found.append(token)
@@ -1141,7 +1153,7 @@ def _units_from_line(name: str, sheet_units: list[str], indicators: list[tuple[s
         elif len(fitting) > 1 and len(sheet_units) == len(labels) and sheet_units[position] in fitting:
             found[label] = sheet_units[position]  # 单位：万个、个 over two columns, in order
         elif fitting or len(set(sheet_units)) == 1:
-            unit = "、".join(dict.fromkeys(fitting or sheet_units))
+            unit = WORD_SEP.join(dict.fromkeys(fitting or sheet_units))
             where_zh, where_en = pair("problem.unit-conflict.unit_line")
             out.problems.append(kinds.UNIT_CONFLICT.at(
                 name, cell or "A1", raw=label, label=label, unit=unit, unit_where_zh=where_zh,

@@ -24,6 +24,13 @@ EXAMPLE = ("gdp", "230100", periods.format_period((2025, 3, periods.YTD), period
            4108.2, "亿元", "累计", "哈尔滨市统计局",
            "示例行：填写时请删除或覆盖 / example row: delete or overwrite it")
 LEVEL_ZH = {"country": "全国", "province": "省级", "prefecture": "地级"}
+INFO_SHEET, INDICATOR_SHEET, REGION_SHEET = "说明 Instructions", "指标代码", "地区代码"
+INDICATOR_HEADER = ("指标代码 code", "指标名称 name", "English name", "单位 unit", "类型 measure",
+                    "季度值 quarterly values", "期间写法 period as written", "计算方法 derivation")
+REGION_HEADER = ("地区代码 code", "地区名称 name", "English name", "级别 level")
+MEASURE_NAMES = {"flow": "流量 flow", "stock": "存量 stock", "ratio": "比率 ratio"}
+PERIOD_SEP = "、"  # between the forms of a period in the 期间写法 column
+BASIS_CHOICES = '"全年,累计,当季"'  # the 口径 column's drop-down list
 
 INSTRUCTIONS = [
     ("填表说明", "Instructions"),
@@ -92,7 +99,7 @@ def write_template(path, catalog: Catalog) -> Path:
         data.column_dimensions[letter].width = width
     data.freeze_panes = "A2"
 
-    info = book.create_sheet("说明 Instructions")
+    info = book.create_sheet(INFO_SHEET)
     for zh, en in INSTRUCTIONS:
         info.append([zh])
         info.append([en])
@@ -103,23 +110,21 @@ def write_template(path, catalog: Catalog) -> Path:
     for row in info.iter_rows():
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
 
-    indicators = book.create_sheet("指标代码")
-    _header(indicators, ("指标代码 code", "指标名称 name", "English name", "单位 unit", "类型 measure",
-                         "季度值 quarterly values", "期间写法 period as written", "计算方法 derivation"))
-    measure_zh = {"flow": "流量 flow", "stock": "存量 stock", "ratio": "比率 ratio"}
+    indicators = book.create_sheet(INDICATOR_SHEET)
+    _header(indicators, INDICATOR_HEADER)
     for ind in catalog.indicators.values():
         kind = periods.kind_of(ind)
         q3 = (2025, 3, periods.QUARTER if kind == periods.FLOW_QUARTER else periods.YTD)
         quarterly = " ".join(periods.BASIS_NAMES[periods.basis_of(q3, kind)])
-        written = "、".join(periods.format_period(p, kind, "zh") for p in (q3, (2025, 0, periods.ANNUAL)))
+        written = PERIOD_SEP.join(periods.format_period(p, kind, "zh") for p in (q3, (2025, 0, periods.ANNUAL)))
         indicators.append([ind.code, ind.name_zh, ind.name_en, ind.unit,
-                           measure_zh.get(ind.measure, ind.measure), quarterly, written,
+                           MEASURE_NAMES.get(ind.measure, ind.measure), quarterly, written,
                            ind.derivation or ""])
     for letter, width in zip("ABCDEFGH", (26, 40, 50, 8, 12, 22, 26, 30)):
         indicators.column_dimensions[letter].width = width
 
-    regions = book.create_sheet("地区代码")
-    _header(regions, ("地区代码 code", "地区名称 name", "English name", "级别 level"))
+    regions = book.create_sheet(REGION_SHEET)
+    _header(regions, REGION_HEADER)
     for reg in catalog.regions.values():
         regions.append([reg.code, reg.name_zh, reg.name_en, LEVEL_ZH.get(reg.level, reg.level)])
         regions.cell(regions.max_row, 1).number_format = "@"  # codes are text, not numbers
@@ -128,9 +133,9 @@ def write_template(path, catalog: Catalog) -> Path:
 
     last_ind = len(catalog.indicators) + 1
     last_reg = len(catalog.regions) + 1
-    for column, source in (("A", f"'指标代码'!$A$2:$A${last_ind}"),
-                           ("B", f"'地区代码'!$A$2:$A${last_reg}"),
-                           ("F", '"全年,累计,当季"')):
+    for column, source in (("A", f"'{INDICATOR_SHEET}'!$A$2:$A${last_ind}"),
+                           ("B", f"'{REGION_SHEET}'!$A$2:$A${last_reg}"),
+                           ("F", BASIS_CHOICES)):
         # a hint, not a lock: names (哈尔滨市) are accepted too, so wrong entries only warn
         rule = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=False)
         rule.add(f"{column}2:{column}5000")

@@ -28,6 +28,7 @@ OTHER_MAJOR_CITIES = frozenset({
 _UNITS = re.compile(r"农垦|北大荒|森工|森林工业|林业集团|林管局|^中?省直(属)?(单位|系统)?$")
 
 CITY, UNIT = "city", "unit"
+CITY_SUFFIX = "市"  # '石家庄市' is the city 石家庄
 
 
 def untracked_region(label: str) -> Optional[str]:
@@ -35,7 +36,7 @@ def untracked_region(label: str) -> Optional[str]:
     key = alias_key(label)
     if not key:
         return None
-    if key in OTHER_MAJOR_CITIES or key.removesuffix("市") in OTHER_MAJOR_CITIES:
+    if key in OTHER_MAJOR_CITIES or key.removesuffix(CITY_SUFFIX) in OTHER_MAJOR_CITIES:
         return CITY
     if _UNITS.search(key):
         return UNIT

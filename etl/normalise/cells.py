@@ -211,41 +211,35 @@ _YEAR_AND_REST = re.compile(r"(\d{4})(?:年|[-/.])?(.*)")
 _YEAR_ONLY_RESTS = ("", "年")
 
 
+# what the rest may be after the half year, tried in this order: its pattern, whether the number it
+# holds is a month (a quarter's last month, else no period) or a quarter (1-4), the basis it implies
+# and whether it names a month's end
+_REST_RULES = (
+    (_REST_MONTH_NUMBER, "month", None, True),
+    (_REST_QUARTER, "quarter", None, False),
+    (_REST_Q_CODE, "quarter", None, False),
+    (_REST_YTD_MONTHS, "month", YTD, False),
+    (_REST_YTD_QUARTERS, "quarter", YTD, False),
+    (_REST_FIRST_QUARTERS, "quarter", YTD, False),
+    (_REST_MONTH, "month", None, True),
+)
+
+
 def _period_rest(rest: str) -> tuple[int, Optional[str], bool] | None:
     """The part after the year -> (quarter, implied basis, month_end), or None."""
     if rest in _ANNUAL_RESTS:
         return 0, ANNUAL, False
     if rest in _YEAR_END_RESTS:
         return 0, ANNUAL, True  # the year's end: the annual reading of a stock
-    m = _REST_MONTH_NUMBER.fullmatch(rest)
-    if m:
-        month = int(m.group(1))
-        return (month // 3, None, True) if month in (3, 6, 9, 12) else None
-    m = _REST_QUARTER.fullmatch(rest)
-    if m:
-        q = _number(m.group(1))
-        return (q, None, False) if 1 <= q <= 4 else None
-    m = _REST_Q_CODE.fullmatch(rest)
-    if m:
-        return int(m.group(1)), None, False
-    m = _REST_YTD_MONTHS.fullmatch(rest)
-    if m:
-        month = _number(m.group(1))
-        return (month // 3, YTD, False) if month in (3, 6, 9, 12) else None
-    m = _REST_YTD_QUARTERS.fullmatch(rest)
-    if m:
-        q = _number(m.group(1))
-        return (q, YTD, False) if 1 <= q <= 4 else None
-    m = _REST_FIRST_QUARTERS.fullmatch(rest)
-    if m:
-        q = _number(m.group(1))
-        return (q, YTD, False) if 1 <= q <= 4 else None
     if rest in _HALF_YEAR_RESTS:
         return 2, YTD, False
-    m = _REST_MONTH.fullmatch(rest)
-    if m:
-        month = _number(m.group(1))
-        return (month // 3, None, True) if month in (3, 6, 9, 12) else None
+    for pattern, kind, basis, month_end in _REST_RULES:
+        m = pattern.fullmatch(rest)
+        if m:
+            n = _number(m.group(1))
+            if kind == "month":
+                return (n // 3, basis, month_end) if n in (3, 6, 9, 12) else None
+            return (n, basis, month_end) if 1 <= n <= 4 else None
     return None
 
 

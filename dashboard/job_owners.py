@@ -82,8 +82,19 @@ class OwnedJobs:
         return self._mine("job", job) and super().job_running(job)
 
     def terminate_job(self, job):
-        if self._mine("job", job):
-            super().terminate_job(job)
+        if not self._mine("job", job):
+            return
+        import psutil
+
+        for attempt in range(3):
+            try:
+                return super().terminate_job(job)
+            except psutil.NoSuchProcess:
+                # Dash lists the job's process tree before it kills it; a process of the tree that
+                # ended meanwhile (a job that just finished, as get_result stops it) made the listing
+                # fail and the answer an error. List the tree again: what is left is stopped.
+                log.info("job %s: a process ended while it was being stopped (try %d)",
+                         str(job)[:12], attempt + 1)
 
 
 def owned(manager: Any) -> Any:

@@ -287,6 +287,40 @@ def answer_of(response) -> dict:
     return (json.loads(body).get("response") or {}) if body.startswith("{") else {}
 
 
+def test_stopping_a_job_whose_process_tree_changes_meanwhile_stops_it(tmp_path, monkeypatch):
+    """Dash lists a job's process tree before it kills it; a child that ended between the listing
+    and the look at its start time (a job finishing as get_result stops it) raised NoSuchProcess
+    and turned the upload's answer into an error (seen in CI). The tree is listed again and the
+    job is stopped."""
+    import subprocess
+    import sys
+
+    import psutil
+
+    from dashboard.job_owners import owned_diskcache_manager
+
+    manager = owned_diskcache_manager(tmp_path / "jobs")
+    job = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        manager._remember("job", job.pid)  # started by this caller (no request: anonymous)
+        real_children = psutil.Process.children
+        calls = []
+
+        def children_once_gone(self, recursive=False):
+            calls.append(self.pid)
+            if len(calls) == 1:  # the race: a process of the tree ended while it was listed
+                raise psutil.NoSuchProcess(self.pid + 100000)
+            return real_children(self, recursive=recursive)
+
+        monkeypatch.setattr(psutil.Process, "children", children_once_gone)
+        manager.terminate_job(job.pid)
+        assert len(calls) == 2
+        assert job.wait(timeout=10) is not None  # stopped
+    finally:
+        if job.poll() is None:
+            job.kill()
+
+
 def test_owned_jobs_refuse_another_users_handles(upload_app, tmp_path):
     from flask_login import login_user, logout_user
 

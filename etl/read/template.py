@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from etl import periods
 from etl.records import Catalog
+from etl.wording.catalogue import pair
 
 DATA_SHEET = "数据"
 HEADER = ("指标代码 indicator", "地区代码 region", "期间 period", "数值 value", "单位 unit",
@@ -32,49 +33,8 @@ MEASURE_NAMES = {"flow": "流量 flow", "stock": "存量 stock", "ratio": "比�
 PERIOD_SEP = "、"  # between the forms of a period in the 期间写法 column
 BASIS_CHOICES = '"全年,累计,当季"'  # the 口径 column's drop-down list
 
-INSTRUCTIONS = [
-    ("填表说明", "Instructions"),
-    ("每行填写一个数值：指标代码、地区代码、期间、数值，其余列可选。整个文件一并检查：只要有一个错误，"
-     "整个文件都不会载入，报告会指出工作表和单元格。",
-     "One value per row: indicator code, region code, period and value; the other columns are "
-     "optional. The file is checked as a whole: one error and nothing is loaded; the report names "
-     "the sheet and cell."),
-    ("指标代码：见“指标代码”工作表；也可填写指标中文名称（如 地区生产总值）。",
-     "Indicator: a code from the 指标代码 sheet, or the indicator's Chinese name (e.g. 地区生产总值)."),
-    ("地区代码：见“地区代码”工作表（6位行政区划代码）；也可填写地区名称（如 哈尔滨市、哈尔滨、黑龙江省）。",
-     "Region: a 6-digit GB/T 2260 code from the 地区代码 sheet, or the region's name (哈尔滨市, "
-     "Harbin, 黑龙江省)."),
-    ("期间按本系统各页面的写法：2024年（全年）；2024年一季度、2024年上半年、2024年前三季度（年初至季末累计）；"
-     "2024年第三季度（季度）；2024年第三季度末（季末，存量和比率指标，如5G基站数）。也可写作 2024Q3、"
-     "202403SS、2024年1-9月、2024年9月（季末，仅适用于存量和比率指标）。各指标的写法见“指标代码”工作表。",
-     "Period, as every page of the dashboard writes it: 2024年 (whole year); 2024年一季度, "
-     "2024年上半年, 2024年前三季度 (year to date); 2024年第三季度 (a quarter); 2024年第三季度末 (end "
-     "of quarter: stock and ratio indicators such as 5G stations). Also accepted: 2024Q3, "
-     "202403SS, 2024年1-9月, 2024年9月 (end of quarter, stock and ratio indicators only). The "
-     "指标代码 sheet shows each indicator's form."),
-    ("口径：全年、累计（年初至本季度末）、当季（仅本季度）、期末值（存量和比率在季末的水平）。留空时：全年期间为全年；"
-     "季度期间按指标：GDP等累计指标为累计，存量（基站数）和比率为季末值，其余为当季。",
-     "Basis: 全年 (annual), 累计 (year to date), 当季 (this quarter alone), 期末值 (end of period: "
-     "the level of a stock or ratio at the quarter's end). Left empty: annual for a "
-     "year; for a quarter, year to date for cumulative indicators such as GDP, the quarter-end level "
-     "for stocks (stations) and ratios, otherwise the quarter alone."),
-    ("单位：留空即为指标的标准单位（见“指标代码”工作表）。可填写 万元（自动换算为亿元）、%、‰、万个 等。",
-     "Unit: empty means the indicator's standard unit (see the 指标代码 sheet). 万元 is converted to "
-     "亿元; %, ‰ and 万个 are converted too."),
-    ("缺失值：数值留空，或填写 —、-、…、/，该行不载入（不会作为0）。数值可带千分位逗号。",
-     "Missing values: leave the value empty or write —, -, …, /: the row is not loaded (never read "
-     "as 0). Thousands separators are fine."),
-    ("同一指标、地区、期间、口径只能出现一次。比例须在0-100之间；核心产业增加值不能大于GDP；"
-     "市（地）数值不能大于全省。已载入的数值若有修订，会作为新版本保存，旧版本保留。",
-     "Each indicator, region, period and basis may appear once. Shares lie within 0-100; core-industry "
-     "value added cannot exceed GDP; a city cannot exceed the province. A revised figure is stored as "
-     "a new version; the old one is kept."),
-    ("来源、备注：会随数据一起保存在批次记录中。",
-     "Source and note: kept with the loaded batch."),
-    ("载入：python -m etl validate 文件.xlsx 检查；python -m etl ingest 文件.xlsx 载入；或在网页“上传数据”中上传。",
-     "Load: python -m etl validate FILE.xlsx to check, python -m etl ingest FILE.xlsx to load, or "
-     "the dashboard's upload page."),
-]
+# the instruction sheet, Chinese line then English line: etl/wording/texts/templates.toml
+INSTRUCTIONS = [pair(f"template.instructions.{i}") for i in range(1, 12)]
 
 _BOLD = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")

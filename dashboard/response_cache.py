@@ -21,8 +21,8 @@ The key: the callback's exact request body (its hash), the database, its data st
 every load and rollback: dashboard.data.data_stamp, looked up in the shared cache every request,
 so an upload is seen at once by every worker) and its catalog stamp (changes with the indicators,
 regions and targets, python -m etl init: read in the same look-up), the caller's role, whether
-viewing is public, the day (a page may count years from today) and the code (a digest of the app's source files, so a
-deploy never serves the last version's answers from Redis). A second role, a new upload or a
+viewing is public, the day (a page may count years from today) and the code (a digest of the
+app's source files, so a deploy never serves the last version's answers from Redis). A second role, a new upload or a
 rollback is a different key; an old key is never looked up again and expires.
 
 Where it runs: a before_request hook registered after the accounts module's guard
@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -54,6 +55,8 @@ from flask import Flask, Response, current_app, g, request
 
 from dashboard import data
 from dashboard.cache import cache
+
+log = logging.getLogger(__name__)
 
 CALLBACK_PATH = "/_dash-update-component"
 EXTENSION = "monitor_response_cache"
@@ -280,11 +283,14 @@ def _repack_later(key: str, body: bytes, fast: bytes) -> None:
     app, local = current_app._get_current_object(), store()
 
     def repack() -> None:
-        small = b"z" + gzip.compress(body, compresslevel=SMALL_LEVEL)
-        if local.get(key) is not fast:  # emptied or replaced meanwhile: leave it
-            return
-        with app.app_context():
-            _put(local, key, small)
+        try:
+            small = b"z" + gzip.compress(body, compresslevel=SMALL_LEVEL)
+            if local.get(key) is not fast:  # emptied or replaced meanwhile: leave it
+                return
+            with app.app_context():
+                _put(local, key, small)
+        except Exception:  # noqa: BLE001 - the fast bytes stay kept; a lost future says nothing
+            log.exception("response cache: compressing an answer again failed")
 
     _repacker.submit(repack)
 

@@ -109,8 +109,9 @@ def commit_upload(engine: Engine, pending_id: str, *, user: str,
     try:
         row = pending.get(engine, pending_id, owner=user)
     except pending.NotYours:
-        if _someone_elses(engine, pending_id, user):
-            log.warning("commit of an upload of another user (%s) by %s: refused", pending_id[:8], user)
+        owner = _someone_elses(engine, pending_id, user)
+        if owner:
+            _refused(engine, "commit-refused", "commit", pending_id, user, owner)
             return CommitResult("refused")  # not "gone": it is there, and not theirs to name
         log.warning("commit of pending upload %s by %s: gone (expired, or no such upload)",
                     pending_id[:8], user)
@@ -155,6 +156,15 @@ def _someone_elses(engine: Engine, pending_id: str, user: str) -> Optional[str]:
     return owner if owner is not None and owner != user else None
 
 
+def _refused(engine: Engine, action: str, verb: str, pending_id: str, user: str, owner: str) -> None:
+    """A handle of someone else's upload used to commit or cancel it: recorded in the audit log
+    (by the upload's id, not its file name: not the caller's to know) and logged."""
+    with session_scope(engine) as db:
+        audit.record(db, action, username=user, target=pending_id[:8],
+                     details={"pending": pending_id[:8]})
+    log.warning("%s tried to %s an upload of %s: refused", user, verb, owner)
+
+
 def commit_message(result: CommitResult, lang: str) -> str:
     """What the commit says of an upload it did not load because it was not there to load:
     someone else's (refused), or committed, cancelled or expired (gone; named when still known)."""
@@ -173,10 +183,7 @@ def cancel_upload(engine: Engine, pending_id: str, *, user: str) -> str:
     except pending.NotYours:
         owner = _someone_elses(engine, pending_id, user)
         if owner:
-            with session_scope(engine) as db:
-                audit.record(db, "cancel-refused", username=user, target=pending_id[:8],
-                             details={"pending": pending_id[:8]})
-            log.warning("%s tried to cancel an upload of %s: refused", user, owner)
+            _refused(engine, "cancel-refused", "cancel", pending_id, user, owner)
             return "refused"
         return "gone"
     if not pending.mark(engine, pending_id, "cancelled"):

@@ -276,6 +276,7 @@ def test_someone_elses_pending_upload_cannot_be_committed(app, engine):
     body = commit(thief, pending_ids)
     assert commit_messages(body) == [t("upload.commit_refused", "zh")] and counts(engine)[0] == 0
     assert pending_rows(engine)[-1].status == "pending"  # still the owner's to commit
+    assert actions(engine)[-1] == "commit-refused"  # the handle's use by another user is recorded
     # an upload that is no longer there (expired and purged, or never was): said without a name
     body = commit(owner, ["0" * 32])
     assert commit_messages(body) == [t("upload.gone_unnamed", "zh")]

@@ -12,6 +12,7 @@ Everything else is invented and only shaped like statistics (growth, seasonality
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
@@ -266,8 +267,10 @@ def covered_units(kind: str, year: int, quarter: int) -> int:
     return round(between({2018: 0, **COVERED[kind]}, year, quarter))
 
 
-def unit_order(kind: str) -> list[str]:
-    """Which city each unit belongs to, in the order units get covered (big cities first)."""
+@functools.cache
+def unit_order(kind: str) -> tuple[str, ...]:
+    """Which city each unit belongs to, in the order units get covered (big cities first); the
+    same for every year and quarter, so worked out once per kind (a demo set asks 140 times)."""
     column = {"city": None, "county": 5, "park": 6, "village": 7}[kind]
     units = []
     for city in CITIES:
@@ -278,7 +281,7 @@ def unit_order(kind: str) -> list[str]:
             spread = 0.1 if kind == "city" else 0.3
             units.append((priority * 2 + (i / count) + jitter(f"{kind}/{city[0]}/{i}", spread),
                           city[0]))
-    return [code for _, code in sorted(units)]
+    return tuple(code for _, code in sorted(units))
 
 
 def coverage(kind: str, year: int, quarter: int) -> dict[str, float]:

@@ -6,9 +6,11 @@
 
 Who may see what is decided on the server, twice: every request to /_dash-update-component is
 checked against the roles registered for its outputs (`protect`) before Dash runs it, and every
-callback that changes data calls `require_role` itself. Page layouts are wrapped so that a page
-with `roles` in its registry entry shows a refusal (or the login form) to anyone else, whatever
-URL they type. Without PUBLIC_VIEWING=1 an anonymous visitor sees only the login page.
+callback that changes data calls `require_role` itself; both read the account again from the
+database. Viewing open pages uses the session's check in `load_user`, which a process may take
+from a confirmation up to a few seconds old (dashboard/accounts/recent.py). Page layouts are
+wrapped so that a page with `roles` in its registry entry shows a refusal (or the login form) to
+anyone else, whatever URL they type. Without PUBLIC_VIEWING=1 an anonymous visitor sees only the login page.
 
 A sign-in lasts at most SESSION_HOURS and ends after SESSION_IDLE_MINUTES without a request,
 checked on the server from times kept in the signed session; signing out gives the account a new
@@ -30,7 +32,7 @@ from flask import Flask, has_request_context, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from werkzeug.exceptions import Forbidden, Unauthorized
 
-from dashboard import login_form, security
+from dashboard import login_form, response_cache, security
 from dashboard.accounts import audit, service
 from dashboard.settings import settings
 from etl.wording.catalogue import pair, t
@@ -149,13 +151,30 @@ def may_view() -> bool:
     return current_role() != ANONYMOUS or public_viewing()
 
 
+def still_valid(user: SessionUser) -> bool:
+    """The account read again now: load_user may have used a confirmation up to a few seconds
+    old (dashboard/accounts/recent.py); what changes data or shows protected things does not."""
+    return service.session_user(engine(), user.user_id, user.nonce, fresh=True) is not None
+
+
+def _end_here() -> None:
+    """The account read again no longer holds this session: this request, and the session,
+    go on signed out."""
+    _forget_sign_in()
+    logout_user()
+
+
 def require_role(*roles: str) -> SessionUser:
-    """For callbacks that change data or reveal protected things: the user, or a refusal."""
+    """For callbacks that change data or reveal protected things: the user (its account read
+    again from the database), or a refusal."""
     user = current_user_or_none()
     if user is None:
         raise Unauthorized(security.refusal("security.sign_in"))
     if user.role not in roles:
         raise Forbidden(security.refusal("security.not_allowed"))
+    if not still_valid(user):
+        _end_here()
+        raise Unauthorized(security.refusal("security.sign_in"))
     return user
 
 
@@ -266,6 +285,9 @@ def guard_callbacks():
     if not isinstance(output, str):
         return security.refuse(400, *pair("auth.bad_request"))
     ids = output_ids(output)
+    user = current_user_or_none()
+    if user is not None and not response_cache.viewing_only() and not still_valid(user):
+        _end_here()  # not a read-only view: the account was read again, and it changed
     role = current_role()
     if role == ANONYMOUS and not public_viewing() and not anonymous_may_call(ids):
         return security.refuse(401, *pair("security.sign_in"))

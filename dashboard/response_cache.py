@@ -192,12 +192,20 @@ def _may_view(role: str) -> bool:
     return role != auth.ANONYMOUS or auth.public_viewing()
 
 
+def viewing_only() -> bool:
+    """This request is a callback of the allow-list (ALLOWED: a pure, read-only view of open
+    pages), decided once per request. Only such a callback may take a signed-in viewer's account
+    from a confirmation a few seconds old (auth.guard_callbacks); any other reads it again."""
+    if "viewing_only" not in g:
+        body = (request.get_json(silent=True)
+                if request.method == "POST" and request.path.endswith(CALLBACK_PATH) else None)
+        g.viewing_only = isinstance(body, dict) and _cacheable(body)
+    return g.viewing_only
+
+
 def request_key() -> Optional[str]:
     """The cache key of this callback request, or None when its answer must not be cached."""
-    if request.method != "POST" or not request.path.endswith(CALLBACK_PATH):
-        return None
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not _cacheable(body):
+    if not viewing_only():
         return None
     role = _role()
     if not _may_view(role):

@@ -212,6 +212,11 @@ def init_security(server: Flask, dash_app=None) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         # the cookie's own expiry; the server ends a sign-in on its own clock (auth.check_session)
         PERMANENT_SESSION_LIFETIME=current.session_hours * 3600,
+        # A signed-in (permanent) session is written back only when it changes (sign-in, the idle
+        # clock at most once a minute, the CSRF token), not re-signed and re-sent with every
+        # answer: ~0.3 ms of CPU per callback (issue 13). The server's clock decides when a
+        # sign-in ends (auth.session_expired), not the cookie's expiry.
+        SESSION_REFRESH_EACH_REQUEST=False,
         MAX_CONTENT_LENGTH=body_limit,
         DASH_APP=dash_app,
         PROPAGATE_EXCEPTIONS=False,

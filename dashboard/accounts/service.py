@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from sqlalchemy import Engine, Row, select
 
-from dashboard.accounts import audit, throttle, users
+from dashboard.accounts import audit, recent, throttle, users
 from dashboard.accounts.models import User
 from etl.settings import Settings
 from etl.store.db import session_scope
@@ -55,17 +55,27 @@ def sign_in(engine: Engine, settings: Settings, username: str, password: str,
         return SignIn(True, users.info(user))
 
 
-def session_user(engine: Engine, user_id: int, nonce: str) -> Optional[Row]:
+def session_user(engine: Engine, user_id: int, nonce: str, *, fresh: bool = False) -> Optional[Row]:
     """The active account whose session nonce is still `nonce` (its id, username, display_name,
-    role and session_nonce), or None. Runs on every signed-in request, so it is one primary-key
-    read on an autocommit connection: no ORM session and no BEGIN/COMMIT round trips (3 -> 1)."""
+    role and session_nonce), or None. Runs on every signed-in request: a session confirmed less
+    than recent.SECONDS ago in this process is not read again (dashboard/accounts/recent.py says
+    why that is safe); `fresh` reads it whatever is kept. The read is one primary-key select on an
+    autocommit connection: no ORM session and no BEGIN/COMMIT round trips (3 -> 1)."""
+    key = (engine.url, user_id, nonce)
+    if not fresh:
+        kept = recent.recent.get(key)
+        if kept is not None:
+            return kept
+    generation = recent.recent.generation
     table = User.__table__
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         row = conn.execute(select(table.c.id, table.c.username, table.c.display_name, table.c.role,
                                   table.c.active, table.c.session_nonce)
                            .where(table.c.id == user_id)).first()
     if row is None or not row.active or row.session_nonce != nonce:
+        recent.recent.drop(key)
         return None
+    recent.recent.put(key, row, generation)
     return row
 
 

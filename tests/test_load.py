@@ -144,6 +144,33 @@ def test_values_of_all_rolled_back_versions_get_the_next_version(engine):
     assert current_value(engine) == 1.0
 
 
+def test_rows_of_several_versions_keep_the_plans_order_and_texts_are_cut_to_their_columns(engine):
+    """The rows go in as runs of one version each (issue 13: the version, is_current and batch as
+    literals of the statement); every row still gets its own version, in the plan's order, and a
+    text longer than its column is cut as before (sheet 100, cell 16, raw value 100, notes 200)."""
+    _, first = load(engine, [val(region="230100", value=1.0), val(region="230200", value=1.0)])
+    with session_scope(engine) as s:
+        rollback_batch(s, first, user="admin")
+    _, second = load(engine, [val(region="230300", value=1.0)])
+    long = Value("gdp", "230400", 2024, 0, "annual", 7.0, "表" * 120, "C" * 20, "7" * 150, "注" * 250)
+    plan, third = load(engine, [val(region="230000", value=5.0), val(region="230100", value=2.0),
+                                val(region="230300", value=3.0), val(region="230200", value=4.0), long])
+    assert [(v.region_code, version) for v, version in plan.new] == [
+        ("230000", 1), ("230100", 2), ("230200", 2), ("230400", 1)]
+    assert [(r.region_code, r.new_version) for r in plan.revised] == [("230300", 2)]
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT region_code, version, is_current, batch_id, sheet, cell, "
+                                 "raw_value, notes FROM observations WHERE batch_id = :b ORDER BY id"),
+                            {"b": third}).all()
+    assert [(r[0], r[1], bool(r[2]), r[3]) for r in rows] == [
+        ("230000", 1, True, third), ("230100", 2, True, third), ("230200", 2, True, third),
+        ("230400", 1, True, third), ("230300", 2, True, third)]
+    assert tuple(rows[3][4:]) == ("表" * 100, "C" * 16, "7" * 100, "注" * 200)
+    assert tuple(rows[0][4:]) == ("各市", "C7", "5", "")
+    assert current_value(engine, region="230300") == 3.0
+    assert [r[4] for r in observations(engine, region_code="230300")] == [False, True]
+
+
 def test_a_failed_apply_leaves_every_table_as_it_was(engine):
     load(engine, [val(value=1.0)])
     before = snapshot(engine)

@@ -235,10 +235,18 @@ def _value_rows(values: list[Value]) -> list[tuple]:
     return rows
 
 
-def _runs(items: list[tuple[Value, int]]) -> list[tuple[int, list[tuple]]]:
-    """(version, rows of _value_rows) for each run of consecutive (value, version) pairs with the
-    same version, in their order (rows get their ids in that order)."""
-    return [(version, _value_rows(list(map(itemgetter(0), group))))
+def _copy_rows(items: list[tuple[Value, int]], batch_id: int) -> list[tuple]:
+    """The rows COPY writes (_VALUE_COLUMNS, then _CONSTANT_COLUMNS) of (value, version) pairs,
+    texts cut to their column's length."""
+    return [(v.indicator_code, v.region_code, v.year, v.quarter, v.basis, v.value, v.sheet[:100],
+             v.cell[:16], v.raw_value[:100], v.notes[:200], version, True, batch_id)
+            for v, version in items]
+
+
+def _runs(items: list[tuple[Value, int]]) -> list[tuple[int, list[Value]]]:
+    """(version, values) for each run of consecutive (value, version) pairs with the same version,
+    in their order (rows get their ids in that order)."""
+    return [(version, list(map(itemgetter(0), group)))
             for version, group in groupby(items, key=itemgetter(1))]
 
 
@@ -259,9 +267,9 @@ def apply_plan(session: Session, plan: ChangePlan, *, file_name: str, sha256: st
     for ids in _chunks(plan.superseded_ids):
         session.execute(update(Observation).where(Observation.id.in_(ids)).values(is_current=False)
                         .execution_options(synchronize_session=False))
-    runs = _runs(plan.new) + _runs([(plan.values[(r.indicator_code, r.region_code, r.year, r.quarter,
-                                                  r.basis)], r.new_version) for r in plan.revised])
-    insert_rows(session, batch.id, runs, progress)
+    insert_rows(session, batch.id, plan.new + [
+        (plan.values[(r.indicator_code, r.region_code, r.year, r.quarter, r.basis)], r.new_version)
+        for r in plan.revised], progress)
     if report is not None:
         report.batch_id = batch.id
         report.status = "loaded"
@@ -274,13 +282,13 @@ def apply_plan(session: Session, plan: ChangePlan, *, file_name: str, sha256: st
     return batch
 
 
-def insert_rows(session: Session, batch_id: int, runs: list[tuple[int, list[tuple]]],
+def insert_rows(session: Session, batch_id: int, items: list[tuple[Value, int]],
                 progress: Optional[Callable[[str, int, int], None]] = None) -> None:
-    """Bulk insert a batch's observations, current, given as runs of (version, rows of
-    _VALUE_COLUMNS), in order, by the driver's fastest path: COPY on PostgreSQL (psycopg), else
-    the DBAPI's executemany of the tuples in chunks (no per-row parameter processing by
-    SQLAlchemy; its error wrapping is kept for run_with_retry)."""
-    total = sum(len(rows) for _, rows in runs)
+    """Bulk insert a batch's observations, current, of (value, version) pairs, in their order, by
+    the driver's fastest path: COPY on PostgreSQL (psycopg), else the DBAPI's executemany of
+    tuples in chunks (no per-row parameter processing by SQLAlchemy; its error wrapping is kept
+    for run_with_retry)."""
+    total = len(items)
     bind = session.connection()
     if bind.dialect.name == "postgresql" and bind.dialect.driver == "psycopg":
         import psycopg
@@ -299,16 +307,11 @@ def insert_rows(session: Session, batch_id: int, runs: list[tuple[int, list[tupl
                 with cursor.copy(statement) as copy:
                     copy.set_types([types[name] for name in columns])
                     write_row = copy.write_row
-                    done = 0
-                    for version, rows in runs:
-                        constants = (version, True, batch_id)
-                        for start in range(0, len(rows), CHUNK):
-                            chunk = rows[start:start + CHUNK]
-                            for row in chunk:
-                                write_row(row + constants)
-                            done += len(chunk)
-                            if progress and done < total:  # each chunk; the end below
-                                progress("load", done, total)
+                    for start in range(0, total, CHUNK):
+                        for row in _copy_rows(items[start:start + CHUNK], batch_id):
+                            write_row(row)
+                        if progress and start + CHUNK < total:  # each chunk; the end below
+                            progress("load", start + CHUNK, total)
         except psycopg.IntegrityError as exc:  # as SQLAlchemy would raise it, so run_with_retry sees it
             raise IntegrityError(statement, None, exc) from exc
         except psycopg.OperationalError as exc:
@@ -328,7 +331,8 @@ def insert_rows(session: Session, batch_id: int, runs: list[tuple[int, list[tupl
             bind.exec_driver_sql(f"PRAGMA cache_size={min(int(cache), -SQLITE_LOAD_CACHE_KIB)}")
         try:
             done = 0
-            for version, rows in runs:
+            for version, values in _runs(items):
+                rows = _value_rows(values)
                 statement = (head + ", ".join("?" for _ in _VALUE_COLUMNS)
                              + f", {int(version)}, 1, {int(batch_id)})")
                 for start in range(0, len(rows), CHUNK):
@@ -346,7 +350,8 @@ def insert_rows(session: Session, batch_id: int, runs: list[tuple[int, list[tupl
         return
     table = Observation.__table__
     done = 0
-    for version, rows in runs:
+    for version, values in _runs(items):
+        rows = _value_rows(values)
         constants = {"version": version, "is_current": True, "batch_id": batch_id}
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start:start + CHUNK]

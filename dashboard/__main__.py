@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     set_role.add_argument("name")
     set_role.add_argument("role", choices=users.ROLES)
 
-    for name, text in (("disable", "disable an account (its sessions end at once)"),
+    for name, text in (("disable", "disable an account (its sessions end: at once for uploads, downloads "
+                                   "and protected pages, within 2 s for viewing open pages)"),
                        ("enable", "enable a disabled account")):
         one = cmd.add_parser(name, help=text)
         one.add_argument("name")

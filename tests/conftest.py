@@ -7,7 +7,9 @@ migrations and the seed each time: they run once per session into a template tha
 - PostgreSQL when TEST_DATABASE_URL is set: a database created from the template database, dropped
   afterwards.
 `empty_engine` is a database without tables (for the first start and `init`); `demo_engine` a copy
-of a second template that has the whole demo set loaded.
+of a second template that has the whole demo set loaded. `briefings`: the 2025Q4 briefings of the
+dashboard fixture's demo values, each made (a headless Chromium, seconds) once per session for the
+tests that only read them (tests/test_briefing.py, tests/test_briefing_pdf_text.py).
 
 Settings for the whole run are set here, before any project module reads them: passwords are
 hashed with the cheapest argon2 parameters, and the instance folder is a temporary one. Every test
@@ -118,3 +120,37 @@ def demo_engine(tmp_path, databases):
 def catalog(engine):
     with session_scope(engine) as session:
         return load_catalog(session)
+
+
+class Briefings:
+    """One database with the dashboard fixture's demo values (tests/dashboard_fixture.py) and its
+    2025Q4 briefing in each language asked for, made on first request by briefing.generate (both
+    formats made and archived): `made(lang)` -> (record, PDF bytes, cached), as generate answered
+    when it made it. The tests that use it only read it, or copy the database to change it."""
+
+    QUARTER = (2025, 4)
+
+    def __init__(self, databases: Databases, directory: Path):
+        from tests.dashboard_fixture import load_fixture
+
+        self.engine, self._cleanup = databases.new(directory, seeded=True)
+        load_fixture(self.engine, demo=True)
+        self._made: dict = {}
+
+    def made(self, lang: str) -> tuple:
+        from etl import briefing
+
+        if lang not in self._made:
+            self._made[lang] = briefing.generate(self.engine, *self.QUARTER, lang, "pdf", user="tester")
+        return self._made[lang]
+
+    def close(self) -> None:
+        self._cleanup()
+
+
+@pytest.fixture(scope="session")
+def briefings(databases, tmp_path_factory):
+    """The session's Briefings (made on first use): share them, do not change their database."""
+    made = Briefings(databases, tmp_path_factory.mktemp("briefings"))
+    yield made
+    made.close()

@@ -97,14 +97,12 @@ def demo_engine(engine):
 
 
 @pytest.fixture(scope="module")
-def briefed(databases, tmp_path_factory):
+def briefed(briefings):
     """One database with the fixture's demo values and the 2025Q4 briefing made in both languages
-    (each in both formats): made once for the tests that only read it."""
-    engine, cleanup = databases.new(tmp_path_factory.mktemp("briefing"), seeded=True)
-    load_fixture(engine, demo=True)
-    made = {lang: briefing.generate(engine, *QUARTER, lang, "pdf", user="tester") for lang in ("zh", "en")}
-    yield engine, made
-    cleanup()
+    (each in both formats): made once per session (tests/conftest.py, shared with
+    tests/test_briefing_pdf_text.py) for the tests that only read it."""
+    assert briefings.QUARTER == QUARTER
+    return briefings.engine, {lang: briefings.made(lang) for lang in ("zh", "en")}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -17,9 +17,7 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from etl import briefing
 from etl.briefing import pdf_text
-from tests.dashboard_fixture import load_fixture
 
 HEAD = """/CIDInit /ProcSet findresource begin
 12 dict begin
@@ -109,12 +107,12 @@ def test_the_installed_faces_are_found_and_an_unknown_one_changes_nothing(caplog
 # a briefing printed by Chromium
 
 @pytest.fixture(scope="module")
-def printed(databases, tmp_path_factory):
-    engine, cleanup = databases.new(tmp_path_factory.mktemp("briefing-pdf-text"), seeded=True)
-    load_fixture(engine, demo=True)
-    files, _ = briefing.make(engine, 2025, 4, "zh")
-    yield files["pdf"]
-    cleanup()
+def printed(briefings) -> bytes:
+    """The 2025Q4 briefing in Chinese of the dashboard fixture's demo values, as printed (made once
+    per session: tests/conftest.py)."""
+    record, pdf, _ = briefings.made("zh")
+    assert record["quarter"] == 4 and record["fmt"] == "pdf"
+    return pdf
 
 
 def radicals(text: str) -> set[str]:

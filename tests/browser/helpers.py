@@ -8,8 +8,6 @@ first visit loads (requests, console errors) open every page with `driver.get`.
 """
 from __future__ import annotations
 
-import time
-
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -25,16 +23,54 @@ def wait_text(driver, css: str, text: str, timeout: float = 45):
     return driver.find_element(By.CSS_SELECTOR, css)
 
 
-def settle(driver, timeout: float = 45) -> None:
-    """Wait until Dash has no callback in flight (the renderer marks loading on the document)."""
-    end = time.time() + timeout
-    while time.time() < end:
-        busy = driver.execute_script(
-            "return document.querySelectorAll('[data-dash-is-loading=\"true\"]').length")
-        if not busy:
-            time.sleep(0.3)
-            return
-        time.sleep(0.2)
+# The page is still when, for `quiet` ms in a row: the document has loaded, Dash has no callback queued or in flight (its
+# store, and the loading marks its renderer puts on the document), every Plotly graph on screen is
+# drawn at its box's current size with no resize of Dash's pending (dcc.Graph marks the graph
+# `dash-graph--pending` from its resize observer's call until Plotly's relayout is done; between a
+# container query or a new viewport changing the box and that call, the box and the drawing
+# differ), and nothing in the DOM changed (a MutationObserver). Checked every 20 ms in the page;
+# answers null when still, else why not (after `timeout` ms).
+STILL = """
+const [quiet, timeout, done] = arguments;
+if (!window.__lastChange) {
+  window.__lastChange = {at: performance.now()};
+  new MutationObserver(() => { window.__lastChange.at = performance.now(); }).observe(
+    document, {subtree: true, childList: true, attributes: true, characterData: true});
+}
+function busy() {
+  if (document.readyState !== 'complete') return 'the document loading';
+  const state = window.store && window.store.getState && window.store.getState();
+  if (state && state.isLoading) return 'a Dash callback in flight';
+  if (document.querySelector('[data-dash-is-loading="true"]')) return 'a component loading';
+  for (const graph of document.querySelectorAll('.dash-graph')) {
+    if (graph.offsetParent === null) continue;  // not displayed
+    const gd = graph.querySelector('.js-plotly-plot');
+    if (!gd || !gd._fullLayout) return 'a graph not drawn yet: ' + graph.id;
+    if (gd.classList.contains('dash-graph--pending')) return 'a graph being resized: ' + graph.id;
+    const box = gd.getBoundingClientRect();
+    if (Math.abs(gd._fullLayout.width - box.width) > 1 || Math.abs(gd._fullLayout.height - box.height) > 1)
+      return 'a graph drawn at another size than its box: ' + graph.id;
+  }
+  return '';
+}
+const start = performance.now();
+let still = start, why = '';
+(function check() {
+  const now = performance.now();
+  why = busy();
+  if (why || window.__lastChange.at > still) still = Math.max(now, window.__lastChange.at);
+  if (!why && now - still >= quiet) return done(null);
+  if (now - start > timeout) return done(why || 'the DOM still changing');
+  setTimeout(check, 20);
+})();"""
+
+
+def settle(driver, timeout: float = 45, quiet: float = 0.15) -> None:
+    """Wait until the page is still (STILL above): what a test then measures is what a reader sees
+    once the page has settled, not a frame of a relayout. Fails after `timeout` s, saying why."""
+    driver.set_script_timeout(timeout + 10)
+    why = driver.execute_async_script(STILL, quiet * 1000, timeout * 1000)
+    assert why is None, f"the page did not settle in {timeout} s: {why}"
 
 
 def navigate(driver, path: str, container: str = "#_pages_content > *", timeout: float = 45) -> None:
@@ -62,9 +98,9 @@ def viewport(driver, width: int, height: int = 900) -> None:
         "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
 
 
-def open_page(driver, url: str, container: str | None = None, relayout: bool = True) -> None:
+def open_page(driver, url: str, container: str | None = None) -> None:
+    """driver.get(url), then wait for `container` (default: the page's content) and for the page
+    to settle (Plotly's relayouts after the container queries included)."""
     driver.get(url)
     wait_for(driver, container or "#_pages_content > *")
     settle(driver)
-    if relayout:
-        time.sleep(0.5)  # Plotly's relayout after the container query changed the graph's height

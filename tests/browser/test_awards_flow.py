@@ -4,8 +4,6 @@ uploads again, commits, and the measure page shows the award; rule problems are 
 Set-up (server, browser; skipped without Chromium unless CI=true) in tests/browser/conftest.py."""
 from __future__ import annotations
 
-import time
-
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -49,8 +47,7 @@ def test_award_list_with_a_breach_is_fixed_committed_and_shown(server, browser, 
     wait(browser, ".upload-status-ok")
     assert "新增" in wait(browser, ".preview-new").text
     button = browser.find_element(By.ID, "upload-commit")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-    time.sleep(0.5)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", button)
     browser.execute_script("arguments[0].click();", button)
     assert "已载入" in wait(browser, ".upload-committed").text
     with session_scope(engine) as s:

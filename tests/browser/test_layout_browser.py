@@ -9,13 +9,12 @@ is still drawn at phone width, without parsing the scripts again.
 """
 from __future__ import annotations
 
-import time
-
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.helpers import navigate, open_page, viewport
+from tests.browser.helpers import navigate, open_page, settle, viewport
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +41,7 @@ def test_no_page_scrolls_sideways_on_a_phone(server, browser, lang):
     for path, container in paths.items():
         address = path + ("?lang=en" if lang == "en" else "")
         if container and opened:  # a visitor's page: reached inside the app, as from its links
-            navigate(browser, address, container)
-            time.sleep(0.5)  # as open_page: Plotly's relayout after the container query
+            navigate(browser, address, container)  # and settled: Plotly's relayouts are done
         else:  # the first page, and the sign-in form of the signed-in users' pages: opened anew
             open_page(browser, server + address)
             opened = True
@@ -60,11 +58,14 @@ def test_no_page_scrolls_sideways_on_a_phone(server, browser, lang):
 def test_charts_below_the_fold_are_drawn_when_they_come_into_view(server, browser):
     viewport(browser, 390, 844)
     open_page(browser, server + "/infrastructure", ".lazy-chart")
-    time.sleep(1)
     drawn = ("return [...document.querySelectorAll('.lazy-chart')].map(e => "
              "e.querySelectorAll('.scatterlayer .trace, .barlayer .trace').length > 0);")
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script(drawn)[0])
+    settle(browser)  # whatever the first drawing set off has happened
     first = browser.execute_script(drawn)
-    assert len(first) >= 3 and first[0] and not first[-1]  # the map at the bottom waits
+    assert len(first) >= 3 and first[0] and not first[-1]  # the map at the bottom waits...
+    with pytest.raises(TimeoutException):  # ... and goes on waiting (as long as before: 1 s)
+        WebDriverWait(browser, 1, poll_frequency=0.1).until(lambda d: d.execute_script(drawn)[-1])
     last = browser.find_elements(By.CSS_SELECTOR, ".lazy-chart")[-1]
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", last)
     WebDriverWait(browser, 30).until(lambda d: d.execute_script(drawn)[-1])

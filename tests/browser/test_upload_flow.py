@@ -7,7 +7,6 @@ Set-up (server, browser; skipped without Chromium unless CI=true) in tests/brows
 """
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from etl.store.db import session_scope
 from etl.store.models import Batch, Observation
 from tests import messy_files
 from tests.accounts_helpers import PASSWORDS, add_users, make_app
+from tests.browser.helpers import settle
 
 pytestmark = pytest.mark.browser
 
@@ -98,8 +98,8 @@ def test_analyst_uploads_and_viewer_is_kept_out(server, browser, engine, tmp_pat
     shot(browser, "upload-preview")
     assert db_counts(engine) == (0, 0)  # the preview wrote nothing
     button = browser.find_element(By.ID, "upload-commit")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-    time.sleep(0.5)
+    # at once, not Bootstrap's smooth scrolling: the screenshot shows the button
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", button)
     shot(browser, "upload-before-commit")
     browser.execute_script("arguments[0].click();", button)
     done = wait(browser, ".upload-committed").text
@@ -123,7 +123,7 @@ def test_analyst_uploads_and_viewer_is_kept_out(server, browser, engine, tmp_pat
     browser.delete_all_cookies()
     sign_in(browser, server, "/", "vic")
     wait(browser, "#navbar a")
-    time.sleep(0.5)
+    settle(browser)  # the navigation bar as the viewer's callbacks left it
     assert not browser.find_elements(By.ID, "nav-upload")
     browser.get(server + "/upload")
     wait(browser, "#auth-forbidden")

@@ -8,7 +8,8 @@
 On an empty database (DATABASE_URL, default instance/monitor.sqlite) the schema is created, the
 catalog and targets are seeded and the demo workbooks are loaded, so the first start shows data.
 `python app.py` does this before the server listens, with a progress bar on the terminal, so the
-first page answers at once. Without PUBLIC_VIEWING=1 every page asks for a
+first page answers at once; a thread of the server builds the summaries of a new year when it
+turns (dashboard/summaries.py: YearWatcher; gunicorn workers start theirs in gunicorn.conf.py). Without PUBLIC_VIEWING=1 every page asks for a
 sign-in (docs/accounts.md: the first admin).
 """
 from __future__ import annotations
@@ -69,6 +70,7 @@ def main() -> int:
         return 1
     dash_app = create_app(on_demo_file=terminal_progress(), settings=settings, log_to_stderr=True)
     summaries.build_in(dash_app)
+    summaries.watch_year(dash_app.server)  # on 1 January: the new year's summaries, in a job
     dash_app.run(host=settings.host, port=settings.port, debug=settings.dash_debug)
     return 0
 

@@ -59,12 +59,19 @@ def post_worker_init(worker):
 
     Then the objects made so far (modules, Dash's and plotly's, the catalog), which live as long as
     the worker, are frozen out of the garbage collector's full passes, which walked them all every
-    few requests: ~100 ms of CPU in one cold render in a few (bench/bench_callbacks.py)."""
+    few requests: ~100 ms of CPU in one cold render in a few (bench/bench_callbacks.py).
+
+    Last, the worker's year watcher starts (dashboard/summaries.py): on 1 January it builds the
+    new year's summaries in a bounded job, so that the renders keep reading them without a restart
+    (the summary's lock builds each kind once among the workers)."""
     import gc
+
+    from dashboard import summaries
 
     read_catalog(worker.wsgi, worker.log)
     gc.collect()
     gc.freeze()
+    summaries.watch_year(worker.wsgi)
 
 
 def read_catalog(server, log) -> None:

@@ -18,6 +18,7 @@ from plotly.io.json import to_json_plotly
 from sqlalchemy import Engine
 
 from dashboard.cache import cache
+from etl.progress import engine as progress_engine
 from etl.store import queries
 from etl.store import summary as summaries
 from etl.wording.catalogue import t
@@ -93,7 +94,8 @@ def invalidate() -> None:
 
 
 def cached(func: Callable) -> Callable:
-    """Memoise a reader per (database, data and catalog stamps, arguments)."""
+    """Memoise a reader per (database, data and catalog stamps, year, arguments): the year as in
+    summary_stamp, so that on 1 January no reader answers with what last year's date gave."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any):
         memo = request_memo()
@@ -108,7 +110,7 @@ def cached(func: Callable) -> Callable:
         except TypeError:  # an argument that is not hashable (a list)
             local = None
         raw = repr((func.__module__, func.__qualname__, current_app.config[DB_KEY], _stamps(),
-                    args, sorted(kwargs.items())))
+                    progress_engine.this_year(), args, sorted(kwargs.items())))
         key = "q:" + hashlib.sha1(raw.encode()).hexdigest()
         if key in memo:
             value = memo[key]
@@ -210,11 +212,11 @@ def summarised(kind: str, keys: Callable[[], Any]) -> Callable:
 
 def summary_stamp() -> str:
     """The data stamp, the catalog's (targets are assessed), the year (assessments count years
-    from today) and the code computing the summaries: a deploy with another computation, or
-    another catalog, never reads old ones."""
-    import datetime as dt
-
-    return f"{data_stamp()}|{catalog_stamp()}|{dt.date.today().year}|{code_digest()}"
+    from today: the progress engine's this_year, the server's local date, the one date source of
+    the key, the assessments and dashboard/summaries.py's year watcher, which builds the new
+    year's summaries when it turns) and the code computing the summaries: a deploy with another
+    computation, or another catalog, never reads old ones."""
+    return f"{data_stamp()}|{catalog_stamp()}|{progress_engine.this_year()}|{code_digest()}"
 
 
 @functools.lru_cache(maxsize=1)
@@ -235,15 +237,16 @@ def code_digest() -> str:
     return digest.hexdigest()[:12]
 
 
-def refresh_summaries() -> None:
+def refresh_summaries() -> list[str]:
     """Build every summary for the current data now: in the job or the command that changed the
     data (the upload's commit job, the rollback's job: dashboard/uploads.py; python -m etl:
-    dashboard/summaries.py), never in a web request."""
+    dashboard/summaries.py) or the year watcher's job (dashboard/summaries.py), never in a web
+    request. The kinds this call built (not those found built already, e.g. by another process)."""
     if not current_app.config.get(SUMMARY_KEY, True):
-        return
+        return []
     stamp = summary_stamp()
-    for reader in SUMMARISED:
-        summaries.build(engine(), stamp, reader.kind, reader.keys, reader.uncached)
+    return [reader.kind for reader in SUMMARISED
+            if summaries.build(engine(), stamp, reader.kind, reader.keys, reader.uncached)]
 
 
 # --- catalog ------------------------------------------------------------------------------------

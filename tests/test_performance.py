@@ -443,6 +443,7 @@ def test_a_gunicorn_worker_reads_the_catalog_before_it_serves(app, engine):
         hooks["post_worker_init"](worker)
     finally:
         gc.unfreeze()
+        summaries.stop_watching()  # the hook started the worker's year watcher
     reads, page = catalog_reads(app, engine)
     assert reads == 0 and "page-core" in page
 

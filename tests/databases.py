@@ -61,6 +61,7 @@ class Databases:
         self.server = PostgresServer(TEST_DATABASE_URL) if TEST_DATABASE_URL else None
         self._template: str | None = None
         self._demo_template: str | None = None
+        self.demo_outcomes: list | None = None  # what load_demo answered when it filled the demo template
 
     @property
     def template(self) -> str:
@@ -101,7 +102,7 @@ class Databases:
             return
         from etl.demo.files import load_demo
 
-        load_demo(engine, work_dir=self.template_dir / "demo-files")
+        self.demo_outcomes = load_demo(engine, work_dir=self.template_dir / "demo-files")
 
     def new(self, directory: Path, *, seeded: bool, demo: bool = False) -> tuple[Engine, callable]:
         """(engine, cleanup) on a new database: a copy of the template (of the demo template with

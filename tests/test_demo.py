@@ -241,12 +241,18 @@ def test_reference_file_has_a_source_for_every_figure():
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory, databases):
-    """One fresh database with the whole demo set loaded once (and then loaded again)."""
+    """The whole demo set loaded once into a seeded database, and then loaded again: the first
+    load is the one that filled the session's demo template (tests/databases.py: load_demo on a
+    copy of the seeded template, as here before; the tests of demo_engine read its copies), the
+    second runs on a copy of it. (load_demo into an empty database, schema and seed included:
+    tests/test_dashboard_pages.py, test_create_app_loads_the_demo_into_an_empty_database.)"""
     pytest.importorskip("etl.pipeline")
     tmp = tmp_path_factory.mktemp("demo_db")
-    engine, cleanup = databases.new(tmp, seeded=False)
-    assert not demo.demo_loaded(engine)
-    first = demo.load_demo(engine, work_dir=tmp / "files")
+    seeded, cleanup_seeded = databases.new(tmp_path_factory.mktemp("seeded"), seeded=True)
+    assert not demo.demo_loaded(seeded)  # what the first load started from
+    cleanup_seeded()
+    engine, cleanup = databases.new(tmp, seeded=True, demo=True)
+    first = databases.demo_outcomes
     second = demo.load_demo(engine, work_dir=tmp / "files")
     yield engine, first, second
     cleanup()

@@ -17,6 +17,7 @@ from dashboard import jobs
 from etl.settings import Settings
 
 CONCURRENCY = 2
+WAITING = (0, "", "waiting for a slot")  # what hold's job shows while it waits
 
 
 def _limits(seconds: float, memory_mb: int, slots_dir: Optional[str]) -> jobs.Limits:
@@ -28,7 +29,12 @@ def _stopped(stopped: jobs.JobStopped) -> dict:
 
 
 def hold(folder: str, tag: str, seconds: float, memory_mb: int, slots_dir: Optional[str] = None):
-    """Marks `started-TAG` in `folder` and holds its slot until `release` appears there."""
+    """Marks `started-TAG` in `folder` and holds its slot until `release` appears there; marks
+    `waiting-TAG` when jobs.run shows it waiting for a slot (diskcache mode)."""
+    def shown(progress):
+        if progress == WAITING:
+            Path(folder, f"waiting-{tag}").touch()
+
     def work(_progress):
         Path(folder, f"started-{tag}").touch()
         give_up = time.monotonic() + 120
@@ -37,7 +43,7 @@ def hold(folder: str, tag: str, seconds: float, memory_mb: int, slots_dir: Optio
         return f"done {tag}"
 
     try:
-        return jobs.run(work, limits=_limits(seconds, memory_mb, slots_dir))
+        return jobs.run(work, shown, waiting=WAITING, limits=_limits(seconds, memory_mb, slots_dir))
     except jobs.JobStopped as stopped:
         return _stopped(stopped)
 

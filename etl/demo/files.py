@@ -483,12 +483,13 @@ def demo_files() -> list[DemoFile]:
     return files
 
 
-def generate_demo_files(out_dir: Path) -> list[Path]:
-    """Write the demo workbooks into out_dir; returns their paths in load order."""
+def generate_demo_files(out_dir: Path, items: Optional[list] = None) -> list[Path]:
+    """Write the demo workbooks (`items`, default: demo_files()) into out_dir; returns their paths
+    in load order."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for item in demo_files():
+    for item in demo_files() if items is None else items:
         path = out_dir / item.name
         path.write_bytes(item.data)
         paths.append(path)
@@ -614,10 +615,11 @@ def register(subparsers) -> None:
 def run_demo_command(args, engine) -> int:
     out = args.out or config.instance_dir() / "demo"
     if args.generate_only:
-        paths = generate_demo_files(out)
+        items = demo_files()  # generated once: written, then listed with their flags
+        paths = generate_demo_files(out, items)
         print(both("cli.demo.wrote", n=len(paths), folder=out))
         print(both("cli.demo.load_order") + ":")
-        for item, path in zip(demo_files(), paths):
+        for item, path in zip(items, paths):
             flag = "  (--skip-unknown)" if item.skip_unknown else ""
             print(f"  {path.name}{flag}")
         return 0

@@ -3,9 +3,9 @@
     app = create_app()          # DATABASE_URL, or the SQLite file in instance/
     app.run()                   # development;  gunicorn app:server  in production
 
-`create_app` is deliberately a short list of steps so that other slices can hook in: the accounts
-module (dashboard/auth.py, issue 5) is initialised here when it exists, and its pages register
-themselves in dashboard/pages/ like ours (with a `roles` key to hide them from other roles).
+`create_app` is deliberately a short list of steps: the accounts module (dashboard/auth.py: roles,
+the callback guard, the CSRF check) is initialised before the response cache, and the pages
+register themselves in dashboard/pages/ (with a `roles` key to hide them from other roles).
 """
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True,
                log_to_stderr: bool = False) -> Dash:
     """The app; `settings` default to Settings.from_env(), read now, kept in
     app.server.config["SETTINGS"] and handed to the ETL (etl.config.use)."""
-    from dashboard import briefing_view, callbacks, data, shell
+    from dashboard import auth, briefing_view, callbacks, data, shell
     from dashboard.cache import init_cache
     from dashboard.delivery import init_delivery
     from dashboard.response_cache import init_response_cache
@@ -117,19 +117,9 @@ def create_app(engine: Engine | None = None, *, load_demo_if_empty: bool = True,
     app.layout = shell.layout
     init_delivery(app)  # gzip, long caching, plotly.js preloaded
     callbacks.attach(app)
-    init_auth_if_present(app)
-    init_response_cache(server)  # after the guards: a cached answer only to whom may run it
+    auth.init_auth(app)  # accounts, roles, the callback guard and the CSRF check
+    # after the guards: a cached answer only to whom may run it
+    init_response_cache(server, role=auth.current_role, may_view=auth.may_view_as)
     log.info("dashboard ready: database %s, public viewing %s, log %s",
              engine.url.render_as_string(hide_password=True), settings.public_viewing, log_file)
     return app
-
-
-def init_auth_if_present(app: Dash) -> None:
-    """Accounts and roles live in dashboard/auth.py (issue 5); without it everyone is a viewer."""
-    try:
-        auth = importlib.import_module("dashboard.auth")
-    except ModuleNotFoundError as exc:
-        if exc.name != "dashboard.auth":
-            raise
-        return
-    auth.init_auth(app)

@@ -148,7 +148,12 @@ def current_role() -> str:
 
 
 def may_view() -> bool:
-    return current_role() != ANONYMOUS or public_viewing()
+    return may_view_as(current_role())
+
+
+def may_view_as(role: str) -> bool:
+    """Whether `role` may view the open pages (any account; anonymous with PUBLIC_VIEWING)."""
+    return role != ANONYMOUS or public_viewing()
 
 
 def still_valid(user: SessionUser) -> bool:

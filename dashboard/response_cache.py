@@ -180,18 +180,6 @@ def store() -> LocalStore:
     return current_app.extensions[EXTENSION]["local"]
 
 
-def _role() -> str:
-    from dashboard import auth
-
-    return auth.current_role()
-
-
-def _may_view(role: str) -> bool:
-    from dashboard import auth
-
-    return role != auth.ANONYMOUS or auth.public_viewing()
-
-
 def viewing_only() -> bool:
     """This request is a callback of the allow-list (ALLOWED: a pure, read-only view of open
     pages), decided once per request. Only such a callback may take a signed-in viewer's account
@@ -207,10 +195,10 @@ def request_key() -> Optional[str]:
     """The cache key of this callback request, or None when its answer must not be cached."""
     if not viewing_only():
         return None
-    role = _role()
-    if not _may_view(role):
-        return None
     state = current_app.extensions[EXTENSION]
+    role = state["role"]()
+    if not state["may_view"](role):
+        return None
     raw = "\n".join([state["code"], current_app.config[data.DB_KEY], data.data_stamp(),
                      data.catalog_stamp(), role,
                      str(bool(current_app.config["SETTINGS"].public_viewing)),
@@ -309,14 +297,18 @@ def settle() -> None:
     _repacker.submit(lambda: None).result()
 
 
-def init_response_cache(server: Flask) -> None:
+def init_response_cache(server: Flask, *, role: Callable[[], str],
+                        may_view: Callable[[str], bool]) -> None:
     """Call after the accounts module's guards are registered (create_app does): the look-up must
-    run after them. The store hook, registered last, runs first of the after_request hooks."""
+    run after them. The store hook, registered last, runs first of the after_request hooks.
+    `role()` is the caller's role and `may_view(role)` whether that role may view open pages
+    (dashboard.auth's, passed in: auth asks this module which callbacks are read-only views)."""
     hooks = server.before_request_funcs.setdefault(None, [])
     names = {getattr(hook, "__name__", "") for hook in hooks}
     if not {"check_csrf", "guard_callbacks"} <= names:
         raise RuntimeError("init_response_cache must come after init_auth (the CSRF check and "
                            "the callback guard run before any cached answer is sent)")
-    server.extensions[EXTENSION] = {"local": LocalStore(), "code": code_digest()}
+    server.extensions[EXTENSION] = {"local": LocalStore(), "code": code_digest(),
+                                    "role": role, "may_view": may_view}
     server.before_request(lookup)
     server.after_request(keep)

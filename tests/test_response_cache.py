@@ -242,7 +242,7 @@ def test_the_shared_cache_serves_another_worker(users):
 def test_the_look_up_refuses_to_run_before_the_guards():
     server = Flask(__name__)
     with pytest.raises(RuntimeError, match="after init_auth"):
-        response_cache.init_response_cache(server)
+        response_cache.init_response_cache(server, role=lambda: "viewer", may_view=lambda role: True)
 
 
 def test_the_local_store_keeps_within_its_budget():

@@ -13,13 +13,23 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 
+# how often the waits below look again: Selenium's default (0.5 s) cost a quarter of a second on
+# average per wait not met at once, hundreds of times a run
+POLL = 0.05
+
+
+def until(driver, condition, timeout: float = 45, **options):
+    """WebDriverWait(driver, timeout).until(condition), looking every POLL s; `options` as
+    WebDriverWait's (ignored_exceptions)."""
+    return WebDriverWait(driver, timeout, poll_frequency=POLL, **options).until(condition)
+
+
 def wait_for(driver, css: str, timeout: float = 45):
-    return WebDriverWait(driver, timeout).until(
-        EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+    return until(driver, EC.presence_of_element_located((By.CSS_SELECTOR, css)), timeout)
 
 
 def wait_text(driver, css: str, text: str, timeout: float = 45):
-    WebDriverWait(driver, timeout).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
+    until(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text), timeout)
     return driver.find_element(By.CSS_SELECTOR, css)
 
 
@@ -86,7 +96,7 @@ def navigate(driver, path: str, container: str = "#_pages_content > *", timeout:
         window.history.pushState({}, '', arguments[0]);
         window.dispatchEvent(new CustomEvent('_dashprivate_pushstate'));
         window.scrollTo(0, 0);""", path)
-    WebDriverWait(driver, timeout).until(lambda d: d.execute_script("return window.__pageChanged"))
+    until(driver, lambda d: d.execute_script("return window.__pageChanged"), timeout)
     wait_for(driver, container, timeout)
     settle(driver, timeout)
     # the page may add its state to the query (period, indicator): the path is the one asked for

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from etl.measures import store
 from etl.store.db import session_scope
 from tests.accounts_helpers import add_users, make_app
 from tests.awards_helpers import award, awards_xlsx, code
+from tests.browser.helpers import until
 from tests.browser.test_upload_flow import choose_file, shot, sign_in, wait
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,7 @@ def test_award_list_with_a_breach_is_fixed_committed_and_shown(server, browser, 
         assert sorted(a.amount for a in store.register(s)) == [180, 200]
 
     browser.get(server + "/measure?m=1")
-    WebDriverWait(browser, 30).until(lambda d: "（2）" in d.find_element(By.ID, "measure-award-count").text)
+    until(browser, lambda d: "（2）" in d.find_element(By.ID, "measure-award-count").text, 30)
     wait(browser, "#awards-grid .ag-row")
     grid = browser.find_element(By.ID, "awards-grid").text
     assert "大庆油城工业互联网有限公司" in grid
@@ -62,6 +62,6 @@ def test_award_list_with_a_breach_is_fixed_committed_and_shown(server, browser, 
     shot(browser, "measure-1-after-upload")
     browser.get(server + "/measures")
     amount = wait(browser, "#measures-total-amount")
-    WebDriverWait(browser, 30).until(lambda d: d.find_element(By.ID, "measures-total-amount").text == "380")
+    until(browser, lambda d: d.find_element(By.ID, "measures-total-amount").text == "380", 30)
     assert amount.text == "380"
     shot(browser, "measures-after-upload")

@@ -18,9 +18,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.helpers import settle, wait_for, wait_text
+from tests.browser.helpers import settle, until, wait_for, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -70,8 +69,8 @@ def test_every_page_loads_offline_without_errors(server, browser, lang):
         wait_for(browser, f"#{container}")
         settle(browser)
         if charts:
-            WebDriverWait(browser, 45).until(
-                lambda d: len(d.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .main-svg")) >= charts)
+            until(browser, lambda d: len(
+                d.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .main-svg")) >= charts)
         assert wait_for(browser, "#demo-alert").text.startswith(
             "演示数据 — 非官方统计" if lang == "zh" else "Demo data — not official statistics")
         shot(browser, f"{container}-{lang}")
@@ -110,8 +109,7 @@ def test_overview_cards_show_the_fixture(server, browser):
 
 
 def mode_bar_titles(browser, graph: str) -> list[str]:
-    WebDriverWait(browser, 45).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, f"#{graph} .modebar-btn"))
+    until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f"#{graph} .modebar-btn"))
     return browser.execute_script(
         "return [...document.querySelectorAll(arguments[0])].map(b => b.getAttribute('data-title'))",
         f"#{graph} .modebar-btn")
@@ -139,19 +137,19 @@ def test_language_switch_keeps_the_rest_of_the_url(server, browser):
     assert query == {"lang": ["en"], "period": ["2024"], "indicator": ["gdp"]}
     assert "The 13 cities ranked · Gross regional product" in browser.find_element(By.ID, "page-core").text
     assert browser.find_element(By.ID, "nav-core").text == "Core industries"
-    WebDriverWait(browser, 10).until(lambda d: d.title == "Core industries · Digital Longjiang")
+    until(browser, lambda d: d.title == "Core industries · Digital Longjiang", 10)
     browser.find_element(By.ID, "lang-switch").click()
     wait_text(browser, "#page-core", "数字经济核心产业")
     assert "lang" not in parse_qs(urlparse(browser.current_url).query)
-    WebDriverWait(browser, 10).until(lambda d: d.title == "核心产业 · 数字龙江")
+    until(browser, lambda d: d.title == "核心产业 · 数字龙江", 10)
     assert console_errors(browser) == []
 
 
 def choose(browser, control: str, option_text: str) -> None:
     browser.find_element(By.CSS_SELECTOR, f"#ctl-{control} .dash-dropdown-trigger").click()
-    options = WebDriverWait(browser, 20).until(lambda d: d.find_elements(
+    options = until(browser, lambda d: d.find_elements(
         By.XPATH, f"//*[@role='option'][normalize-space()='{option_text}'] | "
-                  f"//*[contains(@class,'option')][normalize-space()='{option_text}']"))
+                  f"//*[contains(@class,'option')][normalize-space()='{option_text}']"), 20)
     options[-1].click()
 
 
@@ -159,7 +157,7 @@ def test_controls_put_the_state_in_a_shareable_url(server, browser):
     browser.get(server + "/core")
     wait_text(browser, "#page-core", "13个市（地）排名 · 数字经济核心产业增加值占GDP比重")
     choose(browser, "indicator", "地区生产总值")
-    WebDriverWait(browser, 30).until(lambda d: "indicator=gdp" in d.current_url)
+    until(browser, lambda d: "indicator=gdp" in d.current_url, 30)
     wait_text(browser, "#page-core", "13个市（地）排名 · 地区生产总值")
     shared = browser.current_url
     assert parse_qs(urlparse(shared).query)["period"] == ["2024"]
@@ -171,8 +169,8 @@ def test_controls_put_the_state_in_a_shareable_url(server, browser):
     wait_for(browser, "#page-city")
     settle(browser)
     # the page may still be redrawn once after it appears (slow machines): find the link again
-    WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda d: d.find_element(By.ID, "city-link-230600").click() or True)
+    until(browser, lambda d: d.find_element(By.ID, "city-link-230600").click() or True, 30,
+          ignored_exceptions=(StaleElementReferenceException,))
     wait_text(browser, "#page-city", "大庆市")
     assert urlparse(browser.current_url).path == "/city/230600"
     assert console_errors(browser) == []
@@ -184,8 +182,8 @@ def test_data_page_exports_the_filtered_rows(server, browser):
     settle(browser)
     first_filter = browser.find_element(By.CSS_SELECTOR, "#data-grid .ag-floating-filter input")
     first_filter.send_keys("5G基站数")
-    WebDriverWait(browser, 20).until(
-        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#data-grid .ag-center-cols-container .ag-row")) == 3)
+    until(browser, lambda d: len(
+        d.find_elements(By.CSS_SELECTOR, "#data-grid .ag-center-cols-container .ag-row")) == 3, 20)
     shot(browser, "data-filtered")
     shown = {c.text for c in browser.find_elements(By.CSS_SELECTOR, "#data-grid .ag-cell[col-id='value']")}
     assert {"20,000", "60,000", "120,000"} <= shown  # thousands grouped in the grid
@@ -195,7 +193,7 @@ def test_data_page_exports_the_filtered_rows(server, browser):
     while time.time() < end and target is None:
         done = [p for p in browser.download_dir.glob("*.csv")]
         target = done[0] if done else None
-        time.sleep(0.3)
+        time.sleep(0.1)
     assert target is not None, "no CSV was downloaded"
     with open(target, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))

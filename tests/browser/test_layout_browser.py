@@ -12,9 +12,8 @@ from __future__ import annotations
 import pytest
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.helpers import navigate, open_page, settle, viewport
+from tests.browser.helpers import navigate, open_page, settle, until, viewport
 
 pytestmark = pytest.mark.browser
 
@@ -60,12 +59,12 @@ def test_charts_below_the_fold_are_drawn_when_they_come_into_view(server, browse
     open_page(browser, server + "/infrastructure", ".lazy-chart")
     drawn = ("return [...document.querySelectorAll('.lazy-chart')].map(e => "
              "e.querySelectorAll('.scatterlayer .trace, .barlayer .trace').length > 0);")
-    WebDriverWait(browser, 30).until(lambda d: d.execute_script(drawn)[0])
+    until(browser, lambda d: d.execute_script(drawn)[0], 30)
     settle(browser)  # whatever the first drawing set off has happened
     first = browser.execute_script(drawn)
     assert len(first) >= 3 and first[0] and not first[-1]  # the map at the bottom waits...
     with pytest.raises(TimeoutException):  # ... and goes on waiting (as long as before: 1 s)
-        WebDriverWait(browser, 1, poll_frequency=0.1).until(lambda d: d.execute_script(drawn)[-1])
+        until(browser, lambda d: d.execute_script(drawn)[-1], 1)
     last = browser.find_elements(By.CSS_SELECTOR, ".lazy-chart")[-1]
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", last)
-    WebDriverWait(browser, 30).until(lambda d: d.execute_script(drawn)[-1])
+    until(browser, lambda d: d.execute_script(drawn)[-1], 30)

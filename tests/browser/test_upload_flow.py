@@ -11,15 +11,13 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import func, select
 
 from etl.store.db import session_scope
 from etl.store.models import Batch, Observation
 from tests import messy_files
 from tests.accounts_helpers import PASSWORDS, add_users, make_app
-from tests.browser.helpers import settle
+from tests.browser.helpers import settle, until, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -33,8 +31,7 @@ def server(engine, serve):
 
 
 def wait(driver, css: str, timeout: float = 60):
-    return WebDriverWait(driver, timeout).until(
-        EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+    return wait_for(driver, css, timeout)
 
 
 def shot(driver, name: str) -> None:
@@ -48,7 +45,7 @@ def sign_in(driver, base: str, path: str, name: str) -> None:
     driver.find_element(By.ID, "login-password").send_keys(PASSWORDS[name])
     shot(driver, f"login-{name}")
     driver.find_element(By.ID, "login-submit").click()
-    WebDriverWait(driver, 30).until(lambda d: not d.find_elements(By.ID, "login-username"))
+    until(driver, lambda d: not d.find_elements(By.ID, "login-username"), 30)
 
 
 def choose_file(driver, path: Path) -> None:
@@ -110,7 +107,7 @@ def test_analyst_uploads_and_viewer_is_kept_out(server, browser, engine, tmp_pat
     # the overview shows the new quarter (2024年1-9月 = the third quarter of 2024)
     browser.get(server + "/")
     vintage = wait(browser, "#overview-vintage")
-    WebDriverWait(browser, 30).until(lambda d: "2024" in d.find_element(By.ID, "overview-vintage").text)
+    until(browser, lambda d: "2024" in d.find_element(By.ID, "overview-vintage").text, 30)
     assert "2024" in vintage.text and ("三季度" in vintage.text or "Q3" in vintage.text)
     shot(browser, "overview-after-upload")
 

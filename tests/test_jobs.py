@@ -46,12 +46,12 @@ def test_result_progress_and_exceptions_come_back_from_the_child():
 
 
 def test_time_limit_ends_a_job_with_a_typed_message():
-    limits = jobs.Limits(concurrency=1, seconds=1, memory_mb=150)
+    limits = jobs.Limits(concurrency=1, seconds=0.3, memory_mb=150)
     with pytest.raises(jobs.JobStopped) as stopped:
         jobs.run_in_child(lambda _p: time.sleep(60), limits)
     assert stopped.value.kind == "time"
-    assert stopped.value.text("en").startswith("The job ran longer than its 1 seconds limit")
-    assert "1 秒的时限" in stopped.value.text("zh")
+    assert stopped.value.text("en").startswith("The job ran longer than its 0.3 seconds limit")
+    assert "0.3 秒的时限" in stopped.value.text("zh")
 
 
 @pytest.mark.parametrize("how", ["bytearrays", "numpy", "one huge block"])
@@ -132,11 +132,11 @@ def check_cap(manager, folder: Path, slots_dir: str | None) -> None:
 
 
 def check_limits(manager, slots_dir: str | None) -> None:
-    slow = start(manager, "jobs-test-runaway", ["time", 1, 150, slots_dir])
+    slow = start(manager, "jobs-test-runaway", ["time", 0.3, 150, slots_dir])
     greedy = start(manager, "jobs-test-runaway", ["memory", 60, 150, slots_dir])
     slow_result, greedy_result = result_of(manager, slow), result_of(manager, greedy)
     assert slow_result["stopped"] == "time", slow_result
-    assert "longer than its 1 seconds limit" in slow_result["text"]
+    assert "longer than its 0.3 seconds limit" in slow_result["text"]
     assert greedy_result["stopped"] == "memory", greedy_result
     assert "150 MB memory limit" in greedy_result["text"]
 

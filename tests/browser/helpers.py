@@ -33,13 +33,13 @@ def wait_text(driver, css: str, text: str, timeout: float = 45):
     return driver.find_element(By.CSS_SELECTOR, css)
 
 
-# The page is still when, for `quiet` ms in a row: the document has loaded, Dash has no callback queued or in flight (its
-# store, and the loading marks its renderer puts on the document), every Plotly graph on screen is
-# drawn at its box's current size with no resize of Dash's pending (dcc.Graph marks the graph
-# `dash-graph--pending` from its resize observer's call until Plotly's relayout is done; between a
-# container query or a new viewport changing the box and that call, the box and the drawing
-# differ), and nothing in the DOM changed (a MutationObserver). Checked every 20 ms in the page;
-# answers null when still, else why not (after `timeout` ms).
+# The page is still when, for `quiet` ms in a row: the document has loaded; Dash has no callback
+# queued or in flight (its store, and the loading marks its renderer puts on the document); every
+# Plotly graph on screen is drawn at its box's current size with no resize of Dash's pending
+# (dcc.Graph marks the graph `dash-graph--pending` from its resize observer's call, 50 ms after the
+# box changed, until Plotly's relayout is done, 100 ms later or more; before that call the box and
+# the drawing differ in size); and nothing in the DOM changed (a MutationObserver). Checked every
+# 20 ms in the page; answers null when still, else why not (after `timeout` ms).
 STILL = """
 const [quiet, timeout, done] = arguments;
 if (!window.__lastChange) {
@@ -58,7 +58,8 @@ function busy() {
     if (!gd || !gd._fullLayout) return 'a graph not drawn yet: ' + graph.id;
     if (gd.classList.contains('dash-graph--pending')) return 'a graph being resized: ' + graph.id;
     const box = gd.getBoundingClientRect();
-    if (Math.abs(gd._fullLayout.width - box.width) > 1 || Math.abs(gd._fullLayout.height - box.height) > 1)
+    const full = gd._fullLayout;
+    if (Math.abs(full.width - box.width) > 1 || Math.abs(full.height - box.height) > 1)
       return 'a graph drawn at another size than its box: ' + graph.id;
   }
   return '';

@@ -47,7 +47,8 @@ def test_award_list_with_a_breach_is_fixed_committed_and_shown(server, browser, 
     wait(browser, ".upload-status-ok")
     assert "新增" in wait(browser, ".preview-new").text
     button = browser.find_element(By.ID, "upload-commit")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", button)
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", button)
     browser.execute_script("arguments[0].click();", button)
     assert "已载入" in wait(browser, ".upload-committed").text
     with session_scope(engine) as s:

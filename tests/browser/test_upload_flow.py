@@ -96,7 +96,8 @@ def test_analyst_uploads_and_viewer_is_kept_out(server, browser, engine, tmp_pat
     assert db_counts(engine) == (0, 0)  # the preview wrote nothing
     button = browser.find_element(By.ID, "upload-commit")
     # at once, not Bootstrap's smooth scrolling: the screenshot shows the button
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", button)
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", button)
     shot(browser, "upload-before-commit")
     browser.execute_script("arguments[0].click();", button)
     done = wait(browser, ".upload-committed").text

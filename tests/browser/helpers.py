@@ -76,7 +76,7 @@ let still = start, why = '';
 })();"""
 
 
-def settle(driver, timeout: float = 45, quiet: float = 0.15) -> None:
+def settle(driver, timeout: float = 45, quiet: float = 0.10) -> None:
     """Wait until the page is still (STILL above): what a test then measures is what a reader sees
     once the page has settled, not a frame of a relayout. Fails after `timeout` s, saying why."""
     driver.set_script_timeout(timeout + 10)

@@ -222,8 +222,10 @@ _VALUE_COLUMNS = ("indicator_code", "region_code", "year", "quarter", "basis", "
                   "raw_value", "notes")
 _CONSTANT_COLUMNS = ("version", "is_current", "batch_id")
 _value_columns = attrgetter(*_VALUE_COLUMNS)
-# the text columns' lengths, by their place in _VALUE_COLUMNS
-_TEXT_LIMITS = ((6, 100), (7, 16), (8, 100), (9, 200))
+# the text columns' lengths, from the table (String(n)), by their place in _VALUE_COLUMNS
+_SHEET, _CELL, _RAW, _NOTES = (Observation.__table__.c[name].type.length
+                               for name in ("sheet", "cell", "raw_value", "notes"))
+_TEXT_LIMITS = ((6, _SHEET), (7, _CELL), (8, _RAW), (9, _NOTES))
 
 
 def _value_rows(values: list[Value]) -> list[tuple]:
@@ -238,8 +240,8 @@ def _value_rows(values: list[Value]) -> list[tuple]:
 def _copy_rows(items: list[tuple[Value, int]], batch_id: int) -> list[tuple]:
     """The rows COPY writes (_VALUE_COLUMNS, then _CONSTANT_COLUMNS) of (value, version) pairs,
     texts cut to their column's length."""
-    return [(v.indicator_code, v.region_code, v.year, v.quarter, v.basis, v.value, v.sheet[:100],
-             v.cell[:16], v.raw_value[:100], v.notes[:200], version, True, batch_id)
+    return [(v.indicator_code, v.region_code, v.year, v.quarter, v.basis, v.value, v.sheet[:_SHEET],
+             v.cell[:_CELL], v.raw_value[:_RAW], v.notes[:_NOTES], version, True, batch_id)
             for v, version in items]
 
 

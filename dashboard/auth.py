@@ -6,9 +6,10 @@
 
 Who may see what is decided on the server, twice: every request to /_dash-update-component is
 checked against the roles registered for its outputs (`protect`) before Dash runs it, and every
-callback that changes data calls `require_role` itself; both read the account again from the
-database. Viewing open pages uses the session's check in `load_user`, which a process may take
-from a confirmation up to a few seconds old (dashboard/accounts/recent.py). Page layouts are
+callback that changes data calls `require_role` itself, which reads the account again. The
+session's check in `load_user` reads the account on every request, except a read-only view of
+open pages (response_cache.viewing_only), which may take a confirmation up to a few seconds old
+(dashboard/accounts/recent.py). Page layouts are
 wrapped so that a page with `roles` in its registry entry shows a refusal (or the login form) to
 anyone else, whatever URL they type. Without PUBLIC_VIEWING=1 an anonymous visitor sees only the login page.
 
@@ -115,7 +116,10 @@ def load_user(session_id: str) -> Optional[SessionUser]:
         log.info("session of user id %s ended (%s)", user_id, expired)
         _forget_sign_in()
         return None
-    user = service.session_user(engine(), int(user_id), nonce)
+    # a read-only view of open pages may take a confirmation a few seconds old; anything else
+    # (callbacks that change data or show protected things, downloads) reads the account now
+    fresh = not response_cache.viewing_only()
+    user = service.session_user(engine(), int(user_id), nonce, fresh=fresh)
     if user is None:
         _forget_sign_in()
         return None
@@ -157,8 +161,7 @@ def may_view_as(role: str) -> bool:
 
 
 def still_valid(user: SessionUser) -> bool:
-    """The account read again now: load_user may have used a confirmation up to a few seconds
-    old (dashboard/accounts/recent.py); what changes data or shows protected things does not."""
+    """The account read again now (require_role's own read, whatever load_user found)."""
     return service.session_user(engine(), user.user_id, user.nonce, fresh=True) is not None
 
 
@@ -290,10 +293,7 @@ def guard_callbacks():
     if not isinstance(output, str):
         return security.refuse(400, *pair("auth.bad_request"))
     ids = output_ids(output)
-    user = current_user_or_none()
-    if user is not None and not response_cache.viewing_only() and not still_valid(user):
-        _end_here()  # not a read-only view: the account was read again, and it changed
-    role = current_role()
+    role = current_role()  # the account read now unless the request is a read-only view (load_user)
     if role == ANONYMOUS and not public_viewing() and not anonymous_may_call(ids):
         return security.refuse(401, *pair("security.sign_in"))
     allowed = roles_for(ids)

@@ -14,8 +14,9 @@ the read while that holds. What keeps this safe:
   that began before that is not kept (`generation`);
 - a change made by another process (another gunicorn worker, `python -m dashboard users ...`,
   a restore) takes effect within SECONDS, after which the entry is no longer used;
-- callbacks that change data or show protected things (auth.require_role, and the guard of
-  protected outputs) read the account again whatever is kept (`fresh=True`);
+- only read-only views of open pages (response_cache.viewing_only) use what is kept: every other
+  request (callbacks that change data or show protected things, downloads) reads the account in
+  auth.load_user (`fresh=True`), and auth.require_role reads it once more;
 - at most LIMIT entries: when full, everything is forgotten (200 viewers share a few dozen).
 
 docs/accounts.md says the same for administrators.

@@ -1,7 +1,8 @@
 """Performance properties that can be asserted without timing anything (issue 13).
 
 - SQL statements per page render do not grow with the number of indicators or regions;
-- the data vintage is read through an index on PostgreSQL and SQLite (the planners' plans);
+- every statement on observations reads an index, the right one, on PostgreSQL and SQLite
+  (the planners' plans);
 - responses are compressed, versioned bundles cached for a year, plotly.js preloaded;
 - a page's layout is cached as JSON, not as component objects.
 Timings are measured by the scripts in bench/, never here.
@@ -171,24 +172,75 @@ def test_sql_per_page_does_not_grow_with_indicators_or_regions(app, engine):
     assert "Indicator 11" in json.dumps(tree)
 
 
-# --- the data vintage from an index ----------------------------------------------------------------
+# --- every statement on observations reads an index, the right one --------------------------------
 
-def test_data_vintage_reads_an_index_on_both_databases(engine):
-    """max(year) and max(quarter) of current values: the planner uses ix_observation_vintage
-    (PostgreSQL is told not to prefer a sequential scan, as it would on a table this small)."""
-    load_fixture(engine)
-    year = "SELECT max(year) FROM observations WHERE is_current = :t"
-    quarter = "SELECT max(quarter) FROM observations WHERE is_current = :t AND year = 2023"
+def observation_statements(app, engine) -> list[tuple]:
+    """Every distinct statement that reads observations (with its parameters): every page's
+    layout and the frame computed on the spot (no summary), a long-template file loaded, revised
+    and rolled back."""
+    from sqlalchemy import event
+
+    from etl.pipeline import ingest_file
+    from etl.store.load import rollback
+
+    app.server.config["MONITOR_SUMMARY"] = False
+    found = [s for statements in page_statements(app, engine).values() for s in statements]
+
+    def grab(_conn, _cursor, statement, parameters, _context, many):
+        if not many:
+            found.append((statement, parameters))
+    event.listen(engine, "before_cursor_execute", grab)
+    try:
+        for value in ("1234.5", "1240.5"):  # new, then revised
+            data = ("指标代码,地区代码,期间,数值,单位\n"
+                    f"gdp,230100,2024年,{value},亿元\ngdp,230200,2024年,{value},亿元\n").encode()
+            outcome = ingest_file(engine, data, "上报.csv", loaded_by="tester")
+            assert outcome.status == "loaded", outcome.report.problems
+        rollback(engine, outcome.batch_id, user="tester")
+    finally:
+        event.remove(engine, "before_cursor_execute", grab)
+    unique = {}
+    for statement, parameters in found:
+        words = statement.split()
+        if "observations" in statement and words[0].upper() in ("SELECT", "WITH", "UPDATE", "DELETE"):
+            unique.setdefault(statement, parameters)
+    return list(unique.items())
+
+
+def test_every_statement_on_observations_reads_an_index_and_lookups_the_unique_key(app, engine):
+    """Both planners' plans of every statement on observations: none reads the whole table, and
+    a look-up by indicator or region searches the unique key (indicator, region, ...), never the
+    partial index of current values by period, which only the data vintage and a read of every
+    current row use (migration 0009: the loads' insert has one index fewer to write). PostgreSQL is
+    told not to prefer a sequential scan, as it would on a table this small."""
+    statements = observation_statements(app, engine)
+    assert len(statements) >= 20
+    vintage = [s for s, _ in statements if "max(observations.year)" in s]
+    assert vintage, "the data vintage was not read"
+    sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            plans = [" ".join(str(r[-1]) for r in conn.execute(text("EXPLAIN QUERY PLAN " + q), {"t": 1}))
-                     for q in (year, quarter)]
-        else:
+        if not sqlite:
             conn.execute(text("SET enable_seqscan = off"))
-            plans = [" ".join(r[0] for r in conn.execute(text("EXPLAIN " + q), {"t": True}))
-                     for q in (year, quarter)]
-    for plan in plans:
-        assert "ix_observation_vintage" in plan, plan
+        for statement, parameters in statements:
+            cursor = conn.connection.driver_connection.cursor()
+            if sqlite:
+                cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+                lines = [row[-1] for row in cursor.fetchall()]
+                on_table = [line for line in lines if " observations" in line]
+                assert on_table, (statement, lines)
+                assert not any(line.strip() == "SCAN observations" for line in on_table), (statement, lines)
+            else:
+                cursor.execute("EXPLAIN " + statement, parameters)
+                lines = [row[0] for row in cursor.fetchall()]
+                on_table = [line for line in lines if " on observations" in line]
+                assert on_table, (statement, lines)
+                assert not any("Seq Scan on observations" in line for line in on_table), (statement, lines)
+            cursor.close()
+            where = statement.partition("WHERE")[2]
+            if "observations.indicator_code =" in where or "observations.indicator_code IN" in where:
+                assert not any("ix_observation_vintage" in line for line in on_table), (statement, lines)
+            if statement in vintage:
+                assert any("ix_observation_vintage" in line for line in on_table), (statement, lines)
 
 
 # --- the data grid, paged on the server beyond GRID_LIMIT rows -------------------------------------

@@ -7,8 +7,8 @@ so results can be cached, serialised to JSON and fed to pure functions.
 Current values
     A value is *current* when it is the newest version of its (indicator, region, year, quarter,
     basis) key (`observations.is_current`) and its batch has status 'loaded' (not rolled back).
-    Queries filter on the indexed columns indicator_code, region_code and is_current, so they stay
-    index scans on a million observations; nothing loads whole tables.
+    Queries filter on indicator_code and region_code, the unique key's first columns, and on
+    is_current, so they stay index scans on millions of observations; nothing loads whole tables.
 
 Periods
     year + quarter (0 = the whole year, 1..4) + basis ('annual', 'ytd', 'quarter'), as described

@@ -9,7 +9,8 @@
   for fixtures of a wider scope);
 - `browser` is a headless Chromium in Chinese, 1280 px wide, that downloads into the test's
   tmp_path (`browser.download_dir`) and keeps the console and network logs. One Chromium serves
-  the whole run: each test gets it without cookies, logs or viewport changes of the test before.
+  the whole run: each test gets it without cookies, logs or viewport changes of the test before,
+  on an empty page of a server of the run's own (BLANK below), not about:blank.
 Without Chromium the tests are skipped, unless CI=true: there a missing browser, or any skipped
 browser test, is a failure.
 """
@@ -38,9 +39,14 @@ def pytest_runtest_makereport(item, call):
 
 def start_server(app):
     """Serve the Dash `app` on 127.0.0.1 at a port the OS picks; returns (base URL, stop)."""
+    return serve_wsgi(app.server)
+
+
+def serve_wsgi(wsgi_app):
+    """Serve a WSGI application on 127.0.0.1 at a port the OS picks; returns (base URL, stop)."""
     from werkzeug.serving import make_server
 
-    httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
+    httpd = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
 
     def stop():
@@ -116,6 +122,27 @@ def _alive(driver) -> bool:
         return False
 
 
+# Between tests the browser shows an empty page served on 127.0.0.1, the host of every app the tests
+# serve, not about:blank: leaving about:blank for an app's page made Chromium start a new renderer
+# process and compile the app's scripts (React, Dash, Plotly: MB) anew in every test, ~0.4 s of
+# CPU each time; between pages of one site (127.0.0.1, whatever the port) it keeps its renderer.
+BLANK = b"<!doctype html><meta charset=utf-8><title>blank</title>"
+
+
+def _serve_blank(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                              ("Content-Length", str(len(BLANK)))])
+    return [BLANK]
+
+
+@pytest.fixture(scope="session")
+def _blank_page():
+    """The URL of the empty page that `browser` shows between tests (BLANK)."""
+    url, stop = serve_wsgi(_serve_blank)
+    yield url + "/"
+    stop()
+
+
 @pytest.fixture(scope="session")
 def _chromium():
     """One Chromium for the run (starting one costs seconds); `browser` resets it for each test."""
@@ -129,13 +156,13 @@ def _chromium():
 
 
 @pytest.fixture
-def browser(_chromium, tmp_path):
+def browser(_chromium, _blank_page, tmp_path):
     """The run's Chromium as a new visitor would bring it: no cookies, no logs of earlier tests,
     the desktop viewport, downloads into this test's tmp_path (`browser.download_dir`)."""
     if not _alive(_chromium["driver"]):
         _chromium["driver"] = _launch()
     driver = _chromium["driver"]
-    driver.get("about:blank")
+    driver.get(_blank_page)
     driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     driver.execute_cdp_cmd("Browser.setDownloadBehavior",
@@ -144,4 +171,4 @@ def browser(_chromium, tmp_path):
     for log in ("browser", "performance"):  # read and so emptied: a test sees only its own
         driver.get_log(log)
     yield driver
-    driver.get("about:blank")
+    driver.get(_blank_page)

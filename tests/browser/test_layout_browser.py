@@ -4,8 +4,9 @@ width in test_map_labels_browser.py):
 - no page scrolls sideways at 390 px, in either language: the document is never wider than the
   screen (a row's gutters wider than the page's padding gave 4 px of sideways scroll);
 - charts below the fold wait until they come near the screen (assets/lazy-charts.js).
-The visitors' pages are reached inside the app, as from the navigation bar (helpers.navigate): each
-is still drawn at phone width, without parsing the scripts again.
+After the first, every page is reached inside the app, as from the navigation bar (helpers.navigate):
+each is still drawn at phone width (the signed-in users' pages show a visitor their sign-in form),
+without parsing the scripts again.
 """
 from __future__ import annotations
 
@@ -18,15 +19,16 @@ from tests.browser.helpers import navigate, open_page, settle, until, viewport
 pytestmark = pytest.mark.browser
 
 
-def page_paths() -> dict[str, str | None]:
+def page_paths() -> dict[str, str]:
     """Every page's path -> the page's own container ('#page-core') where a visitor may see it;
-    None where it is for signed-in users (a visitor gets the sign-in form there)."""
+    the sign-in form ('#login-form') where it is for signed-in users."""
     import dash
 
     paths = {}
     for page in dash.page_registry.values():
         path = (page.get("path_template") or page["path"]).replace("<code>", "230100")
-        paths[path] = None if page.get("roles") else "#page-" + (path.strip("/").split("/")[0] or "overview")
+        paths[path] = ("#login-form" if page.get("roles")
+                       else "#page-" + (path.strip("/").split("/")[0] or "overview"))
     return dict(sorted(paths.items()))
 
 
@@ -36,14 +38,12 @@ def test_no_page_scrolls_sideways_on_a_phone(server, browser, lang):
     paths = page_paths()
     assert {"/", "/core", "/infrastructure", "/data", "/method"} <= set(paths)
     wide = {}
-    opened = False
-    for path, container in paths.items():
+    for number, (path, container) in enumerate(paths.items()):
         address = path + ("?lang=en" if lang == "en" else "")
-        if container and opened:  # a visitor's page: reached inside the app, as from its links
-            navigate(browser, address, container)  # and settled: Plotly's relayouts are done
-        else:  # the first page, and the sign-in form of the signed-in users' pages: opened anew
-            open_page(browser, server + address)
-            opened = True
+        if number:  # reached inside the app, as from its links, and settled (Plotly's relayouts)
+            navigate(browser, address, container)
+        else:  # the first page: opened anew
+            open_page(browser, server + address, container)
         width, client = browser.execute_script(
             "const s = document.scrollingElement; return [s.scrollWidth, s.clientWidth];")
         if width > client:

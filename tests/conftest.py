@@ -83,8 +83,10 @@ def instance_dir(tmp_path, monkeypatch) -> Path:
 @pytest.fixture(scope="session")
 def databases(tmp_path_factory):
     """Makes new test databases; `.new(directory, seeded=True)` -> (engine, cleanup). For fixtures
-    of a wider scope than one test; tests use `engine` and `empty_engine`."""
-    made = Databases(tmp_path_factory.mktemp("template"))
+    of a wider scope than one test; tests use `engine` and `empty_engine`. Under pytest-xdist the
+    workers' base folders share a parent, the run's: there they share the SQLite templates."""
+    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
+    made = Databases(tmp_path_factory.mktemp("template"), shared)
     yield made
     made.close()
 

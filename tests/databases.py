@@ -2,7 +2,9 @@
 second template with the whole demo set loaded (built on first use, for the tests that read the demo
 data: a demo load costs ~10 s of CPU, a copy a fraction of a second).
 
-- SQLite: the template is a file; a copy is a file copy.
+- SQLite: the template is a file; a copy is a file copy. Under pytest-xdist (scripts/test's -n 2)
+  the processes of one run share the templates (`shared_dir`): the first to need one builds it,
+  the others wait for it (a lock) and copy it, instead of loading the demo set once per process.
 - PostgreSQL (TEST_DATABASE_URL): the template is a database of its own; a copy is
   `CREATE DATABASE ... TEMPLATE`, dropped afterwards (the URL's user needs CREATEDB). A database
   per test, not a transaction rolled back at its end, because the code commits its own
@@ -11,7 +13,9 @@ data: a demo load costs ~10 s of CPU, a copy a fraction of a second).
 """
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 import shutil
 import uuid
 from pathlib import Path
@@ -53,15 +57,30 @@ class PostgresServer:
         self.admin.dispose()
 
 
+OUTCOMES = "demo-outcomes.pickle"  # Databases.demo_outcomes, in the shared folder
+
+
 class Databases:
     """New databases for one test session: empty ones, and copies of the seeded template."""
 
-    def __init__(self, template_dir: Path):
+    def __init__(self, template_dir: Path, shared_dir: Path | None = None):
+        """Templates in `template_dir`, or (SQLite) in `shared_dir`, shared with the other
+        processes of the run that are given the same folder."""
         self.template_dir = Path(template_dir)
         self.server = PostgresServer(TEST_DATABASE_URL) if TEST_DATABASE_URL else None
+        self.shared_dir = Path(shared_dir) if shared_dir is not None and self.server is None else None
         self._template: str | None = None
         self._demo_template: str | None = None
-        self.demo_outcomes: list | None = None  # what load_demo answered when it filled the demo template
+        self._demo_outcomes: list | None = None
+
+    @property
+    def demo_outcomes(self) -> list:
+        """What load_demo answered when it filled the demo template (in this process or another)."""
+        if self._demo_outcomes is None:
+            self.demo_template
+            if self._demo_outcomes is None:  # filled by another process of the run
+                self._demo_outcomes = pickle.loads((self.shared_dir / OUTCOMES).read_bytes())
+        return self._demo_outcomes
 
     @property
     def template(self) -> str:
@@ -80,15 +99,18 @@ class Databases:
 
     def _build_template(self, *, demo: bool = False) -> str:
         if self.server is None:
-            path = self.template_dir / ("demo.sqlite" if demo else "template.sqlite")
-            if demo:
-                shutil.copyfile(self.template, path)
-            engine = make_engine(f"sqlite:///{path}")
-            self._fill(engine, demo)
-            with engine.connect() as conn:  # all of it in the main file, so that a copy has it
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
-            engine.dispose()
+            name = "demo.sqlite" if demo else "template.sqlite"
+            if self.shared_dir is None:
+                return self._build_sqlite(self.template_dir / name, demo)
+            path = self.shared_dir / name
+            with open(self.shared_dir / f"{name}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+                if not path.exists():  # the first process of the run to need it
+                    self._build_sqlite(self.template_dir / name, demo)
+                    if demo:
+                        (self.shared_dir / OUTCOMES).write_bytes(pickle.dumps(self._demo_outcomes))
+                    shutil.copyfile(self.template_dir / name, self.shared_dir / f"{name}.part")
+                    os.replace(self.shared_dir / f"{name}.part", path)
             return str(path)
         name = self.server.create("tpl", self.template if demo else None)
         engine = make_engine(self.server.url_of(name))
@@ -96,13 +118,24 @@ class Databases:
         engine.dispose()  # a template must have no connection when it is copied
         return name
 
+    def _build_sqlite(self, path: Path, demo: bool) -> str:
+        if demo:
+            shutil.copyfile(self.template, path)
+        engine = make_engine(f"sqlite:///{path}")
+        self._fill(engine, demo)
+        with engine.connect() as conn:  # all of it in the main file, so that a copy has it
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
+        engine.dispose()
+        return str(path)
+
     def _fill(self, engine: Engine, demo: bool) -> None:
         if not demo:
             init_db(engine)
             return
         from etl.demo.files import load_demo
 
-        self.demo_outcomes = load_demo(engine, work_dir=self.template_dir / "demo-files")
+        self._demo_outcomes = load_demo(engine, work_dir=self.template_dir / "demo-files")
 
     def new(self, directory: Path, *, seeded: bool, demo: bool = False) -> tuple[Engine, callable]:
         """(engine, cleanup) on a new database: a copy of the template (of the demo template with

@@ -469,20 +469,7 @@ def test_every_page_says_plainly_when_the_database_holds_no_values(engine, monke
         assert shell.update_shell("/", "?lang=" + lang)[1] is None  # no demo banner without demo data
 
 
-def test_create_app_loads_the_demo_into_an_empty_database(empty_engine, monkeypatch, tmp_path):
-    from etl import config
-    from etl.store import queries
-
-    monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))  # create_app reads the settings
-    from dashboard import create_app
-
-    app = create_app(empty_engine)
-    vintage = queries.data_vintage(empty_engine)
-    assert vintage is not None and vintage["any_demo"]
-    page = render(app, page_layout("overview"), lang="zh")
-    assert "项目标中" in text(find(page, "overview-headline"))
-    create_app(empty_engine)  # a second start loads nothing new
-    assert queries.data_vintage(empty_engine)["loaded_batches"] == vintage["loaded_batches"]
+# (create_app on an empty database loads the demo: tests/test_app_start.py, in the server's start)
 
 
 # --- administration ---------------------------------------------------------------------------

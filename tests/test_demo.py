@@ -237,8 +237,8 @@ def loaded(tmp_path_factory, databases):
     """The whole demo set loaded once into a seeded database, and then loaded again: the first
     load is the one that filled the session's demo template (tests/databases.py: load_demo on a
     copy of the seeded template, as here before; the tests of demo_engine read its copies), the
-    second runs on a copy of it. (load_demo into an empty database, schema and seed included:
-    tests/test_dashboard_pages.py, test_create_app_loads_the_demo_into_an_empty_database.)"""
+    second runs on a copy of it. (load_demo into an empty database, schema and seed included, by the
+    server's start: tests/test_app_start.py.)"""
     pytest.importorskip("etl.pipeline")
     tmp = tmp_path_factory.mktemp("demo_db")
     seeded, cleanup_seeded = databases.new(tmp_path_factory.mktemp("seeded"), seeded=True)

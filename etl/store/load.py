@@ -326,8 +326,9 @@ def insert_rows(session: Session, batch_id: int, items: list[tuple[Value, int]],
         # row: three parameters fewer per row (0.1-0.15 s of SQLite's 1.3 s at 200,000 rows)
         head = f"INSERT INTO observations ({', '.join(_VALUE_COLUMNS + _CONSTANT_COLUMNS)}) VALUES ("
         # a page cache that holds the pages of the table and its three indexes (unique key, batch,
-        # vintage) while a large file goes in (the default 2 MB makes SQLite read the same index pages back again and again: a
-        # quarter of the insert's CPU at 200,000 rows); the connection's own size is put back after
+        # vintage) while a large file goes in (the default 2 MB makes SQLite read the same index
+        # pages back again and again: a quarter of the insert's CPU at 200,000 rows); the
+        # connection's own size is put back after
         cache = bind.exec_driver_sql("PRAGMA cache_size").scalar() if total > CHUNK else None
         if cache is not None:
             bind.exec_driver_sql(f"PRAGMA cache_size={min(int(cache), -SQLITE_LOAD_CACHE_KIB)}")

@@ -19,7 +19,6 @@ pytest-xdist's `-n N` as scripts/test runs it, each process's record is checked 
 """
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import tempfile
@@ -42,23 +41,6 @@ from etl.store.db import session_scope  # noqa: E402
 def pytest_collection_modifyitems(config, items):
     """Tests marked `suite_end` run last: they check what the rest of the run did."""
     items.sort(key=lambda item: item.get_closest_marker("suite_end") is not None)
-
-
-def pytest_collection_finish(session):
-    """Everything collection imported (Dash, Plotly, pandas, SQLAlchemy, the project: a large heap
-    that lives as long as the process) is moved out of the garbage collector's sight (gc.freeze,
-    as gunicorn.conf.py does in each worker): its full collections then walk only what the tests
-    made, not that heap again each time."""
-    gc.collect()
-    gc.freeze()
-
-
-def pytest_runtest_logfinish(nodeid, location):
-    """A test that ran gunicorn.conf.py's worker hook unfroze the heap after it (gc.unfreeze):
-    freeze what lives now again."""
-    if gc.get_freeze_count() == 0:
-        gc.collect()
-        gc.freeze()
 
 
 WORKER_WRITES: list = []  # under pytest-xdist: what the workers recorded, gathered by the controller

@@ -1,11 +1,15 @@
 """Throttling of password guesses (sign-in and "change password"), per account and per client
 address, with growing delays instead of a hard lock; atomic across workers.
 
-Every try first writes its row to `login_attempts` and commits it (a failure until proven
-otherwise), then looks only at the rows *before* its own: the order of the ids decides, so ten
-parallel tries of one account see 0, 1, 2, … earlier failures and the sixth waits like a sixth
-try in sequence would. A refused try deletes its own row (it was never checked, so it does not
-lengthen the wait); a try with the right password marks its row a success.
+Every try writes its row to `login_attempts` (a failure until proven otherwise) and counts the
+rows *before* its own, in one transaction that holds the account's and the address's lock (an
+advisory transaction lock on PostgreSQL; SQLite has one writer at a time): tries of one account
+or address take their turns, so ten parallel tries see 0, 1, 2, … earlier failures and the sixth
+waits like a sixth try in sequence would. (Ordering by id alone was not enough on PostgreSQL: a
+sequence hands out ids in one order and the transactions commit in another, so a try could count
+before an earlier id was committed and one burst in a few got a sixth check.) A refused try
+deletes its own row before it commits (it was never checked, so it does not lengthen the wait);
+a try with the right password marks its row a success.
 
 After `free` failures within the window, each further try must wait 1, 2, 4, 8 … seconds after
 the latest failure, up to a cap: short per account (a stranger cannot keep an account locked; a
@@ -19,7 +23,7 @@ import math
 from dataclasses import dataclass
 from typing import Optional
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from dashboard.accounts.models import LoginAttempt
@@ -67,16 +71,28 @@ def _wait(count: int, latest: Optional[dt.datetime], free: int, cap: int, now: d
     return max(0, math.ceil((latest + dt.timedelta(seconds=delay) - now).total_seconds()))
 
 
+def _take_turn(db: Session, username: str, addr: str) -> None:
+    """Hold the account's and the address's lock until the transaction ends (PostgreSQL: advisory
+    transaction locks, always in this order, so two tries never wait for each other crosswise).
+    SQLite needs none: the try's insert makes its transaction the one writer."""
+    if db.connection().dialect.name == "postgresql":
+        for key in (f"login-user:{username}", f"login-addr:{addr}"):
+            db.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+
+
 def begin(engine: Engine, settings: Settings, username: str, addr: str) -> Attempt:
-    """Reserve this try's place (committed), then decide whether it may check a password."""
+    """Reserve this try's place and decide whether it may check a password, in one transaction
+    that takes its turn among the tries of the same account and address (see the module
+    docstring); committed before the password is checked."""
     now = utcnow()
+    username, addr = username[:80], addr[:64]
+    since = now - dt.timedelta(minutes=settings.login_window_minutes)
     with session_scope(engine) as db:
-        row = LoginAttempt(username=username[:80], remote_addr=addr[:64], success=False, at=now)
+        _take_turn(db, username, addr)
+        row = LoginAttempt(username=username, remote_addr=addr, success=False, at=now)
         db.add(row)
         db.flush()
         attempt_id = row.id
-    since = now - dt.timedelta(minutes=settings.login_window_minutes)
-    with session_scope(engine) as db:
         user_count, user_latest = _failures_before(db, attempt_id, since, username=username)
         addr_count, addr_latest = _failures_before(db, attempt_id, since, addr=addr)
         wait = max(_wait(user_count, user_latest, settings.login_free_failures_per_user,

@@ -46,8 +46,10 @@ Shown basis
 """
 from __future__ import annotations
 
+from collections.abc import Mapping  # not typing's: isinstance through it is several times slower
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from functools import lru_cache
+from typing import Any, Optional
 
 from etl.wording.catalogue import pair
 
@@ -188,10 +190,26 @@ def format_period(period: Any, kind: Optional[str] = None, lang: str = "zh") -> 
     kind: one of KINDS (`value_kind` / `kind_of` give an indicator's), or None when no indicator
     is concerned (then the stored basis decides: 'ytd' reads as a flow's year to date).
     """
-    p = Period.of(period)
+    zh = str(lang).lower().startswith("zh")
+    if type(period) is tuple or type(period) is Period:  # every row of a page: once per label
+        try:
+            return _period_label(period, kind, zh)
+        except TypeError:  # an unhashable part: worked out below, as any other value
+            pass
+    return _label(Period.of(period), kind, zh)
+
+
+@lru_cache(maxsize=4096)
+def _period_label(period: tuple | Period, kind: Optional[str], zh: bool) -> str:
+    """format_period of a hashable period: a page's thousands of rows share a few dozen labels
+    (a ValueError for a bad period or kind is raised each time, never kept)."""
+    return _label(Period.of(period), kind, zh)
+
+
+def _label(p: Period, kind: Optional[str], zh: bool) -> str:
     form = _form(p, kind)
-    zh, en = _LABELS[form, 0 if form in ("annual", "year_end") else p.quarter]
-    return (zh if str(lang).lower().startswith("zh") else en).format(year=p.year)
+    label_zh, label_en = _LABELS[form, 0 if form in ("annual", "year_end") else p.quarter]
+    return (label_zh if zh else label_en).format(year=p.year)
 
 
 def basis_of(period: Any, kind: Optional[str] = None) -> str:

@@ -6,7 +6,7 @@ from etl.store.models import Indicator, Region, Target
 
 
 def test_seed_is_idempotent_and_complete(engine):
-    init_db(engine)  # a second run upserts, never duplicates
+    init_db(engine, reseed=True)  # a second run upserts, never duplicates
     with session_scope(engine) as s:
         levels = {k: v for k, v in s.execute(select(Region.level, func.count()).group_by(Region.level))}
         assert levels == {"country": 1, "province": 31, "prefecture": 13}
@@ -38,7 +38,7 @@ def test_seeding_again_restores_what_the_seed_files_say(engine):
         s.get(Region, "230100").short_zh = "edited"
         s.scalar(select(Target).where(Target.indicator_code == "digital_core_va_share")).value = 1
         s.delete(s.get(RegionAlias, alias_key("哈尔滨市")))
-    init_db(engine)
+    init_db(engine, reseed=True)
     with session_scope(engine) as s:
         assert s.get(Indicator, "gdp").name_en == "Gross regional product (GDP)"
         assert s.get(Region, "230100").short_zh == "哈尔滨"

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, func, select
 
 from etl.cli import progress as cli_progress
 from etl.demo import files as demo
-from etl.store.db import default_engine, ensure_db, session_scope
+from etl.store.db import default_engine, ensure_db, init_db, session_scope
 from etl.wording.catalogue import both, t
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ def after_data_change(engine: Engine) -> None:
 def cmd_init(args, engine: Engine) -> int:
     from etl.store.models import Indicator, Region, Target
 
-    ensure_db(engine)
+    init_db(engine, reseed=True)  # the whole seed again, even if its digest is the stored one
     # the catalog, the targets or (after a deploy) the code the summaries come from may be new
     after_data_change(engine)
     with session_scope(engine) as s:

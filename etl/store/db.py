@@ -70,17 +70,20 @@ def is_initialised(engine: Engine) -> bool:
     return "alembic_version" in names and "regions" in names
 
 
-def init_db(engine: Engine) -> None:
-    """Migrate, then upsert the catalog and targets from data/seed (idempotent)."""
-    from etl.store.seed import seed_catalog
+def init_db(engine: Engine, *, reseed: bool = False) -> bool:
+    """Migrate, then upsert the catalog and targets from data/seed (idempotent) unless the database
+    holds the digest of this seed at this migration (etl.store.seed.apply_seed); `reseed` upserts
+    all the same (`python -m etl init`). Returns whether the seed ran."""
+    from etl.store.seed import apply_seed
 
     migrate(engine)
     with session_scope(engine) as session:
-        seed_catalog(session)
+        return apply_seed(session, force=reseed)
 
 
 def ensure_db(engine: Engine) -> None:
-    """What every command does first: initialise an empty database, upgrade an old one."""
+    """What every command and the app's start do first: initialise an empty database, upgrade an
+    old one, seed a changed seed."""
     init_db(engine)
 
 

@@ -238,3 +238,17 @@ class PendingUpload(Base):
     batch_id: Mapped[Optional[int]] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+# --- what the seed last wrote (etl/store/seed.py) ----------------------------------------------
+
+class SeedState(Base):
+    """The digest of the seed as it was last applied, written in the seed's own transaction: a
+    start whose seed files, seed code and schema are those of the digest skips the seed."""
+
+    __tablename__ = "seed_state"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)  # "catalog"
+    digest: Mapped[str] = mapped_column(String(64))  # sha256 of the seed's files and code
+    migration: Mapped[str] = mapped_column(String(32))  # the Alembic head it was applied at
+    applied_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

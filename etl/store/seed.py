@@ -2,19 +2,38 @@
 
 Targets are data: a 2030 target set is a few more rows in target_sets.csv and targets.csv, loaded
 by `python -m etl init` (an upsert: existing rows are updated, new ones added); no code changes.
+
+    apply_seed(session)              # what every start does (etl.store.db.init_db): the seed runs
+                                     # only if its digest or the schema changed since it last ran
+    apply_seed(session, force=True)  # `python -m etl init`: always
+
+The digest (seed_digest) covers everything the seed reads: the bytes of every file in the seed
+folder, the code of the seed modules, and SEED_VERSION. It is stored in seed_state in the seed's
+own transaction, with the migration the schema was at.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
 from pathlib import Path
 from typing import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from etl import config
 from etl.csvfiles import read_csv
+from etl.normalise import labels
 from etl.normalise.labels import alias_key
-from etl.store.models import Indicator, IndicatorAlias, Region, RegionAlias, Target, TargetSet
+from etl.store.models import (
+    Indicator, IndicatorAlias, Region, RegionAlias, SeedState, Target, TargetSet, utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+# Bump when what the seed writes changes without a change to the seed files or to the seed modules'
+# code (the digest covers those): say, a model's default or a helper the seed calls elsewhere.
+SEED_VERSION = 1
 
 
 def _num(text: str) -> float | None:
@@ -115,3 +134,49 @@ def seed_catalog(session: Session, seed_dir: Path | None = None) -> None:
     from etl.measures.seed import seed_measures  # the policy's measures, units, rules and tasks
 
     seed_measures(session, seed_dir)
+
+
+def _seed_modules() -> list[Path]:
+    """The code that reads the seed files and maps them to rows: its text is part of the digest."""
+    from etl import csvfiles
+    from etl.measures import seed as measures_seed
+
+    return [Path(__file__), Path(measures_seed.__file__), Path(labels.__file__),
+            Path(csvfiles.__file__)]
+
+
+def seed_digest(seed_dir: Path | None = None) -> str:
+    """sha256 of everything the seed reads: SEED_VERSION, the seed modules' code and every file in
+    the seed folder, by name, in name order."""
+    seed_dir = seed_dir or config.SEED_DIR
+    digest = hashlib.sha256(f"seed {SEED_VERSION}\n".encode())
+    for path in _seed_modules():
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for path in sorted(p for p in seed_dir.iterdir() if p.is_file()):
+        digest.update(path.name.encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def apply_seed(session: Session, seed_dir: Path | None = None, *, force: bool = False) -> bool:
+    """Seed the catalog unless the database holds the digest of this very seed at this migration
+    (then nothing is written). Returns whether it seeded. Call it after the migrations."""
+    seed_dir = seed_dir or config.SEED_DIR
+    if session.get_bind().dialect.name == "postgresql":  # concurrent starts: one seeds, then the
+        # others find its digest (SQLite has one writer at a time)
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": "seed"})
+    digest = seed_digest(seed_dir)
+    migration = session.scalar(text("SELECT version_num FROM alembic_version")) or ""
+    state = session.get(SeedState, "catalog")
+    if not force and state is not None and (state.digest, state.migration) == (digest, migration):
+        log.info("seed unchanged (digest %s, migration %s): skipped", digest[:12], migration)
+        return False
+    seed_catalog(session, seed_dir)
+    if state is None:
+        state = SeedState(name="catalog")
+        session.add(state)
+    state.digest, state.migration, state.applied_at = digest, migration, utcnow()
+    session.flush()
+    log.info("seed applied from %s (digest %s, migration %s%s)", seed_dir, digest[:12], migration,
+             ", forced" if force else "")
+    return True

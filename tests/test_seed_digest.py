@@ -28,8 +28,16 @@ def _gdp_en(engine) -> str:
         return s.get(Indicator, "gdp").name_en
 
 
+def _downgrade_to_0009(engine) -> None:
+    """The schema of a database made before seed_state (its data stays)."""
+    with engine.begin() as conn:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0009")
+
+
 def _writes_of(engine, action) -> list[str]:
-    """The statements `action` sent that write (INSERT, UPDATE, DELETE)."""
+    """The statements `action` sent that write rows or the schema."""
     seen: list[str] = []
 
     def record(_conn, _cursor, statement, *_args):
@@ -40,10 +48,11 @@ def _writes_of(engine, action) -> list[str]:
         action()
     finally:
         event.remove(engine, "before_cursor_execute", record)
-    return [s for s in seen if s.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
+    return [s for s in seen if s.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP"}]
 
 
 def test_an_unchanged_seed_is_skipped_and_writes_nothing(engine, caplog):
+    """Nor is the schema touched: Alembic runs only when the database is not at the head."""
     _edit_gdp(engine)
     with caplog.at_level(logging.INFO, logger="etl.store.seed"):
         writes = _writes_of(engine, lambda: init_db(engine))
@@ -85,10 +94,7 @@ def test_a_new_seed_version_or_migration_is_applied(engine, monkeypatch):
 
 def test_a_database_seeded_before_the_digest_is_seeded(engine):
     """A database of migration 0009 (seeded, no seed_state) is migrated, seeded, and then current."""
-    with engine.begin() as conn:
-        cfg = alembic_config(engine)
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0009")
+    _downgrade_to_0009(engine)
     assert "seed_state" not in inspect(engine).get_table_names()
     _edit_gdp(engine)
     assert init_db(engine) is True
@@ -131,3 +137,25 @@ def test_the_digest_covers_every_seed_file_and_the_seed_code(tmp_path, monkeypat
     code.write_bytes(seed._seed_modules()[0].read_bytes() + b"\n# changed\n")
     monkeypatch.setattr(seed, "_seed_modules", lambda: [code])
     assert seed.seed_digest(seed_dir) != before
+
+
+def test_alembic_runs_only_on_a_database_behind_the_head(engine, monkeypatch):
+    """A current database costs one query for its schema (Alembic loads every migration script to
+    upgrade, even from the head to the head); an older one is upgraded."""
+    from etl.store import db
+
+    upgrades = []
+    real_upgrade = db.command.upgrade
+
+    def counted(cfg, revision, **kwargs):  # the real upgrade, counted
+        upgrades.append(revision)
+        return real_upgrade(cfg, revision, **kwargs)
+
+    monkeypatch.setattr(db.command, "upgrade", counted)
+    db.migrate(engine)
+    assert upgrades == []
+    _downgrade_to_0009(engine)
+    db.migrate(engine)
+    assert upgrades == ["head"]
+    assert "seed_state" in inspect(engine).get_table_names()
+    assert db.migration_heads() == ("0010",)

@@ -57,9 +57,24 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+@lru_cache(maxsize=None)
+def migration_heads() -> tuple[str, ...]:
+    """The newest migration(s) of etl/store/migrations, read once per process (Alembic loads every
+    migration script to find them: most of a start's cost on a current database)."""
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return tuple(sorted(ScriptDirectory.from_config(cfg).get_heads()))
+
+
 def migrate(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest migration."""
+    """Create or upgrade the schema to the newest migration (nothing to do: one query)."""
+    from alembic.migration import MigrationContext
+
     with engine.begin() as conn:
+        if tuple(sorted(MigrationContext.configure(conn).get_current_heads())) == migration_heads():
+            return
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

@@ -11,7 +11,7 @@ from etl.measures import store
 from etl.store.db import session_scope
 from tests.accounts_helpers import add_users, make_app
 from tests.awards_helpers import award, awards_xlsx, code
-from tests.browser.helpers import until
+from tests.browser.helpers import navigate, until
 from tests.browser.test_upload_flow import choose_file, shot, sign_in, wait
 
 pytestmark = pytest.mark.browser
@@ -54,14 +54,15 @@ def test_award_list_with_a_breach_is_fixed_committed_and_shown(server, browser, 
     with session_scope(engine) as s:
         assert sorted(a.amount for a in store.register(s)) == [180, 200]
 
-    browser.get(server + "/measure?m=1")
+    # the measure's page and the list reached inside the app, as from its links (helpers.navigate)
+    navigate(browser, "/measure?m=1", "#page-measure")
     until(browser, lambda d: "（2）" in d.find_element(By.ID, "measure-award-count").text, 30)
     wait(browser, "#awards-grid .ag-row")
     grid = browser.find_element(By.ID, "awards-grid").text
     assert "大庆油城工业互联网有限公司" in grid
     assert browser.find_elements(By.ID, "task-save")  # the analyst may update tasks here
     shot(browser, "measure-1-after-upload")
-    browser.get(server + "/measures")
+    navigate(browser, "/measures", "#page-measures")
     amount = wait(browser, "#measures-total-amount")
     until(browser, lambda d: d.find_element(By.ID, "measures-total-amount").text == "380", 30)
     assert amount.text == "380"

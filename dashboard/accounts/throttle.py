@@ -23,12 +23,13 @@ import math
 from dataclasses import dataclass
 from typing import Optional
 
-from sqlalchemy import Engine, delete, func, select, text
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.accounts.models import LoginAttempt
 from etl.settings import Settings
 from etl.store.db import session_scope
+from etl.store.locks import hold_lock
 from etl.store.models import utcnow
 
 
@@ -72,12 +73,11 @@ def _wait(count: int, latest: Optional[dt.datetime], free: int, cap: int, now: d
 
 
 def _take_turn(db: Session, username: str, addr: str) -> None:
-    """Hold the account's and the address's lock until the transaction ends (PostgreSQL: advisory
-    transaction locks, always in this order, so two tries never wait for each other crosswise).
-    SQLite needs none: the try's insert makes its transaction the one writer."""
-    if db.connection().dialect.name == "postgresql":
-        for key in (f"login-user:{username}", f"login-addr:{addr}"):
-            db.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+    """Hold the account's and the address's lock until the transaction ends (PostgreSQL; always in
+    this order, so two tries never wait for each other crosswise). SQLite needs none: the try's
+    insert makes its transaction the one writer."""
+    hold_lock(db, f"login-user:{username}")
+    hold_lock(db, f"login-addr:{addr}")
 
 
 def begin(engine: Engine, settings: Settings, username: str, addr: str) -> Attempt:

@@ -25,6 +25,7 @@ from etl import config
 from etl.csvfiles import read_csv
 from etl.normalise import labels
 from etl.normalise.labels import alias_key
+from etl.store.locks import hold_lock
 from etl.store.models import (
     Indicator, IndicatorAlias, Region, RegionAlias, SeedState, Target, TargetSet, utcnow,
 )
@@ -162,9 +163,7 @@ def apply_seed(session: Session, seed_dir: Path | None = None, *, force: bool = 
     """Seed the catalog unless the database holds the digest of this very seed at this migration
     (then nothing is written). Returns whether it seeded. Call it after the migrations."""
     seed_dir = seed_dir or config.SEED_DIR
-    if session.get_bind().dialect.name == "postgresql":  # concurrent starts: one seeds, then the
-        # others find its digest (SQLite has one writer at a time)
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": "seed"})
+    hold_lock(session, "seed")  # concurrent starts: one seeds, the others then find its digest
     digest = seed_digest(seed_dir)
     migration = session.scalar(text("SELECT version_num FROM alembic_version")) or ""
     state = session.get(SeedState, "catalog")

@@ -23,10 +23,11 @@ import pickle
 import zlib
 from typing import Any, Callable, Iterable, Optional
 
-from sqlalchemy import Engine, LargeBinary, String, delete, select, text
+from sqlalchemy import Engine, LargeBinary, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from etl.store.db import session_scope
+from etl.store.locks import hold_lock
 from etl.store.models import Base
 from etl.store.queries import Db, reading
 
@@ -83,9 +84,7 @@ def build(engine: Engine, stamp: str, kind: str, keys: Callable[[], Iterable[str
 
 def _lock(s, kind: str) -> None:
     """Serialise the builders of one kind across processes until the transaction ends."""
-    if s.bind.dialect.name == "postgresql":
-        s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"summary:{kind}"})
-    else:  # SQLite: take the database's write lock now (a write), not at the insert
+    if not hold_lock(s, f"summary:{kind}"):  # SQLite: the write lock now (a write), not at the insert
         s.execute(delete(SummaryRow).where(SummaryRow.kind == kind, SummaryRow.key == "*lock"))
 
 
